@@ -1,0 +1,144 @@
+package dev.txlab;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The design's rules, checked on the compiled classes of every module:
+ *
+ * <ul>
+ *   <li>module arrows: scenarios → coordinator → node, scenarios → chaos → node, scenarios →
+ *       checker; the checker depends on no other module;
+ *   <li>only the live host ({@code node.live}) touches Vert.x or JGroups;
+ *   <li>protocol code (everything in node and coordinator outside the live host) is sans-IO: no
+ *       wall clock, threads, {@code java.util.Random}, files or sockets. Time, randomness, IO and
+ *       messaging come from the {@code Env}, which is what makes a simulation a pure function of
+ *       its seed.
+ * </ul>
+ */
+class ArchitectureTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+            .importPackages("dev.txlab");
+  }
+
+  private static void check(ArchRule rule) {
+    rule.allowEmptyShould(true).check(classes);
+  }
+
+  @Test
+  void theRulesRejectABadProtocolClass() {
+    JavaClasses fixture = new ClassFileImporter().importPackages("dev.txlab.node.archfixture");
+    org.assertj.core.api.Assertions.assertThat(fixture).isNotEmpty();
+    for (ArchRule rule : java.util.List.of(wallClockRule(), threadsAndRandomRule(), vertxRule())) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> rule.check(fixture))
+          .as(rule.getDescription())
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("WallClockProcess");
+    }
+  }
+
+  @Test
+  void theCheckerStandsAlone() {
+    check(
+        noClasses()
+            .that().resideInAPackage("dev.txlab.checker..")
+            .should().dependOnClassesThat()
+            .resideInAnyPackage("dev.txlab.node..", "dev.txlab.coordinator..", "dev.txlab.chaos..", "dev.txlab.scenarios.."));
+  }
+
+  @Test
+  void nodeDependsOnNoOtherModule() {
+    check(
+        noClasses()
+            .that().resideInAPackage("dev.txlab.node..")
+            .should().dependOnClassesThat()
+            .resideInAnyPackage("dev.txlab.checker..", "dev.txlab.coordinator..", "dev.txlab.chaos..", "dev.txlab.scenarios.."));
+  }
+
+  @Test
+  void coordinatorAndChaosDependOnlyOnNode() {
+    check(
+        noClasses()
+            .that().resideInAPackage("dev.txlab.coordinator..")
+            .should().dependOnClassesThat()
+            .resideInAnyPackage("dev.txlab.checker..", "dev.txlab.chaos..", "dev.txlab.scenarios.."));
+    check(
+        noClasses()
+            .that().resideInAPackage("dev.txlab.chaos..")
+            .should().dependOnClassesThat()
+            .resideInAnyPackage("dev.txlab.checker..", "dev.txlab.coordinator..", "dev.txlab.scenarios.."));
+  }
+
+  @Test
+  void onlyTheLiveHostUsesVertxOrJgroups() {
+    check(vertxRule());
+  }
+
+  private static ArchRule vertxRule() {
+    return noClasses()
+        .that().resideOutsideOfPackage("dev.txlab.node.live..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "org.jgroups..");
+  }
+
+  private static final String[] PROTOCOL = {"dev.txlab.node..", "dev.txlab.coordinator.."};
+
+  @Test
+  void protocolCodeReadsNoWallClock() {
+    check(wallClockRule());
+  }
+
+  private static ArchRule wallClockRule() {
+    return noClasses()
+            .that().resideInAnyPackage(PROTOCOL).and().resideOutsideOfPackage("dev.txlab.node.live..")
+            .should().callMethod(System.class, "currentTimeMillis")
+            .orShould().callMethod(System.class, "nanoTime")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Clock")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Instant")
+            .because("time comes from the Env, so the simulator can control it");
+  }
+
+  @Test
+  void protocolCodeStartsNoThreadsAndUsesNoUnseededRandomness() {
+    check(threadsAndRandomRule());
+  }
+
+  private static ArchRule threadsAndRandomRule() {
+    return noClasses()
+            .that().resideInAnyPackage(PROTOCOL).and().resideOutsideOfPackage("dev.txlab.node.live..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("java.lang.Thread")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.Random")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.concurrent.ThreadLocalRandom")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.SecureRandom")
+            .orShould().dependOnClassesThat().resideInAnyPackage("java.util.concurrent..")
+            .orShould().callMethod(Math.class, "random")
+            .because("a process runs one event at a time on its host's thread, with randomness from its Env");
+  }
+
+  @Test
+  void protocolCodeTouchesNoFilesOrSockets() {
+    check(
+        noClasses()
+            .that().resideInAnyPackage(PROTOCOL).and().resideOutsideOfPackage("dev.txlab.node.live..")
+            .should().dependOnClassesThat().resideInAnyPackage("java.net..", "java.nio.file..", "java.nio.channels..")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.File")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.FileInputStream")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.FileOutputStream")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.RandomAccessFile")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.FileReader")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.FileWriter")
+            .because("storage and messaging go through the Env; only the live host does real IO"));
+  }
+}
