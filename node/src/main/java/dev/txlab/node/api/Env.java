@@ -1,0 +1,43 @@
+package dev.txlab.node.api;
+
+/**
+ * Everything a {@link Process} may do to the world, supplied by its host (the simulator or the
+ * live host). All effects obey the step contract described on {@link Process}: sends and timers
+ * are buffered during a handler and released after the step's storage is durable.
+ */
+public interface Env {
+  /** The address this process is hosted at. */
+  Address self();
+
+  /** Sends a message. Delivery is not guaranteed: it may be lost, delayed, duplicated or reordered. */
+  void send(Address to, Message message);
+
+  /**
+   * Asks for {@code timer} to be delivered to {@link Process#onTimer} after {@code delayNanos}
+   * (measured by the host's clock for this node). There is no cancel: a timer that is no longer
+   * wanted is recognised as stale when it fires. A crash discards pending timers.
+   */
+  void setTimer(long delayNanos, Timer timer);
+
+  /**
+   * This node's local clock in nanoseconds. It may be offset from true time, drift, and jump
+   * (clock faults); it is not guaranteed monotonic. Use it for leases and timestamps, knowing that
+   * it may lie.
+   */
+  long localClockNanos();
+
+  /**
+   * Spanner's {@code TT.now()}: an interval that contains true time as long as this node's clock
+   * stays within its uncertainty bound ε.
+   */
+  TrueTimeInterval trueTime();
+
+  /** This process's own seeded random source (forked per component by the host). */
+  RandomSource random();
+
+  /** This process's durable storage. Writes become durable only after {@link Storage#sync()}. */
+  Storage storage();
+
+  /** A line for the trace / log. Cheap to call; the host decides whether to keep it. */
+  void log(String text);
+}

@@ -1,0 +1,27 @@
+package dev.txlab.node.api;
+
+/** One shard of the key space; each shard is a Raft group. Printed as {@code shard-2}. */
+public record ShardId(int index) implements Comparable<ShardId> {
+  public ShardId {
+    if (index < 0) throw new IllegalArgumentException("shard index must be >= 0: " + index);
+  }
+
+  public static ShardId of(int index) {
+    return new ShardId(index);
+  }
+
+  /** The component name of this shard's replica on a node. */
+  public String component() {
+    return "shard-" + index;
+  }
+
+  @Override
+  public int compareTo(ShardId other) {
+    return Integer.compare(index, other.index);
+  }
+
+  @Override
+  public String toString() {
+    return component();
+  }
+}

@@ -1,0 +1,85 @@
+package dev.txlab.node.sim;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.function.Consumer;
+
+/**
+ * The run's trace: one line per event ({@code time address what}), folded into a SHA-256 digest
+ * and optionally handed to a sink (the scenario runner writes {@code trace.jsonl}). Two runs of
+ * one scenario and seed produce the same digest; the first differing line is where they diverged.
+ *
+ * <p>Lines are buffered and digested in blocks, which keeps hashing off the per-event cost.
+ */
+public final class Trace {
+  private final MessageDigest sha256;
+  private final byte[] buffer = new byte[1 << 16];
+  private int used;
+  private long lines;
+  private Consumer<String> sink;
+  private String digestHex;
+
+  public Trace() {
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM lacks SHA-256", e);
+    }
+  }
+
+  /** Every subsequent line is also handed to {@code sink}. */
+  public void setSink(Consumer<String> sink) {
+    this.sink = sink;
+  }
+
+  public void line(long timeNanos, String address, String what) {
+    if (digestHex != null) throw new IllegalStateException("trace already digested");
+    lines++;
+    String text = timeNanos + " " + address + " " + what;
+    if (sink != null) sink.accept(text);
+    add(text);
+    add("\n");
+  }
+
+  private void add(String s) {
+    // Latin-1 fast path; anything else goes through UTF-8.
+    int n = s.length();
+    if (n * 3 > buffer.length - used) flush();
+    if (n * 3 > buffer.length) {
+      sha256.update(s.getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        buffer[used++] = (byte) c;
+      } else {
+        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(b, 0, buffer, used, b.length);
+        used += b.length;
+      }
+    }
+  }
+
+  private void flush() {
+    sha256.update(buffer, 0, used);
+    used = 0;
+  }
+
+  public long lines() {
+    return lines;
+  }
+
+  /** The SHA-256 of all lines so far, as hex. Ends the trace. */
+  public String digestHex() {
+    if (digestHex == null) {
+      flush();
+      byte[] d = sha256.digest();
+      StringBuilder sb = new StringBuilder();
+      for (byte b : d) sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+      digestHex = sb.toString();
+    }
+    return digestHex;
+  }
+}
