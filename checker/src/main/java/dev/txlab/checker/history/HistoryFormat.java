@@ -109,7 +109,23 @@ public enum HistoryFormat {
         }
         return j < head.length() && head.charAt(j) == '"' ? JSONL : EDN;
       }
-      if (c == '[' || c == '(' || c == '#') {
+      if (c == '[') {
+        // A JSON array of objects (elle-cli's layout) starts with [{" ; EDN would be [{:
+        int j = i + 1;
+        while (j < head.length() && Character.isWhitespace(head.charAt(j))) {
+          j++;
+        }
+        int k = j + 1;
+        while (k < head.length() && Character.isWhitespace(head.charAt(k))) {
+          k++;
+        }
+        if (j < head.length() && head.charAt(j) == '{' && k < head.length()
+            && head.charAt(k) == '"') {
+          return JSONL;
+        }
+        return EDN;
+      }
+      if (c == '(' || c == '#') {
         return EDN;
       }
       throw new HistoryException(

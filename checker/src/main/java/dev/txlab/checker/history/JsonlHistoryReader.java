@@ -34,6 +34,21 @@ public final class JsonlHistoryReader implements HistoryReader {
     long line = 0;
     while ((text = in.readLine()) != null) {
       line++;
+      text = text.strip();
+      // elle-cli writes a history as one JSON array with one object per line: accept that
+      // layout by dropping the array's brackets and the separating commas.
+      if (line == 1 && text.startsWith("[")) {
+        text = text.substring(1).strip();
+      }
+      if (text.endsWith("]") && !text.endsWith("]]") && text.startsWith("{")
+          && text.lastIndexOf('}') == text.length() - 2) {
+        text = text.substring(0, text.length() - 1).strip();
+      } else if (text.equals("]")) {
+        continue;
+      }
+      if (text.endsWith(",")) {
+        text = text.substring(0, text.length() - 1);
+      }
       if (text.isBlank()) {
         continue;
       }

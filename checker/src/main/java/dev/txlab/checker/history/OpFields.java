@@ -60,7 +60,10 @@ final class OpFields {
       throw new BadField("field " + keyPrefix + "f: expected a keyword, found " + Edn.print(f));
     }
     long index = integer(field.apply("index"), "index", defaultIndex, keyPrefix);
-    long time = integer(field.apply("time"), "time", Op.NO_TIME, keyPrefix);
+    Object rawTime = field.apply("time");
+    // Jepsen (and jepsen.history.sim) write :time -1 for "no time", which is NO_TIME.
+    long time = Long.valueOf(Op.NO_TIME).equals(rawTime) ? Op.NO_TIME
+        : integer(rawTime, "time", Op.NO_TIME, keyPrefix);
     return new Op(index, time, p, t, fName, field.apply("value"), extra);
   }
 

@@ -1,0 +1,79 @@
+package dev.txlab.checker.txn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The session (process) and real-time orders that strong models add to the data dependencies
+ * (ELLE-SPEC section 4).
+ *
+ * <p>Real time is a transitive reduction of "T1 completed ok before T2 was invoked", computed in
+ * one pass over the history with a frontier of recent ok completions: a new invocation follows
+ * everything in the frontier, and a completion evicts from the frontier what it already follows.
+ * The frontier stays about as large as the number of concurrent clients, so the pass is linear.
+ * Nothing follows an indeterminate or failed transaction, since it has no definite end.
+ */
+final class OrderEdges {
+  private OrderEdges() {}
+
+  /** Consecutive committed transactions of each process. */
+  static void process(List<Txn> txns, Digraph.Builder out) {
+    Map<Integer, Txn> last = new HashMap<>();
+    for (Txn t : txns) {
+      if (!t.isOk()) {
+        continue;
+      }
+      Txn prev = last.put(t.process(), t);
+      if (prev != null) {
+        out.add(prev.id(), t.id(), Rel.PROCESS);
+      }
+    }
+  }
+
+  static void realtime(List<Txn> txns, Digraph.Builder out) {
+    // Events: (position << 1 | isCompletion) so sorting interleaves them in history order.
+    long[] events = new long[txns.size() * 2];
+    int n = 0;
+    for (Txn t : txns) {
+      if (!t.isPossible()) {
+        continue;
+      }
+      events[n++] = ((long) t.op().invokePosition() << 1) << 24 | t.id();
+      if (t.isOk()) {
+        events[n++] = (((long) t.op().completePosition() << 1) | 1) << 24 | t.id();
+      }
+    }
+    if (txns.size() >= (1 << 24)) {
+      throw new IllegalStateException("too many transactions for the real-time pass: " + txns.size());
+    }
+    Arrays.sort(events, 0, n);
+    List<Integer> frontier = new ArrayList<>();
+    int[][] before = new int[txns.size()][];
+    for (int i = 0; i < n; i++) {
+      int id = (int) (events[i] & 0xffffff);
+      boolean completion = ((events[i] >>> 24) & 1) == 1;
+      if (!completion) {
+        int[] b = new int[frontier.size()];
+        for (int j = 0; j < b.length; j++) {
+          b[j] = frontier.get(j);
+          out.add(b[j], id, Rel.REALTIME);
+        }
+        before[id] = b;
+      } else {
+        int[] b = before[id];
+        before[id] = null;
+        if (b.length > 0) {
+          java.util.Set<Integer> evict = new java.util.HashSet<>();
+          for (int x : b) {
+            evict.add(x);
+          }
+          frontier.removeIf(evict::contains);
+        }
+        frontier.add(id);
+      }
+    }
+  }
+}
