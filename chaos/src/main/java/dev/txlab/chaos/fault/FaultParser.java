@@ -3,6 +3,7 @@ package dev.txlab.chaos.fault;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -98,6 +99,12 @@ final class FaultParser {
       case "reorder":
         return new Fault.Reorder(percent(keyword));
       default:
+        if (KEYWORDS.contains(keyword.toLowerCase(Locale.ROOT))) {
+          throw error(
+              keywordStart,
+              "unknown fault '" + keyword + "'; fault words are lower case: did you mean '"
+                  + keyword.toLowerCase(Locale.ROOT) + "'?");
+        }
         throw error(
             keywordStart,
             "unknown fault '" + keyword + "'; expected one of " + String.join(", ", KEYWORDS));
@@ -243,6 +250,10 @@ final class FaultParser {
     String name = text.substring(start, pos);
     if (name.isEmpty()) {
       throw error(start, "expected a node name like n3 after " + after + ", got " + describeHere());
+    }
+    if (Target.RoleKind.fromText(name) != null || name.startsWith("leader:")) {
+      throw error(
+          start, "'" + name + "' is a role, not a node name; only node names can be listed here");
     }
     if (Names.RESERVED.contains(name)) {
       throw error(start, "'" + name + "' is a reserved word, not a node name");
@@ -492,6 +503,10 @@ final class FaultParser {
   private String describeHere() {
     if (atEnd()) {
       return "the end of the text";
+    }
+    char here = text.charAt(pos);
+    if (here == ',' || here == '|') {
+      return "'" + here + "'";
     }
     int end = pos;
     while (end < text.length() && !Character.isWhitespace(text.charAt(end))) {

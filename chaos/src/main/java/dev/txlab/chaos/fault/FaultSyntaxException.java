@@ -10,6 +10,7 @@ package dev.txlab.chaos.fault;
  * prefixes the file and line (and can add {@link #column()} to the column the YAML scalar
  * starts at), the command line prints the message and exits with status 2. The exception
  * is checked on purpose: every path that reads user text must decide what to do with it.
+ * Blank text has no token to point at, so its message is the problem alone.
  */
 public final class FaultSyntaxException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -25,7 +26,7 @@ public final class FaultSyntaxException extends Exception {
    * @param problem what is wrong, naming the token and what was expected
    */
   public FaultSyntaxException(String text, int column, String problem) {
-    super(text + ": column " + column + ": " + problem);
+    super(text.isBlank() ? problem : text + ": column " + column + ": " + problem);
     this.text = text;
     this.column = column;
     this.problem = problem;
