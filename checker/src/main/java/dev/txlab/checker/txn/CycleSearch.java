@@ -127,7 +127,10 @@ final class CycleSearch {
     }
   }
 
+  private static final boolean DEBUG = System.getenv("TXLAB_TXN_DEBUG") != null;
   private final Digraph graph;
+  /** All -1 between uses; see {@link Digraph#induced(int[], int, int[])}. */
+  private int[] scratch;
   private final Analysis analysis;
   private final long budgetNanos;
   /** After the first hit, how many more anchors to try for a shorter cycle. */
@@ -143,7 +146,17 @@ final class CycleSearch {
   List<AnomalyCase> run() {
     List<AnomalyCase> out = new ArrayList<>();
     for (int[] comp : Scc.nontrivial(graph, 0xff)) {
-      out.addAll(searchComponent(comp));
+      long t = System.nanoTime();
+      List<AnomalyCase> cs = searchComponent(comp);
+      out.addAll(cs);
+      if (DEBUG) {
+        List<String> types = new ArrayList<>();
+        for (AnomalyCase c : cs) {
+          types.add(c.type());
+        }
+        System.err.printf("scc %d: %d ms %s%n", comp.length, (System.nanoTime() - t) / 1_000_000,
+            types);
+      }
     }
     return out;
   }
@@ -170,7 +183,11 @@ final class CycleSearch {
   }
 
   private List<AnomalyCase> searchComponent(int[] comp) {
-    Digraph s = graph.induced(comp, 0xff);
+    if (scratch == null) {
+      scratch = new int[graph.n];
+      Arrays.fill(scratch, -1);
+    }
+    Digraph s = graph.induced(comp, 0xff, scratch);
     List<AnomalyCase> existence = new ArrayList<>();
     Set<String> impossibleModels = new HashSet<>();
     for (ExistenceSpec spec : EXISTENCE) {
@@ -211,7 +228,12 @@ final class CycleSearch {
           continue;
         }
         searched.add(type);
+        long t = System.nanoTime();
         Cycle c = searcher.find(shape);
+        if (DEBUG) {
+          System.err.printf("  %s: %d ms %s%n", type, (System.nanoTime() - t) / 1_000_000,
+              c == null ? "-" : c.txns().size());
+        }
         if (c != null) {
           found.add(AnomalyCase.of(c));
           skip.addAll(ModelLattice.impliedAnomalies(List.of(c.type())));

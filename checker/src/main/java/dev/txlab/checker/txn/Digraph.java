@@ -50,6 +50,15 @@ final class Digraph {
   Digraph induced(int[] vertices, int mask) {
     int[] local = new int[n];
     Arrays.fill(local, -1);
+    return induced(vertices, mask, local);
+  }
+
+  /**
+   * As {@link #induced(int[], int)}, with a caller-owned scratch array of n entries that must
+   * hold -1 everywhere; it is restored before returning, so many small components can be cut
+   * out of a large graph without allocating n ints each time.
+   */
+  Digraph induced(int[] vertices, int mask, int[] local) {
     for (int i = 0; i < vertices.length; i++) {
       local[vertices[i]] = i;
     }
@@ -63,6 +72,9 @@ final class Digraph {
           b.add(i, w, r);
         }
       }
+    }
+    for (int v : vertices) {
+      local[v] = -1;
     }
     return b.build();
   }
