@@ -340,7 +340,7 @@ final class CycleSearch {
     }
 
     private void tick() {
-      if ((++steps & 0xfff) == 0 && System.nanoTime() > deadline) {
+      if ((steps++ & 0xfff) == 0 && System.nanoTime() > deadline) {
         throw new Timeout();
       }
     }
