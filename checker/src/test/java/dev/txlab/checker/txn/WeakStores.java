@@ -154,7 +154,8 @@ final class WeakStores {
       if (t.blocked < 0) {
         outcome = OpType.FAIL; // deadlock victim
       }
-      locks.values().removeIf(owner -> owner == t);
+      Running done = t;
+      locks.values().removeIf(owner -> owner == done);
       if ((level == Level.SNAPSHOT_ISOLATION || level == Level.PREFIX)
           && outcome != OpType.FAIL) {
         for (long k : t.buffer.keySet()) {
