@@ -1,0 +1,255 @@
+package dev.txlab.chaos.schedule;
+
+import dev.txlab.chaos.fault.ClusterView;
+import dev.txlab.chaos.fault.Fault;
+import dev.txlab.chaos.fault.Link;
+import dev.txlab.chaos.fault.NodeOrder;
+import dev.txlab.chaos.fault.Partitions;
+import dev.txlab.chaos.fault.Percent;
+import dev.txlab.chaos.fault.Resolved;
+import dev.txlab.chaos.fault.Target;
+import dev.txlab.chaos.fault.TargetResolver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What the faults applied so far have done to a cluster, independent of any host: which nodes
+ * are down or paused, which links are cut, which clocks are off, which link faults are on,
+ * which triggered kills are armed. It is the reference meaning of a plan — adapters for the
+ * simulator and the live host apply the same events to real things and can check themselves
+ * against it, a report can show the faults active at any moment, and tests use it to prove a
+ * plan ends healed.
+ *
+ * <p>Role targets are resolved against the view given with each event, from the random source
+ * given with it; undo events reuse what their start resolved to ({@link FaultEvent}). Cut
+ * links are remembered per event, so undoing one partition leaves another one's cuts in
+ * place; a standalone {@code heal} clears them all. Not thread-safe: one nemesis, one thread.
+ */
+public final class NemesisState {
+  private final SortedMap<Integer, SortedSet<Link>> cutsByEvent = new TreeMap<>();
+  private final SortedSet<String> down = new TreeSet<>(NodeOrder::compare);
+  private final SortedSet<String> paused = new TreeSet<>(NodeOrder::compare);
+  private final SortedMap<String, Fault> clockFaults = new TreeMap<>(NodeOrder::compare);
+  private final SortedMap<Integer, Fault.TxnPhase> armedKills = new TreeMap<>();
+  private final Map<Integer, List<String>> nodesByEvent = new TreeMap<>();
+  private Fault.Delay delay = new Fault.Delay(0, 0);
+  private Percent loss = Percent.ZERO;
+  private Percent duplicate = Percent.ZERO;
+  private Percent reorder = Percent.ZERO;
+
+  /**
+   * Applies one event.
+   *
+   * @return the nodes it acted on (for a partition, the nodes with a cut link), or why it
+   *     could not act (a role with nobody in it right now); an unresolved event changes nothing
+   */
+  public Resolved<List<String>> apply(FaultEvent event, ClusterView view, SplittableRandom random) {
+    Fault fault = event.fault();
+    if (event.cause() == FaultEvent.Cause.UNDO) {
+      return undo(event, fault);
+    }
+    Resolved<List<String>> result = act(event.index(), fault, view, random);
+    if (result.isResolved()) {
+      nodesByEvent.put(event.index(), result.value());
+    }
+    return result;
+  }
+
+  /**
+   * A triggered kill fired: the armed kill of event {@code eventIndex} killed {@code node}.
+   * Adapters call this when the protocol reaches the phase; its undo then restarts that node.
+   */
+  public void fire(int eventIndex, String node) {
+    if (armedKills.remove(eventIndex) == null) {
+      throw new IllegalStateException("no kill armed by event " + eventIndex);
+    }
+    down.add(node);
+    nodesByEvent.put(eventIndex, List.of(node));
+  }
+
+  /** True when nothing applied is still in effect: the state every plan must end in. */
+  public boolean isHealed() {
+    return cutsByEvent.isEmpty() && down.isEmpty() && paused.isEmpty() && clockFaults.isEmpty()
+        && armedKills.isEmpty() && delay.isNone() && loss.basisPoints() == 0
+        && duplicate.basisPoints() == 0 && reorder.basisPoints() == 0;
+  }
+
+  /** Every link currently cut, by any partition. */
+  public SortedSet<Link> cutLinks() {
+    SortedSet<Link> all = new TreeSet<>();
+    for (SortedSet<Link> links : cutsByEvent.values()) {
+      all.addAll(links);
+    }
+    return all;
+  }
+
+  public SortedSet<String> down() {
+    return new TreeSet<>(down);
+  }
+
+  public SortedSet<String> paused() {
+    return new TreeSet<>(paused);
+  }
+
+  /** The last clock fault applied to each node whose clock is off. */
+  public SortedMap<String, Fault> clockFaults() {
+    return new TreeMap<>(clockFaults);
+  }
+
+  /**
+   * What is in effect, one phrase each, in a fixed order ({@code down n3}, {@code cut
+   * n1->n2}, {@code n1 clock-skew +40ms}, {@code loss 20%}); empty when healed. For reports
+   * and failure messages.
+   */
+  public List<String> describe() {
+    List<String> phrases = new ArrayList<>();
+    for (String node : down) {
+      phrases.add("down " + node);
+    }
+    for (String node : paused) {
+      phrases.add("paused " + node);
+    }
+    for (Map.Entry<Integer, Fault.TxnPhase> armed : armedKills.entrySet()) {
+      phrases.add("armed kill coordinator after " + armed.getValue().text());
+    }
+    for (Link link : cutLinks()) {
+      phrases.add("cut " + link.text());
+    }
+    for (Map.Entry<String, Fault> clock : clockFaults.entrySet()) {
+      phrases.add(clock.getKey() + " " + clock.getValue().text());
+    }
+    for (Fault linkFault :
+        List.of(delay, new Fault.Loss(loss), new Fault.Duplicate(duplicate), new Fault.Reorder(reorder))) {
+      if (linkFault.undo().isPresent()) {
+        phrases.add(linkFault.text());
+      }
+    }
+    return phrases;
+  }
+
+  private Resolved<List<String>> undo(FaultEvent event, Fault fault) {
+    int start = event.undoesIndex();
+    if (fault instanceof Fault.Heal) {
+      SortedSet<Link> cut = cutsByEvent.remove(start);
+      return Resolved.of(cut == null ? List.of() : endpoints(cut));
+    }
+    if (fault instanceof Fault.Restart && armedKills.remove(start) != null) {
+      return Resolved.of(List.of()); // the trigger never fired: disarming is the whole undo
+    }
+    List<String> nodes = nodesByEvent.get(start);
+    if (nodes == null) {
+      return Resolved.unresolved("event " + start + " did not apply, so there is nothing to undo");
+    }
+    if (fault instanceof Fault.Restart) {
+      down.removeAll(nodes);
+    } else if (fault instanceof Fault.Resume) {
+      paused.removeAll(nodes);
+    } else if (fault instanceof Fault.ClockReset) {
+      for (String node : nodes) {
+        clockFaults.remove(node);
+      }
+    } else {
+      // Link faults are global; their undo is an ordinary setting (delay 0s, loss 0%).
+      return act(event.index(), fault, null, null);
+    }
+    return Resolved.of(nodes);
+  }
+
+  private Resolved<List<String>> act(
+      int index, Fault fault, ClusterView view, SplittableRandom random) {
+    if (fault instanceof Fault.Partition
+        || fault instanceof Fault.PartitionHalves
+        || fault instanceof Fault.PartitionMajorityRing
+        || fault instanceof Fault.PartitionBridge
+        || fault instanceof Fault.PartitionOneWay
+        || fault instanceof Fault.Isolate) {
+      Resolved<SortedSet<Link>> cut = Partitions.cutLinks(fault, view, random);
+      if (!cut.isResolved()) {
+        return Resolved.unresolved(cut.reason());
+      }
+      cutsByEvent.put(index, cut.value());
+      return Resolved.of(endpoints(cut.value()));
+    } else if (fault instanceof Fault.Heal) {
+      List<String> healed = endpoints(cutLinks());
+      cutsByEvent.clear();
+      return Resolved.of(healed);
+    } else if (fault instanceof Fault.Kill) {
+      Fault.Kill kill = (Fault.Kill) fault;
+      if (kill.after().isPresent()) {
+        armedKills.put(index, kill.after().get());
+        return Resolved.of(List.of());
+      }
+      return onTargets(kill.target(), view, random, down::addAll);
+    } else if (fault instanceof Fault.Restart) {
+      Target target = ((Fault.Restart) fault).target();
+      if (target.equals(Target.all())) {
+        armedKills.clear(); // the final heal also disarms kills that never fired
+      }
+      return onTargets(target, view, random, down::removeAll);
+    } else if (fault instanceof Fault.Pause) {
+      return onTargets(((Fault.Pause) fault).target(), view, random, paused::addAll);
+    } else if (fault instanceof Fault.Resume) {
+      return onTargets(((Fault.Resume) fault).target(), view, random, paused::removeAll);
+    } else if (fault instanceof Fault.ClockSkew
+        || fault instanceof Fault.ClockDrift
+        || fault instanceof Fault.ClockStrobe
+        || fault instanceof Fault.TrueTimeViolation) {
+      return onTargets(
+          fault.targets().get(0), view, random,
+          nodes -> {
+            for (String node : nodes) {
+              clockFaults.put(node, fault);
+            }
+          });
+    } else if (fault instanceof Fault.ClockReset) {
+      return onTargets(
+          ((Fault.ClockReset) fault).target(), view, random,
+          nodes -> {
+            for (String node : nodes) {
+              clockFaults.remove(node);
+            }
+          });
+    } else if (fault instanceof Fault.Delay) {
+      delay = (Fault.Delay) fault;
+    } else if (fault instanceof Fault.Loss) {
+      loss = ((Fault.Loss) fault).probability();
+    } else if (fault instanceof Fault.Duplicate) {
+      duplicate = ((Fault.Duplicate) fault).probability();
+    } else if (fault instanceof Fault.Reorder) {
+      reorder = ((Fault.Reorder) fault).probability();
+    } else if (fault instanceof Fault.NetReset) {
+      delay = new Fault.Delay(0, 0);
+      loss = Percent.ZERO;
+      duplicate = Percent.ZERO;
+      reorder = Percent.ZERO;
+    } else {
+      throw new IllegalStateException("unhandled fault type: " + fault.getClass());
+    }
+    return Resolved.of(List.of());
+  }
+
+  private static Resolved<List<String>> onTargets(
+      Target target, ClusterView view, SplittableRandom random,
+      java.util.function.Consumer<List<String>> effect) {
+    Resolved<List<String>> nodes = TargetResolver.resolve(target, view, random);
+    if (nodes.isResolved()) {
+      effect.accept(nodes.value());
+    }
+    return nodes;
+  }
+
+  private static List<String> endpoints(SortedSet<Link> links) {
+    SortedSet<String> nodes = new TreeSet<>(NodeOrder::compare);
+    for (Link link : links) {
+      nodes.add(link.from());
+      nodes.add(link.to());
+    }
+    return List.copyOf(nodes);
+  }
+}
