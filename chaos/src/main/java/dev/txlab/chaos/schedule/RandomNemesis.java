@@ -134,11 +134,20 @@ public record RandomNemesis(List<NemesisKind> kinds, long periodNanos, long wind
   /** One generated fault: applied at {@code startNanos}, undone {@code windowNanos} later. */
   public record Window(long startNanos, long windowNanos, Fault fault) {}
 
-  /** Uniform in [mean/2, 3·mean/2]. */
+  /**
+   * Uniform in [mean/2, 3·mean/2], in whole milliseconds when the mean allows (whole
+   * microseconds or nanoseconds below that), so a plan prints {@code at 6.379s}, not
+   * {@code at 6379505.796us}. Never zero.
+   */
   private static long around(long meanNanos, SplittableRandom random) {
-    long low = meanNanos / 2;
-    long high = meanNanos + meanNanos / 2;
-    return low == high ? low : random.nextLong(low, high + 1);
+    long grain =
+        meanNanos >= 10 * Durations.NANOS_PER_MILLI
+            ? Durations.NANOS_PER_MILLI
+            : meanNanos >= 10 * Durations.NANOS_PER_MICRO ? Durations.NANOS_PER_MICRO : 1;
+    long low = meanNanos / 2 / grain;
+    long high = (meanNanos + meanNanos / 2) / grain;
+    long grains = low == high ? low : random.nextLong(low, high + 1);
+    return Math.max(1, grains) * grain;
   }
 
   private static Fault draw(NemesisKind kind, ClusterView view, SplittableRandom random) {

@@ -4,6 +4,8 @@ import dev.txlab.chaos.fault.ClusterView;
 import dev.txlab.chaos.fault.Durations;
 import dev.txlab.chaos.fault.Fault;
 import dev.txlab.chaos.fault.FaultSyntaxException;
+import dev.txlab.chaos.fault.Partitions;
+import dev.txlab.chaos.fault.Resolved;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -81,6 +83,11 @@ public record Schedule(List<ScheduleLine> lines) {
                     + String.join(", ", view.nodes()) + ")");
           }
         }
+        if (view.nodes().size() < Partitions.minimumNodes(fault)) {
+          return Optional.of(
+              "'" + line.text() + "': needs at least " + Partitions.minimumNodes(fault)
+                  + " nodes; the cluster has " + view.nodes().size());
+        }
         for (String shard : fault.namedShards()) {
           if (!view.shards().contains(shard)) {
             return Optional.of(
@@ -119,7 +126,7 @@ public record Schedule(List<ScheduleLine> lines) {
       ScheduleLine line = lines.get(lineIndex);
       SplittableRandom lineRandom = random.split();
       if (line instanceof ScheduleEntry) {
-        expandEntry((ScheduleEntry) line, lineIndex, healAtNanos, pending);
+        expandEntry((ScheduleEntry) line, lineIndex, view, healAtNanos, lineRandom, pending);
       } else if (line instanceof RandomNemesis) {
         List<RandomNemesis.Window> windows =
             ((RandomNemesis) line).generate(view, healAtNanos, lineRandom);
@@ -165,18 +172,30 @@ public record Schedule(List<ScheduleLine> lines) {
     return sb.toString();
   }
 
+  /**
+   * Adds an entry's occurrences. Random-shaped partitions are realized here, one draw per
+   * occurrence, so the plan shows which nodes each one cuts; role targets stay roles, since
+   * who holds a role is only known when the fault is applied.
+   */
   private static void expandEntry(
-      ScheduleEntry entry, int lineIndex, long healAtNanos, List<Pending> pending) {
-    if (!entry.repeats()) {
-      addWindow(entry.startNanos(), entry.windowNanos(), entry.fault(), lineIndex, healAtNanos, pending);
-      return;
-    }
-    for (long at = entry.startNanos(); at < healAtNanos; at += entry.periodNanos()) {
-      addWindow(at, entry.windowNanos(), entry.fault(), lineIndex, healAtNanos, pending);
+      ScheduleEntry entry, int lineIndex, ClusterView view, long healAtNanos,
+      SplittableRandom random, List<Pending> pending) {
+    long step = entry.repeats() ? entry.periodNanos() : Long.MAX_VALUE;
+    for (long at = entry.startNanos(); at < healAtNanos; at = saturatedAdd(at, step)) {
+      Resolved<Fault> fault = Partitions.realize(entry.fault(), view, random);
+      if (!fault.isResolved()) {
+        throw new IllegalArgumentException("'" + entry.text() + "': " + fault.reason());
+      }
+      addWindow(at, entry.windowNanos(), fault.value(), lineIndex, healAtNanos, pending);
       if (pending.size() > EVENTS_MAX) {
         return; // the caller reports it, naming the line
       }
     }
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 
   private static void addWindow(
