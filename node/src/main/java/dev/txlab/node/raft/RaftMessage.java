@@ -1,0 +1,76 @@
+package dev.txlab.node.raft;
+
+import dev.txlab.node.api.Address;
+import dev.txlab.node.api.Message;
+import java.util.List;
+
+/**
+ * Raft's messages, named and shaped as in the paper's Figure 2 and §7 (InstallSnapshot), plus
+ * TimeoutNow for leader transfer (thesis §3.10). Compact constructors check structure only;
+ * whether a peer's claims make sense is judged by the receiver.
+ */
+public sealed interface RaftMessage extends Message {
+  long term();
+
+  /**
+   * Asks for a vote. With {@code preVote} (thesis §9.6) it only asks whether the receiver
+   * <em>would</em> vote in {@code term}, changing nobody's state. {@code leadershipTransfer} marks
+   * an election started by TimeoutNow, which voters grant even while they still hear a leader.
+   */
+  record RequestVote(
+      long term, Address candidateId, long lastLogIndex, long lastLogTerm, boolean preVote, boolean leadershipTransfer)
+      implements RaftMessage {
+    public RequestVote {
+      if (term < 1 || candidateId == null || lastLogIndex < 0 || lastLogTerm < 0) {
+        throw new IllegalArgumentException("malformed RequestVote");
+      }
+    }
+  }
+
+  record RequestVoteReply(long term, boolean voteGranted, boolean preVote) implements RaftMessage {}
+
+  /**
+   * Replicates entries and doubles as heartbeat. {@code readSeq} numbers the leader's heartbeat
+   * rounds; followers echo it so the leader knows a majority still followed it after a point in
+   * time (ReadIndex, thesis §6.4, and leases).
+   */
+  record AppendEntries(
+      long term,
+      Address leaderId,
+      long prevLogIndex,
+      long prevLogTerm,
+      List<LogEntry> entries,
+      long leaderCommit,
+      long readSeq)
+      implements RaftMessage {
+    public AppendEntries {
+      if (term < 1 || leaderId == null || prevLogIndex < 0 || prevLogTerm < 0 || leaderCommit < 0) {
+        throw new IllegalArgumentException("malformed AppendEntries");
+      }
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /**
+   * On success {@code matchIndex} is the last index known to match the leader. On failure
+   * {@code conflictIndex} is where the leader should retry from.
+   */
+  record AppendEntriesReply(long term, boolean success, long matchIndex, long conflictIndex, long readSeq)
+      implements RaftMessage {}
+
+  /** The whole snapshot in one message (the paper's offset/done chunking is not needed in memory). */
+  record InstallSnapshot(
+      long term, Address leaderId, long lastIncludedIndex, long lastIncludedTerm, Object data, long readSeq)
+      implements RaftMessage {
+    public InstallSnapshot {
+      if (term < 1 || leaderId == null || lastIncludedIndex < 1 || lastIncludedTerm < 1 || data == null) {
+        throw new IllegalArgumentException("malformed InstallSnapshot");
+      }
+    }
+  }
+
+  record InstallSnapshotReply(long term, long lastIncludedIndex, long readSeq) implements RaftMessage {}
+
+  /** Leader transfer: "start an election now, skipping the wait". */
+  record TimeoutNow(long term, Address leaderId) implements RaftMessage {}
+}
