@@ -104,7 +104,7 @@ public final class NemesisState {
 
   /**
    * What is in effect, one phrase each, in a fixed order ({@code down n3}, {@code cut
-   * n1->n2}, {@code n1 clock-skew +40ms}, {@code loss 20%}); empty when healed. For reports
+   * n1->n2}, {@code n1: clock-skew n1 +40ms}, {@code loss 20%}); empty when healed. For reports
    * and failure messages.
    */
   public List<String> describe() {
@@ -122,7 +122,7 @@ public final class NemesisState {
       phrases.add("cut " + link.text());
     }
     for (Map.Entry<String, Fault> clock : clockFaults.entrySet()) {
-      phrases.add(clock.getKey() + " " + clock.getValue().text());
+      phrases.add(clock.getKey() + ": " + clock.getValue().text());
     }
     for (Fault linkFault :
         List.of(delay, new Fault.Loss(loss), new Fault.Duplicate(duplicate), new Fault.Reorder(reorder))) {

@@ -273,7 +273,7 @@ class FaultSyntaxTest {
 
   private static FaultSyntaxException refusal(String text) {
     FaultSyntaxException e =
-        catchThrowableOfType(() -> Fault.parse(text), FaultSyntaxException.class);
+        catchThrowableOfType(FaultSyntaxException.class, () -> Fault.parse(text));
     assertThat(e).as("'%s' should be refused", text).isNotNull();
     assertThat(e.text()).isEqualTo(text);
     assertThat(e.column()).isBetween(1, text.length() + 1);

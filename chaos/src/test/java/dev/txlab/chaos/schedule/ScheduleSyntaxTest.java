@@ -140,7 +140,7 @@ class ScheduleSyntaxTest {
 
   private static FaultSyntaxException refusal(String text) {
     FaultSyntaxException e =
-        catchThrowableOfType(() -> ScheduleLine.parse(text), FaultSyntaxException.class);
+        catchThrowableOfType(FaultSyntaxException.class, () -> ScheduleLine.parse(text));
     assertThat(e).as("'%s' should be refused", text).isNotNull();
     assertThat(e.text()).isEqualTo(text);
     return e;
