@@ -4,13 +4,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the nemesis needs to know about a cluster to turn role targets into nodes: its nodes,
- * its shards, and who currently leads and coordinates. The simulator and the live host each
- * provide one (from their own state, or from {@code GET /status}); tests use a fixed one.
+ * What the nemesis needs to know about a cluster to turn role targets into nodes: its nodes, its
+ * shards, and who currently leads and coordinates. The simulator and the live host each provide one
+ * (from their own state, or from {@code GET /status}); tests use a fixed one.
  *
- * <p>Lists must come in a stable order (the cluster's configured order), never from hash
- * iteration: random choices among them index into these lists, so the order is part of what
- * makes a seed reproduce a run.
+ * <p>Lists must come in a stable order (the cluster's configured order), never from hash iteration:
+ * random choices among them index into these lists, so the order is part of what makes a seed
+ * reproduce a run.
  */
 public interface ClusterView {
 
@@ -24,9 +24,9 @@ public interface ClusterView {
   Optional<String> leaderOf(String shard);
 
   /**
-   * The node hosting the coordinator the next transaction would use (classic 2PC: the node of
-   * the single coordinator process; Spanner-style: the leader of the coordinator group the
-   * next transaction would pick), if known.
+   * The node hosting the coordinator the next transaction would use (classic 2PC: the node of the
+   * single coordinator process; Spanner-style: the leader of the coordinator group the next
+   * transaction would pick), if known.
    */
   Optional<String> coordinator();
 

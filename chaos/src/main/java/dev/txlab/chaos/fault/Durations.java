@@ -4,21 +4,20 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 
 /**
- * Reads and prints durations in the one form the fault language, scenario files and reports
- * share: a decimal number followed by a unit, {@code 40ms}, {@code 1.5s}, {@code 250us},
- * {@code 2m}. Values are nanoseconds in a {@code long}; callers name them with a
- * {@code Nanos} suffix.
+ * Reads and prints durations in the one form the fault language, scenario files and reports share:
+ * a decimal number followed by a unit, {@code 40ms}, {@code 1.5s}, {@code 250us}, {@code 2m}.
+ * Values are nanoseconds in a {@code long}; callers name them with a {@code Nanos} suffix.
  *
- * <p>Units: {@code ns}, {@code us} (also {@code µs} on input), {@code ms}, {@code s},
- * {@code m}, {@code h}. A fraction is allowed as long as it comes to a whole number of
- * nanoseconds ({@code 1.5ns} is refused rather than rounded: a rounded fault would not print
- * back as what the user wrote).
+ * <p>Units: {@code ns}, {@code us} (also {@code µs} on input), {@code ms}, {@code s}, {@code m},
+ * {@code h}. A fraction is allowed as long as it comes to a whole number of nanoseconds ({@code
+ * 1.5ns} is refused rather than rounded: a rounded fault would not print back as what the user
+ * wrote).
  *
- * <p>The canonical form, which {@link #text(long)} prints, uses whole hours or minutes when
- * the value is a whole number of them, else the largest of {@code s}, {@code ms}, {@code us}
- * in which the value is at least one and needs no more than three decimals, else {@code ns};
- * zero is {@code 0s}. So {@code 1500ms} prints as {@code 1.5s} and {@code 90s} stays
- * {@code 90s}. Every value prints to a text that parses back to the same value.
+ * <p>The canonical form, which {@link #text(long)} prints, uses whole hours or minutes when the
+ * value is a whole number of them, else the largest of {@code s}, {@code ms}, {@code us} in which
+ * the value is at least one and needs no more than three decimals, else {@code ns}; zero is {@code
+ * 0s}. So {@code 1500ms} prints as {@code 1.5s} and {@code 90s} stays {@code 90s}. Every value
+ * prints to a text that parses back to the same value.
  */
 public final class Durations {
   public static final long NANOS_PER_MICRO = 1_000L;
@@ -45,8 +44,8 @@ public final class Durations {
   }
 
   /**
-   * Reads a duration that must carry its sign, such as {@code +40ms} or {@code -5ms}. The sign
-   * is required where the direction matters and a bare number would hide it (clock skew).
+   * Reads a duration that must carry its sign, such as {@code +40ms} or {@code -5ms}. The sign is
+   * required where the direction matters and a bare number would hide it (clock skew).
    */
   public static long parseSigned(String token) throws FaultSyntaxException {
     if (token.isEmpty() || (token.charAt(0) != '+' && token.charAt(0) != '-')) {
@@ -57,9 +56,7 @@ public final class Durations {
     return token.charAt(0) == '-' ? -magnitude : magnitude;
   }
 
-  /**
-   * Reads a duration with an optional sign ({@code 15ms}, {@code +15ms}, {@code -15ms}).
-   */
+  /** Reads a duration with an optional sign ({@code 15ms}, {@code +15ms}, {@code -15ms}). */
   public static long parseOptionallySigned(String token) throws FaultSyntaxException {
     if (!token.isEmpty() && (token.charAt(0) == '+' || token.charAt(0) == '-')) {
       return parseSigned(token);
@@ -116,15 +113,18 @@ public final class Durations {
     }
     String number = token.substring(start, i);
     String unit = token.substring(i);
-    if (number.isEmpty() || number.startsWith(".") || number.endsWith(".")
+    if (number.isEmpty()
+        || number.startsWith(".")
+        || number.endsWith(".")
         || number.indexOf('.') != number.lastIndexOf('.')) {
       throw new FaultSyntaxException(
           token, start + 1, "expected " + expected + ", got '" + token + "'");
     }
     if (unit.isEmpty()) {
       throw new FaultSyntaxException(
-          token, i + 1, "expected " + expected + ", got '" + token + "' (a unit is missing: "
-              + UNITS + ")");
+          token,
+          i + 1,
+          "expected " + expected + ", got '" + token + "' (a unit is missing: " + UNITS + ")");
     }
     long perUnit = nanosPerUnit(unit);
     if (perUnit == 0) {

@@ -7,33 +7,33 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A fault the nemesis can inject, as an immutable value with exactly one text form. The same
- * text is read from scenario YAML, from {@code txlab chaos …} and {@code --fault}, and printed
- * in traces and reports (DESIGN rule 5): {@code Fault.parse(f.text()).equals(f)} for every
- * fault, and {@code Fault.parse(s).text().equals(s)} for every canonical text {@code s}.
- * Input may differ from the canonical text only in spacing ({@code partition n1,n2 | n3}),
- * {@code +-} for {@code ±}, {@code µs} for {@code us}, and a redundant {@code +} on drifts.
+ * A fault the nemesis can inject, as an immutable value with exactly one text form. The same text
+ * is read from scenario YAML, from {@code txlab chaos …} and {@code --fault}, and printed in traces
+ * and reports (DESIGN rule 5): {@code Fault.parse(f.text()).equals(f)} for every fault, and {@code
+ * Fault.parse(s).text().equals(s)} for every canonical text {@code s}. Input may differ from the
+ * canonical text only in spacing ({@code partition n1,n2 | n3}), {@code +-} for {@code ±}, {@code
+ * µs} for {@code us}, and a redundant {@code +} on drifts.
  *
- * <p>Faults name nodes by plain names ({@code n1}) and shards by theirs ({@code shard-1}),
- * or by a role {@link Target} resolved when the fault is applied; nothing here depends on the
- * simulator or live host, which apply faults through adapters.
+ * <p>Faults name nodes by plain names ({@code n1}) and shards by theirs ({@code shard-1}), or by a
+ * role {@link Target} resolved when the fault is applied; nothing here depends on the simulator or
+ * live host, which apply faults through adapters.
  *
  * <p>Semantics that adapters must honour, fixed here so both hosts agree:
  *
  * <ul>
  *   <li>Partitions <em>add</em> cut links to those already cut; only {@link Heal} reconnects.
  *       Overlapping partitions therefore never accidentally heal each other.
- *   <li>In {@code partition n1,n2|n3}, nodes not listed form one further group together:
- *       {@code partition n1,n2} on five nodes cuts {n1,n2} from {n3,n4,n5}. This makes the
- *       common case ("cut these off") one group long.
- *   <li>{@code isolate} cuts every resolved node from every other node (each alone, also
- *       from the others it resolved to).
- *   <li>{@code restart} starts a node that is down from its storage and leaves a running one
- *       alone; {@code resume} likewise. Both are safe to apply to {@code all}, which is what
- *       the final heal does.
- *   <li>Link faults ({@code delay}, {@code loss}, {@code duplicate}, {@code reorder}) act on
- *       every link and replace the previous setting of the same kind; {@code loss 0%} or
- *       {@code delay 0s} turns one off, {@code net-reset} turns them all off.
+ *   <li>In {@code partition n1,n2|n3}, nodes not listed form one further group together: {@code
+ *       partition n1,n2} on five nodes cuts {n1,n2} from {n3,n4,n5}. This makes the common case
+ *       ("cut these off") one group long.
+ *   <li>{@code isolate} cuts every resolved node from every other node (each alone, also from the
+ *       others it resolved to).
+ *   <li>{@code restart} starts a node that is down from its storage and leaves a running one alone;
+ *       {@code resume} likewise. Both are safe to apply to {@code all}, which is what the final
+ *       heal does.
+ *   <li>Link faults ({@code delay}, {@code loss}, {@code duplicate}, {@code reorder}) act on every
+ *       link and replace the previous setting of the same kind; {@code loss 0%} or {@code delay 0s}
+ *       turns one off, {@code net-reset} turns them all off.
  * </ul>
  */
 public sealed interface Fault {
@@ -48,9 +48,8 @@ public sealed interface Fault {
   Category category();
 
   /**
-   * The fault that undoes this one at the end of a {@code for} window, applied to the nodes
-   * this fault resolved to; empty for faults that are themselves undos ({@code heal},
-   * {@code restart}…).
+   * The fault that undoes this one at the end of a {@code for} window, applied to the nodes this
+   * fault resolved to; empty for faults that are themselves undos ({@code heal}, {@code restart}…).
    */
   Optional<Fault> undo();
 
@@ -60,8 +59,8 @@ public sealed interface Fault {
   }
 
   /**
-   * Node names written literally in the text, in order, without repetition, so a scenario
-   * loader can check them against the cluster and name the bad one.
+   * Node names written literally in the text, in order, without repetition, so a scenario loader
+   * can check them against the cluster and name the bad one.
    */
   default List<String> namedNodes() {
     List<String> names = new ArrayList<>();
@@ -79,7 +78,8 @@ public sealed interface Fault {
   default List<String> namedShards() {
     List<String> shards = new ArrayList<>();
     for (Target target : targets()) {
-      if (target instanceof Target.LeaderOf && !shards.contains(((Target.LeaderOf) target).shard())) {
+      if (target instanceof Target.LeaderOf
+          && !shards.contains(((Target.LeaderOf) target).shard())) {
         shards.add(((Target.LeaderOf) target).shard());
       }
     }
@@ -125,8 +125,8 @@ public sealed interface Fault {
 
   /**
    * {@code partition n1,n2|n3,n4,n5}: links between nodes of different groups are cut in both
-   * directions. Nodes not listed form one further group together. Groups are kept in the
-   * order written.
+   * directions. Nodes not listed form one further group together. Groups are kept in the order
+   * written.
    */
   record Partition(List<List<String>> groups) implements Fault {
     public Partition {
@@ -183,11 +183,11 @@ public sealed interface Fault {
   }
 
   /**
-   * {@code partition majority-ring}: the nodes in a ring, each connected to its nearest
-   * neighbours so that every node sees a majority but no two see the same one. With an
-   * explicit ring ({@code partition majority-ring n1,n3,n5,n2,n4}) the order is given, else
-   * it is random, chosen when applied. Nodes outside an explicit ring are not cut. On fewer
-   * than four nodes every majority overlaps every other and nothing is cut.
+   * {@code partition majority-ring}: the nodes in a ring, each connected to its nearest neighbours
+   * so that every node sees a majority but no two see the same one. With an explicit ring ({@code
+   * partition majority-ring n1,n3,n5,n2,n4}) the order is given, else it is random, chosen when
+   * applied. Nodes outside an explicit ring are not cut. On fewer than four nodes every majority
+   * overlaps every other and nothing is cut.
    */
   record PartitionMajorityRing(List<String> ring) implements Fault {
     public PartitionMajorityRing {
@@ -206,7 +206,9 @@ public sealed interface Fault {
 
     @Override
     public String text() {
-      return ring.isEmpty() ? "partition majority-ring" : "partition majority-ring " + String.join(",", ring);
+      return ring.isEmpty()
+          ? "partition majority-ring"
+          : "partition majority-ring " + String.join(",", ring);
     }
 
     @Override
@@ -231,10 +233,10 @@ public sealed interface Fault {
   }
 
   /**
-   * {@code partition bridge}: two sides that cannot reach each other and bridge nodes that
-   * reach both. Explicitly {@code partition bridge n1,n2|n3|n4,n5} (left, bridge, right), or
-   * random when applied (two halves of the other nodes and one bridge node). Nodes outside an
-   * explicit bridge are not cut.
+   * {@code partition bridge}: two sides that cannot reach each other and bridge nodes that reach
+   * both. Explicitly {@code partition bridge n1,n2|n3|n4,n5} (left, bridge, right), or random when
+   * applied (two halves of the other nodes and one bridge node). Nodes outside an explicit bridge
+   * are not cut.
    */
   record PartitionBridge(List<List<String>> sides) implements Fault {
     public PartitionBridge {
@@ -382,10 +384,10 @@ public sealed interface Fault {
   // ---- processes --------------------------------------------------------------------------
 
   /**
-   * {@code kill n3}: the node's processes crash (in the live host, SIGKILL); what was not
-   * synced is lost. {@code kill coordinator after prepare} arms a trigger instead: the node
-   * coordinating the first transaction to reach the phase is killed at that moment. A
-   * trigger only makes sense for the coordinator role, so it is refused on other targets.
+   * {@code kill n3}: the node's processes crash (in the live host, SIGKILL); what was not synced is
+   * lost. {@code kill coordinator after prepare} arms a trigger instead: the node coordinating the
+   * first transaction to reach the phase is killed at that moment. A trigger only makes sense for
+   * the coordinator role, so it is refused on other targets.
    */
   record Kill(Target target, Optional<TxnPhase> after) implements Fault {
     public Kill {
@@ -527,9 +529,9 @@ public sealed interface Fault {
   // ---- clocks -------------------------------------------------------------------------------
 
   /**
-   * {@code clock-skew n3 +40ms}: the node's clock is set this far from true time (replacing
-   * any earlier skew). The sign is required: which way a clock is wrong decides which
-   * anomaly it can cause.
+   * {@code clock-skew n3 +40ms}: the node's clock is set this far from true time (replacing any
+   * earlier skew). The sign is required: which way a clock is wrong decides which anomaly it can
+   * cause.
    */
   record ClockSkew(Target target, long skewNanos) implements Fault {
     public ClockSkew {
@@ -563,8 +565,8 @@ public sealed interface Fault {
   }
 
   /**
-   * {@code clock-drift n2 200ppm}: the node's clock runs fast (negative: slow) by this many
-   * parts per million. It must still move forward, so the rate stays within ±999,999 ppm.
+   * {@code clock-drift n2 200ppm}: the node's clock runs fast (negative: slow) by this many parts
+   * per million. It must still move forward, so the rate stays within ±999,999 ppm.
    */
   record ClockDrift(Target target, long driftPpm) implements Fault {
     public static final long DRIFT_PPM_MAX = 999_999;
@@ -603,8 +605,8 @@ public sealed interface Fault {
   }
 
   /**
-   * {@code clock-strobe n1 4ms/10ms}: the node's clock jumps back and forth by the amplitude,
-   * once per period, until reset; time read twice can go backwards.
+   * {@code clock-strobe n1 4ms/10ms}: the node's clock jumps back and forth by the amplitude, once
+   * per period, until reset; time read twice can go backwards.
    */
   record ClockStrobe(Target target, long amplitudeNanos, long periodNanos) implements Fault {
     public ClockStrobe {
@@ -616,7 +618,11 @@ public sealed interface Fault {
 
     @Override
     public String text() {
-      return "clock-strobe " + target.text() + " " + Durations.text(amplitudeNanos) + "/"
+      return "clock-strobe "
+          + target.text()
+          + " "
+          + Durations.text(amplitudeNanos)
+          + "/"
           + Durations.text(periodNanos);
     }
 
@@ -642,10 +648,10 @@ public sealed interface Fault {
   }
 
   /**
-   * {@code truetime-violation n4 15ms}: the node's clock is moved outside its own TrueTime
-   * interval — ahead of true time by ε plus this much ({@code -15ms}: behind by ε plus 15 ms)
-   * — while its TrueTime keeps claiming ε. Either way true time leaves {@code [earliest,
-   * latest]}, the one assumption commit wait rests on.
+   * {@code truetime-violation n4 15ms}: the node's clock is moved outside its own TrueTime interval
+   * — ahead of true time by ε plus this much ({@code -15ms}: behind by ε plus 15 ms) — while its
+   * TrueTime keeps claiming ε. Either way true time leaves {@code [earliest, latest]}, the one
+   * assumption commit wait rests on.
    */
   record TrueTimeViolation(Target target, long beyondEpsilonNanos) implements Fault {
     public TrueTimeViolation {
@@ -731,7 +737,8 @@ public sealed interface Fault {
 
     @Override
     public String text() {
-      return "delay " + Durations.text(meanNanos)
+      return "delay "
+          + Durations.text(meanNanos)
           + (jitterNanos == 0 ? "" : "±" + Durations.text(jitterNanos));
     }
 
@@ -779,7 +786,9 @@ public sealed interface Fault {
 
     @Override
     public Optional<Fault> undo() {
-      return probability.basisPoints() == 0 ? Optional.empty() : Optional.of(new Loss(Percent.ZERO));
+      return probability.basisPoints() == 0
+          ? Optional.empty()
+          : Optional.of(new Loss(Percent.ZERO));
     }
   }
 
@@ -813,8 +822,8 @@ public sealed interface Fault {
   }
 
   /**
-   * {@code reorder 5%}: each message is, with this probability, held back so that messages
-   * sent after it on the same link overtake it.
+   * {@code reorder 5%}: each message is, with this probability, held back so that messages sent
+   * after it on the same link overtake it.
    */
   record Reorder(Percent probability) implements Fault {
     public Reorder {

@@ -8,20 +8,26 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads one fault from its text, character by character, so that every error can name the
- * column and the token it is about. The grammar is small enough for recursive descent
- * without a separate lexer:
+ * Reads one fault from its text, character by character, so that every error can name the column
+ * and the token it is about. The grammar is small enough for recursive descent without a separate
+ * lexer:
  *
  * <pre>
- * fault    = "partition" partition | "isolate" target | "heal" | "net-reset"
- *          | ("kill") target ["after" phase] | ("restart"|"pause"|"resume"|"clock-reset") target
- *          | "clock-skew" target signed-duration | "clock-drift" target ppm
- *          | "clock-strobe" target duration "/" duration
- *          | "truetime-violation" target [sign] duration
- *          | "delay" duration [("±"|"+-") duration] | ("loss"|"duplicate"|"reorder") percent
- * partition = groups | "halves" | "majority-ring" [names] | "bridge" [groups] | "one-way" links
- * groups   = names ("|" names)*        names = name ("," name)*       links = name "->" name ("," …)*
- * target   = names | "leader:" shard | "coordinator" | "minority" | "majority" | "random" | "all"
+ * fault     = "partition" partition | "isolate" target | "heal" | "net-reset"
+ *           | "kill" target ["after" phase]
+ *           | ("restart" | "pause" | "resume" | "clock-reset") target
+ *           | "clock-skew" target signed-duration | "clock-drift" target ppm
+ *           | "clock-strobe" target duration "/" duration
+ *           | "truetime-violation" target [sign] duration
+ *           | "delay" duration [("±" | "+-") duration]
+ *           | ("loss" | "duplicate" | "reorder") percent
+ * partition = groups | "halves" | "majority-ring" [names] | "bridge" [groups]
+ *           | "one-way" link ("," link)*
+ * groups    = names ("|" names)*
+ * names     = name ("," name)*
+ * link      = name "->" name
+ * target    = names | "leader:" shard | "coordinator" | "minority" | "majority"
+ *           | "random" | "all"
  * </pre>
  *
  * Spaces may appear around {@code ,}, {@code |}, {@code ±} and between words.
@@ -29,9 +35,23 @@ import java.util.Set;
 final class FaultParser {
   static final List<String> KEYWORDS =
       List.of(
-          "partition", "isolate", "heal", "kill", "restart", "pause", "resume", "clock-skew",
-          "clock-drift", "clock-strobe", "truetime-violation", "clock-reset", "delay", "loss",
-          "duplicate", "reorder", "net-reset");
+          "partition",
+          "isolate",
+          "heal",
+          "kill",
+          "restart",
+          "pause",
+          "resume",
+          "clock-skew",
+          "clock-drift",
+          "clock-strobe",
+          "truetime-violation",
+          "clock-reset",
+          "delay",
+          "loss",
+          "duplicate",
+          "reorder",
+          "net-reset");
 
   private static final String TARGETS =
       "a node like n3, nodes like n1,n2, leader:shard-1, coordinator, minority, majority,"
@@ -102,8 +122,11 @@ final class FaultParser {
         if (KEYWORDS.contains(keyword.toLowerCase(Locale.ROOT))) {
           throw error(
               keywordStart,
-              "unknown fault '" + keyword + "'; fault words are lower case: did you mean '"
-                  + keyword.toLowerCase(Locale.ROOT) + "'?");
+              "unknown fault '"
+                  + keyword
+                  + "'; fault words are lower case: did you mean '"
+                  + keyword.toLowerCase(Locale.ROOT)
+                  + "'?");
         }
         throw error(
             keywordStart,
@@ -165,7 +188,8 @@ final class FaultParser {
       throw error(
           start,
           "a bridge is written left|bridge|right, like n1,n2|n3|n4,n5; got "
-              + sides.size() + (sides.size() == 1 ? " group" : " groups"));
+              + sides.size()
+              + (sides.size() == 1 ? " group" : " groups"));
     }
     return new Fault.PartitionBridge(sides);
   }
@@ -180,7 +204,10 @@ final class FaultParser {
       skipSpaces();
       if (!text.startsWith("->", pos)) {
         throw error(
-            pos, "expected '->' after '" + from + "' in a one-way link like n1->n2, got "
+            pos,
+            "expected '->' after '"
+                + from
+                + "' in a one-way link like n1->n2, got "
                 + describeHere());
       }
       pos += 2;
@@ -234,8 +261,8 @@ final class FaultParser {
   }
 
   /**
-   * One node name. A name ends at a space, {@code ,}, {@code |} or {@code ->}. Repeats are
-   * refused when {@code seen} is given.
+   * One node name. A name ends at a space, {@code ,}, {@code |} or {@code ->}. Repeats are refused
+   * when {@code seen} is given.
    */
   private String name(String after, Set<String> seen) throws FaultSyntaxException {
     skipSpaces();
@@ -292,8 +319,8 @@ final class FaultParser {
       return new Target.Role(role);
     }
     if (!Names.isNodeName(word) && !Names.RESERVED.contains(word)) {
-      throw error(start, "expected a target after '" + after + "': " + TARGETS + "; got '"
-          + word + "'");
+      throw error(
+          start, "expected a target after '" + after + "': " + TARGETS + "; got '" + word + "'");
     }
     return new Target.Nodes(names("'" + after + "'", new HashSet<>()));
   }
@@ -326,8 +353,11 @@ final class FaultParser {
     if (!target.equals(Target.coordinator())) {
       throw error(
           start,
-          "'after " + phaseWord + "' applies only to 'kill coordinator', not to 'kill "
-              + target.text() + "'");
+          "'after "
+              + phaseWord
+              + "' applies only to 'kill coordinator', not to 'kill "
+              + target.text()
+              + "'");
     }
     return new Fault.Kill(target, Optional.of(phase));
   }
@@ -355,8 +385,13 @@ final class FaultParser {
     long ppm = Long.parseLong(token.substring(0, token.length() - "ppm".length()));
     if (Math.abs(ppm) > Fault.ClockDrift.DRIFT_PPM_MAX) {
       throw error(
-          start, "drift '" + token + "' is out of range; a clock must still move forward, so"
-              + " it stays within ±" + Fault.ClockDrift.DRIFT_PPM_MAX + "ppm");
+          start,
+          "drift '"
+              + token
+              + "' is out of range; a clock must still move forward, so"
+              + " it stays within ±"
+              + Fault.ClockDrift.DRIFT_PPM_MAX
+              + "ppm");
     }
     return new Fault.ClockDrift(target, ppm);
   }
@@ -411,8 +446,7 @@ final class FaultParser {
       pos++;
     }
     if (pos == start) {
-      throw error(
-          start, "expected a delay like 50ms or 50ms±10ms, got " + describeHere());
+      throw error(start, "expected a delay like 50ms or 50ms±10ms, got " + describeHere());
     }
     long meanNanos = duration(text.substring(start, pos), start);
     int afterMean = pos;
@@ -430,8 +464,11 @@ final class FaultParser {
       if (jitterNanos > meanNanos) {
         throw error(
             jitterStart,
-            "jitter " + Durations.text(jitterNanos) + " exceeds the mean "
-                + Durations.text(meanNanos) + "; a delay cannot be negative");
+            "jitter "
+                + Durations.text(jitterNanos)
+                + " exceeds the mean "
+                + Durations.text(meanNanos)
+                + "; a delay cannot be negative");
       }
     } else {
       pos = afterMean;

@@ -1,8 +1,8 @@
 package dev.txlab.chaos.fault;
 
 /**
- * A directed link between two physical nodes: messages from {@code from} to {@code to}. A
- * one-way partition cuts links; a symmetric partition cuts both directions.
+ * A directed link between two physical nodes: messages from {@code from} to {@code to}. A one-way
+ * partition cuts links; a symmetric partition cuts both directions.
  */
 public record Link(String from, String to) implements Comparable<Link> {
   public Link {

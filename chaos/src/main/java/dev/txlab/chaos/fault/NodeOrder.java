@@ -1,10 +1,10 @@
 package dev.txlab.chaos.fault;
 
 /**
- * The order in which node names are listed when the fault language has to choose one (sets of
- * cut links, resolved targets): names compare piecewise, digit runs by their numeric value, so
- * {@code n2} comes before {@code n10}. It depends on the names alone, never on hashing, so
- * printed resolutions are the same in every run.
+ * The order in which node names are listed when the fault language has to choose one (sets of cut
+ * links, resolved targets): names compare piecewise, digit runs by their numeric value, so {@code
+ * n2} comes before {@code n10}. It depends on the names alone, never on hashing, so printed
+ * resolutions are the same in every run.
  */
 public final class NodeOrder {
   private NodeOrder() {}

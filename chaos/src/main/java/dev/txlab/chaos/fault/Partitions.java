@@ -3,26 +3,25 @@ package dev.txlab.chaos.fault;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.SortedSet;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /**
  * Turns network faults into what a network can apply: a set of cut directed links.
  *
  * <p>Random shapes ({@code partition halves}, {@code majority-ring}, {@code bridge}) are first
- * {@linkplain #realize realized} into their explicit forms, which is also what a generator
- * writes into a schedule and what a trace prints, so a reader sees which nodes were cut.
- * The shapes:
+ * {@linkplain #realize realized} into their explicit forms, which is also what a generator writes
+ * into a schedule and what a trace prints, so a reader sees which nodes were cut. The shapes:
  *
  * <ul>
  *   <li><b>halves</b>: a random ⌊n/2⌋ nodes against the other ⌈n/2⌉.
  *   <li><b>majority ring</b>: nodes in a ring; each stays connected to the nodes within ring
- *       distance ⌊m/2⌋, m = ⌊n/2⌋+1 the majority size, so each sees at least a majority
- *       (itself and 2⌊m/2⌋ ≥ m-1 neighbours) and, from five nodes on, no two see the same
- *       one. All other links are cut.
- *   <li><b>bridge</b>: one random bridge node; the others split into halves that cannot
- *       reach each other, both reaching the bridge.
+ *       distance ⌊m/2⌋, m = ⌊n/2⌋+1 the majority size, so each sees at least a majority (itself and
+ *       2⌊m/2⌋ ≥ m-1 neighbours) and, from five nodes on, no two see the same one. All other links
+ *       are cut.
+ *   <li><b>bridge</b>: one random bridge node; the others split into halves that cannot reach each
+ *       other, both reaching the bridge.
  * </ul>
  */
 public final class Partitions {
@@ -40,17 +39,21 @@ public final class Partitions {
   }
 
   /**
-   * The explicit form of a random-shaped partition, drawn from {@code random}; any other fault
-   * is returned as it is. Groups and sides list nodes in the view's order (the draw decides
-   * membership, not the printing order); a ring starts at its node that comes first in view
-   * order.
+   * The explicit form of a random-shaped partition, drawn from {@code random}; any other fault is
+   * returned as it is. Groups and sides list nodes in the view's order (the draw decides
+   * membership, not the printing order); a ring starts at its node that comes first in view order.
    */
   public static Resolved<Fault> realize(Fault fault, ClusterView view, SplittableRandom random) {
     List<String> nodes = view.nodes();
     if (nodes.size() < minimumNodes(fault)) {
       return Resolved.unresolved(
-          "'" + fault.text() + "' needs at least " + minimumNodes(fault) + " nodes; the cluster"
-              + " has " + nodes.size());
+          "'"
+              + fault.text()
+              + "' needs at least "
+              + minimumNodes(fault)
+              + " nodes; the cluster"
+              + " has "
+              + nodes.size());
     }
     if (fault instanceof Fault.PartitionHalves) {
       List<String> shuffled = TargetResolver.shuffled(nodes, random);
@@ -80,15 +83,15 @@ public final class Partitions {
       int half = rest.size() / 2;
       List<List<String>> sides =
           inViewOrder(List.of(rest.subList(0, half), rest.subList(half, rest.size())), nodes);
-      return Resolved.of(new Fault.PartitionBridge(List.of(sides.get(0), List.of(bridge),
-          sides.get(1))));
+      return Resolved.of(
+          new Fault.PartitionBridge(List.of(sides.get(0), List.of(bridge), sides.get(1))));
     }
     return Resolved.of(fault);
   }
 
   /**
-   * The links a network fault cuts, in both directions where it is symmetric, sorted; or why
-   * it cannot be applied to this cluster (a node it names is not in it, a role has nobody).
+   * The links a network fault cuts, in both directions where it is symmetric, sorted; or why it
+   * cannot be applied to this cluster (a node it names is not in it, a role has nobody).
    *
    * @throws IllegalArgumentException if {@code fault} is not a partition or isolation
    */

@@ -3,9 +3,9 @@ package dev.txlab.chaos.fault;
 import java.math.BigDecimal;
 
 /**
- * A probability written as a percentage with at most two decimals ({@code 20%},
- * {@code 0.5%}, {@code 100%}), held exactly in basis points (hundredths of a percent) so that
- * it prints back as written and compares exactly.
+ * A probability written as a percentage with at most two decimals ({@code 20%}, {@code 0.5%},
+ * {@code 100%}), held exactly in basis points (hundredths of a percent) so that it prints back as
+ * written and compares exactly.
  *
  * @param basisPoints 0 to 10,000
  */

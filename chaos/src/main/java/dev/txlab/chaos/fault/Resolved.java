@@ -1,10 +1,10 @@
 package dev.txlab.chaos.fault;
 
 /**
- * The outcome of resolving part of a fault against a cluster at the moment it is applied:
- * a value, or the reason there is none ("shard-1 has no leader right now"). Not resolving is
- * an ordinary outcome at run time — leaders come and go — so it is data for the trace and
- * report, not an exception.
+ * The outcome of resolving part of a fault against a cluster at the moment it is applied: a value,
+ * or the reason there is none ("shard-1 has no leader right now"). Not resolving is an ordinary
+ * outcome at run time — leaders come and go — so it is data for the trace and report, not an
+ * exception.
  */
 public record Resolved<T>(T value, String reason) {
   public Resolved {

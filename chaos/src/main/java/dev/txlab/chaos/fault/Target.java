@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which physical nodes a fault acts on: named nodes, or a role that is resolved against the
- * cluster only when the fault is applied ({@link TargetResolver}), because who leads a shard
- * or coordinates the next transaction changes during a run.
+ * Which physical nodes a fault acts on: named nodes, or a role that is resolved against the cluster
+ * only when the fault is applied ({@link TargetResolver}), because who leads a shard or coordinates
+ * the next transaction changes during a run.
  *
- * <p>Text forms: {@code n3}, {@code n1,n3} (listed nodes, in the order written),
- * {@code leader:shard-1}, {@code coordinator}, {@code minority}, {@code majority},
- * {@code random} (one node), {@code all}.
+ * <p>Text forms: {@code n3}, {@code n1,n3} (listed nodes, in the order written), {@code
+ * leader:shard-1}, {@code coordinator}, {@code minority}, {@code majority}, {@code random} (one
+ * node), {@code all}.
  */
 public sealed interface Target {
 
@@ -24,8 +24,8 @@ public sealed interface Target {
   }
 
   /**
-   * Listed nodes, at least one, no duplicates, each a valid node name, kept in the order
-   * written so that the text prints back as written.
+   * Listed nodes, at least one, no duplicates, each a valid node name, kept in the order written so
+   * that the text prints back as written.
    */
   record Nodes(List<String> names) implements Target {
     public Nodes {
@@ -90,9 +90,9 @@ public sealed interface Target {
   /** The roles a target can name without arguments. */
   enum RoleKind {
     /**
-     * The node hosting the coordinator the cluster would use for its next transaction (the
-     * single coordinator process in classic 2PC, the coordinator group's leader in the
-     * Spanner-style protocol).
+     * The node hosting the coordinator the cluster would use for its next transaction (the single
+     * coordinator process in classic 2PC, the coordinator group's leader in the Spanner-style
+     * protocol).
      */
     COORDINATOR("coordinator"),
     /** The largest minority: (n-1)/2 nodes, chosen at random. */

@@ -6,13 +6,13 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * Turns a {@link Target} into the concrete nodes it means right now, against a
- * {@link ClusterView}. Random roles ({@code random}, {@code minority}, {@code majority}) draw
- * from the random source the caller passes in — a fork of the run's seeded source — and
- * nothing else, so one seed and one sequence of views give one sequence of choices.
+ * Turns a {@link Target} into the concrete nodes it means right now, against a {@link ClusterView}.
+ * Random roles ({@code random}, {@code minority}, {@code majority}) draw from the random source the
+ * caller passes in — a fork of the run's seeded source — and nothing else, so one seed and one
+ * sequence of views give one sequence of choices.
  *
- * <p>Resolved nodes are listed in the view's node order, whatever order they were drawn in,
- * so that traces read the same way every time.
+ * <p>Resolved nodes are listed in the view's node order, whatever order they were drawn in, so that
+ * traces read the same way every time.
  */
 public final class TargetResolver {
   private TargetResolver() {}

@@ -3,9 +3,9 @@ package dev.txlab.chaos.schedule;
 import java.util.List;
 
 /**
- * The kinds of fault a random generator ({@link RandomNemesis}) draws from, and the named
- * mixes of them. Each kind is undone at the end of its window (partitions healed, nodes
- * restarted or resumed, clocks reset).
+ * The kinds of fault a random generator ({@link RandomNemesis}) draws from, and the named mixes of
+ * them. Each kind is undone at the end of its window (partitions healed, nodes restarted or
+ * resumed, clocks reset).
  */
 public enum NemesisKind {
   /** Two random halves. */

@@ -19,17 +19,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What the faults applied so far have done to a cluster, independent of any host: which nodes
- * are down or paused, which links are cut, which clocks are off, which link faults are on,
- * which triggered kills are armed. It is the reference meaning of a plan — adapters for the
- * simulator and the live host apply the same events to real things and can check themselves
- * against it, a report can show the faults active at any moment, and tests use it to prove a
- * plan ends healed.
+ * What the faults applied so far have done to a cluster, independent of any host: which nodes are
+ * down or paused, which links are cut, which clocks are off, which link faults are on, which
+ * triggered kills are armed. It is the reference meaning of a plan — adapters for the simulator and
+ * the live host apply the same events to real things and can check themselves against it, a report
+ * can show the faults active at any moment, and tests use it to prove a plan ends healed.
  *
- * <p>Role targets are resolved against the view given with each event, from the random source
- * given with it; undo events reuse what their start resolved to ({@link FaultEvent}). Cut
- * links are remembered per event, so undoing one partition leaves another one's cuts in
- * place; a standalone {@code heal} clears them all. Not thread-safe: one nemesis, one thread.
+ * <p>Role targets are resolved against the view given with each event, from the random source given
+ * with it; undo events reuse what their start resolved to ({@link FaultEvent}). Cut links are
+ * remembered per event, so undoing one partition leaves another one's cuts in place; a standalone
+ * {@code heal} clears them all. Not thread-safe: one nemesis, one thread.
  */
 public final class NemesisState {
   private final SortedMap<Integer, SortedSet<Link>> cutsByEvent = new TreeMap<>();
@@ -46,8 +45,8 @@ public final class NemesisState {
   /**
    * Applies one event.
    *
-   * @return the nodes it acted on (for a partition, the nodes with a cut link), or why it
-   *     could not act (a role with nobody in it right now); an unresolved event changes nothing
+   * @return the nodes it acted on (for a partition, the nodes with a cut link), or why it could not
+   *     act (a role with nobody in it right now); an unresolved event changes nothing
    */
   public Resolved<List<String>> apply(FaultEvent event, ClusterView view, SplittableRandom random) {
     Fault fault = event.fault();
@@ -75,9 +74,15 @@ public final class NemesisState {
 
   /** True when nothing applied is still in effect: the state every plan must end in. */
   public boolean isHealed() {
-    return cutsByEvent.isEmpty() && down.isEmpty() && paused.isEmpty() && clockFaults.isEmpty()
-        && armedKills.isEmpty() && delay.isNone() && loss.basisPoints() == 0
-        && duplicate.basisPoints() == 0 && reorder.basisPoints() == 0;
+    return cutsByEvent.isEmpty()
+        && down.isEmpty()
+        && paused.isEmpty()
+        && clockFaults.isEmpty()
+        && armedKills.isEmpty()
+        && delay.isNone()
+        && loss.basisPoints() == 0
+        && duplicate.basisPoints() == 0
+        && reorder.basisPoints() == 0;
   }
 
   /** Every link currently cut, by any partition. */
@@ -103,9 +108,9 @@ public final class NemesisState {
   }
 
   /**
-   * What is in effect, one phrase each, in a fixed order ({@code down n3}, {@code cut
-   * n1->n2}, {@code n1: clock-skew n1 +40ms}, {@code loss 20%}); empty when healed. For reports
-   * and failure messages.
+   * What is in effect, one phrase each, in a fixed order ({@code down n3}, {@code cut n1->n2},
+   * {@code n1: clock-skew n1 +40ms}, {@code loss 20%}); empty when healed. For reports and failure
+   * messages.
    */
   public List<String> describe() {
     List<String> phrases = new ArrayList<>();
@@ -125,7 +130,11 @@ public final class NemesisState {
       phrases.add(clock.getKey() + ": " + clock.getValue().text());
     }
     for (Fault linkFault :
-        List.of(delay, new Fault.Loss(loss), new Fault.Duplicate(duplicate), new Fault.Reorder(reorder))) {
+        List.of(
+            delay,
+            new Fault.Loss(loss),
+            new Fault.Duplicate(duplicate),
+            new Fault.Reorder(reorder))) {
       if (linkFault.undo().isPresent()) {
         phrases.add(linkFault.text());
       }
@@ -201,7 +210,9 @@ public final class NemesisState {
         || fault instanceof Fault.ClockStrobe
         || fault instanceof Fault.TrueTimeViolation) {
       return onTargets(
-          fault.targets().get(0), view, random,
+          fault.targets().get(0),
+          view,
+          random,
           nodes -> {
             for (String node : nodes) {
               clockFaults.put(node, fault);
@@ -209,7 +220,9 @@ public final class NemesisState {
           });
     } else if (fault instanceof Fault.ClockReset) {
       return onTargets(
-          ((Fault.ClockReset) fault).target(), view, random,
+          ((Fault.ClockReset) fault).target(),
+          view,
+          random,
           nodes -> {
             for (String node : nodes) {
               clockFaults.remove(node);
@@ -235,7 +248,9 @@ public final class NemesisState {
   }
 
   private static Resolved<List<String>> onTargets(
-      Target target, ClusterView view, SplittableRandom random,
+      Target target,
+      ClusterView view,
+      SplittableRandom random,
       java.util.function.Consumer<List<String>> effect) {
     Resolved<List<String>> nodes = TargetResolver.resolve(target, view, random);
     if (nodes.isResolved()) {

@@ -15,17 +15,17 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * A random fault generator in the Jepsen tradition: quiet, fault, quiet, fault… until the
- * final heal, each fault drawn from the given kinds and undone at the end of its window.
- * Text: {@code random combined every ~10s for ~5s}, {@code random kill,halves}. {@code every}
- * is the mean time from one fault's start to the next, {@code for} the mean window; each
- * quiet gap is drawn uniformly from half to one and a half times its mean (period minus
- * window), each window likewise, so faults neither line up with anything periodic in the
- * cluster nor drift far from the rate asked for.
+ * A random fault generator in the Jepsen tradition: quiet, fault, quiet, fault… until the final
+ * heal, each fault drawn from the given kinds and undone at the end of its window. Text: {@code
+ * random combined every ~10s for ~5s}, {@code random kill,halves}. {@code every} is the mean time
+ * from one fault's start to the next, {@code for} the mean window; each quiet gap is drawn
+ * uniformly from half to one and a half times its mean (period minus window), each window likewise,
+ * so faults neither line up with anything periodic in the cluster nor drift far from the rate asked
+ * for.
  *
- * <p>Generation draws only from the random source it is given, and writes concrete faults
- * ({@code partition n1,n4|n2,n3,n5}, {@code kill n2}) so a plan shows who was hit; only
- * leader isolation stays a role, since who leads is known only when the fault is applied.
+ * <p>Generation draws only from the random source it is given, and writes concrete faults ({@code
+ * partition n1,n4|n2,n3,n5}, {@code kill n2}) so a plan shows who was hit; only leader isolation
+ * stays a role, since who leads is known only when the fault is applied.
  *
  * @param kinds what to draw from, as written (mixes allowed), no repeats
  * @param periodNanos mean time between fault starts
@@ -36,6 +36,7 @@ public record RandomNemesis(List<NemesisKind> kinds, long periodNanos, long wind
   static final String KEYWORD = "random";
   public static final long PERIOD_NANOS_DEFAULT = 10 * Durations.NANOS_PER_SECOND;
   public static final long WINDOW_NANOS_DEFAULT = 5 * Durations.NANOS_PER_SECOND;
+
   /** A bound on the loop below, far above any sensible run (a day at one fault a second). */
   static final int WINDOWS_MAX = 100_000;
 
@@ -60,8 +61,13 @@ public record RandomNemesis(List<NemesisKind> kinds, long periodNanos, long wind
     for (NemesisKind kind : kinds) {
       names.add(kind.text());
     }
-    return KEYWORD + " " + String.join(",", names) + " every ~" + Durations.text(periodNanos)
-        + " for ~" + Durations.text(windowNanos);
+    return KEYWORD
+        + " "
+        + String.join(",", names)
+        + " every ~"
+        + Durations.text(periodNanos)
+        + " for ~"
+        + Durations.text(windowNanos);
   }
 
   @Override
@@ -84,17 +90,24 @@ public record RandomNemesis(List<NemesisKind> kinds, long periodNanos, long wind
   }
 
   /**
-   * Why this generator cannot run on {@code view}, if it cannot: a single kind named
-   * explicitly that needs more nodes (or shards) than there are.
+   * Why this generator cannot run on {@code view}, if it cannot: a single kind named explicitly
+   * that needs more nodes (or shards) than there are.
    */
   public Optional<String> problemWith(ClusterView view) {
     for (NemesisKind kind : kinds) {
       if (!kind.isMix() && !applicableKinds(view).contains(kind)) {
         return Optional.of(
-            "'" + kind.text() + "' needs at least " + kind.nodesMin() + " nodes"
+            "'"
+                + kind.text()
+                + "' needs at least "
+                + kind.nodesMin()
+                + " nodes"
                 + (kind == NemesisKind.ISOLATE_LEADER ? " and a shard" : "")
-                + "; the cluster has " + view.nodes().size() + " node(s) and "
-                + view.shards().size() + " shard(s)");
+                + "; the cluster has "
+                + view.nodes().size()
+                + " node(s) and "
+                + view.shards().size()
+                + " shard(s)");
       }
     }
     if (applicableKinds(view).isEmpty()) {
@@ -104,8 +117,7 @@ public record RandomNemesis(List<NemesisKind> kinds, long periodNanos, long wind
   }
 
   /**
-   * The faults and their windows, each ending before {@code endNanos}, drawn from
-   * {@code random}.
+   * The faults and their windows, each ending before {@code endNanos}, drawn from {@code random}.
    *
    * @throws IllegalArgumentException if {@link #problemWith} reports a problem
    */
@@ -135,9 +147,9 @@ public record RandomNemesis(List<NemesisKind> kinds, long periodNanos, long wind
   public record Window(long startNanos, long windowNanos, Fault fault) {}
 
   /**
-   * Uniform in [mean/2, 3·mean/2], in whole milliseconds when the mean allows (whole
-   * microseconds or nanoseconds below that), so a plan prints {@code at 6.379s}, not
-   * {@code at 6379505.796us}. Never zero.
+   * Uniform in [mean/2, 3·mean/2], in whole milliseconds when the mean allows (whole microseconds
+   * or nanoseconds below that), so a plan prints {@code at 6.379s}, not {@code at 6379505.796us}.
+   * Never zero.
    */
   private static long around(long meanNanos, SplittableRandom random) {
     long grain =
@@ -172,7 +184,8 @@ public record RandomNemesis(List<NemesisKind> kinds, long periodNanos, long wind
             (1L << random.nextInt(11)) * Durations.NANOS_PER_MILLI);
       case CLOCK_SKEW:
         long skewNanos = (1L << random.nextInt(10)) * Durations.NANOS_PER_MILLI;
-        return new Fault.ClockSkew(someNodes(view, random), random.nextBoolean() ? skewNanos : -skewNanos);
+        return new Fault.ClockSkew(
+            someNodes(view, random), random.nextBoolean() ? skewNanos : -skewNanos);
       default:
         throw new IllegalStateException("not a single kind: " + kind);
     }
@@ -192,8 +205,8 @@ public record RandomNemesis(List<NemesisKind> kinds, long periodNanos, long wind
   }
 
   /**
-   * Reads {@code random KIND[,KIND…] [every ~PERIOD] [for ~WINDOW]}; the {@code ~} may be left
-   * out, and a missing period or window takes its default (10 s, 5 s).
+   * Reads {@code random KIND[,KIND…] [every ~PERIOD] [for ~WINDOW]}; the {@code ~} may be left out,
+   * and a missing period or window takes its default (10 s, 5 s).
    *
    * @throws FaultSyntaxException naming the column and token, against the whole line
    */
@@ -243,14 +256,21 @@ public record RandomNemesis(List<NemesisKind> kinds, long periodNanos, long wind
     if (!words.atEnd()) {
       int extraOffset = words.offset();
       throw words.error(
-          extraOffset, "unexpected '" + words.next() + "'; a generator line is 'random KINDS"
+          extraOffset,
+          "unexpected '"
+              + words.next()
+              + "'; a generator line is 'random KINDS"
               + " [every ~PERIOD] [for ~WINDOW]'");
     }
     if (periodNanos <= windowNanos) {
       throw words.error(
           periodOffset >= 0 ? periodOffset : windowOffset,
-          "the mean period " + Durations.text(periodNanos) + " must be longer than the mean"
-              + " window " + Durations.text(windowNanos) + ", or there is no quiet time between"
+          "the mean period "
+              + Durations.text(periodNanos)
+              + " must be longer than the mean"
+              + " window "
+              + Durations.text(windowNanos)
+              + ", or there is no quiet time between"
               + " faults");
     }
     return new RandomNemesis(kinds, periodNanos, windowNanos);

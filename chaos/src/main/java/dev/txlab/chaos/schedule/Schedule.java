@@ -15,17 +15,17 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * A run's fault schedule — its lines, timed faults and random generators — and the plan it
- * expands to: every fault event of the run, in the order the nemesis applies them, ending
- * with the {@linkplain FinalHeal final heal}.
+ * A run's fault schedule — its lines, timed faults and random generators — and the plan it expands
+ * to: every fault event of the run, in the order the nemesis applies them, ending with the
+ * {@linkplain FinalHeal final heal}.
  *
- * <p>Planning is a pure function of the schedule, the cluster's shape, the heal time and the
- * random source. Each line draws from its own fork of that source, split off in line order,
- * so adding a timed fault never changes what a generator on another line draws.
+ * <p>Planning is a pure function of the schedule, the cluster's shape, the heal time and the random
+ * source. Each line draws from its own fork of that source, split off in line order, so adding a
+ * timed fault never changes what a generator on another line draws.
  *
- * <p>Order of events: by time; at one instant, undos before starts (a window that ends as
- * another begins must not wipe out the new fault), then by line, then by occurrence. Events
- * at or after the heal time are left out: the final heal undoes whatever they would have.
+ * <p>Order of events: by time; at one instant, undos before starts (a window that ends as another
+ * begins must not wipe out the new fault), then by line, then by occurrence. Events at or after the
+ * heal time are left out: the final heal undoes whatever they would have.
  */
 public record Schedule(List<ScheduleLine> lines) {
   /** A plan longer than this is refused rather than built; no real run comes near it. */
@@ -40,9 +40,9 @@ public record Schedule(List<ScheduleLine> lines) {
   }
 
   /**
-   * Reads each text as a line. The first bad line's exception is thrown as is; a caller that
-   * knows where the lines came from (a YAML list) should parse them one by one with
-   * {@link ScheduleLine#parse} to name the line.
+   * Reads each text as a line. The first bad line's exception is thrown as is; a caller that knows
+   * where the lines came from (a YAML list) should parse them one by one with {@link
+   * ScheduleLine#parse} to name the line.
    */
   public static Schedule parse(List<String> texts) throws FaultSyntaxException {
     List<ScheduleLine> lines = new ArrayList<>();
@@ -69,8 +69,8 @@ public record Schedule(List<ScheduleLine> lines) {
   }
 
   /**
-   * What is wrong with this schedule for a cluster, if anything: a node or shard it names that
-   * the cluster lacks, a generator that cannot act on it. For loaders, before any run starts.
+   * What is wrong with this schedule for a cluster, if anything: a node or shard it names that the
+   * cluster lacks, a generator that cannot act on it. For loaders, before any run starts.
    */
   public Optional<String> problemWith(ClusterView view) {
     for (ScheduleLine line : lines) {
@@ -79,20 +79,34 @@ public record Schedule(List<ScheduleLine> lines) {
         for (String node : fault.namedNodes()) {
           if (!view.nodes().contains(node)) {
             return Optional.of(
-                "'" + line.text() + "': node '" + node + "' is not in the cluster ("
-                    + String.join(", ", view.nodes()) + ")");
+                "'"
+                    + line.text()
+                    + "': node '"
+                    + node
+                    + "' is not in the cluster ("
+                    + String.join(", ", view.nodes())
+                    + ")");
           }
         }
         if (view.nodes().size() < Partitions.minimumNodes(fault)) {
           return Optional.of(
-              "'" + line.text() + "': needs at least " + Partitions.minimumNodes(fault)
-                  + " nodes; the cluster has " + view.nodes().size());
+              "'"
+                  + line.text()
+                  + "': needs at least "
+                  + Partitions.minimumNodes(fault)
+                  + " nodes; the cluster has "
+                  + view.nodes().size());
         }
         for (String shard : fault.namedShards()) {
           if (!view.shards().contains(shard)) {
             return Optional.of(
-                "'" + line.text() + "': shard '" + shard + "' is not in the cluster ("
-                    + String.join(", ", view.shards()) + ")");
+                "'"
+                    + line.text()
+                    + "': shard '"
+                    + shard
+                    + "' is not in the cluster ("
+                    + String.join(", ", view.shards())
+                    + ")");
           }
         }
       } else if (line instanceof RandomNemesis) {
@@ -113,8 +127,8 @@ public record Schedule(List<ScheduleLine> lines) {
    * @param view the cluster's shape (its nodes and shards; leaders are not consulted)
    * @param healAtNanos when the final heal happens, before the final reads
    * @param random a fork of the run's seeded source, used for this and nothing else
-   * @throws IllegalArgumentException if {@link #problemWith} reports a problem, or the plan
-   *     would exceed {@link #EVENTS_MAX} events
+   * @throws IllegalArgumentException if {@link #problemWith} reports a problem, or the plan would
+   *     exceed {@link #EVENTS_MAX} events
    */
   public List<FaultEvent> plan(ClusterView view, long healAtNanos, SplittableRandom random) {
     Optional<String> problem = problemWith(view);
@@ -132,7 +146,11 @@ public record Schedule(List<ScheduleLine> lines) {
             ((RandomNemesis) line).generate(view, healAtNanos, lineRandom);
         for (RandomNemesis.Window window : windows) {
           addWindow(
-              window.startNanos(), window.windowNanos(), window.fault(), lineIndex, healAtNanos,
+              window.startNanos(),
+              window.windowNanos(),
+              window.fault(),
+              lineIndex,
+              healAtNanos,
               pending);
         }
       } else {
@@ -140,7 +158,11 @@ public record Schedule(List<ScheduleLine> lines) {
       }
       if (pending.size() > EVENTS_MAX) {
         throw new IllegalArgumentException(
-            "'" + line.text() + "' makes the plan longer than " + EVENTS_MAX + " events before "
+            "'"
+                + line.text()
+                + "' makes the plan longer than "
+                + EVENTS_MAX
+                + " events before "
                 + Durations.text(healAtNanos));
       }
     }
@@ -150,7 +172,8 @@ public record Schedule(List<ScheduleLine> lines) {
             .thenComparingInt(p -> p.lineIndex)
             .thenComparingInt(p -> p.sequence));
     for (Fault fault : FinalHeal.faults()) {
-      pending.add(new Pending(healAtNanos, fault, FaultEvent.Cause.FINAL_HEAL, null, lines.size(), 0));
+      pending.add(
+          new Pending(healAtNanos, fault, FaultEvent.Cause.FINAL_HEAL, null, lines.size(), 0));
     }
     Map<Pending, Integer> indexOf = new IdentityHashMap<>();
     List<FaultEvent> events = new ArrayList<>();
@@ -174,12 +197,16 @@ public record Schedule(List<ScheduleLine> lines) {
 
   /**
    * Adds an entry's occurrences. Random-shaped partitions are realized here, one draw per
-   * occurrence, so the plan shows which nodes each one cuts; role targets stay roles, since
-   * who holds a role is only known when the fault is applied.
+   * occurrence, so the plan shows which nodes each one cuts; role targets stay roles, since who
+   * holds a role is only known when the fault is applied.
    */
   private static void expandEntry(
-      ScheduleEntry entry, int lineIndex, ClusterView view, long healAtNanos,
-      SplittableRandom random, List<Pending> pending) {
+      ScheduleEntry entry,
+      int lineIndex,
+      ClusterView view,
+      long healAtNanos,
+      SplittableRandom random,
+      List<Pending> pending) {
     long step = entry.repeats() ? entry.periodNanos() : Long.MAX_VALUE;
     for (long at = entry.startNanos(); at < healAtNanos; at = saturatedAdd(at, step)) {
       Resolved<Fault> fault = Partitions.realize(entry.fault(), view, random);
@@ -199,7 +226,11 @@ public record Schedule(List<ScheduleLine> lines) {
   }
 
   private static void addWindow(
-      long startNanos, long windowNanos, Fault fault, int lineIndex, long healAtNanos,
+      long startNanos,
+      long windowNanos,
+      Fault fault,
+      int lineIndex,
+      long healAtNanos,
       List<Pending> pending) {
     if (startNanos >= healAtNanos) {
       return;
@@ -211,7 +242,11 @@ public record Schedule(List<ScheduleLine> lines) {
     if (windowNanos > 0 && undo.isPresent() && startNanos + windowNanos < healAtNanos) {
       pending.add(
           new Pending(
-              startNanos + windowNanos, undo.get(), FaultEvent.Cause.UNDO, start, lineIndex,
+              startNanos + windowNanos,
+              undo.get(),
+              FaultEvent.Cause.UNDO,
+              start,
+              lineIndex,
               pending.size()));
     }
   }
@@ -226,7 +261,11 @@ public record Schedule(List<ScheduleLine> lines) {
     final int sequence;
 
     Pending(
-        long atNanos, Fault fault, FaultEvent.Cause cause, Pending undoes, int lineIndex,
+        long atNanos,
+        Fault fault,
+        FaultEvent.Cause cause,
+        Pending undoes,
+        int lineIndex,
         int sequence) {
       this.atNanos = atNanos;
       this.fault = fault;

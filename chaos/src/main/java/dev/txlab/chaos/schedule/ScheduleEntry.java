@@ -16,9 +16,9 @@ import java.util.Optional;
  * at 5s kill coordinator after prepare     armed at 5 s, fires when a transaction prepares
  * </pre>
  *
- * A repeated fault starts one period after the run starts unless {@code at} says otherwise,
- * so that the cluster has formed before the first fault. The canonical text writes
- * {@code at} only when it differs from that default.
+ * A repeated fault starts one period after the run starts unless {@code at} says otherwise, so that
+ * the cluster has formed before the first fault. The canonical text writes {@code at} only when it
+ * differs from that default.
  *
  * @param startNanos when the first occurrence starts
  * @param periodNanos time between occurrences; 0 for a single occurrence
@@ -29,8 +29,8 @@ public record ScheduleEntry(long startNanos, long periodNanos, long windowNanos,
     implements ScheduleLine {
 
   /**
-   * The shortest period a repeated fault may have. Shorter ones would flood the run with
-   * events and are certainly a typo for a longer unit.
+   * The shortest period a repeated fault may have. Shorter ones would flood the run with events and
+   * are certainly a typo for a longer unit.
    */
   public static final long PERIOD_NANOS_MIN = Durations.NANOS_PER_MILLI;
 
@@ -94,8 +94,8 @@ public record ScheduleEntry(long startNanos, long periodNanos, long windowNanos,
   }
 
   /**
-   * Reads {@code [at TIME] [every PERIOD] [for WINDOW] FAULT}, with at least one of
-   * {@code at} and {@code every}, in that order.
+   * Reads {@code [at TIME] [every PERIOD] [for WINDOW] FAULT}, with at least one of {@code at} and
+   * {@code every}, in that order.
    *
    * @throws FaultSyntaxException naming the column and token, against the whole line
    */
@@ -103,7 +103,9 @@ public record ScheduleEntry(long startNanos, long periodNanos, long windowNanos,
     Words words = new Words(text);
     if (words.atEnd()) {
       throw new FaultSyntaxException(
-          text, 1, "empty schedule entry; expected a line like 'at 5s kill n3', 'at 5s for 10s"
+          text,
+          1,
+          "empty schedule entry; expected a line like 'at 5s kill n3', 'at 5s for 10s"
               + " partition halves' or 'every 10s for 3s isolate leader:shard-1'");
     }
     long startNanos = -1;
@@ -121,14 +123,17 @@ public record ScheduleEntry(long startNanos, long periodNanos, long windowNanos,
       periodNanos = words.duration("every", "10s", false);
       if (periodNanos < PERIOD_NANOS_MIN) {
         throw words.error(
-            periodOffset, "the period 'every " + Durations.text(periodNanos) + "' is shorter than "
+            periodOffset,
+            "the period 'every "
+                + Durations.text(periodNanos)
+                + "' is shorter than "
                 + Durations.text(PERIOD_NANOS_MIN));
       }
     }
     if (startNanos < 0 && periodNanos == 0) {
       throw words.error(
-          words.offset(), "expected 'at' or 'every' before the fault, like 'at 5s "
-              + words.rest().strip() + "'");
+          words.offset(),
+          "expected 'at' or 'every' before the fault, like 'at 5s " + words.rest().strip() + "'");
     }
     if (words.peek().equals("for")) {
       windowOffset = words.offset();
@@ -141,7 +146,10 @@ public record ScheduleEntry(long startNanos, long periodNanos, long windowNanos,
     String clause = words.peek();
     if (clause.equals("at") || clause.equals("every") || clause.equals("for")) {
       throw words.error(
-          words.offset(), "'" + clause + "' cannot come here; write [at TIME] [every PERIOD]"
+          words.offset(),
+          "'"
+              + clause
+              + "' cannot come here; write [at TIME] [every PERIOD]"
               + " [for WINDOW] FAULT, in that order, each once");
     }
     if (words.atEnd()) {
@@ -157,15 +165,25 @@ public record ScheduleEntry(long startNanos, long periodNanos, long windowNanos,
     }
     if (windowNanos != 0 && fault.undo().isEmpty()) {
       throw words.error(
-          windowOffset, "'" + fault.text() + "' has no undo, so it cannot last 'for "
-              + Durations.text(windowNanos) + "'");
+          windowOffset,
+          "'"
+              + fault.text()
+              + "' has no undo, so it cannot last 'for "
+              + Durations.text(windowNanos)
+              + "'");
     }
     if (periodNanos != 0 && windowNanos >= periodNanos) {
       throw words.error(
-          windowOffset, "the window 'for " + Durations.text(windowNanos) + "' must be shorter"
-              + " than the period 'every " + Durations.text(periodNanos) + "', or one occurrence"
+          windowOffset,
+          "the window 'for "
+              + Durations.text(windowNanos)
+              + "' must be shorter"
+              + " than the period 'every "
+              + Durations.text(periodNanos)
+              + "', or one occurrence"
               + " would still be on when the next starts");
     }
-    return new ScheduleEntry(startNanos < 0 ? periodNanos : startNanos, periodNanos, windowNanos, fault);
+    return new ScheduleEntry(
+        startNanos < 0 ? periodNanos : startNanos, periodNanos, windowNanos, fault);
   }
 }

@@ -3,11 +3,11 @@ package dev.txlab.chaos.schedule;
 import dev.txlab.chaos.fault.FaultSyntaxException;
 
 /**
- * One line of a fault schedule, as written in a scenario's {@code faults:} list or given to
- * {@code txlab run --fault}: either a timed fault ({@link ScheduleEntry}: {@code at 5s kill
- * n3}, {@code every 10s for 3s isolate leader:shard-1}) or a random generator
- * ({@link RandomNemesis}: {@code random combined every ~10s for ~5s}). Each has one text
- * form, printed by {@link #text()} and read by {@link #parse(String)}.
+ * One line of a fault schedule, as written in a scenario's {@code faults:} list or given to {@code
+ * txlab run --fault}: either a timed fault ({@link ScheduleEntry}: {@code at 5s kill n3}, {@code
+ * every 10s for 3s isolate leader:shard-1}) or a random generator ({@link RandomNemesis}: {@code
+ * random combined every ~10s for ~5s}). Each has one text form, printed by {@link #text()} and read
+ * by {@link #parse(String)}.
  */
 public sealed interface ScheduleLine permits ScheduleEntry, RandomNemesis {
 

@@ -4,9 +4,9 @@ import dev.txlab.chaos.fault.Durations;
 import dev.txlab.chaos.fault.FaultSyntaxException;
 
 /**
- * A cursor over the space-separated words of a schedule line that remembers where each word
- * starts, so errors can name the column. Schedule lines are simple enough for this; the fault
- * at the end of a line is handed, with its offset, to the fault parser.
+ * A cursor over the space-separated words of a schedule line that remembers where each word starts,
+ * so errors can name the column. Schedule lines are simple enough for this; the fault at the end of
+ * a line is handed, with its offset, to the fault parser.
  */
 final class Words {
   private final String text;

@@ -31,7 +31,15 @@ class DurationsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"1500ms, 1.5s", "60s, 1m", "0ms, 0s", "1000us, 1ms", "0.5s, 500ms", "90m, 90m", "120m, 2h"})
+  @CsvSource({
+    "1500ms, 1.5s",
+    "60s, 1m",
+    "0ms, 0s",
+    "1000us, 1ms",
+    "0.5s, 500ms",
+    "90m, 90m",
+    "120m, 2h"
+  })
   void otherSpellingsPrintCanonically(String text, String canonical) throws FaultSyntaxException {
     assertThat(Durations.text(Durations.parse(text))).isEqualTo(canonical);
   }
@@ -64,7 +72,8 @@ class DurationsTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "40|40: column 3: expected a duration like 40ms, got '40' (a unit is missing: ns, us, ms, s, m or h)",
+        "40|40: column 3: expected a duration like 40ms, got '40' (a unit is missing: ns, us, ms,"
+            + " s, m or h)",
         "50mx|50mx: column 3: unknown unit 'mx' in '50mx'; expected ns, us, ms, s, m or h",
         "ms|ms: column 1: expected a duration like 40ms, got 'ms'",
         "1.5.2s|1.5.2s: column 1: expected a duration like 40ms, got '1.5.2s'",

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * One case per class of bad input: each message names the column and the token and says what
- * was expected, since the scenario loader and the CLI show it to the user as it is.
+ * One case per class of bad input: each message names the column and the token and says what was
+ * expected, since the scenario loader and the CLI show it to the user as it is.
  */
 class FaultSyntaxTest {
 
@@ -38,7 +36,8 @@ class FaultSyntaxTest {
   @Test
   void faultWordInTheWrongCase() {
     assertRefused(
-        "Kill n3", "Kill n3: column 1: unknown fault 'Kill'; fault words are lower case: did you"
+        "Kill n3",
+        "Kill n3: column 1: unknown fault 'Kill'; fault words are lower case: did you"
             + " mean 'kill'?");
   }
 
@@ -55,8 +54,11 @@ class FaultSyntaxTest {
 
   @Test
   void somethingAfterTheEndOfTheFault() {
-    assertRefused("kill n3 n4", "kill n3 n4: column 9: unexpected 'n4' after 'kill n3'; the fault ends there");
-    assertRefused("heal n3", "heal n3: column 6: unexpected 'n3' after 'heal'; the fault ends there");
+    assertRefused(
+        "kill n3 n4",
+        "kill n3 n4: column 9: unexpected 'n4' after 'kill n3'; the fault ends there");
+    assertRefused(
+        "heal n3", "heal n3: column 6: unexpected 'n3' after 'heal'; the fault ends there");
   }
 
   @Test
@@ -157,7 +159,8 @@ class FaultSyntaxTest {
   @Test
   void skewWithoutSign() {
     assertRefused(
-        "clock-skew n3 40", "clock-skew n3 40: column 15: expected a signed duration like +40ms, got '40'");
+        "clock-skew n3 40",
+        "clock-skew n3 40: column 15: expected a signed duration like +40ms, got '40'");
     assertRefused(
         "clock-skew n3 40ms",
         "clock-skew n3 40ms: column 15: expected a signed duration like +40ms, got '40ms'");
@@ -169,15 +172,17 @@ class FaultSyntaxTest {
         "clock-skew n3",
         "clock-skew n3: column 14: expected a signed duration like +40ms after 'clock-skew n3'");
     assertRefused("loss", "loss: column 5: expected a percentage like 20% after 'loss'");
-    assertRefused("delay", "delay: column 6: expected a delay like 50ms or 50ms±10ms after 'delay'");
+    assertRefused(
+        "delay", "delay: column 6: expected a delay like 50ms or 50ms±10ms after 'delay'");
   }
 
   @Test
   void unknownUnitPointsAtTheUnit() {
     FaultSyntaxException e = refusal("clock-skew n3 +40mx");
-    assertThat(e).hasMessage(
-        "clock-skew n3 +40mx: column 18: unknown unit 'mx' in '+40mx'; expected ns, us, ms, s, m"
-            + " or h");
+    assertThat(e)
+        .hasMessage(
+            "clock-skew n3 +40mx: column 18: unknown unit 'mx' in '+40mx'; expected ns, us, ms, s,"
+                + " m or h");
     assertThat(e.column()).isEqualTo(18);
     assertThat(e.text()).isEqualTo("clock-skew n3 +40mx");
     assertThat(e.problem()).startsWith("unknown unit 'mx'");
@@ -194,7 +199,8 @@ class FaultSyntaxTest {
   @Test
   void negativeDelay() {
     assertRefused(
-        "delay -5ms", "delay -5ms: column 7: expected a duration like 40ms without a sign, got '-5ms'");
+        "delay -5ms",
+        "delay -5ms: column 7: expected a duration like 40ms without a sign, got '-5ms'");
     assertRefused(
         "delay +5ms", "delay +5ms: column 7: expected a delay like 50ms or 50ms±10ms, got '+5ms'");
   }
@@ -246,7 +252,8 @@ class FaultSyntaxTest {
     assertRefused("loss 20", "loss 20: column 6: expected a percentage like 20%, got '20'");
     assertRefused("loss 120%", "loss 120%: column 6: '120%' is more than 100%");
     assertRefused(
-        "loss 0.001%", "loss 0.001%: column 6: '0.001%' has more than two decimals; write at least 0.01%");
+        "loss 0.001%",
+        "loss 0.001%: column 6: '0.001%' has more than two decimals; write at least 0.01%");
     assertRefused("loss -5%", "loss -5%: column 6: expected a percentage like 20%, got '-5%'");
   }
 
@@ -260,9 +267,11 @@ class FaultSyntaxTest {
   @Test
   void constructorsRefuseWhatTheParserRefuses() {
     assertThatThrownBy(() -> new Fault.Delay(10, 20)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Fault.Kill(Target.node("n3"), java.util.Optional.of(Fault.TxnPhase.PREPARE)))
+    assertThatThrownBy(
+            () -> new Fault.Kill(Target.node("n3"), java.util.Optional.of(Fault.TxnPhase.PREPARE)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Target.Nodes.of("n1", "n1")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Target.Nodes.of("n1", "n1"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Target.Nodes.of("all")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Percent(10_001)).isInstanceOf(IllegalArgumentException.class);
   }

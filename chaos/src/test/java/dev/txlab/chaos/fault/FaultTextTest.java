@@ -132,8 +132,7 @@ class FaultTextTest {
         .isEqualTo(
             new Fault.ClockStrobe(
                 Target.node("n1"), 4 * Durations.NANOS_PER_MILLI, 10 * Durations.NANOS_PER_MILLI));
-    assertThat(Fault.parse("delay 50ms±10ms"))
-        .isEqualTo(new Fault.Delay(50_000_000L, 10_000_000L));
+    assertThat(Fault.parse("delay 50ms±10ms")).isEqualTo(new Fault.Delay(50_000_000L, 10_000_000L));
     assertThat(Fault.parse("loss 0.5%")).isEqualTo(new Fault.Loss(new Percent(50)));
     assertThat(Fault.parse("kill coordinator after prepare"))
         .isEqualTo(new Fault.Kill(Target.coordinator(), Optional.of(Fault.TxnPhase.PREPARE)));
@@ -154,7 +153,15 @@ class FaultTextTest {
     assertThat(undo("truetime-violation n4 15ms")).isEqualTo("clock-reset n4");
     assertThat(undo("delay 50ms±10ms")).isEqualTo("delay 0s");
     assertThat(undo("loss 20%")).isEqualTo("loss 0%");
-    for (String noUndo : List.of("heal", "net-reset", "restart n3", "resume all", "clock-reset n1", "loss 0%", "delay 0s")) {
+    for (String noUndo :
+        List.of(
+            "heal",
+            "net-reset",
+            "restart n3",
+            "resume all",
+            "clock-reset n1",
+            "loss 0%",
+            "delay 0s")) {
       assertThat(Fault.parse(noUndo).undo()).as(noUndo).isEmpty();
     }
   }

@@ -49,7 +49,8 @@ final class RandomFaults {
         return random.nextInt(4) == 0
             ? new Fault.Kill(
                 Target.coordinator(),
-                Optional.of(Fault.TxnPhase.values()[random.nextInt(Fault.TxnPhase.values().length)]))
+                Optional.of(
+                    Fault.TxnPhase.values()[random.nextInt(Fault.TxnPhase.values().length)]))
             : new Fault.Kill(target(random));
       case 8:
         return new Fault.Restart(target(random));
@@ -58,7 +59,8 @@ final class RandomFaults {
       case 10:
         return new Fault.Resume(target(random));
       case 11:
-        return new Fault.ClockSkew(target(random), duration(random) * (random.nextBoolean() ? 1 : -1));
+        return new Fault.ClockSkew(
+            target(random), duration(random) * (random.nextBoolean() ? 1 : -1));
       case 12:
         return new Fault.ClockDrift(
             target(random),
@@ -94,7 +96,8 @@ final class RandomFaults {
       case 0:
         return new Target.Nodes(distinctNodes(random, 1 + random.nextInt(4)));
       case 1:
-        return new Target.LeaderOf(random.nextBoolean() ? "shard-" + random.nextInt(1, 20) : "s" + random.nextInt(9));
+        return new Target.LeaderOf(
+            random.nextBoolean() ? "shard-" + random.nextInt(1, 20) : "s" + random.nextInt(9));
       default:
         Target.RoleKind[] kinds = Target.RoleKind.values();
         return new Target.Role(kinds[random.nextInt(kinds.length)]);
@@ -104,10 +107,17 @@ final class RandomFaults {
   /** Durations that exercise every printing unit: whole hours down to odd nanoseconds. */
   static long duration(SplittableRandom random) {
     long[] units = {
-      1, Durations.NANOS_PER_MICRO, Durations.NANOS_PER_MILLI, Durations.NANOS_PER_SECOND,
-      Durations.NANOS_PER_MINUTE, Durations.NANOS_PER_HOUR, 100_000_000L, 250_000L
+      1,
+      Durations.NANOS_PER_MICRO,
+      Durations.NANOS_PER_MILLI,
+      Durations.NANOS_PER_SECOND,
+      Durations.NANOS_PER_MINUTE,
+      Durations.NANOS_PER_HOUR,
+      100_000_000L,
+      250_000L
     };
-    return random.nextLong(0, 5_000) * units[random.nextInt(units.length)] + (random.nextInt(8) == 0 ? random.nextInt(1000) : 0);
+    return random.nextLong(0, 5_000) * units[random.nextInt(units.length)]
+        + (random.nextInt(8) == 0 ? random.nextInt(1000) : 0);
   }
 
   static Percent percent(SplittableRandom random) {
@@ -118,7 +128,10 @@ final class RandomFaults {
   static List<String> distinctNodes(SplittableRandom random, int count) {
     List<String> names = new ArrayList<>();
     while (names.size() < count) {
-      String name = random.nextInt(5) == 0 ? "db-" + random.nextInt(30) + ".west" : "n" + random.nextInt(1, 40);
+      String name =
+          random.nextInt(5) == 0
+              ? "db-" + random.nextInt(30) + ".west"
+              : "n" + random.nextInt(1, 40);
       if (!names.contains(name)) {
         names.add(name);
       }

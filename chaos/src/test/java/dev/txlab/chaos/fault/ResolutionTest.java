@@ -26,7 +26,8 @@ class ResolutionTest {
   @Test
   void rolesResolveAgainstTheView() {
     assertThat(resolve("leader:shard-1", five, 1).value()).containsExactly("n4");
-    assertThat(resolve("leader:shard-2", five, 1).reason()).isEqualTo("shard-2 has no leader right now");
+    assertThat(resolve("leader:shard-2", five, 1).reason())
+        .isEqualTo("shard-2 has no leader right now");
     assertThat(resolve("leader:shard-9", five, 1).reason())
         .isEqualTo("no shard 'shard-9' in the cluster (shard-1, shard-2, shard-3)");
     assertThat(resolve("coordinator", five, 1).value()).containsExactly("n2");
@@ -126,7 +127,9 @@ class ResolutionTest {
       assertThat(link.from()).isNotEqualTo(sides.get(1).get(0));
       assertThat(link.to()).isNotEqualTo(sides.get(1).get(0));
     }
-    assertThat(Partitions.realize(Fault.parse("partition bridge"), FixedClusterView.of(2, 1), random).reason())
+    assertThat(
+            Partitions.realize(Fault.parse("partition bridge"), FixedClusterView.of(2, 1), random)
+                .reason())
         .isEqualTo("'partition bridge' needs at least 3 nodes; the cluster has 2");
   }
 
@@ -136,7 +139,10 @@ class ResolutionTest {
     assertThat(cut).hasSize(8);
     assertThat(cut).allMatch(link -> link.from().equals("n4") || link.to().equals("n4"));
     assertThat(cut("isolate n1,n2", five)).contains(new Link("n1", "n2")).hasSize(14);
-    assertThat(Partitions.cutLinks(Fault.parse("isolate leader:shard-3"), five, new SplittableRandom(1)).reason())
+    assertThat(
+            Partitions.cutLinks(
+                    Fault.parse("isolate leader:shard-3"), five, new SplittableRandom(1))
+                .reason())
         .isEqualTo("shard-3 has no leader right now");
   }
 
@@ -144,7 +150,10 @@ class ResolutionTest {
   void oneWayCutsOnlyTheListedDirection() throws FaultSyntaxException {
     assertThat(cut("partition one-way n1->n2,n3->n2", five))
         .containsExactly(new Link("n1", "n2"), new Link("n3", "n2"));
-    assertThat(Partitions.cutLinks(Fault.parse("partition one-way n1->n7"), five, new SplittableRandom(1)).reason())
+    assertThat(
+            Partitions.cutLinks(
+                    Fault.parse("partition one-way n1->n7"), five, new SplittableRandom(1))
+                .reason())
         .isEqualTo("node 'n7' is not in the cluster (n1, n2, n3, n4, n5)");
   }
 
@@ -152,7 +161,8 @@ class ResolutionTest {
   void linksSortInNodeOrder() {
     List<String> names = new ArrayList<>(List.of("n10", "n2", "n1", "a", "n02"));
     names.sort(NodeOrder::compare);
-    assertThat(names).containsExactly("a", "n1", "n02", "n2", "n10"); // equal numbers: plain order decides
+    assertThat(names)
+        .containsExactly("a", "n1", "n02", "n2", "n10"); // equal numbers: plain order decides
   }
 
   private static Resolved<List<String>> resolve(String target, ClusterView view, long seed) {

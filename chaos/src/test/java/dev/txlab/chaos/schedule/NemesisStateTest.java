@@ -9,7 +9,6 @@ import dev.txlab.chaos.fault.FixedClusterView;
 import dev.txlab.chaos.fault.Link;
 import dev.txlab.chaos.fault.RandomFaultsAccess;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -45,8 +44,7 @@ class NemesisStateTest {
   }
 
   @Test
-  void aTriggeredKillIsArmedUntilItFiresAndItsUndoRestartsTheVictim()
-      throws FaultSyntaxException {
+  void aTriggeredKillIsArmedUntilItFiresAndItsUndoRestartsTheVictim() throws FaultSyntaxException {
     apply(start(0, "kill coordinator after prepare"));
     assertThat(state.down()).isEmpty();
     assertThat(state.describe()).containsExactly("armed kill coordinator after prepare");
@@ -84,10 +82,18 @@ class NemesisStateTest {
     apply(start(5, "loss 20%"));
     assertThat(state.describe())
         .containsExactly(
-            "down n3", "paused n2", "cut n1->n2", "n4: clock-skew n4 -5ms", "delay 50ms±10ms",
+            "down n3",
+            "paused n2",
+            "cut n1->n2",
+            "n4: clock-skew n4 -5ms",
+            "delay 50ms±10ms",
             "loss 20%");
     for (Fault heal : FinalHeal.faults()) {
-      state.apply(new FaultEvent(6 + FinalHeal.faults().indexOf(heal), 10, heal, FaultEvent.Cause.FINAL_HEAL, -1), view, random);
+      state.apply(
+          new FaultEvent(
+              6 + FinalHeal.faults().indexOf(heal), 10, heal, FaultEvent.Cause.FINAL_HEAL, -1),
+          view,
+          random);
     }
     assertThat(state.describe()).isEmpty();
   }
@@ -118,7 +124,8 @@ class NemesisStateTest {
       kinds.add(fault.getClass());
     }
     assertThat(kinds).containsExactlyInAnyOrder(Fault.class.getPermittedSubclasses());
-    assertThat(FaultForms.help()).contains("  kill coordinator after prepare  crash the coordinator");
+    assertThat(FaultForms.help())
+        .contains("  kill coordinator after prepare  crash the coordinator");
   }
 
   private void apply(FaultEvent event) {
@@ -132,5 +139,4 @@ class NemesisStateTest {
   private static FaultEvent undo(int index, String fault, int undoes) throws FaultSyntaxException {
     return new FaultEvent(index, index, Fault.parse(fault), FaultEvent.Cause.UNDO, undoes);
   }
-
 }

@@ -16,8 +16,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Plans: timed entries expand as written, generators are pure functions of the seed, and
- * every plan ends with the cluster healed.
+ * Plans: timed entries expand as written, generators are pure functions of the seed, and every plan
+ * ends with the cluster healed.
  */
 class PlanTest {
   private static final long SECOND = Durations.NANOS_PER_SECOND;
@@ -73,10 +73,15 @@ class PlanTest {
     List<FaultEvent> plan =
         Schedule.parse(List.of("at 50s kill n1", "at 30s for 20s pause n2", "at 40s loss 5%"))
             .plan(FIVE, 40 * SECOND, new SplittableRandom(1));
-    assertThat(plan).extracting(FaultEvent::text)
+    assertThat(plan)
+        .extracting(FaultEvent::text)
         .containsExactly(
-            "at 30s pause n2", "at 40s heal", "at 40s net-reset", "at 40s clock-reset all",
-            "at 40s resume all", "at 40s restart all");
+            "at 30s pause n2",
+            "at 40s heal",
+            "at 40s net-reset",
+            "at 40s clock-reset all",
+            "at 40s resume all",
+            "at 40s restart all");
   }
 
   @Test
@@ -99,8 +104,10 @@ class PlanTest {
     Schedule schedule = Schedule.parse(List.of("random combined every ~10s for ~5s"));
     Set<String> plans = new HashSet<>();
     for (long seed = 0; seed < 20; seed++) {
-      String once = Schedule.planText(schedule.plan(FIVE, 300 * SECOND, new SplittableRandom(seed)));
-      String again = Schedule.planText(schedule.plan(FIVE, 300 * SECOND, new SplittableRandom(seed)));
+      String once =
+          Schedule.planText(schedule.plan(FIVE, 300 * SECOND, new SplittableRandom(seed)));
+      String again =
+          Schedule.planText(schedule.plan(FIVE, 300 * SECOND, new SplittableRandom(seed)));
       assertThat(again).as("seed %d", seed).isEqualTo(once);
       plans.add(once);
     }
@@ -220,7 +227,10 @@ class PlanTest {
         .contains("'at 1s partition bridge': needs at least 3 nodes; the cluster has 2");
     // A mix simply leaves out what cannot act on a small cluster.
     assertThat(Schedule.parse(List.of("random combined")).problemWith(two)).isEmpty();
-    assertThatThrownBy(() -> Schedule.parse(List.of("at 5s kill n9")).plan(FIVE, SECOND, new SplittableRandom(1)))
+    assertThatThrownBy(
+            () ->
+                Schedule.parse(List.of("at 5s kill n9"))
+                    .plan(FIVE, SECOND, new SplittableRandom(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("n9");
   }
@@ -228,7 +238,8 @@ class PlanTest {
   @Test
   void aPlanThatWouldFloodTheRunIsRefused() throws FaultSyntaxException {
     Schedule flood = Schedule.parse(List.of("every 1ms kill n1"));
-    assertThatThrownBy(() -> flood.plan(FIVE, 2 * Durations.NANOS_PER_HOUR, new SplittableRandom(1)))
+    assertThatThrownBy(
+            () -> flood.plan(FIVE, 2 * Durations.NANOS_PER_HOUR, new SplittableRandom(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("'every 1ms kill n1' makes the plan longer than 1000000 events before 2h");
   }

@@ -20,7 +20,8 @@ class ScheduleSyntaxTest {
   @Test
   void faultWithoutATime() {
     assertRefused(
-        "kill n3", "kill n3: column 1: expected 'at' or 'every' before the fault, like 'at 5s kill n3'");
+        "kill n3",
+        "kill n3: column 1: expected 'at' or 'every' before the fault, like 'at 5s kill n3'");
   }
 
   @Test
@@ -68,9 +69,11 @@ class ScheduleSyntaxTest {
   @Test
   void zeroWindowOrTinyPeriod() {
     assertRefused(
-        "at 5s for 0s kill n1", "at 5s for 0s kill n1: column 7: the window 'for 0s' must be longer than nothing");
+        "at 5s for 0s kill n1",
+        "at 5s for 0s kill n1: column 7: the window 'for 0s' must be longer than nothing");
     assertRefused(
-        "every 10us kill n1", "every 10us kill n1: column 1: the period 'every 10us' is shorter than 1ms");
+        "every 10us kill n1",
+        "every 10us kill n1: column 1: the period 'every 10us' is shorter than 1ms");
   }
 
   @Test

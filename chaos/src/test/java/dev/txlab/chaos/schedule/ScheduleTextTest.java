@@ -73,14 +73,18 @@ class ScheduleTextTest {
       SplittableRandom random = new SplittableRandom(seed);
       for (int i = 0; i < 500; i++) {
         Fault fault = RandomFaultsAccess.next(random);
-        long period = random.nextBoolean() ? 0 : Durations.NANOS_PER_MILLI * random.nextLong(1, 100_000);
+        long period =
+            random.nextBoolean() ? 0 : Durations.NANOS_PER_MILLI * random.nextLong(1, 100_000);
         long window =
             fault.undo().isEmpty() || random.nextBoolean()
                 ? 0
                 : 1 + random.nextLong(period == 0 ? Durations.NANOS_PER_HOUR : period - 1);
-        long start = period != 0 && random.nextBoolean() ? period : RandomFaultsAccess.duration(random);
+        long start =
+            period != 0 && random.nextBoolean() ? period : RandomFaultsAccess.duration(random);
         ScheduleEntry entry = new ScheduleEntry(start, period, window, fault);
-        assertThat(ScheduleLine.parse(entry.text())).as("seed %d: %s", seed, entry).isEqualTo(entry);
+        assertThat(ScheduleLine.parse(entry.text()))
+            .as("seed %d: %s", seed, entry)
+            .isEqualTo(entry);
         assertThat(ScheduleLine.parse(entry.text()).text()).isEqualTo(entry.text());
       }
     }
