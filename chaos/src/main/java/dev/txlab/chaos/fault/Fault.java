@@ -21,8 +21,9 @@ import java.util.Set;
  * <p>Semantics that adapters must honour, fixed here so both hosts agree:
  *
  * <ul>
- *   <li>Partitions <em>add</em> cut links to those already cut; only {@link Heal} reconnects.
- *       Overlapping partitions therefore never accidentally heal each other.
+ *   <li>Partitions <em>add</em> cut links to those already cut. {@link Heal} reconnects them all;
+ *       the end of a scheduled window reconnects only the links its own partition cut and no other
+ *       active partition still cuts. Overlapping partitions never accidentally heal each other.
  *   <li>In {@code partition n1,n2|n3}, nodes not listed form one further group together: {@code
  *       partition n1,n2} on five nodes cuts {n1,n2} from {n3,n4,n5}. This makes the common case
  *       ("cut these off") one group long.
@@ -30,7 +31,14 @@ import java.util.Set;
  *       others it resolved to).
  *   <li>{@code restart} starts a node that is down from its storage and leaves a running one alone;
  *       {@code resume} likewise. Both are safe to apply to {@code all}, which is what the final
- *       heal does.
+ *       heal does; {@code restart all} also disarms triggered kills that never fired.
+ *   <li>A role target ({@code coordinator}, {@code minority}) is resolved when its fault is
+ *       applied; the end of its window acts on the nodes it resolved to then, not on whoever holds
+ *       the role by that time.
+ *   <li>A clock has three parts a fault can set: its offset ({@code clock-skew} and {@code
+ *       truetime-violation}), its rate ({@code clock-drift}) and a strobe ({@code clock-strobe}).
+ *       Each fault replaces the earlier setting of its own part and leaves the others, so a clock
+ *       can be skewed and drifting at once; {@code clock-reset} clears all three.
  *   <li>Link faults ({@code delay}, {@code loss}, {@code duplicate}, {@code reorder}) act on every
  *       link and replace the previous setting of the same kind; {@code loss 0%} or {@code delay 0s}
  *       turns one off, {@code net-reset} turns them all off.

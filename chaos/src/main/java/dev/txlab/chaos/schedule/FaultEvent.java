@@ -9,9 +9,9 @@ import dev.txlab.chaos.fault.Fault;
  * <p>An {@link Cause#UNDO} event ends the window its {@link #undoesIndex()} event opened. It undoes
  * <em>exactly</em> that event: it restarts the nodes that event killed (whatever role they were
  * chosen by), reconnects only the links that event cut and that no other active partition still
- * cuts, resets the clocks that event changed. Its {@link #fault()} is the nearest standalone fault
- * ({@code restart coordinator}, {@code heal}) so the plan reads naturally; adapters go by the
- * index, not by re-resolving that text.
+ * cuts, resets the part of each clock that event set (unless a later fault has set it since). Its
+ * {@link #fault()} is the nearest standalone fault ({@code restart coordinator}, {@code heal}) so
+ * the plan reads naturally; adapters go by the index, not by re-resolving that text.
  *
  * @param index position in the plan (0, 1, …)
  * @param atNanos time since the start of the run

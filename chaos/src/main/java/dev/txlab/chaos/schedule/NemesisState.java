@@ -34,9 +34,14 @@ public final class NemesisState {
   private final SortedMap<Integer, SortedSet<Link>> cutsByEvent = new TreeMap<>();
   private final SortedSet<String> down = new TreeSet<>(NodeOrder::compare);
   private final SortedSet<String> paused = new TreeSet<>(NodeOrder::compare);
-  private final SortedMap<String, Fault> clockFaults = new TreeMap<>(NodeOrder::compare);
+
+  /** Per node, per part of its clock (see {@link #clockPart}), the event that set it. */
+  private final SortedMap<String, SortedMap<Integer, ClockSetting>> clockFaults =
+      new TreeMap<>(NodeOrder::compare);
+
   private final SortedMap<Integer, Fault.TxnPhase> armedKills = new TreeMap<>();
   private final Map<Integer, List<String>> nodesByEvent = new TreeMap<>();
+  private final Map<Integer, Fault> clockSettingByEvent = new TreeMap<>();
   private Fault.Delay delay = new Fault.Delay(0, 0);
   private Percent loss = Percent.ZERO;
   private Percent duplicate = Percent.ZERO;
@@ -56,6 +61,9 @@ public final class NemesisState {
     Resolved<List<String>> result = act(event.index(), fault, view, random);
     if (result.isResolved()) {
       nodesByEvent.put(event.index(), result.value());
+      if (fault.category() == Fault.Category.CLOCK && !(fault instanceof Fault.ClockReset)) {
+        clockSettingByEvent.put(event.index(), fault);
+      }
     }
     return result;
   }
@@ -102,9 +110,32 @@ public final class NemesisState {
     return new TreeSet<>(paused);
   }
 
-  /** The last clock fault applied to each node whose clock is off. */
-  public SortedMap<String, Fault> clockFaults() {
-    return new TreeMap<>(clockFaults);
+  /**
+   * For each node whose clock is off, the faults in effect on it: at most one each for its offset,
+   * rate and strobe, in that order.
+   */
+  public SortedMap<String, List<Fault>> clockFaults() {
+    SortedMap<String, List<Fault>> copy = new TreeMap<>(NodeOrder::compare);
+    for (Map.Entry<String, SortedMap<Integer, ClockSetting>> node : clockFaults.entrySet()) {
+      List<Fault> faults = new ArrayList<>();
+      for (ClockSetting setting : node.getValue().values()) {
+        faults.add(setting.fault());
+      }
+      copy.put(node.getKey(), List.copyOf(faults));
+    }
+    return copy;
+  }
+
+  /** 0 for the offset, 1 for the rate, 2 for the strobe: the part of a clock a fault sets. */
+  private static int clockPart(Fault fault) {
+    if (fault instanceof Fault.ClockSkew || fault instanceof Fault.TrueTimeViolation) {
+      return 0;
+    } else if (fault instanceof Fault.ClockDrift) {
+      return 1;
+    } else if (fault instanceof Fault.ClockStrobe) {
+      return 2;
+    }
+    throw new IllegalStateException("not a clock-setting fault: " + fault.text());
   }
 
   /**
@@ -126,8 +157,10 @@ public final class NemesisState {
     for (Link link : cutLinks()) {
       phrases.add("cut " + link.text());
     }
-    for (Map.Entry<String, Fault> clock : clockFaults.entrySet()) {
-      phrases.add(clock.getKey() + ": " + clock.getValue().text());
+    for (Map.Entry<String, SortedMap<Integer, ClockSetting>> clock : clockFaults.entrySet()) {
+      for (ClockSetting setting : clock.getValue().values()) {
+        phrases.add(clock.getKey() + ": " + setting.fault().text());
+      }
     }
     for (Fault linkFault :
         List.of(
@@ -160,8 +193,18 @@ public final class NemesisState {
     } else if (fault instanceof Fault.Resume) {
       paused.removeAll(nodes);
     } else if (fault instanceof Fault.ClockReset) {
+      // Only the part of each clock the start set, and only if no later fault replaced it: a
+      // strobe's window ending must not take away a skew that is still meant to be there.
+      Fault started = clockSettingByEvent.get(start);
       for (String node : nodes) {
-        clockFaults.remove(node);
+        SortedMap<Integer, ClockSetting> parts = clockFaults.get(node);
+        ClockSetting current = parts == null ? null : parts.get(clockPart(started));
+        if (current != null && current.eventIndex() == start) {
+          parts.remove(clockPart(started));
+          if (parts.isEmpty()) {
+            clockFaults.remove(node);
+          }
+        }
       }
     } else {
       // Link faults are global; their undo is an ordinary setting (delay 0s, loss 0%).
@@ -215,7 +258,9 @@ public final class NemesisState {
           random,
           nodes -> {
             for (String node : nodes) {
-              clockFaults.put(node, fault);
+              clockFaults
+                  .computeIfAbsent(node, n -> new TreeMap<>())
+                  .put(clockPart(fault), new ClockSetting(index, fault));
             }
           });
     } else if (fault instanceof Fault.ClockReset) {
@@ -267,4 +312,7 @@ public final class NemesisState {
     }
     return List.copyOf(nodes);
   }
+
+  /** Which event set a part of a node's clock, and with what fault. */
+  private record ClockSetting(int eventIndex, Fault fault) {}
 }

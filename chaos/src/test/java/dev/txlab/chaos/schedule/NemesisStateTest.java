@@ -44,6 +44,27 @@ class NemesisStateTest {
   }
 
   @Test
+  void clockPartsComposeAndAWindowEndingResetsOnlyItsOwnPart() throws FaultSyntaxException {
+    apply(start(0, "clock-skew n1 +40ms"));
+    apply(start(1, "clock-drift n1 200ppm"));
+    apply(start(2, "clock-strobe n1 4ms/10ms"));
+    assertThat(state.clockFaults().get("n1"))
+        .extracting(Fault::text)
+        .containsExactly(
+            "clock-skew n1 +40ms", "clock-drift n1 200ppm", "clock-strobe n1 4ms/10ms");
+    apply(undo(3, "clock-reset n1", 2));
+    assertThat(state.describe())
+        .containsExactly("n1: clock-skew n1 +40ms", "n1: clock-drift n1 200ppm");
+    // A later skew replaced the first: the first one's window ending leaves the new one alone.
+    apply(start(4, "truetime-violation n1 15ms"));
+    apply(undo(5, "clock-reset n1", 0));
+    assertThat(state.describe())
+        .containsExactly("n1: truetime-violation n1 15ms", "n1: clock-drift n1 200ppm");
+    apply(start(6, "clock-reset n1"));
+    assertThat(state.isHealed()).isTrue();
+  }
+
+  @Test
   void aTriggeredKillIsArmedUntilItFiresAndItsUndoRestartsTheVictim() throws FaultSyntaxException {
     apply(start(0, "kill coordinator after prepare"));
     assertThat(state.down()).isEmpty();
