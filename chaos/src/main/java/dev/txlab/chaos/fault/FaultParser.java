@@ -140,7 +140,7 @@ final class FaultParser {
     skipSpaces();
     int start = pos;
     String shape = peekWord();
-    if (shape.isEmpty()) {
+    if (atEnd()) {
       throw error(
           start,
           "expected node groups like n1,n2|n3,n4,n5, or halves, majority-ring, bridge or"

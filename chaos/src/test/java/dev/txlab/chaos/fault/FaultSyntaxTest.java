@@ -77,6 +77,9 @@ class FaultSyntaxTest {
         "partition n1||n3",
         "partition n1||n3: column 14: expected a node name like n3 after '|', got '|'");
     assertRefused(
+        "partition |n1",
+        "partition |n1: column 11: expected a node name like n3 after 'partition', got '|'");
+    assertRefused(
         "restart n3,",
         "restart n3,: column 12: expected a node name like n3 after ',', got the end of the text");
   }
