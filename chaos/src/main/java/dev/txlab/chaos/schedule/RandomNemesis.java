@@ -37,7 +37,10 @@ public record RandomNemesis(List<NemesisKind> kinds, long periodNanos, long wind
   public static final long PERIOD_NANOS_DEFAULT = 10 * Durations.NANOS_PER_SECOND;
   public static final long WINDOW_NANOS_DEFAULT = 5 * Durations.NANOS_PER_SECOND;
 
-  /** A bound on the loop below, far above any sensible run (a day at one fault a second). */
+  /**
+   * A bound on the loop below, far above any sensible run (a day at one fault a second); a plan
+   * that would need more is refused rather than cut short without a word.
+   */
   static final int WINDOWS_MAX = 100_000;
 
   public RandomNemesis {
@@ -119,7 +122,8 @@ public record RandomNemesis(List<NemesisKind> kinds, long periodNanos, long wind
   /**
    * The faults and their windows, each ending before {@code endNanos}, drawn from {@code random}.
    *
-   * @throws IllegalArgumentException if {@link #problemWith} reports a problem
+   * @throws IllegalArgumentException if {@link #problemWith} reports a problem, or the run would
+   *     need more than {@link #WINDOWS_MAX} faults
    */
   public List<Window> generate(ClusterView view, long endNanos, SplittableRandom random) {
     Optional<String> problem = problemWith(view);
@@ -130,11 +134,20 @@ public record RandomNemesis(List<NemesisKind> kinds, long periodNanos, long wind
     long quietNanos = periodNanos - windowNanos;
     List<Window> windows = new ArrayList<>();
     long t = 0;
-    while (windows.size() < WINDOWS_MAX) {
+    while (true) {
       long start = t + around(quietNanos, random);
       long window = around(windowNanos, random);
       if (start + window >= endNanos) {
         break;
+      }
+      if (windows.size() == WINDOWS_MAX) {
+        throw new IllegalArgumentException(
+            "'"
+                + text()
+                + "' makes more than "
+                + WINDOWS_MAX
+                + " faults before "
+                + Durations.text(endNanos));
       }
       NemesisKind kind = pool.get(random.nextInt(pool.size()));
       windows.add(new Window(start, window, draw(kind, view, random)));

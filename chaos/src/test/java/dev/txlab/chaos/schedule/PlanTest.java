@@ -244,6 +244,15 @@ class PlanTest {
         .hasMessage("'every 1ms kill n1' makes the plan longer than 1000000 events before 2h");
   }
 
+  @Test
+  void aGeneratorThatWouldFloodTheRunIsRefused() throws FaultSyntaxException {
+    Schedule flood = Schedule.parse(List.of("random kill every ~2ms for ~1ms"));
+    assertThatThrownBy(
+            () -> flood.plan(FIVE, 1 * Durations.NANOS_PER_HOUR, new SplittableRandom(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("'random kill every ~2ms for ~1ms' makes more than 100000 faults before 1h");
+  }
+
   private static List<String> startsOfLine(List<FaultEvent> plan) {
     List<String> texts = new ArrayList<>();
     for (FaultEvent event : plan) {
