@@ -96,6 +96,7 @@ public record RandomNemesis(List<NemesisKind> kinds, long periodNanos, long wind
    * Why this generator cannot run on {@code view}, if it cannot: a single kind named explicitly
    * that needs more nodes (or shards) than there are.
    */
+  @Override
   public Optional<String> problemWith(ClusterView view) {
     for (NemesisKind kind : kinds) {
       if (!kind.isMix() && !applicableKinds(view).contains(kind)) {

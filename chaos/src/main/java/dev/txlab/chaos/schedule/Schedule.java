@@ -20,8 +20,8 @@ import java.util.SplittableRandom;
  * {@linkplain FinalHeal final heal}.
  *
  * <p>Planning is a pure function of the schedule, the cluster's shape, the heal time and the random
- * source. Each line draws from its own fork of that source, split off in line order, so adding a
- * timed fault never changes what a generator on another line draws.
+ * source. Each line draws from its own fork of that source, split off in line order, so appending
+ * lines (as {@code --fault} does) never changes what the earlier lines draw.
  *
  * <p>Order of events: by time; at one instant, undos before starts (a window that ends as another
  * begins must not wipe out the new fault), then by line, then by occurrence. Events at or after the
@@ -69,53 +69,16 @@ public record Schedule(List<ScheduleLine> lines) {
   }
 
   /**
-   * What is wrong with this schedule for a cluster, if anything: a node or shard it names that the
-   * cluster lacks, a generator that cannot act on it. For loaders, before any run starts.
+   * What is wrong with this schedule for a cluster, if anything: a node or shard a line names that
+   * the cluster lacks, a shape or generator that cannot act on it. The message starts with the
+   * line's text; loaders that know each line's place should ask {@link ScheduleLine#problemWith}
+   * line by line instead.
    */
   public Optional<String> problemWith(ClusterView view) {
     for (ScheduleLine line : lines) {
-      if (line instanceof ScheduleEntry) {
-        Fault fault = ((ScheduleEntry) line).fault();
-        for (String node : fault.namedNodes()) {
-          if (!view.nodes().contains(node)) {
-            return Optional.of(
-                "'"
-                    + line.text()
-                    + "': node '"
-                    + node
-                    + "' is not in the cluster ("
-                    + String.join(", ", view.nodes())
-                    + ")");
-          }
-        }
-        if (view.nodes().size() < Partitions.minimumNodes(fault)) {
-          return Optional.of(
-              "'"
-                  + line.text()
-                  + "': needs at least "
-                  + Partitions.minimumNodes(fault)
-                  + " nodes; the cluster has "
-                  + view.nodes().size());
-        }
-        for (String shard : fault.namedShards()) {
-          if (!view.shards().contains(shard)) {
-            return Optional.of(
-                "'"
-                    + line.text()
-                    + "': shard '"
-                    + shard
-                    + "' is not in the cluster ("
-                    + String.join(", ", view.shards())
-                    + ")");
-          }
-        }
-      } else if (line instanceof RandomNemesis) {
-        Optional<String> problem = ((RandomNemesis) line).problemWith(view);
-        if (problem.isPresent()) {
-          return Optional.of("'" + line.text() + "': " + problem.get());
-        }
-      } else {
-        throw new IllegalStateException("unhandled schedule line: " + line.getClass());
+      Optional<String> problem = line.problemWith(view);
+      if (problem.isPresent()) {
+        return Optional.of("'" + line.text() + "': " + problem.get());
       }
     }
     return Optional.empty();

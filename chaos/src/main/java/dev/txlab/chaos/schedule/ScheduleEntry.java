@@ -1,8 +1,10 @@
 package dev.txlab.chaos.schedule;
 
+import dev.txlab.chaos.fault.ClusterView;
 import dev.txlab.chaos.fault.Durations;
 import dev.txlab.chaos.fault.Fault;
 import dev.txlab.chaos.fault.FaultSyntaxException;
+import dev.txlab.chaos.fault.Partitions;
 import java.util.Optional;
 
 /**
@@ -91,6 +93,34 @@ public record ScheduleEntry(long startNanos, long periodNanos, long windowNanos,
   @Override
   public String toString() {
     return text();
+  }
+
+  @Override
+  public Optional<String> problemWith(ClusterView view) {
+    for (String node : fault.namedNodes()) {
+      if (!view.nodes().contains(node)) {
+        return Optional.of(
+            "node '" + node + "' is not in the cluster (" + String.join(", ", view.nodes()) + ")");
+      }
+    }
+    for (String shard : fault.namedShards()) {
+      if (!view.shards().contains(shard)) {
+        return Optional.of(
+            "shard '"
+                + shard
+                + "' is not in the cluster ("
+                + String.join(", ", view.shards())
+                + ")");
+      }
+    }
+    if (view.nodes().size() < Partitions.minimumNodes(fault)) {
+      return Optional.of(
+          "needs at least "
+              + Partitions.minimumNodes(fault)
+              + " nodes; the cluster has "
+              + view.nodes().size());
+    }
+    return Optional.empty();
   }
 
   /**

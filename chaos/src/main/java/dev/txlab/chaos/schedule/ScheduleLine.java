@@ -1,6 +1,8 @@
 package dev.txlab.chaos.schedule;
 
+import dev.txlab.chaos.fault.ClusterView;
 import dev.txlab.chaos.fault.FaultSyntaxException;
+import java.util.Optional;
 
 /**
  * One line of a fault schedule, as written in a scenario's {@code faults:} list or given to {@code
@@ -13,6 +15,13 @@ public sealed interface ScheduleLine permits ScheduleEntry, RandomNemesis {
 
   /** The canonical text. */
   String text();
+
+  /**
+   * What keeps this line from running on {@code view}, if anything: a node or shard it names that
+   * the cluster lacks, or too few nodes for its shape. Checked before a run, so a scenario with a
+   * typo in a node name is refused with the line named rather than failing halfway.
+   */
+  Optional<String> problemWith(ClusterView view);
 
   /**
    * Reads one line.
