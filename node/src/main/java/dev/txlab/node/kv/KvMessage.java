@@ -1,0 +1,20 @@
+package dev.txlab.node.kv;
+
+import dev.txlab.node.api.Message;
+
+/**
+ * The client protocol of a shard replica. A client numbers its requests ({@code seq}, from 1,
+ * one outstanding at a time); retrying with the same {@code (clientId, seq)} is always safe: the
+ * shard applies a write at most once and answers the retry with the first outcome.
+ */
+public sealed interface KvMessage extends Message {
+  record ClientRequest(String clientId, long seq, KvOp op) implements KvMessage {
+    public ClientRequest {
+      if (clientId == null || clientId.isEmpty() || seq < 1 || op == null) {
+        throw new IllegalArgumentException("malformed ClientRequest");
+      }
+    }
+  }
+
+  record ClientReply(String clientId, long seq, KvResult result) implements KvMessage {}
+}

@@ -1,0 +1,83 @@
+package dev.txlab.node.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Knobs that remove a guarantee must produce the anomaly they imply, under the faults that expose
+ * it — and the default knobs, under the same faults, must not.
+ */
+class MutantTest {
+  static final long[] SEEDS = {1, 2, 3, 4, 5, 6};
+
+  private static List<ChaosRun.Result> runAll(String knob, String value, ChaosRun.Faults faults) {
+    List<ChaosRun.Result> out = new ArrayList<>();
+    for (long seed : SEEDS) {
+      SimCluster.Config c = SeededClusterTest.config(seed);
+      if (knob != null) c = c.withKnob(knob, value);
+      out.add(ChaosRun.run(seed, c, faults, 8 * ChaosRun.S, 6, 3));
+    }
+    return out;
+  }
+
+  private static long withProblem(List<ChaosRun.Result> results, String kind) {
+    return results.stream().filter(r -> r.problems().stream().anyMatch(p -> p.startsWith(kind))).count();
+  }
+
+  @Test
+  void localReadsGoStaleWhenTheLeaderIsIsolated() {
+    List<ChaosRun.Result> results = runAll("reads", "local", ChaosRun.Faults.ISOLATE_LEADERS);
+    results.forEach(r -> System.out.println("reads=local " + r.describe()));
+    assertThat(withProblem(results, "stale read")).as("seeds with a stale read").isPositive();
+  }
+
+  @Test
+  void followerReadsGoStale() {
+    List<ChaosRun.Result> results = runAll("reads", "follower", ChaosRun.Faults.ISOLATE_LEADERS);
+    results.forEach(r -> System.out.println("reads=follower " + r.describe()));
+    assertThat(withProblem(results, "stale read")).as("seeds with a stale read").isPositive();
+  }
+
+  @Test
+  void readIndexStaysLinearizableUnderTheSameFaults() {
+    List<ChaosRun.Result> results = runAll(null, null, ChaosRun.Faults.ISOLATE_LEADERS);
+    results.forEach(r -> System.out.println("reads=readindex " + r.describe()));
+    assertThat(results).allSatisfy(r -> assertThat(r.problems()).as(r.describe()).isEmpty());
+  }
+
+  @Test
+  void leaseReadsStayLinearizableWithHonestClocks() {
+    List<ChaosRun.Result> results = runAll("reads", "lease", ChaosRun.Faults.ISOLATE_LEADERS);
+    results.forEach(r -> System.out.println("reads=lease " + r.describe()));
+    assertThat(results).allSatisfy(r -> assertThat(r.problems()).as(r.describe()).isEmpty());
+  }
+
+  @Test
+  void leasesWithAnUnsafeDriftBoundGoStale() {
+    // A bound of -2 makes a lease last three minimum election timeouts: longer than followers wait.
+    List<ChaosRun.Result> results = new ArrayList<>();
+    for (long seed : SEEDS) {
+      SimCluster.Config c = SeededClusterTest.config(seed).withKnob("reads", "lease").withKnob("lease-drift-bound", "-2");
+      results.add(ChaosRun.run(seed, c, ChaosRun.Faults.ISOLATE_LEADERS, 8 * ChaosRun.S, 6, 3));
+    }
+    results.forEach(r -> System.out.println("reads=lease lease-drift-bound=-2 " + r.describe()));
+    assertThat(withProblem(results, "stale read")).as("seeds with a stale read").isPositive();
+  }
+
+  @Test
+  void withoutFsyncACrashLosesAcknowledgedWrites() {
+    List<ChaosRun.Result> results = runAll("fsync", "never", ChaosRun.Faults.CRASH_ALL);
+    results.forEach(r -> System.out.println("fsync=never " + r.describe()));
+    assertThat(withProblem(results, "acknowledged append lost")).as("seeds with a lost write").isPositive();
+  }
+
+  @Test
+  void withFsyncCrashesLoseNothing() {
+    List<ChaosRun.Result> results = runAll(null, null, ChaosRun.Faults.CRASH_ALL);
+    results.forEach(r -> System.out.println("fsync=always " + r.describe()));
+    assertThat(results).allSatisfy(r -> assertThat(r.problems()).as(r.describe()).isEmpty());
+  }
+}
