@@ -8,10 +8,10 @@ import java.math.BigInteger;
  * a decimal number followed by a unit, {@code 40ms}, {@code 1.5s}, {@code 250us}, {@code 2m}.
  * Values are nanoseconds in a {@code long}; callers name them with a {@code Nanos} suffix.
  *
- * <p>Units: {@code ns}, {@code us} (also {@code µs} on input), {@code ms}, {@code s}, {@code m},
- * {@code h}. A fraction is allowed as long as it comes to a whole number of nanoseconds ({@code
- * 1.5ns} is refused rather than rounded: a rounded fault would not print back as what the user
- * wrote).
+ * <p>Units: {@code ns}, {@code us} (also {@code µs} on input), {@code ms}, {@code s}, {@code m}
+ * (also {@code min} on input, as the command line's duration options accept it), {@code h}. A
+ * fraction is allowed as long as it comes to a whole number of nanoseconds ({@code 1.5ns} is
+ * refused rather than rounded: a rounded fault would not print back as what the user wrote).
  *
  * <p>The canonical form, which {@link #text(long)} prints, uses whole hours or minutes when the
  * value is a whole number of them, else the largest of {@code s}, {@code ms}, {@code us} in which
@@ -157,6 +157,7 @@ public final class Durations {
       case "s":
         return NANOS_PER_SECOND;
       case "m":
+      case "min":
         return NANOS_PER_MINUTE;
       case "h":
         return NANOS_PER_HOUR;

@@ -36,6 +36,8 @@ class DurationsTest {
     "60s, 1m",
     "0ms, 0s",
     "1000us, 1ms",
+    "2min, 2m",
+    "250µs, 250us",
     "0.5s, 500ms",
     "90m, 90m",
     "120m, 2h"
