@@ -50,7 +50,7 @@ abstract class Analysis {
   void findLostUpdates() {
     Map<Object, Map<Object, List<Txn>>> byKey = new LinkedHashMap<>();
     for (Txn t : txns) {
-      if (!t.isOk()) {
+      if (!t.isOk() || !readsThenWritesAKey(t)) {
         continue;
       }
       Map<Object, Object> firstRead = null;
@@ -83,6 +83,23 @@ abstract class Analysis {
         report(AnomalyCase.of("lost-update", "key", k, "value", v, "txns", List.copyOf(ts)));
       }
     }));
+  }
+
+  /** Whether some key is read and later written by the transaction (cheap pre-check). */
+  private static boolean readsThenWritesAKey(Txn t) {
+    List<MicroOp> mops = t.mops();
+    for (int j = 1; j < mops.size(); j++) {
+      MicroOp w = mops.get(j);
+      if (w.isRead()) {
+        continue;
+      }
+      for (int i = 0; i < j; i++) {
+        if (mops.get(i).isRead() && mops.get(i).key().equals(w.key())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** An empty list read and a nil read are the same initial version. */

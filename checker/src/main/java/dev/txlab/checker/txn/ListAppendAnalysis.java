@@ -34,6 +34,8 @@ final class ListAppendAnalysis extends Analysis {
     List<Object> order = List.of();
     /** Element → its position in {@link #order}. */
     Map<Object, Integer> position = Map.of();
+    /** Position in {@link #order} of the first element a failed transaction appended. */
+    int firstFailed = Integer.MAX_VALUE;
     /** Last element read (or {@link Initial#STATE}) → ids of transactions that read that state. */
     final Map<Object, int[]> readersOf = new HashMap<>();
     int appends;
@@ -71,11 +73,22 @@ final class ListAppendAnalysis extends Analysis {
 
   ListAppendAnalysis(List<Txn> txns) throws UnfitHistoryException {
     super(txns);
+    long t0 = System.nanoTime();
     index();
+    long t1 = System.nanoTime();
     versionOrders();
+    long t2 = System.nanoTime();
     inferEdges();
+    long t3 = System.nanoTime();
     findNonCycleAnomalies();
+    long t4 = System.nanoTime();
     findLostUpdates();
+    long t5 = System.nanoTime();
+    if (System.getenv("TXLAB_TXN_DEBUG") != null) {
+      System.err.printf("index %d, orders %d, edges %d, non-cycle %d, lost-update %d ms%n",
+          (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
+          (t4 - t3) / 1_000_000, (t5 - t4) / 1_000_000);
+    }
   }
 
   @Override
@@ -153,7 +166,27 @@ final class ListAppendAnalysis extends Analysis {
       }
       ki.order = order;
       ki.position = pos;
+      for (int i = 0; i < order.size(); i++) {
+        Txn w = ki.writer.get(order.get(i));
+        if (w != null && w.isFail()) {
+          ki.firstFailed = i;
+          break;
+        }
+      }
     }
+  }
+
+  /** Whether a read is a prefix of its key's order: the common case, which needs no more checks. */
+  private static boolean prefixOfOrder(KeyInfo ki, List<?> v) {
+    if (v.size() > ki.order.size()) {
+      return false;
+    }
+    for (int i = v.size() - 1; i >= 0; i--) {
+      if (!ki.order.get(i).equals(v.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isPrefix(List<?> a, List<?> b) {
@@ -206,17 +239,20 @@ final class ListAppendAnalysis extends Analysis {
     // Elements appended by a transaction and then followed by another append of its own.
     Map<Object, Map<Object, Txn>> intermediate = new HashMap<>();
     for (Txn t : txns) {
-      Map<Object, Object> last = null;
-      for (MicroOp m : t.mops()) {
+      // An append is intermediate when the same transaction appends to its key again later;
+      // transactions are short, so pairwise comparison beats a map per transaction.
+      List<MicroOp> mops = t.mops();
+      for (int i = 0; i < mops.size(); i++) {
+        MicroOp m = mops.get(i);
         if (m.kind() != MicroOp.Kind.APPEND) {
           continue;
         }
-        if (last == null) {
-          last = new HashMap<>(4);
-        }
-        Object prev = last.put(m.key(), m.value());
-        if (prev != null) {
-          intermediate.computeIfAbsent(m.key(), k -> new HashMap<>()).put(prev, t);
+        for (int j = i + 1; j < mops.size(); j++) {
+          MicroOp later = mops.get(j);
+          if (later.kind() == MicroOp.Kind.APPEND && later.key().equals(m.key())) {
+            intermediate.computeIfAbsent(m.key(), k -> new HashMap<>()).put(m.value(), t);
+            break;
+          }
         }
       }
     }
@@ -228,12 +264,18 @@ final class ListAppendAnalysis extends Analysis {
           continue;
         }
         List<?> v = (List<?>) m.value();
-        duplicates(t, m, v);
+        KeyInfo ki = keys.get(m.key());
+        // A prefix of the key's order has distinct elements, and its failed elements (if any)
+        // start at a known position; only other reads need a full scan.
+        boolean prefix = prefixOfOrder(ki, v);
+        if (!prefix) {
+          duplicates(t, m, v);
+        }
         if (!t.isOk()) {
           continue;
         }
-        KeyInfo ki = keys.get(m.key());
-        for (Object e : v) {
+        for (int j = prefix ? Math.min(ki.firstFailed, v.size()) : 0; j < v.size(); j++) {
+          Object e = v.get(j);
           Txn w = ki.writer.get(e);
           if (w != null && w.isFail()) {
             report(AnomalyCase.of("G1a", "op", t, "mop", m, "writer", w, "element", e));
@@ -256,7 +298,7 @@ final class ListAppendAnalysis extends Analysis {
           }
         }
       }
-      if (t.isOk()) {
+      if (t.isOk() && touchesAKeyTwiceWithARead(t)) {
         internal(t);
       }
     }
@@ -288,44 +330,69 @@ final class ListAppendAnalysis extends Analysis {
    * never read the key, its appends must be the read's tail.
    */
   private void internal(Txn t) {
-    Map<Object, List<Object>> known = null;
-    Map<Object, List<Object>> suffix = null;
-    for (MicroOp m : t.mops()) {
-      if (known == null) {
-        known = new HashMap<>(4);
-        suffix = new HashMap<>(4);
-      }
+    List<MicroOp> mops = t.mops();
+    if (mops.size() < 2) {
+      return;
+    }
+    // Per key: the last list read (or null if none) and the appends made since.
+    Map<Object, List<?>> lastRead = new HashMap<>(4);
+    Map<Object, List<Object>> since = new HashMap<>(4);
+    for (MicroOp m : mops) {
       Object k = m.key();
       if (m.kind() == MicroOp.Kind.APPEND) {
-        List<Object> kn = known.get(k);
-        if (kn != null) {
-          kn.add(m.value());
-        } else {
-          suffix.computeIfAbsent(k, x -> new ArrayList<>()).add(m.value());
-        }
+        since.computeIfAbsent(k, x -> new ArrayList<>(2)).add(m.value());
         continue;
       }
       List<?> v = (List<?>) m.value();
       if (v == null) {
         continue;
       }
-      List<Object> kn = known.get(k);
-      if (kn != null) {
-        if (!kn.equals(v)) {
-          report(AnomalyCase.of("internal", "op", t, "mop", m, "expected", List.copyOf(kn)));
-        }
-      } else {
-        List<Object> sf = suffix.get(k);
-        if (sf != null && !endsWith(v, sf)) {
-          List<Object> expected = new ArrayList<>();
-          expected.add(Ellipsis.INSTANCE);
-          expected.addAll(sf);
+      List<?> base = lastRead.get(k);
+      List<Object> added = since.getOrDefault(k, List.of());
+      if (base != null) {
+        if (!equalsConcat(v, base, added)) {
+          List<Object> expected = new ArrayList<>(base);
+          expected.addAll(added);
           report(AnomalyCase.of("internal", "op", t, "mop", m, "expected", expected));
         }
+      } else if (!added.isEmpty() && !endsWith(v, added)) {
+        List<Object> expected = new ArrayList<>();
+        expected.add(Ellipsis.INSTANCE);
+        expected.addAll(added);
+        report(AnomalyCase.of("internal", "op", t, "mop", m, "expected", expected));
       }
-      known.put(k, new ArrayList<>(v));
-      suffix.remove(k);
+      lastRead.put(k, v);
+      since.remove(k);
     }
+  }
+
+  /** Internal consistency can only fail when some key is read after another access to it. */
+  static boolean touchesAKeyTwiceWithARead(Txn t) {
+    List<MicroOp> mops = t.mops();
+    for (int j = 1; j < mops.size(); j++) {
+      MicroOp m = mops.get(j);
+      if (!m.isRead()) {
+        continue;
+      }
+      for (int i = 0; i < j; i++) {
+        if (mops.get(i).key().equals(m.key())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean equalsConcat(List<?> v, List<?> base, List<?> added) {
+    if (v.size() != base.size() + added.size()) {
+      return false;
+    }
+    for (int i = 0; i < base.size(); i++) {
+      if (!java.util.Objects.equals(v.get(i), base.get(i))) {
+        return false;
+      }
+    }
+    return endsWith(v, added);
   }
 
   private static boolean endsWith(List<?> v, List<?> tail) {

@@ -117,6 +117,7 @@ public final class TxnBenchmark {
       slotKey[i] = i;
     }
     long nextKey = activeKeys;
+    boolean json = file.toString().contains(".jsonl");
     java.util.Map<Long, List<Long>> lists = new java.util.HashMap<>();
     long[][] pendingKeys = new long[concurrency][];
     long[][] pendingValues = new long[concurrency][];
@@ -184,9 +185,25 @@ public final class TxnBenchmark {
           sb.append("]}\n");
           completed++;
         }
-        w.write(sb.toString());
+        w.write(json ? toJson(sb) : sb.toString());
       }
     }
+  }
+
+  /**
+   * The JSON Lines form of one generated EDN line; the generator's lines use only a fixed
+   * shape (keyword keys, integers, :r/:append, nil and vectors), so a textual rewrite is exact.
+   */
+  private static String toJson(StringBuilder edn) {
+    String s = edn.toString().trim();
+    s = s.replace("{:index ", "{\"index\":").replace(", :time ", ",\"time\":")
+        .replace(", :type :invoke", ",\"type\":\"invoke\"").replace(", :type :ok", ",\"type\":\"ok\"")
+        .replace(", :process ", ",\"process\":").replace(", :f :txn", ",\"f\":\"txn\"")
+        .replace(", :value ", ",\"value\":").replace("[:append ", "[\"append\",")
+        .replace("[:r ", "[\"r\",").replace("][", "],[").replace(" nil]", ",null]");
+    // Remaining spaces separate a key from its value or list elements.
+    s = s.replace(' ', ',');
+    return s + "\n";
   }
 
   /**
