@@ -434,7 +434,9 @@ final class RwRegisterAnalysis extends Analysis {
       Object v2 = b.mops().get(e.getValue()).value();
       VersionGraph g = versions.get(e.getKey());
       if (g != null && g.has(v1, version(v2))) {
-        return new Step(rel, a, b, e.getKey(), v1, v2, i, e.getValue());
+        // Elle names the initial register state nil.
+        return new Step(rel, a, b, e.getKey(), v1 == Initial.STATE ? null : v1, v2, i,
+            e.getValue());
       }
     }
     return null;
