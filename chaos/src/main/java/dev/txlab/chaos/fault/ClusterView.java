@@ -30,30 +30,8 @@ public interface ClusterView {
    */
   Optional<String> coordinator();
 
-  /** A view of a cluster shape with no leaders or coordinator known, for generating plans. */
+  /** A view of a cluster's shape with no leader or coordinator known, for planning. */
   static ClusterView ofShape(List<String> nodes, List<String> shards) {
-    List<String> nodesCopy = List.copyOf(nodes);
-    List<String> shardsCopy = List.copyOf(shards);
-    return new ClusterView() {
-      @Override
-      public List<String> nodes() {
-        return nodesCopy;
-      }
-
-      @Override
-      public List<String> shards() {
-        return shardsCopy;
-      }
-
-      @Override
-      public Optional<String> leaderOf(String shard) {
-        return Optional.empty();
-      }
-
-      @Override
-      public Optional<String> coordinator() {
-        return Optional.empty();
-      }
-    };
+    return ClusterSnapshot.of(nodes, shards);
   }
 }

@@ -1,6 +1,7 @@
 package dev.txlab.chaos.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Role targets and partition shapes resolved against a cluster, deterministically. */
 class ResolutionTest {
-  private final FixedClusterView five =
+  private final ClusterSnapshot five =
       FixedClusterView.of(5, 3).withLeader("shard-1", "n4").withCoordinator("n2");
 
   @Test
@@ -155,6 +156,17 @@ class ResolutionTest {
                     Fault.parse("partition one-way n1->n7"), five, new SplittableRandom(1))
                 .reason())
         .isEqualTo("node 'n7' is not in the cluster (n1, n2, n3, n4, n5)");
+  }
+
+  @Test
+  void aSnapshotRefusesLeadersAndCoordinatorsOutsideTheCluster() {
+    assertThatThrownBy(() -> five.withLeader("shard-1", "n9"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> five.withLeader("shard-9", "n1"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> five.withCoordinator("n0"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(ClusterView.ofShape(List.of("n1"), List.of()).leaderOf("shard-1")).isEmpty();
   }
 
   @Test

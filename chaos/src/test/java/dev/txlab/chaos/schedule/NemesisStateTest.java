@@ -2,6 +2,7 @@ package dev.txlab.chaos.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.txlab.chaos.fault.ClusterSnapshot;
 import dev.txlab.chaos.fault.Fault;
 import dev.txlab.chaos.fault.FaultForms;
 import dev.txlab.chaos.fault.FaultSyntaxException;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** The reference meaning of events: what each does to the cluster, and what its undo undoes. */
 class NemesisStateTest {
-  private FixedClusterView view =
+  private ClusterSnapshot view =
       FixedClusterView.of(5, 2).withLeader("shard-1", "n3").withCoordinator("n1");
   private final SplittableRandom random = new SplittableRandom(1);
   private final NemesisState state = new NemesisState();

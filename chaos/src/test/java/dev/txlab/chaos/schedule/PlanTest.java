@@ -3,6 +3,7 @@ package dev.txlab.chaos.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.txlab.chaos.fault.ClusterSnapshot;
 import dev.txlab.chaos.fault.ClusterView;
 import dev.txlab.chaos.fault.Durations;
 import dev.txlab.chaos.fault.Fault;
@@ -151,7 +152,7 @@ class PlanTest {
 
   @Test
   void everyGeneratorEndsHealedAndFaultsInBetween() {
-    FixedClusterView view =
+    ClusterSnapshot view =
         FixedClusterView.of(5, 3)
             .withLeader("shard-1", "n2")
             .withLeader("shard-2", "n4")
