@@ -40,8 +40,9 @@ public final class MvccStore {
     }
     versions.put(versionTs, value);
     while (versions.size() > versionsRetainedPerKey) {
-      long oldest = versions.pollFirstEntry().getKey();
-      collectedBelow.merge(key, oldest + 1, Math::max);
+      versions.pollFirstEntry();
+      // A read below the oldest retained version would need what was just collected.
+      collectedBelow.put(key, versions.firstKey());
     }
   }
 
