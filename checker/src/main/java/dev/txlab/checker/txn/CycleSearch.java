@@ -129,8 +129,8 @@ final class CycleSearch {
 
   private static final boolean DEBUG = System.getenv("TXLAB_TXN_DEBUG") != null;
   private final Digraph graph;
-  /** All -1 between uses; see {@link Digraph#induced(int[], int, int[])}. */
-  private int[] scratch;
+  /** Per thread, all -1 between uses; see {@link Digraph#induced(int[], int, int[])}. */
+  private final ThreadLocal<int[]> scratch;
   private final Analysis analysis;
   private final long budgetNanos;
   /** After the first hit, how many more anchors to try for a shorter cycle. */
@@ -140,25 +140,41 @@ final class CycleSearch {
     this.graph = graph;
     this.analysis = analysis;
     this.budgetNanos = budgetNanos;
+    this.scratch = ThreadLocal.withInitial(() -> {
+      int[] a = new int[graph.n];
+      Arrays.fill(a, -1);
+      return a;
+    });
   }
 
-  /** Every case found, component by component (components in order of their first vertex). */
+  /**
+   * Every case found, component by component (components in order of their first vertex).
+   * Components are independent, so they are searched in parallel; results are gathered in
+   * component order, so the output does not depend on scheduling (only on the time budget).
+   */
   List<AnomalyCase> run() {
+    List<int[]> sccs = Scc.nontrivial(graph, 0xff);
+    List<List<AnomalyCase>> perComponent = java.util.stream.IntStream.range(0, sccs.size())
+        .parallel()
+        .mapToObj(i -> searchLogged(sccs.get(i)))
+        .collect(java.util.stream.Collectors.toList());
     List<AnomalyCase> out = new ArrayList<>();
-    for (int[] comp : Scc.nontrivial(graph, 0xff)) {
-      long t = System.nanoTime();
-      List<AnomalyCase> cs = searchComponent(comp);
-      out.addAll(cs);
-      if (DEBUG) {
-        List<String> types = new ArrayList<>();
-        for (AnomalyCase c : cs) {
-          types.add(c.type());
-        }
-        System.err.printf("scc %d: %d ms %s%n", comp.length, (System.nanoTime() - t) / 1_000_000,
-            types);
-      }
-    }
+    perComponent.forEach(out::addAll);
     return out;
+  }
+
+  private List<AnomalyCase> searchLogged(int[] comp) {
+    long t = System.nanoTime();
+    List<AnomalyCase> cs = searchComponent(comp);
+    if (DEBUG) {
+      List<String> types = new ArrayList<>();
+      for (AnomalyCase c : cs) {
+        types.add(c.type());
+      }
+      System.err.printf("scc %d: %d ms %s%n", comp.length, (System.nanoTime() - t) / 1_000_000,
+          types);
+    }
+    return cs;
   }
 
   /** The effective label of each edge: the relationship its explanation will name. */
@@ -183,11 +199,8 @@ final class CycleSearch {
   }
 
   private List<AnomalyCase> searchComponent(int[] comp) {
-    if (scratch == null) {
-      scratch = new int[graph.n];
-      Arrays.fill(scratch, -1);
-    }
-    Digraph s = graph.induced(comp, 0xff, scratch);
+    int[] local = scratch.get();
+    Digraph s = graph.induced(comp, 0xff, local);
     List<AnomalyCase> existence = new ArrayList<>();
     Set<String> impossibleModels = new HashSet<>();
     for (ExistenceSpec spec : EXISTENCE) {
