@@ -133,8 +133,14 @@ final class CycleSearch {
   private final ThreadLocal<int[]> scratch;
   private final Analysis analysis;
   private final long budgetNanos;
-  /** After the first hit, how many more anchors to try for a shorter cycle. */
+  /**
+   * After the first hit, how many more anchors to try for a shorter cycle in a large component.
+   * Components up to {@link #EXHAUSTIVE_SIZE} transactions try every anchor, so the cycle
+   * reported there is the shortest of its type; beyond that, the bound keeps the search linear.
+   */
   private static final int EXTRA_ANCHORS = 32;
+
+  private static final int EXHAUSTIVE_SIZE = 500;
 
   CycleSearch(Digraph graph, Analysis analysis, long budgetNanos) {
     this.graph = graph;
@@ -426,7 +432,8 @@ final class CycleSearch {
       int anchor = sh.anchor();
       int[] best = null;
       int extraTries = 0;
-      for (int u = 0; u < s.n && (best == null || extraTries < EXTRA_ANCHORS); u++) {
+      int extraAnchors = s.n <= EXHAUSTIVE_SIZE ? Integer.MAX_VALUE : EXTRA_ANCHORS;
+      for (int u = 0; u < s.n && (best == null || extraTries < extraAnchors); u++) {
         if (sub[u] < 0) {
           continue;
         }
@@ -449,7 +456,7 @@ final class CycleSearch {
             if (best.length == 2) {
               return explain(best);
             }
-            if (++extraTries >= EXTRA_ANCHORS) {
+            if (++extraTries >= extraAnchors) {
               break;
             }
           }

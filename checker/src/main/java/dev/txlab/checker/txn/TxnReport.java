@@ -238,7 +238,7 @@ final class TxnReport {
       names.forEach((t, name) -> h.append("<tr><td><b>").append(name).append("</b></td><td>")
           .append(t.index()).append("</td><td>").append(t.process()).append("</td><td>")
           .append(Prose.op(t).type().text()).append("</td><td class=\"mono\">")
-          .append(esc(Prose.edn(t.mops()))).append("</td></tr>"));
+          .append(mopsHtml(t, cy)).append("</td></tr>"));
       h.append("</table><ol>");
       List<Step> steps = cy.steps();
       for (int i = 0; i < steps.size(); i++) {
@@ -254,6 +254,28 @@ final class TxnReport {
       h.append("<div>").append(esc(TxnResult.text(c, number))).append("</div>");
     }
     h.append("</div>");
+  }
+
+  /** A transaction's micro-ops, with those the cycle's steps rely on in bold. */
+  private static String mopsHtml(Txn t, Cycle c) {
+    java.util.Set<Integer> used = new java.util.HashSet<>();
+    for (Step s : c.steps()) {
+      if (s.a() == t && s.aMop() >= 0) {
+        used.add(s.aMop());
+      }
+      if (s.b() == t && s.bMop() >= 0) {
+        used.add(s.bMop());
+      }
+    }
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < t.mops().size(); i++) {
+      if (i > 0) {
+        b.append(' ');
+      }
+      String m = esc(Prose.edn(t.mops().get(i)));
+      b.append(used.contains(i) ? "<b>" + m + "</b>" : m);
+    }
+    return b.append(']').toString();
   }
 
   /** The cycle drawn by hand: transactions on a circle, one labelled arrow per step. */

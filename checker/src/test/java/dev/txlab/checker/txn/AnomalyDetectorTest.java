@@ -255,6 +255,18 @@ class AnomalyDetectorTest {
     assertThat(r.validity()).isEqualTo(Validity.INVALID);
   }
 
+  @Test
+  void timeoutAloneMakesTheVerdictUnknown() throws Exception {
+    // Snapshot isolation allows the write skew this store produces, so a search cut short
+    // proves nothing either way: unknown, with the fallback cycle still shown.
+    History h = WeakStores.history(WeakStores.Level.SNAPSHOT_ISOLATION, 3, 400, 6);
+    TxnResult r = TxnChecker.check(h, new TxnSpec("list-append",
+        List.of("snapshot-isolation"), false, false, false, Duration.ofNanos(1)));
+    assertThat(r.anomalyTypes()).containsExactly("cycle-search-timeout");
+    assertThat(r.validity()).isEqualTo(Validity.UNKNOWN);
+    assertThat(r.foundTypes()).contains("G2-item");
+  }
+
   // ------------------------------------------------------------------ refused input
 
   @Test
