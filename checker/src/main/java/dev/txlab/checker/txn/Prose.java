@@ -117,8 +117,7 @@ final class Prose {
         String gap;
         if (done.timeNanos() != Op.NO_TIME && invoked.timeNanos() != Op.NO_TIME
             && invoked.timeNanos() > done.timeNanos()) {
-          gap = String.format(Locale.ROOT, "%.3f seconds before",
-              (invoked.timeNanos() - done.timeNanos()) / 1e9);
+          gap = duration(invoked.timeNanos() - done.timeNanos()) + " before";
         } else {
           gap = "just before";
         }
@@ -128,6 +127,20 @@ final class Prose {
       default:
         throw new IllegalStateException("unknown relationship " + s.rel());
     }
+  }
+
+  /** A positive span of nanoseconds in the unit that keeps its digits readable. */
+  static String duration(long nanos) {
+    if (nanos >= 1_000_000_000L) {
+      return String.format(Locale.ROOT, "%.3f seconds", nanos / 1e9);
+    }
+    if (nanos >= 1_000_000L) {
+      return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
+    }
+    if (nanos >= 1_000L) {
+      return String.format(Locale.ROOT, "%.3f µs", nanos / 1e3);
+    }
+    return nanos + " ns";
   }
 
   /** One sentence (or a few) for a case that is not a cycle. */

@@ -195,9 +195,13 @@ final class TxnReport {
           .append("</td><td>");
       if (impossible.contains(c)) {
         h.append("<span class=\"out\">ruled out</span>");
-      } else if ((needsRealtime && !realtime) || (needsProcess && !process)) {
+      } else if ((needsRealtime && !realtime) || (needsProcess && !needsRealtime && realtime)
+          || (needsProcess && !process)) {
+        // A session-order cycle found through the real-time graph is labelled real-time, so
+        // session models are only judged when the process graph itself was searched.
         h.append("<span class=\"na\">not checked: needs the ")
-            .append(needsRealtime ? "real-time" : "process").append(" order</span>");
+            .append(needsRealtime ? "real-time" : "process")
+            .append(" order; check this model on its own</span>");
       } else if (r.validity() == dev.txlab.checker.Validity.UNKNOWN) {
         h.append("<span class=\"na\">not ruled out (the search was incomplete)</span>");
       } else {
