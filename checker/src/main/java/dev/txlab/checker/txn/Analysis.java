@@ -168,6 +168,13 @@ abstract class Analysis {
           + (append ? "list-append micro-ops [:r k list] and [:append k v]"
               : "rw-register micro-ops [:r k v] and [:w k v]"));
     }
+    if (m.get(1) == null) {
+      throw new UnfitHistoryException(index, "micro-op " + raw + " has no key");
+    }
+    if (kind != MicroOp.Kind.READ && m.get(2) == null) {
+      throw new UnfitHistoryException(index, "micro-op " + raw
+          + " writes nil, which cannot be told apart from the initial state");
+    }
     Object value = m.get(2);
     if (kind == MicroOp.Kind.READ && !op.isOk()) {
       // A read's value is only known from an ok completion.

@@ -282,6 +282,14 @@ class AnomalyDetectorTest {
   }
 
   @Test
+  void emptyHistoryIsUnknown() throws Exception {
+    TxnResult r = TxnChecker.check(dev.txlab.checker.history.History.of("empty", List.of()),
+        TxnSpec.of("list-append"));
+    assertThat(r.validity()).isEqualTo(Validity.UNKNOWN);
+    assertThat(r.anomalyTypes()).containsExactly("empty-transaction-graph");
+  }
+
+  @Test
   void foreignMicroOpsAreRefused() {
     assertThatThrownBy(() -> TxnChecker.check(TxnNotation.registers("wx1"),
         TxnSpec.of("list-append", "serializable"))).isInstanceOf(UnfitHistoryException.class);
