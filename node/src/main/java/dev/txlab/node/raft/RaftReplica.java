@@ -71,7 +71,9 @@ public final class RaftReplica {
   private long electionDeadlineLocal;
   private long lastLeaderContactLocal;
 
-  private final TreeMap<Address, Progress> progress = new TreeMap<>();
+  // Lookup by address; iteration always goes through followerProgress, in member order.
+  private final java.util.HashMap<Address, Progress> progress = new java.util.HashMap<>();
+  private final List<Progress> followerProgress = new ArrayList<>();
   private long quorumCheckDeadlineLocal;
   private Address transferTarget;
   private long transferDeadlineLocal;
@@ -380,6 +382,7 @@ public final class RaftReplica {
     setRole(Role.FOLLOWER, leader);
     if (wasLeader) {
       progress.clear();
+      followerProgress.clear();
       transferTarget = null;
       leaseExpiryLocal = Long.MIN_VALUE;
       sentRounds.clear();
@@ -394,11 +397,13 @@ public final class RaftReplica {
   private void becomeLeader() {
     setRole(Role.LEADER, self);
     progress.clear();
+    followerProgress.clear();
     for (Address p : peers) {
       Progress pr = new Progress();
       pr.nextIndex = log.lastIndex() + 1;
       pr.recentActive = true;
       progress.put(p, pr);
+      followerProgress.add(pr);
     }
     leaseExpiryLocal = Long.MIN_VALUE;
     sentRounds.clear();
@@ -471,7 +476,7 @@ public final class RaftReplica {
     long now = env.localClockNanos();
     if (config.checkQuorum() && now >= quorumCheckDeadlineLocal) {
       int active = 1;
-      for (Progress pr : progress.values()) {
+      for (Progress pr : followerProgress) {
         if (pr.recentActive) active++;
         pr.recentActive = false;
       }
@@ -483,7 +488,7 @@ public final class RaftReplica {
       quorumCheckDeadlineLocal = now + config.electionTimeoutNanosMin();
     }
     if (transferTarget != null && now >= transferDeadlineLocal) transferTarget = null;
-    for (Progress pr : progress.values()) {
+    for (Progress pr : followerProgress) {
       // A lost message leaves a pipeline waiting forever; after a few silent ticks, probe again.
       if (++pr.ticksWithoutProgress >= 3 && (pr.nextIndex - 1 > pr.matchIndex || pr.snapshotInFlight > 0)) {
         pr.probing = true;
@@ -555,7 +560,7 @@ public final class RaftReplica {
   private void advanceCommitIndex() {
     long[] matches = new long[peers.size() + 1];
     int i = 0;
-    for (Progress pr : progress.values()) matches[i++] = pr.matchIndex;
+    for (Progress pr : followerProgress) matches[i++] = pr.matchIndex;
     matches[i] = log.lastIndex();
     long n = Quorum.majorityValue(matches);
     // Only entries of the current term are committed by counting replicas (§5.4.2, Figure 8).
@@ -578,7 +583,7 @@ public final class RaftReplica {
     pr.ackedReadSeq = seq;
     long[] acked = new long[peers.size() + 1];
     int i = 0;
-    for (Progress p : progress.values()) acked[i++] = p.ackedReadSeq;
+    for (Progress p : followerProgress) acked[i++] = p.ackedReadSeq;
     acked[i] = readSeq;
     long quorumSeq = Quorum.majorityValue(acked);
     // A majority followed us after round quorumSeq was sent: they will not elect anyone else for a

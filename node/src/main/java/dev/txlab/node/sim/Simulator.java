@@ -57,15 +57,17 @@ public final class Simulator implements SimControl {
     final int kind;
     final Slot slot;
     final Address from;
+    final String fromName;
     final Object payload;
     final long incarnation;
 
-    Event(long time, long seq, int kind, Slot slot, Address from, Object payload, long incarnation) {
+    Event(long time, long seq, int kind, Slot slot, Address from, String fromName, Object payload, long incarnation) {
       this.time = time;
       this.seq = seq;
       this.kind = kind;
       this.slot = slot;
       this.from = from;
+      this.fromName = fromName;
       this.payload = payload;
       this.incarnation = incarnation;
     }
@@ -212,6 +214,7 @@ public final class Simulator implements SimControl {
   private long trueTimeLies;
   private boolean logLines = true;
   private String currentEvent = "setup";
+  private String currentKind = "";
 
   public Simulator(SimConfig config) {
     this.config = config;
@@ -348,13 +351,17 @@ public final class Simulator implements SimControl {
   private SimulationException failure(String what, Throwable cause) {
     return new SimulationException(
         config.seed(),
-        "seed " + config.seed() + " at " + now + " ns, event " + events + " (" + currentEvent + "): " + what
+        "seed " + config.seed() + " at " + now + " ns, event " + events + " (" + currentKind + " " + currentEvent + "): " + what
             + "\n  replay: the same setup with seed " + config.seed(),
         cause);
   }
 
   private void schedule(long time, int kind, Slot slot, Address from, Object payload) {
-    queue.add(new Event(time, seq++, kind, slot, from, payload, slot == null ? 0 : slot.incarnation));
+    queue.add(new Event(time, seq++, kind, slot, from, null, payload, slot == null ? 0 : slot.incarnation));
+  }
+
+  private void scheduleDelivery(long time, Slot target, Address from, String fromName, Message m) {
+    queue.add(new Event(time, seq++, DELIVER, target, from, fromName, m, target.incarnation));
   }
 
   private void step() {
@@ -376,7 +383,8 @@ public final class Simulator implements SimControl {
   private void dispatch(Event e) {
     if (e.kind == ACTION) {
       NamedAction a = (NamedAction) e.payload;
-      currentEvent = "action " + a.what();
+      currentEvent = a.what();
+      currentKind = "action";
       trace.line(now, "sim", "action " + a.what());
       a.run();
       return;
@@ -384,11 +392,11 @@ public final class Simulator implements SimControl {
     Slot slot = e.slot;
     if (e.kind == DELIVER) {
       if (!slot.node.up) {
-        drop("down", e.from, slot, (Message) e.payload);
+        drop("down", e.fromName, slot, (Message) e.payload);
         return;
       }
-      if (!slot.node.id.equals(e.from.node()) && cut.contains(new Link(e.from.node(), slot.node.id))) {
-        drop("partition", e.from, slot, (Message) e.payload);
+      if (!cut.isEmpty() && !slot.node.id.equals(e.from.node()) && cut.contains(new Link(e.from.node(), slot.node.id))) {
+        drop("partition", e.fromName, slot, (Message) e.payload);
         return;
       }
     } else if (e.incarnation != slot.incarnation || !slot.node.up) {
@@ -419,18 +427,21 @@ public final class Simulator implements SimControl {
     if (e.kind == DELIVER) {
       messagesDelivered++;
       Message m = (Message) e.payload;
-      currentEvent = slot.name + " recv " + e.from;
-      trace.line(now, slot.name, "recv " + e.from + " " + describe(m));
+      currentEvent = slot.name;
+      currentKind = "recv";
+      trace.line(now, slot.name, "recv", e.fromName, describe(m));
       env.inStep = true;
       p.onMessage(e.from, m);
     } else if (e.kind == TIMER) {
       Timer t = (Timer) e.payload;
-      currentEvent = slot.name + " timer";
-      trace.line(now, slot.name, "timer " + (config.traceMessageBodies() ? t.toString() : t.getClass().getSimpleName()));
+      currentEvent = slot.name;
+      currentKind = "timer";
+      trace.line(now, slot.name, "timer", config.traceMessageBodies() ? t.toString() : t.getClass().getSimpleName(), null);
       env.inStep = true;
       p.onTimer(t);
     } else if (e.kind == START) {
-      currentEvent = slot.name + " start";
+      currentEvent = slot.name;
+      currentKind = "start";
       trace.line(now, slot.name, "start " + slot.incarnation);
       env.inStep = true;
       p.onStart();
@@ -457,7 +468,7 @@ public final class Simulator implements SimControl {
         schedule(now + config.fsyncLatencyNanos(), SYNC_DONE, slot, null, held);
       }
     } else {
-      for (int i = 0; i < env.sendTo.size(); i++) transmit(slot.address, env.sendTo.get(i), env.sendMessages.get(i));
+      for (int i = 0; i < env.sendTo.size(); i++) transmit(slot.address, slot.name, env.sendTo.get(i), env.sendMessages.get(i));
       for (int i = 0; i < env.timers.size(); i++) schedule(now + env.timerDelays[i], TIMER, slot, null, env.timers.get(i));
       clearEffects(env);
     }
@@ -470,7 +481,7 @@ public final class Simulator implements SimControl {
   }
 
   private void release(Slot slot, Effects eff) {
-    for (int i = 0; i < eff.to().size(); i++) transmit(slot.address, eff.to().get(i), eff.messages().get(i));
+    for (int i = 0; i < eff.to().size(); i++) transmit(slot.address, slot.name, eff.to().get(i), eff.messages().get(i));
     for (int i = 0; i < eff.timers().size(); i++) schedule(now + eff.delays()[i], TIMER, slot, null, eff.timers().get(i));
   }
 
@@ -489,31 +500,35 @@ public final class Simulator implements SimControl {
   }
 
   private void transmit(Address from, Address to, Message m) {
+    transmit(from, from.toString(), to, m);
+  }
+
+  private void transmit(Address from, String fromName, Address to, Message m) {
     messagesSent++;
     Slot target = slots.get(to);
     if (target == null) {
       countDrop("unknown-address");
-      trace.line(now, from.toString(), "drop unknown-address " + to);
+      trace.line(now, fromName, "drop unknown-address", to.toString(), null);
       return;
     }
     if (from.node().equals(to.node())) {
-      schedule(now + config.localLatencyNanos(), DELIVER, target, from, m);
+      scheduleDelivery(now + config.localLatencyNanos(), target, from, fromName, m);
       return;
     }
-    Link link = new Link(from.node(), to.node());
-    if (cut.contains(link)) {
-      drop("partition", from, target, m);
+    Link link = cut.isEmpty() && links.isEmpty() ? null : new Link(from.node(), to.node());
+    if (link != null && cut.contains(link)) {
+      drop("partition", fromName, target, m);
       return;
     }
-    LinkConfig lc = links.getOrDefault(link, defaultLink);
-    if (network.chance(lc.lossProbability())) {
-      drop("loss", from, target, m);
+    LinkConfig lc = link == null ? defaultLink : links.getOrDefault(link, defaultLink);
+    if (lc.lossProbability() > 0 && network.chance(lc.lossProbability())) {
+      drop("loss", fromName, target, m);
       return;
     }
-    schedule(now + delay(lc), DELIVER, target, from, m);
-    if (network.chance(lc.duplicateProbability())) {
+    scheduleDelivery(now + delay(lc), target, from, fromName, m);
+    if (lc.duplicateProbability() > 0 && network.chance(lc.duplicateProbability())) {
       countDrop("duplicated");
-      schedule(now + delay(lc), DELIVER, target, from, m);
+      scheduleDelivery(now + delay(lc), target, from, fromName, m);
     }
   }
 
@@ -523,9 +538,9 @@ public final class Simulator implements SimControl {
     return d;
   }
 
-  private void drop(String reason, Address from, Slot to, Message m) {
+  private void drop(String reason, String fromName, Slot to, Message m) {
     countDrop(reason);
-    trace.line(now, to.name, "drop " + reason + " " + from + " " + m.getClass().getSimpleName());
+    trace.line(now, to.name, "drop " + reason, fromName, m.getClass().getSimpleName());
   }
 
   private void countDrop(String reason) {
@@ -712,7 +727,7 @@ public final class Simulator implements SimControl {
   @Override
   public void schedule(long atNanos, String what, Runnable action) {
     if (atNanos < now) throw new IllegalArgumentException("cannot schedule in the past: " + atNanos + " < " + now);
-    queue.add(new Event(atNanos, seq++, ACTION, null, null, new NamedAction(what, action), 0));
+    queue.add(new Event(atNanos, seq++, ACTION, null, null, null, new NamedAction(what, action), 0));
   }
 
   private record NamedAction(String what, Runnable action) implements Runnable {

@@ -34,12 +34,57 @@ public final class Trace {
   }
 
   public void line(long timeNanos, String address, String what) {
+    line(timeNanos, address, what, null, null);
+  }
+
+  /**
+   * The line {@code "time address what[ arg1[ arg2]]"}. Written piecewise into the digest buffer
+   * so that, without a sink, no line string is ever built; the bytes are the same either way.
+   */
+  public void line(long timeNanos, String address, String what, String arg1, String arg2) {
     if (digestHex != null) throw new IllegalStateException("trace already digested");
     lines++;
-    String text = timeNanos + " " + address + " " + what;
-    if (sink != null) sink.accept(text);
-    add(text);
-    add("\n");
+    if (sink != null) {
+      StringBuilder sb = new StringBuilder(64).append(timeNanos).append(' ').append(address).append(' ').append(what);
+      if (arg1 != null) sb.append(' ').append(arg1);
+      if (arg2 != null) sb.append(' ').append(arg2);
+      sink.accept(sb.toString());
+    }
+    addLong(timeNanos);
+    addChar(' ');
+    add(address);
+    addChar(' ');
+    add(what);
+    if (arg1 != null) {
+      addChar(' ');
+      add(arg1);
+    }
+    if (arg2 != null) {
+      addChar(' ');
+      add(arg2);
+    }
+    addChar('\n');
+  }
+
+  private final byte[] digits = new byte[20];
+
+  private void addLong(long v) {
+    if (v < 0) {
+      add(Long.toString(v));
+      return;
+    }
+    int n = 0;
+    do {
+      digits[n++] = (byte) ('0' + (v % 10));
+      v /= 10;
+    } while (v != 0);
+    if (buffer.length - used < n) flush();
+    while (n > 0) buffer[used++] = digits[--n];
+  }
+
+  private void addChar(char c) {
+    if (used == buffer.length) flush();
+    buffer[used++] = (byte) c;
   }
 
   private void add(String s) {
