@@ -338,7 +338,11 @@ final class CycleSearch {
 
   /** Searches one component; holds the reusable BFS arrays. */
   private final class Searcher {
-    private static final int STATES = 32;
+    /** Automaton states are 5-bit codes; {@link #dense} numbers the ones a shape can reach. */
+    private static final int CODES = 32;
+    private final int[] dense = new int[CODES];
+    private final int[] sparse = new int[CODES];
+    private int states;
     private final Digraph s;
     private final byte[] eff;
     private final Digraph effGraph;
@@ -444,6 +448,7 @@ final class CycleSearch {
           }
           tick();
           int st0 = step(sh, 0, anchor);
+          numberStates(sh, st0);
           int limit = best == null ? Integer.MAX_VALUE : best.length - 1;
           int[] path = bfs(sh, u, v, st0, anchor, sub, limit);
           if (path != null) {
@@ -470,16 +475,45 @@ final class CycleSearch {
      * accepting state; returned as the cycle's vertices starting at u. Null if none is found
      * with fewer than {@code limit} vertices.
      */
-    private int[] bfs(Shape sh, int u, int v, int st0, int anchor, int[] sub, int limit) {
-      if (stamp == null) {
-        long size = (long) s.n * STATES;
-        if (size > Integer.MAX_VALUE) {
-          throw new IllegalStateException("component too large to search: " + s.n);
+    /**
+     * Numbers the automaton states reachable from {@code st0}, so the search arrays hold
+     * (vertex × reachable state) rather than (vertex × 32): G0 needs one state per vertex,
+     * the richest shapes a dozen.
+     */
+    private void numberStates(Shape sh, int st0) {
+      Arrays.fill(dense, -1);
+      states = 0;
+      int[] todo = new int[CODES];
+      int n = 0;
+      dense[st0] = states;
+      sparse[states++] = st0;
+      todo[n++] = st0;
+      int[] labels = {Rel.WW, Rel.WR, Rel.RW, Rel.PROCESS, Rel.REALTIME};
+      while (n > 0) {
+        int st = todo[--n];
+        for (int l : labels) {
+          int next = step(sh, st, l);
+          if (next >= 0 && dense[next] < 0) {
+            dense[next] = states;
+            sparse[states++] = next;
+            todo[n++] = next;
+          }
         }
+      }
+      long size = (long) s.n * states;
+      if (size > Integer.MAX_VALUE) {
+        throw new IllegalStateException("component too large to search: " + s.n);
+      }
+      if (stamp == null || stamp.length < size) {
         stamp = new int[(int) size];
         parent = new int[(int) size];
         queue = new int[(int) size];
+        currentStamp = 0;
       }
+    }
+
+    private int[] bfs(Shape sh, int u, int v, int st0, int anchor, int[] sub, int limit) {
+      final int S = states;
       currentStamp++;
       if (currentStamp == Integer.MAX_VALUE) {
         Arrays.fill(stamp, 0);
@@ -487,7 +521,7 @@ final class CycleSearch {
       }
       int head = 0;
       int tail = 0;
-      int start = v * STATES + st0;
+      int start = v * S + dense[st0];
       stamp[start] = currentStamp;
       parent[start] = -1;
       queue[tail++] = start;
@@ -497,13 +531,13 @@ final class CycleSearch {
         if (head == depthEnd) {
           depth++;
           depthEnd = tail;
-          if (depth >= limit) {
+          if (depth > limit) {
             return null;
           }
         }
         int node = queue[head++];
-        int x = node / STATES;
-        int st = node % STATES;
+        int x = node / S;
+        int st = sparse[node % S];
         if (x == u) {
           if (accepts(sh, st, anchor)) {
             int[] path = reconstruct(node, u);
@@ -522,7 +556,7 @@ final class CycleSearch {
           if (st2 < 0) {
             continue;
           }
-          int next = y * STATES + st2;
+          int next = y * S + dense[st2];
           if (stamp[next] == currentStamp) {
             continue;
           }
@@ -539,7 +573,7 @@ final class CycleSearch {
     private int[] reconstruct(int node, int u) {
       List<Integer> rev = new ArrayList<>();
       for (int x = node; x >= 0; x = parent[x]) {
-        rev.add(x / STATES);
+        rev.add(x / states);
       }
       // rev = u, ..., v (backwards); the cycle is u → v → ... → u.
       int k = rev.size();
