@@ -120,6 +120,13 @@ final class Digraph {
       return size;
     }
 
+    /** Adds every edge another builder (over the same vertices) holds. */
+    void addAll(Builder other) {
+      for (int i = 0; i < other.size; i++) {
+        add(other.from[i], other.to[i], other.bits[i]);
+      }
+    }
+
     Digraph build() {
       int[] count = new int[n + 1];
       for (int i = 0; i < size; i++) {

@@ -78,14 +78,18 @@ final class ListAppendAnalysis extends Analysis {
     long t1 = System.nanoTime();
     versionOrders();
     long t2 = System.nanoTime();
-    inferEdges();
-    long t3 = System.nanoTime();
+    // Edges and the non-cycle anomalies only read the indexes built above, and write to
+    // different places (edges vs cases), so they run side by side.
+    java.util.concurrent.ForkJoinTask<?> edgeTask =
+        java.util.concurrent.ForkJoinPool.commonPool().submit(this::inferEdges);
     findNonCycleAnomalies();
-    long t4 = System.nanoTime();
+    long t3 = System.nanoTime();
     findLostUpdates();
+    long t4 = System.nanoTime();
+    edgeTask.join();
     long t5 = System.nanoTime();
     if (System.getenv("TXLAB_TXN_DEBUG") != null) {
-      System.err.printf("index %d, orders %d, edges %d, non-cycle %d, lost-update %d ms%n",
+      System.err.printf("index %d, orders %d, non-cycle %d, lost-update %d, edges done +%d ms%n",
           (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
           (t4 - t3) / 1_000_000, (t5 - t4) / 1_000_000);
     }

@@ -22,8 +22,6 @@ public final class TxnChecker {
     long t0 = System.nanoTime();
     List<Txn> txns = Analysis.transactions(h, spec.workload());
     long tTxns = System.nanoTime();
-    Analysis analysis = spec.workload().equals("list-append")
-        ? new ListAppendAnalysis(txns) : new RwRegisterAnalysis(txns, spec);
     Set<String> prohibited = ModelLattice.prohibitedBy(spec.consistencyModels());
     boolean realtime = false;
     boolean process = false;
@@ -34,12 +32,23 @@ public final class TxnChecker {
       }
     }
     // Real time subsumes process order (a process runs one transaction at a time), so Elle adds
-    // only the stronger of the two.
-    if (realtime) {
-      OrderEdges.realtime(txns, analysis.edges);
-    } else if (process) {
-      OrderEdges.process(txns, analysis.edges);
-    }
+    // only the stronger of the two. The order depends only on the transactions, so it is built
+    // alongside the data dependencies.
+    Digraph.Builder order = new Digraph.Builder(txns.size());
+    boolean rt = realtime;
+    boolean proc = process;
+    java.util.concurrent.ForkJoinTask<?> orderTask =
+        java.util.concurrent.ForkJoinPool.commonPool().submit(() -> {
+          if (rt) {
+            OrderEdges.realtime(txns, order);
+          } else if (proc) {
+            OrderEdges.process(txns, order);
+          }
+        });
+    Analysis analysis = spec.workload().equals("list-append")
+        ? new ListAppendAnalysis(txns) : new RwRegisterAnalysis(txns, spec);
+    orderTask.join();
+    analysis.edges.addAll(order);
     long tOrder = System.nanoTime();
     Digraph graph = analysis.edges.build();
     long t1 = System.nanoTime();
