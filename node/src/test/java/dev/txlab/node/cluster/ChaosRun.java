@@ -52,7 +52,9 @@ final class ChaosRun {
     /** Isolate the leader of shard 0 repeatedly: the partition that makes local reads stale. */
     ISOLATE_LEADERS,
     /** Crash whole shards at once: what loses unsynced writes. */
-    CRASH_ALL
+    CRASH_ALL,
+    /** Isolate the leader of shard 0 and slow its clock to a tenth: what breaks a lease. */
+    SLOW_LEADER_CLOCK
   }
 
   static Result run(long seed, SimCluster.Config config, Faults faults, long faultNanos, int clients, int keys) {
@@ -84,6 +86,15 @@ final class ChaosRun {
           control.healAll();
           Address leader = cluster.leaderOf(ShardId.of(0));
           if (leader != null && nemesis.chance(0.7)) control.cut(Partitions.isolate(leader.node(), serverSet));
+        }
+        case SLOW_LEADER_CLOCK -> {
+          control.healAll();
+          for (NodeId s : servers) control.clearClockFault(s);
+          Address leader = cluster.leaderOf(ShardId.of(0));
+          if (leader != null && nemesis.chance(0.7)) {
+            control.setClockDrift(leader.node(), -900_000);
+            control.cut(Partitions.isolate(leader.node(), serverSet));
+          }
         }
         case CRASH_ALL -> {
           if (nemesis.chance(0.3)) {

@@ -68,6 +68,22 @@ class MutantTest {
   }
 
   @Test
+  void aSlowLeaderClockBreaksLeaseReads() {
+    // The lease is timed on the leader's own clock: at a tenth of the speed it outlives the
+    // followers' promise, and the isolated old leader serves reads the new leader has overtaken.
+    List<ChaosRun.Result> results = runAll("reads", "lease", ChaosRun.Faults.SLOW_LEADER_CLOCK);
+    results.forEach(r -> System.out.println("reads=lease slow clock " + r.describe()));
+    assertThat(withProblem(results, "stale read")).as("seeds with a stale read").isPositive();
+  }
+
+  @Test
+  void readIndexDoesNotDependOnClocks() {
+    List<ChaosRun.Result> results = runAll(null, null, ChaosRun.Faults.SLOW_LEADER_CLOCK);
+    results.forEach(r -> System.out.println("reads=readindex slow clock " + r.describe()));
+    assertThat(results).allSatisfy(r -> assertThat(r.problems()).as(r.describe()).isEmpty());
+  }
+
+  @Test
   void withoutFsyncACrashLosesAcknowledgedWrites() {
     List<ChaosRun.Result> results = runAll("fsync", "never", ChaosRun.Faults.CRASH_ALL);
     results.forEach(r -> System.out.println("fsync=never " + r.describe()));
