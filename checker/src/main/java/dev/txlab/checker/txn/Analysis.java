@@ -49,6 +49,8 @@ abstract class Analysis {
    */
   void findLostUpdates() {
     Map<Object, Map<Object, List<Txn>>> byKey = new LinkedHashMap<>();
+    // The version as first read, for the report ([] rather than the normalized initial state).
+    Map<Object, Object> asRead = new HashMap<>();
     for (Txn t : txns) {
       if (!t.isOk() || !readsThenWritesAKey(t)) {
         continue;
@@ -61,7 +63,9 @@ abstract class Analysis {
             firstRead = new HashMap<>(4);
           }
           if (!firstRead.containsKey(m.key()) && (written == null || !written.contains(m.key()))) {
-            firstRead.put(m.key(), m.value() == null ? Initial.STATE : normalize(m.value()));
+            Object version = m.value() == null ? Initial.STATE : normalize(m.value());
+            firstRead.put(m.key(), version);
+            asRead.putIfAbsent(version, m.value());
           }
         } else {
           if (written == null) {
@@ -80,7 +84,8 @@ abstract class Analysis {
     }
     byKey.forEach((k, byValue) -> byValue.forEach((v, ts) -> {
       if (ts.size() >= 2) {
-        report(AnomalyCase.of("lost-update", "key", k, "value", v, "txns", List.copyOf(ts)));
+        report(AnomalyCase.of("lost-update", "key", k, "value", asRead.get(v), "txns",
+            List.copyOf(ts)));
       }
     }));
   }
