@@ -255,9 +255,37 @@ final class TxnReport {
       }
       h.append("</ol></div>");
     } else {
-      h.append("<div>").append(esc(TxnResult.text(c, number))).append("</div>");
+      h.append("<div>").append(esc(TxnResult.text(c, number)));
+      if (c.type().equals("incompatible-order")) {
+        incompatibleOrderTable((List<?>) c.data().get("values"), h);
+      }
+      h.append("</div>");
     }
     h.append("</div>");
+  }
+
+  /** The two disagreeing reads side by side, with the positions where they differ marked. */
+  private static void incompatibleOrderTable(List<?> values, StringBuilder h) {
+    List<?> a = (List<?>) values.get(0);
+    List<?> b = (List<?>) values.get(1);
+    h.append("<table class=\"mono\"><tr><th>position</th>");
+    int n = Math.max(a.size(), b.size());
+    for (int i = 0; i < n; i++) {
+      h.append("<th>").append(i).append("</th>");
+    }
+    h.append("</tr>");
+    for (List<?> row : List.of(a, b)) {
+      h.append("<tr><td>read</td>");
+      for (int i = 0; i < n; i++) {
+        boolean differs = i >= a.size() || i >= b.size()
+            || !java.util.Objects.equals(a.get(i), b.get(i));
+        h.append(differs && i < Math.min(a.size(), b.size())
+            ? "<td style=\"background:#fadbd8\">" : "<td>")
+            .append(i < row.size() ? esc(Prose.edn(row.get(i))) : "").append("</td>");
+      }
+      h.append("</tr>");
+    }
+    h.append("</table>");
   }
 
   /** A transaction's micro-ops, with those the cycle's steps rely on in bold. */
