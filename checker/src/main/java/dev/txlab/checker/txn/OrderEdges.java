@@ -1,6 +1,5 @@
 package dev.txlab.checker.txn;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -50,29 +49,39 @@ final class OrderEdges {
       throw new IllegalStateException("too many transactions for the real-time pass: " + txns.size());
     }
     Arrays.sort(events, 0, n);
-    List<Integer> frontier = new ArrayList<>();
+    // The frontier as a primitive list; eviction marks what a completing transaction followed.
+    int[] frontier = new int[16];
+    int size = 0;
     int[][] before = new int[txns.size()][];
+    int[] mark = new int[txns.size()];
+    int stamp = 0;
     for (int i = 0; i < n; i++) {
       int id = (int) (events[i] & 0xffffff);
       boolean completion = ((events[i] >>> 24) & 1) == 1;
       if (!completion) {
-        int[] b = new int[frontier.size()];
-        for (int j = 0; j < b.length; j++) {
-          b[j] = frontier.get(j);
-          out.add(b[j], id, Rel.REALTIME);
+        int[] b = Arrays.copyOf(frontier, size);
+        for (int x : b) {
+          out.add(x, id, Rel.REALTIME);
         }
         before[id] = b;
       } else {
         int[] b = before[id];
         before[id] = null;
-        if (b.length > 0) {
-          java.util.Set<Integer> evict = new java.util.HashSet<>();
-          for (int x : b) {
-            evict.add(x);
-          }
-          frontier.removeIf(evict::contains);
+        stamp++;
+        for (int x : b) {
+          mark[x] = stamp;
         }
-        frontier.add(id);
+        int w = 0;
+        for (int j = 0; j < size; j++) {
+          if (mark[frontier[j]] != stamp) {
+            frontier[w++] = frontier[j];
+          }
+        }
+        size = w;
+        if (size == frontier.length) {
+          frontier = Arrays.copyOf(frontier, size * 2);
+        }
+        frontier[size++] = id;
       }
     }
   }
