@@ -521,13 +521,21 @@ public final class RaftReplica {
       if (pr.nextIndex <= pr.matchIndex) pr.nextIndex = pr.matchIndex + 1;
       pr.probing = false;
       advanceCommitIndex();
+    } else if (m.conflictIndex() <= pr.matchIndex) {
+      if (config.fsync()) {
+        // A reject overtaken by a later success (reordering): the follower still holds matchIndex.
+        drop("stale-reject");
+        onReadAck(pr, m.readSeq());
+        return;
+      }
+      // Without fsync the follower really lost entries it acknowledged: start over from its hint.
+      drop("follower-lost-entries");
+      pr.matchIndex = Math.max(0, m.conflictIndex() - 1);
+      pr.nextIndex = Math.max(1, m.conflictIndex());
+      pr.probing = true;
     } else {
       // Back off to the follower's hint, never below what it is known to hold.
-      long next = Math.max(pr.matchIndex + 1, Math.min(m.conflictIndex(), pr.nextIndex));
-      if (pr.probing && next == pr.nextIndex && m.conflictIndex() > pr.nextIndex) {
-        drop("stale-reject");
-      }
-      pr.nextIndex = Math.max(1, next);
+      pr.nextIndex = Math.max(pr.matchIndex + 1, Math.min(m.conflictIndex(), pr.nextIndex));
       pr.probing = true;
     }
     onReadAck(pr, m.readSeq());

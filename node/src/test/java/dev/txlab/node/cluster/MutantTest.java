@@ -96,4 +96,17 @@ class MutantTest {
     results.forEach(r -> System.out.println("fsync=always " + r.describe()));
     assertThat(results).allSatisfy(r -> assertThat(r.problems()).as(r.describe()).isEmpty());
   }
+
+  @Test
+  void everyKnobSurvivesEveryFaultWithoutBreakingTheSimulator() {
+    // Weakened guarantees must show up as anomalies in the history, never as a crashed run.
+    String[][] knobs = {{"fsync", "never"}, {"reads", "local"}, {"reads", "follower"}, {"reads", "lease"}};
+    for (String[] k : knobs) {
+      for (long seed = 1; seed <= 4; seed++) {
+        SimCluster.Config c = SeededClusterTest.config(seed).withKnob(k[0], k[1]);
+        ChaosRun.Result r = ChaosRun.run(seed, c, ChaosRun.Faults.ALL, 8 * ChaosRun.S, 5, 4);
+        System.out.println(k[0] + "=" + k[1] + " all faults " + r.describe().lines().findFirst().orElse(""));
+      }
+    }
+  }
 }
