@@ -13,9 +13,11 @@ public interface Env {
   void send(Address to, Message message);
 
   /**
-   * Asks for {@code timer} to be delivered to {@link Process#onTimer} after {@code delayNanos}
-   * (measured by the host's clock for this node). There is no cancel: a timer that is no longer
-   * wanted is recognised as stale when it fires. A crash discards pending timers.
+   * Asks for {@code timer} to be delivered to {@link Process#onTimer} after {@code delayNanos} of
+   * host time (the simulator uses true virtual time: clock faults do not stretch timers, they
+   * change what {@link #localClockNanos()} reads when the timer fires). There is no cancel: a
+   * timer that is no longer wanted is recognised as stale when it fires. A crash discards
+   * pending timers.
    */
   void setTimer(long delayNanos, Timer timer);
 

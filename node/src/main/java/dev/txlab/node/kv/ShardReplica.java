@@ -137,8 +137,16 @@ public final class ShardReplica implements Process {
     }
   }
 
+  /** A limit on requests waiting for the log or a read round; beyond it requests are refused. */
+  static final int PENDING_REQUESTS_MAX = 10_000;
+
   private void onClientRequest(Address from, KvMessage.ClientRequest r) {
     KvOp op = r.op();
+    if (pendingWrites.size() + pendingReads.size() >= PENDING_REQUESTS_MAX) {
+      drop("overloaded");
+      reply(from, r, new KvResult.Redirect(null)); // definite: not proposed, not applied here
+      return;
+    }
     if (op.isWrite()) {
       if (!raft.isLeader()) {
         reply(from, r, new KvResult.Redirect(raft.leaderId()));

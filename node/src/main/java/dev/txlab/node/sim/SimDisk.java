@@ -15,13 +15,15 @@ import java.util.List;
 public final class SimDisk implements Storage {
   private InMemoryStorage visible = new InMemoryStorage();
   private final InMemoryStorage durable = new InMemoryStorage();
-  private final List<Object[]> journal = new ArrayList<>();
+  private final List<Op> journal = new ArrayList<>();
   private boolean syncRequested;
   private long syncsCompleted;
   private long writesLost;
 
-  // Journal records are small arrays {op, arg1, arg2}; the disk is simulator-internal.
-  private static final Integer PUT = 1, DELETE = 2, APPEND = 3, TRUNCATE = 4, COMPACT = 5;
+  private enum Kind { PUT, DELETE, APPEND, TRUNCATE, COMPACT }
+
+  /** One journaled write: its kind, its key or index, its value or entry. */
+  private record Op(Kind kind, Object arg, Object value) {}
 
   @Override
   public <T> T get(String key, Class<T> type) {
@@ -31,13 +33,13 @@ public final class SimDisk implements Storage {
   @Override
   public void put(String key, Object value) {
     visible.put(key, value);
-    journal.add(new Object[] {PUT, key, value});
+    journal.add(new Op(Kind.PUT, key, value));
   }
 
   @Override
   public void delete(String key) {
     visible.delete(key);
-    journal.add(new Object[] {DELETE, key, null});
+    journal.add(new Op(Kind.DELETE, key, null));
   }
 
   @Override
@@ -58,19 +60,19 @@ public final class SimDisk implements Storage {
   @Override
   public void logAppend(Object entry) {
     visible.logAppend(entry);
-    journal.add(new Object[] {APPEND, entry, null});
+    journal.add(new Op(Kind.APPEND, entry, null));
   }
 
   @Override
   public void logTruncateFrom(long index) {
     visible.logTruncateFrom(index);
-    journal.add(new Object[] {TRUNCATE, index, null});
+    journal.add(new Op(Kind.TRUNCATE, index, null));
   }
 
   @Override
   public void logCompactThrough(long index) {
     visible.logCompactThrough(index);
-    journal.add(new Object[] {COMPACT, index, null});
+    journal.add(new Op(Kind.COMPACT, index, null));
   }
 
   @Override
@@ -91,14 +93,15 @@ public final class SimDisk implements Storage {
 
   /** Makes every write so far durable. */
   void completeSync() {
-    for (Object[] op : journal) {
-      Integer kind = (Integer) op[0];
-      if (kind.equals(PUT)) durable.put((String) op[1], op[2]);
-      else if (kind.equals(DELETE)) durable.delete((String) op[1]);
-      else if (kind.equals(APPEND)) durable.logAppend(op[1]);
-      else if (kind.equals(TRUNCATE)) durable.logTruncateFrom((Long) op[1]);
-      else if (kind.equals(COMPACT)) durable.logCompactThrough((Long) op[1]);
-      else throw new IllegalStateException("unknown journal op " + kind);
+    for (Op op : journal) {
+      switch (op.kind()) {
+        case PUT -> durable.put((String) op.arg(), op.value());
+        case DELETE -> durable.delete((String) op.arg());
+        case APPEND -> durable.logAppend(op.arg());
+        case TRUNCATE -> durable.logTruncateFrom((Long) op.arg());
+        case COMPACT -> durable.logCompactThrough((Long) op.arg());
+        default -> throw new IllegalStateException("unknown journal op " + op.kind());
+      }
     }
     journal.clear();
     syncsCompleted++;

@@ -88,22 +88,29 @@ public final class Trace {
   }
 
   private void add(String s) {
-    // Latin-1 fast path; anything else goes through UTF-8.
     int n = s.length();
-    if (n * 3 > buffer.length - used) flush();
-    if (n * 3 > buffer.length) {
+    if (n > buffer.length - used) flush();
+    if (n > buffer.length) {
       sha256.update(s.getBytes(StandardCharsets.UTF_8));
       return;
     }
+    int start = used;
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
-      if (c < 0x80) {
-        buffer[used++] = (byte) c;
-      } else {
-        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(b, 0, buffer, used, b.length);
-        used += b.length;
+      if (c >= 0x80) {
+        // Not ASCII: undo the fast path and write the whole string as UTF-8 (pairs included).
+        used = start;
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        if (b.length > buffer.length - used) flush();
+        if (b.length > buffer.length) {
+          sha256.update(b);
+        } else {
+          System.arraycopy(b, 0, buffer, used, b.length);
+          used += b.length;
+        }
+        return;
       }
+      buffer[used++] = (byte) c;
     }
   }
 

@@ -58,8 +58,15 @@ final class ChaosRun {
   }
 
   static Result run(long seed, SimCluster.Config config, Faults faults, long faultNanos, int clients, int keys) {
+    return run(seed, config, faults, faultNanos, clients, keys, null);
+  }
+
+  /** As above, handing every trace line to {@code traceSink} (null: none). */
+  static Result run(long seed, SimCluster.Config config, Faults faults, long faultNanos, int clients, int keys,
+      java.util.function.Consumer<String> traceSink) {
     SimCluster cluster = new SimCluster(config);
     cluster.sim().setLogLines(false);
+    if (traceSink != null) cluster.sim().trace().setSink(traceSink);
     AppendOracle oracle = new AppendOracle(cluster.sim()::nowNanos);
     boolean[] stop = {false};
     for (int c = 0; c < clients; c++) {
