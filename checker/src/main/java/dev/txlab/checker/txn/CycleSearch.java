@@ -3,7 +3,9 @@ package dev.txlab.checker.txn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -209,11 +211,18 @@ final class CycleSearch {
     Digraph s = graph.induced(comp, 0xff, local);
     List<AnomalyCase> existence = new ArrayList<>();
     Set<String> impossibleModels = new HashSet<>();
+    int present = s.allLabels();
+    // Projections that differ only by relationships absent from this component are the same
+    // graph; decide each distinct one once.
+    Map<Integer, int[]> decided = new HashMap<>();
     for (ExistenceSpec spec : EXISTENCE) {
       if (impossibleModels.contains(spec.model())) {
         continue;
       }
-      int[] scc = smallestCycleComponent(s, spec);
+      int key = (spec.mask() & present) | (spec.extendedByRw() ? 1 << 8 : 0);
+      int[] scc = decided.containsKey(key) ? decided.get(key)
+          : smallestCycleComponent(s, spec);
+      decided.put(key, scc);
       if (scc == null) {
         continue;
       }
@@ -232,7 +241,6 @@ final class CycleSearch {
       }
     }
     Set<String> skip = new HashSet<>(ModelLattice.prohibitedBy(possible));
-    int present = s.allLabels();
 
     Searcher searcher = new Searcher(s, effectiveLabels(s), comp, System.nanoTime() + budgetNanos);
     List<AnomalyCase> found = new ArrayList<>();

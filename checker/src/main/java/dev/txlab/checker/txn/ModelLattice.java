@@ -191,8 +191,19 @@ public final class ModelLattice {
     return knownModels().contains(model);
   }
 
-  /** Anomalies that must be absent for all of {@code models} to hold. */
+  private static final Map<Set<String>, Set<String>> PROHIBITED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Anomalies that must be absent for all of {@code models} to hold. Memoized: the cycle
+   * search asks this once per strongly connected component, with few distinct model sets.
+   */
   public static Set<String> prohibitedBy(Collection<String> models) {
+    return PROHIBITED.computeIfAbsent(Set.copyOf(models),
+        ms -> java.util.Collections.unmodifiableSet(computeProhibited(ms)));
+  }
+
+  private static Set<String> computeProhibited(Collection<String> models) {
     List<String> start = new ArrayList<>();
     for (String m : models) {
       start.add(canonical(m));
