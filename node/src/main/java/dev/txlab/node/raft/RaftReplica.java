@@ -181,7 +181,9 @@ public final class RaftReplica {
   }
 
   private void admitRead(long readId, boolean lease) {
-    if (lease && env.localClockNanos() < leaseExpiryLocal) {
+    // A lease rests on followers refusing votes while they hear from us, which only check-quorum
+    // makes them do; without it every read takes the ReadIndex path.
+    if (lease && config.checkQuorum() && env.localClockNanos() < leaseExpiryLocal) {
       pendingReads.add(new PendingRead(readId, commitIndex, 0));
       serveReads();
       return;

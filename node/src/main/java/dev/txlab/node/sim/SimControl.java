@@ -68,7 +68,11 @@ public interface SimControl {
   /** Steps the clock forward and back by {@code amplitudeNanos} every {@code periodNanos}, for a while. */
   void strobeClock(NodeId node, long amplitudeNanos, long periodNanos, long durationNanos);
 
-  /** Changes the ε model every node's TrueTime reports. */
+  /**
+   * Changes the ε model every node's TrueTime reports. Any model other than the configured one is
+   * a fault: intervals that exclude true time are counted, not asserted, until the configured
+   * model is set again.
+   */
   void setEpsilon(EpsilonModel model);
 
   /** Restores the node's honest clock and resumes asserting its TrueTime intervals. */

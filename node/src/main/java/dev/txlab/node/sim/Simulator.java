@@ -165,7 +165,7 @@ public final class Simulator implements SimControl {
       long local = slot.node.clock.read(now);
       TrueTimeInterval interval = TrueTimeInterval.around(local, epsilon.epsilonNanos(now));
       if (!interval.contains(now)) {
-        if (!slot.node.clockFault) {
+        if (!slot.node.clockFault && !epsilonFault) {
           throw new IllegalStateException(
               "TrueTime on " + slot.node.id + " handed out " + interval + " which excludes true time " + now
                   + " although no clock fault is active");
@@ -206,6 +206,7 @@ public final class Simulator implements SimControl {
   private final TreeMap<String, Long> drops = new TreeMap<>();
   private LinkConfig defaultLink;
   private EpsilonModel epsilon;
+  private boolean epsilonFault;
   private long now;
   private long seq;
   private long events;
@@ -708,6 +709,8 @@ public final class Simulator implements SimControl {
   public void setEpsilon(EpsilonModel model) {
     trace.line(now, "sim", "epsilon " + model);
     epsilon = model;
+    // Any ε other than the configured one is a fault: it may under-state the real uncertainty.
+    epsilonFault = !model.equals(config.epsilon());
   }
 
   @Override

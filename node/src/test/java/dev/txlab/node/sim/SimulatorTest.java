@@ -162,6 +162,16 @@ class SimulatorTest {
   }
 
   @Test
+  void shrinkingEpsilonIsAFaultThatIsCountedNotAsserted() {
+    List<TrueTimeInterval> tts = new ArrayList<>();
+    Simulator sim = world(SimConfig.defaults(9), 3, new ArrayList<>(), tts);
+    sim.setEpsilon(new dev.txlab.node.time.EpsilonModel.Constant(0));
+    sim.runFor(10 * MS);
+    assertThat(tts).hasSize(3);
+    assertThat(sim.stats().trueTimeLies()).isPositive();
+  }
+
+  @Test
   void capsFailLoudlyWithTheSeed() {
     Simulator sim = new Simulator(SimConfig.defaults(11).withCaps(10, Long.MAX_VALUE));
     sim.addProcess(A, env -> new Process() {
