@@ -282,19 +282,28 @@ public final class ModelLattice {
     return seen;
   }
 
-  private static final Map<Map<String, List<String>>, Map<String, List<String>>> REVERSED =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  /** The two graphs walked backwards (who implies this model / anomaly), built once. */
+  private static final Map<String, List<String>> IMPLIED_BY = reversed(IMPLIES);
+  private static final Map<String, List<String>> ANOMALY_IMPLIED_BY = reversed(ANOMALY_IMPLIES);
 
   private static Map<String, List<String>> reverse(Map<String, List<String>> graph) {
-    return REVERSED.computeIfAbsent(graph, g -> {
-      Map<String, List<String>> r = new LinkedHashMap<>();
-      g.forEach((a, bs) -> {
-        for (String b : bs) {
-          r.computeIfAbsent(b, x -> new ArrayList<>()).add(a);
-        }
-      });
-      return r;
+    if (graph == IMPLIES) {
+      return IMPLIED_BY;
+    }
+    if (graph == ANOMALY_IMPLIES) {
+      return ANOMALY_IMPLIED_BY;
+    }
+    throw new IllegalArgumentException("not one of the lattice's graphs");
+  }
+
+  private static Map<String, List<String>> reversed(Map<String, List<String>> g) {
+    Map<String, List<String>> r = new LinkedHashMap<>();
+    g.forEach((a, bs) -> {
+      for (String b : bs) {
+        r.computeIfAbsent(b, x -> new ArrayList<>()).add(a);
+      }
     });
+    return java.util.Collections.unmodifiableMap(r);
   }
 
   private static Map<String, String> table(String... kv) {
