@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * (safe: the shard's session table applies a write at most once), and giving up after
  * {@code opTimeoutNanos}, which it reports as indefinite ({@code INFO}).
  *
- * <p>Its memory is volatile on purpose: a crashed client simply stops (its last op stays open).
+ * <p>Its memory is volatile on purpose: a crashed client simply stops (its last op stays open);
+ * a restarted one is a new client with a new session id.
  */
 public final class KvClient implements Process {
   /**
@@ -75,7 +76,9 @@ public final class KvClient implements Process {
     this.config = config;
     this.workload = workload;
     this.observer = observer;
-    this.clientId = env.self().toString();
+    // A restarted client is a new session: reusing the old id would collide with the sequence
+    // numbers its previous incarnation left in the shards' session tables.
+    this.clientId = env.self() + "~" + Integer.toHexString(env.random().nextInt(1 << 24));
   }
 
   @Override
@@ -172,6 +175,10 @@ public final class KvClient implements Process {
     observer.completed(clientId, seq, current, outcome, value);
     current = null;
     scheduleNext();
+  }
+
+  public String clientId() {
+    return clientId;
   }
 
   public long completedOps() {

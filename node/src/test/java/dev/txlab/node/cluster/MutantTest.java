@@ -88,6 +88,8 @@ class MutantTest {
     List<ChaosRun.Result> results = runAll("fsync", "never", ChaosRun.Faults.CRASH_ALL);
     results.forEach(r -> System.out.println("fsync=never " + r.describe()));
     assertThat(withProblem(results, "acknowledged append lost")).as("seeds with a lost write").isPositive();
+    // The safety monitor sees the cause: with storage that forgets, Raft's own properties break.
+    assertThat(results.stream().filter(r -> !r.raftViolations().isEmpty())).as("seeds with a Raft violation").isNotEmpty();
   }
 
   @Test
