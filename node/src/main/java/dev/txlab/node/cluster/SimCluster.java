@@ -220,6 +220,19 @@ public final class SimCluster {
     return best;
   }
 
+  /**
+   * Asks the current leader of {@code shard} to hand leadership to the replica on {@code target}
+   * (a message from the operator, so it crosses the simulated network). Returns false if the shard
+   * has no leader right now or no replica on that node.
+   */
+  public boolean transferLeadership(ShardId shard, NodeId target) {
+    Address leader = leaderOf(shard);
+    Address to = Address.of(target, shard.component());
+    if (leader == null || !shardMap.replicasOf(shard).contains(to)) return false;
+    sim.inject(Address.of(leader.node(), "operator"), leader, new dev.txlab.node.kv.KvMessage.TransferLeadership(to));
+    return true;
+  }
+
   /** Ends every fault: heals links, restores link behaviour and clocks, resumes and restarts nodes. */
   public void healEverything() {
     sim.healAll();

@@ -1,5 +1,6 @@
 package dev.txlab.node.kv;
 
+import dev.txlab.node.api.Address;
 import dev.txlab.node.api.Message;
 
 /**
@@ -20,6 +21,16 @@ public sealed interface KvMessage extends Message {
       if (clientId == null || clientId.isEmpty() || seq < 1 || op == null) {
         throw new IllegalArgumentException("malformed ClientRequest");
       }
+    }
+  }
+
+  /**
+   * An operator's request (a chaos fault, a test) that the shard's leader hand leadership to
+   * {@code target} (Raft thesis §3.10). Ignored by a replica that does not lead.
+   */
+  record TransferLeadership(Address target) implements KvMessage {
+    public TransferLeadership {
+      if (target == null) throw new IllegalArgumentException("transfer needs a target");
     }
   }
 

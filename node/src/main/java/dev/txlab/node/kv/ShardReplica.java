@@ -121,6 +121,8 @@ public final class ShardReplica implements Process {
       raft.onMessage(from, m);
     } else if (message instanceof KvMessage.ClientRequest r) {
       onClientRequest(from, r);
+    } else if (message instanceof KvMessage.TransferLeadership t) {
+      if (!raft.transferLeadership(t.target())) drop("transfer-refused");
     } else if (message instanceof KvMessage.ClientReply) {
       drop("reply-to-a-replica");
     } else {

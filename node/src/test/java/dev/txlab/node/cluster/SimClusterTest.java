@@ -49,6 +49,18 @@ class SimClusterTest {
   }
 
   @Test
+  void leadershipMovesOnRequest() {
+    SimCluster cluster = new SimCluster(SimCluster.Config.defaults(3));
+    cluster.sim().runFor(2 * S);
+    ShardId shard = ShardId.of(1);
+    Address before = cluster.leaderOf(shard);
+    Address target = cluster.shardMap().replicasOf(shard).stream().filter(a -> !a.equals(before)).findFirst().orElseThrow();
+    assertThat(cluster.transferLeadership(shard, target.node())).isTrue();
+    cluster.sim().runFor(S);
+    assertThat(cluster.leaderOf(shard)).isEqualTo(target);
+  }
+
+  @Test
   void unknownKnobsAndValuesAreRefusedByName() {
     SimCluster.Config c = SimCluster.Config.defaults(1);
     assertThatThrownBy(() -> c.withKnob("reads", "fast")).hasMessageContaining("readindex|lease|local|follower");

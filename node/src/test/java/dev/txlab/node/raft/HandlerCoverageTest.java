@@ -120,7 +120,8 @@ class HandlerCoverageTest {
   void everyKvMessageHasAHandler() {
     List<KvMessage> samples = List.of(
         new KvMessage.ClientRequest("c", 1, new KvOp.Get("k")),
-        new KvMessage.ClientReply("c", 1, new KvResult.Ok(null)));
+        new KvMessage.ClientReply("c", 1, new KvResult.Ok(null)),
+        new KvMessage.TransferLeadership(PEER));
     assertThat(samples.stream().map(Object::getClass).collect(Collectors.toSet())).isEqualTo(permitted(KvMessage.class));
     RaftConfig config = RaftConfig.defaults(List.of(SELF, PEER, Address.parse("n3/shard-0")));
     ShardReplica replica = new ShardReplica(new NullEnv(SELF), new ShardReplica.Config(ShardId.of(0), config, ReadMode.READINDEX, 4));
