@@ -5,6 +5,7 @@ import dev.txlab.node.api.Env;
 import dev.txlab.node.api.Storage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -72,13 +73,15 @@ public final class RaftReplica {
   private long lastLeaderContactLocal;
 
   // Lookup by address; iteration always goes through followerProgress, in member order.
-  private final java.util.HashMap<Address, Progress> progress = new java.util.HashMap<>();
+  private final HashMap<Address, Progress> progress = new HashMap<>();
   private final List<Progress> followerProgress = new ArrayList<>();
   private long quorumCheckDeadlineLocal;
   private Address transferTarget;
   private long transferDeadlineLocal;
 
   private long readSeq;
+  /** The highest heartbeat round a majority has acknowledged (ReadIndex confirmation). */
+  private long confirmedReadSeq;
   private final ArrayDeque<SentRound> sentRounds = new ArrayDeque<>();
   private long leaseExpiryLocal = Long.MIN_VALUE;
   private final ArrayDeque<PendingRead> pendingReads = new ArrayDeque<>();
@@ -606,8 +609,6 @@ public final class RaftReplica {
     confirmedReadSeq = Math.max(confirmedReadSeq, quorumSeq);
     serveReads();
   }
-
-  private long confirmedReadSeq;
 
   private void serveReads() {
     if (peers.isEmpty()) confirmedReadSeq = readSeq;
