@@ -111,4 +111,27 @@ class MutantTest {
       }
     }
   }
+
+  /**
+   * The guarantees that should hold, over many seeds: ReadIndex and (honest-clock) leases under
+   * leader isolation, and fsync under whole-cluster crashes. {@code -Psoak -Dseeds=N}.
+   */
+  @Test
+  @org.junit.jupiter.api.Tag("soak")
+  void soakTheSafeConfigurationsUnderTargetedFaults() {
+    int seeds = Integer.getInteger("seeds", 100);
+    List<String> failures = new ArrayList<>();
+    for (long seed = 5000; seed < 5000 + seeds; seed++) {
+      SimCluster.Config base = SeededClusterTest.config(seed);
+      ChaosRun.Result[] runs = {
+        ChaosRun.run(seed, base, ChaosRun.Faults.ISOLATE_LEADERS, 8 * ChaosRun.S, 6, 3),
+        ChaosRun.run(seed, base.withKnob("reads", "lease"), ChaosRun.Faults.ISOLATE_LEADERS, 8 * ChaosRun.S, 6, 3),
+        ChaosRun.run(seed, base, ChaosRun.Faults.CRASH_ALL, 8 * ChaosRun.S, 6, 3),
+      };
+      for (ChaosRun.Result r : runs) {
+        if (!r.problems().isEmpty() || !r.raftViolations().isEmpty()) failures.add(r.describe());
+      }
+    }
+    assertThat(failures).isEmpty();
+  }
 }
