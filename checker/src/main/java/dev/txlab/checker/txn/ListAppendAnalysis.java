@@ -34,6 +34,11 @@ final class ListAppendAnalysis extends Analysis {
     List<Object> order = List.of();
     /** Element → its position in {@link #order}. */
     Map<Object, Integer> position = Map.of();
+    /**
+     * True when every read of the key is a prefix of {@link #order} (no incompatible reads, no
+     * duplicate in the longest): then per-read prefix checks can be skipped.
+     */
+    boolean readsArePrefixes;
     /** Position in {@link #order} of the first element a failed transaction appended. */
     int firstFailed = Integer.MAX_VALUE;
     /** Last element read (or {@link Initial#STATE}) → ids of transactions that read that state. */
@@ -170,6 +175,9 @@ final class ListAppendAnalysis extends Analysis {
       }
       ki.order = order;
       ki.position = pos;
+      // Each read was checked to be a prefix of the next longer one, so with no failure they
+      // are all prefixes of the longest, which is the order when it has no duplicates.
+      ki.readsArePrefixes = !reported && order.size() == longest.size();
       for (int i = 0; i < order.size(); i++) {
         Txn w = ki.writer.get(order.get(i));
         if (w != null && w.isFail()) {
@@ -271,7 +279,7 @@ final class ListAppendAnalysis extends Analysis {
         KeyInfo ki = keys.get(m.key());
         // A prefix of the key's order has distinct elements, and its failed elements (if any)
         // start at a known position; only other reads need a full scan.
-        boolean prefix = prefixOfOrder(ki, v);
+        boolean prefix = ki.readsArePrefixes || prefixOfOrder(ki, v);
         if (!prefix) {
           duplicates(t, m, v);
         }
