@@ -97,6 +97,10 @@ public final class LinearBenchmark {
    * for Knossos' cas-register files (initial value 0).
    */
   public static LinearSpec defaultSpec(History h) {
+    if (h.source().contains("etcd_")) {
+      // Porcupine's etcd logs: one etcd key, initially absent (nil).
+      return new LinearSpec("cas-register", null, NilRead.ABSENT, false, null);
+    }
     String w = LinearSpec.guessWorkload(h);
     if (w == null) {
       throw new IllegalArgumentException(h.source() + ": cannot tell the workload");
@@ -107,9 +111,6 @@ public final class LinearBenchmark {
     }
     if (src.contains("knossos") && w.equals("cas-register")) {
       return new LinearSpec(w, 0L, NilRead.UNKNOWN, false, null);
-    }
-    if (src.contains("etcd_")) {
-      return new LinearSpec("cas-register", null, NilRead.ABSENT, false, null);
     }
     boolean independent = (w.equals("register") || w.equals("cas-register")) && LinearSpec.guessIndependent(h);
     return new LinearSpec(w, null, null, independent, null);

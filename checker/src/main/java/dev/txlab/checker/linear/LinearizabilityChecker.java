@@ -19,6 +19,8 @@ import java.util.Map;
  */
 public final class LinearizabilityChecker {
   private static final Object SINGLE_KEY = new Object();
+  /** The first round's step budget per key; each later round's is ten times larger. */
+  static final long FIRST_BUDGET_STEPS = 50_000;
 
   private LinearizabilityChecker() {}
 
@@ -62,16 +64,53 @@ public final class LinearizabilityChecker {
       relevant++;
     }
 
+    // Keys are searched in rounds with a growing step budget, so that one key that is slow to
+    // decide does not hide another that fails at once: a single non-linearizable key settles
+    // the verdict. Restarting a key with a budget ten times larger costs at most a ninth more.
+    List<Object> order = new ArrayList<>(byKey.keySet());
+    Map<Object, WglSearch.Result> decided = new LinkedHashMap<>();
+    boolean invalidFound = false;
+    for (long budget = FIRST_BUDGET_STEPS; !order.isEmpty() && !invalidFound; budget *= 10) {
+      List<Object> undecided = new ArrayList<>();
+      for (Object key : order) {
+        WglSearch.Result r = new WglSearch(model, byKey.get(key), deadline).run(budget);
+        if (r.outcome() == WglSearch.Outcome.OUT_OF_BUDGET) {
+          undecided.add(key);
+          continue;
+        }
+        decided.put(key, r);
+        if (r.outcome() == WglSearch.Outcome.NOT_LINEARIZABLE) {
+          invalidFound = true;
+        }
+        if (r.outcome() == WglSearch.Outcome.TIMED_OUT) {
+          // Past the deadline every other search would give up at once: record them as such.
+          for (Object other : order) {
+            decided.putIfAbsent(other, new WglSearch.Result(WglSearch.Outcome.TIMED_OUT, 0, byKey.get(other).size(), 0, null));
+          }
+          undecided.clear();
+          break;
+        }
+      }
+      order = undecided;
+    }
+
     List<LinearResult.KeyResult> keys = new ArrayList<>();
     Validity overall = Validity.VALID;
     for (Map.Entry<Object, List<LinOp>> e : byKey.entrySet()) {
-      WglSearch.Result r = new WglSearch(model, e.getValue(), deadline).run();
-      Validity v =
-          r.outcome() == WglSearch.Outcome.LINEARIZABLE
-              ? Validity.VALID
-              : r.outcome() == WglSearch.Outcome.NOT_LINEARIZABLE ? Validity.INVALID : Validity.UNKNOWN;
+      WglSearch.Result r = decided.get(e.getKey());
+      Validity v;
+      if (r == null) {
+        v = Validity.UNKNOWN; // not searched to the end: another key already failed
+      } else if (r.outcome() == WglSearch.Outcome.LINEARIZABLE) {
+        v = Validity.VALID;
+      } else if (r.outcome() == WglSearch.Outcome.NOT_LINEARIZABLE) {
+        v = Validity.INVALID;
+      } else {
+        v = Validity.UNKNOWN;
+      }
       overall = overall.worse(v);
-      keys.add(new LinearResult.KeyResult(e.getKey() == SINGLE_KEY ? null : e.getKey(), v, e.getValue().size(), r));
+      keys.add(new LinearResult.KeyResult(e.getKey() == SINGLE_KEY ? null : e.getKey(), v, e.getValue().size(),
+          r == null ? new WglSearch.Result(WglSearch.Outcome.OUT_OF_BUDGET, 0, e.getValue().size(), 0, null) : r));
     }
     return new LinearResult(spec, model, history, overall, keys, relevant);
   }

@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * operation.
  */
 final class LinearizabilityHtml {
-  private static final int WINDOW_OPS = 240;
+  private static final int WINDOW_OPS = 48;
   private static final int LANE_HEIGHT = 34;
   private static final int LEFT = 110;
   private static final int WIDTH = 1180;
@@ -61,6 +61,11 @@ final class LinearizabilityHtml {
         .append("<span><i class=sw style=\"background:repeating-linear-gradient(90deg,#bbb 0 4px,transparent 4px 7px)\"></i>outcome unknown (may take effect any time after it starts, or never)</span>")
         .append("<span><i class=sw style=background:#2e7d32></i>placed in the partial linearization (numbered in order)</span>")
         .append("<span><i class=sw style=background:#c62828></i>cannot be placed</span></div>");
+    int total = keyOps(r, focus).size();
+    if (total > WINDOW_OPS) {
+      h.append("<p class=muted>Showing the ").append(WINDOW_OPS).append(" operations around the one that cannot be placed, of ")
+          .append(total).append(" on this key; hover over a bar for its details.</p>");
+    }
     h.append(svg(r, focus));
     h.append(prefixTable(r, focus));
     h.append("<p class=muted>How to read this: each bar spans from when a process invoked an operation to when it learned the result.")
@@ -228,7 +233,7 @@ final class LinearizabilityHtml {
         at = i;
       }
     }
-    int to = Math.min(ops.size(), at + WINDOW_OPS / 6);
+    int to = Math.min(ops.size(), at + WINDOW_OPS / 8);
     int from = Math.max(0, to - WINDOW_OPS);
     return ops.subList(from, to);
   }

@@ -3,7 +3,6 @@ package dev.txlab.checker.linear;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +64,10 @@ final class WglSearch {
   enum Outcome {
     LINEARIZABLE,
     NOT_LINEARIZABLE,
-    TIMED_OUT
+    /** The wall-clock deadline passed. */
+    TIMED_OUT,
+    /** The step budget ran out; the caller may try again with a larger one. */
+    OUT_OF_BUDGET
   }
 
   /**
@@ -90,11 +92,11 @@ final class WglSearch {
   private int[] callEntryOf;
 
   // Interned states and inputs, and the transition cache between them.
-  private final Map<Object, Integer> stateIds = new HashMap<>();
+  private final Map<Object, Integer> stateIds;
   private final List<Object> states = new ArrayList<>();
   private final Map<Object, Integer> inputIds = new HashMap<>();
   private int[] inputOf;
-  private final HashMap<Long, Integer> transitions = new HashMap<>();
+  private final LongIntTable transitions;
 
   // Crashed-operation classes (lazy mode): same input, members by invocation position.
   private final List<int[]> classMembers = new ArrayList<>();
@@ -107,33 +109,23 @@ final class WglSearch {
   private long[] zobristOf;
   private int state;
   private int completedRemaining;
-  private final HashSet<MemoKey> memo = new HashSet<>();
+  private final ConfigSet memo;
 
   WglSearch(Model model, List<LinOp> ops, long deadlineNanos) {
     this.model = model;
     this.ops = ops;
     this.lazy = model.overwrites();
     this.deadlineNanos = deadlineNanos;
+    // Sized by the subhistory: most searches visit a few configurations per operation.
+    this.memo = new ConfigSet(ops.size() * 16);
+    this.transitions = new LongIntTable(ops.size() * 16);
+    this.stateIds = new HashMap<>(ops.size() * 4);
   }
 
   private record Frame(int callEntry, int option, int previousState, int[] chain) {}
 
-  private record MemoKey(long[] bits, int state, int hash) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof MemoKey
-          && ((MemoKey) o).state == state
-          && ((MemoKey) o).hash == hash
-          && Arrays.equals(((MemoKey) o).bits, bits);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-  }
-
-  Result run() {
+  /** Searches until decided, the deadline, or {@code stepBudget} steps. */
+  Result run(long stepBudget) {
     int n = ops.size();
     bits = new long[(n + 63) / 64 + 1];
     zobristOf = new long[n];
@@ -161,8 +153,13 @@ final class WglSearch {
       if (completedRemaining == 0) {
         return new Result(Outcome.LINEARIZABLE, memo.size(), completedTotal, completedTotal, null);
       }
-      if ((++iterations & 0xFFF) == 0 && System.nanoTime() > deadlineNanos) {
-        return new Result(Outcome.TIMED_OUT, memo.size(), completedTotal, Math.max(0, bestDepth), best);
+      if ((++iterations & 0xFFF) == 0) {
+        if (System.nanoTime() > deadlineNanos) {
+          return new Result(Outcome.TIMED_OUT, memo.size(), completedTotal, Math.max(0, bestDepth), best);
+        }
+        if (iterations > stepBudget) {
+          return new Result(Outcome.OUT_OF_BUDGET, memo.size(), completedTotal, Math.max(0, bestDepth), best);
+        }
       }
       if (entry != 0 && entCall[entry]) {
         if (tryOptions(entry, 0, stack)) {
@@ -241,18 +238,22 @@ final class WglSearch {
 
   /** Adds the configuration reached by linearizing {@code chain} then {@code opId} to the memo. */
   private boolean visit(int opId, int[] chain, int nextState) {
-    long[] b = bits.clone();
-    long h = zobrist;
-    b[opId >>> 6] |= 1L << opId;
-    h ^= zobristOf[opId];
+    // Set the bits in place, look up, and restore: no allocation unless the configuration is new.
+    setBit(opId);
     if (chain != null) {
       for (int c : chain) {
-        b[c >>> 6] |= 1L << c;
-        h ^= zobristOf[c];
+        setBit(c);
       }
     }
-    long mixed = (h ^ (nextState * 0x9E3779B97F4A7C15L)) * 0xBF58476D1CE4E5B9L;
-    return memo.add(new MemoKey(b, nextState, (int) (mixed ^ (mixed >>> 32))));
+    long mixed = (zobrist ^ ((nextState + 1) * 0x9E3779B97F4A7C15L)) * 0xBF58476D1CE4E5B9L;
+    boolean added = memo.add(mixed ^ (mixed >>> 31), nextState, bits);
+    clearBit(opId);
+    if (chain != null) {
+      for (int c : chain) {
+        clearBit(c);
+      }
+    }
+    return added;
   }
 
   private void apply(int callEntry, int option, int[] chain, int nextState, List<Frame> stack) {
@@ -393,8 +394,8 @@ final class WglSearch {
   /** The state after input {@code inputId} in state {@code stateId}, or -1 if illegal (cached). */
   private int transition(int stateId, int inputId) {
     long key = ((long) stateId << 32) | inputId;
-    Integer cached = transitions.get(key);
-    if (cached != null) {
+    int cached = transitions.get(key);
+    if (cached != LongIntTable.ABSENT) {
       return cached;
     }
     if (inputsById == null) {
