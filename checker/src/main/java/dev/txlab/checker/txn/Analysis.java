@@ -147,7 +147,8 @@ abstract class Analysis {
         for (int i = 0; i < ms.length; i++) {
           ms[i] = microOp(raw.get(i), op, append, index);
         }
-        mops = List.of(ms);
+        // A read-only view of the array: no copy (a million transactions make this matter).
+        mops = java.util.Collections.unmodifiableList(java.util.Arrays.asList(ms));
       }
       out.add(new Txn(out.size(), op, mops));
     }

@@ -44,6 +44,8 @@ final class ListAppendAnalysis extends Analysis {
     /** Last element read (or {@link Initial#STATE}) → ids of transactions that read that state. */
     final Map<Object, int[]> readersOf = new HashMap<>();
     int appends;
+    /** Whether any failed transaction appended to this key (else no dirty update is possible). */
+    boolean failedAppend;
 
     KeyInfo(Object key) {
       this.key = key;
@@ -129,6 +131,7 @@ final class ListAppendAnalysis extends Analysis {
                 + " (list-append needs every appended element to be unique per key)");
           }
           ki.appends++;
+          ki.failedAppend |= t.isFail();
         } else if (t.isPossible() && m.value() != null) {
           List<?> v = (List<?>) m.value();
           ki.reads.add(v);
@@ -186,6 +189,15 @@ final class ListAppendAnalysis extends Analysis {
         }
       }
     }
+  }
+
+  /** Whether read {@code v} holds {@code e}; a prefix of the order answers by position. */
+  private static boolean readContains(KeyInfo ki, List<?> v, boolean prefix, Object e) {
+    if (prefix) {
+      Integer pos = ki.position.get(e);
+      return pos != null && pos < v.size();
+    }
+    return v.contains(e);
   }
 
   /** Whether a read is a prefix of its key's order: the common case, which needs no more checks. */
@@ -303,7 +315,7 @@ final class ListAppendAnalysis extends Analysis {
           for (int j = i + 1; j < mops.size(); j++) {
             MicroOp later = mops.get(j);
             if (later.kind() == MicroOp.Kind.APPEND && later.key().equals(m.key())
-                && v.contains(later.value())) {
+                && readContains(ki, v, prefix, later.value())) {
               report(AnomalyCase.of("future-read", "op", t, "mop", m, "element", later.value()));
               break;
             }
@@ -423,6 +435,9 @@ final class ListAppendAnalysis extends Analysis {
   /** A committed append right after an aborted one in a key's order (info appends between). */
   private void dirtyUpdates() {
     for (KeyInfo ki : keys.values()) {
+      if (!ki.failedAppend) {
+        continue;
+      }
       List<Object> values = new ArrayList<>();
       List<Txn> writers = new ArrayList<>();
       for (Object e : ki.order) {
