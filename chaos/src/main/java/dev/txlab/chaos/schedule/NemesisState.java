@@ -93,6 +93,24 @@ public final class NemesisState {
         && reorder.basisPoints() == 0;
   }
 
+  /** The message delay in effect ({@code delay 0s} when none). */
+  public Fault.Delay delay() {
+    return delay;
+  }
+
+  /** The probability a message is lost, by the {@code loss} fault in effect. */
+  public Percent loss() {
+    return loss;
+  }
+
+  public Percent duplicate() {
+    return duplicate;
+  }
+
+  public Percent reorder() {
+    return reorder;
+  }
+
   /** Every link currently cut, by any partition. */
   public SortedSet<Link> cutLinks() {
     SortedSet<Link> all = new TreeSet<>();

@@ -212,7 +212,7 @@ public final class LinearResult implements CheckResult {
   static String describe(LinOp op) {
     Operation o = op.operation();
     StringBuilder sb = new StringBuilder("process ").append(o.process()).append("'s ").append(o.f());
-    if (op.value() != null) {
+    if (op.value() != null || !o.f().equals("acquire") && !o.f().equals("release")) {
       sb.append(' ').append(Edn.print(op.value()));
     }
     sb.append(" (op ").append(o.invocation().index());

@@ -1,0 +1,240 @@
+package dev.txlab.scenarios.cli;
+
+import dev.txlab.checker.history.HistoryWriter;
+import dev.txlab.scenarios.run.RunDirectory;
+import dev.txlab.scenarios.run.RunReport;
+import dev.txlab.scenarios.run.ScenarioYaml;
+import dev.txlab.scenarios.run.RunResults;
+import dev.txlab.scenarios.run.Scenario;
+import dev.txlab.scenarios.run.ScenarioLibrary;
+import dev.txlab.scenarios.run.ScenarioReader;
+import dev.txlab.scenarios.run.SimRun;
+import dev.txlab.scenarios.script.ScriptException;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code txlab run}: runs a scenario on the simulator and writes its run directory. Exit status 0
+ * when the scenario's expectations hold (or, with none, when the checks pass), 1 when not, 2 on
+ * bad input.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = "Run a scenario (a bundled name or a YAML file) and check what its clients observed.",
+    footer = {
+      "",
+      "Examples:",
+      "  txlab run lin-kv --seed 7",
+      "  txlab run lin-kv --set reads=local --set nodes=3 --json",
+      "",
+      "Exit status: 0 expectations met, 1 not met, 2 bad usage or input."
+    })
+final class RunCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "SCENARIO", description = "A bundled scenario name (see 'txlab scenarios list') or a path to a YAML file.")
+  String scenario;
+
+  @Option(names = "--seed", paramLabel = "N", description = "The seed (default: the scenario's). The same seed gives the same run.")
+  Long seed;
+
+  @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override a scenario field, e.g. --set nodes=3 --set reads=local --set workload.rate=500.")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Write the run here (default: runs/<scenario>/<timestamp>, with runs/latest).")
+  Path out;
+
+  @Option(names = "--json", description = "Print the result object on stdout; progress and human text go to stderr.")
+  boolean json;
+
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "sim", description = "sim (the deterministic simulator). The live host comes later.")
+  String host;
+
+  @Override
+  public Integer call() {
+    if (!host.equals("sim")) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--host: only 'sim' is available in this version (the live host is not built yet)");
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter human = json ? err : spec.commandLine().getOut();
+    Scenario s;
+    try {
+      s = ScenarioReader.read(ScenarioLibrary.resolve(scenario), overrides);
+    } catch (ScriptException e) {
+      throw new Txlab.UsageError(e.getMessage());
+    } catch (IOException e) {
+      throw new Txlab.UsageError(e.getMessage());
+    }
+    long runSeed = seed != null ? seed : s.seed();
+
+    RunDirectory dir;
+    try {
+      dir = RunDirectory.create(Path.of("runs"), s.name(), out);
+    } catch (IOException e) {
+      throw new Txlab.UsageError("cannot create the run directory: " + e.getMessage());
+    }
+    human.printf("txlab run %s: seed %d, %d nodes, %d shards × %d replicas, %s simulated + %s to converge%n",
+        s.name(), runSeed, s.nodes(), s.shards(), s.replicas(), human(s.duration()), human(s.converge()));
+    human.flush();
+
+    SimRun.Outcome o;
+    Progress progress = new Progress(err, System.console() != null);
+    try (BufferedWriter trace = Files.newBufferedWriter(dir.resolve(RunDirectory.TRACE), StandardCharsets.UTF_8)) {
+      o = SimRun.run(s, runSeed, progress::update, line -> writeTraceLine(trace, line));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      progress.done();
+    }
+
+    String replay = replayCommand(runSeed);
+    Map<String, Object> results = RunResults.toMap(o, replay, dir.path().toString());
+    try {
+      try (BufferedWriter w = Files.newBufferedWriter(dir.resolve(RunDirectory.HISTORY), StandardCharsets.UTF_8)) {
+        HistoryWriter.writeEdn(o.history().events(), w);
+      }
+      Files.writeString(dir.resolve(RunDirectory.SCENARIO), ScenarioYaml.asRun(s, runSeed));
+      Files.writeString(dir.resolve(RunDirectory.RESULTS), RunResults.json(results, true) + "\n");
+      o.linearizability().writeReport(dir.path());
+      RunReport.write(dir.resolve(RunDirectory.REPORT), o, results);
+    } catch (IOException e) {
+      throw new Txlab.UsageError("cannot write the run directory " + dir.path() + ": " + e.getMessage());
+    }
+
+    boolean met = RunResults.expectationsMet(o);
+    human.printf("%s in %.1f s of simulated time (%.1f s wall, %,d events, %,d messages)%n",
+        o.validity() == dev.txlab.checker.Validity.VALID ? "valid" : o.validity() == dev.txlab.checker.Validity.INVALID ? "INVALID" : "unknown",
+        o.simSeconds(), o.wallSeconds(), o.stats().events(), o.stats().messagesSent());
+    for (Map.Entry<String, SimRun.Check> c : o.checks().entrySet()) {
+      human.printf("  %-13s %-8s %s%n", c.getKey(), word(c.getValue().validity()), c.getValue().summary());
+    }
+    for (Map.Entry<String, Boolean> e : RunResults.expectations(o).entrySet()) {
+      human.printf("  expect %-40s %s%n", e.getKey(), e.getValue() ? "held" : "DID NOT HOLD");
+    }
+    human.printf("  trace sha256 %s%n", o.traceDigest());
+    human.printf("  run directory %s%n", dir.path());
+    human.printf("  replay: %s%n", replay);
+    human.flush();
+    if (json) {
+      spec.commandLine().getOut().println(RunResults.json(results, false));
+      spec.commandLine().getOut().flush();
+    }
+    return met ? 0 : 1;
+  }
+
+  private static String word(dev.txlab.checker.Validity v) {
+    switch (v) {
+      case VALID:
+        return "valid";
+      case INVALID:
+        return "INVALID";
+      default:
+        return "unknown";
+    }
+  }
+
+  private static String human(java.time.Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
+  }
+
+  /** The command that reproduces this run exactly. */
+  private String replayCommand(long runSeed) {
+    StringBuilder sb = new StringBuilder("./txlab run ").append(shellQuote(scenario)).append(" --seed ").append(runSeed);
+    for (String o : overrides) {
+      sb.append(" --set ").append(shellQuote(o));
+    }
+    return sb.toString();
+  }
+
+  static String shellQuote(String s) {
+    if (s.matches("[A-Za-z0-9._/=:,+-]+")) {
+      return s;
+    }
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  /** Turns a trace line ({@code time address what}) into one JSON object. */
+  private static void writeTraceLine(BufferedWriter out, String line) {
+    int a = line.indexOf(' ');
+    int b = line.indexOf(' ', a + 1);
+    try {
+      out.write("{\"t\":");
+      out.write(line, 0, a);
+      out.write(",\"at\":");
+      writeJsonString(out, b < 0 ? line.substring(a + 1) : line.substring(a + 1, b));
+      out.write(",\"what\":");
+      writeJsonString(out, b < 0 ? "" : line.substring(b + 1));
+      out.write("}\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void writeJsonString(BufferedWriter out, String s) throws IOException {
+    out.write('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.write('\\');
+        out.write(c);
+      } else if (c < 0x20) {
+        out.write(String.format("\\u%04x", (int) c));
+      } else {
+        out.write(c);
+      }
+    }
+    out.write('"');
+  }
+
+  /** A progress bar on a terminal; a few milestone lines otherwise (CI logs stay short). */
+  static final class Progress {
+    private final PrintWriter err;
+    private final boolean terminal;
+    private int lastQuarter;
+
+    Progress(PrintWriter err, boolean terminal) {
+      this.err = err;
+      this.terminal = terminal;
+    }
+
+    void update(double fraction) {
+      if (terminal) {
+        int width = 40;
+        int filled = (int) Math.round(fraction * width);
+        err.print("\r  [" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + Math.round(fraction * 100) + "%");
+        err.flush();
+      } else {
+        int quarter = (int) Math.floor(fraction * 4);
+        if (quarter > lastQuarter) {
+          lastQuarter = quarter;
+          err.println("  simulated " + (quarter * 25) + "%");
+          err.flush();
+        }
+      }
+    }
+
+    void done() {
+      if (terminal) {
+        err.println();
+        err.flush();
+      }
+    }
+  }
+}

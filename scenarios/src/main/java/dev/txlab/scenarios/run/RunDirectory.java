@@ -1,0 +1,85 @@
+package dev.txlab.scenarios.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Where a run writes its files: {@code runs/<scenario>/<timestamp>/} by default (with {@code
+ * runs/latest} pointing at the newest), or the directory given with {@code --out}. The
+ * directory's name is the only thing in a run that depends on the wall clock; nothing inside
+ * the history or the trace does.
+ */
+public final class RunDirectory {
+  public static final String HISTORY = "history.edn";
+  public static final String RESULTS = "results.json";
+  public static final String TRACE = "trace.jsonl";
+  public static final String SCENARIO = "scenario.yaml";
+  public static final String REPORT = "report.html";
+
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
+
+  private final Path dir;
+
+  private RunDirectory(Path dir) {
+    this.dir = dir;
+  }
+
+  /**
+   * Creates the directory for a run of {@code scenario}: {@code out} itself when given (it must
+   * be empty or absent, so an old run is never half overwritten), else a fresh timestamped one
+   * under {@code runsRoot}, and points {@code runsRoot/latest} at it.
+   */
+  public static RunDirectory create(Path runsRoot, String scenario, Path out) throws IOException {
+    if (out != null) {
+      if (Files.exists(out)) {
+        if (!Files.isDirectory(out)) {
+          throw new IOException(out + " exists and is not a directory");
+        }
+        try (var entries = Files.list(out)) {
+          if (entries.findAny().isPresent()) {
+            throw new IOException(out + " is not empty (a run writes into a fresh directory)");
+          }
+        }
+      }
+      Files.createDirectories(out);
+      return new RunDirectory(out);
+    }
+    Path parent = runsRoot.resolve(safeName(scenario));
+    Files.createDirectories(parent);
+    String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(STAMP);
+    Path dir = parent.resolve(stamp);
+    for (int i = 1; Files.exists(dir); i++) {
+      dir = parent.resolve(stamp + "-" + i);
+    }
+    Files.createDirectories(dir);
+    Path latest = runsRoot.resolve("latest");
+    try {
+      if (Files.isSymbolicLink(latest) || Files.exists(latest, LinkOption.NOFOLLOW_LINKS)) {
+        Files.delete(latest);
+      }
+      Files.createSymbolicLink(latest, runsRoot.relativize(dir));
+    } catch (IOException | UnsupportedOperationException e) {
+      // A file system without symbolic links still gets the run; only the shortcut is missing.
+    }
+    return new RunDirectory(dir);
+  }
+
+  /** A scenario name as a directory name: letters, digits, '-', '_' and '.' only. */
+  static String safeName(String name) {
+    String s = name.replaceAll("[^A-Za-z0-9._-]", "_");
+    return s.isEmpty() || s.startsWith(".") ? "_" + s : s;
+  }
+
+  public Path path() {
+    return dir;
+  }
+
+  public Path resolve(String file) {
+    return dir.resolve(file);
+  }
+}

@@ -1,0 +1,286 @@
+package dev.txlab.scenarios.run;
+
+import dev.txlab.chaos.schedule.FaultEvent;
+import dev.txlab.checker.Validity;
+import dev.txlab.checker.history.Operation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code report.html}: one self-contained page (inline CSS and SVG, no network) summarising a
+ * run — the verdict of each check, the expectations, the knobs, the faults, and two plots over
+ * simulated time with fault windows shaded: each operation's latency (coloured by outcome) and
+ * throughput. The linearizability checker's own page, with the counterexample drawn, sits next
+ * to it and is linked.
+ */
+public final class RunReport {
+  private static final int PLOT_WIDTH = 1000;
+  private static final int LATENCY_HEIGHT = 260;
+  private static final int THROUGHPUT_HEIGHT = 140;
+  private static final int MARGIN_LEFT = 60;
+  private static final int MARGIN_BOTTOM = 28;
+
+  private RunReport() {}
+
+  public static void write(Path file, SimRun.Outcome o, Map<String, Object> results) throws IOException {
+    Files.writeString(file, render(o, results), StandardCharsets.UTF_8);
+  }
+
+  static String render(SimRun.Outcome o, Map<String, Object> results) {
+    Scenario s = o.scenario();
+    StringBuilder h = new StringBuilder(64 * 1024);
+    h.append("<!doctype html><html lang=en><head><meta charset=utf-8><title>txlab · ")
+        .append(esc(s.name())).append(" · seed ").append(o.seed()).append("</title><style>")
+        .append("body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1080px;color:#222;padding:0 12px}")
+        .append("h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:26px 0 8px;border-bottom:1px solid #ddd;padding-bottom:3px}")
+        .append(".badge{display:inline-block;padding:2px 10px;border-radius:10px;color:#fff;font-weight:600;margin-left:8px}")
+        .append(".ok{background:#2e7d32}.bad{background:#c62828}.unk{background:#8d6e00}")
+        .append("table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}")
+        .append("code,pre{font:12.5px ui-monospace,monospace;background:#f6f6f6;padding:1px 4px;border-radius:3px}")
+        .append("pre{padding:8px;overflow:auto;max-height:240px}.muted{color:#666}.legend span{margin-right:14px}")
+        .append(".sw{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:4px;vertical-align:middle}")
+        .append("</style></head><body>");
+    Validity v = o.validity();
+    h.append("<h1>").append(esc(s.name())).append(" <span class=\"badge ").append(cls(v)).append("\">")
+        .append(v == Validity.VALID ? "valid" : v == Validity.INVALID ? "INVALID" : "unknown").append("</span>");
+    boolean met = RunResults.expectationsMet(o);
+    h.append("<span class=\"badge ").append(met ? "ok" : "bad").append("\">expectations ")
+        .append(met ? "met" : "NOT met").append("</span></h1>");
+    h.append("<div class=muted>seed ").append(o.seed()).append(" · ").append(s.nodes()).append(" nodes, ")
+        .append(s.shards()).append(" shards × ").append(s.replicas()).append(" replicas · ")
+        .append(fmt(o.simSeconds())).append(" s simulated in ").append(fmt(o.wallSeconds())).append(" s · trace sha256 <code>")
+        .append(o.traceDigest(), 0, 16).append("…</code></div>");
+    h.append("<p>Replay: <code>").append(esc(String.valueOf(results.get("replay")))).append("</code></p>");
+    if (!s.narrative().isEmpty()) {
+      h.append("<p>").append(esc(s.narrative().strip()).replace("\n\n", "</p><p>")).append("</p>");
+    }
+
+    h.append("<h2>Checks</h2><table><tr><th>check</th><th>verdict</th><th>what it found</th></tr>");
+    for (Map.Entry<String, SimRun.Check> c : o.checks().entrySet()) {
+      Validity cv = c.getValue().validity();
+      h.append("<tr><td>").append(esc(c.getKey())).append("</td><td><span class=\"badge ").append(cls(cv)).append("\">")
+          .append(cv.name().toLowerCase(Locale.ROOT)).append("</span></td><td>").append(esc(c.getValue().summary()));
+      if (c.getKey().equals("linearizable")) {
+        h.append(" — <a href=\"linearizability.html\">the history, drawn</a>");
+      }
+      h.append("</td></tr>");
+    }
+    h.append("</table>");
+    if (!s.expectations().isEmpty()) {
+      h.append("<h2>Expectations</h2><table>");
+      for (Map.Entry<String, Boolean> e : RunResults.expectations(o).entrySet()) {
+        h.append("<tr><td><code>").append(esc(e.getKey())).append("</code></td><td><span class=\"badge ")
+            .append(e.getValue() ? "ok\">held" : "bad\">did not hold").append("</span></td></tr>");
+      }
+      h.append("</table>");
+    }
+
+    h.append("<h2>Operations over time</h2>");
+    h.append("<div class=legend><span><i class=sw style=background:#2e7d32></i>ok</span><span><i class=sw style=background:#ef6c00></i>fail (definitely did not happen)</span>")
+        .append("<span><i class=sw style=background:#c62828></i>info (timed out: unknown)</span><span><i class=sw style=\"background:#f3c9c9;border-radius:0\"></i>fault active</span></div>");
+    h.append(latencyPlot(o));
+    h.append(throughputPlot(o));
+
+    h.append("<h2>Knobs and metrics</h2><table>");
+    for (Map.Entry<String, String> k : s.knobs().entrySet()) {
+      h.append("<tr><td>").append(esc(k.getKey())).append("</td><td><code>").append(esc(k.getValue())).append("</code></td></tr>");
+    }
+    for (Map.Entry<String, Double> m : o.metrics().entrySet()) {
+      h.append("<tr><td>").append(esc(m.getKey())).append("</td><td>").append(fmt(m.getValue())).append("</td></tr>");
+    }
+    h.append("</table>");
+    if (!o.raftViolations().isEmpty()) {
+      h.append("<h2>Raft safety violations</h2><pre>");
+      for (String r : o.raftViolations()) {
+        h.append(esc(r)).append('\n');
+      }
+      h.append("</pre>");
+    }
+    h.append("<h2>Faults</h2><pre>").append(esc(o.plan().isEmpty() ? "(none)" : o.plan())).append("</pre>");
+    h.append("<p class=muted>Written by txlab. Files beside this page: history.edn (Jepsen EDN, readable by Knossos and Elle),")
+        .append(" results.json, scenario.yaml (the script as run), trace.jsonl.</p></body></html>\n");
+    return h.toString();
+  }
+
+  /** Fault windows: [start, end) in nanoseconds, from each start event to its undo (or the end). */
+  private static List<long[]> windows(SimRun.Outcome o, long endNanos) {
+    List<long[]> out = new ArrayList<>();
+    List<FaultEvent> plan = o.planEvents();
+    for (FaultEvent e : plan) {
+      if (e.cause() != FaultEvent.Cause.START) {
+        continue;
+      }
+      long end = endNanos;
+      for (FaultEvent u : plan) {
+        if (u.cause() == FaultEvent.Cause.UNDO && u.undoesIndex() == e.index()) {
+          end = u.atNanos();
+          break;
+        }
+      }
+      if (end == endNanos) {
+        end = Math.min(endNanos, o.scenario().duration().toNanos());
+      }
+      out.add(new long[] {e.atNanos(), end});
+    }
+    return out;
+  }
+
+  private static String latencyPlot(SimRun.Outcome o) {
+    long endNanos = (long) (o.simSeconds() * 1e9);
+    double maxLatencyMs = 1;
+    for (Operation op : o.history().operations()) {
+      if (op.completion() != null) {
+        maxLatencyMs = Math.max(maxLatencyMs, (op.completion().timeNanos() - op.invokeTimeNanos()) / 1e6);
+      }
+    }
+    maxLatencyMs = niceCeil(maxLatencyMs);
+    StringBuilder svg = svgOpen(LATENCY_HEIGHT);
+    shade(svg, o, endNanos, LATENCY_HEIGHT);
+    axes(svg, endNanos, LATENCY_HEIGHT, maxLatencyMs, "latency (ms)");
+    int plotH = LATENCY_HEIGHT - MARGIN_BOTTOM - 10;
+    for (Operation op : o.history().operations()) {
+      if (op.completion() == null) {
+        continue;
+      }
+      double lat = (op.completion().timeNanos() - op.invokeTimeNanos()) / 1e6;
+      double x = x(op.completion().timeNanos(), endNanos);
+      double y = 10 + plotH - lat / maxLatencyMs * plotH;
+      String color = op.isOk() ? "#2e7d32" : op.isFail() ? "#ef6c00" : "#c62828";
+      svg.append(String.format(Locale.ROOT, "<circle cx='%.1f' cy='%.1f' r='%s' fill='%s' fill-opacity='0.6'><title>%s %s → %s, %.2f ms</title></circle>",
+          x, y, op.isOk() ? "1.6" : "2.6", color, "process " + op.process(), esc(op.f()), op.outcome().text(), lat));
+    }
+    return svg.append("</svg>").toString();
+  }
+
+  private static String throughputPlot(SimRun.Outcome o) {
+    long endNanos = (long) (o.simSeconds() * 1e9);
+    int buckets = Math.max(1, (int) Math.ceil(o.simSeconds() * 4));
+    long bucketNanos = Math.max(1, endNanos / buckets + 1);
+    int[] ok = new int[buckets];
+    for (Operation op : o.history().operations()) {
+      if (op.isOk()) {
+        int b = (int) Math.min(buckets - 1, op.completion().timeNanos() / bucketNanos);
+        ok[b]++;
+      }
+    }
+    double maxRate = 1;
+    for (int c : ok) {
+      maxRate = Math.max(maxRate, c * 1e9 / bucketNanos);
+    }
+    maxRate = niceCeil(maxRate);
+    StringBuilder svg = svgOpen(THROUGHPUT_HEIGHT);
+    shade(svg, o, endNanos, THROUGHPUT_HEIGHT);
+    axes(svg, endNanos, THROUGHPUT_HEIGHT, maxRate, "ok ops/s");
+    int plotH = THROUGHPUT_HEIGHT - MARGIN_BOTTOM - 10;
+    for (int b = 0; b < buckets; b++) {
+      double rate = ok[b] * 1e9 / bucketNanos;
+      double x0 = x(b * bucketNanos, endNanos);
+      double x1 = x(Math.min(endNanos, (b + 1) * bucketNanos), endNanos);
+      double hgt = rate / maxRate * plotH;
+      svg.append(String.format(Locale.ROOT, "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='#1565c0' fill-opacity='0.75'><title>%.0f ok ops/s</title></rect>",
+          x0, 10 + plotH - hgt, Math.max(0.5, x1 - x0 - 0.5), hgt, rate));
+    }
+    return svg.append("</svg>").toString();
+  }
+
+  private static StringBuilder svgOpen(int height) {
+    return new StringBuilder().append("<svg xmlns='http://www.w3.org/2000/svg' width='").append(PLOT_WIDTH + 20)
+        .append("' height='").append(height).append("' style='display:block;margin:6px 0'>");
+  }
+
+  private static void shade(StringBuilder svg, SimRun.Outcome o, long endNanos, int height) {
+    for (long[] w : windows(o, endNanos)) {
+      double x0 = x(w[0], endNanos);
+      double x1 = x(w[1], endNanos);
+      svg.append(String.format(Locale.ROOT, "<rect x='%.1f' y='10' width='%.1f' height='%d' fill='#f3c9c9' fill-opacity='0.45'/>",
+          x0, Math.max(1, x1 - x0), height - MARGIN_BOTTOM - 10));
+    }
+    double heal = x(o.scenario().duration().toNanos(), endNanos);
+    svg.append(String.format(Locale.ROOT, "<line x1='%.1f' x2='%.1f' y1='10' y2='%d' stroke='#555' stroke-dasharray='4 3'/>"
+        + "<text x='%.1f' y='20' font-size='11' fill='#555'>final heal</text>", heal, heal, height - MARGIN_BOTTOM, heal + 4));
+  }
+
+  private static void axes(StringBuilder svg, long endNanos, int height, double yMax, String yLabel) {
+    int bottom = height - MARGIN_BOTTOM;
+    svg.append(String.format(Locale.ROOT, "<line x1='%d' x2='%d' y1='%d' y2='%d' stroke='#999'/>", MARGIN_LEFT, MARGIN_LEFT + PLOT_WIDTH - MARGIN_LEFT, bottom, bottom));
+    svg.append(String.format(Locale.ROOT, "<line x1='%d' x2='%d' y1='10' y2='%d' stroke='#999'/>", MARGIN_LEFT, MARGIN_LEFT, bottom));
+    double seconds = endNanos / 1e9;
+    double step = niceCeil(seconds / 10);
+    for (double t = 0; t <= seconds + 1e-9; t += step) {
+      double x = x((long) (t * 1e9), endNanos);
+      svg.append(String.format(Locale.ROOT, "<line x1='%.1f' x2='%.1f' y1='%d' y2='%d' stroke='#999'/><text x='%.1f' y='%d' font-size='11' text-anchor='middle' fill='#555'>%ss</text>",
+          x, x, bottom, bottom + 4, x, bottom + 16, fmt(t)));
+    }
+    int plotH = bottom - 10;
+    for (int i = 0; i <= 4; i++) {
+      double val = yMax * i / 4;
+      double y = bottom - (double) plotH * i / 4;
+      svg.append(String.format(Locale.ROOT, "<text x='%d' y='%.1f' font-size='11' text-anchor='end' fill='#555'>%s</text><line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='#eee'/>",
+          MARGIN_LEFT - 6, y + 4, fmt(val), MARGIN_LEFT + 1, PLOT_WIDTH, y, y));
+    }
+    svg.append(String.format(Locale.ROOT, "<text x='12' y='%d' font-size='11' fill='#555' transform='rotate(-90 12 %d)' text-anchor='middle'>%s</text>",
+        10 + plotH / 2, 10 + plotH / 2, esc(yLabel)));
+  }
+
+  private static double x(long nanos, long endNanos) {
+    return MARGIN_LEFT + (double) nanos / Math.max(1, endNanos) * (PLOT_WIDTH - MARGIN_LEFT);
+  }
+
+  /** The smallest 1, 2 or 5 × 10^k at or above {@code v}. */
+  static double niceCeil(double v) {
+    if (v <= 0) {
+      return 1;
+    }
+    double p = Math.pow(10, Math.floor(Math.log10(v)));
+    for (double m : new double[] {1, 2, 5, 10}) {
+      if (m * p >= v - 1e-12) {
+        return m * p;
+      }
+    }
+    return 10 * p;
+  }
+
+  private static String cls(Validity v) {
+    return v == Validity.VALID ? "ok" : v == Validity.INVALID ? "bad" : "unk";
+  }
+
+  private static String fmt(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return String.valueOf((long) v);
+    }
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  static String esc(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '<':
+          sb.append("&lt;");
+          break;
+        case '>':
+          sb.append("&gt;");
+          break;
+        case '&':
+          sb.append("&amp;");
+          break;
+        case '"':
+          sb.append("&quot;");
+          break;
+        case '\'':
+          sb.append("&#39;");
+          break;
+        default:
+          sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,55 @@
+package dev.txlab.scenarios.run;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A scenario as read and validated from its script: the cluster's shape and knobs, the network
+ * and clocks, the workload, the fault schedule, and what the run is expected to show. Values are
+ * final and checked; {@link ScenarioReader} is the only way in.
+ *
+ * @param name the scenario's name (bundled name or file name)
+ * @param description one line, for {@code txlab scenarios list}
+ * @param narrative a paragraph: what it demonstrates and the concept behind it
+ * @param seed the default seed ({@code --seed} overrides)
+ * @param duration simulated time the workload runs with faults active
+ * @param converge simulated time after the final heal during which the cluster must make progress
+ * @param knobs guarantee knobs by their scenario names ({@code reads}, {@code fsync}, …)
+ * @param faults the fault schedule, one schedule line each
+ * @param expectations what must hold for the run to pass, one expectation each
+ */
+public record Scenario(
+    String name,
+    String description,
+    String narrative,
+    long seed,
+    Duration duration,
+    Duration converge,
+    int nodes,
+    int shards,
+    int replicas,
+    Map<String, String> knobs,
+    NetworkSpec network,
+    ClockSpec clocks,
+    WorkloadSpec workload,
+    List<String> faults,
+    List<Expectation> expectations) {
+
+  /** The default link behaviour of the simulated network. */
+  public record NetworkSpec(String latency, double loss, double duplicate, double reorder) {}
+
+  /** Honest clocks' bounds: offsets within ± {@code offsetMax}, drift within ± {@code driftPpmMax}. */
+  public record ClockSpec(Duration offsetMax, long driftPpmMax, String epsilon) {}
+
+  /**
+   * The client workload.
+   *
+   * @param name {@code register}
+   * @param clients how many client processes
+   * @param rate operations per simulated second, all clients together
+   * @param keysPerShard how many keys of each shard the clients use
+   * @param timeout a client gives up on an operation after this long ({@code :info})
+   */
+  public record WorkloadSpec(String name, int clients, int rate, int keysPerShard, Duration timeout) {}
+}

@@ -1,0 +1,207 @@
+package dev.txlab.scenarios.run;
+
+import dev.txlab.chaos.fault.ClusterView;
+import dev.txlab.chaos.fault.FaultSyntaxException;
+import dev.txlab.chaos.schedule.ScheduleLine;
+import dev.txlab.scenarios.script.Overrides;
+import dev.txlab.scenarios.script.ScriptException;
+import dev.txlab.scenarios.script.ScriptMap;
+import dev.txlab.scenarios.script.ScriptNode;
+import dev.txlab.scenarios.script.ScriptParser;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Reads a scenario script into a {@link Scenario}, refusing anything it cannot run with the
+ * file, line and field named: unknown fields, wrong types, bad durations, impossible placements
+ * (more replicas than nodes), fault lines that do not parse or name nodes the cluster does not
+ * have, expectations that read unknown metrics.
+ *
+ * <p>The schema (every field optional except {@code name}):
+ *
+ * <pre>
+ * name, description, narrative, seed, duration, converge,
+ * nodes, shards, replicas, reads, fsync, lease-drift-bound,
+ * network: {latency, loss, duplicate, reorder},
+ * clocks: {offset-max, drift-max, epsilon},
+ * workload: {name, clients, rate, keys-per-shard, timeout},
+ * faults: [schedule lines], expect: [expectations]
+ * </pre>
+ */
+public final class ScenarioReader {
+  public static final List<String> READS = List.of("readindex", "lease", "local", "follower");
+  public static final List<String> FSYNC = List.of("always", "never");
+  public static final List<String> WORKLOADS = List.of("register");
+
+  private ScenarioReader() {}
+
+  /** Parses, applies {@code --set} overrides, and validates. */
+  public static Scenario read(ScenarioLibrary.Source source, List<String> overrides) throws ScriptException {
+    ScriptNode root = ScriptParser.parse(source.origin(), source.text());
+    root = Overrides.apply(root, overrides);
+    return read(source.name(), root);
+  }
+
+  static Scenario read(String defaultName, ScriptNode root) throws ScriptException {
+    ScriptMap m = new ScriptMap(root);
+    String name = m.string("name", defaultName);
+    String description = m.string("description", "");
+    String narrative = m.string("narrative", "");
+    long seed = m.seed("seed", 1);
+    Duration duration = positive(m, "duration", Duration.ofSeconds(20));
+    Duration converge = positive(m, "converge", Duration.ofSeconds(5));
+    int nodes = m.integer("nodes", 5, 1, 64);
+    int shards = m.integer("shards", 3, 1, 64);
+    int replicas = m.integer("replicas", 3, 1, 15);
+    if (replicas > nodes) {
+      ScriptNode at = m.has("replicas") ? m.raw("replicas") : m.raw("nodes");
+      throw (at != null ? at : root)
+          .error("impossible placement: " + replicas + " replicas need at least " + replicas + " nodes, the cluster has " + nodes);
+    }
+    TreeMap<String, String> knobs = new TreeMap<>();
+    knobs.put("reads", m.oneOf("reads", "readindex", READS));
+    knobs.put("fsync", m.oneOf("fsync", "always", FSYNC));
+    String driftBound = m.string("lease-drift-bound", "0.05");
+    try {
+      double d = Double.parseDouble(driftBound);
+      if (!(d > -1 && d < 1)) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw m.raw("lease-drift-bound").error("expected a fraction such as 0.05 (negative is unsafe by design), found '" + driftBound + "'");
+    }
+    knobs.put("lease-drift-bound", driftBound);
+
+    Scenario.NetworkSpec network = readNetwork(m.map("network"));
+    Scenario.ClockSpec clocks = readClocks(m.map("clocks"));
+    Scenario.WorkloadSpec workload = readWorkload(m.map("workload"));
+
+    List<String> faults = new ArrayList<>();
+    ClusterView view = ClusterView.ofShape(nodeNames(nodes), shardNames(shards));
+    for (ScriptNode n : m.list("faults")) {
+      String text = ScriptMap.texts(List.of(n)).get(0);
+      ScheduleLine line;
+      try {
+        line = ScheduleLine.parse(text);
+      } catch (FaultSyntaxException e) {
+        throw n.error(e.getMessage());
+      }
+      Optional<String> problem = line.problemWith(view);
+      if (problem.isPresent()) {
+        throw n.error("'" + text + "': " + problem.get());
+      }
+      faults.add(line.text());
+    }
+
+    List<Expectation> expectations = new ArrayList<>();
+    for (ScriptNode n : m.list("expect")) {
+      String text = ScriptMap.texts(List.of(n)).get(0);
+      Expectation e;
+      try {
+        e = Expectation.parse(text);
+      } catch (IllegalArgumentException ex) {
+        throw n.error(ex.getMessage());
+      }
+      if (e.metric() != null && !SimRun.METRICS.contains(e.metric())) {
+        throw n.error("unknown metric '" + e.metric() + "' (known: " + String.join(", ", SimRun.METRICS) + ")");
+      }
+      if (e.check() != null && !SimRun.CHECKS.contains(e.check())) {
+        throw n.error("unknown check '" + e.check() + "' (known: " + String.join(", ", SimRun.CHECKS) + ")");
+      }
+      expectations.add(e);
+    }
+    m.finish();
+    return new Scenario(
+        name, description, narrative, seed, duration, converge, nodes, shards, replicas, knobs,
+        network, clocks, workload, List.copyOf(faults), List.copyOf(expectations));
+  }
+
+  private static Duration positive(ScriptMap m, String key, Duration dflt) throws ScriptException {
+    Duration d = m.duration(key, dflt);
+    if (d.isZero() || d.isNegative()) {
+      throw m.raw(key).error("must be longer than zero");
+    }
+    if (d.compareTo(Duration.ofHours(24)) > 0) {
+      throw m.raw(key).error("at most 24h of simulated time");
+    }
+    return d;
+  }
+
+  private static Scenario.NetworkSpec readNetwork(ScriptMap m) throws ScriptException {
+    if (m == null) {
+      return new Scenario.NetworkSpec("0.5ms..1.5ms", 0, 0, 0);
+    }
+    String latency = m.string("latency", "0.5ms..1.5ms");
+    try {
+      LatencyText.parse(latency);
+    } catch (IllegalArgumentException e) {
+      throw m.raw("latency").error(e.getMessage());
+    }
+    Scenario.NetworkSpec spec =
+        new Scenario.NetworkSpec(latency, m.fraction("loss", 0), m.fraction("duplicate", 0), m.fraction("reorder", 0));
+    m.finish();
+    return spec;
+  }
+
+  private static Scenario.ClockSpec readClocks(ScriptMap m) throws ScriptException {
+    if (m == null) {
+      return new Scenario.ClockSpec(Duration.ofNanos(500_000), 100, "sawtooth");
+    }
+    Duration offset = m.duration("offset-max", Duration.ofNanos(500_000));
+    String drift = m.string("drift-max", "100ppm");
+    long ppm;
+    try {
+      ppm = Long.parseLong(drift.replaceFirst("\\s*ppm$", ""));
+      if (ppm < 0 || ppm > 1_000_000) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw m.raw("drift-max").error("expected a drift bound like 100ppm, found '" + drift + "'");
+    }
+    String epsilon = m.string("epsilon", "sawtooth");
+    try {
+      LatencyText.epsilon(epsilon);
+    } catch (IllegalArgumentException e) {
+      throw m.raw("epsilon").error(e.getMessage());
+    }
+    m.finish();
+    return new Scenario.ClockSpec(offset, ppm, epsilon);
+  }
+
+  private static Scenario.WorkloadSpec readWorkload(ScriptMap m) throws ScriptException {
+    if (m == null) {
+      return new Scenario.WorkloadSpec("register", 10, 200, 2, Duration.ofSeconds(1));
+    }
+    Scenario.WorkloadSpec spec =
+        new Scenario.WorkloadSpec(
+            m.oneOf("name", "register", WORKLOADS),
+            m.integer("clients", 10, 1, 1000),
+            m.integer("rate", 200, 1, 1_000_000),
+            m.integer("keys-per-shard", 2, 1, 1000),
+            m.duration("timeout", Duration.ofSeconds(1)));
+    if (spec.timeout().toMillis() < 10) {
+      throw m.raw("timeout").error("must be at least 10ms");
+    }
+    m.finish();
+    return spec;
+  }
+
+  static List<String> nodeNames(int nodes) {
+    List<String> out = new ArrayList<>();
+    for (int i = 1; i <= nodes; i++) {
+      out.add("n" + i);
+    }
+    return out;
+  }
+
+  static List<String> shardNames(int shards) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < shards; i++) {
+      out.add(dev.txlab.node.api.ShardId.of(i).component());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.txlab.scenarios.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a scenario back as YAML — every field with the value the run used, overrides and the
+ * seed included — so {@code scenario.yaml} in a run directory is a script that replays it.
+ */
+public final class ScenarioYaml {
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE));
+
+  private ScenarioYaml() {}
+
+  public static String asRun(Scenario s, long seed) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", s.name());
+    m.put("description", s.description());
+    if (!s.narrative().isEmpty()) {
+      m.put("narrative", s.narrative());
+    }
+    m.put("seed", seed);
+    m.put("duration", text(s.duration()));
+    m.put("converge", text(s.converge()));
+    m.put("nodes", s.nodes());
+    m.put("shards", s.shards());
+    m.put("replicas", s.replicas());
+    m.putAll(s.knobs());
+    Map<String, Object> net = new LinkedHashMap<>();
+    net.put("latency", s.network().latency());
+    net.put("loss", percent(s.network().loss()));
+    net.put("duplicate", percent(s.network().duplicate()));
+    net.put("reorder", percent(s.network().reorder()));
+    m.put("network", net);
+    Map<String, Object> clocks = new LinkedHashMap<>();
+    clocks.put("offset-max", text(s.clocks().offsetMax()));
+    clocks.put("drift-max", s.clocks().driftPpmMax() + "ppm");
+    clocks.put("epsilon", s.clocks().epsilon());
+    m.put("clocks", clocks);
+    Map<String, Object> w = new LinkedHashMap<>();
+    w.put("name", s.workload().name());
+    w.put("clients", s.workload().clients());
+    w.put("rate", s.workload().rate());
+    w.put("keys-per-shard", s.workload().keysPerShard());
+    w.put("timeout", text(s.workload().timeout()));
+    m.put("workload", w);
+    m.put("faults", s.faults());
+    List<String> expect = new ArrayList<>();
+    for (Expectation e : s.expectations()) {
+      expect.add(e.text());
+    }
+    m.put("expect", expect);
+    try {
+      return YAML.writeValueAsString(m);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a scenario always serialises", e);
+    }
+  }
+
+  static String text(Duration d) {
+    long nanos = d.toNanos();
+    if (nanos % 1_000_000_000L == 0) {
+      return nanos / 1_000_000_000L + "s";
+    }
+    if (nanos % 1_000_000L == 0) {
+      return nanos / 1_000_000L + "ms";
+    }
+    if (nanos % 1_000L == 0) {
+      return nanos / 1_000L + "us";
+    }
+    return nanos + "ns";
+  }
+
+  static String percent(double fraction) {
+    double p = fraction * 100;
+    return (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p)) + "%";
+  }
+}

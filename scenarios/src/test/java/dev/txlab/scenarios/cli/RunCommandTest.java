@@ -1,0 +1,99 @@
+package dev.txlab.scenarios.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code txlab run} and {@code txlab scenarios}: the run directory, the result object, bad input. */
+class RunCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void runWritesTheDirectoryAndTheResultObject() throws Exception {
+    Path out = dir.resolve("run");
+    CheckCommandTest.Run r =
+        CheckCommandTest.txlab("run", "lin-kv", "--seed", "3", "--set", "duration=4s", "--set", "converge=2s", "--out", out.toString(), "--json");
+    assertThat(r.status()).as(r.err()).isZero();
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertThat(j.get("scenario").asText()).isEqualTo("lin-kv");
+    assertThat(j.get("seed").asLong()).isEqualTo(3);
+    assertThat(j.get("valid").asBoolean()).isTrue();
+    assertThat(j.get("checks").get("linearizable").get("valid").asBoolean()).isTrue();
+    assertThat(j.get("trace_sha256").asText()).hasSize(64);
+    assertThat(j.get("replay").asText()).isEqualTo("./txlab run lin-kv --seed 3 --set duration=4s --set converge=2s");
+    assertThat(j.get("out").asText()).isEqualTo(out.toString());
+    for (String stat : new String[] {"events", "messages", "sim_seconds", "wall_seconds"}) {
+      assertThat(j.get("stats").has(stat)).as(stat).isTrue();
+    }
+    for (String f : new String[] {"history.edn", "results.json", "trace.jsonl", "scenario.yaml", "report.html", "linearizability.html"}) {
+      assertThat(out.resolve(f)).as(f).exists();
+    }
+    assertThat(Files.readString(out.resolve("scenario.yaml"))).contains("seed: 3").contains("duration: 4s");
+    // The history is Jepsen EDN, one op per line, and txlab reads it back as valid.
+    CheckCommandTest.Run again = CheckCommandTest.txlab("check", out.resolve("history.edn").toString());
+    assertThat(again.status()).as(again.out() + again.err()).isZero();
+  }
+
+  @Test
+  void scenarioAsRunReplaysTheSameTrace() throws Exception {
+    Path a = dir.resolve("a");
+    CheckCommandTest.Run first = CheckCommandTest.txlab("run", "lin-kv", "--seed", "5", "--set", "duration=3s", "--out", a.toString(), "--json");
+    Path b = dir.resolve("b");
+    CheckCommandTest.Run second = CheckCommandTest.txlab("run", a.resolve("scenario.yaml").toString(), "--out", b.toString(), "--json");
+    ObjectMapper m = new ObjectMapper();
+    assertThat(m.readTree(second.out()).get("trace_sha256").asText())
+        .isEqualTo(m.readTree(first.out()).get("trace_sha256").asText());
+  }
+
+  @Test
+  void badScenariosAreRefusedNamingLineAndField() throws Exception {
+    assertBad("name: x\nnodez: 3\n", "s.yaml:2:", "field nodez: unknown field (did you mean 'nodes'?)");
+    assertBad("name: x\nnodes: three\n", "s.yaml:2:", "field nodes: expected a whole number");
+    assertBad("name: x\nduration: 10\n", "s.yaml:2:", "field duration: expected a duration");
+    assertBad("name: x\nnodes: 2\nreplicas: 3\n", "s.yaml:3:", "impossible placement: 3 replicas need at least 3 nodes");
+    assertBad("name: x\nfaults:\n  - at 5s kill n9\n", "s.yaml:3:", "field faults[0]:");
+    assertBad("name: x\nfaults:\n  - at 5s explode n1\n", "s.yaml:3:", "field faults[0]:");
+    assertBad("name: x\nreads: sometimes\n", "s.yaml:2:", "field reads: expected one of readindex, lease, local, follower");
+    assertBad("name: x\nexpect: [ops_done > 3]\n", "s.yaml:2:", "unknown metric 'ops_done'");
+    assertBad("name: x\nworkload: {rate: fast}\n", "s.yaml:2:", "field workload.rate: expected a whole number");
+    assertBad("name: x\nnetwork: {latency: soon}\n", "s.yaml:2:", "field network.latency:");
+    assertBad("name: [x\n", "s.yaml:", "malformed YAML");
+  }
+
+  private void assertBad(String yaml, String location, String message) throws Exception {
+    Path f = dir.resolve("s.yaml");
+    Files.writeString(f, yaml);
+    Path out = dir.resolve("never");
+    CheckCommandTest.Run r = CheckCommandTest.txlab("run", f.toString(), "--out", out.toString());
+    assertThat(r.status()).as(yaml).isEqualTo(2);
+    assertThat(r.err()).as(yaml).contains(f.getParent().resolve(location).toString()).contains(message);
+    assertThat(out).as("nothing is written for a bad scenario").doesNotExist();
+  }
+
+  @Test
+  void badOverridesAndNamesExitTwo() {
+    CheckCommandTest.Run r = CheckCommandTest.txlab("run", "lin-kv", "--set", "nodes=lots", "--out", dir.resolve("x").toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("--set nodes=lots: field nodes: expected a whole number");
+    CheckCommandTest.Run n = CheckCommandTest.txlab("run", "no-such-scenario");
+    assertThat(n.status()).isEqualTo(2);
+    assertThat(n.err()).contains("no scenario named 'no-such-scenario'");
+    CheckCommandTest.Run h = CheckCommandTest.txlab("run", "lin-kv", "--host", "live");
+    assertThat(h.status()).isEqualTo(2);
+  }
+
+  @Test
+  void scenariosListAndShow() {
+    CheckCommandTest.Run l = CheckCommandTest.txlab("scenarios", "list");
+    assertThat(l.status()).isZero();
+    assertThat(l.out()).contains("lin-kv").contains("linearizable");
+    CheckCommandTest.Run s = CheckCommandTest.txlab("scenarios", "show", "lin-kv");
+    assertThat(s.out()).contains("name: lin-kv").contains("narrative:");
+    assertThat(CheckCommandTest.txlab("scenarios", "show", "nope").status()).isEqualTo(2);
+  }
+}
