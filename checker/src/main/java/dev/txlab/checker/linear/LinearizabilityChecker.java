@@ -49,6 +49,9 @@ public final class LinearizabilityChecker {
         } else if (op.invocation().value() instanceof List && ((List<?>) op.invocation().value()).size() == 2) {
           // An ok completion without its tuple: take the key from the invocation.
           key = ((List<?>) op.invocation().value()).get(0);
+        } else if (!spec.independent()) {
+          // A kv history without keys is one key's history.
+          key = SINGLE_KEY;
         } else {
           throw new UnfitHistoryException(
               op.invocation().index(),

@@ -3,7 +3,6 @@ package dev.txlab.checker.txn;
 import dev.txlab.checker.UnfitHistoryException;
 import dev.txlab.checker.history.Operation;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
