@@ -76,7 +76,10 @@ public final class LinearizabilityChecker {
     for (long budget = FIRST_BUDGET_STEPS; !order.isEmpty() && !invalidFound; budget *= 10) {
       List<Object> undecided = new ArrayList<>();
       for (Object key : order) {
-        WglSearch.Result r = new WglSearch(model, byKey.get(key), deadline).run(budget);
+        WglSearch.Result r =
+            System.nanoTime() > deadline
+                ? new WglSearch.Result(WglSearch.Outcome.TIMED_OUT, 0, byKey.get(key).size(), 0, null)
+                : new WglSearch(model, byKey.get(key), deadline).run(budget);
         if (r.outcome() == WglSearch.Outcome.OUT_OF_BUDGET) {
           undecided.add(key);
           continue;

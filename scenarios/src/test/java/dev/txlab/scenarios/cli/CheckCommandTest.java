@@ -142,6 +142,19 @@ class CheckCommandTest {
   }
 
   @Test
+  void aCheckThatRunsOutOfTimeIsUnknownWithExitStatusThree() throws Exception {
+    Path big = dir.resolve("big.edn");
+    Files.writeString(big, dev.txlab.checker.history.HistoryWriter.edn(
+        dev.txlab.checker.linear.LinearBenchmark.generate("register", 20_000, 3)));
+    Run r = txlab("check", "--timeout", "1ns", "--json", big.toString());
+    assertThat(r.status()).as(r.err()).isEqualTo(3);
+    assertThat(r.jsonLines().get(0).get("valid").asText()).isEqualTo("unknown");
+    assertThat(r.err()).contains("unknown").contains("gave up");
+    // With time enough, the same history is valid.
+    assertThat(txlab("check", big.toString()).status()).isZero();
+  }
+
+  @Test
   void helpAndVersion() {
     Run v = txlab("--version");
     assertThat(v.status).isZero();
