@@ -52,24 +52,31 @@ final class OrderEdges {
     // The frontier as a primitive list; eviction marks what a completing transaction followed.
     int[] frontier = new int[16];
     int size = 0;
-    int[][] before = new int[txns.size()][];
+    // What each open transaction followed at its invocation, kept in one pool of ints (offset
+    // and length per transaction) instead of a small array per transaction.
+    int[] pool = new int[1024];
+    int poolSize = 0;
+    int[] beforeOffset = new int[txns.size()];
+    int[] beforeLength = new int[txns.size()];
     int[] mark = new int[txns.size()];
     int stamp = 0;
     for (int i = 0; i < n; i++) {
       int id = (int) (events[i] & 0xffffff);
       boolean completion = ((events[i] >>> 24) & 1) == 1;
       if (!completion) {
-        int[] b = Arrays.copyOf(frontier, size);
-        for (int x : b) {
-          out.add(x, id, Rel.REALTIME);
+        if (poolSize + size > pool.length) {
+          pool = Arrays.copyOf(pool, Math.max(pool.length * 2, poolSize + size));
         }
-        before[id] = b;
+        beforeOffset[id] = poolSize;
+        beforeLength[id] = size;
+        for (int j = 0; j < size; j++) {
+          out.add(frontier[j], id, Rel.REALTIME);
+          pool[poolSize++] = frontier[j];
+        }
       } else {
-        int[] b = before[id];
-        before[id] = null;
         stamp++;
-        for (int x : b) {
-          mark[x] = stamp;
+        for (int j = beforeOffset[id], end = j + beforeLength[id]; j < end; j++) {
+          mark[pool[j]] = stamp;
         }
         int w = 0;
         for (int j = 0; j < size; j++) {
