@@ -180,9 +180,11 @@ final class Prose {
             + idx(last(d.get("txns"))) + ") directly follows the append of a failed operation ("
             + idx(((List<?>) d.get("txns")).get(0)) + ").";
       case "lost-update":
-        return "Lost update: operations " + indices(d.get("txns")) + " all read key "
-            + edn(d.get("key")) + " = " + edn(d.get("value"))
-            + " and then wrote it; all committed, so one overwrote the other's update unseen.";
+        return "Lost update: operations " + indices(d.get("txns"))
+            + (((List<?>) d.get("txns")).size() == 2 ? " both" : " all") + " read key "
+            + edn(d.get("key")) + " = " + edn(d.get("value")) + " and then wrote it, and all "
+            + "committed: each update was made without seeing the others, so all but one were "
+            + "silently overwritten.";
       case "cyclic-versions":
         return "Cyclic versions: the version order inferred for key " + edn(d.get("key"))
             + " from " + d.get("sources") + " has a cycle among " + edn(d.get("scc"))
