@@ -1,42 +1,17 @@
 package dev.txlab.checker.history;
 
-import java.io.IOException;
 import java.io.StringReader;
-import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import us.bpsm.edn.EdnException;
-import us.bpsm.edn.Symbol;
-import us.bpsm.edn.Tag;
-import us.bpsm.edn.TaggedValue;
-import us.bpsm.edn.parser.CollectionBuilder;
-import us.bpsm.edn.parser.Parser;
-import us.bpsm.edn.parser.Parsers;
 
 /**
- * EDN values in txlab's value model (see the package documentation): parsing, through
- * edn-java, and printing in the form Clojure's reader (so Elle and Knossos) accepts.
+ * EDN values in txlab's value model (see the package documentation): parsing ({@link
+ * EdnParser}) and printing in the form Clojure's reader (so Elle and Knossos) accepts.
  */
 public final class Edn {
   private Edn() {}
-
-  /** A parser whose collections are already in txlab's value model. */
-  static Parser newParser() {
-    Parser.Config.Builder config = Parsers.newParserConfigBuilder();
-    config.setListFactory(() -> new ListBuilder());
-    config.setVectorFactory(() -> new ListBuilder());
-    config.setSetFactory(() -> new SetBuilder());
-    config.setMapFactory(() -> new MapBuilder());
-    // Jepsen's newer histories tag each operation: #jepsen.history.Op{...}. The tag adds nothing.
-    config.putTagHandler(Tag.newTag("jepsen.history", "Op"), (tag, value) -> value);
-    return Parsers.newParser(config.build());
-  }
 
   /**
    * Parses one EDN value from text, such as a {@code --initial} argument.
@@ -44,121 +19,26 @@ public final class Edn {
    * @throws IllegalArgumentException with a readable message if the text is not one EDN value
    */
   public static Object parse(String text) {
-    Parser parser = newParser();
-    try (TrackingParseable in = new TrackingParseable(new StringReader(text))) {
-      in.skipBlank();
-      if (in.peek() < 0) {
+    EdnParser p = new EdnParser(new StringReader(text), text.length() + 1);
+    try {
+      p.skipBlank();
+      if (p.peek() < 0) {
         throw new IllegalArgumentException("expected an EDN value, found nothing");
       }
-      Object v = parser.nextValue(in);
-      in.skipBlank();
-      if (in.peek() >= 0) {
-        throw new IllegalArgumentException(
-            "expected one EDN value, found more text at column " + (in.column() + 1));
+      Object v = p.readForm();
+      p.skipBlank();
+      if (p.peek() >= 0) {
+        throw new IllegalArgumentException("expected one EDN value, found more text at column " + p.column());
       }
-      return fromEdn(v);
-    } catch (EdnException e) {
-      throw new IllegalArgumentException("not EDN: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new IllegalStateException("reading a string cannot fail", e);
-    }
-  }
-
-  /** Converts a scalar from edn-java's types into txlab's; collections are converted as built. */
-  static Object fromEdn(Object v) {
-    if (v == null
-        || v instanceof Long
-        || v instanceof String
-        || v instanceof Boolean
-        || v instanceof Double
-        || v instanceof Keyword
-        || v instanceof List
-        || v instanceof Map
-        || v instanceof Set) {
       return v;
-    }
-    if (v instanceof us.bpsm.edn.Keyword) {
-      us.bpsm.edn.Keyword k = (us.bpsm.edn.Keyword) v;
-      String prefix = k.getPrefix();
-      return Keyword.of(prefix == null || prefix.isEmpty() ? k.getName() : prefix + "/" + k.getName());
-    }
-    if (v instanceof BigInteger) {
-      BigInteger b = (BigInteger) v;
-      return b.bitLength() < 64 ? (Object) b.longValue() : b;
-    }
-    if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
-      return ((Number) v).longValue();
-    }
-    if (v instanceof Float) {
-      return ((Float) v).doubleValue();
-    }
-    if (v instanceof BigDecimal) {
-      return ((BigDecimal) v).doubleValue();
-    }
-    if (v instanceof Character) {
-      return String.valueOf(v);
-    }
-    if (v instanceof Symbol) {
-      return v.toString();
-    }
-    if (v instanceof TaggedValue) {
-      return fromEdn(((TaggedValue) v).getValue());
-    }
-    return v.toString();
-  }
-
-  private static final class ListBuilder implements CollectionBuilder {
-    private final ArrayList<Object> items = new ArrayList<>(4);
-
-    @Override
-    public void add(Object o) {
-      items.add(fromEdn(o));
-    }
-
-    @Override
-    public Object build() {
-      items.trimToSize();
-      return Collections.unmodifiableList(items);
+    } catch (EdnParser.SyntaxError e) {
+      throw new IllegalArgumentException("not EDN: " + e.getMessage() + " (column " + e.column + ")", e);
     }
   }
 
-  private static final class SetBuilder implements CollectionBuilder {
-    private final LinkedHashSet<Object> items = new LinkedHashSet<>();
-
-    @Override
-    public void add(Object o) {
-      items.add(fromEdn(o));
-    }
-
-    @Override
-    public Object build() {
-      return Collections.unmodifiableSet(items);
-    }
-  }
-
-  private static final class MapBuilder implements CollectionBuilder {
-    private final LinkedHashMap<Object, Object> map = new LinkedHashMap<>(16);
-    private Object key;
-    private boolean haveKey;
-
-    @Override
-    public void add(Object o) {
-      if (haveKey) {
-        map.put(key, fromEdn(o));
-        haveKey = false;
-      } else {
-        key = fromEdn(o);
-        haveKey = true;
-      }
-    }
-
-    @Override
-    public Object build() {
-      if (haveKey) {
-        throw new us.bpsm.edn.EdnSyntaxException("a map needs an even number of forms");
-      }
-      return Collections.unmodifiableMap(map);
-    }
+  /** A big integer as a {@code Long} when it fits (the value model's integers are longs). */
+  static Object fromEdn(BigInteger b) {
+    return b.bitLength() < 64 ? (Object) b.longValue() : b;
   }
 
   // ---------------------------------------------------------------- printing

@@ -3,8 +3,6 @@ package dev.txlab.checker.history;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.Map;
-import us.bpsm.edn.EdnException;
-import us.bpsm.edn.parser.Parser;
 
 /**
  * Reads Jepsen EDN histories: either one collection ({@code [...]} or {@code (...)}) of
@@ -12,74 +10,71 @@ import us.bpsm.edn.parser.Parser;
  * commas, multi-line maps, keys in any order, tagged ops ({@code #jepsen.history.Op{...}}) and
  * extra keys are all accepted; extra keys are ignored.
  *
- * <p>A top-level collection is not handed to the parser whole: its brackets are consumed here
- * and its elements parsed one at a time, so a million-operation file never exists as one
- * parsed tree.
+ * <p>A top-level collection is not parsed whole: its brackets are consumed here and its
+ * elements parsed one at a time, so a million-operation file never exists as one parsed tree.
  */
 public final class EdnHistoryReader implements HistoryReader {
 
   @Override
   public History read(String source, Reader reader) throws HistoryException, IOException {
-    TrackingParseable in = new TrackingParseable(reader);
-    Parser parser = Edn.newParser();
+    EdnParser in = new EdnParser(reader);
     HistoryBuilder builder = new HistoryBuilder(source);
-    in.skipBlank();
-    int first = in.peek();
-    int close = -1;
-    long openLine = in.line();
-    long openColumn = in.column() + 1;
-    if (first == '[' || first == '(') {
-      in.read();
-      close = first == '[' ? ']' : ')';
-    }
-    while (true) {
+    try {
       in.skipBlank();
-      int c = in.peek();
-      long line = in.line();
-      long column = in.column() + 1;
-      if (c < 0) {
-        if (close >= 0) {
+      int first = in.peek();
+      int close = -1;
+      long openLine = in.line();
+      long openColumn = in.column();
+      if (first == '[' || first == '(') {
+        in.readOpen();
+        close = first == '[' ? ']' : ')';
+      }
+      while (true) {
+        in.skipBlank();
+        int c = in.peek();
+        long line = in.line();
+        long column = in.column();
+        if (c < 0) {
+          if (close >= 0) {
+            throw new HistoryException(
+                source, line, column,
+                "end of file inside the history's top-level collection opened at line " + openLine
+                    + ", column " + openColumn + " (expected '" + (char) close + "')");
+          }
+          break;
+        }
+        if (c == close) {
+          in.readOpen();
+          in.skipBlank();
+          if (in.peek() >= 0) {
+            throw new HistoryException(
+                source, in.line(), in.column(), "text after the end of the history's top-level collection");
+          }
+          break;
+        }
+        if (c == ']' || c == ')' || c == '}') {
+          throw new HistoryException(source, line, column, "unexpected '" + (char) c + "'");
+        }
+        Object form = in.readForm();
+        if (!(form instanceof Map)) {
           throw new HistoryException(
               source, line, column,
-              "end of file inside the history's top-level collection opened at line " + openLine
-                  + ", column " + openColumn + " (expected '" + (char) close + "')");
+              "expected an operation map {:type … :process … :f … :value …}, found "
+                  + abbreviate(Edn.print(form)));
         }
-        break;
-      }
-      if (c == close) {
-        in.read();
-        in.skipBlank();
-        if (in.peek() >= 0) {
-          throw new HistoryException(
-              source, in.line(), in.column() + 1,
-              "text after the end of the history's top-level collection");
+        Map<?, ?> map = (Map<?, ?>) form;
+        Op op;
+        try {
+          op = OpFields.toOp(k -> map.get(OpFields.keyword(k)), extras(map), builder.size(), ":");
+        } catch (OpFields.BadField e) {
+          throw new HistoryException(source, line, column, e.getMessage());
         }
-        break;
+        builder.add(op, line, column);
       }
-      if (c == ']' || c == ')' || c == '}') {
-        throw new HistoryException(source, line, column, "unexpected '" + (char) c + "'");
-      }
-      Object form;
-      try {
-        form = Edn.fromEdn(parser.nextValue(in));
-      } catch (EdnException e) {
-        throw new HistoryException(
-            source, in.line(), in.column(), "malformed EDN: " + describe(e), e);
-      }
-      if (!(form instanceof Map)) {
-        throw new HistoryException(
-            source, line, column,
-            "expected an operation map {:type … :process … :f … :value …}, found "
-                + abbreviate(Edn.print(form)));
-      }
-      Map<?, ?> map = (Map<?, ?>) form;
-      Op op;
-      try {
-        op = OpFields.toOp(k -> map.get(Keyword.of(k)), extras(map), builder.size(), ":");
-      } catch (OpFields.BadField e) {
-        throw new HistoryException(source, line, column, e.getMessage());
-      }
-      builder.add(op, line, column);
+    } catch (EdnParser.SyntaxError e) {
+      throw new HistoryException(source, e.line, e.column, "malformed EDN: " + e.getMessage(), e);
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
     return builder.build();
   }
@@ -106,17 +101,6 @@ public final class EdnHistoryReader implements HistoryReader {
       }
     }
     return java.util.Collections.unmodifiableMap(out);
-  }
-
-  private static String describe(EdnException e) {
-    String m = e.getMessage();
-    if (m == null || m.isBlank()) {
-      m = e.getClass().getSimpleName();
-    }
-    if (e.getCause() != null && e.getCause().getMessage() != null && !m.contains(e.getCause().getMessage())) {
-      m += " (" + e.getCause().getMessage() + ")";
-    }
-    return m;
   }
 
   static String abbreviate(String s) {

@@ -78,6 +78,20 @@ final class OpFields {
         "field " + keyPrefix + name + ": expected a non-negative integer, found " + Edn.print(v));
   }
 
+  private static final java.util.Map<String, Keyword> FIELD_KEYWORDS = new java.util.HashMap<>();
+
+  static {
+    for (String f : KNOWN) {
+      FIELD_KEYWORDS.put(f, Keyword.of(f));
+    }
+  }
+
+  /** The keyword of a field name, without a lookup in the global intern table for known fields. */
+  static Keyword keyword(String field) {
+    Keyword k = FIELD_KEYWORDS.get(field);
+    return k != null ? k : Keyword.of(field);
+  }
+
   static String name(Object o) {
     return o instanceof Keyword ? ((Keyword) o).name() : (String) o;
   }
