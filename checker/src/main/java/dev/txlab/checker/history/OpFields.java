@@ -45,7 +45,8 @@ final class OpFields {
       // Jepsen names the fault injector :nemesis; any other named process is not a client either.
       p = Op.NEMESIS;
     } else if (process == null) {
-      throw new BadField("missing field " + keyPrefix + "process (expected an integer or :nemesis)");
+      // As in Elle: only operations with an integer process are client operations.
+      p = Op.NEMESIS;
     } else {
       throw new BadField(
           "field " + keyPrefix + "process: expected an integer or :nemesis, found " + Edn.print(process));
@@ -55,7 +56,8 @@ final class OpFields {
     if (f instanceof Keyword || f instanceof String) {
       fName = name(f);
     } else if (f == null) {
-      throw new BadField("missing field " + keyPrefix + "f (the operation's function, e.g. read)");
+      // Some of Elle's own histories leave :f out of transactions; Elle reads them as :txn.
+      fName = "txn";
     } else {
       throw new BadField("field " + keyPrefix + "f: expected a keyword, found " + Edn.print(f));
     }

@@ -103,10 +103,10 @@ class HistoryReadersTest {
   void fieldErrorsNameTheField() {
     assertThat(ednError("[{:type :started :process 0 :f :read}]").getMessage())
         .isEqualTo("h.edn:1:2: field :type: expected invoke, ok, fail or info, found :started");
-    assertThat(ednError("[{:type :invoke :f :read}]").getMessage()).contains("missing field :process");
+    // Without an integer :process an event is not a client operation (as in Elle), not an error.
     assertThat(ednError("[{:type :invoke :process 0.5 :f :read}]").getMessage())
         .contains("field :process: expected an integer or :nemesis");
-    assertThat(ednError("[{:type :invoke :process 0}]").getMessage()).contains("missing field :f");
+    assertThat(ednError("[{:type :invoke :process 0 :f 3}]").getMessage()).contains("field :f: expected a keyword");
     assertThat(ednError("[{:type :invoke :process 0 :f :read :time -3}]").getMessage())
         .contains("field :time");
     assertThat(ednError("[1 2]").getMessage()).contains("expected an operation map");
@@ -131,6 +131,14 @@ class HistoryReadersTest {
             ednError("{:type :invoke :process 0 :f :write :value 1}\n{:type :ok :process 0 :f :read}")
                 .getMessage())
         .contains("its open invocation (at line 1) is :write");
+  }
+
+  @Test
+  void eventsWithoutProcessOrFunctionReadAsElleReadsThem() throws Exception {
+    History h = edn("[{:type :invoke :value [[:r 1 nil]]} {:type :invoke :process 0 :value [[:r 1 nil]]} {:type :ok :process 0 :value [[:r 1 []]]}]");
+    assertThat(h.events().get(0).isNemesis()).isTrue();
+    assertThat(h.operations()).hasSize(1);
+    assertThat(h.operations().get(0).f()).isEqualTo("txn");
   }
 
   @Test

@@ -88,21 +88,6 @@ class ElleCorpusTest {
   private static History history(Path p) throws Exception {
     Object h = HISTORIES.computeIfAbsent(p, x -> {
       try {
-        String text = Files.readString(x);
-        if (x.toString().endsWith(".edn") && !text.contains(":f ")) {
-          // Some elle-cli histories omit :f, which Elle ignores but txlab's reader requires;
-          // supply it so the rest of the history is compared as Elle saw it.
-          Path tmp = Files.createTempFile("txn-corpus", ".edn");
-          Files.writeString(tmp, text.replace(":type ", ":f :txn, :type "));
-          tmp.toFile().deleteOnExit();
-          return HistoryFormat.read(tmp, null);
-        }
-        if (x.toString().endsWith(".json") && !text.contains("\"f\"")) {
-          Path tmp = Files.createTempFile("txn-corpus", ".json");
-          Files.writeString(tmp, text.replace("\"type\":", "\"f\":\"txn\",\"type\":"));
-          tmp.toFile().deleteOnExit();
-          return HistoryFormat.read(tmp, null);
-        }
         return HistoryFormat.read(x, null);
       } catch (HistoryException | IOException e) {
         return e;
@@ -129,13 +114,6 @@ class ElleCorpusTest {
 
   private static void check(Row r) throws Exception {
     Path file = CORPUS.resolve(r.file);
-    if (r.file.equals("elle/paper-example.edn")) {
-      // Its ops have no :process, so Elle drops them all (empty graph, unknown); txlab's reader
-      // refuses the file outright instead, naming the missing field.
-      assertThatThrownBy(() -> HistoryFormat.read(file, null))
-          .isInstanceOf(HistoryException.class).hasMessageContaining("process");
-      return;
-    }
     History h = history(file);
     if (r.valid.equals(":exception")) {
       assertThatThrownBy(() -> TxnChecker.check(h, r.spec()))
