@@ -231,6 +231,13 @@ final class CheckCommand implements Callable<Integer> {
       if (w == null) {
         w = LinearSpec.guessWorkload(history);
       }
+      if (w == null && history.operations().isEmpty()) {
+        return badInput(
+            file,
+            file + ": the history has no client operations (an event needs an integer :process to be"
+                + " one), so its workload cannot be guessed; give --workload to check it anyway",
+            stdout, human);
+      }
       if (w == null) {
         return badInput(
             file,
