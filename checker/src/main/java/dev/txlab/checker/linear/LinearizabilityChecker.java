@@ -69,21 +69,24 @@ public final class LinearizabilityChecker {
 
     // Keys are searched in rounds with a growing step budget, so that one key that is slow to
     // decide does not hide another that fails at once: a single non-linearizable key settles
-    // the verdict. Restarting a key with a budget ten times larger costs at most a ninth more.
+    // the verdict. A search out of budget resumes where it stopped, so no work is redone.
     List<Object> order = new ArrayList<>(byKey.keySet());
     Map<Object, WglSearch.Result> decided = new LinkedHashMap<>();
+    Map<Object, WglSearch> searches = new LinkedHashMap<>();
     boolean invalidFound = false;
-    for (long budget = FIRST_BUDGET_STEPS; !order.isEmpty() && !invalidFound; budget *= 10) {
+    for (long budget = FIRST_BUDGET_STEPS; !order.isEmpty() && !invalidFound; budget *= 4) {
       List<Object> undecided = new ArrayList<>();
       for (Object key : order) {
+        WglSearch search = searches.computeIfAbsent(key, k -> new WglSearch(model, byKey.get(k), deadline));
         WglSearch.Result r =
             System.nanoTime() > deadline
                 ? new WglSearch.Result(WglSearch.Outcome.TIMED_OUT, 0, byKey.get(key).size(), 0, null)
-                : new WglSearch(model, byKey.get(key), deadline).run(budget);
+                : search.run(budget);
         if (r.outcome() == WglSearch.Outcome.OUT_OF_BUDGET) {
           undecided.add(key);
           continue;
         }
+        searches.remove(key); // decided: let its memo go
         decided.put(key, r);
         if (r.outcome() == WglSearch.Outcome.NOT_LINEARIZABLE) {
           invalidFound = true;

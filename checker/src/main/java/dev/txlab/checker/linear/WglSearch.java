@@ -124,31 +124,24 @@ final class WglSearch {
 
   private record Frame(int callEntry, int option, int previousState, int[] chain) {}
 
-  /** Searches until decided, the deadline, or {@code stepBudget} steps. */
-  Result run(long stepBudget) {
-    int n = ops.size();
-    bits = new long[(n + 63) / 64 + 1];
-    zobristOf = new long[n];
-    SplittableRandom z = new SplittableRandom(0x7478_6c61_62L);
-    for (int i = 0; i < n; i++) {
-      zobristOf[i] = z.nextLong();
-    }
-    inputOf = new int[n];
-    for (LinOp op : ops) {
-      inputOf[op.id()] = inputIds.computeIfAbsent(op.input(), k -> inputIds.size());
-    }
-    buildEntries();
-    if (lazy) {
-      buildClasses();
-    }
-    state = intern(model.initialState());
+  // The search's own state, kept between calls so that a search out of budget can resume.
+  private boolean started;
+  private final List<Frame> stack = new ArrayList<>();
+  private int entry;
+  private int bestDepth = -1;
+  private Counterexample best;
+  private int completedTotal;
+  private long iterations;
 
-    List<Frame> stack = new ArrayList<>();
-    int bestDepth = -1;
-    Counterexample best = null;
-    int completedTotal = completedRemaining;
-    long iterations = 0;
-    int entry = next[0];
+  /**
+   * Searches until decided, the deadline, or {@code stepBudget} more steps. After {@link
+   * Outcome#OUT_OF_BUDGET} it may be called again to continue where it stopped.
+   */
+  Result run(long stepBudget) {
+    if (!started) {
+      start();
+    }
+    long budgetEnd = iterations + stepBudget;
     while (true) {
       if (completedRemaining == 0) {
         return new Result(Outcome.LINEARIZABLE, memo.size(), completedTotal, completedTotal, null);
@@ -157,7 +150,7 @@ final class WglSearch {
         if (System.nanoTime() > deadlineNanos) {
           return new Result(Outcome.TIMED_OUT, memo.size(), completedTotal, Math.max(0, bestDepth), best);
         }
-        if (iterations > stepBudget) {
+        if (iterations > budgetEnd) {
           return new Result(Outcome.OUT_OF_BUDGET, memo.size(), completedTotal, Math.max(0, bestDepth), best);
         }
       }
@@ -175,22 +168,39 @@ final class WglSearch {
         bestDepth = depth;
         best = new Counterexample(ops.get(entOp[entry]), prefix(stack), states.get(state));
       }
-      boolean resumed = false;
-      while (!stack.isEmpty()) {
-        Frame f = stack.remove(stack.size() - 1);
-        undo(f);
-        if (tryOptions(f.callEntry, f.option + 1, stack)) {
-          entry = next[0];
-        } else {
-          entry = next[f.callEntry];
-        }
-        resumed = true;
-        break;
-      }
-      if (!resumed) {
+      if (stack.isEmpty()) {
         return new Result(Outcome.NOT_LINEARIZABLE, memo.size(), completedTotal, Math.max(0, bestDepth), best);
       }
+      Frame f = stack.remove(stack.size() - 1);
+      undo(f);
+      if (tryOptions(f.callEntry, f.option + 1, stack)) {
+        entry = next[0];
+      } else {
+        entry = next[f.callEntry];
+      }
     }
+  }
+
+  private void start() {
+    started = true;
+    int n = ops.size();
+    bits = new long[(n + 63) / 64 + 1];
+    zobristOf = new long[n];
+    SplittableRandom z = new SplittableRandom(0x7478_6c61_62L);
+    for (int i = 0; i < n; i++) {
+      zobristOf[i] = z.nextLong();
+    }
+    inputOf = new int[n];
+    for (LinOp op : ops) {
+      inputOf[op.id()] = inputIds.computeIfAbsent(op.input(), k -> inputIds.size());
+    }
+    buildEntries();
+    if (lazy) {
+      buildClasses();
+    }
+    state = intern(model.initialState());
+    completedTotal = completedRemaining;
+    entry = next[0];
   }
 
   private List<LinOp> prefix(List<Frame> stack) {
