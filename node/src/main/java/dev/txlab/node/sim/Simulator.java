@@ -212,6 +212,8 @@ public final class Simulator implements SimControl {
   private long events;
   private long messagesSent;
   private long messagesDelivered;
+  /** Messages sent, by type: for reports only (never iterated while the run decides anything). */
+  private final java.util.HashMap<Class<?>, long[]> sentByType = new java.util.HashMap<>();
   private long trueTimeLies;
   private boolean logLines = true;
   private String currentEvent = "setup";
@@ -506,6 +508,7 @@ public final class Simulator implements SimControl {
 
   private void transmit(Address from, String fromName, Address to, Message m) {
     messagesSent++;
+    sentByType.computeIfAbsent(m.getClass(), k -> new long[1])[0]++;
     Slot target = slots.get(to);
     if (target == null) {
       countDrop("unknown-address");
@@ -557,10 +560,19 @@ public final class Simulator implements SimControl {
       long messagesDelivered,
       long virtualNanos,
       long trueTimeLies,
-      TreeMap<String, Long> drops) {}
+      TreeMap<String, Long> drops,
+      TreeMap<String, Long> messagesByType) {}
 
   public Stats stats() {
-    return new Stats(events, messagesSent, messagesDelivered, now, trueTimeLies, new TreeMap<>(drops));
+    TreeMap<String, Long> byType = new TreeMap<>();
+    sentByType.forEach((type, n) -> byType.merge(messageTypeName(type), n[0], Long::sum));
+    return new Stats(events, messagesSent, messagesDelivered, now, trueTimeLies, new TreeMap<>(drops), byType);
+  }
+
+  /** {@code RaftMessage.AppendEntries} for a nested record, else the simple name. */
+  private static String messageTypeName(Class<?> type) {
+    Class<?> outer = type.getEnclosingClass();
+    return outer == null ? type.getSimpleName() : outer.getSimpleName() + "." + type.getSimpleName();
   }
 
   // ---------------------------------------------------------------- SimControl

@@ -102,6 +102,17 @@ public final class RunReport {
       }
       h.append("</pre>");
     }
+    h.append("<h2>Messages</h2><table><tr><th>type</th><th>sent</th></tr>");
+    for (Map.Entry<String, Long> m : o.stats().messagesByType().entrySet()) {
+      h.append("<tr><td><code>").append(esc(m.getKey())).append("</code></td><td>").append(String.format(Locale.ROOT, "%,d", m.getValue())).append("</td></tr>");
+    }
+    if (!o.stats().drops().isEmpty()) {
+      h.append("<tr><th>dropped, by reason</th><th></th></tr>");
+      for (Map.Entry<String, Long> d : o.stats().drops().entrySet()) {
+        h.append("<tr><td>").append(esc(d.getKey())).append("</td><td>").append(String.format(Locale.ROOT, "%,d", d.getValue())).append("</td></tr>");
+      }
+    }
+    h.append("</table>");
     h.append("<h2>Faults</h2><pre>").append(esc(o.plan().isEmpty() ? "(none)" : o.plan())).append("</pre>");
     h.append("<p class=muted>Written by txlab. Files beside this page: history.edn (Jepsen EDN, readable by Knossos and Elle),")
         .append(" results.json, scenario.yaml (the script as run), trace.jsonl.</p></body></html>\n");

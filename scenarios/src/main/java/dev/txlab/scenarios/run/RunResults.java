@@ -82,6 +82,7 @@ public final class RunResults {
     stats.put("messages", o.stats().messagesSent());
     stats.put("messages_delivered", o.stats().messagesDelivered());
     stats.put("drops", o.stats().drops());
+    stats.put("messages_by_type", o.stats().messagesByType());
     stats.put("sim_seconds", round(o.simSeconds()));
     stats.put("wall_seconds", round(o.wallSeconds()));
     stats.put("simulate_wall_seconds", round(o.simulateWallSeconds()));
