@@ -19,6 +19,9 @@ public final class EdnHistoryReader implements HistoryReader {
   public History read(String source, Reader reader) throws HistoryException, IOException {
     EdnParser in = new EdnParser(reader);
     HistoryBuilder builder = new HistoryBuilder(source);
+    // Reused for every operation map: its fields are copied out before the next is read.
+    Object[] keys = new Object[FIELDS_MAX];
+    Object[] values = new Object[FIELDS_MAX];
     try {
       in.skipBlank();
       int first = in.peek();
@@ -55,17 +58,18 @@ public final class EdnHistoryReader implements HistoryReader {
         if (c == ']' || c == ')' || c == '}') {
           throw new HistoryException(source, line, column, "unexpected '" + (char) c + "'");
         }
-        Object form = in.readForm();
-        if (!(form instanceof Map)) {
+        int n = in.readMapInto(keys, values);
+        if (n < 0) {
+          Object form = in.readForm();
           throw new HistoryException(
               source, line, column,
               "expected an operation map {:type … :process … :f … :value …}, found "
                   + abbreviate(Edn.print(form)));
         }
-        Map<?, ?> map = (Map<?, ?>) form;
+        final int fields = n;
         Op op;
         try {
-          op = OpFields.toOp(k -> map.get(OpFields.keyword(k)), extras(map), builder.size(), ":");
+          op = OpFields.toOp(k -> field(keys, values, fields, OpFields.keyword(k)), extras(keys, values, fields), builder.size(), ":");
         } catch (OpFields.BadField e) {
           throw new HistoryException(source, line, column, e.getMessage());
         }
@@ -79,28 +83,31 @@ public final class EdnHistoryReader implements HistoryReader {
     return builder.build();
   }
 
-  private static Map<String, Object> extras(Map<?, ?> map) {
-    if (map.size() <= OpFields.KNOWN.size()) {
-      boolean any = false;
-      for (Object k : map.keySet()) {
-        if (!(k instanceof Keyword) || !OpFields.KNOWN.contains(((Keyword) k).name())) {
-          any = true;
-          break;
-        }
-      }
-      if (!any) {
-        return Map.of();
+  /** More fields than any operation map has; a map with more is refused. */
+  private static final int FIELDS_MAX = 64;
+
+  private static Object field(Object[] keys, Object[] values, int n, Keyword k) {
+    for (int i = 0; i < n; i++) {
+      if (keys[i] == k) {
+        return values[i];
       }
     }
-    java.util.LinkedHashMap<String, Object> out = new java.util.LinkedHashMap<>();
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      Object k = e.getKey();
+    return null;
+  }
+
+  private static Map<String, Object> extras(Object[] keys, Object[] values, int n) {
+    java.util.LinkedHashMap<String, Object> out = null;
+    for (int i = 0; i < n; i++) {
+      Object k = keys[i];
       String name = k instanceof Keyword ? ((Keyword) k).name() : Edn.print(k);
-      if (!OpFields.KNOWN.contains(name)) {
-        out.put(name, e.getValue());
+      if (!(k instanceof Keyword) || !OpFields.KNOWN.contains(name)) {
+        if (out == null) {
+          out = new java.util.LinkedHashMap<>();
+        }
+        out.put(name, values[i]);
       }
     }
-    return java.util.Collections.unmodifiableMap(out);
+    return out == null ? Map.of() : java.util.Collections.unmodifiableMap(out);
   }
 
   static String abbreviate(String s) {

@@ -3,7 +3,6 @@ package dev.txlab.checker.history;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -237,7 +236,8 @@ final class EdnParser {
   }
 
   private List<Object> readSeq(char close, int depth) {
-    ArrayList<Object> items = new ArrayList<>(4);
+    Object[] items = new Object[4];
+    int n = 0;
     while (true) {
       skipBlank();
       int c = peek();
@@ -246,14 +246,72 @@ final class EdnParser {
       }
       if (c == close) {
         read();
-        items.trimToSize();
-        return Collections.unmodifiableList(items);
+        return n == 0 ? ArrayValueList.EMPTY : new ArrayValueList(n == items.length ? items : java.util.Arrays.copyOf(items, n));
       }
       Object v = readRaw(depth + 1);
       if (v == CLOSE) {
         throw error("expected '" + close + "', found '" + buf[pos - 1] + "'");
       }
-      items.add(v);
+      if (n == items.length) {
+        items = java.util.Arrays.copyOf(items, n * 2);
+      }
+      items[n++] = v;
+    }
+  }
+
+  /**
+   * Reads a map whose opening brace is next (after blanks), or a tagged map such as {@code
+   * #jepsen.history.Op{…}}, into the given arrays without building a {@link Map}: a history's
+   * operation maps are read, taken apart and dropped millions of times. Returns the number of
+   * entries, or -1 if the next form is not a map (nothing is consumed then).
+   */
+  int readMapInto(Object[] keys, Object[] values) {
+    skipBlank();
+    int c = peek();
+    if (c == '#' && Character.isLetter(peekAt(1))) {
+      read();
+      readToken();
+      skipBlank();
+      c = peek();
+    }
+    if (c != '{') {
+      return -1;
+    }
+    read();
+    int n = 0;
+    while (true) {
+      skipBlank();
+      c = peek();
+      if (c < 0) {
+        throw error("unexpected end of input (expected '}')");
+      }
+      if (c == '}') {
+        read();
+        return n;
+      }
+      Object k = readRaw(1);
+      if (k == CLOSE) {
+        throw error("expected '}', found '" + buf[pos - 1] + "'");
+      }
+      skipBlank();
+      if (peek() == '}') {
+        throw error("a map needs a value for every key (key " + Edn.print(k) + " has none)");
+      }
+      Object v = readRaw(1);
+      if (v == CLOSE) {
+        throw error("a map needs a value for every key (key " + Edn.print(k) + " has none)");
+      }
+      for (int i = 0; i < n; i++) {
+        if (java.util.Objects.equals(keys[i], k)) {
+          throw error("duplicate map key " + Edn.print(k));
+        }
+      }
+      if (n == keys.length) {
+        throw error("an operation map with more than " + keys.length + " fields");
+      }
+      keys[n] = k;
+      values[n] = v;
+      n++;
     }
   }
 
