@@ -4,6 +4,7 @@ import dev.txlab.checker.UnfitHistoryException;
 import dev.txlab.checker.history.Edn;
 import dev.txlab.checker.history.Keyword;
 import dev.txlab.checker.history.Operation;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -186,6 +187,89 @@ final class Models {
   /** A get ({@code 'g'}), put ({@code 'p'}) or append ({@code 'a'}) of one key's string. */
   record KvInput(char kind, String s) {}
 
+  /**
+   * One key's string as a rope: a prefix state plus the piece appended to it, with its length and
+   * {@link String#hashCode} kept incrementally ({@code hash(s + a) = hash(s)·31^|a| + hash(a)}).
+   * Appending is then O(|piece|) instead of copying and rehashing the whole value, and most
+   * comparisons end at the length or hash; the full text is built only when two states might
+   * really be equal, and then cached.
+   */
+  static final class KvState {
+    private final KvState prefix;
+    private final String piece;
+    private final int length;
+    private final int hash;
+    private String text;
+
+    private KvState(KvState prefix, String piece, int length, int hash, String text) {
+      this.prefix = prefix;
+      this.piece = piece;
+      this.length = length;
+      this.hash = hash;
+      this.text = text;
+    }
+
+    static KvState of(String s) {
+      return new KvState(null, s, s.length(), s.hashCode(), s);
+    }
+
+    KvState append(String piece) {
+      if (piece.isEmpty()) {
+        return this;
+      }
+      int h = hash;
+      for (int i = 0; i < piece.length(); i++) {
+        h = 31 * h + piece.charAt(i);
+      }
+      return new KvState(this, piece, length + piece.length(), h, null);
+    }
+
+    String text() {
+      String t = text;
+      if (t == null) {
+        // Iteratively, so that a long chain of appends cannot overflow the stack.
+        List<String> pieces = new ArrayList<>();
+        KvState s = this;
+        while (s.text == null) {
+          pieces.add(s.piece);
+          s = s.prefix;
+        }
+        StringBuilder sb = new StringBuilder(length).append(s.text);
+        for (int i = pieces.size() - 1; i >= 0; i--) {
+          sb.append(pieces.get(i));
+        }
+        t = text = sb.toString();
+      }
+      return t;
+    }
+
+    boolean sameText(String s) {
+      return s.length() == length && s.hashCode() == hash && text().equals(s);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (this == o) {
+        return true;
+      }
+      if (!(o instanceof KvState)) {
+        return false;
+      }
+      KvState k = (KvState) o;
+      return k.length == length && k.hash == hash && k.text().equals(text());
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public String toString() {
+      return text();
+    }
+  }
+
   /** Porcupine's kv model, one key: get returns the string, put replaces it, append extends it. */
   static final class Kv implements Model {
     private final String initial;
@@ -196,7 +280,7 @@ final class Models {
 
     @Override
     public Object initialState() {
-      return initial;
+      return KvState.of(initial);
     }
 
     @Override
@@ -220,14 +304,14 @@ final class Models {
     @Override
     public Object step(Object state, Object in) {
       KvInput i = (KvInput) in;
-      String v = (String) state;
+      KvState v = (KvState) state;
       switch (i.kind) {
         case 'g':
-          return v.equals(i.s) ? v : null;
+          return v.sameText(i.s) ? v : null;
         case 'p':
-          return i.s;
+          return KvState.of(i.s);
         default:
-          return v.concat(i.s);
+          return v.append(i.s);
       }
     }
 
@@ -238,7 +322,7 @@ final class Models {
 
     @Override
     public String describe(Object state) {
-      return Edn.print(state);
+      return Edn.print(state.toString());
     }
 
     @Override
