@@ -41,6 +41,7 @@ import picocli.CommandLine.Parameters;
       "Examples:",
       "  txlab run lin-kv --seed 7",
       "  txlab run lin-kv --set reads=local --set nodes=3 --json",
+      "  txlab run lin-kv --fault 'at 5s for 3s isolate leader:shard-1'",
       "",
       "Exit status: 0 expectations met, 1 not met, 2 bad usage or input."
     })
@@ -55,6 +56,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override a scenario field, e.g. --set nodes=3 --set reads=local --set workload.rate=500.")
   List<String> overrides = new ArrayList<>();
+
+  @Option(
+      names = "--fault",
+      paramLabel = "LINE",
+      description = "Add a fault schedule line to the scenario's, e.g. --fault 'at 5s for 3s isolate leader:shard-1'.")
+  List<String> faults = new ArrayList<>();
 
   @Option(names = "--out", paramLabel = "DIR", description = "Write the run here (default: runs/<scenario>/<timestamp>, with runs/latest).")
   Path out;
@@ -75,7 +82,7 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter human = json ? err : spec.commandLine().getOut();
     Scenario s;
     try {
-      s = ScenarioReader.read(ScenarioLibrary.resolve(scenario), overrides);
+      s = ScenarioReader.read(ScenarioLibrary.resolve(scenario), overrides, faults);
     } catch (ScriptException e) {
       throw new Txlab.UsageError(e.getMessage());
     } catch (IOException e) {
@@ -159,6 +166,9 @@ final class RunCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder("./txlab run ").append(shellQuote(scenario)).append(" --seed ").append(runSeed);
     for (String o : overrides) {
       sb.append(" --set ").append(shellQuote(o));
+    }
+    for (String f : faults) {
+      sb.append(" --fault ").append(shellQuote(f));
     }
     return sb.toString();
   }

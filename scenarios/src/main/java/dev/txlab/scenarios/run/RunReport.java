@@ -86,6 +86,8 @@ public final class RunReport {
         .append("<span><i class=sw style=background:#c62828></i>info (timed out: unknown)</span><span><i class=sw style=\"background:#f3c9c9;border-radius:0\"></i>fault active</span></div>");
     h.append(latencyPlot(o));
     h.append(throughputPlot(o));
+    h.append("<h3>Each client's operations</h3>");
+    h.append(timeline(o));
 
     h.append("<h2>Knobs and metrics</h2><table>");
     for (Map.Entry<String, String> k : s.knobs().entrySet()) {
@@ -196,6 +198,50 @@ public final class RunReport {
       double hgt = rate / maxRate * plotH;
       svg.append(String.format(Locale.ROOT, "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='#1565c0' fill-opacity='0.75'><title>%.0f ok ops/s</title></rect>",
           x0, 10 + plotH - hgt, Math.max(0.5, x1 - x0 - 0.5), hgt, rate));
+    }
+    return svg.append("</svg>").toString();
+  }
+
+  /** Bars beyond this many are not drawn (the page would get too heavy to open). */
+  private static final int TIMELINE_OPS_MAX = 20_000;
+
+  /**
+   * One lane per client (a crashed client's later process numbers stay in its lane), each
+   * operation a bar over its interval coloured by outcome.
+   */
+  private static String timeline(SimRun.Outcome o) {
+    long endNanos = (long) (o.simSeconds() * 1e9);
+    int clients = o.scenario().workload().clients();
+    int laneHeight = 12;
+    int height = 10 + clients * laneHeight + MARGIN_BOTTOM;
+    StringBuilder svg = svgOpen(height);
+    shade(svg, o, endNanos, height);
+    int drawn = 0;
+    for (Operation op : o.history().operations()) {
+      if (drawn++ >= TIMELINE_OPS_MAX) {
+        break;
+      }
+      int lane = op.process() % clients;
+      double x0 = x(op.invokeTimeNanos(), endNanos);
+      long end = op.completion() == null ? endNanos : op.completion().timeNanos();
+      double x1 = Math.max(x0 + 0.8, x(end, endNanos));
+      String color = op.isOk() ? "#2e7d32" : op.isFail() ? "#ef6c00" : "#c62828";
+      svg.append(String.format(Locale.ROOT, "<rect x='%.1f' y='%d' width='%.1f' height='%d' fill='%s'/>",
+          x0, 10 + lane * laneHeight + 2, x1 - x0, laneHeight - 4, color));
+    }
+    for (int c = 0; c < clients; c++) {
+      svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='9.5' text-anchor='end' fill='#555'>c%d</text>",
+          MARGIN_LEFT - 6, 10 + c * laneHeight + laneHeight - 3, c + 1));
+    }
+    int bottom = height - MARGIN_BOTTOM;
+    double seconds = endNanos / 1e9;
+    double step = niceCeil(seconds / 10);
+    for (double t = 0; t <= seconds + 1e-9; t += step) {
+      double x = x((long) (t * 1e9), endNanos);
+      svg.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='11' text-anchor='middle' fill='#555'>%ss</text>", x, bottom + 16, fmt(t)));
+    }
+    if (drawn > TIMELINE_OPS_MAX) {
+      svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='11' fill='#555'>first %,d operations drawn</text>", MARGIN_LEFT, bottom + 16, TIMELINE_OPS_MAX));
     }
     return svg.append("</svg>").toString();
   }

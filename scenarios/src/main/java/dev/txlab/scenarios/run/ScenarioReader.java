@@ -40,9 +40,39 @@ public final class ScenarioReader {
 
   /** Parses, applies {@code --set} overrides, and validates. */
   public static Scenario read(ScenarioLibrary.Source source, List<String> overrides) throws ScriptException {
+    return read(source, overrides, List.of());
+  }
+
+  /**
+   * Parses, applies {@code --set} overrides, appends {@code --fault} schedule lines to the
+   * script's own, and validates all of it; a bad line is named as {@code --fault LINE}.
+   */
+  public static Scenario read(ScenarioLibrary.Source source, List<String> overrides, List<String> extraFaults)
+      throws ScriptException {
     ScriptNode root = ScriptParser.parse(source.origin(), source.text());
     root = Overrides.apply(root, overrides);
-    return read(source.name(), root);
+    Scenario s = read(source.name(), root);
+    if (extraFaults.isEmpty()) {
+      return s;
+    }
+    List<String> faults = new ArrayList<>(s.faults());
+    ClusterView view = ClusterView.ofShape(nodeNames(s.nodes()), shardNames(s.shards()));
+    for (String text : extraFaults) {
+      ScheduleLine line;
+      try {
+        line = ScheduleLine.parse(text);
+      } catch (FaultSyntaxException e) {
+        throw new ScriptException("--fault " + text, 0, 0, "", e.getMessage());
+      }
+      Optional<String> problem = line.problemWith(view);
+      if (problem.isPresent()) {
+        throw new ScriptException("--fault " + text, 0, 0, "", problem.get());
+      }
+      faults.add(line.text());
+    }
+    return new Scenario(
+        s.name(), s.description(), s.narrative(), s.seed(), s.duration(), s.converge(), s.nodes(), s.shards(),
+        s.replicas(), s.knobs(), s.network(), s.clocks(), s.workload(), List.copyOf(faults), s.expectations());
   }
 
   static Scenario read(String defaultName, ScriptNode root) throws ScriptException {

@@ -40,6 +40,18 @@ class RunCommandTest {
   }
 
   @Test
+  void faultsFromTheCommandLineJoinTheScheduleAndTheReplay() throws Exception {
+    Path out = dir.resolve("f");
+    CheckCommandTest.Run r = CheckCommandTest.txlab("run", "lin-kv", "--seed", "2", "--set", "duration=4s",
+        "--fault", "at 1s for 2s isolate leader:shard-1", "--out", out.toString(), "--json");
+    assertThat(r.status()).as(r.err()).isZero();
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertThat(j.get("replay").asText()).endsWith("--fault 'at 1s for 2s isolate leader:shard-1'");
+    assertThat(j.get("faults").toString()).contains("isolate leader:shard-1");
+    assertThat(Files.readString(out.resolve("scenario.yaml"))).contains("at 1s for 2s isolate leader:shard-1");
+  }
+
+  @Test
   void scenarioAsRunReplaysTheSameTrace() throws Exception {
     Path a = dir.resolve("a");
     CheckCommandTest.Run first = CheckCommandTest.txlab("run", "lin-kv", "--seed", "5", "--set", "duration=3s", "--out", a.toString(), "--json");
@@ -83,6 +95,10 @@ class RunCommandTest {
     CheckCommandTest.Run n = CheckCommandTest.txlab("run", "no-such-scenario");
     assertThat(n.status()).isEqualTo(2);
     assertThat(n.err()).contains("no scenario named 'no-such-scenario'");
+    CheckCommandTest.Run f = CheckCommandTest.txlab("run", "lin-kv", "--fault", "at 5s kill n9", "--out", dir.resolve("y").toString());
+    assertThat(f.status()).isEqualTo(2);
+    assertThat(f.err()).contains("--fault at 5s kill n9").contains("n9");
+    assertThat(dir.resolve("y")).doesNotExist();
     CheckCommandTest.Run h = CheckCommandTest.txlab("run", "lin-kv", "--host", "live");
     assertThat(h.status()).isEqualTo(2);
   }
