@@ -1,0 +1,100 @@
+package dev.txlab.coordinator.cluster;
+
+import dev.txlab.coordinator.participant.TxnShardReplica;
+import dev.txlab.coordinator.participant.TxnStateMachine;
+import dev.txlab.coordinator.single.SingleCoordinator;
+import dev.txlab.coordinator.txn.TxnDecision;
+import dev.txlab.coordinator.txn.TxnId;
+import dev.txlab.coordinator.txn.TxnMessage;
+import dev.txlab.node.api.Address;
+import dev.txlab.node.api.Process;
+import dev.txlab.node.api.ShardId;
+import dev.txlab.node.sim.Simulator;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Atomicity, checked after every simulator step: every replica of every participant and every
+ * coordinator that knows a decision for a transaction knows the same one (same commit timestamp
+ * for COMMIT); and a replica that has applied a shard's prepare of a transaction never forgets it
+ * — it holds it prepared or decided, across crashes and restarts. A violation throws, and the
+ * simulator reports the seed.
+ *
+ * <p>Incremental: for each process object it remembers how many decisions it has already checked
+ * (a restarted process is a new object and is checked from scratch).
+ */
+public final class AtomicityMonitor implements Simulator.StepObserver {
+  private record Known(TxnDecision decision, long commitTs, String where) {}
+
+  private final TreeMap<TxnId, Known> decisions = new TreeMap<>();
+  /** Per shard: transactions some replica applied a prepare for, and the log index by which it had. */
+  private final TreeMap<ShardId, TreeMap<TxnId, Long>> prepared = new TreeMap<>();
+  private final IdentityHashMap<Object, Integer> checkedDecisions = new IdentityHashMap<>();
+  private long checks;
+
+  @Override
+  public void afterStep(Address address, Process process) {
+    if (process instanceof TxnShardReplica r) {
+      observe(address, r);
+    } else if (process instanceof SingleCoordinator c) {
+      Integer seen = checkedDecisions.get(c);
+      if (seen != null && seen == c.decisions().size()) return;
+      for (TxnMessage.Decide d : c.decisions().values()) record(d.txn(), d.decision(), d.commitTs(), address.toString());
+      checkedDecisions.put(c, c.decisions().size());
+    }
+  }
+
+  private void observe(Address address, TxnShardReplica r) {
+    TxnStateMachine m = r.machine();
+    ShardId shard = r.config().shard();
+    checks++;
+    Integer seen = checkedDecisions.get(m);
+    if (seen == null || seen != m.decisions().size()) {
+      for (Map.Entry<TxnId, TxnStateMachine.Decided> e : m.decisions().entrySet()) {
+        record(e.getKey(), e.getValue().decision(), e.getValue().commitTs(), address.toString());
+      }
+      checkedDecisions.put(m, m.decisions().size());
+      TreeMap<TxnId, Long> p = prepared.get(shard);
+      if (p != null) p.keySet().removeIf(t -> m.decided(t) != null && decisions.containsKey(t));
+    }
+    TreeMap<TxnId, Long> p = prepared.computeIfAbsent(shard, s -> new TreeMap<>());
+    for (TxnStateMachine.Active a : m.activeTxns().values()) {
+      if (a.status() == TxnStateMachine.Status.PREPARED) p.merge(a.txn(), m.appliedIndex(), Math::min);
+    }
+    for (Map.Entry<TxnId, Long> e : p.entrySet()) {
+      if (m.appliedIndex() < e.getValue()) continue;
+      TxnStateMachine.Active a = m.active(e.getKey());
+      boolean knows = m.decided(e.getKey()) != null || (a != null && a.status() == TxnStateMachine.Status.PREPARED);
+      if (!knows) {
+        throw new IllegalStateException("atomicity: " + address + " (applied " + m.appliedIndex() + ") forgot that "
+            + e.getKey() + " was prepared at " + shard + " by index " + e.getValue());
+      }
+    }
+  }
+
+  private void record(TxnId txn, TxnDecision decision, long commitTs, String where) {
+    Known k = decisions.get(txn);
+    if (k == null) {
+      decisions.put(txn, new Known(decision, commitTs, where));
+      return;
+    }
+    boolean same = k.decision() == decision && (decision == TxnDecision.ABORT || k.commitTs() == commitTs);
+    if (!same) {
+      throw new IllegalStateException("atomicity: " + txn + " is " + k.decision() + "@" + k.commitTs() + " at " + k.where()
+          + " but " + decision + "@" + commitTs + " at " + where);
+    }
+  }
+
+  public int decidedTxns() {
+    return decisions.size();
+  }
+
+  public long committedTxns() {
+    return decisions.values().stream().filter(k -> k.decision() == TxnDecision.COMMIT).count();
+  }
+
+  public long checks() {
+    return checks;
+  }
+}

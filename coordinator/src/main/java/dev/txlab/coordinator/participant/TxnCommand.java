@@ -1,0 +1,45 @@
+package dev.txlab.coordinator.participant;
+
+import dev.txlab.coordinator.txn.MicroOp;
+import dev.txlab.coordinator.txn.TxnDecision;
+import dev.txlab.coordinator.txn.TxnId;
+import dev.txlab.node.api.Address;
+import dev.txlab.node.api.ShardId;
+import dev.txlab.node.raft.Command;
+import java.util.List;
+
+/**
+ * The commands a transactional shard replicates through Raft. Everything the participant knows —
+ * lock grants and waits, prepare records, decisions, closed timestamps — enters the state machine
+ * through one of these, so a new leader knows it all after failover.
+ */
+public sealed interface TxnCommand extends Command {
+  /** Acquire the locks {@code ops} need (all at once, wound-wait) and execute them when granted. */
+  record Lock(TxnId txn, long priority, Address client, List<MicroOp> ops) implements TxnCommand {
+    public Lock {
+      ops = List.copyOf(ops);
+    }
+  }
+
+  /**
+   * Prepare: the prepare timestamp becomes {@code max(candidateTs, every timestamp seen + 1)}, fixed at
+   * apply so every replica agrees on it.
+   */
+  record Prepare(TxnId txn, long candidateTs, ShardId coordinatorShard, List<ShardId> participants) implements TxnCommand {
+    public Prepare {
+      participants = List.copyOf(participants);
+    }
+  }
+
+  /** A decision: at a participant, apply it; at the coordinator's group, it is also the decision record. */
+  record Decide(TxnId txn, TxnDecision decision, long commitTs) implements TxnCommand {}
+
+  /** Abort an attempt that is not prepared (client abort, cooperative termination). */
+  record Release(TxnId txn, String cause) implements TxnCommand {}
+
+  /**
+   * A closed timestamp: no later prepare on this shard gets a timestamp ≤ {@code ts}; this is what
+   * lets a replica's safe time advance on an idle shard.
+   */
+  record SafeTime(long ts) implements TxnCommand {}
+}

@@ -1,0 +1,511 @@
+package dev.txlab.coordinator.participant;
+
+import dev.txlab.coordinator.txn.TxnDecision;
+import dev.txlab.coordinator.txn.TxnId;
+import dev.txlab.coordinator.txn.TxnKnobs;
+import dev.txlab.coordinator.txn.TxnMessage;
+import dev.txlab.coordinator.txn.TxnProbe;
+import dev.txlab.coordinator.txn.TxnTimer;
+import dev.txlab.node.api.Address;
+import dev.txlab.node.api.Env;
+import dev.txlab.node.api.Message;
+import dev.txlab.node.api.Process;
+import dev.txlab.node.api.ShardId;
+import dev.txlab.node.api.Timer;
+import dev.txlab.node.kv.MvccStore;
+import dev.txlab.node.kv.ShardMap;
+import dev.txlab.node.raft.LogEntry;
+import dev.txlab.node.raft.RaftConfig;
+import dev.txlab.node.raft.RaftListener;
+import dev.txlab.node.raft.RaftMessage;
+import dev.txlab.node.raft.RaftReplica;
+import dev.txlab.node.raft.RaftTimer;
+import dev.txlab.node.raft.Role;
+import dev.txlab.node.raft.StateMachine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One replica of a transactional shard: a {@link RaftReplica} replicating a {@link TxnStateMachine}.
+ * The leader is the shard's participant (it locks, prepares and applies decisions by proposing
+ * {@link TxnCommand}s and answers once they are applied); any replica serves snapshot reads once
+ * its safe time has reached the read timestamp.
+ *
+ * <p>With {@code coordinator: replicated} the leader is also the coordinator of the transactions
+ * whose client chose this shard (Spanner §4.2.1): it collects prepare votes, picks the commit
+ * timestamp {@code s ≥ max(prepare timestamps, TT.now().latest)}, logs the decision through Raft,
+ * and commit-waits until {@code TT.after(s)} before telling the client and the participants. A new
+ * leader finishes what its predecessor left: the decision is in the log; a transaction whose
+ * decision was never logged is aborted when an in-doubt participant asks (presumed abort — the
+ * log's first decision for a transaction wins, so a racing COMMIT proposal can never override it).
+ *
+ * <p>All coordinator and reply-routing state here is leader-local and volatile by design: losing it
+ * costs a retry, never safety, because everything that decides an outcome is in the log.
+ */
+public final class TxnShardReplica implements Process {
+  /**
+   * @param singleCoordinator the classic coordinator's address (used when {@code knobs} say single)
+   * @param tickNanos period of closed-timestamp proposals and in-doubt checks
+   * @param inDoubtQueryNanos a prepared participant asks for the decision after this long
+   */
+  public record Config(
+      ShardId shard,
+      RaftConfig raft,
+      ShardMap shardMap,
+      TxnKnobs knobs,
+      Address singleCoordinator,
+      int versionsRetainedPerKey,
+      long tickNanos,
+      long inDoubtQueryNanos) {
+    public Config {
+      if (shard == null || raft == null || shardMap == null || knobs == null) throw new IllegalArgumentException("incomplete txn shard config");
+      if (!knobs.replicatedCoordinator() && singleCoordinator == null) throw new IllegalArgumentException("single coordinator needs an address");
+      if (tickNanos <= 0 || inDoubtQueryNanos <= 0 || versionsRetainedPerKey < 1) throw new IllegalArgumentException("bad txn shard timings");
+    }
+  }
+
+  /** A transaction this leader coordinates: the votes so far. */
+  private static final class Collecting {
+    final TxnId txn;
+    final List<ShardId> participants;
+    Address client;
+    final TreeMap<ShardId, Long> votes = new TreeMap<>();
+    boolean decisionProposed;
+    long lastSentLocal;
+
+    Collecting(TxnId txn, List<ShardId> participants, Address client) {
+      this.txn = txn;
+      this.participants = participants;
+      this.client = client;
+    }
+  }
+
+  private record Announce(List<ShardId> participants, Address client, long waitStartLocal) {}
+
+  private record PendingRead(Address client, TxnMessage.SnapshotRead read, long deadlineLocal) {}
+
+  static final int PENDING_READS_MAX = 1_000;
+
+  private final Env env;
+  private final Config config;
+  private final TxnProbe probe;
+  private final TxnStateMachine machine;
+  private final RaftReplica raft;
+
+  // Leader-local, volatile: cleared when leadership is lost.
+  private final TreeSet<TxnId> proposedLocks = new TreeSet<>();
+  private final TreeMap<TxnId, Address> prepareReplyTo = new TreeMap<>();
+  private final TreeSet<TxnId> proposedDecides = new TreeSet<>();
+  private final TreeMap<TxnId, Collecting> collecting = new TreeMap<>();
+  private final TreeMap<TxnId, Announce> announcing = new TreeMap<>();
+  private final TreeMap<TxnId, Long> preparedSinceLocal = new TreeMap<>();
+  // Any replica: snapshot reads waiting for safe time.
+  private final ArrayList<PendingRead> pendingReads = new ArrayList<>();
+  private final TreeMap<String, Long> dropped = new TreeMap<>();
+  private long ticks;
+
+  public TxnShardReplica(Env env, Config config, TxnProbe probe) {
+    this.env = env;
+    this.config = config;
+    this.probe = probe;
+    this.machine = new TxnStateMachine(config.shard(), config.knobs().woundWait(), config.versionsRetainedPerKey());
+    this.raft = new RaftReplica(env, config.raft(), new ActingMachine(), new Listener());
+  }
+
+  private final class ActingMachine implements StateMachine {
+    @Override
+    public Object apply(LogEntry entry) {
+      Object r = machine.apply(entry);
+      for (TxnStateMachine.Effect e : machine.takeEffects()) onEffect(e);
+      if (!pendingReads.isEmpty()) serveReads();
+      return r;
+    }
+
+    @Override
+    public Object snapshot() {
+      return machine.snapshot();
+    }
+
+    @Override
+    public void restore(Object snapshot) {
+      machine.restore(snapshot);
+    }
+  }
+
+  private final class Listener implements RaftListener {
+    @Override
+    public void onRoleChanged(Role role, long term, Address leaderId) {
+      if (role == Role.LEADER) {
+        // Prepared transactions inherited from the log: start their in-doubt clocks now.
+        for (TxnStateMachine.Active a : machine.activeTxns().values()) {
+          if (a.status() == TxnStateMachine.Status.PREPARED) preparedSinceLocal.put(a.txn(), env.localClockNanos());
+        }
+        return;
+      }
+      proposedLocks.clear();
+      prepareReplyTo.clear();
+      proposedDecides.clear();
+      collecting.clear();
+      announcing.clear();
+      preparedSinceLocal.clear();
+    }
+  }
+
+  @Override
+  public void onStart() {
+    raft.onStart();
+    env.setTimer(config.tickNanos(), new TxnTimer.Tick(0));
+  }
+
+  // ================================================================ effects of applied entries
+
+  private void onEffect(TxnStateMachine.Effect e) {
+    boolean leader = raft.isLeader();
+    if (e instanceof TxnStateMachine.Effect.Granted g) {
+      probe.lockGranted(config.shard(), g.txn());
+      proposedLocks.remove(g.txn());
+      if (leader && g.client() != null) env.send(g.client(), new TxnMessage.ExecuteReply(g.txn(), config.shard(), g.results()));
+    } else if (e instanceof TxnStateMachine.Effect.Aborted a) {
+      proposedLocks.remove(a.txn());
+      if (leader && a.client() != null) env.send(a.client(), new TxnMessage.Aborted(a.txn(), config.shard(), a.cause()));
+    } else if (e instanceof TxnStateMachine.Effect.Prepared p) {
+      if (p.yes()) {
+        probe.participantPrepared(config.shard(), p.txn(), p.prepareTs());
+        if (leader && machine.decided(p.txn()) == null) preparedSinceLocal.putIfAbsent(p.txn(), env.localClockNanos());
+      }
+      Address to = prepareReplyTo.remove(p.txn());
+      if (leader && to != null) env.send(to, new TxnMessage.PrepareReply(p.txn(), config.shard(), p.yes(), p.prepareTs()));
+    } else if (e instanceof TxnStateMachine.Effect.Decision d) {
+      if (d.heldLocks()) probe.locksReleased(config.shard(), d.txn());
+      probe.participantDecided(config.shard(), d.txn(), d.decision(), d.commitTs());
+      preparedSinceLocal.remove(d.txn());
+      proposedDecides.remove(d.txn());
+      Collecting c = collecting.remove(d.txn());
+      if (leader && c != null) {
+        probe.coordinatorDecided(env.self(), d.txn(), d.decision(), d.commitTs());
+        announcing.put(d.txn(), new Announce(c.participants, c.client, env.localClockNanos()));
+        maybeAnnounce(d.txn());
+      }
+    } else {
+      throw new IllegalStateException("no handler for effect " + e);
+    }
+  }
+
+  // ================================================================ dispatch
+
+  @Override
+  public void onMessage(Address from, Message message) {
+    if (message instanceof RaftMessage m) {
+      raft.onMessage(from, m);
+    } else if (message instanceof TxnMessage.Execute m) {
+      onExecute(m);
+    } else if (message instanceof TxnMessage.Abort m) {
+      onAbort(m);
+    } else if (message instanceof TxnMessage.Prepare m) {
+      onPrepare(from, m);
+    } else if (message instanceof TxnMessage.Decide m) {
+      onDecide(m);
+    } else if (message instanceof TxnMessage.DecisionQuery m) {
+      onDecisionQuery(from, m);
+    } else if (message instanceof TxnMessage.Commit m) {
+      onCommit(from, m);
+    } else if (message instanceof TxnMessage.PrepareReply m) {
+      onPrepareReply(m);
+    } else if (message instanceof TxnMessage.SnapshotRead m) {
+      onSnapshotRead(from, m);
+    } else if (message instanceof TxnMessage) {
+      drop("reply-to-a-replica");
+    } else {
+      drop("unknown-message");
+    }
+  }
+
+  @Override
+  public void onTimer(Timer timer) {
+    if (timer instanceof RaftTimer t) {
+      raft.onTimer(t);
+    } else if (timer instanceof TxnTimer.Tick t) {
+      onTick(t);
+    } else if (timer instanceof TxnTimer.CommitWait w) {
+      maybeAnnounce(w.txn());
+    } else {
+      throw new IllegalStateException("unexpected timer " + timer);
+    }
+  }
+
+  /** The message and timer types this process handles (a test checks every permitted type is here). */
+  public static final List<Class<?>> HANDLED = List.of(TxnMessage.Execute.class, TxnMessage.Abort.class,
+      TxnMessage.Prepare.class, TxnMessage.Decide.class, TxnMessage.DecisionQuery.class, TxnMessage.Commit.class,
+      TxnMessage.PrepareReply.class, TxnMessage.SnapshotRead.class);
+
+  // ================================================================ participant
+
+  private void onExecute(TxnMessage.Execute m) {
+    if (!raft.isLeader()) return; // the client sends to every replica; the leader answers
+    TxnStateMachine.Decided d = machine.decided(m.txn());
+    if (d != null) {
+      env.send(clientOf(m.txn()), new TxnMessage.Aborted(m.txn(), config.shard(), "already-decided"));
+      return;
+    }
+    TxnStateMachine.Active a = machine.active(m.txn());
+    if (a != null) {
+      if (a.status() != TxnStateMachine.Status.WAITING) {
+        env.send(a.client(), new TxnMessage.ExecuteReply(m.txn(), config.shard(), a.results()));
+      }
+      return;
+    }
+    if (proposedLocks.contains(m.txn())) return;
+    if (raft.propose(new TxnCommand.Lock(m.txn(), m.priority(), clientOf(m.txn()), m.ops())) >= 0) proposedLocks.add(m.txn());
+  }
+
+  /** Replies go to the client named in the transaction id, whatever address relayed the request. */
+  private static Address clientOf(TxnId txn) {
+    return Address.parse(txn.client());
+  }
+
+  private void onAbort(TxnMessage.Abort m) {
+    if (!raft.isLeader() || machine.decided(m.txn()) != null) return;
+    TxnStateMachine.Active a = machine.active(m.txn());
+    if (a != null && a.status() == TxnStateMachine.Status.PREPARED) return;
+    raft.propose(new TxnCommand.Release(m.txn(), "client-abort"));
+  }
+
+  private void onPrepare(Address from, TxnMessage.Prepare m) {
+    if (!raft.isLeader()) return;
+    TxnStateMachine.Decided d = machine.decided(m.txn());
+    if (d != null) {
+      env.send(from, new TxnMessage.PrepareReply(m.txn(), config.shard(), d.decision() == TxnDecision.COMMIT, d.commitTs()));
+      return;
+    }
+    TxnStateMachine.Active a = machine.active(m.txn());
+    if (a != null && a.status() == TxnStateMachine.Status.PREPARED) {
+      env.send(from, new TxnMessage.PrepareReply(m.txn(), config.shard(), true, a.prepareTs()));
+      return;
+    }
+    boolean proposed = prepareReplyTo.containsKey(m.txn());
+    prepareReplyTo.put(m.txn(), from);
+    if (proposed) return;
+    // Spanner §4.2.1: the participant leader picks a prepare timestamp no earlier than TT.now().latest
+    // (the state machine raises it above every timestamp this shard has seen).
+    if (raft.propose(new TxnCommand.Prepare(m.txn(), env.trueTime().latest(), m.coordinatorShard(), m.participants())) < 0) {
+      prepareReplyTo.remove(m.txn());
+    }
+  }
+
+  private void onDecide(TxnMessage.Decide m) {
+    if (!raft.isLeader() || machine.decided(m.txn()) != null || proposedDecides.contains(m.txn())) return;
+    if (m.decision() == TxnDecision.COMMIT) {
+      TxnStateMachine.Active a = machine.active(m.txn());
+      if (a == null || a.status() != TxnStateMachine.Status.PREPARED) {
+        // Only possible if a prepare entry is not yet applied here; the decision comes again.
+        drop("commit-before-prepare-applied");
+        return;
+      }
+    }
+    if (raft.propose(new TxnCommand.Decide(m.txn(), m.decision(), m.commitTs())) >= 0) proposedDecides.add(m.txn());
+  }
+
+  private void onDecisionQuery(Address from, TxnMessage.DecisionQuery m) {
+    TxnStateMachine.Decided d = machine.decided(m.txn());
+    if (d != null) {
+      // A decision is final, so any replica that applied it may answer, but a COMMIT only once its
+      // commit wait is over (no one may learn it earlier).
+      if (d.decision() == TxnDecision.ABORT || !config.knobs().commitWait() || env.trueTime().after(d.commitTs())) {
+        env.send(from, new TxnMessage.Decide(m.txn(), d.decision(), d.commitTs()));
+      }
+      return;
+    }
+    if (!raft.isLeader()) return;
+    if (config.shard().equals(m.coordinatorShard())) {
+      // The coordinator: a transaction it is not collecting votes for will never be decided by it
+      // (its votes were lost with an earlier leader): presumed abort, through the log.
+      if (collecting.containsKey(m.txn()) || proposedDecides.contains(m.txn())) return;
+      if (raft.propose(new TxnCommand.Decide(m.txn(), TxnDecision.ABORT, 0)) >= 0) proposedDecides.add(m.txn());
+      return;
+    }
+    // Cooperative termination: a participant that has not prepared may abort unilaterally, which
+    // settles the question for every in-doubt participant.
+    TxnStateMachine.Active a = machine.active(m.txn());
+    if (a == null || a.status() != TxnStateMachine.Status.PREPARED) {
+      raft.propose(new TxnCommand.Release(m.txn(), "cooperative-termination"));
+    }
+  }
+
+  // ================================================================ coordinator (coordinator: replicated)
+
+  private void onCommit(Address from, TxnMessage.Commit m) {
+    if (!raft.isLeader()) return;
+    if (!m.participants().contains(config.shard())) {
+      drop("commit-to-non-participant");
+      return;
+    }
+    TxnStateMachine.Decided d = machine.decided(m.txn());
+    if (d != null) {
+      Announce prior = announcing.get(m.txn());
+      if (prior == null) announcing.put(m.txn(), new Announce(m.participants(), from, env.localClockNanos()));
+      maybeAnnounce(m.txn());
+      return;
+    }
+    Collecting c = collecting.get(m.txn());
+    if (c != null) {
+      c.client = from;
+      return;
+    }
+    c = new Collecting(m.txn(), m.participants(), from);
+    collecting.put(m.txn(), c);
+    sendPrepares(c);
+  }
+
+  private void sendPrepares(Collecting c) {
+    c.lastSentLocal = env.localClockNanos();
+    for (ShardId s : c.participants) {
+      if (c.votes.containsKey(s)) continue;
+      for (Address r : config.shardMap().replicasOf(s)) env.send(r, new TxnMessage.Prepare(c.txn, config.shard(), c.participants));
+    }
+  }
+
+  private void onPrepareReply(TxnMessage.PrepareReply m) {
+    Collecting c = collecting.get(m.txn());
+    if (c == null || c.decisionProposed || !raft.isLeader()) return;
+    if (!m.yes()) {
+      proposeDecision(c, TxnDecision.ABORT, 0);
+      return;
+    }
+    c.votes.put(m.shard(), m.prepareTs());
+    if (c.votes.size() < c.participants.size()) return;
+    probe.coordinatorPrepared(env.self(), c.txn);
+    long s = env.trueTime().latest();
+    for (long ts : c.votes.values()) s = Math.max(s, ts);
+    proposeDecision(c, TxnDecision.COMMIT, s);
+  }
+
+  private void proposeDecision(Collecting c, TxnDecision d, long s) {
+    if (raft.propose(new TxnCommand.Decide(c.txn, d, s)) >= 0) {
+      c.decisionProposed = true;
+      proposedDecides.add(c.txn);
+    }
+  }
+
+  /** Tells the client and the participants once commit wait is over (Spanner §4.1.2). */
+  private void maybeAnnounce(TxnId txn) {
+    Announce a = announcing.get(txn);
+    TxnStateMachine.Decided d = machine.decided(txn);
+    if (a == null || d == null || !raft.isLeader()) return;
+    if (d.decision() == TxnDecision.COMMIT && config.knobs().commitWait()) {
+      long earliest = env.trueTime().earliest();
+      if (!(d.commitTs() < earliest)) {
+        env.setTimer(d.commitTs() - earliest + 1, new TxnTimer.CommitWait(txn, d.commitTs()));
+        return;
+      }
+    }
+    announcing.remove(txn);
+    if (d.decision() == TxnDecision.COMMIT) probe.commitWaited(env.self(), txn, env.localClockNanos() - a.waitStartLocal());
+    for (ShardId s : a.participants()) {
+      for (Address r : config.shardMap().replicasOf(s)) env.send(r, new TxnMessage.Decide(txn, d.decision(), d.commitTs()));
+    }
+    if (a.client() != null) env.send(a.client(), new TxnMessage.Outcome(txn, d.decision(), d.commitTs()));
+  }
+
+  // ================================================================ snapshot reads (any replica)
+
+  private void onSnapshotRead(Address from, TxnMessage.SnapshotRead m) {
+    if (machine.safeToRead(m.keys(), m.ts())) {
+      answerRead(from, m);
+    } else if (pendingReads.size() < PENDING_READS_MAX) {
+      pendingReads.add(new PendingRead(from, m, env.localClockNanos() + 1_000_000_000L));
+    } else {
+      drop("reads-overloaded");
+    }
+  }
+
+  private void serveReads() {
+    long now = env.localClockNanos();
+    ArrayList<PendingRead> keep = new ArrayList<>();
+    for (PendingRead p : pendingReads) {
+      if (machine.safeToRead(p.read().keys(), p.read().ts())) answerRead(p.client(), p.read());
+      else if (p.deadlineLocal() > now) keep.add(p);
+    }
+    pendingReads.clear();
+    pendingReads.addAll(keep);
+  }
+
+  private void answerRead(Address to, TxnMessage.SnapshotRead m) {
+    List<String> values = new ArrayList<>();
+    try {
+      for (String k : m.keys()) values.add(machine.readAt(k, m.ts()));
+    } catch (MvccStore.VersionGarbageCollected e) {
+      drop("read-below-retained-versions");
+      return;
+    }
+    env.send(to, new TxnMessage.SnapshotReadReply(m.txn(), config.shard(), m.ts(), m.keys(), values));
+  }
+
+  // ================================================================ periodic duties
+
+  private void onTick(TxnTimer.Tick t) {
+    ticks++;
+    env.setTimer(config.tickNanos(), new TxnTimer.Tick(t.n() + 1));
+    if (!pendingReads.isEmpty()) serveReads();
+    if (!raft.isLeader()) return;
+    // A closed timestamp lets snapshot reads proceed on an idle shard.
+    raft.propose(new TxnCommand.SafeTime(env.trueTime().latest()));
+    if (ticks % 5 != 0) return;
+    long now = env.localClockNanos();
+    for (Collecting c : collecting.values()) {
+      if (!c.decisionProposed && now - c.lastSentLocal >= config.inDoubtQueryNanos() / 2) sendPrepares(c);
+    }
+    for (Map.Entry<TxnId, Long> e : preparedSinceLocal.entrySet()) {
+      if (now - e.getValue() < config.inDoubtQueryNanos()) continue;
+      TxnStateMachine.Active a = machine.active(e.getKey());
+      if (a == null || a.status() != TxnStateMachine.Status.PREPARED) continue;
+      askForDecision(a);
+    }
+  }
+
+  private void askForDecision(TxnStateMachine.Active a) {
+    TxnMessage.DecisionQuery q = new TxnMessage.DecisionQuery(a.txn(), a.coordinatorShard(), config.shard());
+    if (a.coordinatorShard() != null) {
+      for (Address r : config.shardMap().replicasOf(a.coordinatorShard())) env.send(r, q);
+    } else {
+      env.send(config.singleCoordinator(), q);
+    }
+    if (config.knobs().cooperativeTermination()) {
+      for (ShardId s : a.participants()) {
+        if (s.equals(config.shard()) || s.equals(a.coordinatorShard())) continue;
+        for (Address r : config.shardMap().replicasOf(s)) env.send(r, q);
+      }
+    }
+  }
+
+  private void drop(String reason) {
+    dropped.merge(reason, 1L, Long::sum);
+  }
+
+  @Override
+  public void checkInvariants() {
+    raft.checkInvariants();
+    machine.checkInvariants();
+    if (machine.appliedIndex() > raft.lastApplied()) {
+      throw new IllegalStateException("state machine ahead of Raft: " + machine.appliedIndex() + " > " + raft.lastApplied());
+    }
+  }
+
+  public RaftReplica raft() {
+    return raft;
+  }
+
+  public TxnStateMachine machine() {
+    return machine;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public TreeMap<String, Long> dropped() {
+    return new TreeMap<>(dropped);
+  }
+}

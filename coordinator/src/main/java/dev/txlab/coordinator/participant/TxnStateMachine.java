@@ -1,0 +1,387 @@
+package dev.txlab.coordinator.participant;
+
+import dev.txlab.coordinator.txn.MicroOp;
+import dev.txlab.coordinator.txn.TxnDecision;
+import dev.txlab.coordinator.txn.TxnId;
+import dev.txlab.node.api.Address;
+import dev.txlab.node.api.ShardId;
+import dev.txlab.node.kv.MvccStore;
+import dev.txlab.node.raft.LogEntry;
+import dev.txlab.node.raft.StateMachine;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A transactional shard's replicated state: an {@link MvccStore} versioned by commit timestamps,
+ * the lock table with its waiters, prepare records and decisions, and the closed timestamp. Every
+ * replica applies the same {@link TxnCommand}s in log order and reaches the same state; the
+ * replica hosting it learns what happened through {@link #takeEffects()} (only a leader acts on
+ * effects).
+ *
+ * <p>Locking is strict two-phase with wound-wait (Rosenkrantz et al. 1978; Spanner §4.2.1): a
+ * transaction asks for all its locks on this shard at once; for every conflicting holder that is
+ * younger (larger priority) and not prepared, it wounds (aborts) the holder; if an older or a
+ * prepared holder remains, it waits. Waits therefore only point from younger to older transactions
+ * or at prepared ones, which wait for nothing: no deadlock. With {@code no-wait} any conflict aborts
+ * the requester.
+ *
+ * <p>Timestamps (Spanner §4.1.2-4.1.3): a prepare timestamp exceeds every timestamp this shard has
+ * seen (commit timestamps, earlier prepares, closed timestamps), so commits on a key have
+ * increasing timestamps and a snapshot read at {@code t ≤ closedTs} is safe unless a prepared
+ * transaction with a prepare timestamp ≤ t writes one of its keys.
+ *
+ * <p>Always-on invariants: a decision is never changed; a COMMIT only applies to a prepared
+ * transaction at a timestamp ≥ its prepare timestamp; a prepared transaction leaves only by a
+ * decision.
+ */
+public final class TxnStateMachine implements StateMachine {
+  public enum Status {
+    WAITING,
+    GRANTED,
+    PREPARED
+  }
+
+  /** A transaction this shard knows and has not decided. Immutable; replaced on change. */
+  public record Active(
+      TxnId txn,
+      long priority,
+      Address client,
+      List<MicroOp> ops,
+      Status status,
+      List<MicroOp> results,
+      NavigableMap<String, String> writes,
+      long prepareTs,
+      ShardId coordinatorShard,
+      List<ShardId> participants) {
+    Active with(Status s, List<MicroOp> res, NavigableMap<String, String> w, long ts, ShardId coord, List<ShardId> parts) {
+      return new Active(txn, priority, client, ops, s, res, w, ts, coord, parts);
+    }
+
+    boolean olderThan(Active o) {
+      return priority != o.priority ? priority < o.priority : txn.compareTo(o.txn) < 0;
+    }
+  }
+
+  public record Decided(TxnDecision decision, long commitTs) {}
+
+  /** What applying an entry did, for the hosting replica to act on. */
+  public sealed interface Effect {
+    record Granted(TxnId txn, Address client, List<MicroOp> results) implements Effect {}
+
+    record Aborted(TxnId txn, Address client, String cause) implements Effect {}
+
+    record Prepared(TxnId txn, boolean yes, long prepareTs) implements Effect {}
+
+    record Decision(TxnId txn, TxnDecision decision, long commitTs, boolean heldLocks) implements Effect {}
+  }
+
+  /** The state in a snapshot (the lock table is rebuilt from the granted and prepared transactions). */
+  public record Image(
+      MvccStore.Image store,
+      NavigableMap<TxnId, Active> active,
+      NavigableMap<TxnId, Decided> decided,
+      long closedTs,
+      long maxTs,
+      long appliedIndex) {}
+
+  private final ShardId shard;
+  private final boolean woundWait;
+  private final MvccStore store;
+  private final LockTable locks = new LockTable();
+  private final TreeMap<TxnId, Active> active = new TreeMap<>();
+  private final TreeMap<TxnId, Decided> decided = new TreeMap<>();
+  private long closedTs;
+  private long maxTs;
+  private long appliedIndex;
+  private boolean waitersDirty;
+  private final ArrayList<Effect> effects = new ArrayList<>();
+
+  public TxnStateMachine(ShardId shard, boolean woundWait, int versionsRetainedPerKey) {
+    this.shard = shard;
+    this.woundWait = woundWait;
+    this.store = new MvccStore(versionsRetainedPerKey);
+  }
+
+  @Override
+  public Object apply(LogEntry entry) {
+    if (entry.index() <= appliedIndex) {
+      throw new IllegalStateException("entry " + entry.index() + " applied twice (applied " + appliedIndex + ")");
+    }
+    appliedIndex = entry.index();
+    if (entry.command() instanceof TxnCommand c) apply(c);
+    return null;
+  }
+
+  /** Applies one command (also used directly by unit tests). */
+  public void apply(TxnCommand c) {
+    if (c instanceof TxnCommand.Lock l) {
+      onLock(l);
+    } else if (c instanceof TxnCommand.Prepare p) {
+      onPrepare(p);
+    } else if (c instanceof TxnCommand.Decide d) {
+      onDecide(d);
+    } else if (c instanceof TxnCommand.Release r) {
+      onRelease(r);
+    } else if (c instanceof TxnCommand.SafeTime s) {
+      closedTs = Math.max(closedTs, s.ts());
+      maxTs = Math.max(maxTs, s.ts());
+    } else {
+      throw new IllegalStateException("no handler for " + c.getClass().getName());
+    }
+    retryWaiters();
+  }
+
+  private void onLock(TxnCommand.Lock l) {
+    Decided d = decided.get(l.txn());
+    if (d != null) {
+      effects.add(new Effect.Aborted(l.txn(), l.client(), "already-" + d.decision().name().toLowerCase()));
+      return;
+    }
+    Active a = active.get(l.txn());
+    if (a != null) {
+      if (a.status() != Status.WAITING) effects.add(new Effect.Granted(a.txn(), a.client(), a.results()));
+      return;
+    }
+    active.put(l.txn(), new Active(l.txn(), l.priority(), l.client(), l.ops(), Status.WAITING, List.of(),
+        Collections.emptyNavigableMap(), 0, null, List.of()));
+    tryGrant(l.txn());
+  }
+
+  /** Wound-wait: wound younger unprepared holders, wait for older or prepared ones, else grant. */
+  private void tryGrant(TxnId txn) {
+    Active a = active.get(txn);
+    TreeMap<String, LockTable.Mode> wanted = LockTable.wanted(a.ops());
+    TreeSet<TxnId> conflicts = locks.conflicts(txn, wanted);
+    if (!conflicts.isEmpty() && !woundWait) {
+      abortLocal(txn, "lock-conflict");
+      return;
+    }
+    boolean mustWait = false;
+    for (TxnId h : conflicts) {
+      Active holder = active.get(h);
+      if (holder.status() == Status.PREPARED || holder.olderThan(a)) {
+        mustWait = true;
+      } else {
+        abortLocal(h, "wounded");
+      }
+    }
+    if (mustWait) return;
+    locks.acquire(txn, wanted);
+    TreeMap<String, String> writes = new TreeMap<>();
+    List<MicroOp> results = new ArrayList<>(a.ops().size());
+    for (MicroOp op : a.ops()) {
+      String current = writes.containsKey(op.key()) ? writes.get(op.key()) : store.latest(op.key());
+      switch (op.kind()) {
+        case APPEND -> {
+          writes.put(op.key(), MicroOp.appended(current, op.value()));
+          results.add(op);
+        }
+        case WRITE -> {
+          writes.put(op.key(), op.value());
+          results.add(op);
+        }
+        case READ_LIST, READ -> results.add(op.withValue(current));
+        default -> throw new IllegalStateException("unknown micro-op " + op);
+      }
+    }
+    Active g = a.with(Status.GRANTED, List.copyOf(results), Collections.unmodifiableNavigableMap(writes), 0, null, List.of());
+    active.put(txn, g);
+    effects.add(new Effect.Granted(txn, g.client(), g.results()));
+  }
+
+  private void retryWaiters() {
+    int rounds = 0;
+    while (waitersDirty) {
+      waitersDirty = false;
+      if (++rounds > 10_000) throw new IllegalStateException("waiter retry does not settle");
+      // Oldest first, so an old waiter gets the locks before a younger one.
+      List<Active> waiting = new ArrayList<>();
+      for (Active a : active.values()) if (a.status() == Status.WAITING) waiting.add(a);
+      waiting.sort((x, y) -> x.olderThan(y) ? -1 : y.olderThan(x) ? 1 : 0);
+      for (Active w : waiting) {
+        Active now = active.get(w.txn());
+        if (now != null && now.status() == Status.WAITING) tryGrant(w.txn());
+      }
+    }
+  }
+
+  /** Aborts an attempt that is not prepared: releases its locks and leaves an ABORT tombstone. */
+  private void abortLocal(TxnId txn, String cause) {
+    Active a = active.remove(txn);
+    if (a != null && a.status() == Status.PREPARED) throw new IllegalStateException("local abort of prepared " + txn);
+    boolean held = a != null && a.status() == Status.GRANTED;
+    if (held) locks.release(txn, LockTable.wanted(a.ops()).keySet());
+    decided.put(txn, new Decided(TxnDecision.ABORT, 0));
+    waitersDirty = true;
+    effects.add(new Effect.Aborted(txn, a == null ? null : a.client(), cause));
+    effects.add(new Effect.Decision(txn, TxnDecision.ABORT, 0, held));
+  }
+
+  private void onPrepare(TxnCommand.Prepare p) {
+    Decided d = decided.get(p.txn());
+    if (d != null) {
+      effects.add(new Effect.Prepared(p.txn(), d.decision() == TxnDecision.COMMIT, d.commitTs()));
+      return;
+    }
+    Active a = active.get(p.txn());
+    if (a == null) {
+      // Never executed here (or forgotten by a client abort that raced): refuse, and make sure a
+      // late Lock can never grant it.
+      decided.put(p.txn(), new Decided(TxnDecision.ABORT, 0));
+      effects.add(new Effect.Prepared(p.txn(), false, 0));
+      effects.add(new Effect.Decision(p.txn(), TxnDecision.ABORT, 0, false));
+      return;
+    }
+    switch (a.status()) {
+      case PREPARED -> effects.add(new Effect.Prepared(p.txn(), true, a.prepareTs()));
+      case WAITING -> {
+        abortLocal(p.txn(), "not-granted-at-prepare");
+        effects.add(new Effect.Prepared(p.txn(), false, 0));
+      }
+      case GRANTED -> {
+        long ts = Math.max(p.candidateTs(), maxTs + 1);
+        maxTs = ts;
+        active.put(p.txn(), a.with(Status.PREPARED, a.results(), a.writes(), ts, p.coordinatorShard(), p.participants()));
+        effects.add(new Effect.Prepared(p.txn(), true, ts));
+      }
+      default -> throw new IllegalStateException("unknown status " + a.status());
+    }
+  }
+
+  private void onDecide(TxnCommand.Decide d) {
+    Decided prior = decided.get(d.txn());
+    if (prior != null) {
+      if (prior.decision() != d.decision() || (d.decision() == TxnDecision.COMMIT && prior.commitTs() != d.commitTs())) {
+        throw new IllegalStateException("atomicity: " + shard + " decided " + d.txn() + " " + prior + " then " + d.decision() + "@" + d.commitTs());
+      }
+      return;
+    }
+    Active a = active.remove(d.txn());
+    if (d.decision() == TxnDecision.COMMIT) {
+      if (a == null || a.status() != Status.PREPARED || d.commitTs() < a.prepareTs()) {
+        throw new IllegalStateException("atomicity: " + shard + " told to commit " + d.txn() + "@" + d.commitTs() + " but it is " + a);
+      }
+      for (Map.Entry<String, String> w : a.writes().entrySet()) store.put(w.getKey(), d.commitTs(), w.getValue());
+      maxTs = Math.max(maxTs, d.commitTs());
+    }
+    boolean held = a != null && a.status() != Status.WAITING;
+    if (held) locks.release(d.txn(), LockTable.wanted(a.ops()).keySet());
+    decided.put(d.txn(), new Decided(d.decision(), d.commitTs()));
+    waitersDirty = true;
+    if (a != null && d.decision() == TxnDecision.ABORT) effects.add(new Effect.Aborted(d.txn(), a.client(), "coordinator-abort"));
+    effects.add(new Effect.Decision(d.txn(), d.decision(), d.commitTs(), held));
+  }
+
+  private void onRelease(TxnCommand.Release r) {
+    if (decided.containsKey(r.txn())) return;
+    Active a = active.get(r.txn());
+    if (a != null && a.status() == Status.PREPARED) return; // only the coordinator may end it now
+    abortLocal(r.txn(), r.cause());
+  }
+
+  // ================================================================ reads
+
+  /** Whether a snapshot read of {@code keys} at {@code ts} is safe here (Spanner's t_safe). */
+  public boolean safeToRead(List<String> keys, long ts) {
+    if (ts > closedTs) return false;
+    for (Active a : active.values()) {
+      if (a.status() != Status.PREPARED || a.prepareTs() > ts) continue;
+      for (String k : keys) if (a.writes().containsKey(k)) return false;
+    }
+    return true;
+  }
+
+  /** The value of {@code key} at {@code ts}; throws {@link MvccStore.VersionGarbageCollected}. */
+  public String readAt(String key, long ts) {
+    return store.readAt(key, ts);
+  }
+
+  // ================================================================ observation
+
+  public List<Effect> takeEffects() {
+    if (effects.isEmpty()) return List.of();
+    List<Effect> out = List.copyOf(effects);
+    effects.clear();
+    return out;
+  }
+
+  public Active active(TxnId txn) {
+    return active.get(txn);
+  }
+
+  public NavigableMap<TxnId, Active> activeTxns() {
+    return Collections.unmodifiableNavigableMap(active);
+  }
+
+  public Decided decided(TxnId txn) {
+    return decided.get(txn);
+  }
+
+  public NavigableMap<TxnId, Decided> decisions() {
+    return Collections.unmodifiableNavigableMap(decided);
+  }
+
+  public MvccStore store() {
+    return store;
+  }
+
+  public LockTable locks() {
+    return locks;
+  }
+
+  public long closedTs() {
+    return closedTs;
+  }
+
+  public long maxTs() {
+    return maxTs;
+  }
+
+  public long appliedIndex() {
+    return appliedIndex;
+  }
+
+  public ShardId shard() {
+    return shard;
+  }
+
+  /** Local invariants: every granted or prepared transaction holds its locks; nothing active is decided. */
+  public void checkInvariants() {
+    for (Active a : active.values()) {
+      if (decided.containsKey(a.txn())) throw new IllegalStateException(a.txn() + " both active and decided at " + shard);
+      if (a.status() == Status.WAITING) continue;
+      for (String k : LockTable.wanted(a.ops()).keySet()) {
+        if (!locks.holds(a.txn(), k)) throw new IllegalStateException(a.txn() + " " + a.status() + " without its lock on " + k);
+      }
+    }
+  }
+
+  @Override
+  public Object snapshot() {
+    return new Image(store.image(), Collections.unmodifiableNavigableMap(new TreeMap<>(active)),
+        Collections.unmodifiableNavigableMap(new TreeMap<>(decided)), closedTs, maxTs, appliedIndex);
+  }
+
+  @Override
+  public void restore(Object snapshot) {
+    Image image = (Image) snapshot;
+    store.restore(image.store());
+    active.clear();
+    active.putAll(image.active());
+    decided.clear();
+    decided.putAll(image.decided());
+    closedTs = image.closedTs();
+    maxTs = image.maxTs();
+    appliedIndex = image.appliedIndex();
+    locks.clear();
+    for (Active a : active.values()) {
+      if (a.status() != Status.WAITING) locks.acquire(a.txn(), LockTable.wanted(a.ops()));
+    }
+    effects.clear();
+  }
+}

@@ -1,0 +1,26 @@
+package dev.txlab.coordinator.txn;
+
+import dev.txlab.node.kv.ClientObserver.Outcome;
+import java.util.List;
+
+/**
+ * What a transaction client observed, in Jepsen's vocabulary: an invoke, then exactly one
+ * completion: {@code OK} (committed; reads filled in), {@code FAIL} (definitely not applied) or
+ * {@code INFO} (unknown: the coordinator could not be reached in time). The host adds the time.
+ */
+public interface TxnObserver {
+  void invoked(String client, long seq, List<MicroOp> txn);
+
+  /** {@code result}: the micro-ops with reads filled in (OK) or as invoked; {@code cause} for FAIL/INFO. */
+  void completed(String client, long seq, List<MicroOp> result, Outcome outcome, String cause);
+
+  static TxnObserver none() {
+    return new TxnObserver() {
+      @Override
+      public void invoked(String client, long seq, List<MicroOp> txn) {}
+
+      @Override
+      public void completed(String client, long seq, List<MicroOp> result, Outcome outcome, String cause) {}
+    };
+  }
+}
