@@ -89,7 +89,7 @@ final class TxnReport {
     h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<title>txlab: transactional check</title><style>")
         .append("body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1200px;"
-            + "color:#222;line-height:1.45}")
+            + "color:#222;line-height:1.45;padding:0 1.2em}")
         .append("h1{font-size:1.5em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;"
             + "margin-top:2em}")
         .append(".badge{display:inline-block;padding:.15em .6em;border-radius:.4em;"
