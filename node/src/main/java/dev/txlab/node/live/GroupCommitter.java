@@ -1,0 +1,141 @@
+package dev.txlab.node.live;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The disk thread: writes the batches processes hand it and fsyncs them, many at a time. Every
+ * job that arrived while the previous fsync ran is written and then covered by one fsync per
+ * file, so throughput grows with load while each step still waits for its own data — "group
+ * commit". A job's {@code onDurable} runs (on this thread; it must only post back to the process's
+ * own thread) after the fsync that covers it, never before.
+ *
+ * <p>{@link #stall()} holds every job until {@link #unstall()}: a disk that stops answering, for
+ * the chaos command's disk-stall fault and for tests that need to catch a step between its handler
+ * and its sync.
+ */
+public final class GroupCommitter implements AutoCloseable {
+  /** One step's request: write {@code batch} (may be null) and, if {@code force}, fsync. */
+  public record Job(FileStorage storage, FileStorage.Batch batch, boolean force, Runnable onDurable, Consumer<Throwable> onFailure) {}
+
+  private static final int MAX_QUEUED_JOBS = 1_000_000;
+
+  private final ArrayDeque<Job> queue = new ArrayDeque<>();
+  private final Thread thread;
+  private boolean stalled;
+  private boolean closing;
+  private long rounds;
+  private long fsyncs;
+  private long jobs;
+
+  public GroupCommitter(String name) {
+    thread = new Thread(this::run, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  public void submit(Job job) {
+    synchronized (queue) {
+      if (closing) throw new IllegalStateException("disk thread closed");
+      if (queue.size() >= MAX_QUEUED_JOBS) throw new IllegalStateException("disk queue over " + MAX_QUEUED_JOBS + " jobs");
+      queue.add(job);
+      queue.notifyAll();
+    }
+  }
+
+  public void stall() {
+    synchronized (queue) {
+      stalled = true;
+    }
+  }
+
+  public void unstall() {
+    synchronized (queue) {
+      stalled = false;
+      queue.notifyAll();
+    }
+  }
+
+  /** Figures: write rounds, fsyncs, jobs (steps); jobs per fsync shows how well commits group. */
+  public record Stats(long rounds, long fsyncs, long jobs) {}
+
+  public Stats stats() {
+    synchronized (queue) {
+      return new Stats(rounds, fsyncs, jobs);
+    }
+  }
+
+  private void run() {
+    List<Job> round = new ArrayList<>();
+    while (true) {
+      synchronized (queue) {
+        while (!closing && (queue.isEmpty() || stalled)) {
+          try {
+            queue.wait();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+        if (queue.isEmpty()) return; // closing and drained
+        round.addAll(queue);
+        queue.clear();
+      }
+      long forced = 0;
+      IdentityHashMap<FileStorage, Throwable> failed = new IdentityHashMap<>();
+      IdentityHashMap<FileStorage, Boolean> toForce = new IdentityHashMap<>();
+      List<FileStorage> forceOrder = new ArrayList<>();
+      for (Job job : round) {
+        if (failed.containsKey(job.storage())) continue;
+        try {
+          if (job.batch() != null) job.storage().write(job.batch());
+          if (job.force() && toForce.put(job.storage(), Boolean.TRUE) == null) forceOrder.add(job.storage());
+        } catch (IOException | RuntimeException e) {
+          failed.put(job.storage(), e);
+        }
+      }
+      for (FileStorage s : forceOrder) {
+        if (failed.containsKey(s)) continue;
+        try {
+          s.force();
+          forced++;
+        } catch (IOException | RuntimeException e) {
+          failed.put(s, e);
+        }
+      }
+      for (Job job : round) {
+        Throwable t = failed.get(job.storage());
+        if (t != null) {
+          job.onFailure().accept(t);
+        } else if (job.onDurable() != null) {
+          job.onDurable().run();
+        }
+      }
+      synchronized (queue) {
+        rounds++;
+        fsyncs += forced;
+        jobs += round.size();
+      }
+      round.clear();
+    }
+  }
+
+  /** Finishes the queued jobs, then stops the thread. */
+  @Override
+  public void close() {
+    synchronized (queue) {
+      closing = true;
+      stalled = false;
+      queue.notifyAll();
+    }
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.txlab.node.live;
+
+import dev.txlab.node.api.Address;
+import dev.txlab.node.api.Message;
+import dev.txlab.node.api.NodeId;
+
+/**
+ * Carries messages between physical nodes for a {@link VertxHost}. Delivery is best effort, as
+ * {@link dev.txlab.node.api.Env#send} promises: a message may be lost (no route, a fault, a
+ * crashed peer) but is never altered. Thread-safe.
+ */
+public interface Transport extends AutoCloseable {
+  /** Where a transport hands messages it received for its node. Called on a transport thread. */
+  @FunctionalInterface
+  interface Inbound {
+    void deliver(Address from, Address to, Message message);
+  }
+
+  /** The node this transport speaks for. */
+  NodeId node();
+
+  /** Sets the receiver of incoming messages (the host, once it is ready). */
+  void bind(Inbound inbound);
+
+  /** Sends to a component on another node; never blocks the caller on the network. */
+  void send(Address from, Address to, Message message);
+
+  @Override
+  void close();
+}
