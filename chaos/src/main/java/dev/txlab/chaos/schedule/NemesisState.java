@@ -80,6 +80,11 @@ public final class NemesisState {
     nodesByEvent.put(eventIndex, List.of(node));
   }
 
+  /** The kills armed by {@code kill coordinator after …} that have not fired, by event index. */
+  public SortedMap<Integer, Fault.TxnPhase> armedKills() {
+    return new TreeMap<>(armedKills);
+  }
+
   /** True when nothing applied is still in effect: the state every plan must end in. */
   public boolean isHealed() {
     return cutsByEvent.isEmpty()

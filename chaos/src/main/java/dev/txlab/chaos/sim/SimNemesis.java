@@ -8,7 +8,6 @@ import dev.txlab.chaos.schedule.NemesisState;
 import dev.txlab.node.api.Address;
 import dev.txlab.node.api.NodeId;
 import dev.txlab.node.api.ShardId;
-import dev.txlab.node.cluster.SimCluster;
 import dev.txlab.node.sim.Latency;
 import dev.txlab.node.sim.Link;
 import dev.txlab.node.sim.LinkConfig;
@@ -38,47 +37,52 @@ public final class SimNemesis {
   /** Told of each event as it is applied, with the nodes it acted on or why it could not act. */
   public interface Recorder {
     void applied(long atNanos, FaultEvent event, Resolved<List<String>> result);
+
+    /** A kill armed for a protocol phase fired: {@code node} was crashed. */
+    default void fired(long atNanos, Fault.TxnPhase phase, String node) {}
   }
 
-  private final SimCluster cluster;
-  private final SimControl control;
-  private final SplittableRandom random;
-  private final Recorder recorder;
-  private final NemesisState state = new NemesisState();
-  private final LinkConfig baseLink;
-  private final EpsilonModel epsilon;
+  /**
+   * The simulated cluster a nemesis acts on: its fault surface and what role targets need (the
+   * server nodes, the shards, who leads and who coordinates right now).
+   */
+  public interface Target {
+    SimControl control();
 
-  private final TreeSet<NodeId> pausedApplied = new TreeSet<>();
-  private final TreeMap<NodeId, List<Fault>> clocksApplied = new TreeMap<>();
-  /** Bumped whenever a node's strobe changes, so that flips of an older strobe recognise themselves as stale. */
-  private final TreeMap<NodeId, Integer> strobeGeneration = new TreeMap<>();
-  private LinkConfig linkApplied;
-  private int applied;
+    /** The server nodes {@code n1…nN}, in order (clients are never faulted). */
+    List<NodeId> serverNodes();
 
-  public SimNemesis(SimCluster cluster, SplittableRandom random, Recorder recorder) {
-    this.cluster = cluster;
-    this.control = cluster.control();
-    this.random = random;
-    this.recorder = recorder;
-    this.baseLink = cluster.config().sim().defaultLink();
-    this.epsilon = cluster.config().sim().epsilon();
-    this.linkApplied = baseLink;
+    /** The shards' names in order ({@code shard-0}, …). */
+    List<String> shards();
+
+    /** The node leading {@code shard} now, if any. */
+    Optional<String> leaderOf(String shard);
+
+    /** The node of the coordinator the next transaction would use, if known. */
+    Optional<String> coordinator();
+
+    /** The network's own link behaviour (faults add to it). */
+    LinkConfig baseLink();
+
+    /** TrueTime's ε model. */
+    EpsilonModel epsilon();
   }
 
-  /** The cluster as the nemesis sees it now: its nodes, shards, and current leaders. */
-  public ClusterView view() {
-    List<String> nodes = new ArrayList<>();
-    for (NodeId n : cluster.serverNodes()) {
-      nodes.add(n.toString());
-    }
+  /** The KV cluster as a nemesis target. */
+  public static Target of(dev.txlab.node.cluster.SimCluster cluster) {
     List<String> shards = new ArrayList<>();
     for (ShardId s : cluster.shardMap().allShards()) {
       shards.add(s.component());
     }
-    return new ClusterView() {
+    return new Target() {
       @Override
-      public List<String> nodes() {
-        return nodes;
+      public SimControl control() {
+        return cluster.control();
+      }
+
+      @Override
+      public List<NodeId> serverNodes() {
+        return cluster.serverNodes();
       }
 
       @Override
@@ -101,7 +105,91 @@ public final class SimNemesis {
         // No transaction coordinator runs in a plain KV cluster.
         return Optional.empty();
       }
+
+      @Override
+      public LinkConfig baseLink() {
+        return cluster.config().sim().defaultLink();
+      }
+
+      @Override
+      public EpsilonModel epsilon() {
+        return cluster.config().sim().epsilon();
+      }
     };
+  }
+
+  private final Target cluster;
+  private final SimControl control;
+  private final SplittableRandom random;
+  private final Recorder recorder;
+  private final NemesisState state = new NemesisState();
+  private final LinkConfig baseLink;
+  private final EpsilonModel epsilon;
+
+  private final TreeSet<NodeId> pausedApplied = new TreeSet<>();
+  private final TreeMap<NodeId, List<Fault>> clocksApplied = new TreeMap<>();
+  /** Bumped whenever a node's strobe changes, so that flips of an older strobe recognise themselves as stale. */
+  private final TreeMap<NodeId, Integer> strobeGeneration = new TreeMap<>();
+  private LinkConfig linkApplied;
+  private int applied;
+
+  public SimNemesis(dev.txlab.node.cluster.SimCluster cluster, SplittableRandom random, Recorder recorder) {
+    this(of(cluster), random, recorder);
+  }
+
+  public SimNemesis(Target cluster, SplittableRandom random, Recorder recorder) {
+    this.cluster = cluster;
+    this.control = cluster.control();
+    this.random = random;
+    this.recorder = recorder;
+    this.baseLink = cluster.baseLink();
+    this.epsilon = cluster.epsilon();
+    this.linkApplied = baseLink;
+  }
+
+  /** The cluster as the nemesis sees it now: its nodes, shards, current leaders and coordinator. */
+  public ClusterView view() {
+    List<String> nodes = new ArrayList<>();
+    for (NodeId n : cluster.serverNodes()) {
+      nodes.add(n.toString());
+    }
+    List<String> shards = cluster.shards();
+    return new ClusterView() {
+      @Override
+      public List<String> nodes() {
+        return nodes;
+      }
+
+      @Override
+      public List<String> shards() {
+        return shards;
+      }
+
+      @Override
+      public Optional<String> leaderOf(String shard) {
+        return cluster.leaderOf(shard);
+      }
+
+      @Override
+      public Optional<String> coordinator() {
+        return cluster.coordinator();
+      }
+    };
+  }
+
+  /**
+   * The protocol reached {@code phase} at a coordinator on {@code node}: fire every kill armed for
+   * that phase ({@code kill coordinator after prepare}) — crash the node now, before the protocol
+   * takes its next step. The kill's window then restarts it, as for any other kill.
+   */
+  public void onCoordinatorPhase(Fault.TxnPhase phase, String node) {
+    for (java.util.Map.Entry<Integer, Fault.TxnPhase> armed : state.armedKills().entrySet()) {
+      if (armed.getValue() == phase) {
+        state.fire(armed.getKey(), node);
+        reconcile();
+        recorder.fired(control.nowNanos(), phase, node);
+      }
+    }
   }
 
   /** Schedules every event of the plan on the simulator. */
