@@ -123,7 +123,9 @@ public final class TxnClient implements Process {
 
   private void begin() {
     seq++;
-    ops = List.copyOf(workload.next(env.random()));
+    List<MicroOp> next = workload.next(env.random());
+    if (next == null) return; // the workload is finished: this client stops
+    ops = List.copyOf(next);
     if (ops.isEmpty()) throw new IllegalStateException("workload produced an empty transaction");
     observer.invoked(name, seq, ops);
     attempt = 0;
@@ -186,7 +188,7 @@ public final class TxnClient implements Process {
       case COMMIT -> {
         if (waited >= config.commitTimeoutNanos()) {
           probe.clientUnknown(txn(), "coordinator-timeout");
-          finish(Outcome.INFO, Arrays.asList(ops.toArray(new MicroOp[0])), "coordinator-timeout");
+          finish(Outcome.INFO, ops, "coordinator-timeout");
           return;
         }
         sendCommit();

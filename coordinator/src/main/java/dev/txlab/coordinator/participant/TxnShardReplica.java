@@ -102,6 +102,7 @@ public final class TxnShardReplica implements Process {
   private final TreeMap<TxnId, Collecting> collecting = new TreeMap<>();
   private final TreeMap<TxnId, Announce> announcing = new TreeMap<>();
   private final TreeMap<TxnId, Long> preparedSinceLocal = new TreeMap<>();
+  private final TreeMap<TxnId, Long> unpreparedSinceLocal = new TreeMap<>();
   // Any replica: snapshot reads waiting for safe time.
   private final ArrayList<PendingRead> pendingReads = new ArrayList<>();
   private final TreeMap<String, Long> dropped = new TreeMap<>();
@@ -151,6 +152,7 @@ public final class TxnShardReplica implements Process {
       collecting.clear();
       announcing.clear();
       preparedSinceLocal.clear();
+      unpreparedSinceLocal.clear();
     }
   }
 
@@ -457,6 +459,7 @@ public final class TxnShardReplica implements Process {
     for (Collecting c : collecting.values()) {
       if (!c.decisionProposed && now - c.lastSentLocal >= config.inDoubtQueryNanos() / 2) sendPrepares(c);
     }
+    expireAbandoned(now);
     for (Map.Entry<TxnId, Long> e : preparedSinceLocal.entrySet()) {
       if (now - e.getValue() < config.inDoubtQueryNanos()) continue;
       TxnStateMachine.Active a = machine.active(e.getKey());
@@ -464,6 +467,26 @@ public final class TxnShardReplica implements Process {
       askForDecision(a);
     }
   }
+
+  /**
+   * A transaction that holds or waits for locks here but never prepares was abandoned by its client
+   * (crashed, or its abort was lost): abort it so its locks do not stay forever. Safe at any time
+   * before prepare: a later prepare is then refused.
+   */
+  private void expireAbandoned(long now) {
+    TreeMap<TxnId, Long> still = new TreeMap<>();
+    for (TxnStateMachine.Active a : machine.activeTxns().values()) {
+      if (a.status() == TxnStateMachine.Status.PREPARED) continue;
+      long since = unpreparedSinceLocal.getOrDefault(a.txn(), now);
+      still.put(a.txn(), since);
+      if (now - since >= UNPREPARED_EXPIRY_NANOS) raft.propose(new TxnCommand.Release(a.txn(), "expired"));
+    }
+    unpreparedSinceLocal.clear();
+    unpreparedSinceLocal.putAll(still);
+  }
+
+  /** Longer than a client's lock wait plus its commit round, so only abandoned transactions expire. */
+  static final long UNPREPARED_EXPIRY_NANOS = 5_000_000_000L;
 
   private void askForDecision(TxnStateMachine.Active a) {
     TxnMessage.DecisionQuery q = new TxnMessage.DecisionQuery(a.txn(), a.coordinatorShard(), config.shard());

@@ -1,0 +1,31 @@
+package dev.txlab.coordinator;
+
+import dev.txlab.coordinator.txn.MicroOp;
+import dev.txlab.coordinator.txn.TxnObserver;
+import dev.txlab.node.kv.ClientObserver.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/** Records completed transactions for the oracle checks (and a digest line per event). */
+final class History implements TxnObserver {
+  record Done(String client, long seq, List<MicroOp> ops, Outcome outcome, String cause) {}
+
+  final List<Done> done = new ArrayList<>();
+  final TreeMap<String, Long> open = new TreeMap<>();
+
+  @Override
+  public void invoked(String client, long seq, List<MicroOp> txn) {
+    open.put(client, seq);
+  }
+
+  @Override
+  public void completed(String client, long seq, List<MicroOp> result, Outcome outcome, String cause) {
+    open.remove(client);
+    done.add(new Done(client, seq, result, outcome, cause));
+  }
+
+  long count(Outcome o) {
+    return done.stream().filter(d -> d.outcome() == o).count();
+  }
+}

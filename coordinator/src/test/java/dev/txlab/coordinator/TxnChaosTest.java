@@ -1,0 +1,50 @@
+package dev.txlab.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.txlab.coordinator.cluster.SimTxnCluster;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Seeded transactional runs with faults; atomicity is checked after every event inside each run. */
+class TxnChaosTest {
+  @ParameterizedTest(name = "spanner seed {0}")
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6})
+  void spannerStyleUnderFaults(long seed) {
+    ChaosTxnRun.Result r = ChaosTxnRun.run(seed, SimTxnCluster.Config.defaults(seed), 8 * ChaosTxnRun.S, 4);
+    System.out.println(r.describe());
+    assertEquals(List.of(), r.problems(), r.describe());
+    assertTrue(r.ok() > 20, r.describe());
+  }
+
+  @ParameterizedTest(name = "classic 2pc seed {0}")
+  @ValueSource(longs = {11, 12, 13})
+  void classic2pcUnderFaults(long seed) {
+    SimTxnCluster.Config c = SimTxnCluster.Config.defaults(seed).withKnob("coordinator", "single");
+    ChaosTxnRun.Result r = ChaosTxnRun.run(seed, c, 8 * ChaosTxnRun.S, 4);
+    System.out.println(r.describe());
+    assertEquals(List.of(), r.problems(), r.describe());
+    assertTrue(r.ok() > 20, r.describe());
+  }
+
+  @Test
+  void sameSeedSameTraceDigest() {
+    String a = ChaosTxnRun.run(7, SimTxnCluster.Config.defaults(7), 3 * ChaosTxnRun.S, 3).digest();
+    String b = ChaosTxnRun.run(7, SimTxnCluster.Config.defaults(7), 3 * ChaosTxnRun.S, 3).digest();
+    assertEquals(a, b);
+  }
+
+  @Tag("soak")
+  @ParameterizedTest(name = "soak seed {0}")
+  @ValueSource(longs = {101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120})
+  void soak(long seed) {
+    for (String coord : List.of("replicated", "single")) {
+      ChaosTxnRun.Result r = ChaosTxnRun.run(seed, SimTxnCluster.Config.defaults(seed).withKnob("coordinator", coord), 20 * ChaosTxnRun.S, 6);
+      assertEquals(List.of(), r.problems(), r.describe());
+    }
+  }
+}
