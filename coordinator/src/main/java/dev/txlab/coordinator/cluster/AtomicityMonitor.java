@@ -11,6 +11,7 @@ import dev.txlab.node.api.Process;
 import dev.txlab.node.api.ShardId;
 import dev.txlab.node.sim.Simulator;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -38,10 +39,11 @@ public final class AtomicityMonitor implements Simulator.StepObserver {
     if (process instanceof TxnShardReplica r) {
       observe(address, r);
     } else if (process instanceof SingleCoordinator c) {
-      Integer seen = checkedDecisions.get(c);
-      if (seen != null && seen == c.decisions().size()) return;
-      for (TxnMessage.Decide d : c.decisions().values()) record(d.txn(), d.decision(), d.commitTs(), address.toString());
-      checkedDecisions.put(c, c.decisions().size());
+      // Only durable decisions count: one lost with its unfinished sync was never heard by anyone.
+      List<TxnMessage.Decide> durable = c.durableDecisions();
+      int seen = checkedDecisions.getOrDefault(c, 0);
+      for (TxnMessage.Decide d : durable.subList(seen, durable.size())) record(d.txn(), d.decision(), d.commitTs(), address.toString());
+      checkedDecisions.put(c, durable.size());
     }
   }
 

@@ -57,6 +57,9 @@ public final class SingleCoordinator implements Process {
   private final TreeMap<TxnId, Collecting> collecting = new TreeMap<>();
   private final TreeMap<TxnId, Announce> announcing = new TreeMap<>();
   private final long resendNanos;
+  /** Decisions in log order; the first {@code durableCount} are known to be on disk. */
+  private final java.util.ArrayList<TxnMessage.Decide> decisionLog = new java.util.ArrayList<>();
+  private int durableCount;
 
   public SingleCoordinator(Env env, ShardMap shardMap, TxnKnobs knobs, TxnProbe probe) {
     this.env = env;
@@ -70,13 +73,17 @@ public final class SingleCoordinator implements Process {
   public void onStart() {
     for (long i = env.storage().logFirstIndex(); i <= env.storage().logLastIndex(); i++) {
       DecisionRecord r = env.storage().logGet(i, DecisionRecord.class);
-      decisions.put(r.txn(), new TxnMessage.Decide(r.txn(), r.decision(), r.commitTs()));
+      TxnMessage.Decide d = new TxnMessage.Decide(r.txn(), r.decision(), r.commitTs());
+      decisions.put(r.txn(), d);
+      decisionLog.add(d);
     }
+    durableCount = decisionLog.size();
     env.setTimer(resendNanos, new TxnTimer.Tick(0));
   }
 
   @Override
   public void onMessage(Address from, Message message) {
+    markDurable();
     if (message instanceof TxnMessage.Commit m) {
       onCommit(from, m);
     } else if (message instanceof TxnMessage.PrepareReply m) {
@@ -89,6 +96,7 @@ public final class SingleCoordinator implements Process {
 
   @Override
   public void onTimer(Timer timer) {
+    markDurable();
     if (timer instanceof TxnTimer.Tick t) {
       env.setTimer(resendNanos, new TxnTimer.Tick(t.n() + 1));
       long now = env.localClockNanos();
@@ -147,6 +155,7 @@ public final class SingleCoordinator implements Process {
     env.storage().logAppend(new DecisionRecord(txn, d, s));
     env.storage().sync();
     decisions.put(txn, new TxnMessage.Decide(txn, d, s));
+    decisionLog.add(decisions.get(txn));
     probe.coordinatorDecided(env.self(), txn, d, s);
     announcing.put(txn, new Announce(c.participants, c.client, env.localClockNanos()));
     maybeAnnounce(txn);
@@ -181,7 +190,21 @@ public final class SingleCoordinator implements Process {
     if (d.decision() == TxnDecision.ABORT || !knobs.commitWait() || env.trueTime().after(d.commitTs())) env.send(from, d);
   }
 
+  /**
+   * A host delivers no event to a process while its sync is in flight (step contract), so when a
+   * handler starts, every write of earlier steps is durable.
+   */
+  private void markDurable() {
+    durableCount = decisionLog.size();
+  }
+
+  /** Every decision, including one whose sync may still be in flight (it may yet be lost in a crash). */
   public NavigableMap<TxnId, TxnMessage.Decide> decisions() {
     return Collections.unmodifiableNavigableMap(decisions);
+  }
+
+  /** The decisions known to be on disk, in decision order: what this coordinator can never take back. */
+  public List<TxnMessage.Decide> durableDecisions() {
+    return List.copyOf(decisionLog.subList(0, durableCount));
   }
 }
