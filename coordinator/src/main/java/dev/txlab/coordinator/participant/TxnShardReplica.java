@@ -397,9 +397,9 @@ public final class TxnShardReplica implements Process {
     TxnStateMachine.Decided d = machine.decided(txn);
     if (a == null || d == null || !raft.isLeader()) return;
     if (d.decision() == TxnDecision.COMMIT && config.knobs().commitWait()) {
-      long earliest = env.trueTime().earliest();
-      if (!(d.commitTs() < earliest)) {
-        env.setTimer(d.commitTs() - earliest + 1, new TxnTimer.CommitWait(txn, d.commitTs()));
+      long remaining = dev.txlab.coordinator.txn.CommitWait.remainingNanos(d.commitTs(), env.trueTime());
+      if (remaining > 0) {
+        env.setTimer(remaining, new TxnTimer.CommitWait(txn, d.commitTs()));
         return;
       }
     }

@@ -261,11 +261,12 @@ public final class TxnStateMachine implements StateMachine {
       }
       return;
     }
-    Active a = active.remove(d.txn());
+    Active a = active.get(d.txn());
+    if (d.decision() == TxnDecision.COMMIT && (a == null || a.status() != Status.PREPARED || d.commitTs() < a.prepareTs())) {
+      throw new IllegalStateException("atomicity: " + shard + " told to commit " + d.txn() + "@" + d.commitTs() + " but it is " + a);
+    }
+    active.remove(d.txn());
     if (d.decision() == TxnDecision.COMMIT) {
-      if (a == null || a.status() != Status.PREPARED || d.commitTs() < a.prepareTs()) {
-        throw new IllegalStateException("atomicity: " + shard + " told to commit " + d.txn() + "@" + d.commitTs() + " but it is " + a);
-      }
       for (Map.Entry<String, String> w : a.writes().entrySet()) store.put(w.getKey(), d.commitTs(), w.getValue());
       maxTs = Math.max(maxTs, d.commitTs());
     }

@@ -166,9 +166,9 @@ public final class SingleCoordinator implements Process {
     TxnMessage.Decide d = decisions.get(txn);
     if (a == null || d == null) return;
     if (d.decision() == TxnDecision.COMMIT && knobs.commitWait()) {
-      long earliest = env.trueTime().earliest();
-      if (!(d.commitTs() < earliest)) {
-        env.setTimer(d.commitTs() - earliest + 1, new TxnTimer.CommitWait(txn, d.commitTs()));
+      long remaining = dev.txlab.coordinator.txn.CommitWait.remainingNanos(d.commitTs(), env.trueTime());
+      if (remaining > 0) {
+        env.setTimer(remaining, new TxnTimer.CommitWait(txn, d.commitTs()));
         return;
       }
     }
