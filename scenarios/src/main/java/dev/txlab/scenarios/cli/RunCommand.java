@@ -118,8 +118,8 @@ final class RunCommand implements Callable<Integer> {
       }
       Files.writeString(dir.resolve(RunDirectory.SCENARIO), ScenarioYaml.asRun(s, runSeed));
       Files.writeString(dir.resolve(RunDirectory.RESULTS), RunResults.json(results, true) + "\n");
-      o.linearizability().writeReport(dir.path());
-      RunReport.write(dir.resolve(RunDirectory.REPORT), o, results);
+      Path checkReport = o.primary() == null ? null : o.primary().writeReport(dir.path());
+      RunReport.write(dir.resolve(RunDirectory.REPORT), o, results, checkReport == null ? null : checkReport.getFileName().toString());
     } catch (IOException e) {
       throw new Txlab.UsageError("cannot write the run directory " + dir.path() + ": " + e.getMessage());
     }

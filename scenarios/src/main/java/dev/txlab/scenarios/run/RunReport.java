@@ -28,11 +28,15 @@ public final class RunReport {
 
   private RunReport() {}
 
-  public static void write(Path file, SimRun.Outcome o, Map<String, Object> results) throws IOException {
-    Files.writeString(file, render(o, results), StandardCharsets.UTF_8);
+  /**
+   * @param checkReport the checker's own page beside this one ({@code linearizability.html},
+   *     {@code txn-report.html}), or null
+   */
+  public static void write(Path file, SimRun.Outcome o, Map<String, Object> results, String checkReport) throws IOException {
+    Files.writeString(file, render(o, results, checkReport), StandardCharsets.UTF_8);
   }
 
-  static String render(SimRun.Outcome o, Map<String, Object> results) {
+  static String render(SimRun.Outcome o, Map<String, Object> results, String checkReport) {
     Scenario s = o.scenario();
     StringBuilder h = new StringBuilder(64 * 1024);
     h.append("<!doctype html><html lang=en><head><meta charset=utf-8><title>txlab · ")
@@ -52,7 +56,7 @@ public final class RunReport {
     boolean met = RunResults.expectationsMet(o);
     h.append("<span class=\"badge ").append(met ? "ok" : "bad").append("\">expectations ")
         .append(met ? "met" : "NOT met").append("</span></h1>");
-    h.append("<div class=muted>seed ").append(o.seed()).append(" · ").append(s.nodes()).append(" nodes, ")
+    h.append("<div class=muted>").append(esc(s.protocol())).append(" · seed ").append(o.seed()).append(" · ").append(s.nodes()).append(" nodes, ")
         .append(s.shards()).append(" shards × ").append(s.replicas()).append(" replicas · ")
         .append(fmt(o.simSeconds())).append(" s simulated in ").append(fmt(o.wallSeconds())).append(" s · trace sha256 <code>")
         .append(o.traceDigest(), 0, 16).append("…</code></div>");
@@ -66,8 +70,9 @@ public final class RunReport {
       Validity cv = c.getValue().validity();
       h.append("<tr><td>").append(esc(c.getKey())).append("</td><td><span class=\"badge ").append(cls(cv)).append("\">")
           .append(cv.name().toLowerCase(Locale.ROOT)).append("</span></td><td>").append(esc(c.getValue().summary()));
-      if (c.getKey().equals("linearizable")) {
-        h.append(" — <a href=\"linearizability.html\">the history, drawn</a>");
+      if (checkReport != null && !c.getKey().equals("converged")) {
+        h.append(" — <a href=\"").append(esc(checkReport)).append("\">").append(
+            o.scenario().transactional() ? "the anomalies, explained and drawn" : "the history, drawn").append("</a>");
       }
       h.append("</td></tr>");
     }

@@ -49,6 +49,11 @@ public final class RunResults {
     m.put("scenario", o.scenario().name());
     m.put("seed", o.seed());
     m.put("host", "sim");
+    m.put("protocol", o.scenario().protocol());
+    if (o.scenario().transactional()) {
+      m.put("workload", o.scenario().workload().name());
+      m.put("consistency", o.scenario().consistency());
+    }
     m.put("valid", o.validity().json());
     Map<String, Object> checks = new LinkedHashMap<>();
     for (Map.Entry<String, SimRun.Check> c : o.checks().entrySet()) {

@@ -15,7 +15,11 @@ import java.util.Map;
  * @param seed the default seed ({@code --seed} overrides)
  * @param duration simulated time the workload runs with faults active
  * @param converge simulated time after the final heal during which the cluster must make progress
- * @param knobs guarantee knobs by their scenario names ({@code reads}, {@code fsync}, …)
+ * @param protocol {@code raft-kv} (the register workload on Raft-replicated shards), or the
+ *     transaction protocol: {@code spanner} or {@code 2pc}
+ * @param knobs guarantee knobs by their scenario names ({@code reads}, {@code fsync}, …; for
+ *     transactions {@code commit-wait}, {@code coordinator}, …)
+ * @param consistency the consistency models a transactional history is checked against
  * @param faults the fault schedule, one schedule line each
  * @param expectations what must hold for the run to pass, one expectation each
  */
@@ -29,7 +33,9 @@ public record Scenario(
     int nodes,
     int shards,
     int replicas,
+    String protocol,
     Map<String, String> knobs,
+    List<String> consistency,
     NetworkSpec network,
     ClockSpec clocks,
     WorkloadSpec workload,
@@ -45,11 +51,24 @@ public record Scenario(
   /**
    * The client workload.
    *
-   * @param name {@code register}
+   * @param name {@code register}, {@code list-append} or {@code rw-register}
    * @param clients how many client processes
-   * @param rate operations per simulated second, all clients together
-   * @param keysPerShard how many keys of each shard the clients use
+   * @param rate operations (transactions) per simulated second, all clients together
+   * @param keysPerShard register: how many keys of each shard the clients use
    * @param timeout a client gives up on an operation after this long ({@code :info})
+   * @param activeKeys transactions: how many keys are in use at a time (Elle's key rotation)
+   * @param writesPerKey transactions: a key is retired after this many writes
+   * @param txnLengthMax transactions: at most this many micro-ops each
    */
-  public record WorkloadSpec(String name, int clients, int rate, int keysPerShard, Duration timeout) {}
+  public record WorkloadSpec(
+      String name, int clients, int rate, int keysPerShard, Duration timeout, int activeKeys, int writesPerKey,
+      int txnLengthMax) {
+    public boolean transactional() {
+      return !name.equals("register");
+    }
+  }
+
+  public boolean transactional() {
+    return workload.transactional();
+  }
 }

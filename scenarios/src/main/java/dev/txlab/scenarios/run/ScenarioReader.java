@@ -34,7 +34,8 @@ import java.util.TreeMap;
 public final class ScenarioReader {
   public static final List<String> READS = List.of("readindex", "lease", "local", "follower");
   public static final List<String> FSYNC = List.of("always", "never");
-  public static final List<String> WORKLOADS = List.of("register");
+  public static final List<String> WORKLOADS = List.of("register", "list-append", "rw-register");
+  public static final List<String> PROTOCOLS = List.of("spanner", "2pc");
 
   private ScenarioReader() {}
 
@@ -72,7 +73,8 @@ public final class ScenarioReader {
     }
     return new Scenario(
         s.name(), s.description(), s.narrative(), s.seed(), s.duration(), s.converge(), s.nodes(), s.shards(),
-        s.replicas(), s.knobs(), s.network(), s.clocks(), s.workload(), List.copyOf(faults), s.expectations());
+        s.replicas(), s.protocol(), s.knobs(), s.consistency(), s.network(), s.clocks(), s.workload(),
+        List.copyOf(faults), s.expectations());
   }
 
   static Scenario read(String defaultName, ScriptNode root) throws ScriptException {
@@ -91,23 +93,48 @@ public final class ScenarioReader {
       throw (at != null ? at : root)
           .error("impossible placement: " + replicas + " replicas need at least " + replicas + " nodes, the cluster has " + nodes);
     }
+    Scenario.WorkloadSpec workload = readWorkload(m.map("workload"));
     TreeMap<String, String> knobs = new TreeMap<>();
-    knobs.put("reads", m.oneOf("reads", "readindex", READS));
-    knobs.put("fsync", m.oneOf("fsync", "always", FSYNC));
-    String driftBound = m.string("lease-drift-bound", "0.05");
-    try {
-      double d = Double.parseDouble(driftBound);
-      if (!(d > -1 && d < 1)) {
-        throw new NumberFormatException();
+    String protocol;
+    List<String> consistency = List.of();
+    if (workload.transactional()) {
+      protocol = m.oneOf("protocol", "spanner", PROTOCOLS);
+      dev.txlab.coordinator.txn.TxnKnobs defaults =
+          protocol.equals("spanner") ? dev.txlab.coordinator.txn.TxnKnobs.spanner() : dev.txlab.coordinator.txn.TxnKnobs.classic2pc();
+      knobs.putAll(defaults.knobs());
+      knobs.put("commit-wait", m.oneOf("commit-wait", knobs.get("commit-wait"), List.of("on", "off")));
+      knobs.put("coordinator", m.oneOf("coordinator", knobs.get("coordinator"), List.of("replicated", "single")));
+      knobs.put("read-only", m.oneOf("read-only", knobs.get("read-only"), List.of("snapshot", "locking")));
+      knobs.put("lock-wait", m.oneOf("lock-wait", knobs.get("lock-wait"), List.of("wound-wait", "no-wait")));
+      knobs.put("cooperative-termination", m.oneOf("cooperative-termination", knobs.get("cooperative-termination"), List.of("on", "off")));
+      knobs.put("staleness", ScenarioYaml.text(m.duration("staleness", Duration.ZERO)));
+      List<String> models = new ArrayList<>();
+      for (ScriptNode n : m.list("consistency")) {
+        String model = ScriptMap.texts(List.of(n)).get(0);
+        if (!dev.txlab.checker.txn.TxnSpec.knownModels().contains(model)) {
+          throw n.error("unknown consistency model '" + model + "' (known: " + String.join(", ", dev.txlab.checker.txn.TxnSpec.knownModels()) + ")");
+        }
+        models.add(model);
       }
-    } catch (NumberFormatException e) {
-      throw m.raw("lease-drift-bound").error("expected a fraction such as 0.05 (negative is unsafe by design), found '" + driftBound + "'");
+      consistency = models.isEmpty() ? List.of("strict-serializable") : List.copyOf(models);
+    } else {
+      protocol = m.oneOf("protocol", "raft-kv", List.of("raft-kv"));
+      knobs.put("reads", m.oneOf("reads", "readindex", READS));
+      knobs.put("fsync", m.oneOf("fsync", "always", FSYNC));
+      String driftBound = m.string("lease-drift-bound", "0.05");
+      try {
+        double d = Double.parseDouble(driftBound);
+        if (!(d > -1 && d < 1)) {
+          throw new NumberFormatException();
+        }
+      } catch (NumberFormatException e) {
+        throw m.raw("lease-drift-bound").error("expected a fraction such as 0.05 (negative is unsafe by design), found '" + driftBound + "'");
+      }
+      knobs.put("lease-drift-bound", driftBound);
     }
-    knobs.put("lease-drift-bound", driftBound);
 
     Scenario.NetworkSpec network = readNetwork(m.map("network"));
     Scenario.ClockSpec clocks = readClocks(m.map("clocks"));
-    Scenario.WorkloadSpec workload = readWorkload(m.map("workload"));
 
     List<String> faults = new ArrayList<>();
     ClusterView view = ClusterView.ofShape(nodeNames(nodes), shardNames(shards));
@@ -135,18 +162,18 @@ public final class ScenarioReader {
       } catch (IllegalArgumentException ex) {
         throw n.error(ex.getMessage());
       }
-      if (e.metric() != null && !SimRun.METRICS.contains(e.metric())) {
-        throw n.error("unknown metric '" + e.metric() + "' (known: " + String.join(", ", SimRun.METRICS) + ")");
+      if (e.metric() != null && !SimRun.knownMetric(e.metric(), workload.transactional())) {
+        throw n.error("unknown metric '" + e.metric() + "' (known: " + String.join(", ", SimRun.metrics(workload.transactional())) + ")");
       }
-      if (e.check() != null && !SimRun.CHECKS.contains(e.check())) {
-        throw n.error("unknown check '" + e.check() + "' (known: " + String.join(", ", SimRun.CHECKS) + ")");
+      if (e.check() != null && !SimRun.checks(workload.transactional(), consistency).contains(e.check())) {
+        throw n.error("unknown check '" + e.check() + "' (known: " + String.join(", ", SimRun.checks(workload.transactional(), consistency)) + ")");
       }
       expectations.add(e);
     }
     m.finish();
     return new Scenario(
-        name, description, narrative, seed, duration, converge, nodes, shards, replicas, knobs,
-        network, clocks, workload, List.copyOf(faults), List.copyOf(expectations));
+        name, description, narrative, seed, duration, converge, nodes, shards, replicas, protocol, knobs,
+        consistency, network, clocks, workload, List.copyOf(faults), List.copyOf(expectations));
   }
 
   private static Duration positive(ScriptMap m, String key, Duration dflt) throws ScriptException {
@@ -203,15 +230,20 @@ public final class ScenarioReader {
 
   private static Scenario.WorkloadSpec readWorkload(ScriptMap m) throws ScriptException {
     if (m == null) {
-      return new Scenario.WorkloadSpec("register", 10, 200, 2, Duration.ofSeconds(1));
+      return new Scenario.WorkloadSpec("register", 10, 200, 2, Duration.ofSeconds(1), 5, 32, 4);
     }
+    String name = m.oneOf("name", "register", WORKLOADS);
+    boolean txn = !name.equals("register");
     Scenario.WorkloadSpec spec =
         new Scenario.WorkloadSpec(
-            m.oneOf("name", "register", WORKLOADS),
+            name,
             m.integer("clients", 10, 1, 1000),
             m.integer("rate", 200, 1, 1_000_000),
-            m.integer("keys-per-shard", 2, 1, 1000),
-            m.duration("timeout", Duration.ofSeconds(1)));
+            txn ? 2 : m.integer("keys-per-shard", 2, 1, 1000),
+            m.duration("timeout", Duration.ofSeconds(txn ? 2 : 1)),
+            txn ? m.integer("active-keys", 5, 1, 10_000) : 5,
+            txn ? m.integer("writes-per-key", 32, 1, 100_000) : 32,
+            txn ? m.integer("txn-length", 4, 1, 64) : 4);
     if (spec.timeout().toMillis() < 10) {
       throw m.raw("timeout").error("must be at least 10ms");
     }

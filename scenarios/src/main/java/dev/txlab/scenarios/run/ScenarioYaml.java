@@ -35,7 +35,11 @@ public final class ScenarioYaml {
     m.put("nodes", s.nodes());
     m.put("shards", s.shards());
     m.put("replicas", s.replicas());
+    m.put("protocol", s.protocol());
     m.putAll(s.knobs());
+    if (s.transactional()) {
+      m.put("consistency", s.consistency());
+    }
     Map<String, Object> net = new LinkedHashMap<>();
     net.put("latency", s.network().latency());
     net.put("loss", percent(s.network().loss()));
@@ -51,7 +55,13 @@ public final class ScenarioYaml {
     w.put("name", s.workload().name());
     w.put("clients", s.workload().clients());
     w.put("rate", s.workload().rate());
-    w.put("keys-per-shard", s.workload().keysPerShard());
+    if (s.transactional()) {
+      w.put("active-keys", s.workload().activeKeys());
+      w.put("writes-per-key", s.workload().writesPerKey());
+      w.put("txn-length", s.workload().txnLengthMax());
+    } else {
+      w.put("keys-per-shard", s.workload().keysPerShard());
+    }
     w.put("timeout", text(s.workload().timeout()));
     m.put("workload", w);
     m.put("faults", s.faults());

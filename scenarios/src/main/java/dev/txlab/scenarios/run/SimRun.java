@@ -41,14 +41,41 @@ import java.util.function.DoubleConsumer;
  * except the {@code wall_seconds} statistic, which is reported but never affects the run.
  */
 public final class SimRun {
-  /** The checks a run performs, by the names results and expectations use. */
+  /** The checks a register run performs, by the names results and expectations use. */
   public static final List<String> CHECKS = List.of("linearizable", "converged");
 
-  /** The metrics a run reports, by the names results and expectations use. */
+  /** The metrics a register run reports, by the names results and expectations use. */
   public static final List<String> METRICS =
       List.of(
           "ops", "ops_ok", "ops_fail", "ops_info", "ops_ok_after_heal", "raft_safety_violations",
           "truetime_lies", "faults_applied", "events", "messages");
+
+  /** The metrics a transactional run reports (plus {@code aborts_CAUSE} and distributions). */
+  public static final List<String> TXN_METRICS =
+      List.of(
+          "txns", "txns_ok", "txns_fail", "txns_info", "txns_ok_after_heal", "commits", "aborts", "retries",
+          "unknown_outcomes", "coordinator_decisions", "blocked_txns", "blocked_ms_max", "commit_wait_ms_p50",
+          "commit_wait_ms_p99", "commit_wait_ms_max", "in_doubt_ms_p50", "in_doubt_ms_p99", "in_doubt_ms_max",
+          "lock_hold_ms_p50", "lock_hold_ms_p99", "lock_hold_ms_max", "atomicity_checks",
+          "raft_safety_violations", "truetime_lies", "faults_applied", "events", "messages");
+
+  public static List<String> metrics(boolean transactional) {
+    return transactional ? TXN_METRICS : METRICS;
+  }
+
+  public static boolean knownMetric(String name, boolean transactional) {
+    return metrics(transactional).contains(name) || (transactional && name.startsWith("aborts_"));
+  }
+
+  /** The checks a run performs: per consistency model for transactions. */
+  public static List<String> checks(boolean transactional, List<String> consistency) {
+    if (!transactional) {
+      return CHECKS;
+    }
+    List<String> out = new ArrayList<>(consistency);
+    out.add("converged");
+    return out;
+  }
 
   /** A simulated second, for readability. */
   static final long SECOND_NANOS = 1_000_000_000L;
@@ -61,7 +88,7 @@ public final class SimRun {
       Scenario scenario,
       long seed,
       History history,
-      CheckResult linearizability,
+      CheckResult primary,
       Map<String, Check> checks,
       Map<String, Double> metrics,
       List<String> raftViolations,
@@ -93,6 +120,9 @@ public final class SimRun {
    * @param traceSink every trace line, or null
    */
   public static Outcome run(Scenario scenario, long seed, DoubleConsumer progress, Consumer<String> traceSink) {
+    if (scenario.transactional()) {
+      return TxnRun.run(scenario, seed, progress, traceSink);
+    }
     long wallStart = System.nanoTime();
     SimCluster cluster = new SimCluster(clusterConfig(scenario, seed));
     Simulator sim = cluster.sim();
@@ -150,11 +180,7 @@ public final class SimRun {
     // Run in slices so a person sees progress; the slices do not change what happens.
     long settleNanos = timeoutNanos + SECOND_NANOS;
     long endNanos = convergeEndNanos + settleNanos;
-    int slices = 50;
-    for (int i = 1; i <= slices; i++) {
-      sim.runUntilTime(endNanos * i / slices);
-      progress.accept((double) i / slices);
-    }
+    runWithProgress(sim, endNanos, progress);
 
     long wallSimulated = System.nanoTime();
     Map<String, Check> checks = new LinkedHashMap<>();
@@ -205,6 +231,15 @@ public final class SimRun {
   }
 
   static SimCluster.Config clusterConfig(Scenario s, long seed) {
+    SimCluster.Config c = SimCluster.Config.defaults(seed).withShape(s.nodes(), s.shards(), s.replicas()).withSim(simConfig(s, seed));
+    for (Map.Entry<String, String> k : s.knobs().entrySet()) {
+      c = c.withKnob(k.getKey(), k.getValue());
+    }
+    return c;
+  }
+
+  /** The simulated world's settings from the scenario's network and clocks. */
+  static SimConfig simConfig(Scenario s, long seed) {
     SimConfig defaults = SimConfig.defaults(seed);
     Scenario.NetworkSpec n = s.network();
     LinkConfig link =
@@ -217,14 +252,19 @@ public final class SimRun {
             seed, link, defaults.localLatencyNanos(), defaults.fsyncLatencyNanos(), eps,
             defaults.clockResyncPeriodNanos(), s.clocks().offsetMax().toNanos(), s.clocks().driftPpmMax(),
             defaults.eventsMax(), defaults.virtualNanosMax(), defaults.deferredEventsMax(), false);
-    SimCluster.Config c = SimCluster.Config.defaults(seed).withShape(s.nodes(), s.shards(), s.replicas()).withSim(sim);
-    for (Map.Entry<String, String> k : s.knobs().entrySet()) {
-      c = c.withKnob(k.getKey(), k.getValue());
-    }
-    return c;
+    return sim;
   }
 
-  private static String firstLine(String text) {
+  /** Runs the simulator to {@code endNanos} in slices, telling {@code progress} after each. */
+  static void runWithProgress(Simulator sim, long endNanos, DoubleConsumer progress) {
+    int slices = 50;
+    for (int i = 1; i <= slices; i++) {
+      sim.runUntilTime(endNanos * i / slices);
+      progress.accept((double) i / slices);
+    }
+  }
+
+  static String firstLine(String text) {
     String t = text.strip();
     int nl = t.indexOf('\n');
     return nl < 0 ? t : t.substring(0, nl);

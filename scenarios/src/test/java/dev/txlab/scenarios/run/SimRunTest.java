@@ -76,7 +76,7 @@ class SimRunTest {
       SimRun.Outcome mutant = run(linKv(local.toArray(new String[0])), seed);
       if (mutant.checks().get("linearizable").validity() == Validity.INVALID) {
         caught++;
-        assertThat(mutant.linearizability().toText()).contains("not linearizable").contains("read");
+        assertThat(mutant.primary().toText()).contains("not linearizable").contains("read");
       }
       // The same faults with ReadIndex: no anomaly.
       SimRun.Outcome safe = run(linKv(knobs), seed);

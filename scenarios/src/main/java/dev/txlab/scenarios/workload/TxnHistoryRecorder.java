@@ -1,0 +1,169 @@
+package dev.txlab.scenarios.workload;
+
+import dev.txlab.checker.history.Keyword;
+import dev.txlab.checker.history.Op;
+import dev.txlab.checker.history.OpType;
+import dev.txlab.coordinator.txn.MicroOp;
+import dev.txlab.node.kv.ClientObserver.Outcome;
+import dev.txlab.coordinator.txn.TxnObserver;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Records what transaction clients observed as a Jepsen list-append or rw-register history:
+ * {@code :invoke} with the micro-ops as issued, then {@code :ok} with reads filled in, {@code
+ * :fail} (aborted: definitely not applied) or {@code :info} (outcome unknown). As in {@link
+ * HistoryRecorder}, a client whose transaction ended in {@code :info} continues as a new process.
+ */
+public final class TxnHistoryRecorder implements TxnObserver {
+  static final Keyword APPEND = Keyword.of("append");
+  static final Keyword READ = Keyword.of("r");
+  static final Keyword WRITE = Keyword.of("w");
+
+  private final LongSupplier clock;
+  private final int clients;
+  private final List<Op> events = new ArrayList<>();
+  private final TreeMap<String, Integer> processOf = new TreeMap<>();
+  private long ok;
+  private long fail;
+  private long info;
+
+  public TxnHistoryRecorder(LongSupplier clock, List<String> clientIds) {
+    this.clock = clock;
+    this.clients = clientIds.size();
+    for (int i = 0; i < clientIds.size(); i++) {
+      processOf.put(clientIds.get(i), i);
+    }
+  }
+
+  private static String address(String client) {
+    int tilde = client.indexOf('~');
+    return tilde < 0 ? client : client.substring(0, tilde);
+  }
+
+  private int process(String client) {
+    Integer p = processOf.get(address(client));
+    if (p == null) {
+      throw new IllegalStateException("unknown client " + client);
+    }
+    return p;
+  }
+
+  @Override
+  public void invoked(String client, long seq, List<MicroOp> txn) {
+    add(process(client), OpType.INVOKE, value(txn, false));
+  }
+
+  @Override
+  public void completed(String client, long seq, List<MicroOp> result, Outcome outcome, String cause) {
+    int p = process(client);
+    switch (outcome) {
+      case OK:
+        ok++;
+        add(p, OpType.OK, value(result, true));
+        break;
+      case FAIL:
+        fail++;
+        add(p, OpType.FAIL, value(result, false));
+        break;
+      default:
+        info++;
+        add(p, OpType.INFO, value(result, false));
+        processOf.put(address(client), p + clients);
+    }
+  }
+
+  /** A fault event, as Jepsen's nemesis records it. */
+  public void nemesis(String f, Object v) {
+    events.add(new Op(events.size(), clock.getAsLong(), Op.NEMESIS, OpType.INFO, f, v));
+  }
+
+  private void add(int process, OpType type, Object value) {
+    events.add(new Op(events.size(), clock.getAsLong(), process, type, "txn", value));
+  }
+
+  /** Micro-ops as Jepsen values; reads carry their results only on an {@code :ok}. */
+  static Object value(List<MicroOp> txn, boolean withReads) {
+    List<Object> out = new ArrayList<>(txn.size());
+    for (MicroOp m : txn) {
+      Long key = Long.parseLong(m.key());
+      switch (m.kind()) {
+        case APPEND:
+          out.add(List.of(APPEND, key, Long.parseLong(m.value())));
+          break;
+        case WRITE:
+          out.add(List.of(WRITE, key, Long.parseLong(m.value())));
+          break;
+        case READ_LIST: {
+          Object v = null;
+          if (withReads) {
+            List<Object> elements = new ArrayList<>(m.listValue());
+            v = Collections.unmodifiableList(elements);
+          }
+          out.add(Collections.unmodifiableList(Arrays.asList(READ, key, v)));
+          break;
+        }
+        default: {
+          Object v = withReads && m.value() != null ? (Object) Long.parseLong(m.value()) : null;
+          out.add(Collections.unmodifiableList(Arrays.asList(READ, key, v)));
+        }
+      }
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  public List<Op> events() {
+    return Collections.unmodifiableList(events);
+  }
+
+  public long okTxns() {
+    return ok;
+  }
+
+  public long failTxns() {
+    return fail;
+  }
+
+  public long infoTxns() {
+    return info;
+  }
+
+  /** OK completions after virtual time {@code fromNanos}. */
+  public long okAfter(long fromNanos) {
+    long n = 0;
+    for (Op e : events) {
+      if (e.type() == OpType.OK && !e.isNemesis() && e.timeNanos() > fromNanos) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The generator's micro-ops as the protocol's: keys and values as decimal text; a read is a
+   * list read in list-append and a register read in rw-register.
+   */
+  public static List<MicroOp> toMicroOps(List<Object> jepsen, boolean listAppend) {
+    List<MicroOp> out = new ArrayList<>(jepsen.size());
+    for (Object o : jepsen) {
+      List<?> m = (List<?>) o;
+      String f = ((Keyword) m.get(0)).name();
+      String key = String.valueOf(m.get(1));
+      switch (f) {
+        case "append":
+          out.add(MicroOp.append(key, (Long) m.get(2)));
+          break;
+        case "w":
+          out.add(MicroOp.write(key, (Long) m.get(2)));
+          break;
+        default:
+          out.add(listAppend ? MicroOp.readList(key) : MicroOp.read(key));
+      }
+    }
+    return out;
+  }
+}
