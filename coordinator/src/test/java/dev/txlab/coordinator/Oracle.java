@@ -77,6 +77,35 @@ final class Oracle {
     return out;
   }
 
+  /**
+   * Real-time order (external consistency) on list-append: a committed read invoked after a
+   * committed append to its key completed must contain that append.
+   */
+  static List<String> checkRealTime(History history) {
+    List<String> problems = new ArrayList<>();
+    TreeMap<String, List<long[]>> appends = new TreeMap<>(); // key -> (value, completedNanos)
+    for (History.Done d : history.done) {
+      if (d.outcome() != Outcome.OK) continue;
+      for (MicroOp op : d.ops()) {
+        if (op.kind() == MicroOp.Kind.APPEND) appends.computeIfAbsent(op.key(), k -> new ArrayList<>()).add(new long[] {Long.parseLong(op.value()), d.completedNanos()});
+      }
+    }
+    for (History.Done d : history.done) {
+      if (d.outcome() != Outcome.OK) continue;
+      for (MicroOp op : d.ops()) {
+        if (op.kind() != MicroOp.Kind.READ_LIST) continue;
+        TreeSet<Long> seen = new TreeSet<>(op.listValue());
+        for (long[] a : appends.getOrDefault(op.key(), List.of())) {
+          if (a[1] < d.invokedNanos() && !seen.contains(a[0])) {
+            problems.add("stale read " + op + " by " + d.client() + " invoked at " + d.invokedNanos()
+                + " misses " + a[0] + " committed by " + a[1]);
+          }
+        }
+      }
+    }
+    return problems;
+  }
+
   static boolean isPrefix(List<Long> a, List<Long> b) {
     return a.size() <= b.size() && b.subList(0, a.size()).equals(a);
   }
