@@ -1,0 +1,260 @@
+package dev.txlab.node.live;
+
+import dev.txlab.node.api.Address;
+import dev.txlab.node.api.Message;
+import dev.txlab.node.api.NodeId;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.protocols.FRAG2;
+import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCPPING;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.stack.Protocol;
+import org.jgroups.util.NameCache;
+
+/**
+ * Node-to-node messaging over a JGroups channel built in code: TCP bound to one address
+ * (127.0.0.1 unless configured), discovery by TCPPING from a static host list, the usual
+ * membership and reliability layers, and {@link LinkFaults} on top. No UDP and no multicast
+ * anywhere: the diagnostics handler (which would join a multicast group on every interface) is
+ * disabled, and JGroups' own logging is turned down to warnings.
+ *
+ * <p>Each physical node is one channel member whose logical name is its node id; a message goes to
+ * the member of that name in the current view, or is dropped (counted as "no-route") if there is
+ * none — a crashed or not-yet-joined node. A frame is {@code [wire version][from node][from
+ * component][to component][value]}, the value in {@link RecordCodec}; a frame that does not decode
+ * is dropped with a counted reason and never reaches a process.
+ */
+public final class JGroupsTransport implements Transport {
+  public static final int WIRE_VERSION = 1;
+
+  /**
+   * @param bindAddress the address TCP listens on and sends from
+   * @param initialHosts every node's TCP endpoint (including this one's)
+   */
+  public record Config(NodeId node, String cluster, InetAddress bindAddress, int bindPort, List<InetSocketAddress> initialHosts, long seed) {
+    public Config {
+      if (node == null || cluster == null || cluster.isEmpty() || bindAddress == null || initialHosts == null) {
+        throw new IllegalArgumentException("incomplete JGroups transport config");
+      }
+      if (bindPort < 1 || bindPort > 65535) throw new IllegalArgumentException("bind port out of range: " + bindPort);
+      initialHosts = List.copyOf(initialHosts);
+    }
+
+    /** Everything on 127.0.0.1: this node at {@code port}, the others at {@code ports}. */
+    public static Config loopback(NodeId node, String cluster, int port, List<Integer> ports, long seed) {
+      InetAddress lo = InetAddress.getLoopbackAddress();
+      return new Config(node, cluster, lo, port, ports.stream().map(p -> new InetSocketAddress(lo, p)).toList(), seed);
+    }
+  }
+
+  static {
+    // JGroups logs through java.util.logging when nothing else is on the class path; INFO and
+    // below are chatter (addresses, views) that would drown a node's own log.
+    Logger.getLogger("org.jgroups").setLevel(Level.WARNING);
+  }
+
+  private final Config config;
+  private final RecordCodec codec;
+  private final JChannel channel;
+  private final LinkFaults faults;
+  private final ConcurrentHashMap<NodeId, org.jgroups.Address> members = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicLong> drops = new ConcurrentHashMap<>();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong received = new AtomicLong();
+  private volatile Inbound inbound;
+  private volatile View view;
+
+  /** Builds the channel and joins the cluster (blocks until joined, a few seconds at most). */
+  public JGroupsTransport(Config config, RecordCodec codec) throws Exception {
+    this.config = config;
+    this.codec = codec;
+    this.faults = new LinkFaults(config.seed());
+    TCP tcp = new TCP();
+    tcp.setBindAddress(config.bindAddress());
+    tcp.setBindPort(config.bindPort());
+    tcp.setPortRange(0);
+    tcp.setBindToAllInterfaces(false);
+    tcp.setLogDiscardMessages(false);
+    // The diagnostics handler (probe.sh) would open a multicast socket on every interface.
+    if (tcp.getDiagnosticsHandler() != null) tcp.getDiagnosticsHandler().setEnabled(false);
+    TCPPING ping = new TCPPING();
+    ping.setInitialHosts(config.initialHosts());
+    ping.setPortRange(0);
+    GMS gms = new GMS();
+    gms.setJoinTimeout(1_000);
+    gms.printLocalAddress(false);
+    Protocol[] stack = {
+      tcp,
+      ping,
+      new MERGE3(),
+      new FD_SOCK2(),
+      new FD_ALL3(),
+      new VERIFY_SUSPECT2(),
+      new NAKACK2(),
+      new UNICAST3(),
+      new STABLE(),
+      gms,
+      new FRAG2(),
+      faults,
+    };
+    for (Protocol p : stack) p.setLevel("warn");
+    channel = new JChannel(stack);
+    channel.setName(config.node().name());
+    channel.setDiscardOwnMessages(true);
+    if (tcp.getDiagnosticsHandler() != null) tcp.getDiagnosticsHandler().setEnabled(false);
+    channel.setReceiver(new Receiver() {
+      @Override
+      public void receive(org.jgroups.Message msg) {
+        onFrame(msg);
+      }
+
+      @Override
+      public void viewAccepted(View v) {
+        onView(v);
+      }
+    });
+    channel.connect(config.cluster());
+  }
+
+  @Override
+  public NodeId node() {
+    return config.node();
+  }
+
+  @Override
+  public void bind(Inbound inbound) {
+    this.inbound = inbound;
+  }
+
+  /** The fault-injection layer of this node's stack. */
+  public LinkFaults faults() {
+    return faults;
+  }
+
+  /** The nodes in the current view, in order. */
+  public List<NodeId> members() {
+    return List.copyOf(new TreeMap<>(members).keySet());
+  }
+
+  /** Whether the diagnostics socket is running (it must not be). */
+  public boolean diagnosticsEnabled() {
+    TCP tcp = channel.getProtocolStack().findProtocol(TCP.class);
+    return tcp.getDiagnosticsHandler() != null && tcp.getDiagnosticsHandler().isEnabled();
+  }
+
+  public long sentCount() {
+    return sent.get();
+  }
+
+  public long receivedCount() {
+    return received.get();
+  }
+
+  /** Dropped messages by reason ("no-route", "send-failed", "version", "malformed", …). */
+  public Map<String, Long> dropCounts() {
+    TreeMap<String, Long> m = new TreeMap<>();
+    drops.forEach((k, v) -> m.put(k, v.get()));
+    return m;
+  }
+
+  private void drop(String reason) {
+    drops.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  private void onView(View v) {
+    view = v;
+    ConcurrentHashMap<NodeId, org.jgroups.Address> next = new ConcurrentHashMap<>();
+    for (org.jgroups.Address a : v.getMembers()) {
+      String name = NameCache.get(a);
+      if (name == null) continue;
+      try {
+        next.put(NodeId.of(name), a);
+      } catch (IllegalArgumentException e) {
+        drop("bad-member-name");
+      }
+    }
+    members.keySet().retainAll(next.keySet());
+    members.putAll(next);
+  }
+
+  @Override
+  public void send(Address from, Address to, Message message) {
+    org.jgroups.Address dest = members.get(to.node());
+    if (dest == null) {
+      drop("no-route");
+      return;
+    }
+    RecordCodec.Bytes out = new RecordCodec.Bytes(128);
+    out.writeVarLong(WIRE_VERSION);
+    out.writeString(from.node().name());
+    out.writeString(from.component());
+    out.writeString(to.component());
+    codec.write(out, message, 0);
+    try {
+      channel.send(new BytesMessage(dest, out.array(), 0, out.size()));
+      sent.incrementAndGet();
+    } catch (Exception e) {
+      drop("send-failed");
+    }
+  }
+
+  private void onFrame(org.jgroups.Message msg) {
+    if (!(msg instanceof BytesMessage bm) || bm.getArray() == null) {
+      drop("not-bytes");
+      return;
+    }
+    Address from;
+    Address to;
+    Object value;
+    try {
+      RecordCodec.Reader in = new RecordCodec.Reader(bm.getArray(), bm.getOffset(), bm.getLength());
+      long version = in.readVarLong();
+      if (version != WIRE_VERSION) {
+        drop("version");
+        return;
+      }
+      from = Address.of(NodeId.of(in.readString()), in.readString());
+      to = Address.of(config.node(), in.readString());
+      value = codec.read(in, 0);
+      if (in.remaining() != 0) throw new RecordCodec.CodecException("trailing bytes");
+    } catch (RecordCodec.CodecException | IllegalArgumentException e) {
+      drop("malformed");
+      return;
+    }
+    if (!(value instanceof Message m)) {
+      drop("not-a-message");
+      return;
+    }
+    Inbound target = inbound;
+    if (target == null) {
+      drop("no-host");
+      return;
+    }
+    received.incrementAndGet();
+    target.deliver(from, to, m);
+  }
+
+  @Override
+  public void close() {
+    channel.close();
+  }
+}
