@@ -23,9 +23,9 @@ final class ChaosTxnRun {
   static final long MS = 1_000_000L;
   static final long S = 1_000_000_000L;
 
-  record Result(long seed, String digest, List<String> problems, long ok, long fail, long info, String metrics) {
+  record Result(long seed, String digest, List<String> problems, long ok, long fail, long info, String metrics, long trueTimeLies) {
     String describe() {
-      return "seed " + seed + ": ok=" + ok + " fail=" + fail + " info=" + info + " problems=" + problems
+      return "seed " + seed + ": ok=" + ok + " fail=" + fail + " info=" + info + " truetime-lies=" + trueTimeLies + " problems=" + problems
           + "\n  metrics " + metrics;
     }
   }
@@ -33,7 +33,7 @@ final class ChaosTxnRun {
   static Result run(long seed, SimTxnCluster.Config config, long faultNanos, int clients) {
     SimTxnCluster cluster = new SimTxnCluster(config);
     cluster.sim().setLogLines(false);
-    History history = new History();
+    History history = new History().timedBy(cluster.sim()::nowNanos);
     boolean[] stop = {false};
     for (int i = 1; i <= clients; i++) {
       var w = Workloads.listAppend(i, 10, 0.25);
@@ -81,10 +81,14 @@ final class ChaosTxnRun {
     cluster.sim().runFor(10 * S); // clients finish; in-doubt and abandoned transactions resolve
     List<String> problems = new ArrayList<>(Oracle.checkListAppend(cluster, history));
     problems.addAll(leftovers(cluster));
+    // External consistency holds with commit wait as long as TrueTime told the truth.
+    if (config.knobs().commitWait() && cluster.sim().stats().trueTimeLies() == 0) problems.addAll(Oracle.checkRealTime(history));
+    if (!cluster.metrics().inDoubtNow().isEmpty()) problems.add("still in doubt: " + cluster.metrics().inDoubtNow());
     problems.addAll(cluster.raftMonitor().violations());
     if (!history.open.isEmpty()) problems.add("clients still running an op: " + history.open);
     return new Result(seed, cluster.sim().trace().digestHex(), problems, history.count(Outcome.OK),
-        history.count(Outcome.FAIL), history.count(Outcome.INFO), cluster.metrics().summary().toString());
+        history.count(Outcome.FAIL), history.count(Outcome.INFO), cluster.metrics().summary().toString(),
+        cluster.sim().stats().trueTimeLies());
   }
 
   /** After a quiet phase nothing may stay prepared or locked anywhere. */

@@ -51,12 +51,14 @@ public final class TxnMetrics implements TxnProbe {
 
   @Override
   public void lockGranted(ShardId shard, TxnId txn) {
-    grantedAt.putIfAbsent(new Key(shard, txn), clock.getAsLong());
+    Key k = new Key(shard, txn);
+    if (!settled.containsKey(k)) grantedAt.putIfAbsent(k, clock.getAsLong()); // not a replay after a restart
   }
 
   @Override
   public void participantPrepared(ShardId shard, TxnId txn, long prepareTs) {
-    preparedAt.putIfAbsent(new Key(shard, txn), clock.getAsLong());
+    Key k = new Key(shard, txn);
+    if (!settled.containsKey(k)) preparedAt.putIfAbsent(k, clock.getAsLong());
   }
 
   @Override
