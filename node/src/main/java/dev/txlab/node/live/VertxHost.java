@@ -206,7 +206,7 @@ public final class VertxHost implements AutoCloseable {
   public Future<Void> restart() {
     if (closed) throw new IllegalStateException("host closed");
     List<Future<?>> all = new ArrayList<>();
-    for (Slot s : slots.values()) if (s.deploymentId == null) all.add(s.start());
+    for (Slot s : slots.values()) if (!s.running) all.add(s.start());
     return Future.all(all).mapEmpty();
   }
 
@@ -284,6 +284,7 @@ public final class VertxHost implements AutoCloseable {
     final ProcessFactory factory;
     volatile Context context;
     volatile String deploymentId;
+    volatile boolean running;
     // Bumped on every start and crash; every posted task checks it and does nothing if stale.
     volatile long incarnation;
     final AtomicLong syncsInFlight = new AtomicLong();
@@ -303,13 +304,21 @@ public final class VertxHost implements AutoCloseable {
 
     Future<Void> start() {
       Promise<Void> started = Promise.promise();
-      long inc = ++incarnation;
+      long inc;
+      synchronized (this) {
+        running = true;
+        inc = ++incarnation;
+      }
       vertx
           .deployVerticle(new ProcessVerticle(this, inc, started))
           .onFailure(started::tryFail)
           .onSuccess(id -> {
-            deploymentId = id;
-            if (incarnation != inc) vertx.undeploy(id); // crashed while starting
+            boolean stale;
+            synchronized (this) {
+              stale = incarnation != inc;
+              if (!stale) deploymentId = id;
+            }
+            if (stale) vertx.undeploy(id); // crashed while starting
           });
       return started.future();
     }
@@ -331,6 +340,11 @@ public final class VertxHost implements AutoCloseable {
       } catch (RuntimeException e) {
         storage.close();
         throw e;
+      }
+      if (inc != incarnation) { // crashed while opening
+        process = null;
+        storage.close();
+        return;
       }
       step(inc, null, null, null);
     }
@@ -422,10 +436,15 @@ public final class VertxHost implements AutoCloseable {
 
     /** Stops this incarnation: nothing it buffered, held or scheduled will ever run. */
     Future<Void> crash(String why) {
-      incarnation++;
-      Context ctx = context;
-      String id = deploymentId;
-      deploymentId = null;
+      Context ctx;
+      String id;
+      synchronized (this) {
+        running = false;
+        incarnation++;
+        ctx = context;
+        id = deploymentId;
+        deploymentId = null;
+      }
       Promise<Void> done = Promise.promise();
       Runnable stop = () -> {
         process = null;
