@@ -129,7 +129,7 @@ final class RunCommand implements Callable<Integer> {
         o.validity() == dev.txlab.checker.Validity.VALID ? "valid" : o.validity() == dev.txlab.checker.Validity.INVALID ? "INVALID" : "unknown",
         o.simSeconds(), o.wallSeconds(), o.stats().events(), o.stats().messagesSent());
     for (Map.Entry<String, SimRun.Check> c : o.checks().entrySet()) {
-      human.printf("  %-13s %-8s %s%n", c.getKey(), word(c.getValue().validity()), c.getValue().summary());
+      human.printf("  %-20s %-8s %s%n", c.getKey(), word(c.getValue().validity()), c.getValue().summary());
     }
     for (Map.Entry<String, Boolean> e : RunResults.expectations(o).entrySet()) {
       human.printf("  expect %-40s %s%n", e.getKey(), e.getValue() ? "held" : "DID NOT HOLD");
