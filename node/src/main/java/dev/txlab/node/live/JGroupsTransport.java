@@ -38,8 +38,8 @@ import org.jgroups.util.NameCache;
  * disabled, and JGroups' own logging is turned down to warnings.
  *
  * <p>Each physical node is one channel member whose logical name is its node id; a message goes to
- * the member of that name in the current view, or is dropped (counted as "no-route") if there is
- * none — a crashed or not-yet-joined node. A frame is {@code [wire version][from node][from
+ * the last address a view showed for that name, or is dropped (counted as "no-route") if the node
+ * was never seen. A frame is {@code [wire version][from node][from
  * component][to component][value]}, the value in {@link RecordCodec}; a frame that does not decode
  * is dropped with a counted reason and never reaches a process.
  */
@@ -105,7 +105,8 @@ public final class JGroupsTransport implements Transport {
     Protocol[] stack = {
       tcp,
       ping,
-      new MERGE3(),
+      // Splits of the view (after a kill, a long partition) heal within a few seconds.
+      new MERGE3().setMinInterval(1_000).setMaxInterval(3_000),
       new FD_SOCK2(),
       new FD_ALL3(),
       new VERIFY_SUSPECT2(),
@@ -150,9 +151,22 @@ public final class JGroupsTransport implements Transport {
     return faults;
   }
 
-  /** The nodes in the current view, in order. */
+  /** The nodes ever seen in a view (the routing table), in order. */
   public List<NodeId> members() {
     return List.copyOf(new TreeMap<>(members).keySet());
+  }
+
+  /** The nodes in the current view, in order. */
+  public List<NodeId> view() {
+    View v = view;
+    List<NodeId> out = new java.util.ArrayList<>();
+    if (v == null) return out;
+    for (org.jgroups.Address a : v.getMembers()) {
+      String name = NameCache.get(a);
+      if (name != null) out.add(NodeId.of(name));
+    }
+    out.sort(null);
+    return out;
   }
 
   /** Whether the diagnostics socket is running (it must not be). */
@@ -192,7 +206,9 @@ public final class JGroupsTransport implements Transport {
         drop("bad-member-name");
       }
     }
-    members.keySet().retainAll(next.keySet());
+    // Entries are replaced (a restarted node joins under a new JGroups address) but never removed:
+    // while the view is split a node is still reachable over TCP at its last address, and a
+    // message to a dead one is lost, as messages may be.
     members.putAll(next);
   }
 
