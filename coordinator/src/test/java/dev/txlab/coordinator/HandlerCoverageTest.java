@@ -31,6 +31,8 @@ class HandlerCoverageTest {
     for (TxnCommand c : java.util.List.of(
         new TxnCommand.Lock(t, 1, dev.txlab.node.api.Address.parse("c1/client"), java.util.List.of(dev.txlab.coordinator.txn.MicroOp.write("x", 1))),
         new TxnCommand.Prepare(t, 5, null, java.util.List.of(dev.txlab.node.api.ShardId.of(0))),
+        new TxnCommand.CoordinatorDecide(t, dev.txlab.coordinator.txn.TxnDecision.COMMIT, 10),
+        new TxnCommand.CoordinatorDecide(t, dev.txlab.coordinator.txn.TxnDecision.ABORT, 0),
         new TxnCommand.Decide(t, dev.txlab.coordinator.txn.TxnDecision.COMMIT, 10),
         new TxnCommand.Release(t, "x"),
         new TxnCommand.SafeTime(20))) {

@@ -138,6 +138,20 @@ class TxnStateMachineTest {
   }
 
   @Test
+  void theFirstCoordinatorRecordInTheLogIsTheDecision() {
+    // A new coordinator leader may propose again before applying its predecessor's record.
+    TxnStateMachine m = new TxnStateMachine(S0, true, 16);
+    m.apply(lock(1, 100, MicroOp.write("x", 7)));
+    m.apply(new TxnCommand.Prepare(txn(1), 1_000, S0, List.of(S0)));
+    m.apply(new TxnCommand.CoordinatorDecide(txn(1), TxnDecision.COMMIT, 2_000));
+    m.apply(new TxnCommand.CoordinatorDecide(txn(1), TxnDecision.COMMIT, 3_000));
+    m.apply(new TxnCommand.CoordinatorDecide(txn(1), TxnDecision.ABORT, 0));
+    assertEquals(new TxnStateMachine.Decided(TxnDecision.COMMIT, 2_000), m.decided(txn(1)));
+    assertThrows(IllegalStateException.class, () -> m.apply(new TxnCommand.Decide(txn(1), TxnDecision.COMMIT, 3_000)),
+        "an announced decision that differs from the applied one is an atomicity bug");
+  }
+
+  @Test
   void commitOfAnUnpreparedTransactionIsAnAtomicityBug() {
     TxnStateMachine m = new TxnStateMachine(S0, true, 16);
     m.apply(lock(1, 100, MicroOp.write("x", 7)));

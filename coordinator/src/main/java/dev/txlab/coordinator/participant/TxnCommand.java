@@ -31,8 +31,16 @@ public sealed interface TxnCommand extends Command {
     }
   }
 
-  /** A decision: at a participant, apply it; at the coordinator's group, it is also the decision record. */
+  /** A participant applies the decision its coordinator announced. It must match any earlier one. */
   record Decide(TxnId txn, TxnDecision decision, long commitTs) implements TxnCommand {}
+
+  /**
+   * The coordinator's decision record (the coordinator's group is also a participant, so it applies
+   * it too). The first record for a transaction in the log is the decision; later proposals — by a
+   * new leader that started collecting votes again before it had applied its predecessor's record,
+   * or a presumed abort racing a commit — are ignored. Only applied decisions are ever announced.
+   */
+  record CoordinatorDecide(TxnId txn, TxnDecision decision, long commitTs) implements TxnCommand {}
 
   /** Abort an attempt that is not prepared (client abort, cooperative termination). */
   record Release(TxnId txn, String cause) implements TxnCommand {}

@@ -325,7 +325,7 @@ public final class TxnShardReplica implements Process {
       // The coordinator: a transaction it is not collecting votes for will never be decided by it
       // (its votes were lost with an earlier leader): presumed abort, through the log.
       if (collecting.containsKey(m.txn()) || proposedDecides.contains(m.txn())) return;
-      if (raft.propose(new TxnCommand.Decide(m.txn(), TxnDecision.ABORT, 0)) >= 0) proposedDecides.add(m.txn());
+      if (raft.propose(new TxnCommand.CoordinatorDecide(m.txn(), TxnDecision.ABORT, 0)) >= 0) proposedDecides.add(m.txn());
       return;
     }
     // Cooperative termination: a participant that has not prepared may abort unilaterally, which
@@ -385,7 +385,7 @@ public final class TxnShardReplica implements Process {
   }
 
   private void proposeDecision(Collecting c, TxnDecision d, long s) {
-    if (raft.propose(new TxnCommand.Decide(c.txn, d, s)) >= 0) {
+    if (raft.propose(new TxnCommand.CoordinatorDecide(c.txn, d, s)) >= 0) {
       c.decisionProposed = true;
       proposedDecides.add(c.txn);
     }

@@ -124,7 +124,9 @@ public final class TxnStateMachine implements StateMachine {
     } else if (c instanceof TxnCommand.Prepare p) {
       onPrepare(p);
     } else if (c instanceof TxnCommand.Decide d) {
-      onDecide(d);
+      onDecide(d.txn(), d.decision(), d.commitTs(), false);
+    } else if (c instanceof TxnCommand.CoordinatorDecide d) {
+      onDecide(d.txn(), d.decision(), d.commitTs(), true);
     } else if (c instanceof TxnCommand.Release r) {
       onRelease(r);
     } else if (c instanceof TxnCommand.SafeTime s) {
@@ -253,29 +255,30 @@ public final class TxnStateMachine implements StateMachine {
     }
   }
 
-  private void onDecide(TxnCommand.Decide d) {
-    Decided prior = decided.get(d.txn());
+  private void onDecide(TxnId txn, TxnDecision decision, long commitTs, boolean coordinatorRecord) {
+    Decided prior = decided.get(txn);
     if (prior != null) {
-      if (prior.decision() != d.decision() || (d.decision() == TxnDecision.COMMIT && prior.commitTs() != d.commitTs())) {
-        throw new IllegalStateException("atomicity: " + shard + " decided " + d.txn() + " " + prior + " then " + d.decision() + "@" + d.commitTs());
+      if (coordinatorRecord) return; // the first record in the log is the decision
+      if (prior.decision() != decision || (decision == TxnDecision.COMMIT && prior.commitTs() != commitTs)) {
+        throw new IllegalStateException("atomicity: " + shard + " decided " + txn + " " + prior + " then " + decision + "@" + commitTs);
       }
       return;
     }
-    Active a = active.get(d.txn());
-    if (d.decision() == TxnDecision.COMMIT && (a == null || a.status() != Status.PREPARED || d.commitTs() < a.prepareTs())) {
-      throw new IllegalStateException("atomicity: " + shard + " told to commit " + d.txn() + "@" + d.commitTs() + " but it is " + a);
+    Active a = active.get(txn);
+    if (decision == TxnDecision.COMMIT && (a == null || a.status() != Status.PREPARED || commitTs < a.prepareTs())) {
+      throw new IllegalStateException("atomicity: " + shard + " told to commit " + txn + "@" + commitTs + " but it is " + a);
     }
-    active.remove(d.txn());
-    if (d.decision() == TxnDecision.COMMIT) {
-      for (Map.Entry<String, String> w : a.writes().entrySet()) store.put(w.getKey(), d.commitTs(), w.getValue());
-      maxTs = Math.max(maxTs, d.commitTs());
+    active.remove(txn);
+    if (decision == TxnDecision.COMMIT) {
+      for (Map.Entry<String, String> w : a.writes().entrySet()) store.put(w.getKey(), commitTs, w.getValue());
+      maxTs = Math.max(maxTs, commitTs);
     }
     boolean held = a != null && a.status() != Status.WAITING;
-    if (held) locks.release(d.txn(), LockTable.wanted(a.ops()).keySet());
-    decided.put(d.txn(), new Decided(d.decision(), d.commitTs()));
+    if (held) locks.release(txn, LockTable.wanted(a.ops()).keySet());
+    decided.put(txn, new Decided(decision, commitTs));
     waitersDirty = true;
-    if (a != null && d.decision() == TxnDecision.ABORT) effects.add(new Effect.Aborted(d.txn(), a.client(), "coordinator-abort"));
-    effects.add(new Effect.Decision(d.txn(), d.decision(), d.commitTs(), held));
+    if (a != null && decision == TxnDecision.ABORT) effects.add(new Effect.Aborted(txn, a.client(), "coordinator-abort"));
+    effects.add(new Effect.Decision(txn, decision, commitTs, held));
   }
 
   private void onRelease(TxnCommand.Release r) {
