@@ -147,6 +147,15 @@ public final class LiveNode implements AutoCloseable {
     return transport;
   }
 
+  /**
+   * Serves the single-key HTTP API on {@code bindHost:port} (0 = any free port), backed by a
+   * gateway process on this node. Blocks until listening.
+   */
+  public KvHttpApi startHttp(String bindHost, int port) throws Exception {
+    return KvHttpApi.start(vertx, host, transport, config.shardMap(), bindHost, port)
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
   /** The link faults of this node's stack (partition, loss, delay, duplication). */
   public LinkFaults faults() {
     return transport.faults();
@@ -172,8 +181,9 @@ public final class LiveNode implements AutoCloseable {
   /**
    * {@code java … dev.txlab.node.live.LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802
    * [--shards 1] [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never] [--reads readindex]
-   * [--bind 127.0.0.1]}: runs one node until killed. Prints {@code ready NODE} on stdout once its
-   * replicas run. Bad arguments exit with status 2 and a message naming the flag.
+   * [--bind 127.0.0.1] [--http-port P]}: runs one node until killed. Prints {@code ready NODE …
+   * [http PORT]} on stdout once its replicas run (and its HTTP API listens, with {@code
+   * --http-port}; 0 picks a free port). Bad arguments exit with status 2 and a message naming the flag.
    */
   public static void main(String[] args) throws Exception {
     Map<String, String> flags = new LinkedHashMap<>();
@@ -186,6 +196,7 @@ public final class LiveNode implements AutoCloseable {
       NodeId node = NodeId.of(required(flags, "node"));
       List<NodeId> nodes = List.of(required(flags, "nodes").split(",")).stream().map(NodeId::of).toList();
       List<Integer> ports = List.of(required(flags, "ports").split(",")).stream().map(Integer::parseInt).toList();
+      if (Integer.parseInt(flags.getOrDefault("http-port", "-1")) > 65535) throw new IllegalArgumentException("--http-port out of range");
       config = new Config(
           node, nodes, InetAddress.getByName(flags.getOrDefault("bind", "127.0.0.1")), ports,
           Integer.parseInt(flags.getOrDefault("shards", "1")), Integer.parseInt(flags.getOrDefault("replicas", String.valueOf(Math.min(3, nodes.size())))),
@@ -200,7 +211,10 @@ public final class LiveNode implements AutoCloseable {
     }
     LiveNode node = start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "txlab-shutdown"));
-    System.out.println("ready " + config.node() + " shards " + config.hostedShards() + " seed " + config.seed());
+    int httpPort = Integer.parseInt(flags.getOrDefault("http-port", "-1"));
+    String http = "";
+    if (httpPort >= 0) http = " http " + node.startHttp(flags.getOrDefault("bind", "127.0.0.1"), httpPort).port();
+    System.out.println("ready " + config.node() + " shards " + config.hostedShards() + " seed " + config.seed() + http);
     System.out.flush();
     Thread.currentThread().join();
   }
@@ -213,7 +227,7 @@ public final class LiveNode implements AutoCloseable {
 
   private static void usage(String problem) {
     System.err.println("txlab live node: " + problem);
-    System.err.println("usage: LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--shards 1] [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never] [--reads readindex|lease|local|follower] [--bind ADDR]");
+    System.err.println("usage: LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--shards 1] [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never] [--reads readindex|lease|local|follower] [--bind ADDR] [--http-port P]");
     System.exit(2);
   }
 }

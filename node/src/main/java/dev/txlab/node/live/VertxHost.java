@@ -195,6 +195,16 @@ public final class VertxHost implements AutoCloseable {
     return slot.start();
   }
 
+  /**
+   * Hands a message from outside the cluster (an HTTP request) to a local process, where it is a
+   * step like any other, from the pseudo-address {@code <node>/external}. False if the process is
+   * not running.
+   */
+  public boolean inject(String component, Message message) {
+    Slot s = slots.get(component);
+    return s != null && s.deliver(Address.of(config.node(), "external"), message);
+  }
+
   /** Crashes every process of this node: memory, buffered writes, held effects and timers are gone. */
   public Future<Void> crash() {
     List<Future<?>> all = new ArrayList<>();

@@ -1,0 +1,201 @@
+package dev.txlab.node.live;
+
+import dev.txlab.node.api.Address;
+import dev.txlab.node.api.Env;
+import dev.txlab.node.api.Message;
+import dev.txlab.node.api.Process;
+import dev.txlab.node.api.ShardId;
+import dev.txlab.node.api.Timer;
+import dev.txlab.node.kv.KvMessage;
+import dev.txlab.node.kv.KvOp;
+import dev.txlab.node.kv.KvResult;
+import dev.txlab.node.kv.ShardMap;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The process behind a node's HTTP API: it turns each request into a shard client request, finds
+ * the shard's leader (following redirects, rotating on silence), retries with the same session
+ * and sequence number — so a write applies at most once however often it is resent — and answers
+ * the outcome through a {@link Responder}.
+ *
+ * <p>A shard keeps one session per client id with one outstanding request, so the gateway owns a
+ * bounded pool of session lanes ({@code <self>~<random>.<lane>}), one request in flight on each;
+ * requests beyond the pool are refused at once as busy (a definite failure).
+ */
+public final class KvGateway implements Process {
+  /** Where outcomes go (the HTTP layer). Called on the gateway's thread; must not block. */
+  public interface Responder {
+    void respond(long requestId, Outcome outcome, String value);
+  }
+
+  /** OK; FAILED: a cas that found another value (definite); UNKNOWN: timed out (indefinite); BUSY: refused. */
+  public enum Outcome {
+    OK,
+    FAILED,
+    UNKNOWN,
+    BUSY
+  }
+
+  /** A request from the HTTP layer, injected through the host. */
+  public record Request(long requestId, KvOp op) implements Message {}
+
+  record Retry(int lane, long seq, int attempt) implements Timer {}
+
+  private static final class Lane {
+    final String clientId;
+    long seq;
+    long requestId;
+    KvOp op;
+    Address target;
+    int attempt;
+    long deadlineLocal;
+
+    Lane(String clientId) {
+      this.clientId = clientId;
+    }
+  }
+
+  private final Env env;
+  private final ShardMap shardMap;
+  private final Responder responder;
+  private final long retryNanos;
+  private final long timeoutNanos;
+  private final Lane[] lanes;
+  private final ArrayDeque<Integer> free = new ArrayDeque<>();
+  private final TreeMap<ShardId, Integer> leaderGuess = new TreeMap<>();
+
+  public KvGateway(Env env, ShardMap shardMap, Responder responder, int maxInFlight, long retryNanos, long timeoutNanos) {
+    if (maxInFlight < 1 || retryNanos <= 0 || timeoutNanos < retryNanos) throw new IllegalArgumentException("bad gateway limits");
+    this.env = env;
+    this.shardMap = shardMap;
+    this.responder = responder;
+    this.retryNanos = retryNanos;
+    this.timeoutNanos = timeoutNanos;
+    String base = env.self() + "~" + Integer.toHexString(env.random().nextInt(1 << 24));
+    lanes = new Lane[maxInFlight];
+    for (int i = 0; i < maxInFlight; i++) {
+      lanes[i] = new Lane(base + "." + i);
+      free.add(i);
+    }
+  }
+
+  @Override
+  public void onStart() {}
+
+  @Override
+  public void onMessage(Address from, Message message) {
+    if (message instanceof Request r) {
+      onRequest(r);
+    } else if (message instanceof KvMessage.ClientReply reply) {
+      onReply(from, reply);
+    }
+    // Anything else from a peer is not for us: ignored.
+  }
+
+  private void onRequest(Request r) {
+    Integer i = free.poll();
+    if (i == null) {
+      responder.respond(r.requestId(), Outcome.BUSY, null);
+      return;
+    }
+    Lane lane = lanes[i];
+    lane.seq++;
+    lane.requestId = r.requestId();
+    lane.op = r.op();
+    lane.attempt = 0;
+    lane.deadlineLocal = env.localClockNanos() + timeoutNanos;
+    send(i, chooseTarget(lane.op));
+  }
+
+  private Address chooseTarget(KvOp op) {
+    ShardId shard = shardMap.shardOf(op.key());
+    List<Address> replicas = shardMap.replicasOf(shard);
+    return replicas.get(leaderGuess.getOrDefault(shard, 0) % replicas.size());
+  }
+
+  private void rotate(KvOp op) {
+    leaderGuess.merge(shardMap.shardOf(op.key()), 1, Integer::sum);
+  }
+
+  private void send(int i, Address target) {
+    Lane lane = lanes[i];
+    lane.target = target;
+    lane.attempt++;
+    env.send(target, new KvMessage.ClientRequest(lane.clientId, lane.seq, lane.op));
+    env.setTimer(retryNanos, new Retry(i, lane.seq, lane.attempt));
+  }
+
+  private int laneOf(String clientId) {
+    int dot = clientId.lastIndexOf('.');
+    if (dot < 0) return -1;
+    try {
+      int i = Integer.parseInt(clientId.substring(dot + 1));
+      return i >= 0 && i < lanes.length && lanes[i].clientId.equals(clientId) ? i : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private void onReply(Address from, KvMessage.ClientReply reply) {
+    int i = laneOf(reply.clientId());
+    if (i < 0) return;
+    Lane lane = lanes[i];
+    if (lane.op == null || reply.seq() != lane.seq) return; // stale or duplicate
+    KvResult r = reply.result();
+    if (r instanceof KvResult.Ok ok) {
+      finish(i, Outcome.OK, ok.value());
+    } else if (r instanceof KvResult.CasFailed cf) {
+      finish(i, Outcome.FAILED, cf.actual());
+    } else if (r instanceof KvResult.Redirect rd) {
+      if (!from.equals(lane.target)) return;
+      ShardId shard = shardMap.shardOf(lane.op.key());
+      List<Address> replicas = shardMap.replicasOf(shard);
+      int hinted = rd.leaderHint() == null ? -1 : replicas.indexOf(rd.leaderHint());
+      if (hinted >= 0 && !rd.leaderHint().equals(from)) {
+        leaderGuess.put(shard, hinted);
+        retryOrGiveUp(i);
+      } else {
+        rotate(lane.op);
+      }
+    } else if (r instanceof KvResult.Unknown) {
+      if (from.equals(lane.target)) rotate(lane.op);
+    } else {
+      throw new IllegalStateException("unknown result " + r);
+    }
+  }
+
+  @Override
+  public void onTimer(Timer timer) {
+    if (!(timer instanceof Retry t)) throw new IllegalStateException("unexpected timer " + timer);
+    Lane lane = lanes[t.lane()];
+    if (lane.op == null || lane.seq != t.seq() || lane.attempt != t.attempt()) return; // stale
+    rotate(lane.op);
+    retryOrGiveUp(t.lane());
+  }
+
+  private void retryOrGiveUp(int i) {
+    Lane lane = lanes[i];
+    if (env.localClockNanos() >= lane.deadlineLocal) {
+      finish(i, Outcome.UNKNOWN, null);
+      return;
+    }
+    send(i, chooseTarget(lane.op));
+  }
+
+  private void finish(int i, Outcome outcome, String value) {
+    Lane lane = lanes[i];
+    long id = lane.requestId;
+    lane.op = null;
+    free.add(i);
+    responder.respond(id, outcome, value);
+  }
+
+  @Override
+  public void checkInvariants() {
+    int busy = 0;
+    for (Lane l : lanes) if (l.op != null) busy++;
+    if (busy + free.size() != lanes.length) throw new IllegalStateException("gateway lanes leaked: " + busy + " busy, " + free.size() + " free");
+  }
+}

@@ -1,0 +1,105 @@
+package dev.txlab.node.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.txlab.node.api.NodeId;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The single-key HTTP API of a live three-node cluster on loopback: the operations, and each
+ * class of bad input answered with a 4xx JSON error that changes nothing and leaves the node up.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KvHttpApiTest {
+  private static final List<NodeId> NODES = List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3"));
+  private final List<LiveNode> nodes = new ArrayList<>();
+  private Path dir;
+  private String base;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  void start() throws Exception {
+    dir = Files.createTempDirectory("txlab-http");
+    List<Integer> ports = JGroupsTransportTest.freePorts(3);
+    for (NodeId n : NODES) nodes.add(LiveNode.start(LiveNode.Config.loopback(n, NODES, ports, 1, 3, dir)));
+    KvHttpApi api = nodes.get(1).startHttp("127.0.0.1", 0);
+    base = "http://127.0.0.1:" + api.port();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    for (LiveNode n : nodes) n.close();
+    VertxHostContractTest.deleteTree(dir);
+  }
+
+  record Reply(int status, JsonObject body) {}
+
+  private Reply call(String method, String path, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(r.statusCode(), new JsonObject(r.body()));
+  }
+
+  @Test
+  void singleKeyOperations() throws Exception {
+    Reply put = call("PUT", "/kv/x", "{\"value\":\"1\"}");
+    assertThat(put.status()).as("%s", put).isEqualTo(200);
+    assertThat(call("GET", "/kv/x", null).body().getString("value")).isEqualTo("1");
+    assertThat(call("GET", "/kv/absent", null).body().getValue("value")).isNull();
+
+    Reply cas = call("POST", "/kv/x/cas", "{\"expected\":\"1\",\"value\":\"2\"}");
+    assertThat(cas.status()).isEqualTo(200);
+    Reply casFailed = call("POST", "/kv/x/cas", "{\"expected\":\"1\",\"value\":\"3\"}");
+    assertThat(casFailed.status()).isEqualTo(409);
+    assertThat(casFailed.body().getString("actual")).isEqualTo("2");
+    assertThat(casFailed.body().getBoolean("definite")).isTrue();
+    assertThat(call("POST", "/kv/fresh/cas", "{\"expected\":null,\"value\":\"a\"}").status()).isEqualTo(200);
+
+    assertThat(call("POST", "/kv/list/append", "{\"value\":\"a;\"}").body().getString("value")).isEqualTo("a;");
+    assertThat(call("POST", "/kv/list/append", "{\"value\":\"b;\"}").body().getString("value")).isEqualTo("a;b;");
+
+    Reply status = call("GET", "/status", null);
+    assertThat(status.status()).isEqualTo(200);
+    assertThat(status.body().getString("node")).isEqualTo("n2");
+    assertThat(status.body().getJsonArray("members").getList()).contains("n1", "n2", "n3");
+  }
+
+  @Test
+  void badRequestsGetA4xxNamingTheProblemAndChangeNothing() throws Exception {
+    assertThat(call("PUT", "/kv/k", "{\"value\":\"kept\"}").status()).isEqualTo(200);
+    String longKey = "k".repeat(KvHttpApi.MAX_KEY_BYTES + 1);
+    String longValue = "v".repeat(KvHttpApi.MAX_VALUE_BYTES + 1);
+    List<Object[]> bad = List.of(
+        new Object[] {"PUT", "/kv/k", "{not json", 400, "JSON"},
+        new Object[] {"PUT", "/kv/k", "[1,2]", 400, "JSON object"},
+        new Object[] {"PUT", "/kv/k", "{}", 400, "'value' is required"},
+        new Object[] {"PUT", "/kv/k", "{\"value\":7}", 400, "must be a string"},
+        new Object[] {"POST", "/kv/k/cas", "{\"value\":\"x\"}", 400, "'expected'"},
+        new Object[] {"POST", "/kv/k/cas", "{\"expected\":false,\"value\":\"x\"}", 400, "must be a string"},
+        new Object[] {"PUT", "/kv/" + longKey, "{\"value\":\"x\"}", 400, "key"},
+        new Object[] {"PUT", "/kv/k", "{\"value\":\"" + longValue + "\"}", 400, "longer than"},
+        new Object[] {"PUT", "/kv/k", "{\"value\":\"" + longValue + longValue + longValue + "\"}", 413, "larger than"},
+        new Object[] {"POST", "/kv/k/increment", "{}", 404, "no such endpoint"},
+        new Object[] {"DELETE", "/kv/k", null, 404, "no such endpoint"});
+    for (Object[] b : bad) {
+      Reply r = call((String) b[0], (String) b[1], (String) b[2]);
+      assertThat(r.status()).as("%s %s", b[0], b[2] == null ? "" : ((String) b[2]).substring(0, Math.min(40, ((String) b[2]).length()))).isEqualTo(b[3]);
+      assertThat(r.body().getString("error")).contains((String) b[4]);
+    }
+    assertThat(call("GET", "/kv/k", null).body().getString("value")).isEqualTo("kept");
+  }
+}
