@@ -25,7 +25,11 @@ class CoordinatorCrashTest {
   private record Outcome(TxnId victim, SimTxnCluster cluster, boolean heldLocksMidOutage) {}
 
   private static Outcome run(String coordinator, long seed) {
-    SimTxnCluster cluster = new SimTxnCluster(SimTxnCluster.Config.defaults(seed).withKnob("coordinator", coordinator));
+    return run(SimTxnCluster.Config.defaults(seed).withKnob("coordinator", coordinator));
+  }
+
+  private static Outcome run(SimTxnCluster.Config config) {
+    SimTxnCluster cluster = new SimTxnCluster(config);
     cluster.sim().setLogLines(false);
     History history = new History();
     boolean[] stop = {false};
@@ -78,6 +82,13 @@ class CoordinatorCrashTest {
     assertTrue(o.cluster().metrics().blockedTxns() >= 1);
     long blockedMs = o.cluster().metrics().blockedNanosMax() / MS;
     assertTrue(blockedMs >= 9_000 && blockedMs <= 12_000, "blocked for about the 10 s outage: " + blockedMs + " ms");
+  }
+
+  @Test
+  void cooperativeTerminationCannotHelpOnceEveryParticipantVotedYes() {
+    Outcome o = run(SimTxnCluster.Config.defaults(21).withKnob("coordinator", "single").withKnob("cooperative-termination", "on"));
+    assertTrue(o.heldLocksMidOutage(), "all participants are prepared: none can decide alone");
+    assertTrue(o.cluster().metrics().blockedNanosMax() / MS >= 9_000);
   }
 
   @Test

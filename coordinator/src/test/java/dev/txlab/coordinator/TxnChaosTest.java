@@ -32,6 +32,22 @@ class TxnChaosTest {
     assertTrue(r.ok() > 20, r.describe());
   }
 
+  /** The other knobs under faults: still atomic, still serializable (the oracle), nothing left locked. */
+  @ParameterizedTest(name = "knobs {0}")
+  @ValueSource(strings = {
+      "coordinator=single,cooperative-termination=on",
+      "lock-wait=no-wait",
+      "read-only=locking,commit-wait=off",
+      "staleness=50ms,commit-wait=off"})
+  void otherKnobsUnderFaults(String knobs) {
+    SimTxnCluster.Config c = SimTxnCluster.Config.defaults(31);
+    for (String kv : knobs.split(",")) c = c.withKnob(kv.split("=")[0], kv.split("=")[1]);
+    ChaosTxnRun.Result r = ChaosTxnRun.run(31, c, 6 * ChaosTxnRun.S, 4);
+    System.out.println(knobs + ": " + r.describe());
+    assertEquals(List.of(), r.problems(), r.describe());
+    assertTrue(r.ok() > 20, r.describe());
+  }
+
   @Test
   void sameSeedSameTraceDigest() {
     String a = ChaosTxnRun.run(7, SimTxnCluster.Config.defaults(7), 3 * ChaosTxnRun.S, 3).digest();
