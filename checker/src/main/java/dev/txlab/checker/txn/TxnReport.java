@@ -64,6 +64,14 @@ final class TxnReport {
   private static final Map<Integer, String> COLOR = Map.of(Rel.WW, "#c0392b", Rel.WR,
       "#2471a3", Rel.RW, "#d68910", Rel.PROCESS, "#7d3c98", Rel.REALTIME, "#1e8449");
 
+  /** The style rules {@link #caseHtml} fragments need, for pages that embed them. */
+  static final String CASE_CSS =
+      ".case{display:flex;gap:1.5em;align-items:flex-start;"
+          + "border:1px solid #e3e3e3;border-radius:.5em;padding:1em;margin:1em 0}"
+          + ".case>svg{flex:none}.case>div{flex:1;min-width:0;overflow-x:auto}"
+          + ".case ol{margin:.3em 0;padding-left:1.3em}.meaning{color:#555}"
+          + ".out{color:#c0392b;font-weight:600}.ok{color:#1e8449}.na{color:#888}";
+
   static Path write(TxnResult r, Path dir) throws IOException {
     writeJson(r, dir.resolve("anomalies.json"));
     Path p = dir.resolve("txn-report.html");
@@ -100,11 +108,7 @@ final class TxnReport {
             + "padding:.25em .6em;text-align:left;vertical-align:top}")
         .append("th{background:#f4f4f4}code,.mono{font-family:ui-monospace,monospace;"
             + "font-size:.9em}")
-        .append(".case{display:flex;gap:1.5em;align-items:flex-start;"
-            + "border:1px solid #e3e3e3;border-radius:.5em;padding:1em;margin:1em 0}")
-        .append(".case>svg{flex:none}.case>div{flex:1;min-width:0;overflow-x:auto}")
-        .append(".case ol{margin:.3em 0;padding-left:1.3em}.meaning{color:#555}"
-            + ".out{color:#c0392b;font-weight:600}.ok{color:#1e8449}.na{color:#888}")
+        .append(CASE_CSS)
         .append(".key span{display:inline-block;margin-right:1.2em}")
         .append("</style></head><body>");
     h.append("<h1>Transactional check: ").append(esc(r.workload())).append(" history</h1>");
@@ -153,7 +157,7 @@ final class TxnReport {
     return h.toString();
   }
 
-  private static String meaning(String type) {
+  static String meaning(String type) {
     String base = type.replace("-realtime", "").replace("-process", "");
     String m = MEANING.get(base);
     if (m == null && type.endsWith("-cycle-exists")) {
@@ -231,7 +235,7 @@ final class TxnReport {
         .append(esc(text)).append("</span>");
   }
 
-  private static void caseHtml(AnomalyCase c, int number, StringBuilder h) {
+  static void caseHtml(AnomalyCase c, int number, StringBuilder h) {
     h.append("<div class=\"case\">");
     if (c.cycle() != null) {
       Cycle cy = c.cycle();

@@ -153,6 +153,65 @@ public final class TxnResult implements CheckResult {
     return out;
   }
 
+  /**
+   * One reportable case, ready to embed in another page (the run report puts each next to the
+   * faults and clocks of its moment).
+   *
+   * @param type the anomaly's Elle name
+   * @param meaning what the anomaly type means, in a sentence
+   * @param text the explanation in words
+   * @param html a self-contained fragment: the cycle drawn, its transactions, one step per edge
+   *     (style it with {@link #caseCss()})
+   * @param opIndices the history indices of the transactions involved (invocation and completion)
+   */
+  public record CaseView(String type, String meaning, String text, String html, List<Long> opIndices) {}
+
+  /** The first {@code maxPerType} reportable cases of each anomaly type, most severe type first. */
+  public List<CaseView> caseViews(int maxPerType) {
+    List<CaseView> out = new ArrayList<>();
+    for (Map.Entry<String, List<AnomalyCase>> e : reportable.entrySet()) {
+      List<AnomalyCase> cs = e.getValue();
+      for (int i = 0; i < Math.min(maxPerType, cs.size()); i++) {
+        AnomalyCase c = cs.get(i);
+        StringBuilder h = new StringBuilder();
+        TxnReport.caseHtml(c, i, h);
+        java.util.TreeSet<Long> indices = new java.util.TreeSet<>();
+        if (c.cycle() != null) {
+          for (Txn t : c.cycle().txns()) {
+            addIndices(t, indices);
+          }
+        }
+        for (Object v : c.data().values()) {
+          collectTxns(v, indices);
+        }
+        out.add(new CaseView(e.getKey(), TxnReport.meaning(e.getKey()), text(c, i), h.toString(), List.copyOf(indices)));
+      }
+    }
+    return out;
+  }
+
+  /** The CSS rules that {@link CaseView#html()} fragments expect. */
+  public static String caseCss() {
+    return TxnReport.CASE_CSS + ".mono{font-family:ui-monospace,monospace;font-size:.9em}";
+  }
+
+  private static void collectTxns(Object v, java.util.Set<Long> into) {
+    if (v instanceof Txn t) {
+      addIndices(t, into);
+    } else if (v instanceof java.util.Collection<?> c) {
+      for (Object o : c) {
+        collectTxns(o, into);
+      }
+    }
+  }
+
+  private static void addIndices(Txn t, java.util.Set<Long> into) {
+    into.add(t.op().invocation().index());
+    if (t.op().completion() != null) {
+      into.add(t.op().completion().index());
+    }
+  }
+
   static String text(AnomalyCase c, int number) {
     return c.cycle() != null ? Prose.cycle(c.cycle(), number) : Prose.nonCycle(c);
   }

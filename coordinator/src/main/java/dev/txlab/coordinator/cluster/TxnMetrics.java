@@ -107,6 +107,26 @@ public final class TxnMetrics implements TxnProbe {
     unknown++;
   }
 
+  /**
+   * The recorded durations, sorted, in nanoseconds: {@code commit_wait} (per coordinator
+   * decision), {@code in_doubt} (prepare to decision, per participant), {@code lock_hold} (first
+   * lock to decision, per participant).
+   */
+  public Map<String, long[]> distributions() {
+    Map<String, long[]> out = new java.util.LinkedHashMap<>();
+    out.put("commit_wait", sorted(commitWaitNanos));
+    out.put("in_doubt", sorted(inDoubtNanos));
+    out.put("lock_hold", sorted(lockHoldNanos));
+    return out;
+  }
+
+  private static long[] sorted(List<Long> values) {
+    long[] a = new long[values.size()];
+    for (int i = 0; i < a.length; i++) a[i] = values.get(i);
+    java.util.Arrays.sort(a);
+    return a;
+  }
+
   /** Transactions still prepared somewhere and undecided there, with how long so far. */
   public TreeMap<TxnId, Long> inDoubtNow() {
     TreeMap<TxnId, Long> out = new TreeMap<>();

@@ -76,7 +76,7 @@ public final class Simulator implements SimControl {
   private static final class SimNode {
     final NodeId id;
     final DriftingClock clock;
-    final long honestOffsetNanos;
+    long honestOffsetNanos;
     final long honestDriftPpm;
     final List<Slot> slots = new ArrayList<>();
     boolean up = true;
@@ -732,6 +732,23 @@ public final class Simulator implements SimControl {
     n.clock.setOffset(now, n.honestOffsetNanos);
     n.clock.setDriftPpm(now, n.honestDriftPpm);
     n.clockFault = false;
+  }
+
+  /**
+   * Sets a node's honest clock offset (local − true time): not a fault, just where this node's
+   * clock sits within the bound. Scenarios use it to place clocks deliberately (servers ahead,
+   * clients behind) instead of at random; TrueTime still lies if the offset exceeds ε.
+   */
+  public void setHonestClockOffset(NodeId id, long offsetNanos) {
+    SimNode n = node(id);
+    trace.line(now, id.toString(), "clock-honest-offset " + offsetNanos);
+    n.honestOffsetNanos = offsetNanos;
+    if (!n.clockFault) n.clock.setOffset(now, offsetNanos);
+  }
+
+  /** The uncertainty TrueTime reports right now (the current ε model at true time). */
+  public long epsilonNanosNow() {
+    return epsilon.epsilonNanos(now);
   }
 
   /** This node's clock error (local − true) right now. */

@@ -41,6 +41,7 @@ public final class RunReport {
     StringBuilder h = new StringBuilder(64 * 1024);
     h.append("<!doctype html><html lang=en><head><meta charset=utf-8><title>txlab · ")
         .append(esc(s.name())).append(" · seed ").append(o.seed()).append("</title><style>")
+        .append(dev.txlab.checker.txn.TxnResult.caseCss())
         .append("body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1080px;color:#222;padding:0 12px}")
         .append("h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:26px 0 8px;border-bottom:1px solid #ddd;padding-bottom:3px}")
         .append(".badge{display:inline-block;padding:2px 10px;border-radius:10px;color:#fff;font-weight:600;margin-left:8px}")
@@ -49,6 +50,8 @@ public final class RunReport {
         .append("code,pre{font:12.5px ui-monospace,monospace;background:#f6f6f6;padding:1px 4px;border-radius:3px}")
         .append("pre{padding:8px;overflow:auto;max-height:240px}.muted{color:#666}.legend span{margin-right:14px}")
         .append(".sw{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:4px;vertical-align:middle}")
+        .append(".when{background:#fff8e1;border:1px solid #f0dca0;border-radius:6px;padding:8px 12px;margin:-6px 0 18px}")
+        .append(".liar{color:#c62828;font-weight:600}.dist td{text-align:right}.dist td:first-child{text-align:left}")
         .append("</style></head><body>");
     Validity v = o.validity();
     h.append("<h1>").append(esc(s.name())).append(" <span class=\"badge ").append(cls(v)).append("\">")
@@ -86,7 +89,9 @@ public final class RunReport {
       h.append("</table>");
     }
 
-    h.append("<h2>Operations over time</h2>");
+    anomalies(o, h);
+
+    h.append("<h2 id=operations>Operations over time</h2>");
     h.append("<div class=legend><span><i class=sw style=background:#2e7d32></i>ok</span><span><i class=sw style=background:#ef6c00></i>fail (definitely did not happen)</span>")
         .append("<span><i class=sw style=background:#c62828></i>info (timed out: unknown)</span><span><i class=sw style=\"background:#f3c9c9;border-radius:0\"></i>fault active</span></div>");
     h.append(latencyPlot(o));
@@ -94,7 +99,14 @@ public final class RunReport {
     h.append("<h3>Each client's operations</h3>");
     h.append(timeline(o));
 
-    h.append("<h2>Knobs and metrics</h2><table>");
+    if (!o.clocks().isEmpty()) {
+      h.append("<h2 id=clocks>Clocks</h2><p class=muted>Each node's clock error (local − true time) over the run; the grey band is ± ε, the")
+          .append(" uncertainty TrueTime reports. A clock outside the band makes TrueTime lie — commit wait then proves nothing.</p>");
+      h.append(clockPlot(o));
+    }
+    distributions(o, h);
+
+    h.append("<h2 id=metrics>Knobs and metrics</h2><table>");
     for (Map.Entry<String, String> k : s.knobs().entrySet()) {
       h.append("<tr><td>").append(esc(k.getKey())).append("</td><td><code>").append(esc(k.getValue())).append("</code></td></tr>");
     }
@@ -147,6 +159,246 @@ public final class RunReport {
       out.add(new long[] {e.atNanos(), end});
     }
     return out;
+  }
+
+  /** Anomaly cases drawn by the checker, shown at most this many per type. */
+  private static final int CASES_PER_TYPE = 3;
+
+  /**
+   * Each anomaly the transactional checker found, with its explanation and drawing, and beside
+   * it the moment it happened: when its transactions ran, the faults active then and where every
+   * clock stood — so a reader can connect the cycle to its cause.
+   */
+  private static void anomalies(SimRun.Outcome o, StringBuilder h) {
+    if (!(o.primary() instanceof dev.txlab.checker.txn.TxnResult r) || r.validity() != Validity.INVALID) {
+      return;
+    }
+    List<dev.txlab.checker.txn.TxnResult.CaseView> cases = r.caseViews(CASES_PER_TYPE);
+    if (cases.isEmpty()) {
+      return;
+    }
+    java.util.Map<Long, Long> timeOf = new java.util.HashMap<>();
+    for (dev.txlab.checker.history.Op op : o.history().events()) {
+      timeOf.put(op.index(), op.timeNanos());
+    }
+    long endNanos = (long) (o.simSeconds() * 1e9);
+    h.append("<h2 id=anomalies>Anomalies (against ").append(esc(String.join(", ", r.spec().consistencyModels()))).append(")</h2>");
+    String type = null;
+    for (dev.txlab.checker.txn.TxnResult.CaseView c : cases) {
+      if (!c.type().equals(type)) {
+        type = c.type();
+        h.append("<h3>").append(esc(type)).append("</h3><p class=muted>").append(esc(c.meaning())).append("</p>");
+      }
+      h.append(c.html());
+      long from = Long.MAX_VALUE;
+      long to = Long.MIN_VALUE;
+      for (long index : c.opIndices()) {
+        Long t = timeOf.get(index);
+        if (t != null) {
+          from = Math.min(from, t);
+          to = Math.max(to, t);
+        }
+      }
+      if (from > to) {
+        continue;
+      }
+      h.append("<div class=when><b>When:</b> its transactions ran from ").append(seconds(from)).append(" to ")
+          .append(seconds(to)).append(" of simulated time. <b>Faults active:</b> ");
+      List<String> active = new ArrayList<>();
+      for (Window w : namedWindows(o, endNanos)) {
+        if (w.start() <= to && w.end() >= from) {
+          active.add(w.text() + " (" + seconds(w.start()) + "–" + seconds(w.end()) + ")");
+        }
+      }
+      h.append(active.isEmpty() ? "none" : esc(String.join("; ", active))).append(".");
+      List<ClockTimeline.Span> spans = o.clocks().during(from, to);
+      if (!spans.isEmpty()) {
+        h.append("<br><b>Clocks</b> (local − true, ε ").append(ms(spans.get(0).epsilonMaxNanos())).append("): ");
+        List<String> parts = new ArrayList<>();
+        List<String> liars = new ArrayList<>();
+        long cMin = Long.MAX_VALUE;
+        long cMax = Long.MIN_VALUE;
+        for (int i = 0; i < spans.size(); i++) {
+          ClockTimeline.Span sp = spans.get(i);
+          if (sp.outsideEpsilon()) {
+            liars.add(sp.node().toString());
+          }
+          if (i >= o.clocks().servers() && !sp.outsideEpsilon()) {
+            cMin = Math.min(cMin, sp.minErrorNanos());
+            cMax = Math.max(cMax, sp.maxErrorNanos());
+            continue;
+          }
+          String text = esc(sp.node().toString()) + " " + range(sp.minErrorNanos(), sp.maxErrorNanos());
+          parts.add(sp.outsideEpsilon() ? "<span class=liar>" + text + " — outside ε</span>" : text);
+        }
+        if (cMin <= cMax) {
+          parts.add("clients " + range(cMin, cMax));
+        }
+        h.append(String.join(", ", parts)).append('.');
+        if (!liars.isEmpty()) {
+          h.append("<br><span class=liar>TrueTime lied on ").append(esc(String.join(", ", liars)))
+              .append(": its interval did not contain true time, so a commit timestamp chosen or awaited there")
+              .append(" can be in the past of a transaction that already finished.</span>");
+        }
+      }
+      h.append("</div>");
+    }
+    int total = 0;
+    for (String t : r.anomalyTypes()) {
+      total += r.caseCount(t);
+    }
+    if (total > cases.size()) {
+      h.append("<p class=muted>").append(total - cases.size()).append(" more cases in the checker's page.</p>");
+    }
+  }
+
+  /** Commit wait, in-doubt and lock-hold durations: percentiles and a histogram each. */
+  private static void distributions(SimRun.Outcome o, StringBuilder h) {
+    if (o.distributions().isEmpty()) {
+      return;
+    }
+    h.append("<h2 id=timings>Protocol timings</h2><table class=dist><tr><th>duration</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>max</th><th>histogram (log-scaled time)</th></tr>");
+    for (java.util.Map.Entry<String, long[]> e : o.distributions().entrySet()) {
+      long[] v = e.getValue();
+      String name = e.getKey().replace('_', ' ');
+      h.append("<tr><td>").append(esc(name)).append("</td><td>").append(v.length).append("</td>");
+      for (double q : new double[] {0.5, 0.9, 0.99}) {
+        h.append("<td>").append(v.length == 0 ? "–" : ms(v[(int) Math.min(v.length - 1, Math.floor(q * v.length))])).append("</td>");
+      }
+      h.append("<td>").append(v.length == 0 ? "–" : ms(v[v.length - 1])).append("</td><td>").append(histogram(v)).append("</td></tr>");
+    }
+    h.append("</table><p class=muted>Commit wait: per coordinator decision. In doubt: a participant's time from its")
+        .append(" prepare to learning the decision. Lock hold: from its first lock to the decision. Bins double: ≤0.1 ms, ≤0.2 ms, … ≥13 s.</p>");
+  }
+
+  private static String histogram(long[] sorted) {
+    int bins = 18;
+    int[] counts = new int[bins];
+    for (long v : sorted) {
+      int b = 0;
+      long edge = 100_000L; // 0.1 ms
+      while (b < bins - 1 && v > edge) {
+        edge *= 2;
+        b++;
+      }
+      counts[b]++;
+    }
+    int max = 1;
+    for (int c : counts) {
+      max = Math.max(max, c);
+    }
+    StringBuilder svg = new StringBuilder("<svg xmlns='http://www.w3.org/2000/svg' width='").append(bins * 9).append("' height='28'>");
+    for (int b = 0; b < bins; b++) {
+      double hgt = counts[b] == 0 ? 0 : Math.max(1.5, 26.0 * counts[b] / max);
+      svg.append(String.format(Locale.ROOT, "<rect x='%d' y='%.1f' width='7' height='%.1f' fill='#6a1b9a'><title>≤ %s: %d</title></rect>",
+          b * 9, 27 - hgt, hgt, ms(100_000L << b), counts[b]));
+    }
+    return svg.append("<line x1='0' y1='27.5' x2='").append(bins * 9).append("' y2='27.5' stroke='#999'/></svg>").toString();
+  }
+
+  /** Node clock errors over time, one line per node, with the ± ε band. */
+  private static String clockPlot(SimRun.Outcome o) {
+    long endNanos = (long) (o.simSeconds() * 1e9);
+    ClockTimeline c = o.clocks();
+    List<long[]> samples = c.samples();
+    double maxMs = 1;
+    for (long[] s : samples) {
+      maxMs = Math.max(maxMs, s[1] / 1e6);
+      for (int i = 2; i < s.length; i++) {
+        maxMs = Math.max(maxMs, Math.abs(s[i]) / 1e6);
+      }
+    }
+    maxMs = niceCeil(maxMs * 1.05);
+    int height = 200;
+    StringBuilder svg = svgOpen(height);
+    shade(svg, o, endNanos, height);
+    int plotH = height - MARGIN_BOTTOM - 10;
+    double mid = 10 + plotH / 2.0;
+    double scale = plotH / 2.0 / maxMs;
+    StringBuilder upper = new StringBuilder();
+    StringBuilder lower = new StringBuilder();
+    for (long[] s : samples) {
+      double x = x(s[0], endNanos);
+      upper.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, mid - s[1] / 1e6 * scale));
+      lower.insert(0, String.format(Locale.ROOT, "%.1f,%.1f ", x, mid + s[1] / 1e6 * scale));
+    }
+    svg.append("<polygon points='").append(upper).append(lower).append("' fill='#9e9e9e' fill-opacity='0.25'/>");
+    String[] palette = {"#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457", "#5d4037", "#827717"};
+    List<dev.txlab.node.api.NodeId> nodes = c.nodes();
+    int colour = 0;
+    StringBuilder legend = new StringBuilder("<div class=legend><span><i class=sw style=\"background:#ccc;border-radius:0\"></i>± ε</span>");
+    for (int i = 0; i < c.servers(); i++) {
+      StringBuilder pts = new StringBuilder();
+      for (long[] s : samples) {
+        pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(s[0], endNanos), mid - s[2 + i] / 1e6 * scale));
+      }
+      String col = palette[colour++ % palette.length];
+      svg.append("<polyline points='").append(pts).append("' fill='none' stroke='").append(col)
+          .append("' stroke-width='1.4'><title>").append(esc(nodes.get(i).toString())).append("</title></polyline>");
+      legend.append("<span><i class=sw style=background:").append(col).append("></i>").append(esc(nodes.get(i).toString())).append("</span>");
+    }
+    if (nodes.size() > c.servers()) {
+      StringBuilder lo = new StringBuilder();
+      StringBuilder hi = new StringBuilder();
+      for (long[] s : samples) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int i = 2 + c.servers(); i < s.length; i++) {
+          min = Math.min(min, s[i]);
+          max = Math.max(max, s[i]);
+        }
+        lo.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(s[0], endNanos), mid - min / 1e6 * scale));
+        hi.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(s[0], endNanos), mid - max / 1e6 * scale));
+      }
+      for (StringBuilder pts : List.of(lo, hi)) {
+        svg.append("<polyline points='").append(pts).append("' fill='none' stroke='#616161' stroke-width='1.2' stroke-dasharray='5,3'><title>clients (lowest / highest)</title></polyline>");
+      }
+      legend.append("<span><i class=sw style=\"background:#616161;border-radius:0\"></i>clients (lowest and highest, dashed)</span>");
+    }
+    svg.append(String.format(Locale.ROOT, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='#999' stroke-dasharray='3,3'/>", MARGIN_LEFT, mid, MARGIN_LEFT + PLOT_WIDTH - 20, mid));
+    svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='11' text-anchor='end' fill='#555'>+%s ms</text>", MARGIN_LEFT - 6, 16, fmt(maxMs)));
+    svg.append(String.format(Locale.ROOT, "<text x='%d' y='%.1f' font-size='11' text-anchor='end' fill='#555'>0</text>", MARGIN_LEFT - 6, mid + 4));
+    svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='11' text-anchor='end' fill='#555'>−%s ms</text>", MARGIN_LEFT - 6, 10 + plotH, fmt(maxMs)));
+    int bottom = height - MARGIN_BOTTOM;
+    double secs = endNanos / 1e9;
+    double step = niceCeil(secs / 10);
+    for (double t = 0; t <= secs + 1e-9; t += step) {
+      svg.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='11' text-anchor='middle' fill='#555'>%ss</text>", x((long) (t * 1e9), endNanos), bottom + 16, fmt(t)));
+    }
+    return legend.append("</div>").append(svg.append("</svg>")).toString();
+  }
+
+  private record Window(long start, long end, String text) {}
+
+  /** Fault windows with the fault's text (role targets as written; the nemesis log says what they hit). */
+  private static List<Window> namedWindows(SimRun.Outcome o, long endNanos) {
+    List<Window> out = new ArrayList<>();
+    List<long[]> spans = windows(o, endNanos);
+    int i = 0;
+    for (FaultEvent e : o.planEvents()) {
+      if (e.cause() == FaultEvent.Cause.START) {
+        long[] w = spans.get(i++);
+        out.add(new Window(w[0], w[1], e.fault().text()));
+      }
+    }
+    return out;
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(Locale.ROOT, "%.3f s", nanos / 1e9);
+  }
+
+  private static String ms(long nanos) {
+    double m = nanos / 1e6;
+    return m >= 100 ? String.format(Locale.ROOT, "%.0f ms", m) : String.format(Locale.ROOT, "%.2f ms", m);
+  }
+
+  private static String range(long min, long max) {
+    return min == max ? signedMs(min) : signedMs(min) + "…" + signedMs(max);
+  }
+
+  private static String signedMs(long nanos) {
+    return String.format(Locale.ROOT, "%+.1f ms", nanos / 1e6);
   }
 
   private static String latencyPlot(SimRun.Outcome o) {

@@ -45,8 +45,21 @@ public record Scenario(
   /** The default link behaviour of the simulated network. */
   public record NetworkSpec(String latency, double loss, double duplicate, double reorder) {}
 
-  /** Honest clocks' bounds: offsets within ± {@code offsetMax}, drift within ± {@code driftPpmMax}. */
-  public record ClockSpec(Duration offsetMax, long driftPpmMax, String epsilon) {}
+  /**
+   * Honest clocks' bounds: offsets drawn within ± {@code offsetMax}, drift within ± {@code
+   * driftPpmMax}; then {@code offsets} places chosen clocks exactly (nanoseconds, local − true):
+   * keys are {@code servers}, {@code clients} or a node name, applied in that order so a node
+   * name wins. Placed offsets are not faults; beyond ε they make TrueTime lie.
+   */
+  public record ClockSpec(Duration offsetMax, long driftPpmMax, String epsilon, Map<String, Long> offsets) {
+    public ClockSpec {
+      offsets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(offsets));
+    }
+
+    public ClockSpec(Duration offsetMax, long driftPpmMax, String epsilon) {
+      this(offsetMax, driftPpmMax, epsilon, Map.of());
+    }
+  }
 
   /**
    * The client workload.

@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * name, description, narrative, seed, duration, converge,
  * nodes, shards, replicas, reads, fsync, lease-drift-bound,
  * network: {latency, loss, duplicate, reorder},
- * clocks: {offset-max, drift-max, epsilon},
+ * clocks: {offset-max, drift-max, epsilon, offsets: {servers|clients|NODE: ±offset}},
  * workload: {name, clients, rate, keys-per-shard, timeout},
  * faults: [schedule lines], expect: [expectations]
  * </pre>
@@ -134,7 +134,7 @@ public final class ScenarioReader {
     }
 
     Scenario.NetworkSpec network = readNetwork(m.map("network"));
-    Scenario.ClockSpec clocks = readClocks(m.map("clocks"));
+    Scenario.ClockSpec clocks = readClocks(m.map("clocks"), nodeNames(nodes));
 
     List<String> faults = new ArrayList<>();
     ClusterView view = ClusterView.ofShape(nodeNames(nodes), shardNames(shards));
@@ -203,7 +203,7 @@ public final class ScenarioReader {
     return spec;
   }
 
-  private static Scenario.ClockSpec readClocks(ScriptMap m) throws ScriptException {
+  private static Scenario.ClockSpec readClocks(ScriptMap m, List<String> nodeNames) throws ScriptException {
     if (m == null) {
       return new Scenario.ClockSpec(Duration.ofNanos(500_000), 100, "sawtooth");
     }
@@ -224,8 +224,29 @@ public final class ScenarioReader {
     } catch (IllegalArgumentException e) {
       throw m.raw("epsilon").error(e.getMessage());
     }
+    java.util.Map<String, Long> offsets = new java.util.LinkedHashMap<>();
+    ScriptMap placed = m.map("offsets");
+    if (placed != null) {
+      List<String> keys = new ArrayList<>(List.of("servers", "clients"));
+      keys.addAll(nodeNames);
+      for (String key : keys) {
+        placed.raw(key); // every possible key is known, so a typo gets a suggestion
+      }
+      for (String key : keys) {
+        if (!placed.has(key)) {
+          continue;
+        }
+        String text = placed.string(key, "0ms");
+        try {
+          offsets.put(key, dev.txlab.chaos.fault.Durations.parseOptionallySigned(text));
+        } catch (FaultSyntaxException e) {
+          throw placed.raw(key).error("expected a clock offset such as +4ms or -2ms, found '" + text + "'");
+        }
+      }
+      placed.finish();
+    }
     m.finish();
-    return new Scenario.ClockSpec(offset, ppm, epsilon);
+    return new Scenario.ClockSpec(offset, ppm, epsilon, offsets);
   }
 
   private static Scenario.WorkloadSpec readWorkload(ScriptMap m) throws ScriptException {

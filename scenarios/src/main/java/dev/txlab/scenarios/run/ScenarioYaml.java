@@ -50,6 +50,11 @@ public final class ScenarioYaml {
     clocks.put("offset-max", text(s.clocks().offsetMax()));
     clocks.put("drift-max", s.clocks().driftPpmMax() + "ppm");
     clocks.put("epsilon", s.clocks().epsilon());
+    if (!s.clocks().offsets().isEmpty()) {
+      Map<String, Object> offsets = new LinkedHashMap<>();
+      s.clocks().offsets().forEach((k, v) -> offsets.put(k, dev.txlab.chaos.fault.Durations.signedText(v)));
+      clocks.put("offsets", offsets);
+    }
     m.put("clocks", clocks);
     Map<String, Object> w = new LinkedHashMap<>();
     w.put("name", s.workload().name());

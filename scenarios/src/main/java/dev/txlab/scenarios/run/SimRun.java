@@ -99,7 +99,9 @@ public final class SimRun {
       double simSeconds,
       double wallSeconds,
       double simulateWallSeconds,
-      double checkWallSeconds) {
+      double checkWallSeconds,
+      ClockTimeline clocks,
+      Map<String, long[]> distributions) {
 
     /** The overall verdict: the worst over the checks. */
     public Validity validity() {
@@ -152,6 +154,7 @@ public final class SimRun {
         throw new IllegalStateException("client address " + a + " is not the expected " + clientIds.get(i));
       }
     }
+    placeClocks(sim, scenario, cluster.serverNodes(), clientIds);
 
     // The nemesis: the plan is fixed up front from the seed; role targets resolve when they fire.
     long healAtNanos = scenario.duration().toNanos();
@@ -180,7 +183,8 @@ public final class SimRun {
     // Run in slices so a person sees progress; the slices do not change what happens.
     long settleNanos = timeoutNanos + SECOND_NANOS;
     long endNanos = convergeEndNanos + settleNanos;
-    runWithProgress(sim, endNanos, progress);
+    ClockTimeline clocks = ClockTimeline.of(sim.nodes());
+    runWithProgress(sim, endNanos, progress, clocks);
 
     long wallSimulated = System.nanoTime();
     Map<String, Check> checks = new LinkedHashMap<>();
@@ -227,7 +231,8 @@ public final class SimRun {
     double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
     return new Outcome(
         scenario, seed, history, lin, checks, metrics, violations, plan, Schedule.planText(plan), digest, stats,
-        stats.virtualNanos() / 1e9, wallSeconds, (wallSimulated - wallStart) / 1e9, (wallChecked - wallSimulated) / 1e9);
+        stats.virtualNanos() / 1e9, wallSeconds, (wallSimulated - wallStart) / 1e9, (wallChecked - wallSimulated) / 1e9,
+        clocks, Map.of());
   }
 
   static SimCluster.Config clusterConfig(Scenario s, long seed) {
@@ -255,14 +260,53 @@ public final class SimRun {
     return sim;
   }
 
-  /** Runs the simulator to {@code endNanos} in slices, telling {@code progress} after each. */
-  static void runWithProgress(Simulator sim, long endNanos, DoubleConsumer progress) {
-    int slices = 50;
-    for (int i = 1; i <= slices; i++) {
-      sim.runUntilTime(endNanos * i / slices);
-      progress.accept((double) i / slices);
+  /** Applies the scenario's placed clock offsets ({@code clocks.offsets}) to servers and clients. */
+  static void placeClocks(Simulator sim, Scenario s, List<dev.txlab.node.api.NodeId> servers, List<String> clientAddresses) {
+    Map<String, Long> offsets = s.clocks().offsets();
+    if (offsets.isEmpty()) {
+      return;
+    }
+    List<dev.txlab.node.api.NodeId> clients = new ArrayList<>();
+    for (String a : clientAddresses) {
+      clients.add(Address.parse(a).node());
+    }
+    if (offsets.containsKey("servers")) {
+      servers.forEach(n -> sim.setHonestClockOffset(n, offsets.get("servers")));
+    }
+    if (offsets.containsKey("clients")) {
+      clients.forEach(n -> sim.setHonestClockOffset(n, offsets.get("clients")));
+    }
+    for (Map.Entry<String, Long> e : offsets.entrySet()) {
+      if (!e.getKey().equals("servers") && !e.getKey().equals("clients")) {
+        sim.setHonestClockOffset(dev.txlab.node.api.NodeId.of(e.getKey()), e.getValue());
+      }
     }
   }
+
+  /** How often, in simulated time, the clocks are sampled for the report. */
+  static final long CLOCK_SAMPLE_NANOS = 50_000_000L;
+
+  /**
+   * Runs the simulator to {@code endNanos} in slices of at most {@link #CLOCK_SAMPLE_NANOS},
+   * sampling the clocks after each and telling {@code progress} as it goes.
+   */
+  static void runWithProgress(Simulator sim, long endNanos, DoubleConsumer progress, ClockTimeline clocks) {
+    int reported = 0;
+    clocks.sample(sim);
+    for (long t = Math.min(endNanos, CLOCK_SAMPLE_NANOS); ; t = Math.min(endNanos, t + CLOCK_SAMPLE_NANOS)) {
+      sim.runUntilTime(t);
+      clocks.sample(sim);
+      int fiftieths = (int) (50 * t / Math.max(1, endNanos));
+      if (fiftieths > reported) {
+        reported = fiftieths;
+        progress.accept(fiftieths / 50.0);
+      }
+      if (t >= endNanos) {
+        return;
+      }
+    }
+  }
+
 
   static String firstLine(String text) {
     String t = text.strip();

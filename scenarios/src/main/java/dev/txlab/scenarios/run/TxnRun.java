@@ -90,6 +90,7 @@ final class TxnRun {
         throw new IllegalStateException("client address " + a + " is not the expected " + clientIds.get(i));
       }
     }
+    SimRun.placeClocks(sim, scenario, cluster.serverNodes(), clientIds);
 
     long healAtNanos = scenario.duration().toNanos();
     long convergeEndNanos = healAtNanos + scenario.converge().toNanos();
@@ -142,7 +143,8 @@ final class TxnRun {
     nemesis.schedule(plan);
     sim.schedule(convergeEndNanos, "workload stop", generator::stop);
     long endNanos = convergeEndNanos + w.timeout().toNanos() + 2 * SimRun.SECOND_NANOS;
-    SimRun.runWithProgress(sim, endNanos, progress);
+    ClockTimeline clocks = ClockTimeline.of(sim.nodes());
+    SimRun.runWithProgress(sim, endNanos, progress, clocks);
     long wallSimulated = System.nanoTime();
 
     History history;
@@ -198,7 +200,7 @@ final class TxnRun {
     return new SimRun.Outcome(
         scenario, seed, history, primary, checks, metrics, violations, plan, Schedule.planText(plan), digest, stats,
         stats.virtualNanos() / 1e9, (System.nanoTime() - wallStart) / 1e9, (wallSimulated - wallStart) / 1e9,
-        (wallChecked - wallSimulated) / 1e9);
+        (wallChecked - wallSimulated) / 1e9, clocks, cluster.metrics().distributions());
   }
 
   /** The transactional cluster as the nemesis sees it (a single 2PC coordinator's node included). */
