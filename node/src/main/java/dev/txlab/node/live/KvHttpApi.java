@@ -12,7 +12,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,31 +27,61 @@ import java.util.concurrent.atomic.AtomicLong;
  * POST /kv/{key}/cas     {"expected": "e"|null, "value": "v"}
  *                                                  → 200 {"key","value"} | 409 {"error":"cas-failed","actual",…}
  * POST /kv/{key}/append  {"value": "v"}            → 200 {"key","value"}        (the value after the append)
- * GET  /status                                     → 200 {node, components, members, drops, faults, failures}
+ * POST /txn              {"client","seq","ops":[[f,key,value]…]}
+ *                                                  → 200 {"status":"ok","ops"} | 409 {"status":"aborted","cause"}
+ *                                                    | 504 {"status":"unknown","cause"}   (see {@link TxnRequests})
+ * GET  /status                                     → 200 {node, components, members, drops, faults, failures, shards…}
  * </pre>
  *
  * Errors are JSON {@code {"error": …, "definite": true|false}}: 400 for malformed JSON, wrong types,
- * missing fields or an oversize key or value; 413 for an oversize body; 503 when the gateway is
- * busy (definite: nothing was done); 504 when the outcome is unknown (indefinite: a write may
- * still apply). A bad request changes nothing and the node stays up.
+ * missing fields or an oversize key or value; 413 for an oversize body; 501 for an API this node's
+ * shards do not serve (single-key on transactional shards, {@code /txn} on plain KV shards); 503
+ * when the gateway is busy (definite: nothing was done); 504 when the outcome is unknown
+ * (indefinite: a write may still apply). A bad request changes nothing and the node stays up.
+ *
+ * <p>At most once: a write that carries {@code "client"} and {@code "seq"} (required on {@code
+ * /txn}, optional on single-key writes) is run once per (client, seq); a retry gets the first
+ * answer, waiting for it if it is still in flight ({@link RequestDedup}). Reusing a (client, seq)
+ * for a different request is a 400.
  */
 public final class KvHttpApi {
+  private static final System.Logger LOG = System.getLogger("txlab.live");
   public static final String GATEWAY = "http";
   public static final int MAX_KEY_BYTES = 256;
   public static final int MAX_VALUE_BYTES = 64 * 1024;
   public static final int MAX_BODY_BYTES = 2 * MAX_VALUE_BYTES + 1024;
 
-  private record Pending(Context context, RoutingContext routing, String key) {}
+  /** How long an HTTP request waits for its answer before it is told the outcome is unknown. */
+  public static final long ANSWER_WAIT_MILLIS = 20_000;
 
+  /**
+   * What else this node's API serves.
+   *
+   * @param singleKey whether {@code /kv} is served (the node's shards are plain KV replicas)
+   * @param txn the endpoint behind {@code POST /txn}, or null
+   * @param status extra fields for {@code GET /status} (shard roles…), or null
+   */
+  public record Options(boolean singleKey, TxnEndpoint txn, Supplier<Future<JsonObject>> status) {
+    public static Options kvOnly() {
+      return new Options(true, null, null);
+    }
+  }
+
+  private final Vertx vertx;
   private final VertxHost host;
   private final JGroupsTransport transport;
-  private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
+  private final Options options;
+  private final RequestDedup dedup = RequestDedup.defaults();
+  private final ConcurrentHashMap<Long, CompletableFuture<RequestDedup.Reply>> pending = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, String> pendingKeys = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong(1);
   private HttpServer server;
 
-  private KvHttpApi(VertxHost host, JGroupsTransport transport) {
+  private KvHttpApi(Vertx vertx, VertxHost host, JGroupsTransport transport, Options options) {
+    this.vertx = vertx;
     this.host = host;
     this.transport = transport;
+    this.options = options;
   }
 
   /**
@@ -57,8 +89,17 @@ public final class KvHttpApi {
    * free one; see {@link #port()}). {@code transport} may be null (status then omits it).
    */
   public static Future<KvHttpApi> start(Vertx vertx, VertxHost host, JGroupsTransport transport, ShardMap shardMap, String bindHost, int port) {
-    KvHttpApi api = new KvHttpApi(host, transport);
-    return host.add(GATEWAY, env -> new KvGateway(env, shardMap, api::respond, 256, 300_000_000L, 5_000_000_000L))
+    return start(vertx, host, transport, shardMap, bindHost, port, Options.kvOnly());
+  }
+
+  /** As {@link #start(Vertx, VertxHost, JGroupsTransport, ShardMap, String, int)}, serving what {@code options} says. */
+  public static Future<KvHttpApi> start(
+      Vertx vertx, VertxHost host, JGroupsTransport transport, ShardMap shardMap, String bindHost, int port, Options options) {
+    KvHttpApi api = new KvHttpApi(vertx, host, transport, options);
+    Future<Void> gateway = options.singleKey()
+        ? host.add(GATEWAY, env -> new KvGateway(env, shardMap, api::respond, 256, 300_000_000L, 5_000_000_000L))
+        : Future.succeededFuture();
+    return gateway
         .compose(v -> vertx.createHttpServer().requestHandler(api.router(vertx)).listen(port, bindHost))
         .map(s -> {
           api.server = s;
@@ -81,6 +122,7 @@ public final class KvHttpApi {
     router.put("/kv/:key").handler(ctx -> keyOp(ctx, "put"));
     router.post("/kv/:key/cas").handler(ctx -> keyOp(ctx, "cas"));
     router.post("/kv/:key/append").handler(ctx -> keyOp(ctx, "append"));
+    router.post("/txn").handler(this::txn);
     router.get("/status").handler(this::status);
     router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " " + ctx.request().path(), true));
     router.errorHandler(413, ctx -> error(ctx, 413, "body larger than " + MAX_BODY_BYTES + " bytes", true));
@@ -88,26 +130,23 @@ public final class KvHttpApi {
   }
 
   private void keyOp(RoutingContext ctx, String write) {
+    if (!options.singleKey()) {
+      error(ctx, 501, "this node runs transactional shards: use POST /txn", true);
+      return;
+    }
     String key = ctx.pathParam("key");
     if (key == null || key.isEmpty() || key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
       error(ctx, 400, "key must be 1.." + MAX_KEY_BYTES + " bytes", true);
       return;
     }
     KvOp op;
+    String client = null;
+    long seq = -1;
     if (write == null) {
       op = new KvOp.Get(key);
     } else {
-      JsonObject body;
-      try {
-        body = ctx.body().asJsonObject();
-      } catch (DecodeException | ClassCastException e) {
-        error(ctx, 400, "body is not a JSON object", true);
-        return;
-      }
-      if (body == null) {
-        error(ctx, 400, "missing JSON body", true);
-        return;
-      }
+      JsonObject body = jsonBody(ctx);
+      if (body == null) return;
       String value = stringField(ctx, body, "value", false);
       if (value == null) return;
       if (write.equals("put")) {
@@ -123,13 +162,115 @@ public final class KvHttpApi {
         if (body.getValue("expected") != null && expected == null) return;
         op = new KvOp.Cas(key, expected, value);
       }
+      if (body.containsKey("client") || body.containsKey("seq")) {
+        Object c = body.getValue("client");
+        Object q = body.getValue("seq");
+        if (!(c instanceof String cs) || cs.isEmpty() || cs.length() > TxnRequests.MAX_CLIENT_CHARS) {
+          error(ctx, 400, "field 'client' must be a string of 1.." + TxnRequests.MAX_CLIENT_CHARS + " characters (with 'seq')", true);
+          return;
+        }
+        if (!(q instanceof Integer || q instanceof Long) || ((Number) q).longValue() < 0) {
+          error(ctx, 400, "field 'seq' must be a non-negative 64-bit integer (with 'client')", true);
+          return;
+        }
+        client = cs;
+        seq = ((Number) q).longValue();
+      }
     }
+    KvOp theOp = op;
+    once(ctx, "kv", client, seq, op.toString(), () -> runKv(theOp));
+  }
+
+  /** Runs a single-key op through the gateway; the future completes with the HTTP answer. */
+  private CompletableFuture<RequestDedup.Reply> runKv(KvOp op) {
+    CompletableFuture<RequestDedup.Reply> f = new CompletableFuture<>();
     long id = nextId.getAndIncrement();
-    pending.put(id, new Pending(Vertx.currentContext(), ctx, key));
+    pending.put(id, f);
+    pendingKeys.put(id, op.key());
     if (!host.inject(GATEWAY, new KvGateway.Request(id, op))) {
       pending.remove(id);
-      error(ctx, 503, "this node's gateway is not running", true);
+      pendingKeys.remove(id);
+      f.complete(errorReply(503, "this node's gateway is not running", true));
     }
+    return f;
+  }
+
+  private void txn(RoutingContext ctx) {
+    if (options.txn() == null) {
+      error(ctx, 501, "this node runs no transactional shards (start it with a transaction protocol)", true);
+      return;
+    }
+    JsonObject body = jsonBody(ctx);
+    if (body == null) return;
+    TxnRequests.Parsed p = TxnRequests.parse(body);
+    if (p.error() != null) {
+      error(ctx, 400, p.error(), true);
+      return;
+    }
+    TxnEndpoint.Request r = p.request();
+    once(ctx, "txn", r.client(), r.seq(), TxnRequests.fingerprint(r), () -> {
+      CompletableFuture<RequestDedup.Reply> f = new CompletableFuture<>();
+      try {
+        options.txn().submit(r, result -> f.complete(TxnRequests.render(r, p.jsonKeys(), result)));
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+      }
+      return f;
+    });
+  }
+
+  /**
+   * Runs {@code run} at most once per (space, client, seq) — always, without a client — and answers
+   * the request with its reply once it is there, or 504 after {@link #ANSWER_WAIT_MILLIS}.
+   */
+  private void once(RoutingContext ctx, String space, String client, long seq, String fingerprint,
+      Supplier<CompletableFuture<RequestDedup.Reply>> run) {
+    CompletableFuture<RequestDedup.Reply> answer;
+    if (client == null) {
+      answer = run.get();
+    } else {
+      RequestDedup.Claim claim = dedup.claim(space, client, seq, fingerprint);
+      RequestDedup.Entry entry = claim.entry();
+      if (!claim.fresh() && !entry.fingerprint().equals(fingerprint)) {
+        error(ctx, 400, "client '" + client + "' seq " + seq + " was already used for a different request", true);
+        return;
+      }
+      if (claim.fresh()) {
+        run.get().whenComplete((reply, failure) -> {
+          if (failure != null) entry.reply().completeExceptionally(failure);
+          else entry.reply().complete(reply);
+          if (failure == null && reply.status() == 503) dedup.forget(space, client, seq, entry);
+        });
+      }
+      answer = entry.reply();
+    }
+    Context context = Vertx.currentContext();
+    long timer = vertx.setTimer(ANSWER_WAIT_MILLIS, id -> send(ctx, TxnRequests.unknown("no answer within " + ANSWER_WAIT_MILLIS + " ms")));
+    answer.whenComplete((reply, failure) -> {
+      Runnable out = () -> {
+        vertx.cancelTimer(timer);
+        if (failure != null) {
+          LOG.log(System.Logger.Level.ERROR, "request failed inside the node", failure);
+          send(ctx, errorReply(500, "internal error: " + failure, false));
+        } else {
+          send(ctx, reply);
+        }
+      };
+      if (context != null) context.runOnContext(v -> out.run());
+      else out.run();
+    });
+  }
+
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      error(ctx, 400, "body is not a JSON object", true);
+      return null;
+    }
+    if (body == null) error(ctx, 400, "missing JSON body", true);
+    return body;
   }
 
   /** The string field {@code name}, or null after answering 400. */
@@ -150,20 +291,17 @@ public final class KvHttpApi {
     return s;
   }
 
-  /** Called by the gateway on its own thread: hands the answer to the request's HTTP context. */
+  /** Called by the gateway on its own thread: completes the request's answer. */
   private void respond(long requestId, KvGateway.Outcome outcome, String value) {
-    Pending p = pending.remove(requestId);
-    if (p == null) return;
-    Runnable answer = () -> {
-      switch (outcome) {
-        case OK -> json(p.routing(), 200, new JsonObject().put("key", p.key()).put("value", value));
-        case FAILED -> json(p.routing(), 409, new JsonObject().put("error", "cas-failed").put("actual", value).put("definite", true));
-        case BUSY -> error(p.routing(), 503, "too many requests in flight", true);
-        default -> error(p.routing(), 504, "timed out: the operation may or may not have happened", false);
-      }
-    };
-    if (p.context() != null) p.context().runOnContext(v -> answer.run());
-    else answer.run();
+    CompletableFuture<RequestDedup.Reply> f = pending.remove(requestId);
+    String key = pendingKeys.remove(requestId);
+    if (f == null) return;
+    f.complete(switch (outcome) {
+      case OK -> new RequestDedup.Reply(200, new JsonObject().put("key", key).put("value", value).encode());
+      case FAILED -> new RequestDedup.Reply(409, new JsonObject().put("error", "cas-failed").put("actual", value).put("definite", true).encode());
+      case BUSY -> errorReply(503, "too many requests in flight", true);
+      default -> errorReply(504, "timed out: the operation may or may not have happened", false);
+    });
   }
 
   private void status(RoutingContext ctx) {
@@ -180,7 +318,28 @@ public final class KvHttpApi {
           .put("loss", f.loss()).put("delayNanos", f.delayNanos()).put("jitterNanos", f.jitterNanos())
           .put("duplication", f.duplication()));
     }
-    json(ctx, 200, s);
+    if (options.status() == null) {
+      json(ctx, 200, s);
+      return;
+    }
+    Context context = Vertx.currentContext();
+    options.status().get().onComplete(ar -> {
+      Runnable out = () -> {
+        if (ar.succeeded()) json(ctx, 200, ar.result().mergeIn(s));
+        else error(ctx, 500, "status unavailable: " + ar.cause(), true);
+      };
+      if (context != null) context.runOnContext(v -> out.run());
+      else out.run();
+    });
+  }
+
+  private static RequestDedup.Reply errorReply(int status, String message, boolean definite) {
+    return new RequestDedup.Reply(status, new JsonObject().put("error", message).put("definite", definite).encode());
+  }
+
+  private static void send(RoutingContext ctx, RequestDedup.Reply reply) {
+    if (ctx.response().ended()) return;
+    ctx.response().setStatusCode(reply.status()).putHeader("content-type", "application/json").end(reply.body());
   }
 
   private static void error(RoutingContext ctx, int status, String message, boolean definite) {

@@ -6,8 +6,14 @@ import dev.txlab.node.api.ShardId;
 import dev.txlab.node.kv.ReadMode;
 import dev.txlab.node.kv.ShardMap;
 import dev.txlab.node.kv.ShardReplica;
+import dev.txlab.node.api.Message;
+import dev.txlab.node.api.Process;
+import dev.txlab.node.api.ProcessFactory;
 import dev.txlab.node.raft.RaftConfig;
+import dev.txlab.node.raft.RaftReplica;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.VertxOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,6 +29,11 @@ import java.util.concurrent.TimeUnit;
  * transport and a {@link VertxHost} running this node's shard replicas as the {@link ShardMap}
  * places them. This is what {@code txlab cluster start} launches once per node (in its own OS
  * process, through {@link #main}), and what in-process tests build directly.
+ *
+ * <p>What runs on the node is a plug-in, {@link Components}: the process of each hosted shard
+ * replica, any node-level processes, the extra classes the codec needs, and the endpoint behind
+ * {@code POST /txn}. The default, {@link Components#kv()}, hosts the plain KV {@link ShardReplica}s;
+ * the coordinator module plugs in transactional shards without seeing Vert.x or JGroups.
  *
  * <pre>{@code
  * LiveNode.Config c = LiveNode.Config.loopback(NodeId.of("n1"), List.of(n1, n2, n3), List.of(7800, 7801, 7802),
@@ -89,46 +100,125 @@ public final class LiveNode implements AutoCloseable {
     return System.nanoTime() ^ ((long) node.name().hashCode() << 32);
   }
 
+  /**
+   * What a live node runs. One instance serves one node (it may keep the state its processes and
+   * its endpoint share). Implementations outside {@code node.live} see no Vert.x or JGroups type.
+   */
+  public interface Components {
+    /** Classes appended to {@link NodeCodecTable}'s for the wire and the disk (messages, commands, snapshots). */
+    default List<Class<?>> codecClasses() {
+      return List.of();
+    }
+
+    /** The process of this node's replica of {@code shard}, whose Raft group is {@code members}. */
+    ProcessFactory replica(Config config, ShardId shard, List<Address> members);
+
+    /** Node-level processes and the transaction endpoint; called once, after the replicas started. */
+    default Extras extras(Config config, Injector injector) {
+      return Extras.NONE;
+    }
+
+    /** The Raft replica inside a process this plug-in built (null if none): for status pages. */
+    default RaftReplica raftOf(Process process) {
+      return process instanceof ShardReplica r ? r.raft() : null;
+    }
+
+    /** Whether the single-key API ({@code /kv}) applies to these replicas. */
+    default boolean servesSingleKey() {
+      return true;
+    }
+
+    /** What this node runs, for status pages (protocol, knobs). */
+    default Map<String, String> describe() {
+      return Map.of("protocol", "kv");
+    }
+
+    /** Plain KV shard replicas (the default). */
+    static Components kv() {
+      return (config, shard, members) -> {
+        ShardReplica.Config rc = new ShardReplica.Config(
+            shard, RaftConfig.defaults(members).withFsync(config.fsync() == FileStorage.Fsync.ALWAYS), config.reads(), 8);
+        return env -> new ShardReplica(env, rc);
+      };
+    }
+  }
+
+  /** Hands a message from outside the cluster to a local process (see {@link VertxHost#inject}). */
+  @FunctionalInterface
+  public interface Injector {
+    boolean inject(String component, Message message);
+  }
+
+  /**
+   * @param processes node-level processes by component name, started in this order
+   * @param txn what answers {@code POST /txn}, or null
+   */
+  public record Extras(Map<String, ProcessFactory> processes, TxnEndpoint txn) {
+    public static final Extras NONE = new Extras(Map.of(), null);
+
+    public Extras {
+      processes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(processes));
+    }
+  }
+
   private final Config config;
+  private final Components components;
+  private final Extras extras;
   private final Vertx vertx;
   private final GroupCommitter disk;
   private final JGroupsTransport transport;
   private final VertxHost host;
+  private final AdminFaults adminFaults;
 
-  private LiveNode(Config config, Vertx vertx, GroupCommitter disk, JGroupsTransport transport, VertxHost host) {
+  private LiveNode(Config config, Components components, Extras extras, Vertx vertx, GroupCommitter disk, JGroupsTransport transport, VertxHost host) {
     this.config = config;
+    this.components = components;
+    this.extras = extras;
     this.vertx = vertx;
     this.disk = disk;
     this.transport = transport;
     this.host = host;
+    this.adminFaults = new AdminFaults(config.node(), config.nodes(), transport.faults(), host.clock());
   }
 
-  /** Joins the cluster and starts this node's replicas from their files; blocks until they run. */
+  /** Joins the cluster and starts this node's KV replicas from their files; blocks until they run. */
   public static LiveNode start(Config config) throws Exception {
+    return start(config, Components.kv());
+  }
+
+  /** Joins the cluster and starts what {@code components} says from its files; blocks until it runs. */
+  public static LiveNode start(Config config, Components components) throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
     GroupCommitter disk = new GroupCommitter("txlab-disk-" + config.node());
     JGroupsTransport transport = null;
+    VertxHost host = null;
     try {
+      RecordCodec codec = new RecordCodec(NodeCodecTable.with(components.codecClasses()));
       List<InetSocketAddress> hosts = new ArrayList<>();
       for (int p : config.ports()) hosts.add(new InetSocketAddress(config.bindAddress(), p));
       transport = new JGroupsTransport(
           new JGroupsTransport.Config(config.node(), clusterName(config.nodes()),
               config.bindAddress(), config.ports().get(config.nodes().indexOf(config.node())), hosts, config.seed()),
-          NodeCodecTable.codec());
-      VertxHost host = new VertxHost(vertx,
+          codec);
+      host = new VertxHost(vertx,
           VertxHost.Config.defaults(config.node(), config.dir().resolve(config.node().name()), config.seed())
               .withEpsilonNanos(config.trueTimeEpsilonNanos())
-              .withStorage(FileStorage.Options.defaults().withFsync(config.fsync())),
+              .withStorage(FileStorage.Options.defaults().withFsync(config.fsync()))
+              .withCodec(codec),
           transport, disk);
       for (ShardId shard : config.hostedShards()) {
-        List<Address> members = config.shardMap().replicasOf(shard);
-        ShardReplica.Config rc = new ShardReplica.Config(
-            shard, RaftConfig.defaults(members).withFsync(config.fsync() == FileStorage.Fsync.ALWAYS), config.reads(), 8);
-        host.add(shard.component(), env -> new ShardReplica(env, rc)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        ProcessFactory f = components.replica(config, shard, config.shardMap().replicasOf(shard));
+        host.add(shard.component(), f).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
-      return new LiveNode(config, vertx, disk, transport, host);
+      VertxHost h = host;
+      Extras extras = components.extras(config, h::inject);
+      for (Map.Entry<String, ProcessFactory> e : extras.processes().entrySet()) {
+        host.add(e.getKey(), e.getValue()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+      return new LiveNode(config, components, extras, vertx, disk, transport, host);
     } catch (Exception e) {
-      if (transport != null) transport.close();
+      if (host != null) host.close();
+      else if (transport != null) transport.close();
       disk.close();
       vertx.close();
       throw e;
@@ -152,8 +242,56 @@ public final class LiveNode implements AutoCloseable {
    * gateway process on this node. Blocks until listening.
    */
   public KvHttpApi startHttp(String bindHost, int port) throws Exception {
-    return KvHttpApi.start(vertx, host, transport, config.shardMap(), bindHost, port)
+    KvHttpApi.Options options = new KvHttpApi.Options(components.servesSingleKey(), extras.txn(), this::status);
+    return KvHttpApi.start(vertx, host, transport, config.shardMap(), bindHost, port, options)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Serves the admin API on {@code bindHost:port} (0 = any free port), guarded by {@code token}.
+   * Blocks until listening.
+   */
+  public AdminHttpApi startAdmin(String bindHost, int port, String token) throws Exception {
+    return AdminHttpApi.start(vertx, bindHost, port, token, adminFaults, this::status)
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** The faults in force on this node, as the admin API applies and lists them. */
+  public AdminFaults adminFaults() {
+    return adminFaults;
+  }
+
+  /**
+   * This node's status: each hosted shard's Raft role, term, leader, commit index and applied
+   * index (read on the replica's own thread), the faults in force, the clock, and what runs here.
+   */
+  public Future<JsonObject> status() {
+    List<ShardId> shards = config.hostedShards();
+    List<Future<JsonObject>> each = new ArrayList<>();
+    for (ShardId shard : shards) {
+      each.add(host.inspect(shard.component(), p -> {
+        RaftReplica r = p == null ? null : components.raftOf(p);
+        if (r == null) return new JsonObject().put("role", "down");
+        return new JsonObject()
+            .put("role", r.role().name().toLowerCase(java.util.Locale.ROOT))
+            .put("term", r.currentTerm())
+            .put("leader", r.leaderId() == null ? null : r.leaderId().node().name())
+            .put("commit_index", r.commitIndex())
+            .put("applied", r.lastApplied());
+      }));
+    }
+    return Future.all(each).map(all -> {
+      JsonObject byShard = new JsonObject();
+      for (int i = 0; i < shards.size(); i++) byShard.put(shards.get(i).component(), each.get(i).result());
+      return new JsonObject()
+          .put("node", config.node().name())
+          .put("pid", ProcessHandle.current().pid())
+          .put("shards", byShard)
+          .put("faults", adminFaults.active())
+          .put("clock_offset_ms", host.clock().offsetNanos() / 1e6)
+          .put("epsilon_ms", host.clock().epsilonNanos() / 1e6)
+          .put("config", new JsonObject(new java.util.TreeMap<String, Object>(components.describe())));
+    });
   }
 
   /** The link faults of this node's stack (partition, loss, delay, duplication). */
@@ -179,44 +317,133 @@ public final class LiveNode implements AutoCloseable {
   }
 
   /**
-   * {@code java … dev.txlab.node.live.LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802
-   * [--shards 1] [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never] [--reads readindex]
-   * [--bind 127.0.0.1] [--http-port P]}: runs one node until killed. Prints {@code ready NODE …
-   * [http PORT]} on stdout once its replicas run (and its HTTP API listens, with {@code
-   * --http-port}; 0 picks a free port). Bad arguments exit with status 2 and a message naming the flag.
+   * A node's command line, parsed: the node's config, where its HTTP APIs listen, and any flags
+   * the caller declared for itself ({@code extra}).
+   *
+   * @param httpPort -1: no HTTP API; 0: any free port
+   * @param adminPort -1: no admin API; 0: any free port
    */
-  public static void main(String[] args) throws Exception {
+  public record Launch(Config config, String bindHost, int httpPort, int adminPort, Path adminTokenFile, Map<String, String> extra) {}
+
+  /** The flags every live node takes; see {@link #main}. */
+  public static final List<String> FLAGS = List.of(
+      "node", "nodes", "ports", "shards", "replicas", "dir", "seed", "fsync", "reads", "bind", "epsilon-ms",
+      "http-port", "admin-port", "admin-token-file");
+
+  /**
+   * Parses {@code args} ({@code --flag value} pairs: {@link #FLAGS} and {@code extraFlags}).
+   * Throws {@link IllegalArgumentException} with a message naming the flag.
+   */
+  public static Launch parseArgs(String[] args, List<String> extraFlags) {
     Map<String, String> flags = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--") || i + 1 >= args.length) usage("expected --flag value, got '" + args[i] + "'");
-      flags.put(args[i].substring(2), args[++i]);
+      if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --flag value, got '" + args[i] + "'");
+      String name = args[i].substring(2);
+      if (!FLAGS.contains(name) && !extraFlags.contains(name)) throw new IllegalArgumentException("unknown flag --" + name);
+      if (i + 1 >= args.length) throw new IllegalArgumentException("--" + name + " needs a value");
+      if (flags.put(name, args[++i]) != null) throw new IllegalArgumentException("--" + name + " given twice");
     }
+    NodeId node = nodeFlag("node", required(flags, "node"));
+    List<NodeId> nodes = new ArrayList<>();
+    for (String n : required(flags, "nodes").split(",")) nodes.add(nodeFlag("nodes", n));
+    List<Integer> ports = new ArrayList<>();
+    for (String p : required(flags, "ports").split(",")) ports.add(intFlag("ports", p, 1, 65535));
+    int shards = intFlag("shards", flags.getOrDefault("shards", "1"), 1, 1024);
+    int replicas = intFlag("replicas", flags.getOrDefault("replicas", String.valueOf(Math.min(3, nodes.size()))), 1, nodes.size());
+    long seed;
+    try {
+      seed = flags.containsKey("seed") ? Long.parseLong(flags.get("seed")) : seedFor(node);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--seed must be an integer, not '" + flags.get("seed") + "'");
+    }
+    String fsync = flags.getOrDefault("fsync", "always");
+    if (!fsync.equals("always") && !fsync.equals("never")) throw new IllegalArgumentException("--fsync must be always|never, not '" + fsync + "'");
+    ReadMode reads;
+    try {
+      reads = ReadMode.parse(flags.getOrDefault("reads", "readindex"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--reads: " + e.getMessage());
+    }
+    double epsilonMs;
+    try {
+      epsilonMs = Double.parseDouble(flags.getOrDefault("epsilon-ms", "1"));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--epsilon-ms must be a number of milliseconds, not '" + flags.get("epsilon-ms") + "'");
+    }
+    if (!(epsilonMs >= 0 && epsilonMs <= 60_000)) throw new IllegalArgumentException("--epsilon-ms must be in 0..60000");
+    String bind = flags.getOrDefault("bind", "127.0.0.1");
+    InetAddress bindAddress;
+    try {
+      bindAddress = InetAddress.getByName(bind);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("--bind: unknown host '" + bind + "'");
+    }
+    int httpPort = intFlag("http-port", flags.getOrDefault("http-port", "-1"), -1, 65535);
+    int adminPort = intFlag("admin-port", flags.getOrDefault("admin-port", "-1"), -1, 65535);
+    Path tokenFile = flags.containsKey("admin-token-file") ? Path.of(flags.get("admin-token-file")) : null;
+    if (adminPort >= 0 && tokenFile == null) throw new IllegalArgumentException("--admin-port needs --admin-token-file");
     Config config;
     try {
-      NodeId node = NodeId.of(required(flags, "node"));
-      List<NodeId> nodes = List.of(required(flags, "nodes").split(",")).stream().map(NodeId::of).toList();
-      List<Integer> ports = List.of(required(flags, "ports").split(",")).stream().map(Integer::parseInt).toList();
-      if (Integer.parseInt(flags.getOrDefault("http-port", "-1")) > 65535) throw new IllegalArgumentException("--http-port out of range");
-      config = new Config(
-          node, nodes, InetAddress.getByName(flags.getOrDefault("bind", "127.0.0.1")), ports,
-          Integer.parseInt(flags.getOrDefault("shards", "1")), Integer.parseInt(flags.getOrDefault("replicas", String.valueOf(Math.min(3, nodes.size())))),
-          Path.of(flags.getOrDefault("dir", ".txlab/cluster")),
-          flags.containsKey("seed") ? Long.parseLong(flags.get("seed")) : seedFor(node),
-          FileStorage.Fsync.valueOf(flags.getOrDefault("fsync", "always").toUpperCase(java.util.Locale.ROOT)),
-          ReadMode.parse(flags.getOrDefault("reads", "readindex")),
-          1_000_000L);
-    } catch (IllegalArgumentException | java.net.UnknownHostException e) {
-      usage(e.getMessage());
-      return;
+      config = new Config(node, nodes, bindAddress, ports, shards, replicas, Path.of(flags.getOrDefault("dir", ".txlab/cluster")),
+          seed, FileStorage.Fsync.valueOf(fsync.toUpperCase(java.util.Locale.ROOT)), reads, Math.round(epsilonMs * 1_000_000));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--node/--nodes/--ports/--shards/--replicas: " + e.getMessage());
     }
-    LiveNode node = start(config);
+    Map<String, String> extra = new LinkedHashMap<>();
+    for (String f : extraFlags) if (flags.containsKey(f)) extra.put(f, flags.get(f));
+    return new Launch(config, bind, httpPort, adminPort, tokenFile, extra);
+  }
+
+  /**
+   * Starts the node {@code launch} describes with {@code components}, its HTTP and admin APIs,
+   * prints {@code ready NODE [http PORT] [admin PORT]} on stdout and runs until the JVM is killed.
+   * A token file that cannot be read exits with status 2 before anything starts.
+   */
+  public static void run(Launch launch, Components components, String usage) throws Exception {
+    String token = null;
+    if (launch.adminTokenFile() != null) {
+      try {
+        token = AdminHttpApi.readToken(launch.adminTokenFile());
+      } catch (java.io.IOException e) {
+        usage(usage, "--admin-token-file: cannot read a token from " + launch.adminTokenFile() + ": " + e.getMessage());
+        return;
+      }
+    }
+    Config config = launch.config();
+    LiveNode node = start(config, components);
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "txlab-shutdown"));
-    int httpPort = Integer.parseInt(flags.getOrDefault("http-port", "-1"));
-    String http = "";
-    if (httpPort >= 0) http = " http " + node.startHttp(flags.getOrDefault("bind", "127.0.0.1"), httpPort).port();
-    System.out.println("ready " + config.node() + " shards " + config.hostedShards() + " seed " + config.seed() + http);
+    StringBuilder ready = new StringBuilder("ready " + config.node());
+    if (launch.httpPort() >= 0) ready.append(" http ").append(node.startHttp(launch.bindHost(), launch.httpPort()).port());
+    if (launch.adminPort() >= 0) ready.append(" admin ").append(node.startAdmin(launch.bindHost(), launch.adminPort(), token).port());
+    System.err.println("txlab live node " + config.node() + ": shards " + config.hostedShards() + " seed " + config.seed()
+        + " " + components.describe());
+    System.out.println(ready);
     System.out.flush();
     Thread.currentThread().join();
+  }
+
+  private static final String USAGE = "usage: LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--shards 1] [--replicas 3]"
+      + " [--dir DIR] [--seed N] [--fsync always|never] [--reads readindex|lease|local|follower] [--bind ADDR]"
+      + " [--epsilon-ms 1] [--http-port P] [--admin-port P --admin-token-file FILE]";
+
+  /**
+   * {@code java … dev.txlab.node.live.LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802
+   * [--shards 1] [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never] [--reads readindex]
+   * [--bind 127.0.0.1] [--epsilon-ms 1] [--http-port P] [--admin-port P --admin-token-file FILE]}:
+   * runs one KV node until killed. Prints {@code ready NODE [http PORT] [admin PORT]} on stdout once
+   * its replicas run and its APIs listen (port 0 picks a free one). Bad arguments exit with status
+   * 2 and a message naming the flag. {@code dev.txlab.coordinator.live.LiveTxnNode} is the same for
+   * transactional shards.
+   */
+  public static void main(String[] args) throws Exception {
+    Launch launch;
+    try {
+      launch = parseArgs(args, List.of());
+    } catch (IllegalArgumentException e) {
+      usage(USAGE, e.getMessage());
+      return;
+    }
+    run(launch, Components.kv(), USAGE);
   }
 
   private static String required(Map<String, String> flags, String name) {
@@ -225,9 +452,28 @@ public final class LiveNode implements AutoCloseable {
     return v;
   }
 
-  private static void usage(String problem) {
+  private static int intFlag(String flag, String text, int min, int max) {
+    try {
+      int v = Integer.parseInt(text.trim());
+      if (v < min || v > max) throw new IllegalArgumentException("--" + flag + " must be in " + min + ".." + max + ", not " + v);
+      return v;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + flag + " must be an integer, not '" + text + "'");
+    }
+  }
+
+  private static NodeId nodeFlag(String flag, String text) {
+    try {
+      return NodeId.of(text.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + flag + ": " + e.getMessage());
+    }
+  }
+
+  /** Prints the problem and the usage on stderr and exits with status 2. */
+  public static void usage(String usage, String problem) {
     System.err.println("txlab live node: " + problem);
-    System.err.println("usage: LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--shards 1] [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never] [--reads readindex|lease|local|follower] [--bind ADDR] [--http-port P]");
+    System.err.println(usage);
     System.exit(2);
   }
 }

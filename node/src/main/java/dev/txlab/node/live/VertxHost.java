@@ -244,6 +244,26 @@ public final class VertxHost implements AutoCloseable {
     return p.future();
   }
 
+  /**
+   * Reads something from {@code component}'s current process on its own thread, between two steps
+   * (status pages). The reader gets null if the process is down or not hosted here; it must only
+   * read.
+   */
+  public <T> Future<T> inspect(String component, java.util.function.Function<Process, T> reader) {
+    Slot s = slots.get(component);
+    Context ctx = s == null ? null : s.context;
+    if (ctx == null) return Future.succeededFuture(reader.apply(null));
+    Promise<T> p = Promise.promise();
+    ctx.runOnContext(v -> {
+      try {
+        p.complete(reader.apply(s.context == ctx ? s.process : null));
+      } catch (RuntimeException e) {
+        p.fail(e);
+      }
+    });
+    return p.future();
+  }
+
   /** Crashes every process and closes the transport. Storage is left as a crash leaves it. */
   @Override
   public void close() {

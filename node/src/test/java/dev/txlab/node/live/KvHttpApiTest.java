@@ -28,6 +28,7 @@ class KvHttpApiTest {
   private final List<LiveNode> nodes = new ArrayList<>();
   private Path dir;
   private String base;
+  private String admin;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
@@ -37,6 +38,7 @@ class KvHttpApiTest {
     for (NodeId n : NODES) nodes.add(LiveNode.start(LiveNode.Config.loopback(n, NODES, ports, 1, 3, dir)));
     KvHttpApi api = nodes.get(1).startHttp("127.0.0.1", 0);
     base = "http://127.0.0.1:" + api.port();
+    admin = "http://127.0.0.1:" + nodes.get(1).startAdmin("127.0.0.1", 0, "s3cret").port();
   }
 
   @AfterAll
@@ -101,5 +103,54 @@ class KvHttpApiTest {
       assertThat(r.body().getString("error")).contains((String) b[4]);
     }
     assertThat(call("GET", "/kv/k", null).body().getString("value")).isEqualTo("kept");
+  }
+
+  private Reply adminCall(String method, String path, String body, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(admin + path)).timeout(Duration.ofSeconds(20));
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(r.statusCode(), new JsonObject(r.body()));
+  }
+
+  @Test
+  void retriedWritesWithOneClientAndSeqApplyOnce() throws Exception {
+    String body = "{\"value\":\"x;\",\"client\":\"c1\",\"seq\":1}";
+    Reply first = call("POST", "/kv/once/append", body);
+    Reply again = call("POST", "/kv/once/append", body);
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(call("GET", "/kv/once", null).body().getString("value")).isEqualTo("x;");
+    Reply reused = call("POST", "/kv/once/append", "{\"value\":\"y;\",\"client\":\"c1\",\"seq\":1}");
+    assertThat(reused.status()).isEqualTo(400);
+    assertThat(reused.body().getString("error")).contains("already used");
+    assertThat(call("POST", "/kv/once/append", "{\"value\":\"y;\",\"client\":\"c1\"}").status()).isEqualTo(400);
+    assertThat(call("POST", "/txn", "{\"client\":\"c1\",\"seq\":1,\"ops\":[[\"r\",\"k\",null]]}").status()).isEqualTo(501);
+  }
+
+  @Test
+  void theAdminApiNeedsTheTokenAndAppliesFaults() throws Exception {
+    assertThat(adminCall("GET", "/admin/status", null, null).status()).isEqualTo(401);
+    assertThat(adminCall("GET", "/admin/status", null, "wrong").status()).isEqualTo(401);
+    assertThat(adminCall("POST", "/admin/faults", "{\"fault\":\"loss 1%\"}", "s3cret!").status()).isEqualTo(401);
+    Reply status = adminCall("GET", "/admin/status", null, "s3cret");
+    assertThat(status.status()).isEqualTo(200);
+    assertThat(status.body().getString("node")).isEqualTo("n2");
+    assertThat(status.body().getLong("pid")).isEqualTo(ProcessHandle.current().pid());
+    assertThat(status.body().getJsonObject("shards").getJsonObject("shard-0").getString("role")).isIn("leader", "follower", "candidate");
+
+    Reply loss = adminCall("POST", "/admin/faults", "{\"fault\":\"duplicate 1%\"}", "s3cret");
+    assertThat(loss.body().getBoolean("changed")).isTrue();
+    assertThat(loss.body().getJsonArray("active").getList()).containsExactly("duplicate 1%");
+    assertThat(adminCall("POST", "/admin/faults", "{\"fault\":\"clock-skew n1 +5ms\"}", "s3cret").body().getBoolean("changed")).isFalse();
+    for (String bad : List.of("{\"fault\":\"loss lots\"}", "{\"fault\":7}", "{}", "not json")) {
+      Reply r = adminCall("POST", "/admin/faults", bad, "s3cret");
+      assertThat(r.status()).as(bad).isEqualTo(400);
+      assertThat(r.body().getString("error")).isNotEmpty();
+    }
+    Reply healed = adminCall("POST", "/admin/heal", null, "s3cret");
+    assertThat(healed.status()).isEqualTo(200);
+    assertThat(healed.body().getJsonArray("active").getList()).isEmpty();
+    assertThat(nodes.get(1).faults().settings().isHealthy()).isTrue();
   }
 }
