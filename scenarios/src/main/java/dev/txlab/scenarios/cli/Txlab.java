@@ -16,7 +16,10 @@ import picocli.CommandLine.Command;
         "A laboratory for distributed transactions: run protocols under faults, record what"
             + " clients saw, and check the history for linearizability and serializability, with"
             + " anomalies explained.",
-    subcommands = {CheckCommand.class, RunCommand.class, ScenariosCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      CheckCommand.class, RunCommand.class, ScenariosCommand.class, ClusterCommand.class, ChaosCommand.class, BenchCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {
       "",
       "Exit status: 0 valid (or expectations met), 1 invalid, 3 unknown (a check gave up),"

@@ -1,0 +1,723 @@
+package dev.txlab.scenarios.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.txlab.chaos.fault.ClusterSnapshot;
+import dev.txlab.node.api.NodeId;
+import dev.txlab.node.api.ShardId;
+import dev.txlab.node.kv.ShardMap;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A live cluster on this machine: one OS process per node, described by {@code DIR/cluster.json}.
+ * This class starts the processes (detached, each with its own data directory and log), finds
+ * them again from the file in a later command, and stops, kills, pauses, resumes and relaunches
+ * them with real signals.
+ *
+ * <p>Invariants: a pid is acted on only when the process with that pid started at the moment the
+ * file recorded (pids are reused); {@link #stop} returns only once no recorded process is alive;
+ * a failed start stops everything it launched.
+ */
+public final class LiveCluster {
+  /** The transactional node's main class, once the node side provides it. */
+  public static final String TXN_NODE_MAIN = "dev.txlab.coordinator.live.LiveTxnNode";
+  /** The single-key node's main class. */
+  public static final String KV_NODE_MAIN = "dev.txlab.node.live.LiveNode";
+
+  private static final Pattern READY = Pattern.compile("^ready (\\S+).*?(?: http (\\d+))?(?: admin (\\d+))?\\s*$");
+  private static final Pattern HTTP_PORT = Pattern.compile(" http (\\d+)");
+  private static final Pattern ADMIN_PORT = Pattern.compile(" admin (\\d+)");
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * What {@code txlab cluster start} asks for.
+   *
+   * @param protocol {@code spanner} or {@code 2pc} (transactional nodes), or {@code raft-kv}
+   * @param javaOptions extra JVM options for each node (heap and GC by default)
+   */
+  public record StartOptions(
+      Path dir, int nodes, int shards, int replicas, String protocol, String fsync, List<String> nodeFlags,
+      List<String> javaOptions, Duration timeout) {
+    public StartOptions {
+      nodeFlags = List.copyOf(nodeFlags);
+      javaOptions = List.copyOf(javaOptions);
+    }
+
+    public static StartOptions defaults(Path dir) {
+      return new StartOptions(dir, 5, 3, 3, "spanner", "always", List.of(), List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+          // JGroups logs through JUL even when an SLF4J API (with no provider) is on the class path,
+          // where its log-level calls would fail.
+          "-Djgroups.use.jdk_logger=true"),
+          Duration.ofSeconds(90));
+    }
+
+    public StartOptions withShape(int nodes, int shards, int replicas) {
+      return new StartOptions(dir, nodes, shards, replicas, protocol, fsync, nodeFlags, javaOptions, timeout);
+    }
+
+    public StartOptions withProtocol(String protocol) {
+      return new StartOptions(dir, nodes, shards, replicas, protocol, fsync, nodeFlags, javaOptions, timeout);
+    }
+
+    public StartOptions withFsync(String fsync) {
+      return new StartOptions(dir, nodes, shards, replicas, protocol, fsync, nodeFlags, javaOptions, timeout);
+    }
+
+    public StartOptions withNodeFlags(List<String> flags) {
+      return new StartOptions(dir, nodes, shards, replicas, protocol, fsync, flags, javaOptions, timeout);
+    }
+
+    public StartOptions withTimeout(Duration timeout) {
+      return new StartOptions(dir, nodes, shards, replicas, protocol, fsync, nodeFlags, javaOptions, timeout);
+    }
+  }
+
+  private final Path dir;
+  private ClusterFile file;
+  private final String token;
+
+  private LiveCluster(Path dir, ClusterFile file, String token) {
+    this.dir = dir;
+    this.file = file;
+    this.token = token;
+  }
+
+  /** {@code .txlab/cluster} under the current directory. */
+  public static Path defaultDir() {
+    return Path.of(".txlab", "cluster");
+  }
+
+  /** The cluster recorded in {@code dir}. */
+  public static LiveCluster load(Path dir) throws LiveException {
+    if (!Files.isRegularFile(dir.resolve(ClusterFile.NAME))) {
+      throw new LiveException("no cluster in " + dir + " (no " + ClusterFile.NAME + "); start one with: txlab cluster start"
+          + (dir.equals(defaultDir()) ? "" : " --dir " + dir));
+    }
+    try {
+      ClusterFile f = ClusterFile.read(dir);
+      if (f.version() != ClusterFile.VERSION) {
+        throw new LiveException(dir.resolve(ClusterFile.NAME) + ": version " + f.version() + " is not " + ClusterFile.VERSION);
+      }
+      String token = f.admin() ? Files.readString(dir.resolve(ClusterFile.TOKEN), StandardCharsets.UTF_8).strip() : null;
+      return new LiveCluster(dir, f, token);
+    } catch (IOException e) {
+      throw new LiveException("cannot read the cluster in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public ClusterFile file() {
+    return file;
+  }
+
+  public List<String> nodes() {
+    return file.nodes();
+  }
+
+  public List<String> shards() {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < file.shards(); i++) {
+      out.add(ShardId.of(i).component());
+    }
+    return out;
+  }
+
+  public ShardMap shardMap() {
+    return new ShardMap(file.nodes().stream().map(NodeId::of).toList(), file.shards(), file.replicas());
+  }
+
+  public boolean transactional() {
+    return !file.protocol().equals("raft-kv");
+  }
+
+  /** The node, or a {@link LiveException} naming the cluster's nodes. */
+  public ClusterFile.Node node(String name) throws LiveException {
+    ClusterFile.Node n = file.node(name);
+    if (n == null) {
+      throw new LiveException("node '" + name + "' is not in the cluster (" + String.join(", ", file.nodes()) + ")");
+    }
+    return n;
+  }
+
+  public NodeApi api(String node) {
+    ClusterFile.Node n = file.node(node);
+    return new NodeApi(node, n.httpPort(), file.admin() ? n.adminPort() : 0, token);
+  }
+
+  // ------------------------------------------------------------------ processes
+
+  /** The node's process if it is alive and is the one the file recorded. */
+  public Optional<ProcessHandle> process(String node) {
+    ClusterFile.Node n = file.node(node);
+    if (n == null || n.pid() == null) {
+      return Optional.empty();
+    }
+    return ours(n.pid(), n.startedMillis());
+  }
+
+  static Optional<ProcessHandle> ours(long pid, Long startedMillis) {
+    Optional<ProcessHandle> h = ProcessHandle.of(pid);
+    if (h.isEmpty() || !h.get().isAlive()) {
+      return Optional.empty();
+    }
+    if (startedMillis != null) {
+      Optional<java.time.Instant> started = h.get().info().startInstant();
+      // The OS reports start times at a coarse tick; a different process would differ by far more.
+      if (started.isPresent() && Math.abs(started.get().toEpochMilli() - startedMillis) > 2_000) {
+        return Optional.empty();
+      }
+    }
+    return h;
+  }
+
+  public boolean alive(String node) {
+    return process(node).isPresent();
+  }
+
+  /** The nodes whose recorded process is alive. */
+  public List<String> running() {
+    List<String> out = new ArrayList<>();
+    for (String n : file.nodes()) {
+      if (alive(n)) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ start
+
+  /**
+   * Starts a cluster in {@code options.dir()}: refuses if one is running there; relaunches a
+   * stopped one from its data if its shape matches; otherwise lays out a new one. Returns once
+   * every node printed its ready line and every shard has a leader.
+   */
+  public static LiveCluster start(StartOptions o, PrintWriter progress) throws LiveException {
+    Path dir = o.dir();
+    ClusterFile existing = null;
+    if (Files.isRegularFile(dir.resolve(ClusterFile.NAME))) {
+      LiveCluster old = load(dir);
+      List<String> running = old.running();
+      if (!running.isEmpty()) {
+        throw new LiveException("a cluster is already running in " + dir + " (" + running.size() + " of " + old.nodes().size()
+            + " nodes up: " + String.join(", ", running) + "); stop it first with: txlab cluster stop"
+            + (dir.equals(defaultDir()) ? "" : " --dir " + dir));
+      }
+      existing = old.file;
+      if (existing.nodes().size() != o.nodes() || existing.shards() != o.shards() || existing.replicas() != o.replicas()
+          || !existing.protocol().equals(resolveProtocol(o.protocol()))) {
+        throw new LiveException(dir + " holds a stopped cluster of another shape (" + existing.nodes().size() + " nodes, "
+            + existing.shards() + " shards × " + existing.replicas() + " replicas, " + existing.protocol()
+            + "); choose another --dir, or delete " + dir + " to start afresh");
+      }
+    }
+    validate(o);
+    try {
+      Files.createDirectories(dir);
+      String token = existing == null ? writeToken(dir) : Files.readString(dir.resolve(ClusterFile.TOKEN)).strip();
+      ClusterFile file = existing == null ? layout(o, dir) : relayout(existing, dir);
+      file.write(dir);
+      LiveCluster c = new LiveCluster(dir, file, token);
+      c.launchAll(o.timeout(), progress);
+      return c;
+    } catch (IOException e) {
+      throw new LiveException("cannot lay out the cluster in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void validate(StartOptions o) throws LiveException {
+    if (o.nodes() < 1 || o.nodes() > 26) {
+      throw new LiveException("--nodes must be 1..26, not " + o.nodes());
+    }
+    if (o.shards() < 1 || o.replicas() < 1 || o.replicas() > o.nodes()) {
+      throw new LiveException("need --shards >= 1 and 1 <= --replicas <= --nodes (got " + o.shards() + " shards, " + o.replicas()
+          + " replicas, " + o.nodes() + " nodes)");
+    }
+    if (!List.of("spanner", "2pc", "raft-kv").contains(o.protocol())) {
+      throw new LiveException("--protocol must be spanner, 2pc or raft-kv, not '" + o.protocol() + "'");
+    }
+    if (!List.of("always", "never").contains(o.fsync())) {
+      throw new LiveException("--fsync must be always or never, not '" + o.fsync() + "'");
+    }
+  }
+
+  /** Whether the transactional node is on the class path (it lands separately from this CLI). */
+  public static boolean txnNodeAvailable() {
+    try {
+      Class.forName(TXN_NODE_MAIN, false, LiveCluster.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  private static String resolveProtocol(String asked) throws LiveException {
+    if (!asked.equals("raft-kv") && !txnNodeAvailable()) {
+      // Until the transactional node exists, a cluster of single-key nodes is what can run.
+      return "raft-kv";
+    }
+    return asked;
+  }
+
+  private static String writeToken(Path dir) throws IOException {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    String token = HexFormat.of().formatHex(bytes);
+    Path f = dir.resolve(ClusterFile.TOKEN);
+    Files.deleteIfExists(f);
+    // Created owner-only from the start, so the token is never readable by others, even briefly.
+    Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(f, token + "\n", StandardCharsets.UTF_8);
+    return token;
+  }
+
+  private static ClusterFile layout(StartOptions o, Path dir) throws IOException, LiveException {
+    String protocol = resolveProtocol(o.protocol());
+    boolean txn = !protocol.equals("raft-kv");
+    String main = txn ? TXN_NODE_MAIN : KV_NODE_MAIN;
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= o.nodes(); i++) {
+      names.add("n" + i);
+    }
+    List<Integer> jgroups = freePorts(o.nodes());
+    List<Integer> http = freePorts(o.nodes());
+    List<Integer> admin = txn ? freePorts(o.nodes()) : null;
+    List<String> java = javaCommand(o.javaOptions());
+    Path abs = dir.toAbsolutePath().normalize();
+    List<ClusterFile.Node> procs = new ArrayList<>();
+    for (int i = 0; i < o.nodes(); i++) {
+      String n = names.get(i);
+      List<String> cmd = new ArrayList<>(java);
+      cmd.add(main);
+      cmd.addAll(List.of("--node", n, "--nodes", String.join(",", names), "--ports", join(jgroups), "--shards",
+          String.valueOf(o.shards()), "--replicas", String.valueOf(o.replicas()), "--dir", abs.toString(), "--fsync", o.fsync(),
+          "--http-port", String.valueOf(http.get(i))));
+      if (txn) {
+        cmd.addAll(List.of("--protocol", protocol, "--admin-port", String.valueOf(admin.get(i)), "--admin-token-file",
+            abs.resolve(ClusterFile.TOKEN).toString()));
+      }
+      cmd.addAll(o.nodeFlags());
+      procs.add(new ClusterFile.Node(n, jgroups.get(i), http.get(i), txn ? admin.get(i) : 0,
+          abs.resolve(n).resolve("node.log").toString(), cmd, null, null));
+    }
+    return new ClusterFile(ClusterFile.VERSION, protocol, main, txn, names, o.shards(), o.replicas(), o.fsync(), procs);
+  }
+
+  /** A stopped cluster relaunched: the same commands, with the current java and class path. */
+  private static ClusterFile relayout(ClusterFile old, Path dir) {
+    return old;
+  }
+
+  private static String join(List<Integer> ports) {
+    return String.join(",", ports.stream().map(String::valueOf).toList());
+  }
+
+  /** Ports free on the loopback interface right now (bound and released; taken by the node soon after). */
+  static List<Integer> freePorts(int count) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    List<Integer> out = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        held.add(s);
+        out.add(s.getLocalPort());
+      }
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
+    }
+    return out;
+  }
+
+  /** {@code java [options] -cp CLASSPATH}: this JVM's binary and class path, made absolute. */
+  static List<String> javaCommand(List<String> options) {
+    String java = ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> cp = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        cp.add(Path.of(entry).toAbsolutePath().normalize().toString());
+      }
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.addAll(options);
+    cmd.add("-cp");
+    cmd.add(String.join(File.pathSeparator, cp));
+    return cmd;
+  }
+
+  private void launchAll(Duration timeout, PrintWriter progress) throws LiveException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, Long> logOffsets = new LinkedHashMap<>();
+    try {
+      for (String n : file.nodes()) {
+        logOffsets.put(n, launch(n));
+      }
+      if (progress != null) {
+        progress.printf("launched %d node processes; waiting for them to be ready…%n", file.nodes().size());
+        progress.flush();
+      }
+      for (String n : file.nodes()) {
+        awaitReady(n, logOffsets.get(n), deadline);
+      }
+      awaitLeaders(deadline);
+    } catch (LiveException | RuntimeException e) {
+      stopQuietly();
+      throw e;
+    }
+  }
+
+  /** Launches {@code node}'s process from its recorded command; returns its log's length before. */
+  private long launch(String node) throws LiveException {
+    ClusterFile.Node n = file.node(node);
+    try {
+      Path log = Path.of(n.log());
+      Files.createDirectories(log.getParent());
+      long offset = Files.exists(log) ? Files.size(log) : 0;
+      List<String> cmd = new ArrayList<>();
+      // In its own session, so that a terminal's hangup or a Ctrl-C in a later command never reaches it.
+      if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+        cmd.add("/usr/bin/setsid");
+      }
+      cmd.addAll(n.command());
+      ProcessBuilder pb = new ProcessBuilder(cmd)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      Process p = pb.start();
+      long started = p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis());
+      file = file.with(n.withProcess(p.pid(), started));
+      file.write(dir);
+      return offset;
+    } catch (IOException e) {
+      throw new LiveException("cannot launch " + node + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Waits for the node's ready line in its log (after {@code offset}); records the ports it printed. */
+  private void awaitReady(String node, long offset, long deadlineNanos) throws LiveException {
+    ClusterFile.Node n = file.node(node);
+    Path log = Path.of(n.log());
+    while (true) {
+      String line = readyLine(log, offset, node);
+      if (line != null) {
+        Matcher h = HTTP_PORT.matcher(line);
+        Matcher a = ADMIN_PORT.matcher(line);
+        int http = h.find() ? Integer.parseInt(h.group(1)) : n.httpPort();
+        int admin = a.find() ? Integer.parseInt(a.group(1)) : n.adminPort();
+        if (http != n.httpPort() || admin != n.adminPort()) {
+          file = file.with(file.node(node).withPorts(http, admin));
+          writeQuietly();
+        }
+        return;
+      }
+      if (!alive(node)) {
+        throw new LiveException(node + " exited before it was ready; the end of its log (" + log + "):\n" + tail(log, 15));
+      }
+      if (System.nanoTime() > deadlineNanos) {
+        throw new LiveException(node + " was not ready in time; the end of its log (" + log + "):\n" + tail(log, 15));
+      }
+      sleep(100);
+    }
+  }
+
+  private static String readyLine(Path log, long offset, String node) {
+    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+      if (f.length() <= offset) {
+        return null;
+      }
+      f.seek(offset);
+      byte[] rest = new byte[(int) Math.min(f.length() - offset, 4 << 20)];
+      f.readFully(rest);
+      for (String line : new String(rest, StandardCharsets.UTF_8).split("\n")) {
+        if (line.startsWith("ready " + node + " ") || line.equals("ready " + node)) {
+          return line;
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Waits until every shard has a leader, as the nodes report it (or, without an admin API, serve a read). */
+  private void awaitLeaders(long deadlineNanos) throws LiveException {
+    List<String> missing = shards();
+    while (true) {
+      missing = shardsWithoutLeader();
+      if (missing.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() > deadlineNanos) {
+        throw new LiveException("no leader in time for " + String.join(", ", missing) + "; see the nodes' logs under " + dir);
+      }
+      sleep(200);
+    }
+  }
+
+  /** Shards no running node reports a leader for (by status), or whose probe read fails. */
+  public List<String> shardsWithoutLeader() {
+    List<String> out = new ArrayList<>();
+    if (file.admin()) {
+      ClusterSnapshot view = view();
+      for (String s : shards()) {
+        if (view.leaderOf(s).isEmpty()) {
+          out.add(s);
+        }
+      }
+      return out;
+    }
+    // Single-key nodes report no roles: a linearizable read of a key on each shard proves a leader.
+    List<String> up = running();
+    if (up.isEmpty()) {
+      return shards();
+    }
+    List<String> keys = dev.txlab.scenarios.workload.RegisterWorkload.keysFor(shardMap(), 1);
+    for (int i = 0; i < shards().size(); i++) {
+      String key = keys.get(i);
+      String shard = shardMap().shardOf(key).component();
+      NodeApi.Reply r = api(up.get(0)).get(NodeApi.kvPath(key), Duration.ofSeconds(6));
+      if (!r.ok()) {
+        out.add(shard);
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ status
+
+  /** One node's answer to a status request, or why there is none. */
+  public record NodeStatus(String node, Long pid, boolean alive, JsonNode status, String problem) {}
+
+  public List<NodeStatus> status() {
+    List<NodeStatus> out = new ArrayList<>();
+    for (String n : file.nodes()) {
+      ClusterFile.Node cn = file.node(n);
+      Optional<ProcessHandle> p = process(n);
+      if (p.isEmpty()) {
+        out.add(new NodeStatus(n, null, false, null, cn.pid() == null ? "stopped" : "not running"));
+        continue;
+      }
+      NodeApi api = api(n);
+      NodeApi.Reply r = api.hasAdmin() ? api.adminGet("/admin/status", CALL_TIMEOUT) : api.get("/status", CALL_TIMEOUT);
+      out.add(new NodeStatus(n, p.get().pid(), true, r.ok() ? r.body() : null, r.ok() ? null : r.describe()));
+    }
+    return out;
+  }
+
+  /**
+   * The cluster as the nemesis sees it now: leaders from the nodes' status (the highest term a
+   * live node reports as leader of each shard), and the coordinator's node.
+   */
+  public ClusterSnapshot view() {
+    ClusterSnapshot snap = ClusterSnapshot.of(file.nodes(), shards());
+    Map<String, long[]> bestTerm = new TreeMap<>();
+    Map<String, String> leader = new TreeMap<>();
+    for (NodeStatus s : status()) {
+      if (s.status() == null || !s.status().has("shards")) {
+        continue;
+      }
+      JsonNode shards = s.status().get("shards");
+      for (String shard : shards()) {
+        JsonNode sh = shards.get(shard);
+        if (sh == null) {
+          continue;
+        }
+        String role = sh.path("role").asText("");
+        long term = sh.path("term").asLong(-1);
+        if (role.toLowerCase(Locale.ROOT).equals("leader")) {
+          long[] best = bestTerm.computeIfAbsent(shard, k -> new long[] {-1});
+          if (term > best[0]) {
+            best[0] = term;
+            leader.put(shard, s.node());
+          }
+        }
+      }
+    }
+    for (Map.Entry<String, String> e : leader.entrySet()) {
+      snap = snap.withLeader(e.getKey(), e.getValue());
+    }
+    String coordinator = coordinatorNode(snap);
+    return coordinator == null ? snap : snap.withCoordinator(coordinator);
+  }
+
+  /**
+   * Classic 2PC: the single coordinator runs on the first node. Spanner-style: the coordinator
+   * group of a transaction is one of its shards; the leader of the first shard is a fair answer
+   * for "the coordinator the next transaction would use".
+   */
+  private String coordinatorNode(ClusterSnapshot snap) {
+    if (file.protocol().equals("2pc")) {
+      return file.nodes().get(0);
+    }
+    if (file.protocol().equals("spanner")) {
+      return snap.leaderOf(shards().get(0)).orElse(null);
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------ signals
+
+  /** SIGKILL: the process dies at once; whatever it had not synced is lost. */
+  public boolean kill(String node) throws LiveException {
+    node(node);
+    Optional<ProcessHandle> p = process(node);
+    if (p.isEmpty()) {
+      return false;
+    }
+    p.get().destroyForcibly();
+    awaitExit(p.get(), Duration.ofSeconds(10));
+    return true;
+  }
+
+  /** SIGSTOP / SIGCONT: the process freezes (timers, sockets and all) or thaws. */
+  public boolean signal(String node, String signal) throws LiveException {
+    node(node);
+    Optional<ProcessHandle> p = process(node);
+    if (p.isEmpty()) {
+      return false;
+    }
+    try {
+      Process k = new ProcessBuilder("kill", "-" + signal, String.valueOf(p.get().pid())).redirectErrorStream(true).start();
+      String out = new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (k.waitFor() != 0) {
+        throw new LiveException("kill -" + signal + " " + p.get().pid() + " failed: " + out);
+      }
+      return true;
+    } catch (IOException e) {
+      throw new LiveException("cannot run kill -" + signal + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LiveException("interrupted");
+    }
+  }
+
+  /** Relaunches a node that is down with its recorded command; leaves a running one alone. */
+  public boolean restart(String node, Duration timeout) throws LiveException {
+    node(node);
+    if (alive(node)) {
+      return false;
+    }
+    long offset = launch(node);
+    awaitReady(node, offset, System.nanoTime() + timeout.toNanos());
+    return true;
+  }
+
+  /** What {@link #stop} did. */
+  public record StopReport(List<String> terminated, List<String> killed, List<String> alreadyDown, List<String> leftAlive) {}
+
+  /**
+   * SIGTERM to every node, SIGKILL to any still alive after {@code grace}; then checks that none of
+   * the recorded processes is alive and forgets their pids. Data and logs stay.
+   */
+  public StopReport stop(Duration grace) {
+    List<String> terminated = new ArrayList<>();
+    List<String> killed = new ArrayList<>();
+    List<String> down = new ArrayList<>();
+    Map<String, ProcessHandle> live = new LinkedHashMap<>();
+    for (String n : file.nodes()) {
+      Optional<ProcessHandle> p = process(n);
+      if (p.isPresent()) {
+        live.put(n, p.get());
+        p.get().destroy();
+      } else {
+        down.add(n);
+      }
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (Map.Entry<String, ProcessHandle> e : live.entrySet()) {
+      long left = Math.max(0, deadline - System.nanoTime());
+      if (awaitExit(e.getValue(), Duration.ofNanos(left))) {
+        terminated.add(e.getKey());
+      } else {
+        e.getValue().destroyForcibly();
+        killed.add(e.getKey());
+      }
+    }
+    List<String> leftAlive = new ArrayList<>();
+    for (Map.Entry<String, ProcessHandle> e : live.entrySet()) {
+      if (!awaitExit(e.getValue(), Duration.ofSeconds(10))) {
+        leftAlive.add(e.getKey() + " (pid " + e.getValue().pid() + ")");
+      }
+    }
+    for (String n : file.nodes()) {
+      if (!leftAlive.contains(n)) {
+        file = file.with(file.node(n).withProcess(null, null));
+      }
+    }
+    writeQuietly();
+    return new StopReport(terminated, killed, down, leftAlive);
+  }
+
+  private void stopQuietly() {
+    stop(Duration.ofSeconds(3));
+  }
+
+  private static boolean awaitExit(ProcessHandle p, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (p.isAlive()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      sleep(20);
+    }
+    return true;
+  }
+
+  private void writeQuietly() {
+    try {
+      file.write(dir);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot update " + dir.resolve(ClusterFile.NAME), e);
+    }
+  }
+
+  // ------------------------------------------------------------------ logs
+
+  /** The last {@code lines} lines of a file (all of it if shorter). */
+  public static String tail(Path file, int lines) {
+    try {
+      if (!Files.exists(file)) {
+        return "(no log yet: " + file + ")";
+      }
+      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(cannot read " + file + ": " + e.getMessage() + ")";
+    }
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the cluster", e);
+    }
+  }
+}
