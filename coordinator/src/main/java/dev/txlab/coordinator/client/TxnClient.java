@@ -92,6 +92,17 @@ public final class TxnClient implements Process {
   private ShardId coordinatorShard;
 
   public TxnClient(Env env, Config config, TxnWorkload workload, TxnObserver observer, TxnProbe probe) {
+    this(env, config, workload, observer, probe, 0);
+  }
+
+  /**
+   * A client whose operations are numbered from {@code firstSeq + 1}. A client rebuilt under the
+   * same address (a live gateway lane after a restart) must not reuse the transaction ids of its
+   * earlier incarnations, which participants may still remember as decided.
+   */
+  public TxnClient(Env env, Config config, TxnWorkload workload, TxnObserver observer, TxnProbe probe, long firstSeq) {
+    if (firstSeq < 0) throw new IllegalArgumentException("firstSeq must be >= 0");
+    this.seq = firstSeq;
     this.env = env;
     this.config = config;
     this.workload = workload;

@@ -1,0 +1,114 @@
+package dev.txlab.coordinator.live;
+
+import dev.txlab.coordinator.txn.TxnKnobs;
+import dev.txlab.node.live.LiveNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A transactional live node: a {@link LiveNode} whose shards are transactional replicas ({@link
+ * TxnComponents}), serving {@code POST /txn} and the admin API. What {@code txlab cluster start}
+ * launches once per node, as its own OS process:
+ *
+ * <pre>
+ * java -cp TXLAB_JAR dev.txlab.coordinator.live.LiveTxnNode
+ *     --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802   this node, every node, their JGroups TCP ports
+ *     [--shards 1] [--replicas 3]                          the shard map (as in the simulator)
+ *     [--dir DIR]                                          cluster directory; this node's data in DIR/n1
+ *     [--seed N] [--fsync always|never] [--bind 127.0.0.1] [--epsilon-ms 1]
+ *     [--http-port P]                                      public API (/txn, /status); 0 = a free port
+ *     [--admin-port P --admin-token-file FILE]             admin API on --bind; 0 = a free port
+ *     [--protocol spanner|2pc]                             base knobs: Spanner-style (default) or classic 2PC
+ *     [--commit-wait on|off] [--coordinator replicated|single] [--read-only snapshot|locking]
+ *     [--staleness 0ms] [--lock-wait wound-wait|no-wait] [--cooperative-termination on|off]
+ *                                                          knobs over the protocol's base (scenario names)
+ *     [--lanes 32]                                         transactions in flight per node
+ * </pre>
+ *
+ * Once its replicas run and its APIs listen it prints one line on stdout, {@code ready n1 http
+ * PORT admin PORT} (the parts for APIs that were asked for), and runs until the process is killed.
+ * A bad flag exits with status 2 and a message naming the flag; nothing starts.
+ *
+ * <p>In-process (tests, benchmarks): {@code LiveTxnNode.start(LiveTxnNode.parse(args))} or {@link
+ * #start(LiveNode.Config, TxnKnobs, int)}.
+ */
+public final class LiveTxnNode {
+  private LiveTxnNode() {}
+
+  /** The flags this node takes on top of {@link LiveNode#FLAGS}. */
+  public static final List<String> FLAGS = List.of(
+      "protocol", "commit-wait", "coordinator", "read-only", "staleness", "lock-wait", "cooperative-termination", "lanes");
+
+  private static final List<String> KNOBS = FLAGS.subList(1, 7);
+
+  public static final int LANES_DEFAULT = 32;
+
+  private static final String USAGE = "usage: LiveTxnNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--shards 1]"
+      + " [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never] [--bind ADDR] [--epsilon-ms 1] [--http-port P]"
+      + " [--admin-port P --admin-token-file FILE] [--protocol spanner|2pc] [--commit-wait on|off]"
+      + " [--coordinator replicated|single] [--read-only snapshot|locking] [--staleness 0ms]"
+      + " [--lock-wait wound-wait|no-wait] [--cooperative-termination on|off] [--lanes 32]";
+
+  /** A parsed command line: the node's launch settings, the protocol's knobs, the gateway's lanes. */
+  public record Launch(LiveNode.Launch node, TxnKnobs knobs, int lanes) {}
+
+  /** Parses the flags above; throws {@link IllegalArgumentException} naming the flag. */
+  public static Launch parse(String[] args) {
+    LiveNode.Launch node = LiveNode.parseArgs(args, FLAGS);
+    Map<String, String> extra = node.extra();
+    String protocol = extra.getOrDefault("protocol", "spanner");
+    TxnKnobs knobs = switch (protocol) {
+      case "spanner" -> TxnKnobs.spanner();
+      case "2pc" -> TxnKnobs.classic2pc();
+      default -> throw new IllegalArgumentException("--protocol must be spanner|2pc, not '" + protocol + "'");
+    };
+    for (String k : KNOBS) {
+      if (!extra.containsKey(k)) continue;
+      try {
+        knobs = knobs.withKnob(k, extra.get(k));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--" + k + ": " + e.getMessage());
+      }
+    }
+    int lanes;
+    try {
+      lanes = Integer.parseInt(extra.getOrDefault("lanes", Integer.toString(LANES_DEFAULT)));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--lanes must be an integer, not '" + extra.get("lanes") + "'");
+    }
+    if (lanes < 1 || lanes > 1024) throw new IllegalArgumentException("--lanes must be in 1..1024, not " + lanes);
+    return new Launch(node, knobs, lanes);
+  }
+
+  /** Starts a transactional node in this JVM (no HTTP APIs yet: see {@link LiveNode#startHttp}, {@link LiveNode#startAdmin}). */
+  public static LiveNode start(LiveNode.Config config, TxnKnobs knobs, int lanes) throws Exception {
+    return LiveNode.start(config, new TxnComponents(knobs, lanes));
+  }
+
+  /** The command-line entry without {@code System.exit} on success: starts, prints the ready line, runs until killed. */
+  public static void run(String[] args) throws Exception {
+    Launch launch;
+    try {
+      launch = parse(args);
+    } catch (IllegalArgumentException e) {
+      LiveNode.usage(USAGE, e.getMessage());
+      return;
+    }
+    LiveNode.run(launch.node(), new TxnComponents(launch.knobs(), launch.lanes()), USAGE);
+  }
+
+  public static void main(String[] args) throws Exception {
+    run(args);
+  }
+
+  /** The flags of a launch, for callers that build command lines (the same names as above). */
+  public static List<String> knobFlags(TxnKnobs knobs) {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, String> e : knobs.knobs().entrySet()) {
+      out.add("--" + e.getKey());
+      out.add(e.getValue());
+    }
+    return out;
+  }
+}
