@@ -304,7 +304,7 @@ public final class LiveCluster {
     }
     List<Integer> jgroups = freePorts(o.nodes());
     List<Integer> http = freePorts(o.nodes());
-    List<Integer> admin = txn ? freePorts(o.nodes()) : null;
+    List<Integer> admin = freePorts(o.nodes());
     List<String> java = javaCommand(o.javaOptions());
     Path abs = dir.toAbsolutePath().normalize();
     List<ClusterFile.Node> procs = new ArrayList<>();
@@ -314,16 +314,16 @@ public final class LiveCluster {
       cmd.add(main);
       cmd.addAll(List.of("--node", n, "--nodes", String.join(",", names), "--ports", join(jgroups), "--shards",
           String.valueOf(o.shards()), "--replicas", String.valueOf(o.replicas()), "--dir", abs.toString(), "--fsync", o.fsync(),
-          "--http-port", String.valueOf(http.get(i))));
+          "--http-port", String.valueOf(http.get(i)), "--admin-port", String.valueOf(admin.get(i)), "--admin-token-file",
+          abs.resolve(ClusterFile.TOKEN).toString()));
       if (txn) {
-        cmd.addAll(List.of("--protocol", protocol, "--admin-port", String.valueOf(admin.get(i)), "--admin-token-file",
-            abs.resolve(ClusterFile.TOKEN).toString()));
+        cmd.addAll(List.of("--protocol", protocol));
       }
       cmd.addAll(o.nodeFlags());
-      procs.add(new ClusterFile.Node(n, jgroups.get(i), http.get(i), txn ? admin.get(i) : 0,
+      procs.add(new ClusterFile.Node(n, jgroups.get(i), http.get(i), admin.get(i),
           abs.resolve(n).resolve("node.log").toString(), cmd, null, null));
     }
-    return new ClusterFile(ClusterFile.VERSION, protocol, main, txn, names, o.shards(), o.replicas(), o.fsync(), procs);
+    return new ClusterFile(ClusterFile.VERSION, protocol, main, true, names, o.shards(), o.replicas(), o.fsync(), procs);
   }
 
   /** A stopped cluster relaunched: the same commands, with the current java and class path. */

@@ -25,7 +25,7 @@ public final class ClockTimeline {
   }
 
   /** Servers (nodes that are not {@code c1, c2, …} clients) first, then the clients. */
-  static ClockTimeline of(java.util.Collection<NodeId> all) {
+  public static ClockTimeline of(java.util.Collection<NodeId> all) {
     List<NodeId> srv = new ArrayList<>();
     List<NodeId> cli = new ArrayList<>();
     for (NodeId n : all) {

@@ -1,0 +1,560 @@
+package dev.txlab.scenarios.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.txlab.checker.CheckResult;
+import dev.txlab.checker.UnfitHistoryException;
+import dev.txlab.checker.Validity;
+import dev.txlab.checker.history.History;
+import dev.txlab.checker.history.HistoryException;
+import dev.txlab.checker.history.Op;
+import dev.txlab.checker.history.OpType;
+import dev.txlab.checker.linear.LinearSpec;
+import dev.txlab.checker.linear.LinearizabilityChecker;
+import dev.txlab.checker.linear.NilRead;
+import dev.txlab.checker.txn.TxnChecker;
+import dev.txlab.checker.txn.TxnResult;
+import dev.txlab.checker.txn.TxnSpec;
+import dev.txlab.coordinator.txn.MicroOp;
+import dev.txlab.node.api.ShardId;
+import dev.txlab.node.api.RandomSource;
+import dev.txlab.node.kv.ClientObserver;
+import dev.txlab.node.kv.KvOp;
+import dev.txlab.node.kv.ShardMap;
+import dev.txlab.scenarios.run.SimRun;
+import dev.txlab.scenarios.workload.HistoryRecorder;
+import dev.txlab.scenarios.workload.RegisterWorkload;
+import dev.txlab.scenarios.workload.TxnGenerator;
+import dev.txlab.scenarios.workload.TxnHistoryRecorder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Clients against a live cluster, recording what they observe as a Jepsen history with wall-clock
+ * times (nanoseconds since the workload started): {@code register} (reads, writes and
+ * compare-and-sets of small values on a few keys per shard, over the single-key API), and the
+ * transactional {@code list-append} and {@code rw-register} (Elle's key rotation, from {@link
+ * TxnGenerator}, over {@code POST /txn}).
+ *
+ * <p>Fixed concurrency: each client is a thread with one request in flight, paced so that all of
+ * them together issue {@code rate} operations per second (fewer if the cluster is slower). A
+ * client talks to one node and moves to the next when its node refuses connections. Outcomes are
+ * recorded as Jepsen does: {@code :ok}; {@code :fail} only when the operation definitely did not
+ * happen (connection refused, the node said so, a compare-and-set that found another value, an
+ * abort); {@code :info} otherwise (a timeout, a 504, a connection cut mid-request) — after which
+ * the client continues as a new process.
+ *
+ * <p>Keys are fresh for every run (numbered from the wall clock at the start), so values left in
+ * the cluster by earlier runs are never read as if this run had written them.
+ *
+ * <p>Faults applied while the workload ran — by {@code txlab chaos} or a scenario's schedule —
+ * are read back from {@code faults.jsonl} and merged in at their own times as {@code :nemesis}
+ * operations.
+ */
+public final class LiveWorkload {
+  public static final List<String> NAMES = List.of("register", "list-append", "rw-register");
+
+  /**
+   * @param rate operations per second, all clients together (0: as fast as they go)
+   * @param timeout how long a client waits for one answer before recording {@code :info}
+   */
+  public record Spec(
+      String name, int rate, Duration duration, int clients, Duration timeout, int keysPerShard, int activeKeys,
+      int writesPerKey, int txnLengthMax, List<String> consistency) {
+    public Spec {
+      consistency = List.copyOf(consistency);
+      if (!NAMES.contains(name)) throw new IllegalArgumentException("unknown workload " + name);
+      if (rate < 0 || clients < 1 || duration.isNegative() || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("need rate >= 0, clients >= 1, a duration and a timeout");
+      }
+    }
+
+    public boolean transactional() {
+      return !name.equals("register");
+    }
+
+    public static Spec defaults(String name) {
+      return new Spec(name, 200, Duration.ofSeconds(30), 10, Duration.ofSeconds(10), 2, 5, 32, 4,
+          name.equals("register") ? List.of() : List.of("strict-serializable"));
+    }
+
+    public Spec withLoad(int rate, Duration duration, int clients) {
+      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, consistency);
+    }
+
+    public Spec withConsistency(List<String> models) {
+      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, models);
+    }
+
+    public Spec withTxnShape(int activeKeys, int writesPerKey, int txnLengthMax) {
+      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, consistency);
+    }
+
+    public Spec withTimeout(Duration timeout) {
+      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, consistency);
+    }
+  }
+
+  /** One fault from {@code faults.jsonl}, at its time relative to the workload's start. */
+  public record FaultRecord(long atNanos, String f, String fault, boolean applied, String summary) {}
+
+  /** What a workload produced, checked. */
+  public record Result(
+      History history,
+      Map<String, SimRun.Check> checks,
+      CheckResult primary,
+      Map<String, Double> metrics,
+      List<FaultRecord> faults,
+      long startWallNanos,
+      double runSeconds,
+      double checkSeconds) {
+    public Validity validity() {
+      Validity v = Validity.VALID;
+      for (SimRun.Check c : checks.values()) {
+        v = v.worse(c.validity());
+      }
+      return v;
+    }
+  }
+
+  private final LiveCluster cluster;
+  private final Spec spec;
+  private final String runId;
+  private final long keyBase;
+  private final Object lock = new Object();
+  private final HistoryRecorder registerRecorder;
+  private final TxnHistoryRecorder txnRecorder;
+  private final RegisterWorkload registers;
+  private final TxnGenerator generator;
+  private final RandomSource generatorRandom;
+  private final Histogram latencyMicros = new Histogram(60_000_000L, 3);
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile boolean stopping;
+  private long startNanos;
+  private long startWallNanos;
+  private long stopNanos;
+
+  public LiveWorkload(LiveCluster cluster, Spec spec) {
+    this.cluster = cluster;
+    this.spec = spec;
+    long wall = System.currentTimeMillis();
+    this.runId = Long.toString(wall, 36);
+    // Fresh keys per run: far apart from any earlier run's (runs start at least a millisecond apart).
+    this.keyBase = wall * 1000;
+    List<String> clientIds = new ArrayList<>();
+    for (int i = 1; i <= spec.clients(); i++) {
+      clientIds.add("c" + i);
+    }
+    if (spec.transactional()) {
+      if (!cluster.transactional()) {
+        throw new IllegalArgumentException("the '" + spec.name() + "' workload needs transactional nodes; this cluster runs "
+            + cluster.file().protocol() + " (single-key nodes): use the register workload");
+      }
+      registerRecorder = null;
+      registers = null;
+      txnRecorder = new TxnHistoryRecorder(this::now, clientIds);
+      generator = new TxnGenerator(
+          spec.name().equals("list-append") ? TxnGenerator.Kind.LIST_APPEND : TxnGenerator.Kind.RW_REGISTER,
+          spec.activeKeys(), spec.writesPerKey(), 1, spec.txnLengthMax(), 0.5);
+      generatorRandom = new RandomSource(wall);
+    } else {
+      txnRecorder = null;
+      generator = null;
+      generatorRandom = null;
+      registerRecorder = new HistoryRecorder(this::now, clientIds);
+      registers = new RegisterWorkload(freshKeys(cluster.shardMap(), spec.keysPerShard(), keyBase));
+    }
+  }
+
+  private long now() {
+    return System.nanoTime() - startNanos;
+  }
+
+  /** {@code perShard} decimal keys of each shard, from {@code base} up. */
+  static List<String> freshKeys(ShardMap map, int perShard, long base) {
+    int[] count = new int[map.shards()];
+    List<String> keys = new ArrayList<>();
+    int needed = map.shards() * perShard;
+    for (long k = base; keys.size() < needed && k < base + 1000L * needed + 1000; k++) {
+      String key = Long.toString(k);
+      ShardId s = map.shardOf(key);
+      if (count[s.index()] < perShard) {
+        count[s.index()]++;
+        keys.add(key);
+      }
+    }
+    return keys;
+  }
+
+  /** Starts the clients. */
+  public void start() {
+    startNanos = System.nanoTime();
+    startWallNanos = LiveNemesis.wallNanos();
+    List<String> nodes = cluster.nodes();
+    for (int i = 0; i < spec.clients(); i++) {
+      int index = i;
+      Thread t = new Thread(() -> clientLoop(index, nodes), "txlab-client-c" + (i + 1));
+      t.setDaemon(true);
+      threads.add(t);
+    }
+    threads.forEach(Thread::start);
+  }
+
+  /** Runs the workload for its duration, then stops it. */
+  public void runFor(Duration d) {
+    long end = startNanos + d.toNanos();
+    while (System.nanoTime() < end) {
+      LiveCluster.sleep(Math.max(1, Math.min(200, (end - System.nanoTime()) / 1_000_000)));
+    }
+  }
+
+  /** Stops issuing operations and waits for those in flight (at most a timeout). */
+  public void stop() {
+    stopping = true;
+    long deadline = System.nanoTime() + spec.timeout().toNanos() + 2_000_000_000L;
+    for (Thread t : threads) {
+      long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+      try {
+        t.join(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    stopNanos = System.nanoTime();
+  }
+
+  /** {@code [ok, fail, info]} so far. */
+  public long[] counts() {
+    synchronized (lock) {
+      return spec.transactional()
+          ? new long[] {txnRecorder.okTxns(), txnRecorder.failTxns(), txnRecorder.infoTxns()}
+          : new long[] {registerRecorder.okOps(), registerRecorder.failOps(), registerRecorder.infoOps()};
+    }
+  }
+
+  /** Runs for {@code d}, telling {@code progress} a line every {@code everyNanos}. */
+  public void runFor(Duration d, long everyNanos, java.util.function.Consumer<String> progress) {
+    long end = startNanos + d.toNanos();
+    long nextReport = startNanos + everyNanos;
+    while (System.nanoTime() < end) {
+      LiveCluster.sleep(Math.max(1, Math.min(100, (end - System.nanoTime()) / 1_000_000)));
+      if (System.nanoTime() >= nextReport && System.nanoTime() < end) {
+        long[] c = counts();
+        progress.accept(String.format(java.util.Locale.ROOT, "  %5.1fs  %,d ok  %,d fail  %,d info",
+            (System.nanoTime() - startNanos) / 1e9, c[0], c[1], c[2]));
+        nextReport += everyNanos;
+      }
+    }
+  }
+
+  public long startWallNanos() {
+    return startWallNanos;
+  }
+
+  /** Nanoseconds since the workload started. */
+  public long elapsedNanos() {
+    return System.nanoTime() - startNanos;
+  }
+
+  private void clientLoop(int index, List<String> nodes) {
+    String client = "c" + (index + 1);
+    String wireClient = client + "-" + runId;
+    RandomSource random = new RandomSource(keyBase + index * 7919L);
+    long intervalNanos = spec.rate() == 0 ? 0 : (long) (1e9 * spec.clients() / spec.rate());
+    // Clients start spread over one interval, so they do not all fire together.
+    long next = startNanos + (intervalNanos == 0 ? 0 : intervalNanos * index / spec.clients());
+    int nodeIndex = index % nodes.size();
+    long seq = 0;
+    while (!stopping) {
+      long wait = next - System.nanoTime();
+      if (wait > 0) {
+        LiveCluster.sleep(Math.max(1, wait / 1_000_000));
+        continue;
+      }
+      next = Math.max(next + intervalNanos, System.nanoTime() - intervalNanos);
+      NodeApi api = cluster.api(nodes.get(nodeIndex));
+      seq++;
+      boolean refused = spec.transactional() ? txn(api, client, wireClient, seq) : register(api, client, random, seq);
+      if (refused) {
+        nodeIndex = (nodeIndex + 1) % nodes.size();
+      }
+    }
+  }
+
+  /** One register operation; returns true when the node refused the connection. */
+  private boolean register(NodeApi api, String client, RandomSource random, long seq) {
+    KvOp op;
+    synchronized (lock) {
+      op = registers.next(random);
+      registerRecorder.invoked(client, seq, op);
+    }
+    long t0 = System.nanoTime();
+    NodeApi.Reply r;
+    String path = NodeApi.kvPath(op.key());
+    if (op instanceof KvOp.Get) {
+      r = api.get(path, spec.timeout());
+    } else if (op instanceof KvOp.Put) {
+      r = api.put(path, Map.of("value", ((KvOp.Put) op).value()), spec.timeout());
+    } else {
+      KvOp.Cas c = (KvOp.Cas) op;
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("expected", c.expected());
+      body.put("value", c.value());
+      r = api.post(path + "/cas", body, spec.timeout());
+    }
+    ClientObserver.Outcome outcome;
+    String value = null;
+    if (r.ok()) {
+      outcome = ClientObserver.Outcome.OK;
+      JsonNode v = r.body() == null ? null : r.body().get("value");
+      value = v == null || v.isNull() ? null : v.asText();
+    } else if (op instanceof KvOp.Get || definite(r)) {
+      // A read has no effect, so a read without an answer may be recorded as not having happened.
+      outcome = ClientObserver.Outcome.FAIL;
+    } else {
+      outcome = ClientObserver.Outcome.INFO;
+    }
+    synchronized (lock) {
+      registerRecorder.completed(client, seq, op, outcome, value);
+      if (r.ok()) latencyMicros.recordValue(Math.min(latencyMicros.getHighestTrackableValue(), (System.nanoTime() - t0) / 1000));
+    }
+    return r.notSent();
+  }
+
+  /** Definitely not applied: never sent, or the node said so (a failed cas, busy, a 4xx, or {@code definite: true}). */
+  private static boolean definite(NodeApi.Reply r) {
+    if (r.notSent()) return true;
+    if (r.status() == 0) return false;
+    if (r.status() == 409 || r.status() == 503) return true;
+    JsonNode d = r.body() == null ? null : r.body().get("definite");
+    return d != null && d.asBoolean(false);
+  }
+
+  private boolean txn(NodeApi api, String client, String wireClient, long seq) {
+    List<Object> jepsen;
+    synchronized (lock) {
+      jepsen = generator.next(generatorRandom);
+    }
+    if (jepsen == null) {
+      return false;
+    }
+    boolean listAppend = spec.name().equals("list-append");
+    // Keys as the history records them: the generator's, offset into this run's fresh range.
+    List<MicroOp> ops = new ArrayList<>();
+    for (MicroOp m : TxnHistoryRecorder.toMicroOps(jepsen, listAppend)) {
+      String key = Long.toString(keyBase + Long.parseLong(m.key()));
+      ops.add(new MicroOp(m.kind(), key, m.value()));
+    }
+    synchronized (lock) {
+      txnRecorder.invoked(client, seq, ops);
+    }
+    List<List<Object>> wire = new ArrayList<>();
+    for (MicroOp m : ops) {
+      String f = m.kind() == MicroOp.Kind.APPEND ? "append" : m.kind() == MicroOp.Kind.WRITE ? "w" : "r";
+      wire.add(java.util.Arrays.asList(f, m.key(), m.isWrite() ? (Object) Long.parseLong(m.value()) : null));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("client", wireClient);
+    body.put("seq", seq);
+    body.put("workload", spec.name());
+    body.put("ops", wire);
+    long t0 = System.nanoTime();
+    NodeApi.Reply r = api.post("/txn", body, spec.timeout());
+    List<MicroOp> result = ops;
+    ClientObserver.Outcome outcome;
+    String cause = null;
+    if (r.ok() && r.body() != null && "ok".equals(r.body().path("status").asText())) {
+      outcome = ClientObserver.Outcome.OK;
+      result = withReads(ops, r.body().get("ops"));
+    } else if (r.status() == 409 || r.notSent() || (r.status() != 504 && definite(r))) {
+      outcome = ClientObserver.Outcome.FAIL;
+      cause = r.body() == null ? r.describe() : r.body().path("cause").asText(r.describe());
+    } else {
+      outcome = ClientObserver.Outcome.INFO;
+      cause = r.describe();
+    }
+    synchronized (lock) {
+      txnRecorder.completed(client, seq, result, outcome, cause);
+      if (outcome == ClientObserver.Outcome.OK) {
+        latencyMicros.recordValue(Math.min(latencyMicros.getHighestTrackableValue(), (System.nanoTime() - t0) / 1000));
+      }
+    }
+    return r.notSent();
+  }
+
+  /** The issued micro-ops with each read's value from the answer (which lists ops in request order). */
+  private static List<MicroOp> withReads(List<MicroOp> ops, JsonNode answer) {
+    if (answer == null || !answer.isArray() || answer.size() != ops.size()) {
+      throw new IllegalStateException("a node answered ok with ops that do not match the request: " + answer);
+    }
+    List<MicroOp> out = new ArrayList<>();
+    for (int i = 0; i < ops.size(); i++) {
+      MicroOp m = ops.get(i);
+      if (m.isWrite()) {
+        out.add(m);
+        continue;
+      }
+      JsonNode v = answer.get(i).get(2);
+      if (m.kind() == MicroOp.Kind.READ_LIST) {
+        List<String> elements = new ArrayList<>();
+        if (v != null && v.isArray()) v.forEach(e -> elements.add(Long.toString(e.asLong())));
+        out.add(m.withValue(String.join(" ", elements)));
+      } else {
+        out.add(m.withValue(v == null || v.isNull() ? null : Long.toString(v.asLong())));
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ checking
+
+  /**
+   * Merges the faults of the run's window into the history and checks it.
+   *
+   * @param healAtNanos time after which the cluster must make progress ({@code converged}), or -1
+   *     to use the last fault of the window
+   */
+  public Result check(long healAtNanos) {
+    long runEnd = stopNanos == 0 ? System.nanoTime() : stopNanos;
+    List<FaultRecord> faults = readFaults(cluster.dir(), startWallNanos, startWallNanos + (runEnd - startNanos));
+    List<Op> ops = new ArrayList<>(spec.transactional() ? txnRecorder.events() : registerRecorder.events());
+    // Nemesis operations at their own times, among the clients' in time order.
+    List<Op> merged = new ArrayList<>(ops.size() + faults.size());
+    int fi = 0;
+    for (Op op : ops) {
+      while (fi < faults.size() && faults.get(fi).atNanos() <= op.timeNanos()) {
+        merged.add(nemesisOp(faults.get(fi++)));
+      }
+      merged.add(op);
+    }
+    while (fi < faults.size()) {
+      merged.add(nemesisOp(faults.get(fi++)));
+    }
+    List<Op> indexed = new ArrayList<>(merged.size());
+    for (int i = 0; i < merged.size(); i++) {
+      Op o = merged.get(i);
+      indexed.add(new Op(i, o.timeNanos(), o.process(), o.type(), o.f(), o.value(), o.extra()));
+    }
+    History history;
+    try {
+      history = History.of("history.edn", indexed);
+    } catch (HistoryException e) {
+      throw new IllegalStateException("the live recorder wrote an inconsistent history: " + e.getMessage(), e);
+    }
+    long checkStart = System.nanoTime();
+    Map<String, SimRun.Check> checks = new LinkedHashMap<>();
+    CheckResult primary = null;
+    try {
+      if (spec.transactional()) {
+        for (String model : spec.consistency()) {
+          TxnResult r = TxnChecker.check(history, new TxnSpec(spec.name(), List.of(model), false, false, false, null));
+          checks.put(model, new SimRun.Check(r.validity(), r.anomalyTypes(), firstLine(r.toText())));
+          if (primary == null || (primary.validity() != Validity.INVALID && r.validity() == Validity.INVALID)) {
+            primary = r;
+          }
+        }
+      } else {
+        CheckResult lin = LinearizabilityChecker.check(
+            history, new LinearSpec("cas-register", null, NilRead.ABSENT, true, Duration.ofMinutes(2)));
+        checks.put("linearizable", new SimRun.Check(lin.validity(),
+            lin.validity() == Validity.INVALID ? List.of("nonlinearizable") : List.of(), firstLine(lin.toText())));
+        primary = lin;
+      }
+    } catch (UnfitHistoryException e) {
+      throw new IllegalStateException("the live recorder wrote a history the checker cannot read: " + e.getMessage(), e);
+    }
+    double checkSeconds = (System.nanoTime() - checkStart) / 1e9;
+    long healAt = healAtNanos;
+    if (healAt < 0) {
+      healAt = 0;
+      for (FaultRecord f : faults) {
+        if (f.applied()) healAt = Math.max(healAt, f.atNanos());
+      }
+    }
+    long okAfter = 0;
+    for (Op o : indexed) {
+      if (o.type() == OpType.OK && !o.isNemesis() && o.timeNanos() > healAt) okAfter++;
+    }
+    checks.put("converged", new SimRun.Check(okAfter > 0 ? Validity.VALID : Validity.INVALID,
+        okAfter > 0 ? List.of() : List.of("no-progress-after-heal"),
+        okAfter + (spec.transactional() ? " transactions committed" : " operations succeeded")
+            + (healAtNanos >= 0 || !faults.isEmpty() ? " after the last fault ended" : "")));
+
+    double seconds = (runEnd - startNanos) / 1e9;
+    Map<String, Double> metrics = new TreeMap<>();
+    String unit = spec.transactional() ? "txns" : "ops";
+    long ok = 0, fail = 0, info = 0;
+    for (Op o : indexed) {
+      if (o.isNemesis()) continue;
+      if (o.type() == OpType.OK) ok++;
+      else if (o.type() == OpType.FAIL) fail++;
+      else if (o.type() == OpType.INFO) info++;
+    }
+    metrics.put(unit, (double) (ok + fail + info));
+    metrics.put(unit + "_ok", (double) ok);
+    metrics.put(unit + "_fail", (double) fail);
+    metrics.put(unit + "_info", (double) info);
+    metrics.put(unit + "_ok_after_heal", (double) okAfter);
+    metrics.put(unit + "_ok_per_s", Math.round(ok / Math.max(seconds, 1e-9) * 10) / 10.0);
+    synchronized (lock) {
+      if (latencyMicros.getTotalCount() > 0) {
+        metrics.put("latency_ms_p50", latencyMicros.getValueAtPercentile(50) / 1000.0);
+        metrics.put("latency_ms_p99", latencyMicros.getValueAtPercentile(99) / 1000.0);
+        metrics.put("latency_ms_max", latencyMicros.getMaxValue() / 1000.0);
+      }
+    }
+    long applied = faults.stream().filter(FaultRecord::applied).count();
+    metrics.put("faults_applied", (double) applied);
+    return new Result(history, checks, primary, metrics, faults, startWallNanos, seconds, checkSeconds);
+  }
+
+  private static Op nemesisOp(FaultRecord f) {
+    return new Op(0, f.atNanos(), Op.NEMESIS, OpType.INFO, f.f(), f.summary());
+  }
+
+  /** The faults of {@code faults.jsonl} applied between two wall times, relative to the first. */
+  public static List<FaultRecord> readFaults(Path dir, long fromWallNanos, long toWallNanos) {
+    Path file = dir.resolve(ClusterFile.FAULTS);
+    List<FaultRecord> out = new ArrayList<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + file, e);
+    }
+    for (String line : lines) {
+      if (line.isBlank()) continue;
+      JsonNode j;
+      try {
+        j = ClusterFile.json().readTree(line);
+      } catch (IOException e) {
+        continue; // a line cut short by a crash of the chaos command: it names no complete fault
+      }
+      long t = j.path("time_ns").asLong(-1);
+      if (t < fromWallNanos || t > toWallNanos) continue;
+      out.add(new FaultRecord(t - fromWallNanos, j.path("f").asText("fault"), j.path("fault").asText(),
+          j.path("applied").asBoolean(true), j.path("summary").asText(j.path("fault").asText())));
+    }
+    out.sort((a, b) -> Long.compare(a.atNanos(), b.atNanos()));
+    return Collections.unmodifiableList(out);
+  }
+
+  static String firstLine(String text) {
+    String t = text.strip();
+    int nl = t.indexOf('\n');
+    return nl < 0 ? t : t.substring(0, nl);
+  }
+}
