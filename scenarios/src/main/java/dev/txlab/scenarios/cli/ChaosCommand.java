@@ -51,10 +51,14 @@ final class ChaosCommand implements Callable<Integer> {
       throw new Txlab.UsageError("bad fault '" + text + "': " + e.getMessage());
     }
     LiveCluster c = dir.load();
+    LiveNemesis nemesis = new LiveNemesis(c, new SplittableRandom());
+    String problem = nemesis.problemWith(fault);
+    if (problem != null) {
+      throw new Txlab.UsageError("'" + fault.text() + "': " + problem);
+    }
     if (c.running().isEmpty()) {
       throw new Txlab.UsageError("no node of the cluster in " + c.dir() + " is running; start it with: txlab cluster start" + dir.flag());
     }
-    LiveNemesis nemesis = new LiveNemesis(c, new SplittableRandom());
     LiveNemesis.Applied a;
     try {
       a = nemesis.apply(fault);

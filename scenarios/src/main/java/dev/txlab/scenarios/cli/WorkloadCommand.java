@@ -167,7 +167,9 @@ final class WorkloadCommand implements Callable<Integer> {
     y.append("shards: ").append(c.file().shards()).append('\n');
     y.append("replicas: ").append(c.file().replicas()).append('\n');
     y.append("protocol: ").append(txn ? c.file().protocol() : "raft-kv").append('\n');
-    y.append("fsync: ").append(c.file().fsync()).append('\n');
+    if (!txn) {
+      y.append("fsync: ").append(c.file().fsync()).append('\n');
+    }
     y.append("workload:\n  name: ").append(name).append("\n  clients: ").append(clients).append("\n  rate: ").append(rate).append('\n');
     if (txn) {
       y.append("consistency: [").append(String.join(", ", models)).append("]\n");

@@ -1,0 +1,74 @@
+package dev.txlab.scenarios.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.txlab.chaos.fault.Fault;
+import dev.txlab.checker.Validity;
+import dev.txlab.checker.history.Op;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real live cluster, three node processes started as children of the test JVM (with its class
+ * path) on loopback: a short register workload with a partition and its heal applied through the
+ * chaos code, checked for linearizability; then {@code stop} must leave no process behind.
+ */
+class ClusterProcessesTest {
+  @TempDir Path dir;
+
+  static LiveCluster.StartOptions threeNodes(Path dir, String protocol) {
+    return LiveCluster.StartOptions.defaults(dir).withShape(3, 1, 3).withProtocol(protocol).withTimeout(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void registerWorkloadUnderAPartitionIsLinearizableAndStopLeavesNoProcess() throws Exception {
+    LiveCluster cluster = LiveCluster.start(threeNodes(dir, "raft-kv"), null);
+    List<Long> pids = new ArrayList<>();
+    try {
+      for (String n : cluster.nodes()) {
+        pids.add(cluster.process(n).orElseThrow().pid());
+      }
+      assertThat(Files.getPosixFilePermissions(dir.resolve(ClusterFile.TOKEN)).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+      assertThat(cluster.shardsWithoutLeader()).isEmpty();
+
+      LiveWorkload w = new LiveWorkload(cluster, LiveWorkload.Spec.defaults("register")
+          .withLoad(100, Duration.ofSeconds(3), 5).withTimeout(Duration.ofSeconds(6)));
+      LiveNemesis nemesis = new LiveNemesis(cluster, new SplittableRandom(1));
+      w.start();
+      LiveCluster.sleep(800);
+      LiveNemesis.Applied cut = nemesis.apply(Fault.parse("partition n1|n2,n3"));
+      assertThat(cut.applied()).as(cut.changes().toString()).isTrue();
+      assertThat(cut.nodes()).containsExactly("n1", "n2", "n3");
+      LiveCluster.sleep(1000);
+      LiveNemesis.Applied heal = nemesis.apply(Fault.parse("heal"));
+      assertThat(heal.applied()).isTrue();
+      w.runFor(Duration.ofSeconds(3));
+      w.stop();
+      LiveWorkload.Result r = w.check(-1);
+
+      assertThat(r.checks().get("linearizable").validity()).as(r.checks().toString()).isEqualTo(Validity.VALID);
+      assertThat(r.validity()).as(r.checks().toString()).isEqualTo(Validity.VALID);
+      assertThat(r.metrics().get("ops_ok")).isGreaterThan(20.0);
+      List<String> nemesisOps = new ArrayList<>();
+      for (Op op : r.history().events()) {
+        if (op.isNemesis()) nemesisOps.add(op.f() + ": " + op.value());
+      }
+      assertThat(nemesisOps).hasSize(2);
+      assertThat(nemesisOps.get(0)).startsWith("partition: partition n1|n2,n3");
+      assertThat(nemesisOps.get(1)).startsWith("heal: heal");
+    } finally {
+      LiveCluster.StopReport stop = cluster.stop(Duration.ofSeconds(5));
+      assertThat(stop.leftAlive()).isEmpty();
+    }
+    for (long pid : pids) {
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid).isFalse();
+    }
+    assertThat(LiveCluster.load(dir).running()).isEmpty();
+  }
+}
