@@ -33,6 +33,9 @@ import java.util.TreeMap;
  * "live"}.
  */
 public final class LiveReport {
+  /** Stands in for the trace digest a live run does not have; the report's header is rewritten. */
+  private static final String NO_DIGEST = "0".repeat(64);
+
   private LiveReport() {}
 
   /** The live result as the outcome the report and results writers take. */
@@ -44,7 +47,7 @@ public final class LiveReport {
     }
     Simulator.Stats stats = new Simulator.Stats(r.history().size(), 0, 0, (long) (r.runSeconds() * 1e9), 0, new TreeMap<>(), new TreeMap<>());
     return new SimRun.Outcome(
-        scenario, 0, r.history(), r.primary(), r.checks(), r.metrics(), List.of(), events, plan.toString().strip(), "live",
+        scenario, 0, r.history(), r.primary(), r.checks(), r.metrics(), List.of(), events, plan.toString().strip(), NO_DIGEST,
         stats, r.runSeconds(), r.runSeconds() + r.checkSeconds(), r.runSeconds(), r.checkSeconds(),
         ClockTimeline.of(List.of()), Map.of());
   }
@@ -130,7 +133,22 @@ public final class LiveReport {
     Files.writeString(dir.resolve(RunDirectory.RESULTS), RunResults.json(results, true) + "\n");
     java.nio.file.Path checkReport = o.primary() == null ? null : o.primary().writeReport(dir.path());
     RunReport.write(dir.resolve(RunDirectory.REPORT), o, results, checkReport == null ? null : checkReport.getFileName().toString());
+    liveHeader(dir.resolve(RunDirectory.REPORT));
     return results;
+  }
+
+  /**
+   * The report's header is written for simulated runs (seed, simulated seconds, trace digest); a
+   * live run has real time and no digest, so those words are replaced. If the page's wording
+   * changes, the header is left as it was and the rest of the page is unaffected.
+   */
+  private static void liveHeader(java.nio.file.Path report) throws IOException {
+    String html = Files.readString(report, StandardCharsets.UTF_8);
+    String out = html
+        .replaceFirst(" · seed 0 · ", " · ")
+        .replaceFirst("([0-9][0-9.,]*) s simulated in [0-9.,]+ s · trace sha256 <code>0{16}…</code>", "live host: $1 s of real time")
+        .replaceFirst("<p>Replay: <code>", "<p>Command: <code>");
+    Files.writeString(report, out, StandardCharsets.UTF_8);
   }
 
   public static String word(Validity v) {

@@ -59,17 +59,11 @@ public final class RunReport {
     boolean met = RunResults.expectationsMet(o);
     h.append("<span class=\"badge ").append(met ? "ok" : "bad").append("\">expectations ")
         .append(met ? "met" : "NOT met").append("</span></h1>");
-    boolean live = "live".equals(results.get("host"));
-    h.append("<div class=muted>").append(esc(s.protocol())).append(live ? "" : " · seed " + o.seed()).append(" · ").append(s.nodes()).append(" nodes, ")
-        .append(s.shards()).append(" shards × ").append(s.replicas()).append(" replicas · ");
-    if (live) {
-      // A live run has real processes and wall-clock times: no seed replays it, and no trace digest.
-      h.append("live host: ").append(fmt(o.simSeconds())).append(" s of real time</div>");
-    } else {
-      h.append(fmt(o.simSeconds())).append(" s simulated in ").append(fmt(o.wallSeconds())).append(" s · trace sha256 <code>")
-          .append(o.traceDigest(), 0, 16).append("…</code></div>");
-    }
-    h.append("<p>").append(live ? "Command" : "Replay").append(": <code>").append(esc(String.valueOf(results.get("replay")))).append("</code></p>");
+    h.append("<div class=muted>").append(esc(s.protocol())).append(" · seed ").append(o.seed()).append(" · ").append(s.nodes()).append(" nodes, ")
+        .append(s.shards()).append(" shards × ").append(s.replicas()).append(" replicas · ")
+        .append(fmt(o.simSeconds())).append(" s simulated in ").append(fmt(o.wallSeconds())).append(" s · trace sha256 <code>")
+        .append(o.traceDigest(), 0, 16).append("…</code></div>");
+    h.append("<p>Replay: <code>").append(esc(String.valueOf(results.get("replay")))).append("</code></p>");
     if (!s.narrative().isEmpty()) {
       h.append("<p>").append(esc(s.narrative().strip()).replace("\n\n", "</p><p>")).append("</p>");
     }
