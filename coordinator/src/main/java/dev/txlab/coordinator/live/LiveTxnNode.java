@@ -24,6 +24,7 @@ import java.util.Map;
  *     [--staleness 0ms] [--lock-wait wound-wait|no-wait] [--cooperative-termination on|off]
  *                                                          knobs over the protocol's base (scenario names)
  *     [--lanes 32]                                         transactions in flight per node
+ *     [--tick-ms 20]                                       participants' tick (closed timestamps, in-doubt checks)
  * </pre>
  *
  * Once its replicas run and its APIs listen it prints one line on stdout, {@code ready n1 http
@@ -38,7 +39,7 @@ public final class LiveTxnNode {
 
   /** The flags this node takes on top of {@link LiveNode#FLAGS}. */
   public static final List<String> FLAGS = List.of(
-      "protocol", "commit-wait", "coordinator", "read-only", "staleness", "lock-wait", "cooperative-termination", "lanes");
+      "protocol", "commit-wait", "coordinator", "read-only", "staleness", "lock-wait", "cooperative-termination", "lanes", "tick-ms");
 
   private static final List<String> KNOBS = FLAGS.subList(1, 7);
 
@@ -48,10 +49,14 @@ public final class LiveTxnNode {
       + " [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never] [--bind ADDR] [--epsilon-ms 1] [--http-port P]"
       + " [--admin-port P --admin-token-file FILE] [--protocol spanner|2pc] [--commit-wait on|off]"
       + " [--coordinator replicated|single] [--read-only snapshot|locking] [--staleness 0ms]"
-      + " [--lock-wait wound-wait|no-wait] [--cooperative-termination on|off] [--lanes 32]";
+      + " [--lock-wait wound-wait|no-wait] [--cooperative-termination on|off] [--lanes 32] [--tick-ms 20]";
 
   /** A parsed command line: the node's launch settings, the protocol's knobs, the gateway's lanes. */
-  public record Launch(LiveNode.Launch node, TxnKnobs knobs, int lanes) {}
+  public record Launch(LiveNode.Launch node, TxnKnobs knobs, int lanes, long tickNanos) {
+    public TxnComponents components() {
+      return new TxnComponents(knobs, lanes, tickNanos);
+    }
+  }
 
   /** Parses the flags above; throws {@link IllegalArgumentException} naming the flag. */
   public static Launch parse(String[] args) {
@@ -78,7 +83,14 @@ public final class LiveTxnNode {
       throw new IllegalArgumentException("--lanes must be an integer, not '" + extra.get("lanes") + "'");
     }
     if (lanes < 1 || lanes > 1024) throw new IllegalArgumentException("--lanes must be in 1..1024, not " + lanes);
-    return new Launch(node, knobs, lanes);
+    long tickMs;
+    try {
+      tickMs = Long.parseLong(extra.getOrDefault("tick-ms", Long.toString(TxnComponents.TICK_NANOS_DEFAULT / 1_000_000)));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--tick-ms must be an integer, not '" + extra.get("tick-ms") + "'");
+    }
+    if (tickMs < 1 || tickMs > 10_000) throw new IllegalArgumentException("--tick-ms must be in 1..10000, not " + tickMs);
+    return new Launch(node, knobs, lanes, tickMs * 1_000_000L);
   }
 
   /** Starts a transactional node in this JVM (no HTTP APIs yet: see {@link LiveNode#startHttp}, {@link LiveNode#startAdmin}). */
@@ -95,7 +107,7 @@ public final class LiveTxnNode {
       LiveNode.usage(USAGE, e.getMessage());
       return;
     }
-    LiveNode.run(launch.node(), new TxnComponents(launch.knobs(), launch.lanes()), USAGE);
+    LiveNode.run(launch.node(), launch.components(), USAGE);
   }
 
   public static void main(String[] args) throws Exception {

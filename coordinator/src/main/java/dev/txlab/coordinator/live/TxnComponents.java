@@ -30,13 +30,27 @@ public final class TxnComponents implements LiveNode.Components {
   /** The single coordinator's component name (on the first node). */
   public static final String COORDINATOR = "coord";
 
+  /** The simulator's participant tick: closed timestamps, in-doubt checks and prepare resends. */
+  public static final long TICK_NANOS_DEFAULT = 20_000_000L;
+
   private final TxnKnobs knobs;
   private final int lanes;
+  private final long tickNanos;
 
   public TxnComponents(TxnKnobs knobs, int lanes) {
-    if (knobs == null || lanes < 1) throw new IllegalArgumentException("need knobs and at least one lane");
+    this(knobs, lanes, TICK_NANOS_DEFAULT);
+  }
+
+  /**
+   * @param tickNanos the participants' tick; each tick a shard leader replicates a closed timestamp,
+   *     so on a live host (where every replicated entry costs an fsync) a longer tick trades
+   *     snapshot-read wait for idle disk and CPU
+   */
+  public TxnComponents(TxnKnobs knobs, int lanes, long tickNanos) {
+    if (knobs == null || lanes < 1 || tickNanos < 1_000_000L) throw new IllegalArgumentException("need knobs, lanes >= 1, a tick >= 1 ms");
     this.knobs = knobs;
     this.lanes = lanes;
+    this.tickNanos = tickNanos;
   }
 
   /** Where the single coordinator runs in a cluster of {@code config.nodes()}, or null when replicated. */
@@ -53,7 +67,7 @@ public final class TxnComponents implements LiveNode.Components {
   public ProcessFactory replica(LiveNode.Config config, ShardId shard, List<Address> members) {
     TxnShardReplica.Config rc = new TxnShardReplica.Config(shard,
         RaftConfig.defaults(members).withFsync(config.fsync() == FileStorage.Fsync.ALWAYS), config.shardMap(), knobs,
-        singleCoordinator(config), 256, 20_000_000L, 300_000_000L);
+        singleCoordinator(config), 256, tickNanos, Math.max(300_000_000L, 10 * tickNanos));
     return env -> new TxnShardReplica(env, rc, TxnProbe.NONE);
   }
 
@@ -88,6 +102,7 @@ public final class TxnComponents implements LiveNode.Components {
     TreeMap<String, String> d = new TreeMap<>(knobs.knobs());
     d.put("protocol", knobs.replicatedCoordinator() ? "spanner" : "2pc");
     d.put("lanes", Integer.toString(lanes));
+    d.put("tick", tickNanos / 1_000_000 + "ms");
     return d;
   }
 }
