@@ -68,7 +68,7 @@ class LiveCrossShardTest {
         done.add(pool.submit(() -> {
           SplittableRandom random = new SplittableRandom(client);
           int multiShard = 0;
-          for (int t = 0; t < 12; t++) {
+          for (int t = 0; t < 8; t++) {
             JsonArray ops = new JsonArray();
             Set<ShardId> shards = new TreeSet<>();
             List<Long> values = new ArrayList<>();
@@ -105,8 +105,8 @@ class LiveCrossShardTest {
       int multiShard = 0;
       for (Future<Integer> f : done) multiShard += f.get();
       pool.shutdown();
-      assertThat(multiShard).as("transactions spanning shards").isGreaterThan(10);
-      assertThat(acked).as("most transactions commit").hasSizeGreaterThan(3 * 24);
+      assertThat(multiShard).as("transactions spanning shards").isGreaterThan(6);
+      assertThat(acked).as("most transactions commit").hasSizeGreaterThan(48);
 
       JsonArray readAll = new JsonArray();
       for (String k : KEYS) readAll.add(new JsonArray().add("r").add(k).add(null));

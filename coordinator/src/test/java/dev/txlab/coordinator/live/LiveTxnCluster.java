@@ -31,15 +31,20 @@ final class LiveTxnCluster implements AutoCloseable {
   final List<String> http = new ArrayList<>();
   final List<String> admin = new ArrayList<>();
   final Path dir;
+  private final List<LiveNode.Config> configs = new ArrayList<>();
+  private final TxnKnobs knobs;
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   LiveTxnCluster(int n, int shards, TxnKnobs knobs) throws Exception {
     dir = Files.createTempDirectory("txlab-live-txn");
+    this.knobs = knobs;
     for (int i = 1; i <= n; i++) ids.add(NodeId.of("n" + i));
     List<Integer> ports = freePorts(n);
     try {
       for (NodeId id : ids) {
-        LiveNode node = LiveTxnNode.start(LiveNode.Config.loopback(id, ids, ports, shards, Math.min(3, n), dir), knobs, 8);
+        LiveNode.Config config = LiveNode.Config.loopback(id, ids, ports, shards, Math.min(3, n), dir);
+        configs.add(config);
+        LiveNode node = LiveTxnNode.start(config, knobs, 8);
         nodes.add(node);
         http.add("http://127.0.0.1:" + node.startHttp("127.0.0.1", 0).port());
         admin.add("http://127.0.0.1:" + node.startAdmin("127.0.0.1", 0, TOKEN).port());
@@ -119,6 +124,19 @@ final class LiveTxnCluster implements AutoCloseable {
     JsonArray a = new JsonArray();
     for (int i = 0; i < triples.length; i += 3) a.add(new JsonArray().add(triples[i]).add(triples[i + 1]).add(triples[i + 2]));
     return a;
+  }
+
+  /** Stops node {@code i} as a crash does (its files stay as they are). */
+  void crash(int i) {
+    nodes.get(i).close();
+  }
+
+  /** Starts node {@code i} again from its files, with new HTTP and admin ports. */
+  void restart(int i) throws Exception {
+    LiveNode node = LiveTxnNode.start(configs.get(i), knobs, 8);
+    nodes.set(i, node);
+    http.set(i, "http://127.0.0.1:" + node.startHttp("127.0.0.1", 0).port());
+    admin.set(i, "http://127.0.0.1:" + node.startAdmin("127.0.0.1", 0, TOKEN).port());
   }
 
   @Override
