@@ -69,14 +69,16 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result object on stdout; progress and human text go to stderr.")
   boolean json;
 
-  @Option(names = "--host", paramLabel = "HOST", defaultValue = "sim", description = "sim (the deterministic simulator). The live host comes later.")
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "sim", description = "sim (the deterministic simulator, default) or live (real node processes on this machine, real time).")
   String host;
 
   @Override
   public Integer call() {
+    if (host.equals("live")) {
+      return LiveRunCommand.run(spec, scenario, seed, overrides, faults, out, json);
+    }
     if (!host.equals("sim")) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--host: only 'sim' is available in this version (the live host is not built yet)");
+      throw new CommandLine.ParameterException(spec.commandLine(), "--host must be sim or live, not '" + host + "'");
     }
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter human = json ? err : spec.commandLine().getOut();

@@ -156,6 +156,18 @@ public final class LiveNemesis {
       return partition(fault, wallNanos);
     } else if (fault instanceof Fault.Heal) {
       return everyNode(fault, "/admin/heal", Map.of(), wallNanos);
+    } else if (fault instanceof Fault.NetReset) {
+      // Nodes know each link fault by name; turning all of them off is each one set to zero.
+      List<String> changes = new ArrayList<>();
+      List<String> touched = new ArrayList<>();
+      for (String off : List.of("delay 0s", "loss 0%", "duplicate 0%")) {
+        Applied a = everyNode(fault, "/admin/faults", Map.of("fault", off), wallNanos);
+        touched = a.nodes();
+        changes.addAll(a.changes());
+      }
+      return new Applied(fault, touched, true, changes, wallNanos);
+    } else if (fault instanceof Fault.Reorder) {
+      return refused(fault, "live nodes cannot reorder messages on one link (JGroups delivers each link in order)", wallNanos);
     } else if (fault.category() == Fault.Category.LINK) {
       return everyNode(fault, "/admin/faults", Map.of("fault", fault.text()), wallNanos);
     } else if (fault.category() == Fault.Category.CLOCK) {

@@ -1,0 +1,124 @@
+package dev.txlab.scenarios.cli;
+
+import dev.txlab.checker.Validity;
+import dev.txlab.scenarios.live.LiveException;
+import dev.txlab.scenarios.live.LiveReport;
+import dev.txlab.scenarios.live.LiveScenarioRun;
+import dev.txlab.scenarios.run.Expectation;
+import dev.txlab.scenarios.run.RunDirectory;
+import dev.txlab.scenarios.run.RunResults;
+import dev.txlab.scenarios.run.Scenario;
+import dev.txlab.scenarios.run.ScenarioLibrary;
+import dev.txlab.scenarios.run.ScenarioReader;
+import dev.txlab.scenarios.run.SimRun;
+import dev.txlab.scenarios.script.ScriptException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * {@code txlab run SCENARIO --host live}: the scenario on real node processes, in real time (see
+ * {@link LiveScenarioRun}). Writes the same run directory as a simulated run; the cluster's own
+ * directory (data, logs, faults) is kept under {@code DIR/cluster} for inspection. Exit status 0
+ * when every expectation the live host can evaluate holds and the cluster stopped cleanly.
+ */
+final class LiveRunCommand {
+  private LiveRunCommand() {}
+
+  static int run(CommandLine.Model.CommandSpec spec, String scenario, Long seed, List<String> overrides, List<String> faults,
+      Path out, boolean json) {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter human = json ? err : spec.commandLine().getOut();
+    Scenario full;
+    ScenarioLibrary.Source source;
+    try {
+      source = ScenarioLibrary.resolve(scenario);
+      full = ScenarioReader.read(source, overrides, faults);
+    } catch (ScriptException | IOException e) {
+      throw new Txlab.UsageError(e.getMessage());
+    }
+    // Only what the live host measures is evaluated; the rest is named as not measured.
+    List<String> kept = new ArrayList<>();
+    List<String> unmeasured = new ArrayList<>();
+    for (Expectation e : full.expectations()) {
+      (LiveScenarioRun.measurable(e, full.transactional()) ? kept : unmeasured).add(e.text());
+    }
+    List<String> liveOverrides = new ArrayList<>(overrides);
+    liveOverrides.add("expect=[" + String.join(", ", kept) + "]");
+    Scenario s;
+    try {
+      s = ScenarioReader.read(source, liveOverrides, faults);
+    } catch (ScriptException e) {
+      throw new IllegalStateException("the scenario no longer reads with its measurable expectations: " + e.getMessage(), e);
+    }
+    long runSeed = seed != null ? seed : s.seed();
+    RunDirectory dir;
+    try {
+      dir = RunDirectory.create(Path.of("runs"), s.name() + "-live", out);
+    } catch (IOException e) {
+      throw new Txlab.UsageError("cannot create the run directory: " + e.getMessage());
+    }
+    human.printf("txlab run %s --host live: %d node processes, %d shards × %d replicas, %s with faults + %s to converge, in real time%n",
+        s.name(), s.nodes(), s.shards(), s.replicas(), LiveScenarioRun.seconds(s.duration()), LiveScenarioRun.seconds(s.converge()));
+    human.flush();
+    LiveScenarioRun.Outcome lo;
+    try {
+      lo = LiveScenarioRun.run(s, runSeed, dir.resolve("cluster"), line -> {
+        human.println(line);
+        human.flush();
+      });
+    } catch (LiveException e) {
+      throw new Txlab.UsageError(e.getMessage());
+    }
+    List<String> notes = new ArrayList<>(lo.notes());
+    for (String u : unmeasured) {
+      notes.add("expectation '" + u + "' is not measured on the live host (simulator-only metric); not evaluated");
+    }
+    boolean clean = lo.stop().leftAlive().isEmpty();
+    notes.add(clean ? "cluster stopped: no node process left" : "cluster stop left processes alive: " + lo.stop().leftAlive());
+    SimRun.Outcome o = LiveReport.outcome(s, lo.result());
+    Map<String, Object> results;
+    try {
+      results = LiveReport.write(dir, o, lo.result(), command(scenario, overrides, faults), notes);
+      results.put("expectations_not_measured", unmeasured);
+      Files.writeString(dir.resolve(RunDirectory.RESULTS), RunResults.json(results, true) + "\n");
+    } catch (IOException e) {
+      throw new Txlab.UsageError("cannot write the run directory " + dir.path() + ": " + e.getMessage());
+    }
+    WorkloadCommand.print(human, o, lo.result(), dir);
+    boolean met = RunResults.expectationsMet(o);
+    for (Map.Entry<String, Boolean> e : RunResults.expectations(o).entrySet()) {
+      human.printf("  expect %-40s %s%n", e.getKey(), e.getValue() ? "held" : "DID NOT HOLD");
+    }
+    for (String u : unmeasured) {
+      human.printf("  expect %-40s not measured live (simulator-only)%n", u);
+    }
+    for (String n : lo.notes()) {
+      human.println("  note: " + n);
+    }
+    human.println("  " + notes.get(notes.size() - 1) + "; its data and logs: " + lo.clusterDir());
+    human.flush();
+    if (json) {
+      spec.commandLine().getOut().println(RunResults.json(results, false));
+      spec.commandLine().getOut().flush();
+    }
+    Validity v = o.validity();
+    return met && clean && (!s.expectations().isEmpty() || v == Validity.VALID) ? 0 : 1;
+  }
+
+  private static String command(String scenario, List<String> overrides, List<String> faults) {
+    StringBuilder sb = new StringBuilder("./txlab run ").append(RunCommand.shellQuote(scenario)).append(" --host live");
+    for (String o : overrides) {
+      sb.append(" --set ").append(RunCommand.shellQuote(o));
+    }
+    for (String f : faults) {
+      sb.append(" --fault ").append(RunCommand.shellQuote(f));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,164 @@
+package dev.txlab.scenarios.live;
+
+import dev.txlab.chaos.fault.ClusterView;
+import dev.txlab.chaos.fault.Fault;
+import dev.txlab.chaos.fault.FaultSyntaxException;
+import dev.txlab.chaos.schedule.FaultEvent;
+import dev.txlab.chaos.schedule.Schedule;
+import dev.txlab.scenarios.run.Expectation;
+import dev.txlab.scenarios.run.Scenario;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * A scenario run for real: a cluster of the scenario's shape and knobs started in a directory of
+ * its own, the scenario's workload driven for {@code duration} while its fault schedule is applied
+ * at the planned wall-clock moments (through the same {@link LiveNemesis} as {@code txlab chaos}),
+ * the final heal, {@code converge} more of the workload, and then the cluster stopped — with no
+ * process left — before the history is checked.
+ *
+ * <p>What the live host cannot reproduce is said, not faked: the simulated network's latency and
+ * loss settings, simulated clock bounds, and faults triggered at a protocol phase ({@code kill
+ * coordinator after prepare} is applied at its scheduled time instead). Expectations on metrics
+ * only the simulator measures (protocol counters read inside the nodes, Raft safety monitors) are
+ * listed as not measured rather than evaluated.
+ */
+public final class LiveScenarioRun {
+  /** The scenario's knobs that become node flags. */
+  private static final List<String> NODE_KNOBS =
+      List.of("commit-wait", "coordinator", "read-only", "staleness", "lock-wait", "cooperative-termination", "reads");
+
+  /** What a live scenario run produced. */
+  public record Outcome(LiveWorkload.Result result, List<String> notes, LiveCluster.StopReport stop,
+      Path clusterDir) {}
+
+  private LiveScenarioRun() {}
+
+  /** The expectations the live host can evaluate (verdicts, checks, anomalies, and metrics it measures). */
+  public static boolean measurable(Expectation e, boolean transactional) {
+    String metric = e.metric();
+    if (metric == null) {
+      return true;
+    }
+    String unit = transactional ? "txns" : "ops";
+    return metric.startsWith(unit) || metric.equals("faults_applied") || metric.startsWith("latency_ms_");
+  }
+
+  /**
+   * Runs {@code s} (already reduced to measurable expectations by the caller) on a fresh live
+   * cluster in {@code clusterDir}.
+   */
+  public static Outcome run(Scenario s, long seed, Path clusterDir, Consumer<String> progress) throws LiveException {
+    List<String> notes = new ArrayList<>();
+    List<String> flags = new ArrayList<>();
+    for (Map.Entry<String, String> k : s.knobs().entrySet()) {
+      if (NODE_KNOBS.contains(k.getKey())) {
+        flags.add("--" + k.getKey());
+        flags.add(k.getValue());
+      } else if (!k.getKey().equals("fsync")) {
+        notes.add("knob " + k.getKey() + "=" + k.getValue() + " is simulator-only; the live nodes use their defaults");
+      }
+    }
+    if (s.network().loss() > 0 || s.network().duplicate() > 0 || s.network().reorder() > 0) {
+      notes.add("the scenario's simulated network (latency " + s.network().latency() + ", loss/duplicate/reorder) is not"
+          + " applied: live nodes talk over real loopback TCP");
+    }
+    notes.add("clock bounds and TrueTime's epsilon model are simulated only; live nodes use the system clock with a fixed epsilon");
+    for (String line : s.faults()) {
+      if (line.contains(" after prepare") || line.contains(" after decide")) {
+        notes.add("'" + line + "': the live host cannot trigger a kill at a protocol phase from outside the nodes;"
+            + " the coordinator's node is killed at the scheduled time instead");
+      }
+    }
+    String fsync = s.knobs().getOrDefault("fsync", "always");
+    LiveCluster.StartOptions o = LiveCluster.StartOptions.defaults(clusterDir)
+        .withShape(s.nodes(), s.shards(), s.replicas())
+        .withProtocol(s.transactional() ? s.protocol() : "raft-kv")
+        .withFsync(fsync)
+        .withNodeFlags(flags)
+        .withTimeout(Duration.ofSeconds(120));
+    progress.accept("starting " + s.nodes() + " node processes in " + clusterDir + " …");
+    LiveCluster cluster = LiveCluster.start(o, null);
+    LiveWorkload.Result result;
+    LiveCluster.StopReport stop;
+    try {
+      Scenario.WorkloadSpec ws = s.workload();
+      LiveWorkload.Spec spec = LiveWorkload.Spec.defaults(ws.name())
+          .withLoad(ws.rate(), s.duration().plus(s.converge()), ws.clients())
+          .withTimeout(ws.timeout())
+          .withTxnShape(ws.activeKeys(), ws.writesPerKey(), ws.txnLengthMax())
+          .withConsistency(s.transactional() ? s.consistency() : List.of());
+      List<FaultEvent> plan;
+      try {
+        plan = Schedule.parse(s.faults()).plan(
+            ClusterView.ofShape(cluster.nodes(), cluster.shards()), s.duration().toNanos(), new SplittableRandom(seed ^ 0x6e656d65736973L));
+      } catch (FaultSyntaxException | IllegalArgumentException e) {
+        throw new LiveException("the scenario's fault schedule does not fit the live cluster: " + e.getMessage(), e);
+      }
+      LiveWorkload w = new LiveWorkload(cluster, spec);
+      LiveNemesis nemesis = new LiveNemesis(cluster, new SplittableRandom(seed));
+      progress.accept("cluster up; running " + ws.name() + " for " + seconds(s.duration()) + " with " + plan.size()
+          + " planned fault events, then " + seconds(s.converge()) + " to converge");
+      w.start();
+      applyPlan(plan, w, nemesis, progress);
+      w.runFor(s.duration().plus(s.converge()));
+      w.stop();
+      result = w.check(s.duration().toNanos());
+    } finally {
+      stop = cluster.stop(Duration.ofSeconds(5));
+    }
+    return new Outcome(result, notes, stop, clusterDir);
+  }
+
+  /** Applies the plan's events at their times (relative to the workload's start), on this thread. */
+  private static void applyPlan(List<FaultEvent> plan, LiveWorkload w, LiveNemesis nemesis, Consumer<String> progress) {
+    Map<Integer, LiveNemesis.Applied> applied = new HashMap<>();
+    for (FaultEvent e : plan) {
+      long wait = e.atNanos() - w.elapsedNanos();
+      if (wait > 0) {
+        LiveCluster.sleep(wait / 1_000_000);
+      }
+      LiveNemesis.Applied a;
+      try {
+        if (e.cause() == FaultEvent.Cause.UNDO) {
+          LiveNemesis.Applied start = applied.get(e.undoesIndex());
+          if (start == null || !start.applied()) {
+            continue; // nothing to undo
+          }
+          a = undo(e.fault(), start, nemesis);
+        } else {
+          a = nemesis.apply(e.fault());
+        }
+      } catch (LiveException ex) {
+        progress.accept(String.format(java.util.Locale.ROOT, "  %6.2fs  %s: not applied (%s)", w.elapsedNanos() / 1e9, e.fault().text(), ex.getMessage()));
+        continue;
+      }
+      applied.put(e.index(), a);
+      progress.accept(String.format(java.util.Locale.ROOT, "  %6.2fs  %s", w.elapsedNanos() / 1e9, a.summary()));
+    }
+  }
+
+  /**
+   * The end of a window undoes exactly what its start did: the nodes it killed are restarted, the
+   * nodes it paused resumed, the clocks it set reset; a partition's links are healed.
+   */
+  private static LiveNemesis.Applied undo(Fault undo, LiveNemesis.Applied start, LiveNemesis nemesis) throws LiveException {
+    Fault.Category c = start.fault().category();
+    if ((c == Fault.Category.PROCESS || c == Fault.Category.CLOCK) && !start.nodes().isEmpty()) {
+      return nemesis.applyTo(undo, start.nodes());
+    }
+    return nemesis.apply(undo);
+  }
+
+  public static String seconds(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
+  }
+}
