@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print figures (never a pass/fail verdict).",
-    subcommands = {BenchCheckCommand.class, BenchTxnCommand.class, BenchSimCommand.class})
+    subcommands = {BenchCheckCommand.class, BenchTxnCommand.class, BenchSimCommand.class, BenchLiveCommand.class})
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
