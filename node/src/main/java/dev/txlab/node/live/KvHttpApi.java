@@ -312,7 +312,7 @@ public final class KvHttpApi {
       s.put("members", transport.view().stream().map(n -> n.name()).toList());
       s.put("drops", new JsonObject(new java.util.TreeMap<String, Object>(transport.dropCounts())));
       LinkFaults.Settings f = transport.faults().settings();
-      s.put("faults", new JsonObject()
+      s.put("link_faults", new JsonObject()
           .put("dropTo", f.dropTo().stream().map(n -> n.name()).sorted().toList())
           .put("dropFrom", f.dropFrom().stream().map(n -> n.name()).sorted().toList())
           .put("loss", f.loss()).put("delayNanos", f.delayNanos()).put("jitterNanos", f.jitterNanos())

@@ -78,6 +78,8 @@ class KvHttpApiTest {
     assertThat(status.status()).isEqualTo(200);
     assertThat(status.body().getString("node")).isEqualTo("n2");
     assertThat(status.body().getJsonArray("members").getList()).contains("n1", "n2", "n3");
+    assertThat(status.body().getJsonArray("faults").getList()).as("faults in text form, as on the admin API").isEmpty();
+    assertThat(status.body().getJsonObject("shards").getJsonObject("shard-0").getString("role")).isIn("leader", "follower", "candidate");
   }
 
   @Test
