@@ -239,7 +239,8 @@ public final class KvHttpApi {
         run.get().whenComplete((reply, failure) -> {
           if (failure != null) entry.reply().completeExceptionally(failure);
           else entry.reply().complete(reply);
-          if (failure == null && reply.status() == 503) dedup.forget(space, client, seq, entry);
+          // Nothing was done (busy) or we failed before running it: a retry must run, not replay this.
+          if (failure != null || reply.status() == 503) dedup.forget(space, client, seq, entry);
         });
       }
       answer = entry.reply();
