@@ -18,7 +18,8 @@ import java.util.Map;
  *     [--dir DIR]                                          cluster directory; this node's data in DIR/n1
  *     [--seed N] [--fsync always|never] [--bind 127.0.0.1] [--epsilon-ms 1]
  *     [--http-port P]                                      public API (/txn, /status); 0 = a free port
- *     [--admin-port P --admin-token-file FILE]             admin API on --bind; 0 = a free port
+ *     [--admin-port P --admin-token-file FILE]             admin API; 0 = a free port
+ *     [--admin-bind 127.0.0.1]                             the admin API's address (loopback whatever --bind says)
  *     [--protocol spanner|2pc]                             base knobs: Spanner-style (default) or classic 2PC
  *     [--commit-wait on|off] [--coordinator replicated|single] [--read-only snapshot|locking]
  *     [--staleness 0ms] [--lock-wait wound-wait|no-wait] [--cooperative-termination on|off]
@@ -47,7 +48,7 @@ public final class LiveTxnNode {
 
   private static final String USAGE = "usage: LiveTxnNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--shards 1]"
       + " [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never] [--bind ADDR] [--epsilon-ms 1] [--http-port P]"
-      + " [--admin-port P --admin-token-file FILE] [--protocol spanner|2pc] [--commit-wait on|off]"
+      + " [--admin-port P --admin-token-file FILE] [--admin-bind 127.0.0.1] [--protocol spanner|2pc] [--commit-wait on|off]"
       + " [--coordinator replicated|single] [--read-only snapshot|locking] [--staleness 0ms]"
       + " [--lock-wait wound-wait|no-wait] [--cooperative-termination on|off] [--lanes 32] [--tick-ms 20]";
 

@@ -323,12 +323,13 @@ public final class LiveNode implements AutoCloseable {
    * @param httpPort -1: no HTTP API; 0: any free port
    * @param adminPort -1: no admin API; 0: any free port
    */
-  public record Launch(Config config, String bindHost, int httpPort, int adminPort, Path adminTokenFile, Map<String, String> extra) {}
+  public record Launch(
+      Config config, String bindHost, int httpPort, String adminBindHost, int adminPort, Path adminTokenFile, Map<String, String> extra) {}
 
   /** The flags every live node takes; see {@link #main}. */
   public static final List<String> FLAGS = List.of(
       "node", "nodes", "ports", "shards", "replicas", "dir", "seed", "fsync", "reads", "bind", "epsilon-ms",
-      "http-port", "admin-port", "admin-token-file");
+      "http-port", "admin-port", "admin-bind", "admin-token-file");
 
   /**
    * Parses {@code args} ({@code --flag value} pairs: {@link #FLAGS} and {@code extraFlags}).
@@ -391,7 +392,13 @@ public final class LiveNode implements AutoCloseable {
     }
     Map<String, String> extra = new LinkedHashMap<>();
     for (String f : extraFlags) if (flags.containsKey(f)) extra.put(f, flags.get(f));
-    return new Launch(config, bind, httpPort, adminPort, tokenFile, extra);
+    String adminBind = flags.getOrDefault("admin-bind", "127.0.0.1");
+    try {
+      InetAddress.getByName(adminBind);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("--admin-bind: unknown host '" + adminBind + "'");
+    }
+    return new Launch(config, bind, httpPort, adminBind, adminPort, tokenFile, extra);
   }
 
   /**
@@ -414,7 +421,7 @@ public final class LiveNode implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "txlab-shutdown"));
     StringBuilder ready = new StringBuilder("ready " + config.node());
     if (launch.httpPort() >= 0) ready.append(" http ").append(node.startHttp(launch.bindHost(), launch.httpPort()).port());
-    if (launch.adminPort() >= 0) ready.append(" admin ").append(node.startAdmin(launch.bindHost(), launch.adminPort(), token).port());
+    if (launch.adminPort() >= 0) ready.append(" admin ").append(node.startAdmin(launch.adminBindHost(), launch.adminPort(), token).port());
     System.err.println("txlab live node " + config.node() + ": shards " + config.hostedShards() + " seed " + config.seed()
         + " " + components.describe());
     System.out.println(ready);
@@ -424,12 +431,14 @@ public final class LiveNode implements AutoCloseable {
 
   private static final String USAGE = "usage: LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--shards 1] [--replicas 3]"
       + " [--dir DIR] [--seed N] [--fsync always|never] [--reads readindex|lease|local|follower] [--bind ADDR]"
-      + " [--epsilon-ms 1] [--http-port P] [--admin-port P --admin-token-file FILE]";
+      + " [--epsilon-ms 1] [--http-port P] [--admin-port P --admin-token-file FILE] [--admin-bind 127.0.0.1]";
 
   /**
    * {@code java … dev.txlab.node.live.LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802
    * [--shards 1] [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never] [--reads readindex]
-   * [--bind 127.0.0.1] [--epsilon-ms 1] [--http-port P] [--admin-port P --admin-token-file FILE]}:
+   * [--bind 127.0.0.1] [--epsilon-ms 1] [--http-port P] [--admin-port P --admin-token-file FILE]
+   * [--admin-bind 127.0.0.1]}: (the admin API stays on loopback even when {@code --bind} is another
+   * address, unless {@code --admin-bind} says otherwise)
    * runs one KV node until killed. Prints {@code ready NODE [http PORT] [admin PORT]} on stdout once
    * its replicas run and its APIs listen (port 0 picks a free one). Bad arguments exit with status
    * 2 and a message naming the flag. {@code dev.txlab.coordinator.live.LiveTxnNode} is the same for
