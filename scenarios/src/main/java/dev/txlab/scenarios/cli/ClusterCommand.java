@@ -74,6 +74,18 @@ final class ClusterCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
+      CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+      boolean shapeGiven = pr.hasMatchedOption("--nodes") || pr.hasMatchedOption("--shards") || pr.hasMatchedOption("--replicas")
+          || pr.hasMatchedOption("--protocol") || pr.hasMatchedOption("--fsync");
+      if (!shapeGiven && java.nio.file.Files.isRegularFile(dir.dir().resolve(ClusterFile.NAME))) {
+        // A cluster recorded here is relaunched as it was, unless a different shape is asked for.
+        ClusterFile recorded = dir.load().file();
+        nodes = recorded.nodes().size();
+        shards = recorded.shards();
+        replicas = recorded.replicas();
+        protocol = recorded.protocol();
+        fsync = recorded.fsync();
+      }
       LiveCluster.StartOptions o = LiveCluster.StartOptions.defaults(dir.dir())
           .withShape(nodes, shards, replicas).withProtocol(protocol).withFsync(fsync).withNodeFlags(nodeFlags).withTimeout(timeout);
       if (!protocol.equals("raft-kv") && !LiveCluster.txnNodeAvailable()) {

@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -305,7 +306,7 @@ public final class LiveCluster {
     List<Integer> jgroups = freePorts(o.nodes());
     List<Integer> http = freePorts(o.nodes());
     List<Integer> admin = freePorts(o.nodes());
-    List<String> java = javaCommand(o.javaOptions());
+    List<String> java = javaCommand(o.javaOptions(), dir);
     Path abs = dir.toAbsolutePath().normalize();
     List<ClusterFile.Node> procs = new ArrayList<>();
     for (int i = 0; i < o.nodes(); i++) {
@@ -354,7 +355,7 @@ public final class LiveCluster {
   }
 
   /** {@code java [options] -cp CLASSPATH}: this JVM's binary and class path, made absolute. */
-  static List<String> javaCommand(List<String> options) {
+  static List<String> javaCommand(List<String> options, Path dir) throws IOException {
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> cp = new ArrayList<>();
@@ -362,6 +363,13 @@ public final class LiveCluster {
       if (!entry.isEmpty()) {
         cp.add(Path.of(entry).toAbsolutePath().normalize().toString());
       }
+    }
+    if (cp.size() == 1 && cp.get(0).endsWith(".jar")) {
+      // The application jar is copied beside the cluster: rebuilding txlab while the cluster runs
+      // must not change the classes under running nodes, or under a node restarted later.
+      Path copy = dir.toAbsolutePath().normalize().resolve("txlab.jar");
+      Files.copy(Path.of(cp.get(0)), copy, StandardCopyOption.REPLACE_EXISTING);
+      cp.set(0, copy.toString());
     }
     List<String> cmd = new ArrayList<>();
     cmd.add(java);

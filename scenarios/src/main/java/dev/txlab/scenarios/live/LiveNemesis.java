@@ -234,6 +234,14 @@ public final class LiveNemesis {
       changes.add(adminFault(n, text, n + " cut from " + String.join(",", away)));
     }
     if (touched.isEmpty()) changes.add("cuts no link on this cluster");
+    if (fault instanceof Fault.Isolate) {
+      // Name the isolated nodes (cut from every other), not every node that was told about it.
+      List<String> isolated = new ArrayList<>();
+      for (String n : touched) {
+        if (cutFrom.get(n).size() == cluster.nodes().size() - 1) isolated.add(n);
+      }
+      return new Applied(fault, isolated, true, changes, wallNanos);
+    }
     return new Applied(fault, touched, true, changes, wallNanos);
   }
 
