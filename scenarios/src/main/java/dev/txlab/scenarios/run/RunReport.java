@@ -375,10 +375,19 @@ public final class RunReport {
     List<Window> out = new ArrayList<>();
     List<long[]> spans = windows(o, endNanos);
     int i = 0;
+    List<dev.txlab.checker.history.Op> nemesis = o.history().nemesisEvents();
     for (FaultEvent e : o.planEvents()) {
       if (e.cause() == FaultEvent.Cause.START) {
         long[] w = spans.get(i++);
-        out.add(new Window(w[0], w[1], e.fault().text()));
+        String text = e.fault().text();
+        for (dev.txlab.checker.history.Op op : nemesis) {
+          // The nemesis log says what a role target resolved to ("… → n1").
+          if (op.timeNanos() == e.atNanos() && op.value() instanceof String v && v.startsWith(text)) {
+            text = v;
+            break;
+          }
+        }
+        out.add(new Window(w[0], w[1], text));
       }
     }
     return out;
@@ -394,7 +403,7 @@ public final class RunReport {
   }
 
   private static String range(long min, long max) {
-    return min == max ? signedMs(min) : signedMs(min) + "…" + signedMs(max);
+    return signedMs(min).equals(signedMs(max)) ? signedMs(min) : signedMs(min) + "…" + signedMs(max);
   }
 
   private static String signedMs(long nanos) {

@@ -64,7 +64,7 @@ public record Scenario(
   /**
    * The client workload.
    *
-   * @param name {@code register}, {@code list-append} or {@code rw-register}
+   * @param name {@code register}, {@code list-append}, {@code rw-register} or {@code bank}
    * @param clients how many client processes
    * @param rate operations (transactions) per simulated second, all clients together
    * @param keysPerShard register: how many keys of each shard the clients use
@@ -72,10 +72,27 @@ public record Scenario(
    * @param activeKeys transactions: how many keys are in use at a time (Elle's key rotation)
    * @param writesPerKey transactions: a key is retired after this many writes
    * @param txnLengthMax transactions: at most this many micro-ops each
+   * @param accounts bank: how many accounts
+   * @param initialBalance bank: each account's balance before any transfer
    */
   public record WorkloadSpec(
       String name, int clients, int rate, int keysPerShard, Duration timeout, int activeKeys, int writesPerKey,
-      int txnLengthMax) {
+      int txnLengthMax, int accounts, long initialBalance) {
+    public WorkloadSpec(
+        String name, int clients, int rate, int keysPerShard, Duration timeout, int activeKeys, int writesPerKey,
+        int txnLengthMax) {
+      this(name, clients, rate, keysPerShard, timeout, activeKeys, writesPerKey, txnLengthMax, 8, 10);
+    }
+
+    public boolean bank() {
+      return name.equals("bank");
+    }
+
+    /** The transactional checker's workload for this history: bank ledgers are list-append keys. */
+    public String checkerWorkload() {
+      return bank() ? "list-append" : name;
+    }
+
     public boolean transactional() {
       return !name.equals("register");
     }

@@ -27,14 +27,15 @@ import java.util.TreeMap;
  * nodes, shards, replicas, reads, fsync, lease-drift-bound,
  * network: {latency, loss, duplicate, reorder},
  * clocks: {offset-max, drift-max, epsilon, offsets: {servers|clients|NODE: ±offset}},
- * workload: {name, clients, rate, keys-per-shard, timeout},
+ * workload: {name, clients, rate, timeout; register: keys-per-shard; list-append/rw-register:
+ *            active-keys, writes-per-key, txn-length; bank: accounts, initial-balance},
  * faults: [schedule lines], expect: [expectations]
  * </pre>
  */
 public final class ScenarioReader {
   public static final List<String> READS = List.of("readindex", "lease", "local", "follower");
   public static final List<String> FSYNC = List.of("always", "never");
-  public static final List<String> WORKLOADS = List.of("register", "list-append", "rw-register");
+  public static final List<String> WORKLOADS = List.of("register", "list-append", "rw-register", "bank");
   public static final List<String> PROTOCOLS = List.of("spanner", "2pc");
 
   private ScenarioReader() {}
@@ -165,8 +166,8 @@ public final class ScenarioReader {
       if (e.metric() != null && !SimRun.knownMetric(e.metric(), workload.transactional())) {
         throw n.error("unknown metric '" + e.metric() + "' (known: " + String.join(", ", SimRun.metrics(workload.transactional())) + ")");
       }
-      if (e.check() != null && !SimRun.checks(workload.transactional(), consistency).contains(e.check())) {
-        throw n.error("unknown check '" + e.check() + "' (known: " + String.join(", ", SimRun.checks(workload.transactional(), consistency)) + ")");
+      if (e.check() != null && !SimRun.checks(workload, consistency).contains(e.check())) {
+        throw n.error("unknown check '" + e.check() + "' (known: " + String.join(", ", SimRun.checks(workload, consistency)) + ")");
       }
       expectations.add(e);
     }
@@ -255,6 +256,7 @@ public final class ScenarioReader {
     }
     String name = m.oneOf("name", "register", WORKLOADS);
     boolean txn = !name.equals("register");
+    boolean bank = name.equals("bank");
     Scenario.WorkloadSpec spec =
         new Scenario.WorkloadSpec(
             name,
@@ -262,9 +264,11 @@ public final class ScenarioReader {
             m.integer("rate", 200, 1, 1_000_000),
             txn ? 2 : m.integer("keys-per-shard", 2, 1, 1000),
             m.duration("timeout", Duration.ofSeconds(txn ? 2 : 1)),
-            txn ? m.integer("active-keys", 5, 1, 10_000) : 5,
-            txn ? m.integer("writes-per-key", 32, 1, 100_000) : 32,
-            txn ? m.integer("txn-length", 4, 1, 64) : 4);
+            txn && !bank ? m.integer("active-keys", 5, 1, 10_000) : 5,
+            txn && !bank ? m.integer("writes-per-key", 32, 1, 100_000) : 32,
+            txn && !bank ? m.integer("txn-length", 4, 1, 64) : 4,
+            bank ? m.integer("accounts", 8, 2, 1000) : 8,
+            bank ? m.integer("initial-balance", 10, 0, 1_000_000_000) : 10);
     if (spec.timeout().toMillis() < 10) {
       throw m.raw("timeout").error("must be at least 10ms");
     }

@@ -60,7 +60,10 @@ public final class ScenarioYaml {
     w.put("name", s.workload().name());
     w.put("clients", s.workload().clients());
     w.put("rate", s.workload().rate());
-    if (s.transactional()) {
+    if (s.workload().bank()) {
+      w.put("accounts", s.workload().accounts());
+      w.put("initial-balance", s.workload().initialBalance());
+    } else if (s.transactional()) {
       w.put("active-keys", s.workload().activeKeys());
       w.put("writes-per-key", s.workload().writesPerKey());
       w.put("txn-length", s.workload().txnLengthMax());

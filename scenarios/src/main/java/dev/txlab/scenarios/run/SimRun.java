@@ -57,7 +57,8 @@ public final class SimRun {
           "unknown_outcomes", "coordinator_decisions", "blocked_txns", "blocked_ms_max", "commit_wait_ms_p50",
           "commit_wait_ms_p99", "commit_wait_ms_max", "in_doubt_ms_p50", "in_doubt_ms_p99", "in_doubt_ms_max",
           "lock_hold_ms_p50", "lock_hold_ms_p99", "lock_hold_ms_max", "atomicity_checks",
-          "raft_safety_violations", "truetime_lies", "faults_applied", "events", "messages");
+          "raft_safety_violations", "truetime_lies", "faults_applied", "events", "messages", "bank_reads",
+          "bank_total_violations", "bank_balance_min");
 
   public static List<String> metrics(boolean transactional) {
     return transactional ? TXN_METRICS : METRICS;
@@ -68,11 +69,14 @@ public final class SimRun {
   }
 
   /** The checks a run performs: per consistency model for transactions. */
-  public static List<String> checks(boolean transactional, List<String> consistency) {
-    if (!transactional) {
+  public static List<String> checks(Scenario.WorkloadSpec workload, List<String> consistency) {
+    if (!workload.transactional()) {
       return CHECKS;
     }
     List<String> out = new ArrayList<>(consistency);
+    if (workload.bank()) {
+      out.add("bank-total");
+    }
     out.add("converged");
     return out;
   }

@@ -26,6 +26,7 @@ import dev.txlab.node.sim.LinkConfig;
 import dev.txlab.node.sim.SimControl;
 import dev.txlab.node.sim.Simulator;
 import dev.txlab.node.time.EpsilonModel;
+import dev.txlab.scenarios.workload.BankGenerator;
 import dev.txlab.scenarios.workload.TxnGenerator;
 import dev.txlab.scenarios.workload.TxnHistoryRecorder;
 import java.util.ArrayList;
@@ -66,11 +67,12 @@ final class TxnRun {
     }
 
     Scenario.WorkloadSpec w = scenario.workload();
-    boolean listAppend = w.name().equals("list-append");
+    boolean listAppend = !w.name().equals("rw-register");
     TxnGenerator generator =
-        new TxnGenerator(
+        w.bank() ? null : new TxnGenerator(
             listAppend ? TxnGenerator.Kind.LIST_APPEND : TxnGenerator.Kind.RW_REGISTER,
             w.activeKeys(), w.writesPerKey(), 1, w.txnLengthMax(), 0.5);
+    BankGenerator bank = w.bank() ? new BankGenerator(w.accounts(), 0.5) : null;
     List<String> clientIds = new ArrayList<>();
     for (int i = 1; i <= w.clients(); i++) {
       clientIds.add(Address.of(NodeId.of("c" + i), "client").toString());
@@ -81,7 +83,7 @@ final class TxnRun {
       Address a =
           cluster.addClient(
               () -> random -> {
-                List<Object> txn = generator.next(random);
+                List<Object> txn = bank != null ? bank.next(random) : generator.next(random);
                 return txn == null ? null : TxnHistoryRecorder.toMicroOps(txn, listAppend);
               },
               recorder,
@@ -141,7 +143,7 @@ final class TxnRun {
       throw new IllegalStateException("a validated fault line no longer parses: " + e.getMessage(), e);
     }
     nemesis.schedule(plan);
-    sim.schedule(convergeEndNanos, "workload stop", generator::stop);
+    sim.schedule(convergeEndNanos, "workload stop", bank != null ? bank::stop : generator::stop);
     long endNanos = convergeEndNanos + w.timeout().toNanos() + 2 * SimRun.SECOND_NANOS;
     ClockTimeline clocks = ClockTimeline.of(sim.nodes());
     SimRun.runWithProgress(sim, endNanos, progress, clocks);
@@ -158,7 +160,7 @@ final class TxnRun {
     for (String model : scenario.consistency()) {
       TxnResult r;
       try {
-        r = TxnChecker.check(history, new TxnSpec(w.name(), List.of(model), false, false, false, null));
+        r = TxnChecker.check(history, new TxnSpec(w.checkerWorkload(), List.of(model), false, false, false, null));
       } catch (UnfitHistoryException e) {
         throw new IllegalStateException("the recorder wrote a history the checker cannot read: " + e.getMessage(), e);
       }
@@ -166,6 +168,10 @@ final class TxnRun {
       if (primary == null || (primary.validity() != Validity.INVALID && r.validity() == Validity.INVALID)) {
         primary = r;
       }
+    }
+    Map<String, Double> bankFigures = new TreeMap<>();
+    if (w.bank()) {
+      checks.put("bank-total", bankTotal(history, w, bankFigures));
     }
     long wallChecked = System.nanoTime();
     long okAfterHeal = recorder.okAfter(healAtNanos);
@@ -188,6 +194,7 @@ final class TxnRun {
         metrics.put(e.getKey(), ((Number) e.getValue()).doubleValue());
       }
     }
+    metrics.putAll(bankFigures);
     List<String> violations = new ArrayList<>(cluster.raftMonitor().violations());
     metrics.put("raft_safety_violations", (double) violations.size());
     // Atomicity is an always-on invariant: a violation fails the run with its seed. Count the checks.
@@ -201,6 +208,46 @@ final class TxnRun {
         scenario, seed, history, primary, checks, metrics, violations, plan, Schedule.planText(plan), digest, stats,
         stats.virtualNanos() / 1e9, (System.nanoTime() - wallStart) / 1e9, (wallSimulated - wallStart) / 1e9,
         (wallChecked - wallSimulated) / 1e9, clocks, cluster.metrics().distributions());
+  }
+
+  /**
+   * The bank's invariant: every committed read of all accounts sees balances summing to the total
+   * the bank started with. Reports the first read that does not, with what it saw.
+   */
+  static SimRun.Check bankTotal(History history, Scenario.WorkloadSpec w, Map<String, Double> figures) {
+    long total = w.accounts() * w.initialBalance();
+    long reads = 0;
+    long bad = 0;
+    long min = w.initialBalance();
+    String first = null;
+    for (dev.txlab.checker.history.Operation op : history.operations()) {
+      if (!op.isOk() || !(op.completion().value() instanceof List<?> mops)) {
+        continue;
+      }
+      Map<Long, Long> balances = BankGenerator.balances(mops, w.accounts(), w.initialBalance());
+      if (balances == null) {
+        continue;
+      }
+      reads++;
+      long sum = 0;
+      for (long b : balances.values()) {
+        sum += b;
+        min = Math.min(min, b);
+      }
+      if (sum != total && bad++ == 0) {
+        first = "the read at index " + op.completion().index() + " (process " + op.process() + ") saw balances "
+            + balances + " summing to " + sum + ", not " + total;
+      }
+    }
+    figures.put("bank_reads", (double) reads);
+    figures.put("bank_total_violations", (double) bad);
+    figures.put("bank_balance_min", (double) min);
+    if (bad > 0) {
+      return new SimRun.Check(Validity.INVALID, List.of("wrong-total"), bad + " of " + reads + " reads saw the wrong total; " + first);
+    }
+    return new SimRun.Check(
+        reads > 0 ? Validity.VALID : Validity.UNKNOWN, List.of(),
+        reads + " reads of all " + w.accounts() + " accounts, each summing to " + total + " (lowest balance seen " + min + ")");
   }
 
   /** The transactional cluster as the nemesis sees it (a single 2PC coordinator's node included). */

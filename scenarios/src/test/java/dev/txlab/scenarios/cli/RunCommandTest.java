@@ -77,6 +77,22 @@ class RunCommandTest {
     assertBad("name: [x\n", "s.yaml:", "malformed YAML");
   }
 
+  @Test
+  void badTransactionalScenariosAreRefusedNamingLineAndField() throws Exception {
+    String txn = "name: x\nworkload: {name: list-append}\n";
+    assertBad(txn + "protocol: paxos\n", "s.yaml:3:", "field protocol: expected one of spanner, 2pc");
+    assertBad(txn + "commit-wait: maybe\n", "s.yaml:3:", "field commit-wait: expected one of on, off");
+    assertBad(txn + "staleness: a-bit\n", "s.yaml:3:", "field staleness: expected a duration");
+    assertBad(txn + "consistency: [serialisable]\n", "s.yaml:3:", "unknown consistency model 'serialisable'");
+    assertBad(txn + "clocks: {offsets: {servers: fast}}\n", "s.yaml:3:", "field clocks.offsets.servers: expected a clock offset such as +4ms");
+    assertBad(txn + "clocks: {offsets: {n9: +1ms}}\n", "s.yaml:3:", "field clocks.offsets.n9: unknown field");
+    assertBad(txn + "faults: [at 1s isolate leader:shard-7]\n", "s.yaml:3:", "field faults[0]:");
+    assertBad(txn + "expect: [bank-total valid]\n", "s.yaml:3:", "unknown check 'bank-total'");
+    assertBad("name: x\nworkload: {name: bank, accounts: 1}\n", "s.yaml:2:", "field workload.accounts: must be between 2 and 1000");
+    assertBad("name: x\nworkload: {name: bank, active-keys: 3}\n", "s.yaml:2:", "field workload.active-keys: unknown field");
+    assertBad("name: x\nworkload: {name: ledger}\n", "s.yaml:2:", "field workload.name: expected one of register, list-append, rw-register, bank");
+  }
+
   private void assertBad(String yaml, String location, String message) throws Exception {
     Path f = dir.resolve("s.yaml");
     Files.writeString(f, yaml);
@@ -99,8 +115,9 @@ class RunCommandTest {
     assertThat(f.status()).isEqualTo(2);
     assertThat(f.err()).contains("--fault at 5s kill n9").contains("n9");
     assertThat(dir.resolve("y")).doesNotExist();
-    CheckCommandTest.Run h = CheckCommandTest.txlab("run", "lin-kv", "--host", "live");
+    CheckCommandTest.Run h = CheckCommandTest.txlab("run", "lin-kv", "--host", "mars");
     assertThat(h.status()).isEqualTo(2);
+    assertThat(h.err()).contains("mars");
   }
 
   @Test
