@@ -652,10 +652,20 @@ public final class LiveCluster {
       Optional<ProcessHandle> p = process(n);
       if (p.isPresent()) {
         live.put(n, p.get());
-        p.get().destroy();
       } else {
         down.add(n);
       }
+    }
+    // A paused node would hold SIGTERM until resumed and so always need SIGKILL: resume it first.
+    for (String n : live.keySet()) {
+      try {
+        signal(n, "CONT");
+      } catch (LiveException e) {
+        // Exited meanwhile, or kill(1) is missing: SIGTERM and SIGKILL below still apply.
+      }
+    }
+    for (ProcessHandle p : live.values()) {
+      p.destroy();
     }
     long deadline = System.nanoTime() + grace.toNanos();
     for (Map.Entry<String, ProcessHandle> e : live.entrySet()) {

@@ -32,6 +32,10 @@ import java.util.TreeSet;
  * go to every node; a clock fault goes to the node it names. Role targets ({@code leader:shard-1},
  * {@code coordinator}) are resolved against the nodes' status at the moment of applying.
  *
+ * <p>One difference from the simulator: a node keeps one partition at a time, so a partition that
+ * cuts a node replaces (rather than adds to) the cuts that node had; nodes the new partition does
+ * not cut keep theirs. {@code heal} ends them all, as everywhere.
+ *
  * <p>Every fault applied — or refused by the cluster at that moment — is appended with its wall
  * time to {@code DIR/faults.jsonl}, from which a workload's history gets its {@code :nemesis} ops.
  */
