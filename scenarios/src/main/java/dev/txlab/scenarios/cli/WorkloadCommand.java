@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
     footer = {
       "",
       "Workloads: register (single-key reads, writes, compare-and-set; checked for linearizability),",
-      "           list-append and rw-register (transactions; checked against --consistency).",
+      "           list-append and rw-register (transactions; checked against --consistency),",
+      "           bank (transfers between --accounts; every read must see the same total).",
       "Examples:",
       "  txlab workload list-append --duration 20s",
       "  txlab workload register --rate 500 --clients 20 --duration 1m --out /tmp/run",
@@ -63,6 +64,12 @@ final class WorkloadCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class, description = "A client records :info after waiting this long (default 10s).")
   Duration timeout;
 
+  @Option(names = "--accounts", defaultValue = "8", description = "bank: how many accounts (default 8).")
+  int accounts;
+
+  @Option(names = "--initial-balance", defaultValue = "10", description = "bank: each account's starting balance (default 10).")
+  long initialBalance;
+
   @Option(names = "--consistency", split = ",", paramLabel = "MODEL", description = "Transactions: the models to check (default strict-serializable).")
   List<String> consistency = new ArrayList<>();
 
@@ -74,12 +81,11 @@ final class WorkloadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (name.equals("bank")) {
-      throw new Txlab.UsageError("the bank workload is not available on the live host yet (it needs the bank workload"
-          + " in the scenario library first); use register, list-append or rw-register");
-    }
     if (!LiveWorkload.NAMES.contains(name)) {
-      throw new Txlab.UsageError("unknown workload '" + name + "'; choose register, list-append or rw-register");
+      throw new Txlab.UsageError("unknown workload '" + name + "'; choose register, list-append, rw-register or bank");
+    }
+    if (accounts < 2 || accounts > 1000 || initialBalance < 0) {
+      throw new Txlab.UsageError("need --accounts 2..1000 and --initial-balance >= 0");
     }
     if (rate < 1 || clients < 1 || clients > 1000 || duration.isZero() || duration.isNegative()) {
       throw new Txlab.UsageError("need --rate >= 1, --clients 1..1000 and a positive --duration");
@@ -93,7 +99,7 @@ final class WorkloadCommand implements Callable<Integer> {
     List<String> models = consistency.isEmpty() ? List.of("strict-serializable") : consistency;
     Scenario s = scenario(c, models);
     LiveWorkload.Spec ws = LiveWorkload.Spec.defaults(name).withLoad(rate, duration, clients).withTimeout(timeout)
-        .withConsistency(s.transactional() ? models : List.of());
+        .withConsistency(s.transactional() ? models : List.of()).withBank(accounts, initialBalance);
     LiveWorkload w;
     try {
       w = new LiveWorkload(c, ws);
@@ -171,6 +177,9 @@ final class WorkloadCommand implements Callable<Integer> {
       y.append("fsync: ").append(c.file().fsync()).append('\n');
     }
     y.append("workload:\n  name: ").append(name).append("\n  clients: ").append(clients).append("\n  rate: ").append(rate).append('\n');
+    if (name.equals("bank")) {
+      y.append("  accounts: ").append(accounts).append("\n  initial-balance: ").append(initialBalance).append('\n');
+    }
     if (txn) {
       y.append("consistency: [").append(String.join(", ", models)).append("]\n");
     }

@@ -48,7 +48,7 @@ public final class LiveScenarioRun {
       return true;
     }
     String unit = transactional ? "txns" : "ops";
-    return metric.startsWith(unit) || metric.equals("faults_applied") || metric.startsWith("latency_ms_");
+    return metric.startsWith(unit) || metric.equals("faults_applied") || metric.startsWith("latency_ms_") || metric.startsWith("bank_");
   }
 
   /**
@@ -94,7 +94,8 @@ public final class LiveScenarioRun {
           .withLoad(ws.rate(), s.duration().plus(s.converge()), ws.clients())
           .withTimeout(ws.timeout())
           .withTxnShape(ws.activeKeys(), ws.writesPerKey(), ws.txnLengthMax())
-          .withConsistency(s.transactional() ? s.consistency() : List.of());
+          .withConsistency(s.transactional() ? s.consistency() : List.of())
+          .withBank(ws.accounts(), ws.initialBalance());
       List<FaultEvent> plan;
       try {
         plan = Schedule.parse(s.faults()).plan(

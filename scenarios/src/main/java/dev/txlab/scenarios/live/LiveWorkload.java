@@ -21,6 +21,7 @@ import dev.txlab.node.kv.ClientObserver;
 import dev.txlab.node.kv.KvOp;
 import dev.txlab.node.kv.ShardMap;
 import dev.txlab.scenarios.run.SimRun;
+import dev.txlab.scenarios.workload.BankGenerator;
 import dev.txlab.scenarios.workload.HistoryRecorder;
 import dev.txlab.scenarios.workload.RegisterWorkload;
 import dev.txlab.scenarios.workload.TxnGenerator;
@@ -43,7 +44,8 @@ import org.HdrHistogram.Histogram;
  * times (nanoseconds since the workload started): {@code register} (reads, writes and
  * compare-and-sets of small values on a few keys per shard, over the single-key API), and the
  * transactional {@code list-append} and {@code rw-register} (Elle's key rotation, from {@link
- * TxnGenerator}, over {@code POST /txn}).
+ * TxnGenerator}, over {@code POST /txn}), and {@code bank} (transfers between accounts kept as
+ * list-append ledgers, {@link BankGenerator}; every read of all accounts must see the bank's total).
  *
  * <p>Fixed concurrency: each client is a thread with one request in flight, paced so that all of
  * them together issue {@code rate} operations per second (fewer if the cluster is slower). A
@@ -61,7 +63,7 @@ import org.HdrHistogram.Histogram;
  * operations.
  */
 public final class LiveWorkload {
-  public static final List<String> NAMES = List.of("register", "list-append", "rw-register");
+  public static final List<String> NAMES = List.of("register", "list-append", "rw-register", "bank");
 
   /**
    * @param rate operations per second, all clients together (0: as fast as they go)
@@ -69,7 +71,7 @@ public final class LiveWorkload {
    */
   public record Spec(
       String name, int rate, Duration duration, int clients, Duration timeout, int keysPerShard, int activeKeys,
-      int writesPerKey, int txnLengthMax, List<String> consistency) {
+      int writesPerKey, int txnLengthMax, List<String> consistency, int accounts, long initialBalance) {
     public Spec {
       consistency = List.copyOf(consistency);
       if (!NAMES.contains(name)) throw new IllegalArgumentException("unknown workload " + name);
@@ -82,25 +84,35 @@ public final class LiveWorkload {
       return !name.equals("register");
     }
 
+    /** The transactional checker's workload: bank ledgers are list-append keys. */
+    public String checkerWorkload() {
+      return name.equals("bank") ? "list-append" : name;
+    }
+
     public static Spec defaults(String name) {
       return new Spec(name, 200, Duration.ofSeconds(30), 10, Duration.ofSeconds(10), 2, 5, 32, 4,
-          name.equals("register") ? List.of() : List.of("strict-serializable"));
+          name.equals("register") ? List.of() : List.of("strict-serializable"), 8, 10);
+    }
+
+    public Spec withBank(int accounts, long initialBalance) {
+      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, consistency,
+          accounts, initialBalance);
     }
 
     public Spec withLoad(int rate, Duration duration, int clients) {
-      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, consistency);
+      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, consistency, accounts, initialBalance);
     }
 
     public Spec withConsistency(List<String> models) {
-      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, models);
+      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, models, accounts, initialBalance);
     }
 
     public Spec withTxnShape(int activeKeys, int writesPerKey, int txnLengthMax) {
-      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, consistency);
+      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, consistency, accounts, initialBalance);
     }
 
     public Spec withTimeout(Duration timeout) {
-      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, consistency);
+      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, consistency, accounts, initialBalance);
     }
   }
 
@@ -135,6 +147,7 @@ public final class LiveWorkload {
   private final TxnHistoryRecorder txnRecorder;
   private final RegisterWorkload registers;
   private final TxnGenerator generator;
+  private final BankGenerator bank;
   private final RandomSource generatorRandom;
   private final Histogram latencyMicros = new Histogram(60_000_000L, 3);
   private final List<Thread> threads = new ArrayList<>();
@@ -162,13 +175,15 @@ public final class LiveWorkload {
       registerRecorder = null;
       registers = null;
       txnRecorder = new TxnHistoryRecorder(this::now, clientIds);
-      generator = new TxnGenerator(
+      bank = spec.name().equals("bank") ? new BankGenerator(spec.accounts(), 0.5) : null;
+      generator = bank != null ? null : new TxnGenerator(
           spec.name().equals("list-append") ? TxnGenerator.Kind.LIST_APPEND : TxnGenerator.Kind.RW_REGISTER,
           spec.activeKeys(), spec.writesPerKey(), 1, spec.txnLengthMax(), 0.5);
       generatorRandom = new RandomSource(wall);
     } else {
       txnRecorder = null;
       generator = null;
+      bank = null;
       generatorRandom = null;
       registerRecorder = new HistoryRecorder(this::now, clientIds);
       registers = new RegisterWorkload(freshKeys(cluster.shardMap(), spec.keysPerShard(), keyBase));
@@ -343,12 +358,12 @@ public final class LiveWorkload {
   private boolean txn(NodeApi api, String client, String wireClient, long seq) {
     List<Object> jepsen;
     synchronized (lock) {
-      jepsen = generator.next(generatorRandom);
+      jepsen = bank != null ? bank.next(generatorRandom) : generator.next(generatorRandom);
     }
     if (jepsen == null) {
       return false;
     }
-    boolean listAppend = spec.name().equals("list-append");
+    boolean listAppend = !spec.name().equals("rw-register");
     // Keys as the history records them: the generator's, offset into this run's fresh range.
     List<MicroOp> ops = new ArrayList<>();
     for (MicroOp m : TxnHistoryRecorder.toMicroOps(jepsen, listAppend)) {
@@ -366,7 +381,7 @@ public final class LiveWorkload {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("client", wireClient);
     body.put("seq", seq);
-    body.put("workload", spec.name());
+    body.put("workload", spec.checkerWorkload());
     body.put("ops", wire);
     long t0 = System.nanoTime();
     NodeApi.Reply r = api.post("/txn", body, spec.timeout());
@@ -457,7 +472,7 @@ public final class LiveWorkload {
     try {
       if (spec.transactional()) {
         for (String model : spec.consistency()) {
-          TxnResult r = TxnChecker.check(history, new TxnSpec(spec.name(), List.of(model), false, false, false, null));
+          TxnResult r = TxnChecker.check(history, new TxnSpec(spec.checkerWorkload(), List.of(model), false, false, false, null));
           checks.put(model, new SimRun.Check(r.validity(), r.anomalyTypes(), firstLine(r.toText())));
           if (primary == null || (primary.validity() != Validity.INVALID && r.validity() == Validity.INVALID)) {
             primary = r;
@@ -472,6 +487,10 @@ public final class LiveWorkload {
       }
     } catch (UnfitHistoryException e) {
       throw new IllegalStateException("the live recorder wrote a history the checker cannot read: " + e.getMessage(), e);
+    }
+    Map<String, Double> bankFigures = new TreeMap<>();
+    if (bank != null) {
+      checks.put("bank-total", bankTotal(history, bankFigures));
     }
     double checkSeconds = (System.nanoTime() - checkStart) / 1e9;
     long healAt = healAtNanos;
@@ -513,9 +532,48 @@ public final class LiveWorkload {
         metrics.put("latency_ms_max", latencyMicros.getMaxValue() / 1000.0);
       }
     }
+    metrics.putAll(bankFigures);
     long applied = faults.stream().filter(FaultRecord::applied).count();
     metrics.put("faults_applied", (double) applied);
     return new Result(history, checks, primary, metrics, faults, startWallNanos, seconds, checkSeconds);
+  }
+
+  /**
+   * The bank's invariant, as the simulator checks it: every committed read of all accounts sees
+   * balances (initial plus the signed amounts of the account's ledger) summing to the bank's total.
+   */
+  private SimRun.Check bankTotal(History history, Map<String, Double> figures) {
+    long total = spec.accounts() * spec.initialBalance();
+    long reads = 0;
+    long bad = 0;
+    long min = spec.initialBalance();
+    String first = null;
+    for (dev.txlab.checker.history.Operation op : history.operations()) {
+      if (!op.isOk() || !(op.completion().value() instanceof List<?> mops)) {
+        continue;
+      }
+      Map<Long, Long> balances = BankGenerator.balances(mops, spec.accounts(), spec.initialBalance());
+      if (balances == null) {
+        continue;
+      }
+      reads++;
+      long sum = 0;
+      for (long b : balances.values()) {
+        sum += b;
+        min = Math.min(min, b);
+      }
+      if (sum != total && bad++ == 0) {
+        first = "the read at index " + op.completion().index() + " saw balances " + balances + " summing to " + sum + ", not " + total;
+      }
+    }
+    figures.put("bank_reads", (double) reads);
+    figures.put("bank_total_violations", (double) bad);
+    figures.put("bank_balance_min", (double) min);
+    if (bad > 0) {
+      return new SimRun.Check(Validity.INVALID, List.of("wrong-total"), bad + " of " + reads + " reads saw the wrong total; " + first);
+    }
+    return new SimRun.Check(reads > 0 ? Validity.VALID : Validity.UNKNOWN, List.of(),
+        reads + " reads of all " + spec.accounts() + " accounts, each summing to " + total + " (lowest balance seen " + min + ")");
   }
 
   private static Op nemesisOp(FaultRecord f) {

@@ -76,7 +76,7 @@ class LiveCommandsTest {
   void badWorkloadsAndShapesAreRefused() {
     CheckCommandTest.Run r = CheckCommandTest.txlab("workload", "ledger", "--dir", dir.toString());
     assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err()).contains("unknown workload 'ledger'");
+    assertThat(r.err()).contains("unknown workload 'ledger'; choose register, list-append, rw-register or bank");
     r = CheckCommandTest.txlab("cluster", "start", "--nodes", "2", "--replicas", "3", "--dir", dir.resolve("c").toString());
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("--replicas");
