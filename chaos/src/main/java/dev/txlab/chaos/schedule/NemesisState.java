@@ -249,6 +249,23 @@ public final class NemesisState {
         return Resolved.unresolved(cut.reason());
       }
       cutsByEvent.put(index, cut.value());
+      if (fault instanceof Fault.Isolate) {
+        // Name the nodes that were isolated, not every endpoint of a cut link (that is everyone).
+        List<String> isolated = new java.util.ArrayList<>();
+        for (String n : view.nodes()) {
+          boolean alone = view.nodes().size() > 1;
+          for (String m : view.nodes()) {
+            if (!m.equals(n) && !cut.value().contains(new Link(n, m))) {
+              alone = false;
+              break;
+            }
+          }
+          if (alone) {
+            isolated.add(n);
+          }
+        }
+        return Resolved.of(isolated);
+      }
       return Resolved.of(endpoints(cut.value()));
     } else if (fault instanceof Fault.Heal) {
       List<String> healed = endpoints(cutLinks());

@@ -71,6 +71,30 @@ public final class LinearResult implements CheckResult {
   }
 
   /** Total configurations explored over all keys. */
+  /**
+   * When the counterexample happened: from the earliest invocation to the latest completion
+   * among the operation that cannot be placed and the last three of the prefix before it
+   * (nanoseconds of history time), or null if the history is not invalid.
+   */
+  public long[] counterexampleSpanNanos() {
+    KeyResult f = failing();
+    if (f == null || f.search() == null || f.search().counterexample() == null) {
+      return null;
+    }
+    WglSearch.Counterexample c = f.search().counterexample();
+    List<LinOp> ops = new java.util.ArrayList<>();
+    ops.add(c.blocked());
+    List<LinOp> prefix = c.prefix();
+    ops.addAll(prefix.subList(Math.max(0, prefix.size() - 3), prefix.size()));
+    long from = Long.MAX_VALUE;
+    long to = Long.MIN_VALUE;
+    for (LinOp op : ops) {
+      from = Math.min(from, op.operation().invokeTimeNanos());
+      to = Math.max(to, op.operation().completion() != null ? op.operation().completion().timeNanos() : op.operation().invokeTimeNanos());
+    }
+    return new long[] {from, to};
+  }
+
   public long explored() {
     long n = 0;
     for (KeyResult k : keys) {

@@ -170,6 +170,17 @@ public final class RunReport {
    * clock stood — so a reader can connect the cycle to its cause.
    */
   private static void anomalies(SimRun.Outcome o, StringBuilder h) {
+    long endNanos = (long) (o.simSeconds() * 1e9);
+    if (o.primary() instanceof dev.txlab.checker.linear.LinearResult lin && lin.validity() == Validity.INVALID) {
+      long[] span = lin.counterexampleSpanNanos();
+      if (span != null) {
+        h.append("<h2 id=anomalies>The linearizability violation</h2><p>The operation the checker cannot place")
+            .append(" (named under Checks above) and the last operations of the longest legal order before it;")
+            .append(" <a href=\"linearizability.html\">linearizability.html</a> draws them.</p>");
+        when(o, span[0], span[1], endNanos, "they ran", h);
+      }
+      return;
+    }
     if (!(o.primary() instanceof dev.txlab.checker.txn.TxnResult r) || r.validity() != Validity.INVALID) {
       return;
     }
@@ -181,7 +192,6 @@ public final class RunReport {
     for (dev.txlab.checker.history.Op op : o.history().events()) {
       timeOf.put(op.index(), op.timeNanos());
     }
-    long endNanos = (long) (o.simSeconds() * 1e9);
     h.append("<h2 id=anomalies>Anomalies (against ").append(esc(String.join(", ", r.spec().consistencyModels()))).append(")</h2>");
     String type = null;
     for (dev.txlab.checker.txn.TxnResult.CaseView c : cases) {
@@ -202,46 +212,7 @@ public final class RunReport {
       if (from > to) {
         continue;
       }
-      h.append("<div class=when><b>When:</b> its transactions ran from ").append(seconds(from)).append(" to ")
-          .append(seconds(to)).append(" of simulated time. <b>Faults active:</b> ");
-      List<String> active = new ArrayList<>();
-      for (Window w : namedWindows(o, endNanos)) {
-        if (w.start() <= to && w.end() >= from) {
-          active.add(w.text() + " (" + seconds(w.start()) + "–" + seconds(w.end()) + ")");
-        }
-      }
-      h.append(active.isEmpty() ? "none" : esc(String.join("; ", active))).append(".");
-      List<ClockTimeline.Span> spans = o.clocks().during(from, to);
-      if (!spans.isEmpty()) {
-        h.append("<br><b>Clocks</b> (local − true, ε ").append(ms(spans.get(0).epsilonMaxNanos())).append("): ");
-        List<String> parts = new ArrayList<>();
-        List<String> liars = new ArrayList<>();
-        long cMin = Long.MAX_VALUE;
-        long cMax = Long.MIN_VALUE;
-        for (int i = 0; i < spans.size(); i++) {
-          ClockTimeline.Span sp = spans.get(i);
-          if (sp.outsideEpsilon()) {
-            liars.add(sp.node().toString());
-          }
-          if (i >= o.clocks().servers() && !sp.outsideEpsilon()) {
-            cMin = Math.min(cMin, sp.minErrorNanos());
-            cMax = Math.max(cMax, sp.maxErrorNanos());
-            continue;
-          }
-          String text = esc(sp.node().toString()) + " " + range(sp.minErrorNanos(), sp.maxErrorNanos());
-          parts.add(sp.outsideEpsilon() ? "<span class=liar>" + text + " — outside ε</span>" : text);
-        }
-        if (cMin <= cMax) {
-          parts.add("clients " + range(cMin, cMax));
-        }
-        h.append(String.join(", ", parts)).append('.');
-        if (!liars.isEmpty()) {
-          h.append("<br><span class=liar>TrueTime lied on ").append(esc(String.join(", ", liars)))
-              .append(": its interval did not contain true time, so a commit timestamp chosen or awaited there")
-              .append(" can be in the past of a transaction that already finished.</span>");
-        }
-      }
-      h.append("</div>");
+      when(o, from, to, endNanos, "its transactions ran", h);
     }
     int total = 0;
     for (String t : r.anomalyTypes()) {
@@ -250,6 +221,50 @@ public final class RunReport {
     if (total > cases.size()) {
       h.append("<p class=muted>").append(total - cases.size()).append(" more cases in the checker's page.</p>");
     }
+  }
+
+  /** The moment of an anomaly: its time span, the faults active then, and where every clock stood. */
+  private static void when(SimRun.Outcome o, long from, long to, long endNanos, String what, StringBuilder h) {
+    h.append("<div class=when><b>When:</b> ").append(esc(what)).append(" from ").append(seconds(from)).append(" to ")
+        .append(seconds(to)).append(" of simulated time. <b>Faults active:</b> ");
+    List<String> active = new ArrayList<>();
+    for (Window w : namedWindows(o, endNanos)) {
+      if (w.start() <= to && w.end() >= from) {
+        active.add(w.text() + " (" + seconds(w.start()) + "–" + seconds(w.end()) + ")");
+      }
+    }
+    h.append(active.isEmpty() ? "none" : esc(String.join("; ", active))).append(".");
+    List<ClockTimeline.Span> spans = o.clocks().during(from, to);
+    if (!spans.isEmpty()) {
+      h.append("<br><b>Clocks</b> (local − true, ε ").append(ms(spans.get(0).epsilonMaxNanos())).append("): ");
+      List<String> parts = new ArrayList<>();
+      List<String> liars = new ArrayList<>();
+      long cMin = Long.MAX_VALUE;
+      long cMax = Long.MIN_VALUE;
+      for (int i = 0; i < spans.size(); i++) {
+        ClockTimeline.Span sp = spans.get(i);
+        if (sp.outsideEpsilon()) {
+          liars.add(sp.node().toString());
+        }
+        if (i >= o.clocks().servers() && !sp.outsideEpsilon()) {
+          cMin = Math.min(cMin, sp.minErrorNanos());
+          cMax = Math.max(cMax, sp.maxErrorNanos());
+          continue;
+        }
+        String text = esc(sp.node().toString()) + " " + range(sp.minErrorNanos(), sp.maxErrorNanos());
+        parts.add(sp.outsideEpsilon() ? "<span class=liar>" + text + " — outside ε</span>" : text);
+      }
+      if (cMin <= cMax) {
+        parts.add("clients " + range(cMin, cMax));
+      }
+      h.append(String.join(", ", parts)).append('.');
+      if (!liars.isEmpty()) {
+        h.append("<br><span class=liar>TrueTime lied on ").append(esc(String.join(", ", liars)))
+            .append(": its interval did not contain true time, so a commit timestamp chosen or awaited there")
+            .append(" can be in the past of a transaction that already finished.</span>");
+      }
+    }
+    h.append("</div>");
   }
 
   /** Commit wait, in-doubt and lock-hold durations: percentiles and a histogram each. */
