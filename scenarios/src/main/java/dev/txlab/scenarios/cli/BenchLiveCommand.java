@@ -37,7 +37,7 @@ final class BenchLiveCommand implements Callable<Integer> {
   @Option(names = "--measure", defaultValue = "10s", converter = DurationConverter.class, description = "Measured time per load (default 10s).")
   Duration measure;
 
-  @Option(names = "--dir", paramLabel = "DIR", description = "Where the benchmark clusters live (default: a fresh temporary directory).")
+  @Option(names = "--dir", paramLabel = "DIR", description = "Where the benchmark clusters live, kept afterwards (default: a temporary directory, removed afterwards).")
   Path dir;
 
   @Option(names = "--skip-txn", description = "Only the single-key figures.")
@@ -92,9 +92,22 @@ final class BenchLiveCommand implements Callable<Integer> {
         + " 16 clients ~2,400-2,500/s (5.8 / 15-17 ms), 64 clients ~4,400/s (13.5 / 31-33 ms); linearizable reads,"
         + " 16 clients ~6,400/s (2.3 / 7 ms)");
     out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores; load after: " + uptime());
-    out.println("clusters' data and logs: " + root);
+    if (dir == null) {
+      deleteTree(root);
+    } else {
+      out.println("clusters' data and logs: " + root);
+    }
     out.flush();
     return 0;
+  }
+
+  /** Removes a benchmark's temporary directory (its nodes are stopped). */
+  private static void deleteTree(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   private static void progress(PrintWriter out, String line) {

@@ -114,6 +114,12 @@ public final class LiveScenarioRun {
       result = w.check(s.duration().toNanos());
     } finally {
       stop = cluster.stop(Duration.ofSeconds(5));
+      // The nodes' data and logs stay with the run; the copy of the application jar need not.
+      try {
+        java.nio.file.Files.deleteIfExists(clusterDir.resolve("txlab.jar"));
+      } catch (java.io.IOException e) {
+        progress.accept("note: could not remove " + clusterDir.resolve("txlab.jar") + ": " + e.getMessage());
+      }
     }
     return new Outcome(result, notes, stop, clusterDir);
   }

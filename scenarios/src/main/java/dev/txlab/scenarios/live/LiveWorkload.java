@@ -181,6 +181,11 @@ public final class LiveWorkload {
           spec.activeKeys(), spec.writesPerKey(), 1, spec.txnLengthMax(), 0.5);
       generatorRandom = new RandomSource(wall);
     } else {
+      if (cluster.transactional()) {
+        throw new IllegalArgumentException("the register workload uses the single-key API of raft-kv nodes; this cluster runs "
+            + cluster.file().protocol() + " (transactional nodes): use list-append, rw-register or bank, or start a cluster"
+            + " with --protocol raft-kv");
+      }
       txnRecorder = null;
       generator = null;
       bank = null;
