@@ -133,7 +133,17 @@ final class LiveTxnCluster implements AutoCloseable {
 
   /** Starts node {@code i} again from its files, with new HTTP and admin ports. */
   void restart(int i) throws Exception {
-    LiveNode node = LiveTxnNode.start(configs.get(i), knobs, 8);
+    LiveNode node = null;
+    // While the node was down, its JGroups port (from the ephemeral range) may have been taken
+    // as the local port of some outgoing connection; it is released again soon.
+    for (int attempt = 0; node == null; attempt++) {
+      try {
+        node = LiveTxnNode.start(configs.get(i), knobs, 8);
+      } catch (Exception e) {
+        if (attempt >= 20) throw e;
+        Thread.sleep(500);
+      }
+    }
     nodes.set(i, node);
     http.set(i, "http://127.0.0.1:" + node.startHttp("127.0.0.1", 0).port());
     admin.set(i, "http://127.0.0.1:" + node.startAdmin("127.0.0.1", 0, TOKEN).port());
