@@ -485,8 +485,13 @@ public final class TxnShardReplica implements Process {
     unpreparedSinceLocal.putAll(still);
   }
 
-  /** Longer than a client's lock wait plus its commit round, so only abandoned transactions expire. */
-  static final long UNPREPARED_EXPIRY_NANOS = 5_000_000_000L;
+  /**
+   * Longer than a client's lock wait (1 s) plus its commit round, so only abandoned transactions
+   * expire. Expiring is always safe (a later prepare is refused); too long a bound costs liveness:
+   * at 5 s, a majority crash left abandoned holders blocking every younger transaction for 5 s
+   * after the restart, because the count restarts with each new leader (soak: quickstart seed 282).
+   */
+  static final long UNPREPARED_EXPIRY_NANOS = 2_500_000_000L;
 
   private void askForDecision(TxnStateMachine.Active a) {
     TxnMessage.DecisionQuery q = new TxnMessage.DecisionQuery(a.txn(), a.coordinatorShard(), config.shard());

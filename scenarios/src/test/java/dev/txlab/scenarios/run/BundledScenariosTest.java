@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every bundled scenario teaches what it says for every seed: its expectations hold on 20 seeds
- * (more with {@code -Dseeds=N}). A failure names the scenario, the seed and the command that
+ * (more with {@code -DscenarioSeeds=N}), plus the regression seeds the soak has found. A failure names the scenario, the seed and the command that
  * replays it.
  */
 class BundledScenariosTest {
@@ -23,6 +23,9 @@ class BundledScenariosTest {
         out.add(Arguments.of(name, seed));
       }
     }
+    // Seeds the soak found, kept as regressions: quickstart 282 killed a majority and then stalled
+    // for the 5 s that abandoned, unprepared transactions held their locks after the restart.
+    out.add(Arguments.of("quickstart", 282L));
     return out;
   }
 

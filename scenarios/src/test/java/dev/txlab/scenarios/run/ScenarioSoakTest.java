@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code -DfirstSeed=S} to continue a range), with zero checker violations, zero invariant
  * failures (atomicity is checked after every simulated event and throws; Raft's safety monitor
  * counts) and every expectation met. Run with {@code mvn -B -pl scenarios test -Psoak
- * -Dtest=ScenarioSoakTest}.
+ * -Dtest=ScenarioSoakTest} ({@code -DsoakScenarios=quickstart,…} for some of them).
  */
 @Tag("soak")
 class ScenarioSoakTest {
@@ -23,6 +23,8 @@ class ScenarioSoakTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"quickstart", "2pc-coordinator-crash", "2pc-replicated-coordinator", "bank-under-partitions"})
   void correctScenariosHoldForEverySeed(String name) throws Exception {
+    String only = System.getProperty("soakScenarios", "");
+    org.junit.jupiter.api.Assumptions.assumeTrue(only.isEmpty() || List.of(only.split(",")).contains(name), "not in -DsoakScenarios");
     int seeds = Integer.getInteger("seeds", 1000);
     long first = Long.getLong("firstSeed", 1);
     Scenario s = ScenarioReader.read(ScenarioLibrary.bundled(name), List.of());
@@ -36,6 +38,7 @@ class ScenarioSoakTest {
       } catch (RuntimeException | AssertionError e) {
         // An invariant monitor (atomicity, Raft safety, TrueTime) fails the run by throwing.
         failures.add("seed " + seed + ": " + e);
+        System.out.println("soak " + name + " FAILED " + failures.get(failures.size() - 1));
         continue;
       }
       txns += o.metrics().getOrDefault("txns", 0.0).longValue();
@@ -55,6 +58,7 @@ class ScenarioSoakTest {
       }
       if (!bad.isEmpty()) {
         failures.add("seed " + seed + ": " + bad + " (replay: ./txlab run " + name + " --seed " + seed + ")");
+        System.out.println("soak " + name + " FAILED " + failures.get(failures.size() - 1));
       }
       if ((seed - first + 1) % 100 == 0) {
         System.out.printf("soak %s: %d seeds, %d failures, %.0f s%n", name, seed - first + 1, failures.size(), (System.nanoTime() - started) / 1e9);
