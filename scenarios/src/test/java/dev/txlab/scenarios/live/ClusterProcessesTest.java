@@ -38,7 +38,7 @@ class ClusterProcessesTest {
       assertThat(cluster.shardsWithoutLeader()).isEmpty();
 
       LiveWorkload w = new LiveWorkload(cluster, LiveWorkload.Spec.defaults("register")
-          .withLoad(100, Duration.ofSeconds(3), 5).withTimeout(Duration.ofSeconds(6)));
+          .withLoad(100, Duration.ofSeconds(4), 5).withTimeout(Duration.ofSeconds(6)));
       LiveNemesis nemesis = new LiveNemesis(cluster, new SplittableRandom(1));
       w.start();
       LiveCluster.sleep(800);
@@ -48,7 +48,8 @@ class ClusterProcessesTest {
       LiveCluster.sleep(1000);
       LiveNemesis.Applied heal = nemesis.apply(Fault.parse("heal"));
       assertThat(heal.applied()).isTrue();
-      w.runFor(Duration.ofSeconds(3));
+      // A second and more after the heal, so the check that the cluster made progress again is fair.
+      w.runFor(Duration.ofSeconds(4));
       w.stop();
       LiveWorkload.Result r = w.check(-1);
 
