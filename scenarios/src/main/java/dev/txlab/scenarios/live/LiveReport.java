@@ -133,7 +133,7 @@ public final class LiveReport {
     Files.writeString(dir.resolve(RunDirectory.RESULTS), RunResults.json(results, true) + "\n");
     java.nio.file.Path checkReport = o.primary() == null ? null : o.primary().writeReport(dir.path());
     RunReport.write(dir.resolve(RunDirectory.REPORT), o, results, checkReport == null ? null : checkReport.getFileName().toString());
-    liveHeader(dir.resolve(RunDirectory.REPORT));
+    liveHeader(dir.resolve(RunDirectory.REPORT), notes);
     return results;
   }
 
@@ -142,13 +142,27 @@ public final class LiveReport {
    * live run has real time and no digest, so those words are replaced. If the page's wording
    * changes, the header is left as it was and the rest of the page is unaffected.
    */
-  private static void liveHeader(java.nio.file.Path report) throws IOException {
+  private static void liveHeader(java.nio.file.Path report, List<String> notes) throws IOException {
     String html = Files.readString(report, StandardCharsets.UTF_8);
+    // The simulator's message counts have no live counterpart; the live host's notes go there.
+    StringBuilder live = new StringBuilder();
+    if (!notes.isEmpty()) {
+      live.append("<h2>Live host</h2><ul>");
+      for (String n : notes) {
+        live.append("<li>").append(escape(n)).append("</li>");
+      }
+      live.append("</ul>");
+    }
     String out = html
+        .replace("<h2>Messages</h2><table><tr><th>type</th><th>sent</th></tr></table>", live.toString())
         .replaceFirst(" · seed 0 · ", " · ")
         .replaceFirst("([0-9][0-9.,]*) s simulated in [0-9.,]+ s · trace sha256 <code>0{16}…</code>", "live host: $1 s of real time")
         .replaceFirst("<p>Replay: <code>", "<p>Command: <code>");
     Files.writeString(report, out, StandardCharsets.UTF_8);
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 
   public static String word(Validity v) {
