@@ -32,6 +32,7 @@ public final class AtomicityMonitor implements Simulator.StepObserver {
   /** Per shard: transactions some replica applied a prepare for, and the log index by which it had. */
   private final TreeMap<ShardId, TreeMap<TxnId, Long>> prepared = new TreeMap<>();
   private final IdentityHashMap<Object, Integer> checkedDecisions = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, Integer> restoresSeen = new IdentityHashMap<>();
   private long checks;
 
   @Override
@@ -51,12 +52,19 @@ public final class AtomicityMonitor implements Simulator.StepObserver {
     TxnStateMachine m = r.machine();
     ShardId shard = r.config().shard();
     checks++;
-    Integer seen = checkedDecisions.get(m);
-    if (seen == null || seen != m.decisions().size()) {
-      for (Map.Entry<TxnId, TxnStateMachine.Decided> e : m.decisions().entrySet()) {
-        record(e.getKey(), e.getValue().decision(), e.getValue().commitTs(), address.toString());
+    // Only decisions applied since the last look (all of them again after a restore).
+    List<TxnId> log = m.decisionLog();
+    int seen = checkedDecisions.getOrDefault(m, 0);
+    if (restoresSeen.getOrDefault(m, 0) != m.restores()) {
+      seen = 0;
+      restoresSeen.put(m, m.restores());
+    }
+    if (seen != log.size()) {
+      for (TxnId t : log.subList(seen, log.size())) {
+        TxnStateMachine.Decided d = m.decided(t);
+        record(t, d.decision(), d.commitTs(), address.toString());
       }
-      checkedDecisions.put(m, m.decisions().size());
+      checkedDecisions.put(m, log.size());
       TreeMap<TxnId, Long> p = prepared.get(shard);
       if (p != null) p.keySet().removeIf(t -> m.decided(t) != null && decisions.containsKey(t));
     }

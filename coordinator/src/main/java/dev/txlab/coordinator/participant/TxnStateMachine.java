@@ -95,6 +95,9 @@ public final class TxnStateMachine implements StateMachine {
   private final LockTable locks = new LockTable();
   private final TreeMap<TxnId, Active> active = new TreeMap<>();
   private final TreeMap<TxnId, Decided> decided = new TreeMap<>();
+  /** Every decision as applied, in order (a re-decision appears again), so observers can read only what is new. */
+  private final ArrayList<TxnId> decisionLog = new ArrayList<>();
+  private int restores;
   private long closedTs;
   private long maxTs;
   private long appliedIndex;
@@ -218,7 +221,7 @@ public final class TxnStateMachine implements StateMachine {
     if (a != null && a.status() == Status.PREPARED) throw new IllegalStateException("local abort of prepared " + txn);
     boolean held = a != null && a.status() == Status.GRANTED;
     if (held) locks.release(txn, LockTable.wanted(a.ops()).keySet());
-    decided.put(txn, new Decided(TxnDecision.ABORT, 0));
+    decide(txn, new Decided(TxnDecision.ABORT, 0));
     waitersDirty = true;
     effects.add(new Effect.Aborted(txn, a == null ? null : a.client(), cause));
     effects.add(new Effect.Decision(txn, TxnDecision.ABORT, 0, held));
@@ -234,7 +237,7 @@ public final class TxnStateMachine implements StateMachine {
     if (a == null) {
       // Never executed here (or forgotten by a client abort that raced): refuse, and make sure a
       // late Lock can never grant it.
-      decided.put(p.txn(), new Decided(TxnDecision.ABORT, 0));
+      decide(p.txn(), new Decided(TxnDecision.ABORT, 0));
       effects.add(new Effect.Prepared(p.txn(), false, 0));
       effects.add(new Effect.Decision(p.txn(), TxnDecision.ABORT, 0, false));
       return;
@@ -275,7 +278,7 @@ public final class TxnStateMachine implements StateMachine {
     }
     boolean held = a != null && a.status() != Status.WAITING;
     if (held) locks.release(txn, LockTable.wanted(a.ops()).keySet());
-    decided.put(txn, new Decided(decision, commitTs));
+    decide(txn, new Decided(decision, commitTs));
     waitersDirty = true;
     if (a != null && decision == TxnDecision.ABORT) effects.add(new Effect.Aborted(txn, a.client(), "coordinator-abort"));
     effects.add(new Effect.Decision(txn, decision, commitTs, held));
@@ -324,6 +327,24 @@ public final class TxnStateMachine implements StateMachine {
 
   public Decided decided(TxnId txn) {
     return decided.get(txn);
+  }
+
+  private void decide(TxnId txn, Decided d) {
+    decided.put(txn, d);
+    decisionLog.add(txn);
+  }
+
+  /**
+   * The transactions decided here, in the order their decisions were applied (since the last
+   * restore, which starts it over with every decision of the snapshot: see {@link #restores()}).
+   */
+  public List<TxnId> decisionLog() {
+    return Collections.unmodifiableList(decisionLog);
+  }
+
+  /** How many times this machine was restored from a snapshot. */
+  public int restores() {
+    return restores;
   }
 
   public NavigableMap<TxnId, Decided> decisions() {
@@ -379,6 +400,9 @@ public final class TxnStateMachine implements StateMachine {
     active.putAll(image.active());
     decided.clear();
     decided.putAll(image.decided());
+    decisionLog.clear();
+    decisionLog.addAll(decided.keySet());
+    restores++;
     closedTs = image.closedTs();
     maxTs = image.maxTs();
     appliedIndex = image.appliedIndex();
