@@ -73,7 +73,7 @@ public final class RunReport {
       Validity cv = c.getValue().validity();
       h.append("<tr><td>").append(esc(c.getKey())).append("</td><td><span class=\"badge ").append(cls(cv)).append("\">")
           .append(cv.name().toLowerCase(Locale.ROOT)).append("</span></td><td>").append(esc(c.getValue().summary()));
-      if (checkReport != null && !c.getKey().equals("converged")) {
+      if (checkReport != null && !c.getKey().equals("converged") && !c.getKey().equals("bank-total")) {
         h.append(" — <a href=\"").append(esc(checkReport)).append("\">").append(
             o.scenario().transactional() ? "the anomalies, explained and drawn" : "the history, drawn").append("</a>");
       }
