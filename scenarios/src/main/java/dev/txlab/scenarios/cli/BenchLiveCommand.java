@@ -123,7 +123,7 @@ final class BenchLiveCommand implements Callable<Integer> {
 
   private static String uptime() {
     try {
-      return Files.readString(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).strip() + " (1/5/15-min load, running/total, last pid)";
+      return Files.readAllLines(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).get(0).strip() + " (1/5/15-min load, running/total, last pid)";
     } catch (IOException e) {
       return "(no /proc/loadavg)";
     }

@@ -336,22 +336,51 @@ public final class LiveCluster {
     return String.join(",", ports.stream().map(String::valueOf).toList());
   }
 
-  /** Ports free on the loopback interface right now (bound and released; taken by the node soon after). */
+  /**
+   * Ports free on the loopback interface right now, chosen below the OS's ephemeral range: a port
+   * from that range can be handed, while its node is down, to another connection as its local
+   * port — and held as long as that connection lives, so the node could not come back.
+   */
   static List<Integer> freePorts(int count) throws IOException {
-    List<ServerSocket> held = new ArrayList<>();
+    int ephemeralLow = ephemeralPortLow();
+    int low = 10_000;
+    int high = ephemeralLow - 1;
+    java.util.SplittableRandom random = new java.util.SplittableRandom();
     List<Integer> out = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        held.add(s);
-        out.add(s.getLocalPort());
+    for (int tries = 0; out.size() < count && tries < 10_000 && high > low; tries++) {
+      int port = low + random.nextInt(high - low + 1);
+      if (!out.contains(port) && bindable(port)) {
+        out.add(port);
       }
-    } finally {
-      for (ServerSocket s : held) {
-        s.close();
+    }
+    // No room below the ephemeral range (an unusual configuration): let the OS choose.
+    while (out.size() < count) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        if (!out.contains(s.getLocalPort())) out.add(s.getLocalPort());
       }
     }
     return out;
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(false);
+      s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The first port of the OS's ephemeral range (Linux's default when it cannot be read). */
+  private static int ephemeralPortLow() {
+    try {
+      // Read as lines: procfs reports a size of 0, which whole-file reads can take too literally.
+      String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).strip();
+      return Integer.parseInt(range.split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 32_768;
+    }
   }
 
   /** {@code java [options] -cp CLASSPATH}: this JVM's binary and class path, made absolute. */
@@ -391,7 +420,7 @@ public final class LiveCluster {
         progress.flush();
       }
       for (String n : file.nodes()) {
-        awaitReady(n, logOffsets.get(n), deadline);
+        awaitReadyRelaunching(n, logOffsets.get(n), deadline);
       }
       awaitLeaders(deadline);
     } catch (LiveException | RuntimeException e) {
@@ -427,8 +456,46 @@ public final class LiveCluster {
     }
   }
 
-  /** Waits for the node's ready line in its log (after {@code offset}); records the ports it printed. */
-  private void awaitReady(String node, long offset, long deadlineNanos) throws LiveException {
+  /** How often a node that could not bind its ports is launched again. */
+  private static final int BIND_ATTEMPTS = 10;
+
+  /**
+   * Waits for the node to be ready, launching it again when it exited because one of its ports
+   * was taken: ports are chosen free, but while a node is down the OS may hand its port to some
+   * outgoing connection as an ephemeral local port, briefly. Any other early exit is an error.
+   */
+  private void awaitReadyRelaunching(String node, long offset, long deadlineNanos) throws LiveException {
+    Path log = Path.of(file.node(node).log());
+    for (int attempt = 1; ; attempt++) {
+      if (awaitReady(node, offset, deadlineNanos)) {
+        return;
+      }
+      String since = logSince(log, offset);
+      if (attempt >= BIND_ATTEMPTS || !(since.contains("Address already in use") || since.contains("BindException"))) {
+        throw new LiveException(node + " exited before it was ready; the end of its log (" + log + "):\n" + tail(log, 15));
+      }
+      sleep(500);
+      offset = launch(node);
+    }
+  }
+
+  private static String logSince(Path log, long offset) {
+    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+      if (f.length() <= offset) return "";
+      f.seek(offset);
+      byte[] rest = new byte[(int) Math.min(f.length() - offset, 1 << 20)];
+      f.readFully(rest);
+      return new String(rest, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /**
+   * Waits for the node's ready line in its log (after {@code offset}) and records the ports it
+   * printed; false if the process exited first.
+   */
+  private boolean awaitReady(String node, long offset, long deadlineNanos) throws LiveException {
     ClusterFile.Node n = file.node(node);
     Path log = Path.of(n.log());
     while (true) {
@@ -442,10 +509,19 @@ public final class LiveCluster {
           file = file.with(file.node(node).withPorts(http, admin));
           writeQuietly();
         }
-        return;
+        return true;
       }
       if (!alive(node)) {
-        throw new LiveException(node + " exited before it was ready; the end of its log (" + log + "):\n" + tail(log, 15));
+        return false;
+      }
+      if (logSince(log, offset).contains("Address already in use")) {
+        // A node whose HTTP listener could not bind stays up without serving: end it, to retry.
+        Optional<ProcessHandle> p = process(node);
+        p.ifPresent(h -> {
+          h.destroyForcibly();
+          awaitExit(h, Duration.ofSeconds(10));
+        });
+        return false;
       }
       if (System.nanoTime() > deadlineNanos) {
         throw new LiveException(node + " was not ready in time; the end of its log (" + log + "):\n" + tail(log, 15));
@@ -632,7 +708,7 @@ public final class LiveCluster {
       return false;
     }
     long offset = launch(node);
-    awaitReady(node, offset, System.nanoTime() + timeout.toNanos());
+    awaitReadyRelaunching(node, offset, System.nanoTime() + timeout.toNanos());
     return true;
   }
 
