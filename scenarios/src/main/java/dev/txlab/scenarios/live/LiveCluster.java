@@ -45,7 +45,6 @@ public final class LiveCluster {
   /** The single-key node's main class. */
   public static final String KV_NODE_MAIN = "dev.txlab.node.live.LiveNode";
 
-  private static final Pattern READY = Pattern.compile("^ready (\\S+).*?(?: http (\\d+))?(?: admin (\\d+))?\\s*$");
   private static final Pattern HTTP_PORT = Pattern.compile(" http (\\d+)");
   private static final Pattern ADMIN_PORT = Pattern.compile(" admin (\\d+)");
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
@@ -239,7 +238,8 @@ public final class LiveCluster {
     try {
       Files.createDirectories(dir);
       String token = existing == null ? writeToken(dir) : Files.readString(dir.resolve(ClusterFile.TOKEN)).strip();
-      ClusterFile file = existing == null ? layout(o, dir) : relayout(existing, dir);
+      // A stopped cluster is relaunched with exactly the commands it was started with.
+      ClusterFile file = existing == null ? layout(o, dir) : existing;
       file.write(dir);
       LiveCluster c = new LiveCluster(dir, file, token);
       c.launchAll(o.timeout(), progress);
@@ -325,11 +325,6 @@ public final class LiveCluster {
           abs.resolve(n).resolve("node.log").toString(), cmd, null, null));
     }
     return new ClusterFile(ClusterFile.VERSION, protocol, main, true, names, o.shards(), o.replicas(), o.fsync(), procs);
-  }
-
-  /** A stopped cluster relaunched: the same commands, with the current java and class path. */
-  private static ClusterFile relayout(ClusterFile old, Path dir) {
-    return old;
   }
 
   private static String join(List<Integer> ports) {
@@ -551,9 +546,8 @@ public final class LiveCluster {
 
   /** Waits until every shard has a leader, as the nodes report it (or, without an admin API, serve a read). */
   private void awaitLeaders(long deadlineNanos) throws LiveException {
-    List<String> missing = shards();
     while (true) {
-      missing = shardsWithoutLeader();
+      List<String> missing = shardsWithoutLeader();
       if (missing.isEmpty()) {
         return;
       }
