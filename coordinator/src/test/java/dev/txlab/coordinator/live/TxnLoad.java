@@ -52,7 +52,7 @@ public final class TxnLoad {
     List<Thread> threads = new ArrayList<>();
     String run = Long.toHexString(System.currentTimeMillis());
     for (int c = 0; c < clients; c++) {
-      long[] lat = new long[400_000];
+      long[] lat = new long[50_000]; // far more than one closed-loop client completes in a run
       int[] st = new int[7]; // [count, 200, 409, 503, 504, other, latencies used]
       latencies.add(lat);
       statuses.add(st);
