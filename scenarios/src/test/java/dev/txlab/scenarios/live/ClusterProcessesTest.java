@@ -34,7 +34,7 @@ class ClusterProcessesTest {
       for (String n : cluster.nodes()) {
         pids.add(cluster.process(n).orElseThrow().pid());
       }
-      assertThat(Files.getPosixFilePermissions(dir.resolve(ClusterFile.TOKEN)).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+      assertThat(Files.getPosixFilePermissions(dir.resolve(ClusterFile.TOKEN))).containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
       assertThat(cluster.shardsWithoutLeader()).isEmpty();
 
       LiveWorkload w = new LiveWorkload(cluster, LiveWorkload.Spec.defaults("register")
