@@ -4,6 +4,7 @@ import dev.txlab.coordinator.client.TxnClient;
 import dev.txlab.coordinator.participant.TxnShardReplica;
 import dev.txlab.coordinator.single.SingleCoordinator;
 import dev.txlab.coordinator.txn.TxnKnobs;
+import dev.txlab.coordinator.cluster.TxnMetrics;
 import dev.txlab.coordinator.txn.TxnProbe;
 import dev.txlab.node.api.Address;
 import dev.txlab.node.api.Process;
@@ -27,6 +28,33 @@ import java.util.TreeMap;
  * {@link TxnLane}s behind {@link TxnGateway} for {@code POST /txn}. One instance per node.
  */
 public final class TxnComponents implements LiveNode.Components {
+  /** Blocked: a participant in doubt for longer than this (as in the simulator's default). */
+  static final long BLOCKED_THRESHOLD_NANOS = 1_000_000_000L;
+
+  /** Probe events come from every process's own event-loop thread: one lock for all. */
+  private final TxnMetrics metrics = new TxnMetrics(System::nanoTime, BLOCKED_THRESHOLD_NANOS);
+  private final TxnProbe probe = synchronizedProbe(metrics, this);
+  private volatile dev.txlab.node.live.AdminFaults faults;
+
+  @Override
+  public void attach(dev.txlab.node.live.AdminFaults faults) {
+    this.faults = faults;
+  }
+
+  /**
+   * {@code kill coordinator after PHASE}, live: if the admin API armed this node for the phase a
+   * coordinator here just reached, the process halts at once — no shutdown hooks, nothing more
+   * written or sent — as a SIGKILL at that instant would.
+   */
+  private void phaseReached(String phase) {
+    dev.txlab.node.live.AdminFaults f = faults;
+    if (f != null && f.killArmedFor(phase)) {
+      System.err.println("txlab: kill-after " + phase + " armed: halting now");
+      System.err.flush();
+      Runtime.getRuntime().halt(137);
+    }
+  }
+
   /** The single coordinator's component name (on the first node). */
   public static final String COORDINATOR = "coord";
 
@@ -68,7 +96,7 @@ public final class TxnComponents implements LiveNode.Components {
     TxnShardReplica.Config rc = new TxnShardReplica.Config(shard,
         RaftConfig.defaults(members).withFsync(config.fsync() == FileStorage.Fsync.ALWAYS), config.shardMap(), knobs,
         singleCoordinator(config), 256, tickNanos, Math.max(300_000_000L, 10 * tickNanos));
-    return env -> new TxnShardReplica(env, rc, TxnProbe.NONE);
+    return env -> new TxnShardReplica(env, rc, probe);
   }
 
   @Override
@@ -76,7 +104,7 @@ public final class TxnComponents implements LiveNode.Components {
     Map<String, ProcessFactory> processes = new LinkedHashMap<>();
     Address single = singleCoordinator(config);
     if (single != null && single.node().equals(config.node())) {
-      processes.put(COORDINATOR, env -> new SingleCoordinator(env, config.shardMap(), knobs, TxnProbe.NONE));
+      processes.put(COORDINATOR, env -> new SingleCoordinator(env, config.shardMap(), knobs, probe));
     }
     TxnGateway gateway = new TxnGateway(injector, lanes);
     TxnClient.Config client = TxnClient.Config.defaults(config.shardMap(), knobs, single, 0);
@@ -97,6 +125,19 @@ public final class TxnComponents implements LiveNode.Components {
     return false;
   }
 
+  /**
+   * The protocol metrics of this node's replicas and coordinator since the process started, as the
+   * simulator's {@link TxnMetrics} computes them (durations on this machine's monotonic clock;
+   * "blocked" = in doubt for over a second). Each replica reports what it applied, so a
+   * cluster-wide figure is the maximum over the nodes; a killed node's figures die with it.
+   */
+  @Override
+  public Map<String, Object> metrics() {
+    synchronized (metrics) {
+      return new TreeMap<>(metrics.summary());
+    }
+  }
+
   @Override
   public Map<String, String> describe() {
     TreeMap<String, String> d = new TreeMap<>(knobs.knobs());
@@ -104,5 +145,50 @@ public final class TxnComponents implements LiveNode.Components {
     d.put("lanes", Integer.toString(lanes));
     d.put("tick", tickNanos / 1_000_000 + "ms");
     return d;
+  }
+
+  private static TxnProbe synchronizedProbe(TxnMetrics m, TxnComponents owner) {
+    return new TxnProbe() {
+      @Override
+      public void coordinatorPrepared(Address coordinator, dev.txlab.coordinator.txn.TxnId txn) {
+        owner.phaseReached("prepare");
+      }
+
+      @Override
+      public void lockGranted(ShardId shard, dev.txlab.coordinator.txn.TxnId txn) {
+        synchronized (m) {
+          m.lockGranted(shard, txn);
+        }
+      }
+
+      @Override
+      public void participantPrepared(ShardId shard, dev.txlab.coordinator.txn.TxnId txn, long prepareTs) {
+        synchronized (m) {
+          m.participantPrepared(shard, txn, prepareTs);
+        }
+      }
+
+      @Override
+      public void participantDecided(ShardId shard, dev.txlab.coordinator.txn.TxnId txn, dev.txlab.coordinator.txn.TxnDecision decision, long commitTs) {
+        synchronized (m) {
+          m.participantDecided(shard, txn, decision, commitTs);
+        }
+      }
+
+      @Override
+      public void coordinatorDecided(Address coordinator, dev.txlab.coordinator.txn.TxnId txn, dev.txlab.coordinator.txn.TxnDecision decision, long commitTs) {
+        synchronized (m) {
+          m.coordinatorDecided(coordinator, txn, decision, commitTs);
+        }
+        owner.phaseReached("decide");
+      }
+
+      @Override
+      public void commitWaited(Address coordinator, dev.txlab.coordinator.txn.TxnId txn, long waitNanos) {
+        synchronized (m) {
+          m.commitWaited(coordinator, txn, waitNanos);
+        }
+      }
+    };
   }
 }

@@ -43,6 +43,8 @@ public final class AdminFaults {
   private final LiveClock clock;
   private String partition; // the text of the partition in force, or null
 
+  private volatile String killAfter;
+
   public AdminFaults(NodeId self, List<NodeId> nodes, LinkFaults links, LiveClock clock) {
     this.self = self;
     this.nodes = List.copyOf(nodes);
@@ -122,8 +124,17 @@ public final class AdminFaults {
         words(w, 1, "heal");
         heal(false);
       }
+      case "kill-after" -> {
+        words(w, 2, "kill-after prepare|decide|off");
+        if (!List.of("prepare", "decide", "off").contains(w[1])) {
+          throw new IllegalArgumentException("expected 'kill-after prepare', 'kill-after decide' or 'kill-after off', got '" + w[1] + "'");
+        }
+        String was = killAfter;
+        killAfter = w[1].equals("off") ? null : w[1];
+        return new Applied(!java.util.Objects.equals(was, killAfter), active());
+      }
       default -> throw new IllegalArgumentException("unknown fault '" + kind
-          + "' (a node applies: partition, delay, loss, duplicate, clock-skew, clock-drift, truetime-violation, clock-reset, heal)");
+          + "' (a node applies: partition, delay, loss, duplicate, clock-skew, clock-drift, truetime-violation, clock-reset, heal, kill-after)");
     }
     boolean changed = !links.settings().equals(before) || clock.skewNanos() != skew || clock.driftPpm() != drift
         || clock.violationNanos() != violation || !java.util.Objects.equals(partition, partitionBefore);
@@ -138,9 +149,21 @@ public final class AdminFaults {
     return active();
   }
 
+  /**
+   * Whether this node is armed to die when a coordinator on it reaches {@code phase} ({@code
+   * prepare}: all votes in, decision not yet durable; {@code decide}). The plug-in that runs the
+   * coordinator asks at that moment and, if so, halts the process on the spot — a real crash at
+   * the protocol phase, which nothing outside the node could time ({@code kill coordinator after
+   * prepare}).
+   */
+  public boolean killArmedFor(String phase) {
+    return phase.equals(killAfter);
+  }
+
   /** The faults in force on this node, in text form. */
   public synchronized List<String> active() {
     List<String> out = new ArrayList<>();
+    if (killAfter != null) out.add("kill-after " + killAfter);
     LinkFaults.Settings s = links.settings();
     if (partition != null) out.add(partition);
     else if (!s.dropTo().isEmpty() || !s.dropFrom().isEmpty()) out.add("cut " + s.dropTo() + " " + s.dropFrom());

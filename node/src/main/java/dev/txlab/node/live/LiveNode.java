@@ -128,6 +128,18 @@ public final class LiveNode implements AutoCloseable {
       return true;
     }
 
+    /**
+     * Protocol metrics measured inside this node since it started (counters and durations by
+     * snake_case name), for status pages; empty if the plug-in measures none. Called from the
+     * HTTP thread: implementations must be thread-safe.
+     */
+    default Map<String, Object> metrics() {
+      return Map.of();
+    }
+
+    /** Called once the node's admin faults exist, for plug-ins that act on phase-triggered kills. */
+    default void attach(AdminFaults faults) {}
+
     /** What this node runs, for status pages (protocol, knobs). */
     default Map<String, String> describe() {
       return Map.of("protocol", "kv");
@@ -179,6 +191,7 @@ public final class LiveNode implements AutoCloseable {
     this.transport = transport;
     this.host = host;
     this.adminFaults = new AdminFaults(config.node(), config.nodes(), transport.faults(), host.clock());
+    components.attach(adminFaults);
   }
 
   /** Joins the cluster and starts this node's KV replicas from their files; blocks until they run. */
@@ -290,7 +303,8 @@ public final class LiveNode implements AutoCloseable {
           .put("faults", adminFaults.active())
           .put("clock_offset_ms", host.clock().offsetNanos() / 1e6)
           .put("epsilon_ms", host.clock().epsilonNanos() / 1e6)
-          .put("config", new JsonObject(new java.util.TreeMap<String, Object>(components.describe())));
+          .put("config", new JsonObject(new java.util.TreeMap<String, Object>(components.describe())))
+          .put("metrics", new JsonObject(new java.util.TreeMap<String, Object>(components.metrics())));
     });
   }
 

@@ -36,6 +36,21 @@ class AdminFaultsTest {
   }
 
   @Test
+  void aPhaseTriggeredKillIsArmedAndDisarmed() {
+    assertThat(faults.killArmedFor("prepare")).isFalse();
+    assertThat(faults.apply("kill-after prepare").changed()).isTrue();
+    assertThat(faults.killArmedFor("prepare")).isTrue();
+    assertThat(faults.killArmedFor("decide")).isFalse();
+    assertThat(faults.active()).containsExactly("kill-after prepare");
+    assertThat(faults.apply("kill-after prepare").changed()).isFalse();
+    assertThat(faults.apply("kill-after off").changed()).isTrue();
+    assertThat(faults.killArmedFor("prepare")).isFalse();
+    assertThatThrownBy(() -> faults.apply("kill-after commit")).hasMessageContaining("kill-after prepare");
+    assertThatThrownBy(() -> faults.apply("kill-after")).hasMessageContaining("kill-after prepare|decide|off");
+    assertThat(faults.active()).isEmpty();
+  }
+
+  @Test
   void linkAndClockFaultsAndTheirTextForms() {
     faults.apply("delay 50ms±10ms");
     faults.apply("loss 20%");

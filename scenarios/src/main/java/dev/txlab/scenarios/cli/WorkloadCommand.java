@@ -121,7 +121,9 @@ final class WorkloadCommand implements Callable<Integer> {
       human.flush();
     });
     w.stop();
+    java.util.Map<String, Double> measured = dev.txlab.scenarios.live.LiveScenarioRun.nodeMetrics(c);
     LiveWorkload.Result r = w.check(-1);
+    r.metrics().putAll(measured); // the nodes' protocol metrics since they started (max over nodes)
     SimRun.Outcome o = LiveReport.outcome(s, r);
     Map<String, Object> results;
     try {

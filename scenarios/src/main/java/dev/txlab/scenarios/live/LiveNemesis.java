@@ -117,8 +117,20 @@ public final class LiveNemesis {
       if (!nodes.isResolved()) return refused(fault, nodes.reason(), wallNanos);
       List<String> changes = new ArrayList<>();
       if (k.after().isPresent()) {
-        changes.add("the live host cannot wait for a transaction to reach '" + k.after().get().text()
-            + "' from outside the node; killed now instead");
+        // Armed, not killed: the node halts itself the moment a coordinator on it reaches the phase.
+        if (!cluster.file().admin()) {
+          return refused(fault, noAdmin(), wallNanos);
+        }
+        String phase = k.after().get().text();
+        for (String n : nodes.value()) {
+          if (!cluster.alive(n)) {
+            changes.add(n + " is down; not armed");
+            continue;
+          }
+          adminFault(n, "kill-after " + phase, "arm");
+          changes.add("armed " + n + ": it halts (a real crash) when a coordinator there reaches '" + phase + "'");
+        }
+        return new Applied(fault, nodes.value(), true, changes, wallNanos);
       }
       for (String n : nodes.value()) {
         ClusterFile.Node cn = cluster.node(n);
@@ -131,6 +143,10 @@ public final class LiveNemesis {
       List<String> changes = new ArrayList<>();
       List<String> acted = new ArrayList<>();
       for (String n : nodes.value()) {
+        if (cluster.alive(n) && cluster.file().admin() && adminFaultOrNull(n, "kill-after off") != null) {
+          // A phase-triggered kill that never fired ends disarmed, as in the simulator.
+          changes.add(n + " disarmed (kill-after off)");
+        }
         if (cluster.restart(n, RESTART_TIMEOUT)) {
           acted.add(n);
           changes.add("restarted " + n + " (pid " + cluster.file().node(n).pid() + ")");
