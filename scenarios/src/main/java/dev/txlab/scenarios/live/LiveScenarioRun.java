@@ -49,7 +49,7 @@ public final class LiveScenarioRun {
     }
     String unit = transactional ? "txns" : "ops";
     return metric.startsWith(unit) || metric.equals("faults_applied") || metric.startsWith("latency_ms_") || metric.startsWith("bank_")
-        || (transactional && NODE_METRICS.stream().anyMatch(metric::startsWith));
+        || (transactional && (metric.equals("commits") || NODE_METRICS.stream().anyMatch(metric::startsWith)));
   }
 
   /**

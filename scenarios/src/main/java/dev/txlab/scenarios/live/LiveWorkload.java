@@ -517,9 +517,10 @@ public final class LiveWorkload {
     double seconds = (runEnd - startNanos) / 1e9;
     Map<String, Double> metrics = new TreeMap<>();
     String unit = spec.transactional() ? "txns" : "ops";
-    long ok = 0, fail = 0, info = 0;
+    long ok = 0, fail = 0, info = 0, commits = 0;
     for (Op o : indexed) {
       if (o.isNemesis()) continue;
+      if (o.type() == OpType.OK && spec.transactional() && writes(o.value())) commits++;
       if (o.type() == OpType.OK) ok++;
       else if (o.type() == OpType.FAIL) fail++;
       else if (o.type() == OpType.INFO) info++;
@@ -530,6 +531,10 @@ public final class LiveWorkload {
     metrics.put(unit + "_info", (double) info);
     metrics.put(unit + "_ok_after_heal", (double) okAfter);
     metrics.put(unit + "_ok_per_s", Math.round(ok / Math.max(seconds, 1e-9) * 10) / 10.0);
+    if (spec.transactional()) {
+      // As the simulator counts them: read-write transactions acknowledged as committed.
+      metrics.put("commits", (double) commits);
+    }
     synchronized (lock) {
       if (latencyMicros.getTotalCount() > 0) {
         metrics.put("latency_ms_p50", latencyMicros.getValueAtPercentile(50) / 1000.0);
@@ -619,5 +624,17 @@ public final class LiveWorkload {
     String t = text.strip();
     int nl = t.indexOf('\n');
     return nl < 0 ? t : t.substring(0, nl);
+  }
+
+  /** Whether a transaction's micro-ops include a write ({@code :append} or {@code :w}). */
+  private static boolean writes(Object value) {
+    if (!(value instanceof List<?> mops)) return false;
+    for (Object m : mops) {
+      if (m instanceof List<?> mop && !mop.isEmpty() && !String.valueOf(mop.get(0)).equals(":r")
+          && !(mop.get(0) instanceof dev.txlab.checker.history.Keyword k && k.name().equals("r"))) {
+        return true;
+      }
+    }
+    return false;
   }
 }
