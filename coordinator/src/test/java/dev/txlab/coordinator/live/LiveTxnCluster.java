@@ -56,13 +56,7 @@ final class LiveTxnCluster implements AutoCloseable {
   }
 
   static List<Integer> freePorts(int n) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-      return sockets.stream().map(ServerSocket::getLocalPort).toList();
-    } finally {
-      for (ServerSocket s : sockets) s.close();
-    }
+    return dev.txlab.node.live.LocalPorts.free(n);
   }
 
   Reply call(String base, String method, String path, String body, String token) throws Exception {

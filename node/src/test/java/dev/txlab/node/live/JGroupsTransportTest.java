@@ -29,13 +29,7 @@ class JGroupsTransportTest {
 
   /** Free TCP ports on 127.0.0.1 (asked of the OS, then released). */
   static List<Integer> freePorts(int n) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-      return sockets.stream().map(ServerSocket::getLocalPort).toList();
-    } finally {
-      for (ServerSocket s : sockets) s.close();
-    }
+    return dev.txlab.node.live.LocalPorts.free(n);
   }
 
   record Received(Address from, Address to, Message message) {}

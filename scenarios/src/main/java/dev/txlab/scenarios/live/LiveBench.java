@@ -136,10 +136,16 @@ public final class LiveBench {
     return out;
   }
 
+  /** The benchmark nodes' JVM options. */
+  static final List<String> BENCH_JAVA_OPTIONS = List.of("-Xmx512m", "-XX:+UseSerialGC", "-Djgroups.use.jdk_logger=true");
+
   /** Starts a cluster for a benchmark in {@code dir}. */
   public static LiveCluster cluster(Path dir, int shards, String protocol, Consumer<String> progress) throws LiveException {
     progress.accept("starting 3 nodes, " + shards + " shard(s), " + protocol + ", fsync always, in " + dir + " …");
+    // Steady-state code for a benchmark: the full JIT (clusters for experiments stop at C1 to start
+    // quickly on small machines) and a heap with room, serial GC for short pauses.
     return LiveCluster.start(LiveCluster.StartOptions.defaults(dir).withShape(3, shards, 3).withProtocol(protocol)
-        .withFsync("always").withTimeout(Duration.ofSeconds(120)), null);
+        .withFsync("always").withTimeout(Duration.ofSeconds(120))
+        .withJavaOptions(BENCH_JAVA_OPTIONS), null);
   }
 }

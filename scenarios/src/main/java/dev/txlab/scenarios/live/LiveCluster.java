@@ -71,6 +71,11 @@ public final class LiveCluster {
           Duration.ofSeconds(90));
     }
 
+    /** Replaces the nodes' JVM options. */
+    public StartOptions withJavaOptions(List<String> options) {
+      return new StartOptions(dir, nodes, shards, replicas, protocol, fsync, nodeFlags, options, timeout);
+    }
+
     public StartOptions withShape(int nodes, int shards, int replicas) {
       return new StartOptions(dir, nodes, shards, replicas, protocol, fsync, nodeFlags, javaOptions, timeout);
     }
@@ -331,51 +336,9 @@ public final class LiveCluster {
     return String.join(",", ports.stream().map(String::valueOf).toList());
   }
 
-  /**
-   * Ports free on the loopback interface right now, chosen below the OS's ephemeral range: a port
-   * from that range can be handed, while its node is down, to another connection as its local
-   * port — and held as long as that connection lives, so the node could not come back.
-   */
+  /** Ports free on the loopback interface right now, below the ephemeral range ({@link dev.txlab.node.live.LocalPorts}). */
   static List<Integer> freePorts(int count) throws IOException {
-    int ephemeralLow = ephemeralPortLow();
-    int low = 10_000;
-    int high = ephemeralLow - 1;
-    java.util.SplittableRandom random = new java.util.SplittableRandom();
-    List<Integer> out = new ArrayList<>();
-    for (int tries = 0; out.size() < count && tries < 10_000 && high > low; tries++) {
-      int port = low + random.nextInt(high - low + 1);
-      if (!out.contains(port) && bindable(port)) {
-        out.add(port);
-      }
-    }
-    // No room below the ephemeral range (an unusual configuration): let the OS choose.
-    while (out.size() < count) {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        if (!out.contains(s.getLocalPort())) out.add(s.getLocalPort());
-      }
-    }
-    return out;
-  }
-
-  private static boolean bindable(int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(false);
-      s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** The first port of the OS's ephemeral range (Linux's default when it cannot be read). */
-  private static int ephemeralPortLow() {
-    try {
-      // Read as lines: procfs reports a size of 0, which whole-file reads can take too literally.
-      String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).strip();
-      return Integer.parseInt(range.split("\\s+")[0]);
-    } catch (IOException | RuntimeException e) {
-      return 32_768;
-    }
+    return dev.txlab.node.live.LocalPorts.free(count);
   }
 
   /** {@code java [options] -cp CLASSPATH}: this JVM's binary and class path, made absolute. */
