@@ -46,6 +46,8 @@ public final class LiveNode implements AutoCloseable {
    * @param nodes every node of the cluster, in shard-map order
    * @param ports each node's JGroups TCP port, aligned with {@code nodes}
    * @param dir the cluster directory; this node's data is under {@code dir/<node>}
+   * @param hosts each node's address, aligned with {@code nodes} (a static host list, for
+   *     clusters across machines); by default every node at {@code bindAddress}
    */
   public record Config(
       NodeId node,
@@ -58,16 +60,26 @@ public final class LiveNode implements AutoCloseable {
       long seed,
       FileStorage.Fsync fsync,
       ReadMode reads,
-      long trueTimeEpsilonNanos) {
+      long trueTimeEpsilonNanos,
+      List<InetAddress> hosts) {
     public Config {
       nodes = List.copyOf(nodes);
       ports = List.copyOf(ports);
+      if (hosts == null || hosts.isEmpty()) hosts = java.util.Collections.nCopies(nodes.size(), bindAddress);
+      hosts = List.copyOf(hosts);
+      if (hosts.size() != nodes.size()) throw new IllegalArgumentException("need one host per node: " + nodes + " vs " + hosts);
       if (node == null || bindAddress == null || dir == null || fsync == null || reads == null) {
         throw new IllegalArgumentException("incomplete live node config");
       }
       if (!nodes.contains(node)) throw new IllegalArgumentException(node + " is not among the nodes " + nodes);
       if (ports.size() != nodes.size()) throw new IllegalArgumentException("need one port per node: " + nodes + " vs " + ports);
       new ShardMap(nodes, shards, replicas); // validates the shape
+    }
+
+    /** Every node at {@code bindAddress} (one machine). */
+    public Config(NodeId node, List<NodeId> nodes, InetAddress bindAddress, List<Integer> ports, int shards, int replicas,
+        Path dir, long seed, FileStorage.Fsync fsync, ReadMode reads, long trueTimeEpsilonNanos) {
+      this(node, nodes, bindAddress, ports, shards, replicas, dir, seed, fsync, reads, trueTimeEpsilonNanos, List.of());
     }
 
     public static Config loopback(NodeId node, List<NodeId> nodes, List<Integer> ports, int shards, int replicas, Path dir) {
@@ -208,7 +220,7 @@ public final class LiveNode implements AutoCloseable {
     try {
       RecordCodec codec = new RecordCodec(NodeCodecTable.with(components.codecClasses()));
       List<InetSocketAddress> hosts = new ArrayList<>();
-      for (int p : config.ports()) hosts.add(new InetSocketAddress(config.bindAddress(), p));
+      for (int i = 0; i < config.ports().size(); i++) hosts.add(new InetSocketAddress(config.hosts().get(i), config.ports().get(i)));
       transport = new JGroupsTransport(
           new JGroupsTransport.Config(config.node(), clusterName(config.nodes()),
               config.bindAddress(), config.ports().get(config.nodes().indexOf(config.node())), hosts, config.seed()),
@@ -342,7 +354,7 @@ public final class LiveNode implements AutoCloseable {
 
   /** The flags every live node takes; see {@link #main}. */
   public static final List<String> FLAGS = List.of(
-      "node", "nodes", "ports", "shards", "replicas", "dir", "seed", "fsync", "reads", "bind", "epsilon-ms",
+      "node", "nodes", "ports", "hosts", "shards", "replicas", "dir", "seed", "fsync", "reads", "bind", "epsilon-ms",
       "http-port", "admin-port", "admin-bind", "admin-token-file");
 
   /**
@@ -393,6 +405,16 @@ public final class LiveNode implements AutoCloseable {
     } catch (java.net.UnknownHostException e) {
       throw new IllegalArgumentException("--bind: unknown host '" + bind + "'");
     }
+    List<InetAddress> hosts = new ArrayList<>();
+    if (flags.containsKey("hosts")) {
+      for (String h : flags.get("hosts").split(",", -1)) {
+        try {
+          hosts.add(InetAddress.getByName(h));
+        } catch (java.net.UnknownHostException | SecurityException e) {
+          throw new IllegalArgumentException("--hosts: unknown host '" + h + "'");
+        }
+      }
+    }
     int httpPort = intFlag("http-port", flags.getOrDefault("http-port", "-1"), -1, 65535);
     int adminPort = intFlag("admin-port", flags.getOrDefault("admin-port", "-1"), -1, 65535);
     Path tokenFile = flags.containsKey("admin-token-file") ? Path.of(flags.get("admin-token-file")) : null;
@@ -400,9 +422,9 @@ public final class LiveNode implements AutoCloseable {
     Config config;
     try {
       config = new Config(node, nodes, bindAddress, ports, shards, replicas, Path.of(flags.getOrDefault("dir", ".txlab/cluster")),
-          seed, FileStorage.Fsync.valueOf(fsync.toUpperCase(java.util.Locale.ROOT)), reads, Math.round(epsilonMs * 1_000_000));
+          seed, FileStorage.Fsync.valueOf(fsync.toUpperCase(java.util.Locale.ROOT)), reads, Math.round(epsilonMs * 1_000_000), hosts);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--node/--nodes/--ports/--shards/--replicas: " + e.getMessage());
+      throw new IllegalArgumentException("--node/--nodes/--ports/--hosts/--shards/--replicas: " + e.getMessage());
     }
     Map<String, String> extra = new LinkedHashMap<>();
     for (String f : extraFlags) if (flags.containsKey(f)) extra.put(f, flags.get(f));
@@ -443,12 +465,12 @@ public final class LiveNode implements AutoCloseable {
     Thread.currentThread().join();
   }
 
-  private static final String USAGE = "usage: LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--shards 1] [--replicas 3]"
+  private static final String USAGE = "usage: LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--hosts h1,h2,h3] [--shards 1] [--replicas 3]"
       + " [--dir DIR] [--seed N] [--fsync always|never] [--reads readindex|lease|local|follower] [--bind ADDR]"
       + " [--epsilon-ms 1] [--http-port P] [--admin-port P --admin-token-file FILE] [--admin-bind 127.0.0.1]";
 
   /**
-   * {@code java … dev.txlab.node.live.LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802
+   * {@code java … dev.txlab.node.live.LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--hosts h1,h2,h3]
    * [--shards 1] [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never] [--reads readindex]
    * [--bind 127.0.0.1] [--epsilon-ms 1] [--http-port P] [--admin-port P --admin-token-file FILE]
    * [--admin-bind 127.0.0.1]}: (the admin API stays on loopback even when {@code --bind} is another
