@@ -548,42 +548,9 @@ public final class LiveWorkload {
     return new Result(history, checks, primary, metrics, faults, startWallNanos, seconds, checkSeconds);
   }
 
-  /**
-   * The bank's invariant, as the simulator checks it: every committed read of all accounts sees
-   * balances (initial plus the signed amounts of the account's ledger) summing to the bank's total.
-   */
+  /** The bank's invariant, as the simulator checks it ({@link dev.txlab.scenarios.run.BankCheck}). */
   private SimRun.Check bankTotal(History history, Map<String, Double> figures) {
-    long total = spec.accounts() * spec.initialBalance();
-    long reads = 0;
-    long bad = 0;
-    long min = spec.initialBalance();
-    String first = null;
-    for (dev.txlab.checker.history.Operation op : history.operations()) {
-      if (!op.isOk() || !(op.completion().value() instanceof List<?> mops)) {
-        continue;
-      }
-      Map<Long, Long> balances = BankGenerator.balances(mops, spec.accounts(), spec.initialBalance());
-      if (balances == null) {
-        continue;
-      }
-      reads++;
-      long sum = 0;
-      for (long b : balances.values()) {
-        sum += b;
-        min = Math.min(min, b);
-      }
-      if (sum != total && bad++ == 0) {
-        first = "the read at index " + op.completion().index() + " saw balances " + balances + " summing to " + sum + ", not " + total;
-      }
-    }
-    figures.put("bank_reads", (double) reads);
-    figures.put("bank_total_violations", (double) bad);
-    figures.put("bank_balance_min", (double) min);
-    if (bad > 0) {
-      return new SimRun.Check(Validity.INVALID, List.of("wrong-total"), bad + " of " + reads + " reads saw the wrong total; " + first);
-    }
-    return new SimRun.Check(reads > 0 ? Validity.VALID : Validity.UNKNOWN, List.of(),
-        reads + " reads of all " + spec.accounts() + " accounts, each summing to " + total + " (lowest balance seen " + min + ")");
+    return dev.txlab.scenarios.run.BankCheck.check(history, spec.accounts(), spec.initialBalance(), figures);
   }
 
   private static Op nemesisOp(FaultRecord f) {

@@ -210,44 +210,9 @@ final class TxnRun {
         (wallChecked - wallSimulated) / 1e9, clocks, cluster.metrics().distributions());
   }
 
-  /**
-   * The bank's invariant: every committed read of all accounts sees balances summing to the total
-   * the bank started with. Reports the first read that does not, with what it saw.
-   */
+  /** The bank's invariant over a run's history ({@link BankCheck}). */
   static SimRun.Check bankTotal(History history, Scenario.WorkloadSpec w, Map<String, Double> figures) {
-    long total = w.accounts() * w.initialBalance();
-    long reads = 0;
-    long bad = 0;
-    long min = w.initialBalance();
-    String first = null;
-    for (dev.txlab.checker.history.Operation op : history.operations()) {
-      if (!op.isOk() || !(op.completion().value() instanceof List<?> mops)) {
-        continue;
-      }
-      Map<Long, Long> balances = BankGenerator.balances(mops, w.accounts(), w.initialBalance());
-      if (balances == null) {
-        continue;
-      }
-      reads++;
-      long sum = 0;
-      for (long b : balances.values()) {
-        sum += b;
-        min = Math.min(min, b);
-      }
-      if (sum != total && bad++ == 0) {
-        first = "the read at index " + op.completion().index() + " (process " + op.process() + ") saw balances "
-            + balances + " summing to " + sum + ", not " + total;
-      }
-    }
-    figures.put("bank_reads", (double) reads);
-    figures.put("bank_total_violations", (double) bad);
-    figures.put("bank_balance_min", (double) min);
-    if (bad > 0) {
-      return new SimRun.Check(Validity.INVALID, List.of("wrong-total"), bad + " of " + reads + " reads saw the wrong total; " + first);
-    }
-    return new SimRun.Check(
-        reads > 0 ? Validity.VALID : Validity.UNKNOWN, List.of(),
-        reads + " reads of all " + w.accounts() + " accounts, each summing to " + total + " (lowest balance seen " + min + ")");
+    return BankCheck.check(history, w.accounts(), w.initialBalance(), figures);
   }
 
   /** The transactional cluster as the nemesis sees it (a single 2PC coordinator's node included). */
