@@ -107,7 +107,8 @@ public final class JGroupsTransport implements Transport {
       ping,
       // Splits of the view (after a kill, a long partition) heal within a few seconds.
       new MERGE3().setMinInterval(1_000).setMaxInterval(3_000),
-      new FD_SOCK2(),
+      // Its failure-detection server socket would otherwise listen on every interface.
+      new FD_SOCK2().setBindAddress(config.bindAddress()),
       new FD_ALL3(),
       new VERIFY_SUSPECT2(),
       new NAKACK2(),

@@ -34,6 +34,40 @@ class JGroupsTransportTest {
 
   record Received(Address from, Address to, Message message) {}
 
+  /**
+   * The ports this JVM listens on at a wildcard address (0.0.0.0 or ::), read from Linux's
+   * /proc: sockets of this process are the {@code socket:[inode]} links in /proc/self/fd.
+   * Empty where /proc is not there.
+   */
+  static List<Integer> wildcardListeners() throws IOException {
+    java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
+    if (!java.nio.file.Files.isDirectory(fds)) return List.of();
+    Set<String> mine = new java.util.HashSet<>();
+    try (var links = java.nio.file.Files.list(fds)) {
+      for (java.nio.file.Path l : (Iterable<java.nio.file.Path>) links::iterator) {
+        try {
+          String target = java.nio.file.Files.readSymbolicLink(l).toString();
+          if (target.startsWith("socket:[")) mine.add(target.substring(8, target.length() - 1));
+        } catch (IOException e) {
+          // the descriptor closed meanwhile
+        }
+      }
+    }
+    List<Integer> out = new ArrayList<>();
+    for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
+      java.nio.file.Path t = java.nio.file.Path.of(table);
+      if (!java.nio.file.Files.exists(t)) continue;
+      for (String line : java.nio.file.Files.readAllLines(t).subList(1, java.nio.file.Files.readAllLines(t).size())) {
+        String[] f = line.trim().split("\\s+");
+        // local address "HEX:PORT", state 0A = LISTEN, inode in column 10
+        String[] local = f[1].split(":");
+        boolean wildcard = local[0].chars().allMatch(c -> c == '0');
+        if (f[3].equals("0A") && wildcard && mine.contains(f[9])) out.add(Integer.parseInt(local[1], 16));
+      }
+    }
+    return out;
+  }
+
   @Test
   void messagesFlowBothWaysAndLinkFaultsCutThemOneWay() throws Exception {
     List<Integer> ports = freePorts(2);
@@ -55,6 +89,7 @@ class JGroupsTransportTest {
     }
     assertThat(t1.diagnosticsEnabled()).isFalse();
     assertThat(t2.diagnosticsEnabled()).isFalse();
+    assertThat(wildcardListeners()).as("every socket this JVM listens on is bound to loopback").isEmpty();
 
     Address a = Address.of(n1, "shard-0");
     Address b = Address.of(n2, "shard-0");
