@@ -72,4 +72,42 @@ class ClusterProcessesTest {
     }
     assertThat(LiveCluster.load(dir).running()).isEmpty();
   }
+
+  /**
+   * {@code kill coordinator after prepare}, live: the classic 2PC coordinator's node is armed and
+   * halts itself when it has every vote of a transaction; participants then stay in doubt, with
+   * their locks, until it is restarted — and the nodes' own metrics show the blocking.
+   */
+  @Test
+  void aPhaseTriggeredKillHaltsTheCoordinatorsNodeAndParticipantsBlockUntilItReturns() throws Exception {
+    LiveCluster cluster = LiveCluster.start(threeNodes(dir, "2pc").withShape(3, 3, 3), null);
+    try {
+      LiveNemesis nemesis = new LiveNemesis(cluster, new SplittableRandom(1));
+      LiveNemesis.Applied armed = nemesis.apply(Fault.parse("kill coordinator after prepare"));
+      assertThat(armed.applied()).as(armed.changes().toString()).isTrue();
+      assertThat(armed.nodes()).containsExactly("n1");
+      assertThat(cluster.alive("n1")).as("armed, not killed").isTrue();
+
+      LiveWorkload w = new LiveWorkload(cluster, LiveWorkload.Spec.defaults("list-append")
+          .withLoad(50, Duration.ofSeconds(10), 4).withTimeout(Duration.ofSeconds(3)));
+      w.start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+      while (cluster.alive("n1") && System.nanoTime() < deadline) {
+        LiveCluster.sleep(50);
+      }
+      assertThat(cluster.alive("n1")).as("n1 halted itself at the first prepared transaction").isFalse();
+      LiveCluster.sleep(2500);
+      LiveNemesis.Applied back = nemesis.apply(Fault.parse("restart n1"));
+      assertThat(back.nodes()).containsExactly("n1");
+      w.runFor(Duration.ofSeconds(4));
+      w.stop();
+      java.util.Map<String, Double> measured = LiveScenarioRun.nodeMetrics(cluster);
+      LiveWorkload.Result r = w.check(-1);
+      assertThat(r.checks().get("strict-serializable").validity()).as(r.checks().toString()).isEqualTo(Validity.VALID);
+      assertThat(measured.get("blocked_txns")).as(measured.toString()).isGreaterThanOrEqualTo(1.0);
+      assertThat(measured.get("blocked_ms_max")).as("in doubt for the outage").isGreaterThanOrEqualTo(2000.0);
+    } finally {
+      assertThat(cluster.stop(Duration.ofSeconds(5)).leftAlive()).isEmpty();
+    }
+  }
 }
