@@ -217,6 +217,7 @@ public final class LiveWorkload {
 
   /** Starts the clients. */
   public void start() {
+    activeAtStart = activeFaults(cluster);
     startNanos = System.nanoTime();
     startWallNanos = LiveNemesis.wallNanos();
     List<String> nodes = cluster.nodes();
@@ -446,7 +447,12 @@ public final class LiveWorkload {
    */
   public Result check(long healAtNanos) {
     long runEnd = stopNanos == 0 ? System.nanoTime() : stopNanos;
-    List<FaultRecord> faults = readFaults(cluster.dir(), startWallNanos, startWallNanos + (runEnd - startNanos));
+    List<FaultRecord> faults = new ArrayList<>();
+    for (String text : activeAtStart) {
+      // In force before the workload began (applied earlier with txlab chaos): recorded at time 0.
+      faults.add(new FaultRecord(0, text.split(" ", 2)[0], text, true, text + " (active when the workload started)"));
+    }
+    faults.addAll(readFaults(cluster.dir(), startWallNanos, startWallNanos + (runEnd - startNanos)));
     List<Op> ops = new ArrayList<>(spec.transactional() ? txnRecorder.events() : registerRecorder.events());
     // Nemesis operations at their own times, among the clients' in time order.
     List<Op> merged = new ArrayList<>(ops.size() + faults.size());
@@ -555,6 +561,44 @@ public final class LiveWorkload {
 
   private static Op nemesisOp(FaultRecord f) {
     return new Op(0, f.atNanos(), Op.NEMESIS, OpType.INFO, f.f(), f.summary());
+  }
+
+  private List<String> activeAtStart = List.of();
+
+  /**
+   * The faults in force on the cluster right now, in the chaos text forms: nodes that are down
+   * ({@code kill n3}) and the link and clock faults the nodes report (a partition once, whichever
+   * node reports it). Phase-triggered kills that are armed are left out: they have not happened.
+   */
+  static List<String> activeFaults(LiveCluster cluster) {
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+    java.util.Set<java.util.Set<java.util.Set<String>>> partitions = new java.util.HashSet<>();
+    for (LiveCluster.NodeStatus st : cluster.status()) {
+      if (!st.alive()) {
+        out.add("kill " + st.node());
+        continue;
+      }
+      if (st.status() == null || !st.status().has("faults")) {
+        continue;
+      }
+      for (com.fasterxml.jackson.databind.JsonNode f : st.status().get("faults")) {
+        String text = f.asText();
+        if (text.startsWith("kill-after ")) {
+          continue;
+        }
+        if (text.startsWith("partition ")) {
+          java.util.Set<java.util.Set<String>> groups = new java.util.HashSet<>();
+          for (String g : text.substring("partition ".length()).split("\\|")) {
+            groups.add(new java.util.TreeSet<>(List.of(g.split(","))));
+          }
+          if (!partitions.add(groups)) {
+            continue; // the same partition, as another node words it
+          }
+        }
+        out.add(text);
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** The faults of {@code faults.jsonl} applied between two wall times, relative to the first. */
