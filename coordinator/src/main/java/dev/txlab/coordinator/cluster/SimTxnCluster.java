@@ -49,8 +49,14 @@ public final class SimTxnCluster {
   public static final Address SINGLE_COORDINATOR = Address.of(NodeId.of("c0"), "coord");
 
   public record Config(int nodes, int shards, int replicas, TxnKnobs knobs, int versionsRetainedPerKey,
-      long blockedThresholdNanos, SimConfig sim) {
+      long blockedThresholdNanos, SimConfig sim, List<List<NodeId>> placement) {
+    public Config(int nodes, int shards, int replicas, TxnKnobs knobs, int versionsRetainedPerKey,
+        long blockedThresholdNanos, SimConfig sim) {
+      this(nodes, shards, replicas, knobs, versionsRetainedPerKey, blockedThresholdNanos, sim, List.of());
+    }
+
     public Config {
+      placement = List.copyOf(placement);
       if (nodes < 1 || shards < 1 || replicas < 1 || replicas > nodes) throw new IllegalArgumentException("need nodes >= replicas >= 1, shards >= 1");
       if (knobs == null || sim == null) throw new IllegalArgumentException("knobs and sim settings required");
     }
@@ -60,12 +66,17 @@ public final class SimTxnCluster {
       return new Config(5, 3, 3, TxnKnobs.spanner(), 256, 1_000_000_000L, SimConfig.defaults(seed));
     }
 
+    /** Shard {@code s}'s replicas on the nodes of {@code placement.get(s)} (empty: the default rotation). */
+    public Config withPlacement(List<List<NodeId>> p) {
+      return new Config(nodes, shards, replicas, knobs, versionsRetainedPerKey, blockedThresholdNanos, sim, p);
+    }
+
     public Config withShape(int nodes, int shards, int replicas) {
-      return new Config(nodes, shards, replicas, knobs, versionsRetainedPerKey, blockedThresholdNanos, sim);
+      return new Config(nodes, shards, replicas, knobs, versionsRetainedPerKey, blockedThresholdNanos, sim, List.of());
     }
 
     public Config withKnobs(TxnKnobs k) {
-      return new Config(nodes, shards, replicas, k, versionsRetainedPerKey, blockedThresholdNanos, sim);
+      return new Config(nodes, shards, replicas, k, versionsRetainedPerKey, blockedThresholdNanos, sim, placement);
     }
 
     /** A knob by its scenario name (see {@link TxnKnobs#withKnob}). */
@@ -74,7 +85,7 @@ public final class SimTxnCluster {
     }
 
     public Config withSim(SimConfig s) {
-      return new Config(nodes, shards, replicas, knobs, versionsRetainedPerKey, blockedThresholdNanos, s);
+      return new Config(nodes, shards, replicas, knobs, versionsRetainedPerKey, blockedThresholdNanos, s, placement);
     }
   }
 
@@ -103,7 +114,7 @@ public final class SimTxnCluster {
     this.config = config;
     this.sim = new Simulator(config.sim());
     for (int i = 1; i <= config.nodes(); i++) serverNodes.add(NodeId.of("n" + i));
-    this.shardMap = new ShardMap(serverNodes, config.shards(), config.replicas());
+    this.shardMap = new ShardMap(serverNodes, config.shards(), config.replicas(), config.placement());
     this.metrics = new TxnMetrics(sim::nowNanos, config.blockedThresholdNanos());
     this.probe = new FanOut();
     sim.addObserver((address, process) -> {

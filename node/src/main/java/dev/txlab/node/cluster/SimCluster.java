@@ -57,8 +57,15 @@ public final class SimCluster {
       double leaseDriftBound,
       long snapshotThresholdEntries,
       int versionsRetainedPerKey,
-      SimConfig sim) {
+      SimConfig sim,
+      List<List<NodeId>> placement) {
+    public Config(int nodes, int shards, int replicas, ReadMode reads, boolean fsync, double leaseDriftBound,
+        long snapshotThresholdEntries, int versionsRetainedPerKey, SimConfig sim) {
+      this(nodes, shards, replicas, reads, fsync, leaseDriftBound, snapshotThresholdEntries, versionsRetainedPerKey, sim, List.of());
+    }
+
     public Config {
+      placement = List.copyOf(placement);
       if (nodes < 1 || shards < 1 || replicas < 1 || replicas > nodes) {
         throw new IllegalArgumentException("need nodes >= replicas >= 1 and shards >= 1");
       }
@@ -70,16 +77,21 @@ public final class SimCluster {
       return new Config(5, 3, 3, ReadMode.READINDEX, true, 0.05, 1_000, 16, SimConfig.defaults(seed));
     }
 
+    /** Shard {@code s}'s replicas on the nodes of {@code placement.get(s)} (empty: the default rotation). */
+    public Config withPlacement(List<List<NodeId>> p) {
+      return new Config(nodes, shards, replicas, reads, fsync, leaseDriftBound, snapshotThresholdEntries, versionsRetainedPerKey, sim, p);
+    }
+
     public Config withShape(int nodes, int shards, int replicas) {
-      return new Config(nodes, shards, replicas, reads, fsync, leaseDriftBound, snapshotThresholdEntries, versionsRetainedPerKey, sim);
+      return new Config(nodes, shards, replicas, reads, fsync, leaseDriftBound, snapshotThresholdEntries, versionsRetainedPerKey, sim, List.of());
     }
 
     public Config withSim(SimConfig s) {
-      return new Config(nodes, shards, replicas, reads, fsync, leaseDriftBound, snapshotThresholdEntries, versionsRetainedPerKey, s);
+      return new Config(nodes, shards, replicas, reads, fsync, leaseDriftBound, snapshotThresholdEntries, versionsRetainedPerKey, s, placement);
     }
 
     public Config withSnapshotThresholdEntries(long n) {
-      return new Config(nodes, shards, replicas, reads, fsync, leaseDriftBound, n, versionsRetainedPerKey, sim);
+      return new Config(nodes, shards, replicas, reads, fsync, leaseDriftBound, n, versionsRetainedPerKey, sim, placement);
     }
 
     /**
@@ -90,13 +102,13 @@ public final class SimCluster {
       switch (name) {
         case "reads":
           return new Config(nodes, shards, replicas, ReadMode.parse(value), fsync, leaseDriftBound,
-              snapshotThresholdEntries, versionsRetainedPerKey, sim);
+              snapshotThresholdEntries, versionsRetainedPerKey, sim, placement);
         case "fsync":
           if (!value.equals("always") && !value.equals("never")) {
             throw new IllegalArgumentException("fsync must be always|never, not '" + value + "'");
           }
           return new Config(nodes, shards, replicas, reads, value.equals("always"), leaseDriftBound,
-              snapshotThresholdEntries, versionsRetainedPerKey, sim);
+              snapshotThresholdEntries, versionsRetainedPerKey, sim, placement);
         case "lease-drift-bound":
           double d;
           try {
@@ -104,7 +116,7 @@ public final class SimCluster {
           } catch (NumberFormatException e) {
             throw new IllegalArgumentException("lease-drift-bound must be a number, not '" + value + "'");
           }
-          return new Config(nodes, shards, replicas, reads, fsync, d, snapshotThresholdEntries, versionsRetainedPerKey, sim);
+          return new Config(nodes, shards, replicas, reads, fsync, d, snapshotThresholdEntries, versionsRetainedPerKey, sim, placement);
         default:
           throw new IllegalArgumentException("unknown knob '" + name + "' (known: reads, fsync, lease-drift-bound)");
       }
@@ -131,7 +143,7 @@ public final class SimCluster {
     this.config = config;
     this.sim = new Simulator(config.sim());
     for (int i = 1; i <= config.nodes(); i++) serverNodes.add(NodeId.of("n" + i));
-    this.shardMap = new ShardMap(serverNodes, config.shards(), config.replicas());
+    this.shardMap = new ShardMap(serverNodes, config.shards(), config.replicas(), config.placement());
     this.monitor = new RaftSafetyMonitor(config.fsync());
     sim.addObserver((address, process) -> {
       if (process instanceof ShardReplica r) monitor.observe(r.config().shard().component(), r.raft());

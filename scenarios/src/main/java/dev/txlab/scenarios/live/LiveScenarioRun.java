@@ -96,6 +96,9 @@ public final class LiveScenarioRun {
           + " applied: live nodes talk over real loopback TCP");
     }
     notes.add("clock bounds and TrueTime's epsilon model are simulated only; live nodes use the system clock with a fixed epsilon");
+    if (!s.placement().isEmpty()) {
+      notes.add("the scenario's placement is simulator-only; live nodes place shard s on nodes s+1 … s+R");
+    }
     for (String line : s.faults()) {
       if (line.contains(" after prepare") || line.contains(" after decide")) {
         notes.add("'" + line + "': the coordinator's node is armed at the scheduled time and halts itself (a real crash)"

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param consistency the consistency models a transactional history is checked against
  * @param faults the fault schedule, one schedule line each
  * @param expectations what must hold for the run to pass, one expectation each
+ * @param placement for each shard in order, the nodes of its replicas (empty: shard {@code s} on
+ *     nodes {@code s+1 … s+R}, wrapping)
  */
 public record Scenario(
     String name,
@@ -40,7 +42,26 @@ public record Scenario(
     ClockSpec clocks,
     WorkloadSpec workload,
     List<String> faults,
-    List<Expectation> expectations) {
+    List<Expectation> expectations,
+    List<List<String>> placement) {
+
+  public Scenario {
+    placement = placement.stream().map(List::copyOf).toList();
+  }
+
+  /** A scenario with the default placement (shard {@code s} on nodes {@code s+1 … s+R}). */
+  public Scenario(
+      String name, String description, String narrative, long seed, Duration duration, Duration converge, int nodes,
+      int shards, int replicas, String protocol, Map<String, String> knobs, List<String> consistency,
+      NetworkSpec network, ClockSpec clocks, WorkloadSpec workload, List<String> faults, List<Expectation> expectations) {
+    this(name, description, narrative, seed, duration, converge, nodes, shards, replicas, protocol, knobs, consistency,
+        network, clocks, workload, faults, expectations, List.of());
+  }
+
+  /** The placement as node ids, for the cluster (empty: the default rotation). */
+  public List<List<dev.txlab.node.api.NodeId>> placementNodes() {
+    return placement.stream().map(l -> l.stream().map(dev.txlab.node.api.NodeId::of).toList()).toList();
+  }
 
   /** The default link behaviour of the simulated network. */
   public record NetworkSpec(String latency, double loss, double duplicate, double reorder) {}

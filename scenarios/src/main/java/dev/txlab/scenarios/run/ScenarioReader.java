@@ -24,7 +24,7 @@ import java.util.TreeMap;
  *
  * <pre>
  * name, description, narrative, seed, duration, converge,
- * nodes, shards, replicas, reads, fsync, lease-drift-bound,
+ * nodes, shards, replicas, placement: {shard-N: [nodes]}, reads, fsync, lease-drift-bound,
  * network: {latency, loss, duplicate, reorder},
  * clocks: {offset-max, drift-max, epsilon, offsets: {servers|clients|NODE: ±offset}},
  * workload: {name, clients, rate, timeout; register: keys-per-shard; list-append/rw-register:
@@ -75,7 +75,7 @@ public final class ScenarioReader {
     return new Scenario(
         s.name(), s.description(), s.narrative(), s.seed(), s.duration(), s.converge(), s.nodes(), s.shards(),
         s.replicas(), s.protocol(), s.knobs(), s.consistency(), s.network(), s.clocks(), s.workload(),
-        List.copyOf(faults), s.expectations());
+        List.copyOf(faults), s.expectations(), s.placement());
   }
 
   static Scenario read(String defaultName, ScriptNode root) throws ScriptException {
@@ -94,6 +94,7 @@ public final class ScenarioReader {
       throw (at != null ? at : root)
           .error("impossible placement: " + replicas + " replicas need at least " + replicas + " nodes, the cluster has " + nodes);
     }
+    List<List<String>> placement = readPlacement(m.map("placement"), nodes, shards, replicas);
     Scenario.WorkloadSpec workload = readWorkload(m.map("workload"));
     TreeMap<String, String> knobs = new TreeMap<>();
     String protocol;
@@ -174,7 +175,43 @@ public final class ScenarioReader {
     m.finish();
     return new Scenario(
         name, description, narrative, seed, duration, converge, nodes, shards, replicas, protocol, knobs,
-        consistency, network, clocks, workload, List.copyOf(faults), List.copyOf(expectations));
+        consistency, network, clocks, workload, List.copyOf(faults), List.copyOf(expectations), placement);
+  }
+
+  /**
+   * {@code placement: {shard-0: [n1, n2, n3], shard-1: …}}: every shard, each on {@code replicas}
+   * distinct nodes of the cluster.
+   */
+  private static List<List<String>> readPlacement(ScriptMap m, int nodes, int shards, int replicas) throws ScriptException {
+    if (m == null) {
+      return List.of();
+    }
+    List<String> names = nodeNames(nodes);
+    List<List<String>> out = new ArrayList<>();
+    for (String shard : shardNames(shards)) {
+      m.raw(shard); // known, so a typo gets a suggestion
+    }
+    for (String shard : shardNames(shards)) {
+      if (!m.has(shard)) {
+        throw m.node().error("placement must place every shard; " + shard + " is missing");
+      }
+      List<ScriptNode> on = m.list(shard);
+      List<String> placed = ScriptMap.texts(on);
+      if (placed.size() != replicas) {
+        throw m.raw(shard).error("impossible placement: " + shard + " needs " + replicas + " nodes (replicas), found " + placed.size());
+      }
+      for (int i = 0; i < placed.size(); i++) {
+        if (!names.contains(placed.get(i))) {
+          throw on.get(i).error("unknown node '" + placed.get(i) + "' (the cluster has " + String.join(", ", names) + ")");
+        }
+        if (placed.indexOf(placed.get(i)) != i) {
+          throw on.get(i).error("impossible placement: " + shard + " is placed twice on " + placed.get(i));
+        }
+      }
+      out.add(List.copyOf(placed));
+    }
+    m.finish();
+    return out;
   }
 
   private static Duration positive(ScriptMap m, String key, Duration dflt) throws ScriptException {

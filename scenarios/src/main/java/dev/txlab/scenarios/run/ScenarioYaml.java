@@ -35,6 +35,13 @@ public final class ScenarioYaml {
     m.put("nodes", s.nodes());
     m.put("shards", s.shards());
     m.put("replicas", s.replicas());
+    if (!s.placement().isEmpty()) {
+      Map<String, Object> placement = new LinkedHashMap<>();
+      for (int i = 0; i < s.placement().size(); i++) {
+        placement.put(dev.txlab.node.api.ShardId.of(i).component(), s.placement().get(i));
+      }
+      m.put("placement", placement);
+    }
     m.put("protocol", s.protocol());
     m.putAll(s.knobs());
     if (s.transactional()) {

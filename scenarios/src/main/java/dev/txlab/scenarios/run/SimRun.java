@@ -240,7 +240,8 @@ public final class SimRun {
   }
 
   static SimCluster.Config clusterConfig(Scenario s, long seed) {
-    SimCluster.Config c = SimCluster.Config.defaults(seed).withShape(s.nodes(), s.shards(), s.replicas()).withSim(simConfig(s, seed));
+    SimCluster.Config c = SimCluster.Config.defaults(seed).withShape(s.nodes(), s.shards(), s.replicas())
+        .withPlacement(s.placementNodes()).withSim(simConfig(s, seed));
     for (Map.Entry<String, String> k : s.knobs().entrySet()) {
       c = c.withKnob(k.getKey(), k.getValue());
     }

@@ -59,6 +59,7 @@ final class TxnRun {
         new SimTxnCluster(
             SimTxnCluster.Config.defaults(seed)
                 .withShape(scenario.nodes(), scenario.shards(), scenario.replicas())
+                .withPlacement(scenario.placementNodes())
                 .withKnobs(knobs)
                 .withSim(SimRun.simConfig(scenario, seed)));
     Simulator sim = cluster.sim();

@@ -78,6 +78,16 @@ class RunCommandTest {
   }
 
   @Test
+  void badPlacementsAreRefusedNamingLineAndField() throws Exception {
+    String shape = "name: x\nnodes: 4\nshards: 2\nreplicas: 3\n";
+    assertBad(shape + "placement: {shard-0: [n1, n2, n3]}\n", "s.yaml:5:", "placement must place every shard; shard-1 is missing");
+    assertBad(shape + "placement: {shard-0: [n1, n2, n3], shard-1: [n1, n2]}\n", "s.yaml:5:", "impossible placement: shard-1 needs 3 nodes");
+    assertBad(shape + "placement: {shard-0: [n1, n2, n9], shard-1: [n1, n2, n3]}\n", "s.yaml:5:", "unknown node 'n9'");
+    assertBad(shape + "placement: {shard-0: [n1, n1, n2], shard-1: [n1, n2, n3]}\n", "s.yaml:5:", "shard-0 is placed twice on n1");
+    assertBad(shape + "placement: {shard-0: [n1, n2, n3], shard-1: [n1, n2, n3], shard-2: [n1, n2, n3]}\n", "s.yaml:5:", "field placement.shard-2: unknown field");
+  }
+
+  @Test
   void badTransactionalScenariosAreRefusedNamingLineAndField() throws Exception {
     String txn = "name: x\nworkload: {name: list-append}\n";
     assertBad(txn + "protocol: paxos\n", "s.yaml:3:", "field protocol: expected one of spanner, 2pc");
