@@ -3,6 +3,7 @@ package dev.txlab.scenarios.cli;
 import dev.txlab.scenarios.run.Scenario;
 import dev.txlab.scenarios.run.ScenarioLibrary;
 import dev.txlab.scenarios.run.ScenarioReader;
+import dev.txlab.scenarios.run.RunOutcome;
 import dev.txlab.scenarios.run.SimRun;
 import dev.txlab.scenarios.script.ScriptException;
 import java.io.PrintWriter;
@@ -66,17 +67,17 @@ final class BenchSimCommand implements Callable<Integer> {
     double bestEventsPerSecond = 0;
     double bestRatio = 0;
     for (int i = 0; i < runs; i++) {
-      SimRun.Outcome o = SimRun.run(s, seed + i, f -> {}, null);
-      double wall = o.simulateWallSeconds();
-      double eventsPerSecond = o.stats().events() / wall;
-      double messagesPerSecond = o.stats().messagesSent() / wall;
-      double ratio = o.simSeconds() / wall;
+      RunOutcome o = SimRun.run(s, seed + i, f -> {}, null);
+      double wall = o.timings().executeWallSeconds();
+      double eventsPerSecond = o.simulated().stats().events() / wall;
+      double messagesPerSecond = o.simulated().stats().messagesSent() / wall;
+      double ratio = o.timings().runSeconds() / wall;
       bestEventsPerSecond = Math.max(bestEventsPerSecond, eventsPerSecond);
       bestRatio = Math.max(bestRatio, ratio);
       double ok = o.metrics().getOrDefault("txns_ok", o.metrics().getOrDefault("ops_ok", 0.0));
       out.printf("%-4d %6d %,12d %,12.0f %,12.0f %11.1fx %10.2f %9.2f %9.2f %8.0f %9s%n",
-          i + 1, seed + i, o.stats().events(), eventsPerSecond, messagesPerSecond, ratio, wall, o.checkWallSeconds(),
-          o.wallSeconds(), ok, o.validity().name().toLowerCase(java.util.Locale.ROOT));
+          i + 1, seed + i, o.simulated().stats().events(), eventsPerSecond, messagesPerSecond, ratio, wall, o.timings().checkWallSeconds(),
+          o.timings().wallSeconds(), ok, o.validity().name().toLowerCase(java.util.Locale.ROOT));
       out.flush();
     }
     out.printf("best: %,.0f simulated events per wall second; %.1fx real time (simulation only, checker excluded)%n",

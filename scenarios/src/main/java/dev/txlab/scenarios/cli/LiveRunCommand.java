@@ -6,6 +6,8 @@ import dev.txlab.scenarios.live.LiveReport;
 import dev.txlab.scenarios.live.LiveScenarioRun;
 import dev.txlab.scenarios.run.Expectation;
 import dev.txlab.scenarios.run.RunDirectory;
+import dev.txlab.scenarios.run.RunArtifacts;
+import dev.txlab.scenarios.run.RunOutcome;
 import dev.txlab.scenarios.run.RunResults;
 import dev.txlab.scenarios.run.Scenario;
 import dev.txlab.scenarios.run.ScenarioLibrary;
@@ -81,12 +83,12 @@ final class LiveRunCommand {
     }
     boolean clean = lo.stop().leftAlive().isEmpty();
     notes.add(clean ? "cluster stopped: no node process left" : "cluster stop left processes alive: " + lo.stop().leftAlive());
-    SimRun.Outcome o = LiveReport.outcome(s, lo.result());
+    RunOutcome o = LiveReport.outcome(s, lo.result(), java.util.OptionalLong.of(runSeed), lo.pids(), lo.clusterDir().toString(), notes);
     Map<String, Object> results;
     try {
-      results = LiveReport.write(dir, o, lo.result(), command(scenario, overrides, faults), notes);
+      results = LiveReport.write(dir, o, lo.result(), command(scenario, overrides, faults));
       results.put("expectations_not_measured", unmeasured);
-      Files.writeString(dir.resolve(RunDirectory.RESULTS), RunResults.json(results, true) + "\n");
+      RunArtifacts.writeResults(dir, results);
     } catch (IOException e) {
       throw new Txlab.UsageError("cannot write the run directory " + dir.path() + ": " + e.getMessage());
     }

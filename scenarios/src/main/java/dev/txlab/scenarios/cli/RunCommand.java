@@ -2,7 +2,9 @@ package dev.txlab.scenarios.cli;
 
 import dev.txlab.checker.history.HistoryWriter;
 import dev.txlab.scenarios.run.RunDirectory;
-import dev.txlab.scenarios.run.RunReport;
+import dev.txlab.scenarios.run.RunArtifacts;
+import dev.txlab.scenarios.run.RunOutcome;
+import dev.txlab.scenarios.run.Check;
 import dev.txlab.scenarios.run.ScenarioYaml;
 import dev.txlab.scenarios.run.RunResults;
 import dev.txlab.scenarios.run.Scenario;
@@ -102,7 +104,7 @@ final class RunCommand implements Callable<Integer> {
         s.name(), runSeed, s.nodes(), s.shards(), s.replicas(), human(s.duration()), human(s.converge()));
     human.flush();
 
-    SimRun.Outcome o;
+    RunOutcome o;
     Progress progress = new Progress(err, System.console() != null);
     try (BufferedWriter trace = Files.newBufferedWriter(dir.resolve(RunDirectory.TRACE), StandardCharsets.UTF_8)) {
       o = SimRun.run(s, runSeed, progress::update, line -> writeTraceLine(trace, line));
@@ -113,15 +115,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     String replay = replayCommand(runSeed);
-    Map<String, Object> results = RunResults.toMap(o, replay, dir.path().toString());
+    Map<String, Object> results;
     try {
-      try (BufferedWriter w = Files.newBufferedWriter(dir.resolve(RunDirectory.HISTORY), StandardCharsets.UTF_8)) {
-        HistoryWriter.writeEdn(o.history().events(), w);
-      }
-      Files.writeString(dir.resolve(RunDirectory.SCENARIO), ScenarioYaml.asRun(s, runSeed));
-      Files.writeString(dir.resolve(RunDirectory.RESULTS), RunResults.json(results, true) + "\n");
-      Path checkReport = o.primary() == null ? null : o.primary().writeReport(dir.path());
-      RunReport.write(dir.resolve(RunDirectory.REPORT), o, results, checkReport == null ? null : checkReport.getFileName().toString());
+      results = RunArtifacts.write(dir, o, replay);
     } catch (IOException e) {
       throw new Txlab.UsageError("cannot write the run directory " + dir.path() + ": " + e.getMessage());
     }
@@ -129,14 +125,15 @@ final class RunCommand implements Callable<Integer> {
     boolean met = RunResults.expectationsMet(o);
     human.printf("%s in %.1f s of simulated time (%.1f s wall, %,d events, %,d messages)%n",
         o.validity() == dev.txlab.checker.Validity.VALID ? "valid" : o.validity() == dev.txlab.checker.Validity.INVALID ? "INVALID" : "unknown",
-        o.simSeconds(), o.wallSeconds(), o.stats().events(), o.stats().messagesSent());
-    for (Map.Entry<String, SimRun.Check> c : o.checks().entrySet()) {
+        o.timings().runSeconds(), o.timings().wallSeconds(), o.simulated().stats().events(),
+        o.simulated().stats().messagesSent());
+    for (Map.Entry<String, Check> c : o.checks().entrySet()) {
       human.printf("  %-20s %-8s %s%n", c.getKey(), word(c.getValue().validity()), c.getValue().summary());
     }
     for (Map.Entry<String, Boolean> e : RunResults.expectations(o).entrySet()) {
       human.printf("  expect %-40s %s%n", e.getKey(), e.getValue() ? "held" : "DID NOT HOLD");
     }
-    human.printf("  trace sha256 %s%n", o.traceDigest());
+    human.printf("  trace sha256 %s%n", o.simulated().traceDigest());
     human.printf("  run directory %s%n", dir.path());
     human.printf("  replay: %s%n", replay);
     human.flush();

@@ -9,7 +9,8 @@ import dev.txlab.scenarios.run.RunResults;
 import dev.txlab.scenarios.run.Scenario;
 import dev.txlab.scenarios.run.ScenarioLibrary;
 import dev.txlab.scenarios.run.ScenarioReader;
-import dev.txlab.scenarios.run.SimRun;
+import dev.txlab.scenarios.run.Check;
+import dev.txlab.scenarios.run.RunOutcome;
 import dev.txlab.scenarios.script.ScriptException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -124,10 +125,16 @@ final class WorkloadCommand implements Callable<Integer> {
     java.util.Map<String, Double> measured = dev.txlab.scenarios.live.LiveScenarioRun.nodeMetrics(c);
     LiveWorkload.Result r = w.check(-1);
     r.metrics().putAll(measured); // the nodes' protocol metrics since they started (max over nodes)
-    SimRun.Outcome o = LiveReport.outcome(s, r);
+    Map<String, Long> pids = new java.util.TreeMap<>();
+    for (LiveCluster.NodeStatus st : c.status()) {
+      if (st.pid() != null) {
+        pids.put(st.node(), st.pid());
+      }
+    }
+    RunOutcome o = LiveReport.outcome(s, r, java.util.OptionalLong.empty(), pids, c.dir().toString(), List.of());
     Map<String, Object> results;
     try {
-      results = LiveReport.write(rd, o, r, command(), List.of());
+      results = LiveReport.write(rd, o, r, command());
     } catch (IOException e) {
       throw new Txlab.UsageError("cannot write the run directory " + rd.path() + ": " + e.getMessage());
     }
@@ -140,13 +147,13 @@ final class WorkloadCommand implements Callable<Integer> {
     return v == Validity.VALID ? 0 : v == Validity.INVALID ? 1 : 3;
   }
 
-  static void print(PrintWriter human, SimRun.Outcome o, LiveWorkload.Result r, RunDirectory rd) {
+  static void print(PrintWriter human, RunOutcome o, LiveWorkload.Result r, RunDirectory rd) {
     Map<String, Double> m = r.metrics();
     String unit = m.containsKey("txns") ? "txns" : "ops";
     human.printf("%s: %,.0f %s in %.1f s (%,.0f ok, %,.0f fail, %,.0f info; %.1f ok/s; latency p50 %s ms, p99 %s ms)%n",
         LiveReport.word(o.validity()), m.get(unit), unit, r.runSeconds(), m.get(unit + "_ok"), m.get(unit + "_fail"),
         m.get(unit + "_info"), m.get(unit + "_ok_per_s"), fmt(m.get("latency_ms_p50")), fmt(m.get("latency_ms_p99")));
-    for (Map.Entry<String, SimRun.Check> e : o.checks().entrySet()) {
+    for (Map.Entry<String, Check> e : o.checks().entrySet()) {
       human.printf("  %-20s %-8s %s%n", e.getKey(), LiveReport.word(e.getValue().validity()), e.getValue().summary());
     }
     if (!r.faults().isEmpty()) {

@@ -37,7 +37,7 @@ public final class LiveScenarioRun {
 
   /** What a live scenario run produced. */
   public record Outcome(LiveWorkload.Result result, List<String> notes, LiveCluster.StopReport stop,
-      Path clusterDir) {}
+      Path clusterDir, Map<String, Long> pids) {}
 
   private LiveScenarioRun() {}
 
@@ -114,6 +114,7 @@ public final class LiveScenarioRun {
         .withTimeout(Duration.ofSeconds(120));
     progress.accept("starting " + s.nodes() + " node processes in " + clusterDir + " …");
     LiveCluster cluster = LiveCluster.start(o, null);
+    Map<String, Long> pids = new java.util.TreeMap<>();
     LiveWorkload.Result result;
     LiveCluster.StopReport stop;
     try {
@@ -130,6 +131,11 @@ public final class LiveScenarioRun {
             ClusterView.ofShape(cluster.nodes(), cluster.shards()), s.duration().toNanos(), new SplittableRandom(seed ^ 0x6e656d65736973L));
       } catch (FaultSyntaxException | IllegalArgumentException e) {
         throw new LiveException("the scenario's fault schedule does not fit the live cluster: " + e.getMessage(), e);
+      }
+      for (LiveCluster.NodeStatus st : cluster.status()) {
+        if (st.pid() != null) {
+          pids.put(st.node(), st.pid());
+        }
       }
       LiveWorkload w = new LiveWorkload(cluster, spec);
       LiveNemesis nemesis = new LiveNemesis(cluster, new SplittableRandom(seed));
@@ -155,7 +161,7 @@ public final class LiveScenarioRun {
         progress.accept("note: could not remove " + clusterDir.resolve("txlab.jar") + ": " + e.getMessage());
       }
     }
-    return new Outcome(result, notes, stop, clusterDir);
+    return new Outcome(result, notes, stop, clusterDir, pids);
   }
 
   /** Applies the plan's events at their times (relative to the workload's start), on this thread. */

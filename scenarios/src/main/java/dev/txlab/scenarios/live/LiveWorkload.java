@@ -2,25 +2,19 @@ package dev.txlab.scenarios.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.txlab.checker.CheckResult;
-import dev.txlab.checker.UnfitHistoryException;
 import dev.txlab.checker.Validity;
 import dev.txlab.checker.history.History;
 import dev.txlab.checker.history.HistoryException;
 import dev.txlab.checker.history.Op;
 import dev.txlab.checker.history.OpType;
-import dev.txlab.checker.linear.LinearSpec;
-import dev.txlab.checker.linear.LinearizabilityChecker;
-import dev.txlab.checker.linear.NilRead;
-import dev.txlab.checker.txn.TxnChecker;
-import dev.txlab.checker.txn.TxnResult;
-import dev.txlab.checker.txn.TxnSpec;
 import dev.txlab.coordinator.txn.MicroOp;
 import dev.txlab.node.api.ShardId;
 import dev.txlab.node.api.RandomSource;
 import dev.txlab.node.kv.ClientObserver;
 import dev.txlab.node.kv.KvOp;
 import dev.txlab.node.kv.ShardMap;
-import dev.txlab.scenarios.run.SimRun;
+import dev.txlab.scenarios.run.Check;
+import dev.txlab.scenarios.run.RunChecks;
 import dev.txlab.scenarios.workload.BankGenerator;
 import dev.txlab.scenarios.workload.HistoryRecorder;
 import dev.txlab.scenarios.workload.RegisterWorkload;
@@ -122,7 +116,7 @@ public final class LiveWorkload {
   /** What a workload produced, checked. */
   public record Result(
       History history,
-      Map<String, SimRun.Check> checks,
+      Map<String, Check> checks,
       CheckResult primary,
       Map<String, Double> metrics,
       List<FaultRecord> faults,
@@ -131,7 +125,7 @@ public final class LiveWorkload {
       double checkSeconds) {
     public Validity validity() {
       Validity v = Validity.VALID;
-      for (SimRun.Check c : checks.values()) {
+      for (Check c : checks.values()) {
         v = v.worse(c.validity());
       }
       return v;
@@ -477,33 +471,6 @@ public final class LiveWorkload {
     } catch (HistoryException e) {
       throw new IllegalStateException("the live recorder wrote an inconsistent history: " + e.getMessage(), e);
     }
-    long checkStart = System.nanoTime();
-    Map<String, SimRun.Check> checks = new LinkedHashMap<>();
-    CheckResult primary = null;
-    try {
-      if (spec.transactional()) {
-        for (String model : spec.consistency()) {
-          TxnResult r = TxnChecker.check(history, new TxnSpec(spec.checkerWorkload(), List.of(model), false, false, false, null));
-          checks.put(model, new SimRun.Check(r.validity(), r.anomalyTypes(), firstLine(r.toText())));
-          if (primary == null || (primary.validity() != Validity.INVALID && r.validity() == Validity.INVALID)) {
-            primary = r;
-          }
-        }
-      } else {
-        CheckResult lin = LinearizabilityChecker.check(
-            history, new LinearSpec("cas-register", null, NilRead.ABSENT, true, Duration.ofMinutes(2)));
-        checks.put("linearizable", new SimRun.Check(lin.validity(),
-            lin.validity() == Validity.INVALID ? List.of("nonlinearizable") : List.of(), firstLine(lin.toText())));
-        primary = lin;
-      }
-    } catch (UnfitHistoryException e) {
-      throw new IllegalStateException("the live recorder wrote a history the checker cannot read: " + e.getMessage(), e);
-    }
-    Map<String, Double> bankFigures = new TreeMap<>();
-    if (bank != null) {
-      checks.put("bank-total", bankTotal(history, bankFigures));
-    }
-    double checkSeconds = (System.nanoTime() - checkStart) / 1e9;
     long healAt = healAtNanos;
     if (healAt < 0) {
       healAt = 0;
@@ -515,10 +482,16 @@ public final class LiveWorkload {
     for (Op o : indexed) {
       if (o.type() == OpType.OK && !o.isNemesis() && o.timeNanos() > healAt) okAfter++;
     }
-    checks.put("converged", new SimRun.Check(okAfter > 0 ? Validity.VALID : Validity.INVALID,
-        okAfter > 0 ? List.of() : List.of("no-progress-after-heal"),
-        okAfter + (spec.transactional() ? " transactions committed" : " operations succeeded")
-            + (healAtNanos >= 0 || !faults.isEmpty() ? " after the last fault ended" : "")));
+    long checkStart = System.nanoTime();
+    RunChecks.Subject subject = new RunChecks.Subject(
+        spec.transactional(), spec.transactional() ? spec.checkerWorkload() : "cas-register", spec.consistency(),
+        bank != null, spec.accounts(), spec.initialBalance());
+    RunChecks.Result checked = RunChecks.check(subject, history, okAfter,
+        healAtNanos >= 0 || !faults.isEmpty() ? "after the last fault ended" : "");
+    Map<String, Check> checks = checked.checks();
+    CheckResult primary = checked.primary();
+    Map<String, Double> bankFigures = checked.figures();
+    double checkSeconds = (System.nanoTime() - checkStart) / 1e9;
 
     double seconds = (runEnd - startNanos) / 1e9;
     Map<String, Double> metrics = new TreeMap<>();
@@ -552,11 +525,6 @@ public final class LiveWorkload {
     long applied = faults.stream().filter(FaultRecord::applied).count();
     metrics.put("faults_applied", (double) applied);
     return new Result(history, checks, primary, metrics, faults, startWallNanos, seconds, checkSeconds);
-  }
-
-  /** The bank's invariant, as the simulator checks it ({@link dev.txlab.scenarios.run.BankCheck}). */
-  private SimRun.Check bankTotal(History history, Map<String, Double> figures) {
-    return dev.txlab.scenarios.run.BankCheck.check(history, spec.accounts(), spec.initialBalance(), figures);
   }
 
   private static Op nemesisOp(FaultRecord f) {
@@ -629,12 +597,6 @@ public final class LiveWorkload {
     }
     out.sort((a, b) -> Long.compare(a.atNanos(), b.atNanos()));
     return Collections.unmodifiableList(out);
-  }
-
-  static String firstLine(String text) {
-    String t = text.strip();
-    int nl = t.indexOf('\n');
-    return nl < 0 ? t : t.substring(0, nl);
   }
 
   /** Whether a transaction's micro-ops include a write ({@code :append} or {@code :w}). */

@@ -14,7 +14,7 @@ public final class BankCheck {
    * The bank's invariant: every committed read of all accounts sees balances summing to the total
    * the bank started with. Reports the first read that does not, with what it saw.
    */
-  public static SimRun.Check check(History history, int accounts, long initialBalance, Map<String, Double> figures) {
+  public static Check check(History history, int accounts, long initialBalance, Map<String, Double> figures) {
     long total = accounts * initialBalance;
     long reads = 0;
     long bad = 0;
@@ -43,9 +43,9 @@ public final class BankCheck {
     figures.put("bank_total_violations", (double) bad);
     figures.put("bank_balance_min", (double) min);
     if (bad > 0) {
-      return new SimRun.Check(Validity.INVALID, List.of("wrong-total"), bad + " of " + reads + " reads saw the wrong total; " + first);
+      return new Check(Validity.INVALID, List.of("wrong-total"), bad + " of " + reads + " reads saw the wrong total; " + first);
     }
-    return new SimRun.Check(
+    return new Check(
         reads > 0 ? Validity.VALID : Validity.UNKNOWN, List.of(),
         reads + " reads of all " + accounts + " accounts, each summing to " + total + " (lowest balance seen " + min + ")");
   }

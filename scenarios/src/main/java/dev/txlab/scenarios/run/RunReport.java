@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * {@code report.html}: one self-contained page (inline CSS and SVG, no network) summarising a
  * run — the verdict of each check, the expectations, the knobs, the faults, and two plots over
- * simulated time with fault windows shaded: each operation's latency (coloured by outcome) and
+ * the run's time (simulated or real) with fault windows shaded: each operation's latency (coloured by outcome) and
  * throughput. The linearizability checker's own page, with the counterexample drawn, sits next
  * to it and is linked.
  */
@@ -32,15 +32,16 @@ public final class RunReport {
    * @param checkReport the checker's own page beside this one ({@code linearizability.html},
    *     {@code txn-report.html}), or null
    */
-  public static void write(Path file, SimRun.Outcome o, Map<String, Object> results, String checkReport) throws IOException {
+  public static void write(Path file, RunOutcome o, Map<String, Object> results, String checkReport) throws IOException {
     Files.writeString(file, render(o, results, checkReport), StandardCharsets.UTF_8);
   }
 
-  static String render(SimRun.Outcome o, Map<String, Object> results, String checkReport) {
+  static String render(RunOutcome o, Map<String, Object> results, String checkReport) {
     Scenario s = o.scenario();
     StringBuilder h = new StringBuilder(64 * 1024);
     h.append("<!doctype html><html lang=en><head><meta charset=utf-8><title>txlab · ")
-        .append(esc(s.name())).append(" · seed ").append(o.seed()).append("</title><style>")
+        .append(esc(s.name())).append(o.provenance() instanceof RunOutcome.Simulated ? " · seed " + o.seed().getAsLong() : " · live")
+        .append("</title><style>")
         .append(dev.txlab.checker.txn.TxnResult.caseCss())
         .append("body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1080px;color:#222;padding:0 12px}")
         .append("h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:26px 0 8px;border-bottom:1px solid #ddd;padding-bottom:3px}")
@@ -59,17 +60,26 @@ public final class RunReport {
     boolean met = RunResults.expectationsMet(o);
     h.append("<span class=\"badge ").append(met ? "ok" : "bad").append("\">expectations ")
         .append(met ? "met" : "NOT met").append("</span></h1>");
-    h.append("<div class=muted>").append(esc(s.protocol())).append(" · seed ").append(o.seed()).append(" · ").append(s.nodes()).append(" nodes, ")
-        .append(s.shards()).append(" shards × ").append(s.replicas()).append(" replicas · ")
-        .append(fmt(o.simSeconds())).append(" s simulated in ").append(fmt(o.wallSeconds())).append(" s · trace sha256 <code>")
-        .append(o.traceDigest(), 0, 16).append("…</code></div>");
-    h.append("<p>Replay: <code>").append(esc(String.valueOf(results.get("replay")))).append("</code></p>");
+    h.append("<div class=muted>").append(esc(s.protocol())).append(" · ").append(s.nodes()).append(" nodes, ")
+        .append(s.shards()).append(" shards × ").append(s.replicas()).append(" replicas · ");
+    if (o.provenance() instanceof RunOutcome.Simulated sim) {
+      h.append("simulated · seed ").append(sim.seed()).append(" · ").append(fmt(o.timings().runSeconds()))
+          .append(" s simulated in ").append(fmt(o.timings().wallSeconds())).append(" s · trace sha256 <code>")
+          .append(sim.traceDigest(), 0, 16).append("…</code></div>");
+      h.append("<p>Replay: <code>").append(esc(String.valueOf(results.get("replay")))).append("</code></p>");
+    } else if (o.provenance() instanceof RunOutcome.Live live) {
+      h.append("live host · ").append(live.pids().size()).append(" node processes · started ")
+          .append(esc(java.time.Instant.ofEpochMilli(live.startEpochMillis()).toString())).append(" · ")
+          .append(fmt(o.timings().runSeconds())).append(" s of real time")
+          .append(live.seed().isPresent() ? " · fault schedule seed " + live.seed().getAsLong() : "").append("</div>");
+      h.append("<p>Command: <code>").append(esc(String.valueOf(results.get("command")))).append("</code></p>");
+    }
     if (!s.narrative().isEmpty()) {
       h.append("<p>").append(esc(s.narrative().strip()).replace("\n\n", "</p><p>")).append("</p>");
     }
 
     h.append("<h2>Checks</h2><table><tr><th>check</th><th>verdict</th><th>what it found</th></tr>");
-    for (Map.Entry<String, SimRun.Check> c : o.checks().entrySet()) {
+    for (Map.Entry<String, Check> c : o.checks().entrySet()) {
       Validity cv = c.getValue().validity();
       h.append("<tr><td>").append(esc(c.getKey())).append("</td><td><span class=\"badge ").append(cls(cv)).append("\">")
           .append(cv.name().toLowerCase(Locale.ROOT)).append("</span></td><td>").append(esc(c.getValue().summary()));
@@ -114,32 +124,19 @@ public final class RunReport {
       h.append("<tr><td>").append(esc(m.getKey())).append("</td><td>").append(fmt(m.getValue())).append("</td></tr>");
     }
     h.append("</table>");
-    if (!o.raftViolations().isEmpty()) {
-      h.append("<h2>Raft safety violations</h2><pre>");
-      for (String r : o.raftViolations()) {
-        h.append(esc(r)).append('\n');
-      }
-      h.append("</pre>");
+    if (o.provenance() instanceof RunOutcome.Simulated sim) {
+      simulatorSections(sim, h);
+    } else if (o.provenance() instanceof RunOutcome.Live live) {
+      liveSections(live, h);
     }
-    h.append("<h2>Messages</h2><table><tr><th>type</th><th>sent</th></tr>");
-    for (Map.Entry<String, Long> m : o.stats().messagesByType().entrySet()) {
-      h.append("<tr><td><code>").append(esc(m.getKey())).append("</code></td><td>").append(String.format(Locale.ROOT, "%,d", m.getValue())).append("</td></tr>");
-    }
-    if (!o.stats().drops().isEmpty()) {
-      h.append("<tr><th>dropped, by reason</th><th></th></tr>");
-      for (Map.Entry<String, Long> d : o.stats().drops().entrySet()) {
-        h.append("<tr><td>").append(esc(d.getKey())).append("</td><td>").append(String.format(Locale.ROOT, "%,d", d.getValue())).append("</td></tr>");
-      }
-    }
-    h.append("</table>");
     h.append("<h2>Faults</h2><pre>").append(esc(o.plan().isEmpty() ? "(none)" : o.plan())).append("</pre>");
     h.append("<p class=muted>Written by txlab. Files beside this page: history.edn (Jepsen EDN, readable by Knossos and Elle),")
-        .append(" results.json, scenario.yaml (the script as run), trace.jsonl.</p></body></html>\n");
+        .append(" results.json, scenario.yaml (the script as run), trace.jsonl (simulated: every event; live: the faults applied).</p></body></html>\n");
     return h.toString();
   }
 
   /** Fault windows: [start, end) in nanoseconds, from each start event to its undo (or the end). */
-  private static List<long[]> windows(SimRun.Outcome o, long endNanos) {
+  private static List<long[]> windows(RunOutcome o, long endNanos) {
     List<long[]> out = new ArrayList<>();
     List<FaultEvent> plan = o.planEvents();
     for (FaultEvent e : plan) {
@@ -169,8 +166,8 @@ public final class RunReport {
    * it the moment it happened: when its transactions ran, the faults active then and where every
    * clock stood — so a reader can connect the cycle to its cause.
    */
-  private static void anomalies(SimRun.Outcome o, StringBuilder h) {
-    long endNanos = (long) (o.simSeconds() * 1e9);
+  private static void anomalies(RunOutcome o, StringBuilder h) {
+    long endNanos = (long) (o.timings().runSeconds() * 1e9);
     if (o.primary() instanceof dev.txlab.checker.linear.LinearResult lin && lin.validity() == Validity.INVALID) {
       long[] span = lin.counterexampleSpanNanos();
       if (span != null) {
@@ -224,9 +221,10 @@ public final class RunReport {
   }
 
   /** The moment of an anomaly: its time span, the faults active then, and where every clock stood. */
-  private static void when(SimRun.Outcome o, long from, long to, long endNanos, String what, StringBuilder h) {
+  private static void when(RunOutcome o, long from, long to, long endNanos, String what, StringBuilder h) {
     h.append("<div class=when><b>When:</b> ").append(esc(what)).append(" from ").append(seconds(from)).append(" to ")
-        .append(seconds(to)).append(" of simulated time. <b>Faults active:</b> ");
+        .append(seconds(to)).append(o.provenance() instanceof RunOutcome.Simulated ? " of simulated time" : " into the run")
+        .append(". <b>Faults active:</b> ");
     List<String> active = new ArrayList<>();
     for (Window w : namedWindows(o, endNanos)) {
       if (w.start() <= to && w.end() >= from) {
@@ -268,7 +266,7 @@ public final class RunReport {
   }
 
   /** Commit wait, in-doubt and lock-hold durations: percentiles and a histogram each. */
-  private static void distributions(SimRun.Outcome o, StringBuilder h) {
+  private static void distributions(RunOutcome o, StringBuilder h) {
     if (o.distributions().isEmpty()) {
       return;
     }
@@ -312,8 +310,8 @@ public final class RunReport {
   }
 
   /** Node clock errors over time, one line per node, with the ± ε band. */
-  private static String clockPlot(SimRun.Outcome o) {
-    long endNanos = (long) (o.simSeconds() * 1e9);
+  private static String clockPlot(RunOutcome o) {
+    long endNanos = (long) (o.timings().runSeconds() * 1e9);
     ClockTimeline c = o.clocks();
     List<long[]> samples = c.samples();
     double maxMs = 1;
@@ -386,7 +384,7 @@ public final class RunReport {
   private record Window(long start, long end, String text) {}
 
   /** Fault windows with the fault's text (role targets as written; the nemesis log says what they hit). */
-  private static List<Window> namedWindows(SimRun.Outcome o, long endNanos) {
+  private static List<Window> namedWindows(RunOutcome o, long endNanos) {
     List<Window> out = new ArrayList<>();
     List<long[]> spans = windows(o, endNanos);
     int i = 0;
@@ -425,8 +423,50 @@ public final class RunReport {
     return String.format(Locale.ROOT, "%+.1f ms", nanos / 1e6);
   }
 
-  private static String latencyPlot(SimRun.Outcome o) {
-    long endNanos = (long) (o.simSeconds() * 1e9);
+
+  /** What only the simulator knows: its Raft monitors' findings and every message it carried. */
+  private static void simulatorSections(RunOutcome.Simulated sim, StringBuilder h) {
+    if (!sim.raftViolations().isEmpty()) {
+      h.append("<h2>Raft safety violations</h2><pre>");
+      for (String r : sim.raftViolations()) {
+        h.append(esc(r)).append('\n');
+      }
+      h.append("</pre>");
+    }
+    h.append("<h2>Messages</h2><table><tr><th>type</th><th>sent</th></tr>");
+    for (Map.Entry<String, Long> m : sim.stats().messagesByType().entrySet()) {
+      h.append("<tr><td><code>").append(esc(m.getKey())).append("</code></td><td>")
+          .append(String.format(Locale.ROOT, "%,d", m.getValue())).append("</td></tr>");
+    }
+    if (!sim.stats().drops().isEmpty()) {
+      h.append("<tr><th>dropped, by reason</th><th></th></tr>");
+      for (Map.Entry<String, Long> d : sim.stats().drops().entrySet()) {
+        h.append("<tr><td>").append(esc(d.getKey())).append("</td><td>")
+            .append(String.format(Locale.ROOT, "%,d", d.getValue())).append("</td></tr>");
+      }
+    }
+    h.append("</table>");
+  }
+
+  /** What only the live host knows: its node processes, and what of the scenario it could not reproduce. */
+  private static void liveSections(RunOutcome.Live live, StringBuilder h) {
+    h.append("<h2>Live host</h2>");
+    if (!live.notes().isEmpty()) {
+      h.append("<ul>");
+      for (String n : live.notes()) {
+        h.append("<li>").append(esc(n)).append("</li>");
+      }
+      h.append("</ul>");
+    }
+    h.append("<table><tr><th>node</th><th>process id</th></tr>");
+    for (Map.Entry<String, Long> p : new java.util.TreeMap<>(live.pids()).entrySet()) {
+      h.append("<tr><td>").append(esc(p.getKey())).append("</td><td>").append(p.getValue()).append("</td></tr>");
+    }
+    h.append("</table><p class=muted>Data and logs: <code>").append(esc(live.clusterDir())).append("</code></p>");
+  }
+
+  private static String latencyPlot(RunOutcome o) {
+    long endNanos = (long) (o.timings().runSeconds() * 1e9);
     double maxLatencyMs = 1;
     for (Operation op : o.history().operations()) {
       if (op.completion() != null) {
@@ -452,9 +492,9 @@ public final class RunReport {
     return svg.append("</svg>").toString();
   }
 
-  private static String throughputPlot(SimRun.Outcome o) {
-    long endNanos = (long) (o.simSeconds() * 1e9);
-    int buckets = Math.max(1, (int) Math.ceil(o.simSeconds() * 4));
+  private static String throughputPlot(RunOutcome o) {
+    long endNanos = (long) (o.timings().runSeconds() * 1e9);
+    int buckets = Math.max(1, (int) Math.ceil(o.timings().runSeconds() * 4));
     long bucketNanos = Math.max(1, endNanos / buckets + 1);
     int[] ok = new int[buckets];
     for (Operation op : o.history().operations()) {
@@ -490,8 +530,8 @@ public final class RunReport {
    * One lane per client (a crashed client's later process numbers stay in its lane), each
    * operation a bar over its interval coloured by outcome.
    */
-  private static String timeline(SimRun.Outcome o) {
-    long endNanos = (long) (o.simSeconds() * 1e9);
+  private static String timeline(RunOutcome o) {
+    long endNanos = (long) (o.timings().runSeconds() * 1e9);
     int clients = o.scenario().workload().clients();
     int laneHeight = 12;
     int height = 10 + clients * laneHeight + MARGIN_BOTTOM;
@@ -532,7 +572,7 @@ public final class RunReport {
         .append("' height='").append(height).append("' style='display:block;margin:6px 0'>");
   }
 
-  private static void shade(StringBuilder svg, SimRun.Outcome o, long endNanos, int height) {
+  private static void shade(StringBuilder svg, RunOutcome o, long endNanos, int height) {
     for (long[] w : windows(o, endNanos)) {
       double x0 = x(w[0], endNanos);
       double x1 = x(w[1], endNanos);

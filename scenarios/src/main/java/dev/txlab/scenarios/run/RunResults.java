@@ -22,10 +22,10 @@ public final class RunResults {
   private RunResults() {}
 
   /** Evaluates each expectation against the outcome: text → held. */
-  public static Map<String, Boolean> expectations(SimRun.Outcome o) {
+  public static Map<String, Boolean> expectations(RunOutcome o) {
     Map<String, Boolean> checkValid = new LinkedHashMap<>();
     List<String> anomalies = new ArrayList<>();
-    for (Map.Entry<String, SimRun.Check> c : o.checks().entrySet()) {
+    for (Map.Entry<String, Check> c : o.checks().entrySet()) {
       Object j = c.getValue().validity().json();
       checkValid.put(c.getKey(), j instanceof Boolean ? (Boolean) j : null);
       anomalies.addAll(c.getValue().anomalyTypes());
@@ -40,15 +40,25 @@ public final class RunResults {
   }
 
   /** True when every expectation held (vacuously true with none). */
-  public static boolean expectationsMet(SimRun.Outcome o) {
+  public static boolean expectationsMet(RunOutcome o) {
     return !expectations(o).containsValue(false);
   }
 
-  public static Map<String, Object> toMap(SimRun.Outcome o, String replay, String out) {
+  /**
+   * The result object. The host's provenance decides the host-specific part: a simulated run has
+   * its trace digest, Raft monitors' findings and the simulator's counts; a live run has its wall
+   * clock start, the nodes' process ids, its cluster directory and notes on what it could not
+   * reproduce. Neither carries a field of the other.
+   *
+   * @param replay the command that replays (simulated) or repeats (live) the run
+   */
+  public static Map<String, Object> toMap(RunOutcome o, String replay, String out) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("scenario", o.scenario().name());
-    m.put("seed", o.seed());
-    m.put("host", "sim");
+    if (o.seed().isPresent()) {
+      m.put("seed", o.seed().getAsLong());
+    }
+    m.put("host", o.provenance().host());
     m.put("protocol", o.scenario().protocol());
     if (o.scenario().transactional()) {
       m.put("workload", o.scenario().workload().name());
@@ -56,7 +66,7 @@ public final class RunResults {
     }
     m.put("valid", o.validity().json());
     Map<String, Object> checks = new LinkedHashMap<>();
-    for (Map.Entry<String, SimRun.Check> c : o.checks().entrySet()) {
+    for (Map.Entry<String, Check> c : o.checks().entrySet()) {
       Map<String, Object> cm = new LinkedHashMap<>();
       cm.put("valid", c.getValue().validity().json());
       cm.put("anomaly_types", c.getValue().anomalyTypes());
@@ -77,21 +87,31 @@ public final class RunResults {
     o.metrics().forEach((k, v) -> metrics.put(k, v == Math.rint(v) ? (Object) v.longValue() : v));
     m.put("metrics", metrics);
     m.put("knobs", o.scenario().knobs());
-    m.put("raft_violations", o.raftViolations());
     m.put("faults", o.plan().isEmpty() ? List.of() : List.of(o.plan().split("\n")));
-    m.put("trace_sha256", o.traceDigest());
-    m.put("replay", replay);
-    m.put("out", out);
     Map<String, Object> stats = new LinkedHashMap<>();
-    stats.put("events", o.stats().events());
-    stats.put("messages", o.stats().messagesSent());
-    stats.put("messages_delivered", o.stats().messagesDelivered());
-    stats.put("drops", o.stats().drops());
-    stats.put("messages_by_type", o.stats().messagesByType());
-    stats.put("sim_seconds", round(o.simSeconds()));
-    stats.put("wall_seconds", round(o.wallSeconds()));
-    stats.put("simulate_wall_seconds", round(o.simulateWallSeconds()));
-    stats.put("check_wall_seconds", round(o.checkWallSeconds()));
+    if (o.provenance() instanceof RunOutcome.Simulated sim) {
+      m.put("raft_violations", sim.raftViolations());
+      m.put("trace_sha256", sim.traceDigest());
+      m.put("replay", replay);
+      stats.put("events", sim.stats().events());
+      stats.put("messages", sim.stats().messagesSent());
+      stats.put("messages_delivered", sim.stats().messagesDelivered());
+      stats.put("drops", sim.stats().drops());
+      stats.put("messages_by_type", sim.stats().messagesByType());
+      stats.put("sim_seconds", round(o.timings().runSeconds()));
+      stats.put("wall_seconds", round(o.timings().wallSeconds()));
+      stats.put("simulate_wall_seconds", round(o.timings().executeWallSeconds()));
+    } else if (o.provenance() instanceof RunOutcome.Live live) {
+      m.put("command", replay);
+      m.put("start", java.time.Instant.ofEpochMilli(live.startEpochMillis()).toString());
+      m.put("pids", new java.util.TreeMap<>(live.pids()));
+      m.put("cluster_dir", live.clusterDir());
+      m.put("notes", live.notes());
+      stats.put("run_seconds", round(o.timings().runSeconds()));
+      stats.put("wall_seconds", round(o.timings().wallSeconds()));
+    }
+    m.put("out", out);
+    stats.put("check_wall_seconds", round(o.timings().checkWallSeconds()));
     stats.put("history_events", o.history().size());
     m.put("stats", stats);
     return m;

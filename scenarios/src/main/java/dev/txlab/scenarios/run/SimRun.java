@@ -1,28 +1,20 @@
 package dev.txlab.scenarios.run;
 
+import dev.txlab.chaos.fault.Fault;
 import dev.txlab.chaos.fault.FaultSyntaxException;
+import dev.txlab.chaos.fault.Resolved;
 import dev.txlab.chaos.schedule.FaultEvent;
 import dev.txlab.chaos.schedule.Schedule;
 import dev.txlab.chaos.sim.SimNemesis;
-import dev.txlab.checker.CheckResult;
-import dev.txlab.checker.UnfitHistoryException;
-import dev.txlab.checker.Validity;
 import dev.txlab.checker.history.History;
 import dev.txlab.checker.history.HistoryException;
-import dev.txlab.checker.linear.LinearSpec;
-import dev.txlab.checker.linear.LinearizabilityChecker;
-import dev.txlab.checker.linear.NilRead;
 import dev.txlab.node.api.Address;
-import dev.txlab.node.cluster.SimCluster;
-import dev.txlab.node.kv.KvClient;
+import dev.txlab.node.api.NodeId;
 import dev.txlab.node.sim.LinkConfig;
 import dev.txlab.node.sim.SimConfig;
 import dev.txlab.node.sim.Simulator;
 import dev.txlab.node.time.EpsilonModel;
-import dev.txlab.scenarios.workload.HistoryRecorder;
-import dev.txlab.scenarios.workload.RegisterWorkload;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -31,10 +23,12 @@ import java.util.function.Consumer;
 import java.util.function.DoubleConsumer;
 
 /**
- * Runs a scenario on the simulator: builds the cluster, starts the clients and the nemesis,
- * runs the workload with faults for {@code duration}, heals everything, keeps the workload
- * going for {@code converge} (the cluster must make progress again), stops the clients and lets
- * their last operations settle, then checks the history.
+ * The run pipeline on the simulator, one for every workload and protocol: builds the cluster
+ * ({@link SimDeployment}: the protocol's processes on the simulated host), starts the clients and
+ * the nemesis, runs the workload with faults for {@code duration}, heals everything, keeps the
+ * workload going for {@code converge} (the cluster must make progress again), stops the clients
+ * and lets their last operations settle, then checks the history ({@link RunChecks}, the same
+ * checks a live run gets) and returns a host-neutral {@link RunOutcome}.
  *
  * <p>A run is a pure function of (scenario, seed, version): the cluster, the clients and the
  * nemesis all draw from sources derived from the one seed, and nothing here reads the wall clock
@@ -68,112 +62,70 @@ public final class SimRun {
     return metrics(transactional).contains(name) || (transactional && name.startsWith("aborts_"));
   }
 
-  /** The checks a run performs: per consistency model for transactions. */
+  /** The checks a run performs, in report order ({@link RunChecks#names}). */
   public static List<String> checks(Scenario.WorkloadSpec workload, List<String> consistency) {
-    if (!workload.transactional()) {
-      return CHECKS;
-    }
-    List<String> out = new ArrayList<>(consistency);
-    if (workload.bank()) {
-      out.add("bank-total");
-    }
-    out.add("converged");
-    return out;
+    return RunChecks.names(new RunChecks.Subject(
+        workload.transactional(), "", workload.transactional() ? consistency : List.of(), workload.bank(), 0, 0));
   }
 
   /** A simulated second, for readability. */
   static final long SECOND_NANOS = 1_000_000_000L;
 
-  /** One check's verdict, in the run result. */
-  public record Check(Validity validity, List<String> anomalyTypes, String summary) {}
-
-  /** What a run produced. */
-  public record Outcome(
-      Scenario scenario,
-      long seed,
-      History history,
-      CheckResult primary,
-      Map<String, Check> checks,
-      Map<String, Double> metrics,
-      List<String> raftViolations,
-      List<FaultEvent> planEvents,
-      String plan,
-      String traceDigest,
-      Simulator.Stats stats,
-      double simSeconds,
-      double wallSeconds,
-      double simulateWallSeconds,
-      double checkWallSeconds,
-      ClockTimeline clocks,
-      Map<String, long[]> distributions) {
-
-    /** The overall verdict: the worst over the checks. */
-    public Validity validity() {
-      Validity v = Validity.VALID;
-      for (Check c : checks.values()) {
-        v = v.worse(c.validity());
-      }
-      return v;
-    }
-  }
+  /** Mixed into the seed for the nemesis' random source, so it is independent of the cluster's. */
+  public static final long NEMESIS_SEED_SALT = 0x6e656d65736973L;
 
   private SimRun() {}
 
   /**
-   * Runs {@code scenario} with {@code seed}.
+   * Runs {@code scenario} with {@code seed} on the simulator.
    *
    * @param progress told the fraction of simulated time done, now and then
    * @param traceSink every trace line, or null
    */
-  public static Outcome run(Scenario scenario, long seed, DoubleConsumer progress, Consumer<String> traceSink) {
-    if (scenario.transactional()) {
-      return TxnRun.run(scenario, seed, progress, traceSink);
-    }
+  public static RunOutcome run(Scenario scenario, long seed, DoubleConsumer progress, Consumer<String> traceSink) {
     long wallStart = System.nanoTime();
-    SimCluster cluster = new SimCluster(clusterConfig(scenario, seed));
+    SimDeployment cluster =
+        scenario.transactional() ? new TxnSimDeployment(scenario, seed) : new KvSimDeployment(scenario, seed);
     Simulator sim = cluster.sim();
     if (traceSink != null) {
       sim.trace().setSink(traceSink);
     }
 
     // Clients.
-    RegisterWorkload workload =
-        new RegisterWorkload(RegisterWorkload.keysFor(cluster.shardMap(), scenario.workload().keysPerShard()));
     Scenario.WorkloadSpec w = scenario.workload();
-    long thinkNanos = (long) ((double) w.clients() * SECOND_NANOS / w.rate());
-    long timeoutNanos = w.timeout().toNanos();
     List<String> clientIds = new ArrayList<>();
     for (int i = 1; i <= w.clients(); i++) {
-      clientIds.add(Address.of(dev.txlab.node.api.NodeId.of("c" + i), "client").toString());
+      clientIds.add(Address.of(NodeId.of("c" + i), "client").toString());
     }
-    HistoryRecorder recorder = new HistoryRecorder(sim::nowNanos, clientIds);
-    KvClient.Config base = cluster.clientConfig(thinkNanos);
-    KvClient.Config clientConfig =
-        new KvClient.Config(
-            base.shardMap(), thinkNanos, Math.min(base.retryTimeoutNanos(), timeoutNanos), timeoutNanos,
-            base.readsFromAnyReplica());
-    for (int i = 0; i < w.clients(); i++) {
-      Address a = cluster.addClient(clientConfig, workload, recorder);
-      if (!a.toString().equals(clientIds.get(i))) {
-        throw new IllegalStateException("client address " + a + " is not the expected " + clientIds.get(i));
-      }
-    }
+    SimDeployment.SimClients clients = cluster.addClients(w, clientIds);
     placeClocks(sim, scenario, cluster.serverNodes(), clientIds);
 
     // The nemesis: the plan is fixed up front from the seed; role targets resolve when they fire.
     long healAtNanos = scenario.duration().toNanos();
     long convergeEndNanos = healAtNanos + scenario.converge().toNanos();
-    SplittableRandom nemesisRandom = new SplittableRandom(seed ^ 0x6e656d65736973L);
-    SimNemesis nemesis =
-        new SimNemesis(
-            cluster,
-            nemesisRandom.split(),
-            (at, event, result) ->
-                recorder.nemesis(
-                    event.fault().keyword(),
-                    result.isResolved()
-                        ? event.fault().text() + (result.value().isEmpty() ? "" : " → " + String.join(",", result.value()))
-                        : event.fault().text() + " (not applied: " + result.reason() + ")"));
+    SplittableRandom nemesisRandom = new SplittableRandom(seed ^ NEMESIS_SEED_SALT);
+    SimNemesis nemesis = new SimNemesis(cluster.target(), nemesisRandom.split(), new SimNemesis.Recorder() {
+      @Override
+      public void applied(long at, FaultEvent event, Resolved<List<String>> result) {
+        clients.nemesis(
+            event.fault().keyword(),
+            result.isResolved()
+                ? event.fault().text() + (result.value().isEmpty() ? "" : " → " + String.join(",", result.value()))
+                : event.fault().text() + " (not applied: " + result.reason() + ")");
+      }
+
+      @Override
+      public void fired(long at, Fault.TxnPhase phase, String node) {
+        clients.nemesis("kill", "kill coordinator after " + phase.text() + " → " + node);
+      }
+    });
+    cluster.onCoordinatorPhase((phase, coordinator) -> {
+      if (nemesis.state().armedKills().containsValue(phase)) {
+        // Not inside the coordinator's step: right after it, before its next one.
+        sim.schedule(sim.nowNanos(), "nemesis fires kill after " + phase.text(),
+            () -> nemesis.onCoordinatorPhase(phase, coordinator.node().toString()));
+      }
+    });
     List<FaultEvent> plan;
     try {
       plan = Schedule.parse(scenario.faults()).plan(nemesis.view(), healAtNanos, nemesisRandom.split());
@@ -182,70 +134,41 @@ public final class SimRun {
       throw new IllegalStateException("a validated fault line no longer parses: " + e.getMessage(), e);
     }
     nemesis.schedule(plan);
-    sim.schedule(convergeEndNanos, "workload stop", workload::stop);
+    sim.schedule(convergeEndNanos, "workload stop", clients::stop);
 
     // Run in slices so a person sees progress; the slices do not change what happens.
-    long settleNanos = timeoutNanos + SECOND_NANOS;
-    long endNanos = convergeEndNanos + settleNanos;
+    long endNanos = convergeEndNanos + cluster.settleNanos(w);
     ClockTimeline clocks = ClockTimeline.of(sim.nodes());
     runWithProgress(sim, endNanos, progress, clocks);
-
     long wallSimulated = System.nanoTime();
-    Map<String, Check> checks = new LinkedHashMap<>();
+
     History history;
     try {
-      history = History.of("history.edn", recorder.events());
+      history = History.of("history.edn", clients.events());
     } catch (HistoryException e) {
       throw new IllegalStateException("the recorder wrote an inconsistent history: " + e.getMessage(), e);
     }
-    CheckResult lin;
-    try {
-      lin =
-          LinearizabilityChecker.check(
-              history, new LinearSpec("cas-register", null, NilRead.ABSENT, true, java.time.Duration.ofMinutes(2)));
-    } catch (UnfitHistoryException e) {
-      throw new IllegalStateException("the recorder wrote a history the checker cannot read: " + e.getMessage(), e);
-    }
-    checks.put(
-        "linearizable",
-        new Check(lin.validity(), lin.validity() == Validity.INVALID ? List.of("nonlinearizable") : List.of(), firstLine(lin.toText())));
+    RunChecks.Result checked =
+        RunChecks.check(RunChecks.Subject.of(scenario), history, clients.okAfter(healAtNanos), "after the final heal");
     long wallChecked = System.nanoTime();
-    long okAfterHeal = recorder.okOpsAfter(healAtNanos);
-    checks.put(
-        "converged",
-        new Check(
-            okAfterHeal > 0 ? Validity.VALID : Validity.INVALID,
-            okAfterHeal > 0 ? List.of() : List.of("no-progress-after-heal"),
-            okAfterHeal + " operations succeeded after the final heal"));
 
     Simulator.Stats stats = sim.stats();
-    List<String> violations = cluster.monitor().violations();
-    Map<String, Double> metrics = new TreeMap<>();
-    metrics.put("ops", (double) (recorder.okOps() + recorder.failOps() + recorder.infoOps()));
-    metrics.put("ops_ok", (double) recorder.okOps());
-    metrics.put("ops_fail", (double) recorder.failOps());
-    metrics.put("ops_info", (double) recorder.infoOps());
-    metrics.put("ops_ok_after_heal", (double) okAfterHeal);
+    List<String> violations = cluster.raftViolations();
+    Map<String, Double> metrics = new TreeMap<>(clients.counts(healAtNanos));
+    metrics.putAll(cluster.metrics());
+    metrics.putAll(checked.figures());
     metrics.put("raft_safety_violations", (double) violations.size());
     metrics.put("truetime_lies", (double) stats.trueTimeLies());
     metrics.put("faults_applied", (double) nemesis.appliedEvents());
     metrics.put("events", (double) stats.events());
     metrics.put("messages", (double) stats.messagesSent());
-    String digest = sim.trace().digestHex();
-    double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
-    return new Outcome(
-        scenario, seed, history, lin, checks, metrics, violations, plan, Schedule.planText(plan), digest, stats,
-        stats.virtualNanos() / 1e9, wallSeconds, (wallSimulated - wallStart) / 1e9, (wallChecked - wallSimulated) / 1e9,
-        clocks, Map.of());
-  }
-
-  static SimCluster.Config clusterConfig(Scenario s, long seed) {
-    SimCluster.Config c = SimCluster.Config.defaults(seed).withShape(s.nodes(), s.shards(), s.replicas())
-        .withPlacement(s.placementNodes()).withSim(simConfig(s, seed));
-    for (Map.Entry<String, String> k : s.knobs().entrySet()) {
-      c = c.withKnob(k.getKey(), k.getValue());
-    }
-    return c;
+    RunOutcome.Simulated provenance = new RunOutcome.Simulated(seed, sim.trace().digestHex(), stats, violations);
+    RunOutcome.Timings timings = new RunOutcome.Timings(
+        stats.virtualNanos() / 1e9, (System.nanoTime() - wallStart) / 1e9, (wallSimulated - wallStart) / 1e9,
+        (wallChecked - wallSimulated) / 1e9);
+    return new RunOutcome(
+        scenario, provenance, history, checked.primary(), checked.checks(), metrics, plan, Schedule.planText(plan),
+        clocks, cluster.distributions(), timings);
   }
 
   /** The simulated world's settings from the scenario's network and clocks. */
@@ -313,10 +236,5 @@ public final class SimRun {
   }
 
 
-  static String firstLine(String text) {
-    String t = text.strip();
-    int nl = t.indexOf('\n');
-    return nl < 0 ? t : t.substring(0, nl);
-  }
 
 }

@@ -59,7 +59,7 @@ class BankTest {
   @Test
   void aRealRunKeepsTheTotalAndALostTransferHalfIsCaught() throws Exception {
     Scenario s = ScenarioReader.read(ScenarioLibrary.bundled("bank-under-partitions"), List.of("duration=6s"));
-    SimRun.Outcome o = SimRun.run(s, 3, f -> {}, null);
+    RunOutcome o = SimRun.run(s, 3, f -> {}, null);
     assertThat(o.checks().get("bank-total").validity()).isEqualTo(Validity.VALID);
     assertThat(o.metrics().get("bank_reads")).isGreaterThan(20);
 
@@ -87,7 +87,7 @@ class BankTest {
     }
     assertThat(mutated).isTrue();
     Map<String, Double> figures = new TreeMap<>();
-    SimRun.Check c = TxnRun.bankTotal(History.of("mutant", events), s.workload(), figures);
+    Check c = BankCheck.check(History.of("mutant", events), s.workload().accounts(), s.workload().initialBalance(), figures);
     assertThat(c.validity()).isEqualTo(Validity.INVALID);
     assertThat(c.anomalyTypes()).containsExactly("wrong-total");
     assertThat(c.summary()).contains("summing to").contains("not " + s.workload().accounts() * s.workload().initialBalance());

@@ -34,7 +34,7 @@ class BundledScenariosTest {
   void meetsItsExpectations(String name, long seed) throws Exception {
     Scenario s = ScenarioReader.read(ScenarioLibrary.bundled(name), List.of());
     assertThat(s.expectations()).as("a bundled scenario asserts what it teaches").isNotEmpty();
-    SimRun.Outcome o = SimRun.run(s, seed, f -> {}, null);
+    RunOutcome o = SimRun.run(s, seed, f -> {}, null);
     List<String> failed = new ArrayList<>();
     for (Map.Entry<String, Boolean> e : RunResults.expectations(o).entrySet()) {
       if (!e.getValue()) {

@@ -24,15 +24,15 @@ class PlacementTest {
         - at 2s for 5s kill n5
       """;
 
-  private static SimRun.Outcome run(String extra) throws Exception {
+  private static RunOutcome run(String extra) throws Exception {
     Scenario s = ScenarioReader.read(new ScenarioLibrary.Source("placed", "test", SCRIPT + extra), List.of());
     return SimRun.run(s, 3, f -> {}, null);
   }
 
   @Test
   void theClusterHonoursThePlacement() throws Exception {
-    SimRun.Outcome placed = run("placement: {shard-0: [n1, n2, n3], shard-1: [n2, n3, n1], shard-2: [n3, n1, n2]}\n");
-    SimRun.Outcome rotated = run("");
+    RunOutcome placed = run("placement: {shard-0: [n1, n2, n3], shard-1: [n2, n3, n1], shard-2: [n3, n1, n2]}\n");
+    RunOutcome rotated = run("");
     assertThat(placed.checks().get("linearizable").validity()).isEqualTo(Validity.VALID);
     assertThat(rotated.checks().get("linearizable").validity()).isEqualTo(Validity.VALID);
     // (A failed compare-and-set is a :fail too, so timeouts and throughput tell availability.)

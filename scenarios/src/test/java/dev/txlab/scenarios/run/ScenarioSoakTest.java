@@ -32,7 +32,7 @@ class ScenarioSoakTest {
     long started = System.nanoTime();
     long txns = 0;
     for (long seed = first; seed < first + seeds; seed++) {
-      SimRun.Outcome o;
+      RunOutcome o;
       try {
         o = SimRun.run(s, seed, f -> {}, null);
       } catch (RuntimeException | AssertionError e) {
@@ -43,7 +43,7 @@ class ScenarioSoakTest {
       }
       txns += o.metrics().getOrDefault("txns", 0.0).longValue();
       List<String> bad = new ArrayList<>();
-      for (Map.Entry<String, SimRun.Check> c : o.checks().entrySet()) {
+      for (Map.Entry<String, Check> c : o.checks().entrySet()) {
         if (c.getValue().validity() != Validity.VALID) {
           bad.add(c.getKey() + " " + c.getValue().validity() + " " + c.getValue().anomalyTypes());
         }
@@ -54,7 +54,7 @@ class ScenarioSoakTest {
         }
       }
       if (o.metrics().getOrDefault("raft_safety_violations", 0.0) > 0) {
-        bad.add("raft safety: " + o.raftViolations());
+        bad.add("raft safety: " + o.simulated().raftViolations());
       }
       if (!bad.isEmpty()) {
         failures.add("seed " + seed + ": " + bad + " (replay: ./txlab run " + name + " --seed " + seed + ")");

@@ -35,21 +35,21 @@ class SimRunTest {
     return ScenarioReader.read(ScenarioLibrary.bundled("lin-kv"), all);
   }
 
-  static SimRun.Outcome run(Scenario s, long seed) {
+  static RunOutcome run(Scenario s, long seed) {
     return SimRun.run(s, seed, f -> {}, null);
   }
 
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
   void everyFaultStillLinearizableAndRecovers(long seed) throws Exception {
-    SimRun.Outcome o =
+    RunOutcome o =
         run(linKv("faults=[random combined every ~2s for ~1500ms, every 5s for 1s isolate leader:shard-1]",
             "network.loss=2%", "network.duplicate=2%"), seed);
     assertThat(o.checks().get("linearizable").validity())
         .as("seed %d: %s (replay: ./txlab run lin-kv --seed %d)", seed, o.checks().get("linearizable").summary(), seed)
         .isEqualTo(Validity.VALID);
     assertThat(o.checks().get("converged").validity()).as("seed %d", seed).isEqualTo(Validity.VALID);
-    assertThat(o.raftViolations()).as("seed %d", seed).isEmpty();
+    assertThat(o.simulated().raftViolations()).as("seed %d", seed).isEmpty();
     assertThat(o.metrics().get("faults_applied")).as("seed %d: the nemesis acted", seed).isGreaterThan(4.0);
     assertThat(o.metrics().get("ops_info")).as("seed %d: faults caused timeouts", seed).isGreaterThanOrEqualTo(0.0);
   }
@@ -57,12 +57,12 @@ class SimRunTest {
   @Test
   void oneSeedGivesOneRunAndOtherSeedsDiffer() throws Exception {
     Scenario s = linKv();
-    SimRun.Outcome a = run(s, 11);
-    SimRun.Outcome b = run(s, 11);
-    SimRun.Outcome c = run(s, 12);
-    assertThat(b.traceDigest()).isEqualTo(a.traceDigest());
+    RunOutcome a = run(s, 11);
+    RunOutcome b = run(s, 11);
+    RunOutcome c = run(s, 12);
+    assertThat(b.simulated().traceDigest()).isEqualTo(a.simulated().traceDigest());
     assertThat(HistoryWriter.edn(b.history().events())).isEqualTo(HistoryWriter.edn(a.history().events()));
-    assertThat(c.traceDigest()).isNotEqualTo(a.traceDigest());
+    assertThat(c.simulated().traceDigest()).isNotEqualTo(a.simulated().traceDigest());
     assertThat(HistoryWriter.edn(c.history().events())).isNotEqualTo(HistoryWriter.edn(a.history().events()));
   }
 
@@ -73,13 +73,13 @@ class SimRunTest {
     for (long seed = 1; seed <= 4; seed++) {
       List<String> local = new ArrayList<>(List.of(knobs));
       local.add("reads=local");
-      SimRun.Outcome mutant = run(linKv(local.toArray(new String[0])), seed);
+      RunOutcome mutant = run(linKv(local.toArray(new String[0])), seed);
       if (mutant.checks().get("linearizable").validity() == Validity.INVALID) {
         caught++;
         assertThat(mutant.primary().toText()).contains("not linearizable").contains("read");
       }
       // The same faults with ReadIndex: no anomaly.
-      SimRun.Outcome safe = run(linKv(knobs), seed);
+      RunOutcome safe = run(linKv(knobs), seed);
       assertThat(safe.checks().get("linearizable").validity()).as("readindex, seed %d", seed).isEqualTo(Validity.VALID);
     }
     assertThat(caught).as("stale local reads caught in some of 4 seeds").isGreaterThanOrEqualTo(1);
@@ -88,12 +88,12 @@ class SimRunTest {
   @Test
   void noFsyncWithWholeClusterCrashesLosesAcknowledgedWrites() throws Exception {
     String faults = "faults=[every 4s for 1s kill all]";
-    SimRun.Outcome mutant = run(linKv("fsync=never", faults), 1);
+    RunOutcome mutant = run(linKv("fsync=never", faults), 1);
     assertThat(mutant.checks().get("linearizable").validity()).isEqualTo(Validity.INVALID);
-    assertThat(mutant.raftViolations()).isNotEmpty();
-    SimRun.Outcome safe = run(linKv(faults), 1);
+    assertThat(mutant.simulated().raftViolations()).isNotEmpty();
+    RunOutcome safe = run(linKv(faults), 1);
     assertThat(safe.checks().get("linearizable").validity()).isEqualTo(Validity.VALID);
-    assertThat(safe.raftViolations()).isEmpty();
+    assertThat(safe.simulated().raftViolations()).isEmpty();
   }
 
   @Tag("soak")

@@ -1,0 +1,75 @@
+package dev.txlab.scenarios.run;
+
+import dev.txlab.chaos.fault.Fault;
+import dev.txlab.chaos.sim.SimNemesis;
+import dev.txlab.checker.history.Op;
+import dev.txlab.node.api.Address;
+import dev.txlab.node.api.NodeId;
+import dev.txlab.node.sim.Simulator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * The simulator host's adapter for one run: the protocol's cluster built on a {@link Simulator},
+ * as the run pipeline ({@link SimRun}) drives it. Everything host- or protocol-specific the
+ * pipeline needs — how clients are added, which processes the nemesis can aim at, which metrics
+ * and monitors the protocol has — is behind this interface; the pipeline itself is the same for
+ * every workload.
+ */
+interface SimDeployment {
+  /** The simulated world the cluster lives in. */
+  Simulator sim();
+
+  /** The server nodes {@code n1…nN}, in order. */
+  List<NodeId> serverNodes();
+
+  /** The cluster as the nemesis sees it. */
+  SimNemesis.Target target();
+
+  /**
+   * Adds the workload's clients, one per id in {@code clientIds} (addresses {@code cN/client}, in
+   * order), recording into one history.
+   */
+  SimClients addClients(Scenario.WorkloadSpec workload, List<String> clientIds);
+
+  /**
+   * Calls {@code hook} with the phase and the coordinator's address whenever a coordinator reaches
+   * a phase a phase-triggered kill can aim at ({@code kill coordinator after prepare|decide}); a
+   * protocol without such phases never calls it.
+   */
+  void onCoordinatorPhase(BiConsumer<Fault.TxnPhase, Address> hook);
+
+  /**
+   * How long after the workload stops the run goes on, so every client's last operation completes
+   * or times out.
+   */
+  long settleNanos(Scenario.WorkloadSpec workload);
+
+  /** The protocol's own metrics and its monitors' counts, read once the run has ended. */
+  Map<String, Double> metrics();
+
+  /** The protocol's distributions (in nanoseconds), read once the run has ended. */
+  Map<String, long[]> distributions();
+
+  /** Raft safety violations its monitors found. */
+  List<String> raftViolations();
+
+  /** The clients of one run: their recorded history and its counts. */
+  interface SimClients {
+    /** Clients start no new operation from now on. */
+    void stop();
+
+    /** Records a nemesis operation in the history. */
+    void nemesis(String f, Object value);
+
+    /** The recorded history, in order. */
+    List<Op> events();
+
+    /** Operations (or transactions) that succeeded after {@code nanos}. */
+    long okAfter(long nanos);
+
+    /** The workload's counts: {@code ops, ops_ok, …} or {@code txns, txns_ok, …}. */
+    Map<String, Double> counts(long healAtNanos);
+  }
+}
