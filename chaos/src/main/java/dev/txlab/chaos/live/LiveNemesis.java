@@ -54,6 +54,10 @@ public final class LiveNemesis {
   private final TreeMap<String, Fault.TxnPhase> armedApplied = new TreeMap<>(NodeOrder::compare);
   private final TreeSet<String> pausedApplied = new TreeSet<>(NodeOrder::compare);
   private final List<String> changes = new ArrayList<>();
+  private final List<Fired> fired = new ArrayList<>();
+
+  /** An armed kill that fired: {@code node} halted itself at {@code phase}. */
+  public record Fired(String node, Fault.TxnPhase phase) {}
 
   public LiveNemesis(LiveControl control, SplittableRandom random) {
     this.control = control;
@@ -128,7 +132,7 @@ public final class LiveNemesis {
       concrete = new FaultEvent(event.index(), event.atNanos(), realized.value(), event.cause(), event.undoesIndex());
     }
     Resolved<List<String>> result = state.apply(concrete, view, random);
-    reconcile();
+    reconcileNow();
     return new Applied(concrete, result, changes);
   }
 
@@ -137,6 +141,11 @@ public final class LiveNemesis {
    * that came back to get the settings the plan still wants. Returns the changes made.
    */
   public List<String> reconcile() {
+    changes.clear();
+    return reconcileNow();
+  }
+
+  private List<String> reconcileNow() {
     detectFiredKills();
     for (String n : control.nodes()) {
       reconcileProcess(n);
@@ -147,6 +156,13 @@ public final class LiveNemesis {
       }
     }
     return List.copyOf(changes);
+  }
+
+  /** The armed kills found fired since the last call, in the order found. */
+  public List<Fired> drainFired() {
+    List<Fired> out = List.copyOf(fired);
+    fired.clear();
+    return out;
   }
 
   /** A node armed for a phase that is now down halted itself: the kill fired there. */
@@ -162,6 +178,7 @@ public final class LiveNemesis {
           if (e.getValue() == phase && state.armedKills().containsKey(e.getKey())) {
             state.fire(e.getKey(), n);
             changes.add(n + " halted itself at '" + phase.text() + "' (armed kill fired)");
+            fired.add(new Fired(n, phase));
             break;
           }
         }

@@ -377,22 +377,32 @@ public final class LiveNemesis {
   }
 
   private void record(Applied a) {
+    record(cluster.dir(), a.wallNanos(), a.fault(), a.nodes(), a.applied(), a.summary(), a.changes());
+  }
+
+  /**
+   * Appends one fault, applied or refused, to the cluster's {@code faults.jsonl}, from which a
+   * workload's history gets its nemesis operations.
+   */
+  static void record(java.nio.file.Path dir, long wallNanos, Fault fault, List<String> nodes, boolean applied,
+      String summary, List<String> changes) {
     Map<String, Object> line = new LinkedHashMap<>();
-    line.put("time_ns", a.wallNanos());
-    line.put("at", Instant.ofEpochSecond(0, a.wallNanos()).toString());
-    line.put("f", a.fault().keyword());
-    line.put("fault", a.fault().text());
-    line.put("nodes", a.nodes());
-    line.put("applied", a.applied());
-    line.put("summary", a.summary());
-    line.put("changes", a.changes());
+    line.put("time_ns", wallNanos);
+    line.put("at", Instant.ofEpochSecond(0, wallNanos).toString());
+    line.put("f", fault.keyword());
+    line.put("fault", fault.text());
+    line.put("nodes", nodes);
+    line.put("applied", applied);
+    line.put("summary", summary);
+    line.put("changes", changes);
     try {
       String text = ClusterFile.json().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
           .writeValueAsString(line);
-      Files.writeString(cluster.dir().resolve(ClusterFile.FAULTS), text + "\n", StandardCharsets.UTF_8,
+      Files.writeString(dir.resolve(ClusterFile.FAULTS), text + "\n", StandardCharsets.UTF_8,
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot append to " + cluster.dir().resolve(ClusterFile.FAULTS), e);
+      throw new java.io.UncheckedIOException("cannot append to " + dir.resolve(ClusterFile.FAULTS), e);
     }
   }
+
 }

@@ -11,7 +11,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -138,11 +137,12 @@ public final class LiveScenarioRun {
         }
       }
       LiveWorkload w = new LiveWorkload(cluster, spec);
-      LiveNemesis nemesis = new LiveNemesis(cluster, new SplittableRandom(seed));
+      dev.txlab.chaos.live.LiveNemesis nemesis =
+          new dev.txlab.chaos.live.LiveNemesis(new ClusterControl(cluster), new SplittableRandom(seed));
       progress.accept("cluster up; running " + ws.name() + " for " + seconds(s.duration()) + " with " + plan.size()
           + " planned fault events, then " + seconds(s.converge()) + " to converge");
       w.start();
-      applyPlan(plan, w, nemesis, progress);
+      applyPlan(plan, w, nemesis, clusterDir, progress);
       w.runFor(s.duration().plus(s.converge()));
       w.stop();
       Map<String, Double> measured = s.transactional() ? nodeMetrics(cluster) : Map.of();
@@ -164,44 +164,47 @@ public final class LiveScenarioRun {
     return new Outcome(result, notes, stop, clusterDir, pids);
   }
 
-  /** Applies the plan's events at their times (relative to the workload's start), on this thread. */
-  private static void applyPlan(List<FaultEvent> plan, LiveWorkload w, LiveNemesis nemesis, Consumer<String> progress) {
-    Map<Integer, LiveNemesis.Applied> applied = new HashMap<>();
+  /** How often, between planned events, the nemesis reconciles the cluster with its state. */
+  private static final long RECONCILE_EVERY_MILLIS = 250;
+
+  /**
+   * Applies the plan's events at their times (relative to the workload's start), on this thread,
+   * through the live nemesis ({@link dev.txlab.chaos.live.LiveNemesis}): each event changes the
+   * reference state and the cluster is made to match it. Between events the nemesis reconciles
+   * now and then, so an armed kill that fired is seen (and its window's end restarts that node)
+   * and a node that came back gets the settings the plan still wants. Every event, applied or
+   * refused, and every fired kill goes to the cluster's {@code faults.jsonl}.
+   */
+  private static void applyPlan(List<FaultEvent> plan, LiveWorkload w, dev.txlab.chaos.live.LiveNemesis nemesis,
+      Path clusterDir, Consumer<String> progress) {
     for (FaultEvent e : plan) {
-      long wait = e.atNanos() - w.elapsedNanos();
-      if (wait > 0) {
-        LiveCluster.sleep(wait / 1_000_000);
-      }
-      LiveNemesis.Applied a;
-      try {
-        if (e.cause() == FaultEvent.Cause.UNDO) {
-          LiveNemesis.Applied start = applied.get(e.undoesIndex());
-          if (start == null || !start.applied()) {
-            continue; // nothing to undo
-          }
-          a = undo(e.fault(), start, nemesis);
-        } else {
-          a = nemesis.apply(e.fault());
+      while (e.atNanos() - w.elapsedNanos() > 0) {
+        LiveCluster.sleep(Math.min(RECONCILE_EVERY_MILLIS, Math.max(1, (e.atNanos() - w.elapsedNanos()) / 1_000_000)));
+        if (e.atNanos() - w.elapsedNanos() > 0) {
+          report(nemesis.reconcile(), nemesis, clusterDir, w, progress);
         }
-      } catch (LiveException ex) {
-        progress.accept(String.format(java.util.Locale.ROOT, "  %6.2fs  %s: not applied (%s)", w.elapsedNanos() / 1e9, e.fault().text(), ex.getMessage()));
-        continue;
       }
-      applied.put(e.index(), a);
+      long wall = LiveNemesis.wallNanos();
+      dev.txlab.chaos.live.LiveNemesis.Applied a = nemesis.apply(e);
+      boolean ok = a.result().isResolved();
+      LiveNemesis.record(clusterDir, wall, a.event().fault(), ok ? a.result().value() : List.of(), ok, a.summary(),
+          ok ? a.changes() : List.of(a.result().reason()));
       progress.accept(String.format(java.util.Locale.ROOT, "  %6.2fs  %s", w.elapsedNanos() / 1e9, a.summary()));
+      report(List.of(), nemesis, clusterDir, w, progress);
     }
   }
 
-  /**
-   * The end of a window undoes exactly what its start did: the nodes it killed are restarted, the
-   * nodes it paused resumed, the clocks it set reset; a partition's links are healed.
-   */
-  private static LiveNemesis.Applied undo(Fault undo, LiveNemesis.Applied start, LiveNemesis nemesis) throws LiveException {
-    Fault.Category c = start.fault().category();
-    if ((c == Fault.Category.PROCESS || c == Fault.Category.CLOCK) && !start.nodes().isEmpty()) {
-      return nemesis.applyTo(undo, start.nodes());
+  /** Prints what a reconcile changed and records the kills it found fired. */
+  private static void report(List<String> changes, dev.txlab.chaos.live.LiveNemesis nemesis, Path clusterDir,
+      LiveWorkload w, Consumer<String> progress) {
+    for (dev.txlab.chaos.live.LiveNemesis.Fired f : nemesis.drainFired()) {
+      Fault kill = new Fault.Kill(dev.txlab.chaos.fault.Target.node(f.node()), java.util.Optional.empty());
+      LiveNemesis.record(clusterDir, LiveNemesis.wallNanos(), kill, List.of(f.node()), true,
+          "kill coordinator after " + f.phase().text() + " → " + f.node(), List.of(f.node() + " halted itself"));
     }
-    return nemesis.apply(undo);
+    for (String c : changes) {
+      progress.accept(String.format(java.util.Locale.ROOT, "  %6.2fs    reconcile: %s", w.elapsedNanos() / 1e9, c));
+    }
   }
 
   public static String seconds(Duration d) {
