@@ -7,6 +7,7 @@ import dev.txlab.chaos.fault.NodeOrder;
 import dev.txlab.chaos.fault.Partitions;
 import dev.txlab.chaos.fault.Percent;
 import dev.txlab.chaos.fault.Resolved;
+import dev.txlab.chaos.fault.TargetResolver;
 import dev.txlab.chaos.schedule.FaultEvent;
 import dev.txlab.chaos.schedule.NemesisState;
 import java.util.ArrayList;
@@ -37,9 +38,12 @@ import java.util.TreeSet;
  * in order), clock strobes; and network, link, clock or phase faults on nodes without an admin
  * API.
  *
- * <p><b>Phase-triggered kills</b> ({@code kill coordinator after prepare}): every running node is
- * armed; the first to reach the phase halts itself. A reconcile that finds an armed node down
- * records the kill as fired on that node (so its window's end restarts it) and disarms the rest.
+ * <p><b>Phase-triggered kills</b> ({@code kill coordinator after prepare}): the nodes the kill's
+ * target resolves to when it is applied (the coordinator's node) are armed, and halt themselves
+ * when a coordinator on them reaches the phase. A reconcile that finds an armed node down records
+ * the kill as fired on that node (so its window's end restarts it) and disarms the rest. (The
+ * simulator kills whichever coordinator reaches the phase first; a live node can only watch its
+ * own.)
  *
  * <p>Not thread-safe: one nemesis, one thread.
  */
@@ -52,6 +56,8 @@ public final class LiveNemesis {
   private final TreeMap<String, List<Object>> linkApplied = new TreeMap<>(NodeOrder::compare);
   private final TreeMap<String, List<Fault>> clocksApplied = new TreeMap<>(NodeOrder::compare);
   private final TreeMap<String, Fault.TxnPhase> armedApplied = new TreeMap<>(NodeOrder::compare);
+  /** For each armed kill (by its event), the nodes armed: where its target resolved when it was applied. */
+  private final TreeMap<Integer, List<String>> armedNodes = new TreeMap<>();
   private final TreeSet<String> pausedApplied = new TreeSet<>(NodeOrder::compare);
   private final List<String> changes = new ArrayList<>();
   private final List<Fired> fired = new ArrayList<>();
@@ -131,6 +137,15 @@ public final class LiveNemesis {
       }
       concrete = new FaultEvent(event.index(), event.atNanos(), realized.value(), event.cause(), event.undoesIndex());
     }
+    if (event.cause() == FaultEvent.Cause.START && fault instanceof Fault.Kill k && k.after().isPresent()) {
+      // Armed where the target resolves now (the coordinator's node), not on every node: each
+      // armed node halts at its own first coordinator to reach the phase.
+      Resolved<List<String>> nodes = TargetResolver.resolve(k.target(), view, random);
+      if (!nodes.isResolved()) {
+        return new Applied(event, nodes, List.of());
+      }
+      armedNodes.put(event.index(), List.copyOf(nodes.value()));
+    }
     Resolved<List<String>> result = state.apply(concrete, view, random);
     reconcileNow();
     return new Applied(concrete, result, changes);
@@ -167,29 +182,39 @@ public final class LiveNemesis {
 
   /** A node armed for a phase that is now down halted itself: the kill fired there. */
   private void detectFiredKills() {
-    Map<Integer, Fault.TxnPhase> armed = state.armedKills();
-    if (armed.isEmpty()) {
-      return;
-    }
     for (String n : new ArrayList<>(armedApplied.keySet())) {
       if (!control.isUp(n)) {
-        Fault.TxnPhase phase = armedApplied.get(n);
-        for (Map.Entry<Integer, Fault.TxnPhase> e : armed.entrySet()) {
-          if (e.getValue() == phase && state.armedKills().containsKey(e.getKey())) {
-            state.fire(e.getKey(), n);
-            changes.add(n + " halted itself at '" + phase.text() + "' (armed kill fired)");
-            fired.add(new Fired(n, phase));
-            break;
-          }
-        }
-        forget(n);
+        fired(n);
       }
     }
   }
 
+  /**
+   * {@code n}, armed, was found down: if its phase's kill is still pending, it fired there. Every
+   * place that finds a node down asks this first, so a node that halts between two looks is never
+   * mistaken for one to restart.
+   */
+  private void fired(String n) {
+    Fault.TxnPhase phase = armedApplied.get(n);
+    if (phase != null) {
+      for (Map.Entry<Integer, Fault.TxnPhase> e : state.armedKills().entrySet()) {
+        if (e.getValue() == phase && armedNodes.getOrDefault(e.getKey(), List.of()).contains(n)) {
+          state.fire(e.getKey(), n);
+          changes.add(n + " halted itself at '" + phase.text() + "' (armed kill fired)");
+          fired.add(new Fired(n, phase));
+          break;
+        }
+      }
+    }
+    forget(n);
+  }
+
   private void reconcileProcess(String n) {
-    boolean wantDown = state.down().contains(n);
     boolean up = control.isUp(n);
+    if (!up && armedApplied.containsKey(n)) {
+      fired(n);
+    }
+    boolean wantDown = state.down().contains(n);
     try {
       if (wantDown && up) {
         control.kill(n);
@@ -247,7 +272,7 @@ public final class LiveNemesis {
         changes.add(n + " clock: " + (texts.isEmpty() ? "honest" : String.join(", ", texts)));
         clocksApplied.put(n, wantClock);
       }
-      Fault.TxnPhase wantArmed = state.armedKills().isEmpty() ? null : state.armedKills().values().iterator().next();
+      Fault.TxnPhase wantArmed = wantArmed(n);
       if (wantArmed != armedApplied.get(n)) {
         control.armKill(n, wantArmed);
         changes.add(wantArmed == null ? n + " disarmed" : n + " armed: halts when a coordinator there reaches '" + wantArmed.text() + "'");
@@ -260,6 +285,16 @@ public final class LiveNemesis {
     } catch (LiveFaultException e) {
       changes.add(n + ": " + e.getMessage());
     }
+  }
+
+  /** The phase {@code n} should halt at: that of the first pending armed kill armed on it, if any. */
+  private Fault.TxnPhase wantArmed(String n) {
+    for (Map.Entry<Integer, Fault.TxnPhase> e : state.armedKills().entrySet()) {
+      if (armedNodes.getOrDefault(e.getKey(), List.of()).contains(n)) {
+        return e.getValue();
+      }
+    }
+    return null;
   }
 
   /** Every peer {@code n} shares a cut link with, in either direction. */

@@ -32,9 +32,9 @@ import java.util.TreeSet;
  * go to every node; a clock fault goes to the node it names. Role targets ({@code leader:shard-1},
  * {@code coordinator}) are resolved against the nodes' status at the moment of applying.
  *
- * <p>One difference from the simulator: a node keeps one partition at a time, so a partition that
- * cuts a node replaces (rather than adds to) the cuts that node had; nodes the new partition does
- * not cut keep theirs. {@code heal} ends them all, as everywhere.
+ * <p>Partitions add up until a heal, as on the simulator and in scheduled live runs (which go
+ * through {@code chaos.live.LiveNemesis}): a node told of a new partition keeps the cuts it reports
+ * having and adds the new ones. {@code heal} ends them all, as everywhere.
  *
  * <p>Every fault applied — or refused by the cluster at that moment — is appended with its wall
  * time to {@code DIR/faults.jsonl}, from which a workload's history gets its {@code :nemesis} ops.
@@ -240,11 +240,14 @@ public final class LiveNemesis {
     }
     List<String> changes = new ArrayList<>();
     List<String> touched = new ArrayList<>();
+    Map<String, SortedSet<String>> current = currentCuts();
     for (String n : cluster.nodes()) {
       SortedSet<String> away = cutFrom.get(n);
       if (away == null || away.isEmpty()) {
         continue;
       }
+      // Partitions add up until a heal, as on the simulator: keep the cuts the node already has.
+      away.addAll(current.getOrDefault(n, new TreeSet<>()));
       List<String> near = new ArrayList<>();
       for (String m : cluster.nodes()) {
         if (!away.contains(m)) near.add(m);
@@ -263,6 +266,63 @@ public final class LiveNemesis {
       return new Applied(fault, isolated, true, changes, wallNanos);
     }
     return new Applied(fault, touched, true, changes, wallNanos);
+  }
+
+  /**
+   * Each running node's cut set as the node itself reports it ({@code GET /admin/status}'s
+   * {@code faults}: at most one {@code partition G1|G2…} text — links between nodes that share no
+   * group are cut; nodes not listed form one more group).
+   */
+  private Map<String, SortedSet<String>> currentCuts() {
+    Map<String, SortedSet<String>> out = new LinkedHashMap<>();
+    for (LiveCluster.NodeStatus st : cluster.status()) {
+      if (st.status() == null || !st.status().has("faults")) {
+        continue;
+      }
+      for (JsonNode f : st.status().get("faults")) {
+        String text = f.asText();
+        if (text.startsWith("partition ")) {
+          out.put(st.node(), cutSet(st.node(), text.substring("partition ".length()).trim(), cluster.nodes()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The peers {@code self} is cut from by the admin partition {@code groups} ({@code n1,n2|n3}). */
+  static SortedSet<String> cutSet(String self, String groups, List<String> nodes) {
+    List<List<String>> all = new ArrayList<>();
+    java.util.Set<String> listed = new java.util.HashSet<>();
+    for (String g : groups.split("\\|")) {
+      List<String> members = new ArrayList<>();
+      for (String m : g.split(",")) {
+        if (!m.isBlank()) {
+          members.add(m.trim());
+        }
+      }
+      all.add(members);
+      listed.addAll(members);
+    }
+    List<String> unlisted = new ArrayList<>();
+    for (String n : nodes) {
+      if (!listed.contains(n)) {
+        unlisted.add(n);
+      }
+    }
+    all.add(unlisted);
+    java.util.Set<String> reach = new java.util.HashSet<>();
+    for (List<String> g : all) {
+      if (g.contains(self)) {
+        reach.addAll(g);
+      }
+    }
+    SortedSet<String> cut = new TreeSet<>(dev.txlab.chaos.fault.NodeOrder::compare);
+    for (String n : nodes) {
+      if (!n.equals(self) && !reach.contains(n)) {
+        cut.add(n);
+      }
+    }
+    return cut;
   }
 
   private Applied clock(Fault fault, long wallNanos) throws LiveException {
