@@ -57,6 +57,7 @@ class TxnStateMachineTest {
   @Test
   void olderRequesterWoundsYoungerHolder() {
     TxnStateMachine m = new TxnStateMachine(S0, true, 16);
+    m.setFullInvariantScan(true);
     m.apply(lock(2, 200, MicroOp.append("x", 1)));
     assertEquals(Status.GRANTED, status(m, 2));
     m.apply(lock(1, 100, MicroOp.append("x", 2)));
@@ -68,6 +69,7 @@ class TxnStateMachineTest {
   @Test
   void youngerRequesterWaitsForOlderHolderThenGetsTheLock() {
     TxnStateMachine m = new TxnStateMachine(S0, true, 16);
+    m.setFullInvariantScan(true);
     m.apply(lock(1, 100, MicroOp.append("x", 1)));
     m.apply(lock(2, 200, MicroOp.readList("x")));
     assertEquals(Status.WAITING, status(m, 2));
@@ -80,6 +82,7 @@ class TxnStateMachineTest {
   @Test
   void aPreparedHolderIsNeverWoundedEvenByAnOlderTransaction() {
     TxnStateMachine m = new TxnStateMachine(S0, true, 16);
+    m.setFullInvariantScan(true);
     m.apply(lock(2, 200, MicroOp.write("x", 1)));
     m.apply(new TxnCommand.Prepare(txn(2), 1_000, S0, List.of(S0)));
     m.apply(lock(1, 100, MicroOp.write("x", 2)));
@@ -92,6 +95,7 @@ class TxnStateMachineTest {
   @Test
   void noWaitAbortsTheRequesterOnAnyConflict() {
     TxnStateMachine m = new TxnStateMachine(S0, false, 16);
+    m.setFullInvariantScan(true);
     m.apply(lock(2, 200, MicroOp.write("x", 1)));
     m.apply(lock(1, 100, MicroOp.write("x", 2)));
     assertEquals(Status.GRANTED, status(m, 2));
@@ -101,6 +105,7 @@ class TxnStateMachineTest {
   @Test
   void readsInsideATransactionSeeItsOwnEarlierWrites() {
     TxnStateMachine m = new TxnStateMachine(S0, true, 16);
+    m.setFullInvariantScan(true);
     m.apply(lock(1, 100, MicroOp.append("x", 1), MicroOp.readList("x"), MicroOp.append("x", 2), MicroOp.readList("x")));
     List<MicroOp> r = m.active(txn(1)).results();
     assertEquals(List.of(1L), r.get(1).listValue());
@@ -110,6 +115,7 @@ class TxnStateMachineTest {
   @Test
   void prepareTimestampExceedsEverythingTheShardHasSeen() {
     TxnStateMachine m = new TxnStateMachine(S0, true, 16);
+    m.setFullInvariantScan(true);
     m.apply(new TxnCommand.SafeTime(5_000));
     m.apply(lock(1, 100, MicroOp.write("x", 1)));
     m.apply(new TxnCommand.Prepare(txn(1), 1_000, S0, List.of(S0)));
@@ -126,6 +132,7 @@ class TxnStateMachineTest {
   @Test
   void commitAppliesAtItsTimestampAndDecisionsNeverChange() {
     TxnStateMachine m = new TxnStateMachine(S0, true, 16);
+    m.setFullInvariantScan(true);
     m.apply(lock(1, 100, MicroOp.write("x", 7)));
     m.apply(new TxnCommand.Prepare(txn(1), 1_000, S0, List.of(S0)));
     assertThrows(IllegalStateException.class, () -> m.apply(new TxnCommand.Decide(txn(1), TxnDecision.COMMIT, 999)),
@@ -141,6 +148,7 @@ class TxnStateMachineTest {
   void theFirstCoordinatorRecordInTheLogIsTheDecision() {
     // A new coordinator leader may propose again before applying its predecessor's record.
     TxnStateMachine m = new TxnStateMachine(S0, true, 16);
+    m.setFullInvariantScan(true);
     m.apply(lock(1, 100, MicroOp.write("x", 7)));
     m.apply(new TxnCommand.Prepare(txn(1), 1_000, S0, List.of(S0)));
     m.apply(new TxnCommand.CoordinatorDecide(txn(1), TxnDecision.COMMIT, 2_000));
@@ -154,6 +162,7 @@ class TxnStateMachineTest {
   @Test
   void commitOfAnUnpreparedTransactionIsAnAtomicityBug() {
     TxnStateMachine m = new TxnStateMachine(S0, true, 16);
+    m.setFullInvariantScan(true);
     m.apply(lock(1, 100, MicroOp.write("x", 7)));
     assertThrows(IllegalStateException.class, () -> m.apply(new TxnCommand.Decide(txn(1), TxnDecision.COMMIT, 2_000)));
   }
@@ -161,6 +170,7 @@ class TxnStateMachineTest {
   @Test
   void clientAbortCannotTouchAPreparedTransactionAndAPrepareAfterAbortIsRefused() {
     TxnStateMachine m = new TxnStateMachine(S0, true, 16);
+    m.setFullInvariantScan(true);
     m.apply(lock(1, 100, MicroOp.write("x", 7)));
     m.apply(new TxnCommand.Prepare(txn(1), 1_000, S0, List.of(S0)));
     m.apply(new TxnCommand.Release(txn(1), "client-abort"));
@@ -175,6 +185,7 @@ class TxnStateMachineTest {
   @Test
   void snapshotReadsWaitForClosedTimestampAndForPreparedWritersOfTheirKeys() {
     TxnStateMachine m = new TxnStateMachine(S0, true, 16);
+    m.setFullInvariantScan(true);
     m.apply(lock(1, 100, MicroOp.write("x", 7)));
     m.apply(new TxnCommand.Prepare(txn(1), 1_000, S0, List.of(S0)));
     m.apply(new TxnCommand.SafeTime(5_000));
@@ -189,6 +200,7 @@ class TxnStateMachineTest {
   @Test
   void restoreRebuildsLocksAndPreparedRecords() {
     TxnStateMachine m = new TxnStateMachine(S0, true, 16);
+    m.setFullInvariantScan(true);
     m.apply(lock(1, 100, MicroOp.write("x", 7)));
     m.apply(new TxnCommand.Prepare(txn(1), 1_000, S0, List.of(S0)));
     TxnStateMachine copy = new TxnStateMachine(S0, true, 16);

@@ -31,8 +31,9 @@ import java.util.TreeMap;
  * coordinator to decide — the leader of a randomly chosen participant group ({@code coordinator:
  * replicated}) or the single coordinator. An attempt aborted before commit (wounded, lock timeout,
  * a NO vote) is definitely not applied: the client releases its locks and retries under a new
- * attempt id with the same wound-wait priority (so it ages and eventually wins), up to {@code
- * attemptsMax}; then it records {@code FAIL}. If the coordinator does not answer within {@code
+ * attempt id with the same wound-wait priority (so it ages and eventually wins), after a backoff
+ * (exponential in the attempt, with full jitter), up to {@code attemptsMax}; then it records {@code
+ * FAIL}. If the coordinator does not answer within {@code
  * commitTimeoutNanos} the outcome is unknown: {@code INFO}.
  *
  * <p>Read-only transactions with {@code read-only: snapshot} read at {@code TT.now().latest −
@@ -66,6 +67,7 @@ public final class TxnClient implements Process {
 
   private enum Phase {
     IDLE,
+    BACKOFF,
     EXECUTE,
     COMMIT,
     READ
@@ -126,7 +128,11 @@ public final class TxnClient implements Process {
     if (timer instanceof TxnTimer.ClientNext n) {
       if (n.afterSeq() == seq && phase == Phase.IDLE) begin();
     } else if (timer instanceof TxnTimer.ClientRetry r) {
-      if (r.seq() == seq && r.attempt() == attempt && r.round() == round && phase != Phase.IDLE) onRetry();
+      if (r.seq() == seq && r.attempt() == attempt && r.round() == round && phase != Phase.IDLE && phase != Phase.BACKOFF) {
+        onRetry();
+      }
+    } else if (timer instanceof TxnTimer.ClientBackoff b) {
+      if (b.seq() == seq && b.attempt() == attempt && phase == Phase.BACKOFF) startAttempt();
     } else {
       throw new IllegalStateException("unexpected timer " + timer);
     }
@@ -259,8 +265,18 @@ public final class TxnClient implements Process {
     }
     attempt++;
     probe.clientRetried(txn());
-    startAttempt();
+    // Back off before the next attempt, so clients that wounded or timed out each other do not
+    // collide again at once: exponential in the attempt, with full jitter, in the host's time.
+    phase = Phase.BACKOFF;
+    long ceiling = Math.min(BACKOFF_NANOS_MAX, BACKOFF_NANOS_BASE << Math.min(attempt - 1, 20));
+    env.setTimer(1 + env.random().nextLong(ceiling), new TxnTimer.ClientBackoff(seq, attempt));
   }
+
+  /** The backoff before the second attempt is drawn from (0, 5 ms], doubling per attempt. */
+  static final long BACKOFF_NANOS_BASE = 5_000_000L;
+
+  /** No backoff exceeds 200 ms: the lock wait timeout is 1 s, and attempts are few. */
+  static final long BACKOFF_NANOS_MAX = 200_000_000L;
 
   // ================================================================ snapshot reads
 

@@ -32,6 +32,8 @@ public final class AtomicityMonitor implements Simulator.StepObserver {
   /** Per shard: transactions some replica applied a prepare for, and the log index by which it had. */
   private final TreeMap<ShardId, TreeMap<TxnId, Long>> prepared = new TreeMap<>();
   private final IdentityHashMap<Object, Integer> checkedDecisions = new IdentityHashMap<>();
+  /** Per state machine, its applied index at the last look. */
+  private final java.util.IdentityHashMap<TxnStateMachine, Long> appliedSeen = new java.util.IdentityHashMap<>();
   private final IdentityHashMap<Object, Integer> restoresSeen = new IdentityHashMap<>();
   private long checks;
 
@@ -52,6 +54,14 @@ public final class AtomicityMonitor implements Simulator.StepObserver {
     TxnStateMachine m = r.machine();
     ShardId shard = r.config().shard();
     checks++;
+    // The machine changes only by applying entries or by a restore: with neither since the last
+    // look, everything below would find what it found then.
+    long applied = m.appliedIndex();
+    Long lastApplied = appliedSeen.get(m);
+    if (lastApplied != null && lastApplied == applied && restoresSeen.getOrDefault(m, 0) == m.restores()) {
+      return;
+    }
+    appliedSeen.put(m, applied);
     // Only decisions applied since the last look (all of them again after a restore).
     List<TxnId> log = m.decisionLog();
     int seen = checkedDecisions.getOrDefault(m, 0);

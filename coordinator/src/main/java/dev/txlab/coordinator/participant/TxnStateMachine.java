@@ -103,6 +103,21 @@ public final class TxnStateMachine implements StateMachine {
   private long appliedIndex;
   private boolean waitersDirty;
   private final ArrayList<Effect> effects = new ArrayList<>();
+  /**
+   * The transactions whose entry, locks or decision changed since the invariants were last
+   * checked: the per-transaction invariants depend on nothing else, so checking these is as good
+   * as a full scan and costs what the step changed.
+   */
+  private final TreeSet<TxnId> touched = new TreeSet<>();
+  /**
+   * A superset of the transactions in WAITING (every one that entered it, pruned as they leave),
+   * so retrying waiters costs the waiters, not every active transaction.
+   */
+  private final TreeSet<TxnId> waitingTxns = new TreeSet<>();
+  /** A restore replaced everything: the next check scans everything. */
+  private boolean touchedAll;
+  /** Check every transaction every time (the state machine's own tests; a knob for suspicious runs). */
+  private boolean fullInvariantScan;
 
   public TxnStateMachine(ShardId shard, boolean woundWait, int versionsRetainedPerKey) {
     this.shard = shard;
@@ -152,6 +167,8 @@ public final class TxnStateMachine implements StateMachine {
       if (a.status() != Status.WAITING) effects.add(new Effect.Granted(a.txn(), a.client(), a.results()));
       return;
     }
+    touched.add(l.txn());
+    waitingTxns.add(l.txn());
     active.put(l.txn(), new Active(l.txn(), l.priority(), l.client(), l.ops(), Status.WAITING, List.of(),
         Collections.emptyNavigableMap(), 0, null, List.of()));
     tryGrant(l.txn());
@@ -176,6 +193,7 @@ public final class TxnStateMachine implements StateMachine {
       }
     }
     if (mustWait) return;
+    touched.add(txn);
     locks.acquire(txn, wanted);
     TreeMap<String, String> writes = new TreeMap<>();
     List<MicroOp> results = new ArrayList<>(a.ops().size());
@@ -195,6 +213,7 @@ public final class TxnStateMachine implements StateMachine {
       }
     }
     Active g = a.with(Status.GRANTED, List.copyOf(results), Collections.unmodifiableNavigableMap(writes), 0, null, List.of());
+    touched.add(txn);
     active.put(txn, g);
     effects.add(new Effect.Granted(txn, g.client(), g.results()));
   }
@@ -206,7 +225,14 @@ public final class TxnStateMachine implements StateMachine {
       if (++rounds > 10_000) throw new IllegalStateException("waiter retry does not settle");
       // Oldest first, so an old waiter gets the locks before a younger one.
       List<Active> waiting = new ArrayList<>();
-      for (Active a : active.values()) if (a.status() == Status.WAITING) waiting.add(a);
+      for (java.util.Iterator<TxnId> it = waitingTxns.iterator(); it.hasNext(); ) {
+        Active a = active.get(it.next());
+        if (a != null && a.status() == Status.WAITING) {
+          waiting.add(a);
+        } else {
+          it.remove(); // granted, aborted or decided since: it never waits again
+        }
+      }
       waiting.sort((x, y) -> x.olderThan(y) ? -1 : y.olderThan(x) ? 1 : 0);
       for (Active w : waiting) {
         Active now = active.get(w.txn());
@@ -217,6 +243,7 @@ public final class TxnStateMachine implements StateMachine {
 
   /** Aborts an attempt that is not prepared: releases its locks and leaves an ABORT tombstone. */
   private void abortLocal(TxnId txn, String cause) {
+    touched.add(txn);
     Active a = active.remove(txn);
     if (a != null && a.status() == Status.PREPARED) throw new IllegalStateException("local abort of prepared " + txn);
     boolean held = a != null && a.status() == Status.GRANTED;
@@ -251,6 +278,7 @@ public final class TxnStateMachine implements StateMachine {
       case GRANTED -> {
         long ts = Math.max(p.candidateTs(), maxTs + 1);
         maxTs = ts;
+        touched.add(p.txn());
         active.put(p.txn(), a.with(Status.PREPARED, a.results(), a.writes(), ts, p.coordinatorShard(), p.participants()));
         effects.add(new Effect.Prepared(p.txn(), true, ts));
       }
@@ -271,6 +299,7 @@ public final class TxnStateMachine implements StateMachine {
     if (decision == TxnDecision.COMMIT && (a == null || a.status() != Status.PREPARED || commitTs < a.prepareTs())) {
       throw new IllegalStateException("atomicity: " + shard + " told to commit " + txn + "@" + commitTs + " but it is " + a);
     }
+    touched.add(txn);
     active.remove(txn);
     if (decision == TxnDecision.COMMIT) {
       for (Map.Entry<String, String> w : a.writes().entrySet()) store.put(w.getKey(), commitTs, w.getValue());
@@ -330,6 +359,7 @@ public final class TxnStateMachine implements StateMachine {
   }
 
   private void decide(TxnId txn, Decided d) {
+    touched.add(txn);
     decided.put(txn, d);
     decisionLog.add(txn);
   }
@@ -377,14 +407,40 @@ public final class TxnStateMachine implements StateMachine {
 
   /** Local invariants: every granted or prepared transaction holds its locks; nothing active is decided. */
   public void checkInvariants() {
-    for (Active a : active.values()) {
-      if (decided.containsKey(a.txn())) throw new IllegalStateException(a.txn() + " both active and decided at " + shard);
-      if (a.status() == Status.WAITING) continue;
-      for (String k : LockTable.wanted(a.ops()).keySet()) {
-        if (!locks.holds(a.txn(), k)) throw new IllegalStateException(a.txn() + " " + a.status() + " without its lock on " + k);
+    if (fullInvariantScan || touchedAll) {
+      for (Active a : active.values()) {
+        checkInvariants(a.txn());
+      }
+      touchedAll = false;
+    } else {
+      for (TxnId txn : touched) {
+        checkInvariants(txn);
       }
     }
+    touched.clear();
   }
+
+  /**
+   * Checks every transaction, not only those the last steps touched, on every later check too.
+   * On in this class's own tests, so the incremental check is compared with the full one there.
+   */
+  public void setFullInvariantScan(boolean on) {
+    this.fullInvariantScan = on;
+  }
+
+  /** A transaction is never both active and decided, and one past WAITING holds every lock it wants. */
+  private void checkInvariants(TxnId txn) {
+    Active a = active.get(txn);
+    if (a == null) {
+      return;
+    }
+    if (decided.containsKey(a.txn())) throw new IllegalStateException(a.txn() + " both active and decided at " + shard);
+    if (a.status() == Status.WAITING) return;
+    for (String k : LockTable.wanted(a.ops()).keySet()) {
+      if (!locks.holds(a.txn(), k)) throw new IllegalStateException(a.txn() + " " + a.status() + " without its lock on " + k);
+    }
+  }
+
 
   @Override
   public Object snapshot() {
@@ -396,8 +452,15 @@ public final class TxnStateMachine implements StateMachine {
   public void restore(Object snapshot) {
     Image image = (Image) snapshot;
     store.restore(image.store());
+    touchedAll = true;
     active.clear();
     active.putAll(image.active());
+    waitingTxns.clear();
+    for (Active a : active.values()) {
+      if (a.status() == Status.WAITING) {
+        waitingTxns.add(a.txn());
+      }
+    }
     decided.clear();
     decided.putAll(image.decided());
     decisionLog.clear();

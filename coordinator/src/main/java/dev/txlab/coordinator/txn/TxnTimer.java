@@ -13,6 +13,9 @@ public sealed interface TxnTimer extends Timer {
   /** A client's retry / give-up check for attempt {@code attempt} of op {@code seq}. */
   record ClientRetry(long seq, int attempt, int round) implements TxnTimer {}
 
+  /** A client's next attempt ({@code attempt}) of op {@code seq}, once the backoff after an abort is over. */
+  record ClientBackoff(long seq, int attempt) implements TxnTimer {}
+
   /** A client's next operation. */
   record ClientNext(long afterSeq) implements TxnTimer {}
 }

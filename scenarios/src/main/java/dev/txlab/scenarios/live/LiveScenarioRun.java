@@ -121,7 +121,7 @@ public final class LiveScenarioRun {
       LiveWorkload.Spec spec = LiveWorkload.Spec.defaults(ws.name())
           .withLoad(ws.rate(), s.duration().plus(s.converge()), ws.clients())
           .withTimeout(ws.timeout())
-          .withTxnShape(ws.activeKeys(), ws.writesPerKey(), ws.txnLengthMax())
+          .withTxnShape(ws.activeKeysInUse(), ws.writesPerKey(), ws.txnLengthMax())
           .withConsistency(s.transactional() ? s.consistency() : List.of())
           .withBank(ws.accounts(), ws.initialBalance());
       List<FaultEvent> plan;

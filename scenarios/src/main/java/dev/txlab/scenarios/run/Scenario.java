@@ -117,6 +117,18 @@ public record Scenario(
     public boolean transactional() {
       return !name.equals("register");
     }
+
+    /** At most this many clients share one active key: more clients get more keys. */
+    public static final int CLIENTS_PER_ACTIVE_KEY = 4;
+
+    /**
+     * The active keys the generator rotates through: {@code activeKeys}, or more when there are
+     * many clients — as Jepsen's generators grow the key space with concurrency — so adding clients
+     * adds load rather than only contention on the same few keys.
+     */
+    public int activeKeysInUse() {
+      return Math.max(activeKeys, (clients + CLIENTS_PER_ACTIVE_KEY - 1) / CLIENTS_PER_ACTIVE_KEY);
+    }
   }
 
   public boolean transactional() {

@@ -62,7 +62,7 @@ final class TxnSimDeployment implements SimDeployment {
     boolean listAppend = !w.name().equals("rw-register");
     TxnGenerator generator = w.bank() ? null : new TxnGenerator(
         listAppend ? TxnGenerator.Kind.LIST_APPEND : TxnGenerator.Kind.RW_REGISTER,
-        w.activeKeys(), w.writesPerKey(), 1, w.txnLengthMax(), 0.5);
+        w.activeKeysInUse(), w.writesPerKey(), 1, w.txnLengthMax(), 0.5);
     BankGenerator bank = w.bank() ? new BankGenerator(w.accounts(), 0.5) : null;
     TxnHistoryRecorder recorder = new TxnHistoryRecorder(cluster.sim()::nowNanos, clientIds);
     long thinkNanos = (long) ((double) w.clients() * SimRun.SECOND_NANOS / w.rate());
