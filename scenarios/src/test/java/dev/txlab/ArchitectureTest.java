@@ -52,6 +52,42 @@ class ArchitectureTest {
     }
   }
 
+  /**
+   * The run pipeline builds every protocol through the plug-in API: it never reaches into a
+   * protocol's own packages, so adding a protocol needs no edit here.
+   */
+  @Test
+  void theSimulatedRunPipelineKnowsProtocolsOnlyThroughThePluginApi() {
+    check(
+        noClasses()
+            .that().resideInAPackage("dev.txlab.scenarios.run..")
+            .should().dependOnClassesThat()
+            .resideInAnyPackage(
+                "dev.txlab.coordinator.spanner..", "dev.txlab.coordinator.classic..", "dev.txlab.coordinator.raftkv..",
+                "dev.txlab.coordinator.participant..", "dev.txlab.coordinator.single..", "dev.txlab.coordinator.cluster..",
+                "dev.txlab.coordinator.client..", "dev.txlab.node.cluster.."));
+  }
+
+  /** Nor does it name one: no protocol's name appears in the pipeline's source as a literal. */
+  @Test
+  void theSimulatedRunPipelineNamesNoProtocol() throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Path.of("src/main/java/dev/txlab/scenarios/run");
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (dev.txlab.coordinator.protocol.Protocol p : dev.txlab.coordinator.protocol.ProtocolRegistry.all()) {
+      names.add(p.name());
+      names.addAll(p.aliases());
+    }
+    org.assertj.core.api.Assertions.assertThat(names).contains("spanner", "classic", "raft-kv");
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+      for (java.nio.file.Path f : files.toList()) {
+        String text = java.nio.file.Files.readString(f);
+        for (String n : names) {
+          org.assertj.core.api.Assertions.assertThat(text).as(f + " names protocol " + n).doesNotContain("\"" + n + "\"");
+        }
+      }
+    }
+  }
+
   @Test
   void theCheckerStandsAlone() {
     check(

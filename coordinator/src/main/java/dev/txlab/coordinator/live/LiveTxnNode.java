@@ -1,5 +1,8 @@
 package dev.txlab.coordinator.live;
 
+import dev.txlab.coordinator.protocol.Knob;
+import dev.txlab.coordinator.protocol.Protocol;
+import dev.txlab.coordinator.protocol.ProtocolRegistry;
 import dev.txlab.coordinator.txn.TxnKnobs;
 import dev.txlab.node.live.LiveNode;
 import java.util.ArrayList;
@@ -38,11 +41,27 @@ import java.util.Map;
 public final class LiveTxnNode {
   private LiveTxnNode() {}
 
-  /** The flags this node takes on top of {@link LiveNode#FLAGS}. */
-  public static final List<String> FLAGS = List.of(
-      "protocol", "commit-wait", "coordinator", "read-only", "staleness", "lock-wait", "cooperative-termination", "lanes", "tick-ms");
+  /** The protocols a live transactional node can host (it runs their processes: 2PC participants and coordinators). */
+  public static final List<String> HOSTED = List.of("spanner", "classic");
 
-  private static final List<String> KNOBS = FLAGS.subList(1, 7);
+  /**
+   * The flags this node takes on top of {@link LiveNode#FLAGS}: the protocol, every knob the
+   * hosted protocols declare (from the registry, not a list here), lanes and the tick.
+   */
+  public static final List<String> FLAGS = flags();
+
+  private static List<String> flags() {
+    List<String> out = new ArrayList<>(List.of("protocol"));
+    for (String name : HOSTED) {
+      for (Knob k : ProtocolRegistry.get(name).knobs()) {
+        if (!out.contains(k.name())) {
+          out.add(k.name());
+        }
+      }
+    }
+    out.addAll(List.of("lanes", "tick-ms"));
+    return List.copyOf(out);
+  }
 
   public static final int LANES_DEFAULT = 32;
 
@@ -63,19 +82,23 @@ public final class LiveTxnNode {
   public static Launch parse(String[] args) {
     LiveNode.Launch node = LiveNode.parseArgs(args, FLAGS);
     Map<String, String> extra = node.extra();
-    String protocol = extra.getOrDefault("protocol", "spanner");
-    TxnKnobs knobs = switch (protocol) {
-      case "spanner" -> TxnKnobs.spanner();
-      case "2pc" -> TxnKnobs.classic2pc();
-      default -> throw new IllegalArgumentException("--protocol must be spanner|2pc, not '" + protocol + "'");
-    };
-    for (String k : KNOBS) {
-      if (!extra.containsKey(k)) continue;
-      try {
-        knobs = knobs.withKnob(k, extra.get(k));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--" + k + ": " + e.getMessage());
+    String name = extra.getOrDefault("protocol", "spanner");
+    Protocol protocol = ProtocolRegistry.find(name)
+        .filter(p -> HOSTED.contains(p.name()))
+        .orElseThrow(() -> new IllegalArgumentException("--protocol must be one the live node hosts ("
+            + String.join("|", HOSTED) + ", or 2pc for classic), not '" + name + "'"));
+    java.util.TreeMap<String, String> given = new java.util.TreeMap<>();
+    for (Knob k : protocol.knobs()) {
+      if (extra.containsKey(k.name())) {
+        given.put(k.name(), extra.get(k.name()));
       }
+    }
+    TxnKnobs knobs;
+    try {
+      knobs = TxnKnobs.of(protocol.settings(given));
+    } catch (IllegalArgumentException e) {
+      String bad = given.keySet().stream().filter(k -> e.getMessage().startsWith(k + " ")).findFirst().orElse("protocol");
+      throw new IllegalArgumentException("--" + bad + ": " + e.getMessage());
     }
     int lanes;
     try {

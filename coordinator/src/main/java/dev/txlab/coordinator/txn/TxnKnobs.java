@@ -57,6 +57,36 @@ public record TxnKnobs(
     }
   }
 
+  /**
+   * The knobs of the 2PC protocols, with this record's values as their defaults: declared once,
+   * here, for both {@code spanner} and {@code classic}.
+   */
+  public java.util.List<dev.txlab.coordinator.protocol.Knob> declared() {
+    TreeMap<String, String> d = knobs();
+    return java.util.List.of(
+        dev.txlab.coordinator.protocol.Knob.choice("commit-wait", d.get("commit-wait"), java.util.List.of("on", "off"),
+            "wait out TrueTime's uncertainty before anyone learns a commit (Spanner §4.1.2); off breaks external consistency"),
+        dev.txlab.coordinator.protocol.Knob.choice("coordinator", d.get("coordinator"), java.util.List.of("replicated", "single"),
+            "the coordinator is the leader of a participant's Raft group, or one unreplicated process (classic 2PC: blocks when it dies)"),
+        dev.txlab.coordinator.protocol.Knob.choice("read-only", d.get("read-only"), java.util.List.of("snapshot", "locking"),
+            "read-only transactions read a snapshot at TT.now().latest without locks, or lock like writers"),
+        dev.txlab.coordinator.protocol.Knob.duration("staleness", d.get("staleness"),
+            "snapshot reads this far in the past; above zero, reads may miss recent commits (not strict)"),
+        dev.txlab.coordinator.protocol.Knob.choice("lock-wait", d.get("lock-wait"), java.util.List.of("wound-wait", "no-wait"),
+            "an older transaction wounds a younger lock holder and a younger one waits, or any conflict aborts"),
+        dev.txlab.coordinator.protocol.Knob.choice("cooperative-termination", d.get("cooperative-termination"),
+            java.util.List.of("on", "off"), "an in-doubt participant also asks the other participants for the decision"));
+  }
+
+  /** The knobs from their scenario values (every one present, as a protocol's settings give them). */
+  public static TxnKnobs of(java.util.Map<String, String> settings) {
+    TxnKnobs k = spanner();
+    for (java.util.Map.Entry<String, String> e : new TreeMap<>(settings).entrySet()) {
+      k = k.withKnob(e.getKey(), e.getValue());
+    }
+    return k;
+  }
+
   public TreeMap<String, String> knobs() {
     TreeMap<String, String> k = new TreeMap<>();
     k.put("commit-wait", commitWait ? "on" : "off");

@@ -110,7 +110,8 @@ final class LiveRunCommand {
       spec.commandLine().getOut().flush();
     }
     Validity v = o.validity();
-    return met && clean && (!s.expectations().isEmpty() || v == Validity.VALID) ? 0 : 1;
+    int status = RunCommand.exitStatus(s, v, met);
+    return status == 0 && !clean ? 1 : status;
   }
 
   private static String command(String scenario, List<String> overrides, List<String> faults) {

@@ -141,7 +141,18 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(RunResults.json(results, false));
       spec.commandLine().getOut().flush();
     }
-    return met ? 0 : 1;
+    return exitStatus(s, o.validity(), met);
+  }
+
+  /**
+   * The exit status: with expectations, whether they held (0) or not (1); with none, the verdicts
+   * decide — 0 valid, 1 invalid, 3 unknown (a check gave up).
+   */
+  static int exitStatus(Scenario s, dev.txlab.checker.Validity v, boolean expectationsMet) {
+    if (!s.expectations().isEmpty()) {
+      return expectationsMet ? 0 : 1;
+    }
+    return v == dev.txlab.checker.Validity.VALID ? 0 : v == dev.txlab.checker.Validity.INVALID ? 1 : 3;
   }
 
   private static String word(dev.txlab.checker.Validity v) {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
             + " clients saw, and check the history for linearizability and serializability, with"
             + " anomalies explained.",
     subcommands = {
-      CheckCommand.class, RunCommand.class, ScenariosCommand.class, ClusterCommand.class, ChaosCommand.class, WorkloadCommand.class, BenchCommand.class,
+      CheckCommand.class, RunCommand.class, ScenariosCommand.class, ProtocolsCommand.class, ClusterCommand.class, ChaosCommand.class, WorkloadCommand.class, BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

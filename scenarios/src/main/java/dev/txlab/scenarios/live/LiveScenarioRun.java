@@ -30,9 +30,17 @@ import java.util.function.Consumer;
  * measures (Raft safety monitors, simulated message counts) are listed as not measured.
  */
 public final class LiveScenarioRun {
-  /** The scenario's knobs that become node flags. */
-  private static final List<String> NODE_KNOBS =
-      List.of("commit-wait", "coordinator", "read-only", "staleness", "lock-wait", "cooperative-termination", "reads");
+  /**
+   * Whether the live nodes take knob {@code name} as a flag: the node's own flags say (a
+   * transactional node takes every knob its hosted protocols declare); the rest are
+   * simulator-only, and the run says so.
+   */
+  private static boolean nodeTakes(String name, boolean transactional) {
+    if (name.equals("fsync")) {
+      return false; // the cluster's own setting, given when it starts
+    }
+    return (transactional ? dev.txlab.coordinator.live.LiveTxnNode.FLAGS : dev.txlab.node.live.LiveNode.FLAGS).contains(name);
+  }
 
   /** What a live scenario run produced. */
   public record Outcome(LiveWorkload.Result result, List<String> notes, LiveCluster.StopReport stop,
@@ -80,10 +88,15 @@ public final class LiveScenarioRun {
    * cluster in {@code clusterDir}.
    */
   public static Outcome run(Scenario s, long seed, Path clusterDir, Consumer<String> progress) throws LiveException {
+    dev.txlab.coordinator.protocol.Protocol protocol = dev.txlab.coordinator.protocol.ProtocolRegistry.get(s.protocol());
+    if (s.transactional() && !dev.txlab.coordinator.live.LiveTxnNode.HOSTED.contains(protocol.name())) {
+      throw new LiveException("protocol " + protocol.name() + " runs on the simulator only; live nodes host "
+          + String.join(", ", dev.txlab.coordinator.live.LiveTxnNode.HOSTED) + " (and raft-kv for single keys)");
+    }
     List<String> notes = new ArrayList<>();
     List<String> flags = new ArrayList<>();
     for (Map.Entry<String, String> k : s.knobs().entrySet()) {
-      if (NODE_KNOBS.contains(k.getKey())) {
+      if (nodeTakes(k.getKey(), s.transactional())) {
         flags.add("--" + k.getKey());
         flags.add(k.getValue());
       } else if (!k.getKey().equals("fsync")) {

@@ -3,6 +3,7 @@ package dev.txlab.scenarios.run;
 import dev.txlab.chaos.schedule.FaultEvent;
 import dev.txlab.checker.Validity;
 import dev.txlab.checker.history.Operation;
+import dev.txlab.coordinator.protocol.ProtocolRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,6 +75,9 @@ public final class RunReport {
           .append(live.seed().isPresent() ? " · fault schedule seed " + live.seed().getAsLong() : "").append("</div>");
       h.append("<p>Command: <code>").append(esc(String.valueOf(results.get("command")))).append("</code></p>");
     }
+    ProtocolRegistry.find(s.protocol()).ifPresent(p -> h.append("<p class=muted>Protocol <b>").append(esc(p.name()))
+        .append("</b>: ").append(esc(p.summary())).append(". It promises <b>").append(esc(String.join(", ", p.promises())))
+        .append("</b> with every knob at its default; this run's knobs are listed under Knobs and metrics.</p>"));
     if (!s.narrative().isEmpty()) {
       h.append("<p>").append(esc(s.narrative().strip()).replace("\n\n", "</p><p>")).append("</p>");
     }

@@ -60,6 +60,8 @@ public final class RunResults {
     }
     m.put("host", o.provenance().host());
     m.put("protocol", o.scenario().protocol());
+    dev.txlab.coordinator.protocol.ProtocolRegistry.find(o.scenario().protocol())
+        .ifPresent(p -> m.put("promises", p.promises()));
     if (o.scenario().transactional()) {
       m.put("workload", o.scenario().workload().name());
       m.put("consistency", o.scenario().consistency());

@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import dev.txlab.coordinator.protocol.Knob;
+import dev.txlab.coordinator.protocol.Protocol;
+import dev.txlab.coordinator.protocol.ProtocolRegistry;
 
 /**
  * Reads a scenario script into a {@link Scenario}, refusing anything it cannot run with the
@@ -33,10 +36,7 @@ import java.util.TreeMap;
  * </pre>
  */
 public final class ScenarioReader {
-  public static final List<String> READS = List.of("readindex", "lease", "local", "follower");
-  public static final List<String> FSYNC = List.of("always", "never");
   public static final List<String> WORKLOADS = List.of("register", "list-append", "rw-register", "bank");
-  public static final List<String> PROTOCOLS = List.of("spanner", "2pc");
 
   private ScenarioReader() {}
 
@@ -96,20 +96,44 @@ public final class ScenarioReader {
     }
     List<List<String>> placement = readPlacement(m.map("placement"), nodes, shards, replicas);
     Scenario.WorkloadSpec workload = readWorkload(m.map("workload"));
+    // The protocol and its knobs, as the protocol declares them (the registry): nothing here
+    // lists a protocol or a knob by name.
     TreeMap<String, String> knobs = new TreeMap<>();
-    String protocol;
+    Protocol.Serves serves = workload.transactional() ? Protocol.Serves.TRANSACTIONS : Protocol.Serves.SINGLE_KEY;
+    String protocol = m.string("protocol", defaultProtocol(serves));
+    Optional<Protocol> found = ProtocolRegistry.find(protocol);
+    if (found.isEmpty()) {
+      throw m.raw("protocol").error(ProtocolRegistry.unknown(protocol));
+    }
+    Protocol p = found.get();
+    if (p.serves() != serves) {
+      throw (m.has("protocol") ? m.raw("protocol") : root).error("protocol " + p.name() + " serves "
+          + (p.serves() == Protocol.Serves.TRANSACTIONS ? "transactions" : "single-key operations") + ", not the "
+          + workload.name() + " workload; protocols for it: " + String.join(", ", protocolsServing(serves)));
+    }
+    for (Protocol other : ProtocolRegistry.all()) {
+      for (Knob k : other.knobs()) {
+        if (m.has(k.name()) && p.knob(k.name()).isEmpty()) {
+          throw m.raw(k.name()).error("'" + k.name() + "' is a knob of " + other.name() + ", not of protocol " + p.name()
+              + " (its knobs: " + p.knobNames() + ")");
+        }
+      }
+    }
+    for (Knob k : p.knobs()) {
+      String value;
+      if (k.kind() == Knob.Kind.DURATION) {
+        value = ScenarioYaml.text(m.duration(k.name(), durationOf(k.defaultValue())));
+      } else {
+        value = m.string(k.name(), k.defaultValue());
+      }
+      Optional<String> problem = k.problem(value);
+      if (problem.isPresent()) {
+        throw m.raw(k.name()).error(problem.get());
+      }
+      knobs.put(k.name(), value);
+    }
     List<String> consistency = List.of();
     if (workload.transactional()) {
-      protocol = m.oneOf("protocol", "spanner", PROTOCOLS);
-      dev.txlab.coordinator.txn.TxnKnobs defaults =
-          protocol.equals("spanner") ? dev.txlab.coordinator.txn.TxnKnobs.spanner() : dev.txlab.coordinator.txn.TxnKnobs.classic2pc();
-      knobs.putAll(defaults.knobs());
-      knobs.put("commit-wait", m.oneOf("commit-wait", knobs.get("commit-wait"), List.of("on", "off")));
-      knobs.put("coordinator", m.oneOf("coordinator", knobs.get("coordinator"), List.of("replicated", "single")));
-      knobs.put("read-only", m.oneOf("read-only", knobs.get("read-only"), List.of("snapshot", "locking")));
-      knobs.put("lock-wait", m.oneOf("lock-wait", knobs.get("lock-wait"), List.of("wound-wait", "no-wait")));
-      knobs.put("cooperative-termination", m.oneOf("cooperative-termination", knobs.get("cooperative-termination"), List.of("on", "off")));
-      knobs.put("staleness", ScenarioYaml.text(m.duration("staleness", Duration.ZERO)));
       List<String> models = new ArrayList<>();
       for (ScriptNode n : m.list("consistency")) {
         String model = ScriptMap.texts(List.of(n)).get(0);
@@ -118,21 +142,8 @@ public final class ScenarioReader {
         }
         models.add(model);
       }
-      consistency = models.isEmpty() ? List.of("strict-serializable") : List.copyOf(models);
-    } else {
-      protocol = m.oneOf("protocol", "raft-kv", List.of("raft-kv"));
-      knobs.put("reads", m.oneOf("reads", "readindex", READS));
-      knobs.put("fsync", m.oneOf("fsync", "always", FSYNC));
-      String driftBound = m.string("lease-drift-bound", "0.05");
-      try {
-        double d = Double.parseDouble(driftBound);
-        if (!(d > -1 && d < 1)) {
-          throw new NumberFormatException();
-        }
-      } catch (NumberFormatException e) {
-        throw m.raw("lease-drift-bound").error("expected a fraction such as 0.05 (negative is unsafe by design), found '" + driftBound + "'");
-      }
-      knobs.put("lease-drift-bound", driftBound);
+      // Unless the scenario says otherwise, a run is checked against what its protocol promises.
+      consistency = models.isEmpty() ? List.copyOf(p.promises()) : List.copyOf(models);
     }
 
     Scenario.NetworkSpec network = readNetwork(m.map("network"));
@@ -176,6 +187,29 @@ public final class ScenarioReader {
     return new Scenario(
         name, description, narrative, seed, duration, converge, nodes, shards, replicas, protocol, knobs,
         consistency, network, clocks, workload, List.copyOf(faults), List.copyOf(expectations), placement);
+  }
+
+  /** A knob's default duration, as a protocol declares it ({@code 0ms}, {@code 250ms}, {@code 2s}). */
+  private static Duration durationOf(String text) {
+    return text.endsWith("ms")
+        ? Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)))
+        : Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
+  }
+
+  /** The protocol a scenario that names none runs: the registry's default for its kind of workload. */
+  private static String defaultProtocol(Protocol.Serves serves) {
+    return ProtocolRegistry.defaultFor(serves).name();
+  }
+
+  /** The names of the protocols that serve {@code serves}. */
+  private static List<String> protocolsServing(Protocol.Serves serves) {
+    List<String> out = new ArrayList<>();
+    for (Protocol p : ProtocolRegistry.all()) {
+      if (p.serves() == serves) {
+        out.add(p.name());
+      }
+    }
+    return out;
   }
 
   /**

@@ -84,8 +84,7 @@ public final class SimRun {
    */
   public static RunOutcome run(Scenario scenario, long seed, DoubleConsumer progress, Consumer<String> traceSink) {
     long wallStart = System.nanoTime();
-    SimDeployment cluster =
-        scenario.transactional() ? new TxnSimDeployment(scenario, seed) : new KvSimDeployment(scenario, seed);
+    SimDeployment cluster = new ProtocolSimDeployment(scenario, seed);
     Simulator sim = cluster.sim();
     if (traceSink != null) {
       sim.trace().setSink(traceSink);

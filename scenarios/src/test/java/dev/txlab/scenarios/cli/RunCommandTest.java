@@ -70,7 +70,7 @@ class RunCommandTest {
     assertBad("name: x\nnodes: 2\nreplicas: 3\n", "s.yaml:3:", "impossible placement: 3 replicas need at least 3 nodes");
     assertBad("name: x\nfaults:\n  - at 5s kill n9\n", "s.yaml:3:", "field faults[0]:");
     assertBad("name: x\nfaults:\n  - at 5s explode n1\n", "s.yaml:3:", "field faults[0]:");
-    assertBad("name: x\nreads: sometimes\n", "s.yaml:2:", "field reads: expected one of readindex, lease, local, follower");
+    assertBad("name: x\nreads: sometimes\n", "s.yaml:2:", "field reads: reads must be readindex|lease|local|follower, not 'sometimes'");
     assertBad("name: x\nexpect: [ops_done > 3]\n", "s.yaml:2:", "unknown metric 'ops_done'");
     assertBad("name: x\nworkload: {rate: fast}\n", "s.yaml:2:", "field workload.rate: expected a whole number");
     assertBad("name: x\nnetwork: {latency: soon}\n", "s.yaml:2:", "field network.latency:");
@@ -90,8 +90,11 @@ class RunCommandTest {
   @Test
   void badTransactionalScenariosAreRefusedNamingLineAndField() throws Exception {
     String txn = "name: x\nworkload: {name: list-append}\n";
-    assertBad(txn + "protocol: paxos\n", "s.yaml:3:", "field protocol: expected one of spanner, 2pc");
-    assertBad(txn + "commit-wait: maybe\n", "s.yaml:3:", "field commit-wait: expected one of on, off");
+    assertBad(txn + "protocol: paxos\n", "s.yaml:3:", "field protocol: unknown protocol 'paxos'; known: classic, 2pc, ");
+    assertBad(txn + "protocol: spaner\n", "s.yaml:3:", "unknown protocol 'spaner' (did you mean 'spanner'?)");
+    assertBad(txn + "protocol: raft-kv\n", "s.yaml:3:", "protocol raft-kv serves single-key operations, not the list-append workload; protocols for it: classic, ");
+    assertBad(txn + "reads: local\n", "s.yaml:3:", "'reads' is a knob of raft-kv, not of protocol spanner (its knobs: commit-wait, coordinator, read-only, staleness, lock-wait, cooperative-termination)");
+    assertBad(txn + "commit-wait: maybe\n", "s.yaml:3:", "commit-wait must be on|off, not 'maybe'");
     assertBad(txn + "staleness: a-bit\n", "s.yaml:3:", "field staleness: expected a duration");
     assertBad(txn + "consistency: [serialisable]\n", "s.yaml:3:", "unknown consistency model 'serialisable'");
     assertBad(txn + "clocks: {offsets: {servers: fast}}\n", "s.yaml:3:", "field clocks.offsets.servers: expected a clock offset such as +4ms");
@@ -138,5 +141,15 @@ class RunCommandTest {
     CheckCommandTest.Run s = CheckCommandTest.txlab("scenarios", "show", "lin-kv");
     assertThat(s.out()).contains("name: lin-kv").contains("narrative:");
     assertThat(CheckCommandTest.txlab("scenarios", "show", "nope").status()).isEqualTo(2);
+  }
+
+  /** With no expectations the verdicts decide the exit status: an invalid history is not a success. */
+  @Test
+  void withoutExpectationsAnInvalidRunExitsOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    CheckCommandTest.Run invalid = CheckCommandTest.txlab("run", "commit-wait-off", "--set", "expect=[]", "--out", tmp.resolve("a").toString());
+    assertThat(invalid.status()).as(invalid.out() + invalid.err()).isEqualTo(1);
+    CheckCommandTest.Run valid = CheckCommandTest.txlab("run", "commit-wait-off", "--set", "expect=[]", "--set", "commit-wait=on",
+        "--out", tmp.resolve("b").toString());
+    assertThat(valid.status()).as(valid.out() + valid.err()).isEqualTo(0);
   }
 }

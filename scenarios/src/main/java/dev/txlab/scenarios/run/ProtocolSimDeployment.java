@@ -3,20 +3,21 @@ package dev.txlab.scenarios.run;
 import dev.txlab.chaos.fault.Fault;
 import dev.txlab.chaos.sim.SimNemesis;
 import dev.txlab.checker.history.Op;
-import dev.txlab.coordinator.cluster.SimTxnCluster;
-import dev.txlab.coordinator.participant.TxnShardReplica;
-import dev.txlab.coordinator.txn.TxnDecision;
-import dev.txlab.coordinator.txn.TxnId;
-import dev.txlab.coordinator.txn.TxnKnobs;
+import dev.txlab.coordinator.protocol.CoordinatorPhase;
+import dev.txlab.coordinator.protocol.Protocol;
+import dev.txlab.coordinator.protocol.ProtocolRegistry;
+import dev.txlab.coordinator.protocol.SimProtocolCluster;
+import dev.txlab.coordinator.protocol.Topology;
 import dev.txlab.node.api.Address;
 import dev.txlab.node.api.NodeId;
-import dev.txlab.node.api.Process;
 import dev.txlab.node.api.ShardId;
 import dev.txlab.node.sim.LinkConfig;
 import dev.txlab.node.sim.SimControl;
 import dev.txlab.node.sim.Simulator;
 import dev.txlab.node.time.EpsilonModel;
 import dev.txlab.scenarios.workload.BankGenerator;
+import dev.txlab.scenarios.workload.HistoryRecorder;
+import dev.txlab.scenarios.workload.RegisterWorkload;
 import dev.txlab.scenarios.workload.TxnGenerator;
 import dev.txlab.scenarios.workload.TxnHistoryRecorder;
 import java.util.ArrayList;
@@ -27,24 +28,18 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
- * A transactional protocol's cluster on the simulator ({@link SimTxnCluster}: Raft-replicated
- * participant shards, and the classic coordinator's node when there is one), driven by an
- * Elle-style list-append or rw-register generator or by the bank's transfers.
+ * The simulator host's adapter: the scenario's protocol, looked up in the {@link ProtocolRegistry}
+ * and built on the simulator ({@link Protocol#onSimulator}), with the scenario's workload driving
+ * it — the register workload for a protocol that serves single keys; list-append, rw-register or
+ * the bank's transfers for one that serves transactions. Nothing here names a protocol.
  */
-final class TxnSimDeployment implements SimDeployment {
-  private final SimTxnCluster cluster;
+final class ProtocolSimDeployment implements SimDeployment {
+  private final SimProtocolCluster cluster;
 
-  TxnSimDeployment(Scenario s, long seed) {
-    TxnKnobs knobs = TxnKnobs.spanner();
-    for (Map.Entry<String, String> k : s.knobs().entrySet()) {
-      knobs = knobs.withKnob(k.getKey(), k.getValue());
-    }
-    this.cluster = new SimTxnCluster(
-        SimTxnCluster.Config.defaults(seed)
-            .withShape(s.nodes(), s.shards(), s.replicas())
-            .withPlacement(s.placementNodes())
-            .withKnobs(knobs)
-            .withSim(SimRun.simConfig(s, seed)));
+  ProtocolSimDeployment(Scenario s, long seed) {
+    Protocol protocol = ProtocolRegistry.get(s.protocol());
+    this.cluster = protocol.onSimulator(
+        new Topology(s.nodes(), s.shards(), s.replicas(), s.placementNodes()), s.knobs(), SimRun.simConfig(s, seed));
   }
 
   @Override
@@ -59,6 +54,57 @@ final class TxnSimDeployment implements SimDeployment {
 
   @Override
   public SimClients addClients(Scenario.WorkloadSpec w, List<String> clientIds) {
+    return w.transactional() ? addTxnClients(w, clientIds) : addKvClients(w, clientIds);
+  }
+
+  private static void expect(Address a, String id) {
+    if (!a.toString().equals(id)) {
+      throw new IllegalStateException("client address " + a + " is not the expected " + id);
+    }
+  }
+
+  private SimClients addKvClients(Scenario.WorkloadSpec w, List<String> clientIds) {
+    RegisterWorkload workload = new RegisterWorkload(RegisterWorkload.keysFor(cluster.shardMap(), w.keysPerShard()));
+    long thinkNanos = (long) ((double) w.clients() * SimRun.SECOND_NANOS / w.rate());
+    HistoryRecorder recorder = new HistoryRecorder(cluster.sim()::nowNanos, clientIds);
+    for (String id : clientIds) {
+      expect(cluster.addKvClient(workload, recorder, thinkNanos, w.timeout().toNanos()), id);
+    }
+    return new SimClients() {
+      @Override
+      public void stop() {
+        workload.stop();
+      }
+
+      @Override
+      public void nemesis(String f, Object value) {
+        recorder.nemesis(f, value);
+      }
+
+      @Override
+      public List<Op> events() {
+        return recorder.events();
+      }
+
+      @Override
+      public long okAfter(long nanos) {
+        return recorder.okOpsAfter(nanos);
+      }
+
+      @Override
+      public Map<String, Double> counts(long healAtNanos) {
+        Map<String, Double> m = new TreeMap<>();
+        m.put("ops", (double) (recorder.okOps() + recorder.failOps() + recorder.infoOps()));
+        m.put("ops_ok", (double) recorder.okOps());
+        m.put("ops_fail", (double) recorder.failOps());
+        m.put("ops_info", (double) recorder.infoOps());
+        m.put("ops_ok_after_heal", (double) recorder.okOpsAfter(healAtNanos));
+        return m;
+      }
+    };
+  }
+
+  private SimClients addTxnClients(Scenario.WorkloadSpec w, List<String> clientIds) {
     boolean listAppend = !w.name().equals("rw-register");
     TxnGenerator generator = w.bank() ? null : new TxnGenerator(
         listAppend ? TxnGenerator.Kind.LIST_APPEND : TxnGenerator.Kind.RW_REGISTER,
@@ -67,16 +113,13 @@ final class TxnSimDeployment implements SimDeployment {
     TxnHistoryRecorder recorder = new TxnHistoryRecorder(cluster.sim()::nowNanos, clientIds);
     long thinkNanos = (long) ((double) w.clients() * SimRun.SECOND_NANOS / w.rate());
     for (String id : clientIds) {
-      Address a = cluster.addClient(
+      expect(cluster.addTxnClient(
           () -> random -> {
             List<Object> txn = bank != null ? bank.next(random) : generator.next(random);
             return txn == null ? null : TxnHistoryRecorder.toMicroOps(txn, listAppend);
           },
           recorder,
-          thinkNanos);
-      if (!a.toString().equals(id)) {
-        throw new IllegalStateException("client address " + a + " is not the expected " + id);
-      }
+          thinkNanos), id);
     }
     return new SimClients() {
       @Override
@@ -118,55 +161,35 @@ final class TxnSimDeployment implements SimDeployment {
 
   @Override
   public void onCoordinatorPhase(BiConsumer<Fault.TxnPhase, Address> hook) {
-    cluster.addCoordinatorListener(new SimTxnCluster.CoordinatorListener() {
-      @Override
-      public void prepared(Address coordinator, TxnId txn) {
-        hook.accept(Fault.TxnPhase.PREPARE, coordinator);
-      }
-
-      @Override
-      public void decided(Address coordinator, TxnId txn, TxnDecision decision) {
-        hook.accept(Fault.TxnPhase.DECIDE, coordinator);
-      }
-    });
+    cluster.onCoordinatorPhase((phase, coordinator) ->
+        hook.accept(phase == CoordinatorPhase.PREPARE ? Fault.TxnPhase.PREPARE : Fault.TxnPhase.DECIDE, coordinator));
   }
 
   @Override
   public long settleNanos(Scenario.WorkloadSpec w) {
-    return w.timeout().toNanos() + 2 * SimRun.SECOND_NANOS;
+    // A transaction's last attempt may wait out its lock wait, then the coordinator: a second more.
+    return w.timeout().toNanos() + (w.transactional() ? 2 : 1) * SimRun.SECOND_NANOS;
   }
 
   @Override
   public Map<String, Double> metrics() {
-    Map<String, Double> m = new TreeMap<>();
-    for (Map.Entry<String, Object> e : cluster.metrics().summary().entrySet()) {
-      if (e.getValue() instanceof Number n) {
-        m.put(e.getKey(), n.doubleValue());
-      }
-    }
-    // Atomicity is an always-on invariant: a violation fails the run with its seed. Count the checks.
-    m.put("atomicity_checks", (double) cluster.atomicity().checks());
-    return m;
+    return cluster.metrics();
   }
 
   @Override
   public Map<String, long[]> distributions() {
-    return cluster.metrics().distributions();
+    return cluster.distributions();
   }
 
   @Override
   public List<String> raftViolations() {
-    return cluster.raftMonitor().violations();
+    return cluster.raftViolations();
   }
 
-  /** The transactional cluster as the nemesis sees it (a single 2PC coordinator's node included). */
+  /** The cluster as the nemesis sees it: every node a fault may hit, the shards, who leads and coordinates now. */
   @Override
   public SimNemesis.Target target() {
-    List<NodeId> nodes = new ArrayList<>(cluster.serverNodes());
-    boolean single = !cluster.config().knobs().replicatedCoordinator();
-    if (single) {
-      nodes.add(SimTxnCluster.SINGLE_COORDINATOR.node());
-    }
+    List<NodeId> nodes = cluster.faultableNodes();
     List<String> shards = new ArrayList<>();
     for (ShardId s : cluster.shardMap().allShards()) {
       shards.add(s.component());
@@ -189,35 +212,22 @@ final class TxnSimDeployment implements SimDeployment {
 
       @Override
       public Optional<String> leaderOf(String shard) {
-        int i = shards.indexOf(shard);
-        if (i < 0) {
-          return Optional.empty();
-        }
-        long bestTerm = -1;
-        String best = null;
-        for (Address a : cluster.shardMap().replicasOf(cluster.shardMap().allShards().get(i))) {
-          Process p = cluster.sim().process(a);
-          if (p instanceof TxnShardReplica r && r.raft().isLeader() && r.raft().currentTerm() > bestTerm) {
-            bestTerm = r.raft().currentTerm();
-            best = a.node().toString();
-          }
-        }
-        return Optional.ofNullable(best);
+        return cluster.leaderOf(shard).map(NodeId::toString);
       }
 
       @Override
       public Optional<String> coordinator() {
-        return single ? Optional.of(SimTxnCluster.SINGLE_COORDINATOR.node().toString()) : Optional.empty();
+        return cluster.coordinatorNode().map(NodeId::toString);
       }
 
       @Override
       public LinkConfig baseLink() {
-        return cluster.config().sim().defaultLink();
+        return cluster.simConfig().defaultLink();
       }
 
       @Override
       public EpsilonModel epsilon() {
-        return cluster.config().sim().epsilon();
+        return cluster.simConfig().epsilon();
       }
     };
   }

@@ -1,0 +1,105 @@
+package dev.txlab.coordinator.protocol;
+
+import dev.txlab.node.sim.SimConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One design for keeping replicated, sharded data consistent — Spanner-style 2PC, classic 2PC, a
+ * Raft key-value store, and those to come — declared in one place: its name, its knobs, the
+ * consistency models it promises, the metrics it reports, the invariant monitors it runs, and how
+ * it builds its processes on a host. The run pipeline, the scenario reader, the report and the
+ * command line know protocols only through this interface and {@link ProtocolRegistry}; adding a
+ * design is one package and one registry entry.
+ */
+public interface Protocol {
+  /** What a protocol serves, and so which workloads can run on it. */
+  enum Serves {
+    /** Multi-key transactions: list-append, rw-register, bank. */
+    TRANSACTIONS,
+    /** Single-key reads, writes and compare-and-sets: the register workload. */
+    SINGLE_KEY
+  }
+
+  /** An invariant checked after every simulated step, by name, with what it means. */
+  record Monitor(String name, String doc) {}
+
+  /** The name scenarios use ({@code protocol: spanner}). */
+  String name();
+
+  /** Other names scenarios may use for it. */
+  default List<String> aliases() {
+    return List.of();
+  }
+
+  /** One line for people. */
+  String summary();
+
+  /**
+   * Whether a scenario that names no protocol runs this one, for the workloads it serves (one
+   * protocol per kind of workload says so).
+   */
+  default boolean isDefault() {
+    return false;
+  }
+
+  Serves serves();
+
+  /** Its knobs, in the order people read them. */
+  List<Knob> knobs();
+
+  /**
+   * The consistency models it promises with every knob at its default (Elle's names): the models
+   * a scenario on it is checked against unless it says otherwise, and the report's "promises" line.
+   */
+  List<String> promises();
+
+  /** The metrics it reports, by the names results and expectations use. */
+  List<String> metrics();
+
+  /** The invariant monitors it runs on the simulator. */
+  List<Monitor> monitors();
+
+  /**
+   * Builds the protocol's cluster on the simulator.
+   *
+   * @param settings every knob's value, as {@link #settings} returns them
+   */
+  SimProtocolCluster onSimulator(Topology topology, Map<String, String> settings, SimConfig sim);
+
+  /** The knob called {@code name}, if it has one. */
+  default java.util.Optional<Knob> knob(String name) {
+    return knobs().stream().filter(k -> k.name().equals(name)).findFirst();
+  }
+
+  /**
+   * Every knob's value: those given, checked, and the defaults for the rest.
+   *
+   * @throws IllegalArgumentException naming the knob and its allowed values, or naming this
+   *     protocol's knobs when {@code given} has one it does not know
+   */
+  default TreeMap<String, String> settings(Map<String, String> given) {
+    TreeMap<String, String> out = new TreeMap<>();
+    for (Map.Entry<String, String> e : given.entrySet()) {
+      Knob k = knob(e.getKey()).orElseThrow(() -> new IllegalArgumentException(
+          "'" + e.getKey() + "' is not a knob of protocol " + name() + " (its knobs: " + knobNames() + ")"));
+      k.problem(e.getValue()).ifPresent(p -> {
+        throw new IllegalArgumentException(p);
+      });
+      out.put(k.name(), e.getValue());
+    }
+    for (Knob k : knobs()) {
+      out.putIfAbsent(k.name(), k.defaultValue());
+    }
+    return out;
+  }
+
+  /** The knob names, comma-separated (for messages). */
+  default String knobNames() {
+    List<String> names = new ArrayList<>();
+    knobs().forEach(k -> names.add(k.name()));
+    return names.isEmpty() ? "none" : String.join(", ", names);
+  }
+}

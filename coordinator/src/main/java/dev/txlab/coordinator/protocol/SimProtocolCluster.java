@@ -1,0 +1,84 @@
+package dev.txlab.coordinator.protocol;
+
+import dev.txlab.coordinator.txn.TxnObserver;
+import dev.txlab.coordinator.txn.TxnWorkload;
+import dev.txlab.node.api.Address;
+import dev.txlab.node.api.NodeId;
+import dev.txlab.node.kv.ClientObserver;
+import dev.txlab.node.kv.KvWorkload;
+import dev.txlab.node.kv.ShardMap;
+import dev.txlab.node.sim.SimControl;
+import dev.txlab.node.sim.SimConfig;
+import dev.txlab.node.sim.Simulator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * A protocol's cluster built on the simulator, as the run pipeline drives it: the pipeline adds
+ * clients, points the nemesis at it, runs the simulator, and reads back the protocol's metrics and
+ * what its monitors found. Every method is about the cluster as a whole; what runs inside — which
+ * processes, which messages — is the protocol's own business.
+ */
+public interface SimProtocolCluster {
+  /** The simulated world (clock, network, event queue) the cluster lives in. */
+  Simulator sim();
+
+  /** Crashes, partitions, clocks: what the nemesis acts through. */
+  SimControl control();
+
+  /** The settings the simulator was built with (its default link and ε model, for the nemesis). */
+  SimConfig simConfig();
+
+  /** The server nodes {@code n1…nN}, in order. */
+  List<NodeId> serverNodes();
+
+  /** Every node a fault may hit: the server nodes and any node of the protocol's own (a single coordinator's). */
+  List<NodeId> faultableNodes();
+
+  /** Where keys live. */
+  ShardMap shardMap();
+
+  /** The node whose replica of {@code shard} leads now, if any. */
+  Optional<NodeId> leaderOf(String shard);
+
+  /** The node of the coordinator a role target {@code coordinator} names, if the protocol has a fixed one. */
+  Optional<NodeId> coordinatorNode();
+
+  /**
+   * Adds a transaction client ({@code cN/client}, numbered in order); only for protocols that
+   * serve transactions.
+   */
+  default Address addTxnClient(Supplier<TxnWorkload> workload, TxnObserver observer, long thinkNanosMean) {
+    throw new UnsupportedOperationException("this protocol serves single-key operations, not transactions");
+  }
+
+  /**
+   * Adds a single-key client ({@code cN/client}); only for protocols that serve single-key
+   * operations.
+   *
+   * @param timeoutNanos a client gives up on an operation after this long (an {@code :info})
+   */
+  default Address addKvClient(KvWorkload workload, ClientObserver observer, long thinkNanosMean, long timeoutNanos) {
+    throw new UnsupportedOperationException("this protocol serves transactions, not single-key operations");
+  }
+
+  /**
+   * Calls {@code hook} whenever a coordinator reaches a phase a phase-triggered fault aims at; a
+   * protocol without such phases never calls it.
+   */
+  default void onCoordinatorPhase(BiConsumer<CoordinatorPhase, Address> hook) {}
+
+  /** The protocol's metrics (as {@link Protocol#metrics} names them) and its monitors' counts, read after the run. */
+  Map<String, Double> metrics();
+
+  /** The protocol's distributions in nanoseconds ({@code commit_wait_ms} …), read after the run. */
+  default Map<String, long[]> distributions() {
+    return Map.of();
+  }
+
+  /** Raft safety violations its monitors found (always none unless a knob removes a guarantee). */
+  List<String> raftViolations();
+}

@@ -1,0 +1,69 @@
+package dev.txlab.coordinator.raftkv;
+
+import dev.txlab.coordinator.protocol.Knob;
+import dev.txlab.coordinator.protocol.Protocol;
+import dev.txlab.coordinator.protocol.SimProtocolCluster;
+import dev.txlab.coordinator.protocol.Topology;
+import dev.txlab.node.sim.SimConfig;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sharded key-value store itself, without transactions: each shard a Raft group (Ongaro &amp;
+ * Ousterhout, 2014) applying single-key reads, writes and compare-and-sets in log order, reads
+ * served by ReadIndex (§6.4 of the thesis), leader leases, or — unsafely — by any self-styled
+ * leader or any replica. Linearizable per key with the safe read modes.
+ */
+public final class RaftKvProtocol implements Protocol {
+  @Override
+  public String name() {
+    return "raft-kv";
+  }
+
+  @Override
+  public String summary() {
+    return "single-key operations on Raft-replicated shards; reads by ReadIndex, leases, or (unsafely) locally";
+  }
+
+  @Override
+  public boolean isDefault() {
+    return true;
+  }
+
+  @Override
+  public Serves serves() {
+    return Serves.SINGLE_KEY;
+  }
+
+  @Override
+  public List<Knob> knobs() {
+    return List.of(
+        Knob.choice("reads", "readindex", List.of("readindex", "lease", "local", "follower"),
+            "reads by ReadIndex (safe), leader leases (safe within lease-drift-bound), any self-styled leader or any replica (unsafe)"),
+        Knob.choice("fsync", "always", List.of("always", "never"),
+            "write the log to disk before acknowledging, or not (acknowledged writes can be lost in a crash)"),
+        Knob.fraction("lease-drift-bound", "0.05",
+            "how much faster a follower's clock may run than the leader's while a lease holds (negative is unsafe by design)"));
+  }
+
+  @Override
+  public List<String> promises() {
+    return List.of("linearizable");
+  }
+
+  @Override
+  public List<String> metrics() {
+    return List.of();
+  }
+
+  @Override
+  public List<Monitor> monitors() {
+    return List.of(
+        new Monitor("raft-safety", "one leader per term, log matching, leader completeness, state-machine safety"));
+  }
+
+  @Override
+  public SimProtocolCluster onSimulator(Topology topology, Map<String, String> settings, SimConfig sim) {
+    return new KvSimProtocolCluster(topology, settings(settings), sim);
+  }
+}
