@@ -68,7 +68,7 @@ class LiveTxnNodeMainTest {
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
-    assertThat(err).contains("--protocol must be spanner|2pc");
+    assertThat(err).contains("--protocol must be one the live node hosts (spanner|classic, or 2pc for classic)");
   }
 
   @Test
