@@ -8,7 +8,7 @@ import dev.txlab.node.api.NodeId;
 import dev.txlab.node.api.RandomSource;
 import dev.txlab.node.api.ShardId;
 import dev.txlab.node.kv.ClientObserver.Outcome;
-import dev.txlab.node.sim.Partitions;
+import dev.txlab.node.sim.PartitionShapes;
 import dev.txlab.node.sim.SimControl;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,12 +52,12 @@ final class ChaosTxnRun {
       switch (nemesis.nextInt(6)) {
         case 0 -> {
           control.healAll();
-          control.cut(Partitions.halves(serverSet));
+          control.cut(PartitionShapes.halves(serverSet));
         }
         case 1 -> {
           control.healAll();
           Address leader = cluster.leaderOf(ShardId.of(nemesis.nextInt(config.shards())));
-          if (leader != null) control.cut(Partitions.isolate(leader.node(), serverSet));
+          if (leader != null) control.cut(PartitionShapes.isolate(leader.node(), serverSet));
         }
         case 2 -> {
           control.crash(victim);

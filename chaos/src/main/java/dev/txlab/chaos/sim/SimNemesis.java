@@ -9,7 +9,7 @@ import dev.txlab.node.api.Address;
 import dev.txlab.node.api.NodeId;
 import dev.txlab.node.api.ShardId;
 import dev.txlab.node.sim.Latency;
-import dev.txlab.node.sim.Link;
+import dev.txlab.node.sim.SimLink;
 import dev.txlab.node.sim.LinkConfig;
 import dev.txlab.node.sim.SimControl;
 import dev.txlab.node.time.EpsilonModel;
@@ -224,14 +224,14 @@ public final class SimNemesis {
   }
 
   private void reconcileLinks() {
-    TreeSet<Link> desired = new TreeSet<>();
+    TreeSet<SimLink> desired = new TreeSet<>();
     for (dev.txlab.chaos.fault.Link l : state.cutLinks()) {
-      desired.add(new Link(NodeId.of(l.from()), NodeId.of(l.to())));
+      desired.add(new SimLink(NodeId.of(l.from()), NodeId.of(l.to())));
     }
-    TreeSet<Link> current = new TreeSet<>(control.cutLinks());
-    TreeSet<Link> toHeal = new TreeSet<>(current);
+    TreeSet<SimLink> current = new TreeSet<>(control.cutLinks());
+    TreeSet<SimLink> toHeal = new TreeSet<>(current);
     toHeal.removeAll(desired);
-    TreeSet<Link> toCut = new TreeSet<>(desired);
+    TreeSet<SimLink> toCut = new TreeSet<>(desired);
     toCut.removeAll(current);
     if (!toHeal.isEmpty()) {
       control.heal(toHeal);

@@ -258,6 +258,6 @@ final class LinearizabilityHtml {
   }
 
   static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+    return dev.txlab.checker.Html.escape(s);
   }
 }

@@ -57,7 +57,7 @@ abstract class Analysis {
       }
       Map<Object, Object> firstRead = null;
       List<Object> written = null;
-      for (MicroOp m : t.mops()) {
+      for (Mop m : t.mops()) {
         if (m.isRead()) {
           if (firstRead == null) {
             firstRead = new HashMap<>(4);
@@ -92,9 +92,9 @@ abstract class Analysis {
 
   /** Whether some key is read and later written by the transaction (cheap pre-check). */
   private static boolean readsThenWritesAKey(Txn t) {
-    List<MicroOp> mops = t.mops();
+    List<Mop> mops = t.mops();
     for (int j = 1; j < mops.size(); j++) {
-      MicroOp w = mops.get(j);
+      Mop w = mops.get(j);
       if (w.isRead()) {
         continue;
       }
@@ -135,7 +135,7 @@ abstract class Analysis {
       }
       long index = op.completion() != null && op.isOk() ? op.completion().index()
           : op.invocation().index();
-      List<MicroOp> mops;
+      List<Mop> mops;
       if (v == null) {
         mops = List.of();
       } else if (!(v instanceof List)) {
@@ -143,7 +143,7 @@ abstract class Analysis {
             "expected a transaction (a vector of micro-ops like [:r k v]), found " + v);
       } else {
         List<?> raw = (List<?>) v;
-        MicroOp[] ms = new MicroOp[raw.size()];
+        Mop[] ms = new Mop[raw.size()];
         for (int i = 0; i < ms.length; i++) {
           ms[i] = microOp(raw.get(i), op, append, index);
         }
@@ -155,20 +155,20 @@ abstract class Analysis {
     return out;
   }
 
-  private static MicroOp microOp(Object raw, Operation op, boolean append, long index)
+  private static Mop microOp(Object raw, Operation op, boolean append, long index)
       throws UnfitHistoryException {
     if (!(raw instanceof List) || ((List<?>) raw).size() != 3) {
       throw new UnfitHistoryException(index, "expected a micro-op [f k v], found " + raw);
     }
     List<?> m = (List<?>) raw;
     String f = TxnSpec.name(m.get(0));
-    MicroOp.Kind kind;
+    Mop.Kind kind;
     if ("r".equals(f)) {
-      kind = MicroOp.Kind.READ;
+      kind = Mop.Kind.READ;
     } else if (append && "append".equals(f)) {
-      kind = MicroOp.Kind.APPEND;
+      kind = Mop.Kind.APPEND;
     } else if (!append && "w".equals(f)) {
-      kind = MicroOp.Kind.WRITE;
+      kind = Mop.Kind.WRITE;
     } else {
       throw new UnfitHistoryException(index, "micro-op " + raw + " is not one of the "
           + (append ? "list-append micro-ops [:r k list] and [:append k v]"
@@ -177,21 +177,21 @@ abstract class Analysis {
     if (m.get(1) == null) {
       throw new UnfitHistoryException(index, "micro-op " + raw + " has no key");
     }
-    if (kind != MicroOp.Kind.READ && m.get(2) == null) {
+    if (kind != Mop.Kind.READ && m.get(2) == null) {
       throw new UnfitHistoryException(index, "micro-op " + raw
           + " writes nil, which cannot be told apart from the initial state");
     }
     Object value = m.get(2);
-    if (kind == MicroOp.Kind.READ && !op.isOk()) {
+    if (kind == Mop.Kind.READ && !op.isOk()) {
       // A read's value is only known from an ok completion.
       value = null;
-    } else if (kind == MicroOp.Kind.READ && append && value == null) {
+    } else if (kind == Mop.Kind.READ && append && value == null) {
       // A committed list read of nil is the empty list.
       value = List.of();
     }
-    if (append && kind == MicroOp.Kind.READ && value != null && !(value instanceof List)) {
+    if (append && kind == Mop.Kind.READ && value != null && !(value instanceof List)) {
       throw new UnfitHistoryException(index, "list-append read " + raw + " should return a list");
     }
-    return new MicroOp(kind, m.get(1), value);
+    return new Mop(kind, m.get(1), value);
   }
 }

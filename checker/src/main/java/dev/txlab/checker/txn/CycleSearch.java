@@ -129,7 +129,6 @@ final class CycleSearch {
     }
   }
 
-  private static final boolean DEBUG = System.getenv("TXLAB_TXN_DEBUG") != null;
   private final Digraph graph;
   /** Per thread, all -1 between uses; see {@link Digraph#induced(int[], int, int[])}. */
   private final ThreadLocal<int[]> scratch;
@@ -164,26 +163,13 @@ final class CycleSearch {
     List<int[]> sccs = Scc.nontrivial(graph, 0xff);
     List<List<AnomalyCase>> perComponent = java.util.stream.IntStream.range(0, sccs.size())
         .parallel()
-        .mapToObj(i -> searchLogged(sccs.get(i)))
+        .mapToObj(i -> searchComponent(sccs.get(i)))
         .collect(java.util.stream.Collectors.toList());
     List<AnomalyCase> out = new ArrayList<>();
     perComponent.forEach(out::addAll);
     return out;
   }
 
-  private List<AnomalyCase> searchLogged(int[] comp) {
-    long t = System.nanoTime();
-    List<AnomalyCase> cs = searchComponent(comp);
-    if (DEBUG) {
-      List<String> types = new ArrayList<>();
-      for (AnomalyCase c : cs) {
-        types.add(c.type());
-      }
-      System.err.printf("scc %d: %d ms %s%n", comp.length, (System.nanoTime() - t) / 1_000_000,
-          types);
-    }
-    return cs;
-  }
 
   /** The effective label of each edge: the relationship its explanation will name. */
   private byte[] effectiveLabels(Digraph g) {
@@ -255,12 +241,7 @@ final class CycleSearch {
           continue;
         }
         searched.add(type);
-        long t = System.nanoTime();
         Cycle c = searcher.find(shape);
-        if (DEBUG) {
-          System.err.printf("  %s: %d ms %s%n", type, (System.nanoTime() - t) / 1_000_000,
-              c == null ? "-" : c.txns().size());
-        }
         if (c != null) {
           found.add(AnomalyCase.of(c));
           skip.addAll(ModelLattice.impliedAnomalies(List.of(c.type())));

@@ -80,26 +80,15 @@ final class ListAppendAnalysis extends Analysis {
 
   ListAppendAnalysis(List<Txn> txns) throws UnfitHistoryException {
     super(txns);
-    long t0 = System.nanoTime();
     index();
-    long t1 = System.nanoTime();
     versionOrders();
-    long t2 = System.nanoTime();
     // Edges and the non-cycle anomalies only read the indexes built above, and write to
     // different places (edges vs cases), so they run side by side.
     java.util.concurrent.ForkJoinTask<?> edgeTask =
         java.util.concurrent.ForkJoinPool.commonPool().submit(this::inferEdges);
     findNonCycleAnomalies();
-    long t3 = System.nanoTime();
     findLostUpdates();
-    long t4 = System.nanoTime();
     edgeTask.join();
-    long t5 = System.nanoTime();
-    if (System.getenv("TXLAB_TXN_DEBUG") != null) {
-      System.err.printf("index %d, orders %d, non-cycle %d, lost-update %d, edges done +%d ms%n",
-          (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
-          (t4 - t3) / 1_000_000, (t5 - t4) / 1_000_000);
-    }
   }
 
   @Override
@@ -118,11 +107,11 @@ final class ListAppendAnalysis extends Analysis {
 
   private void index() throws UnfitHistoryException {
     for (Txn t : txns) {
-      List<MicroOp> mops = t.mops();
+      List<Mop> mops = t.mops();
       for (int i = 0; i < mops.size(); i++) {
-        MicroOp m = mops.get(i);
+        Mop m = mops.get(i);
         KeyInfo ki = key(m.key());
-        if (m.kind() == MicroOp.Kind.APPEND) {
+        if (m.kind() == Mop.Kind.APPEND) {
           Txn prev = ki.writer.putIfAbsent(m.value(), t);
           if (prev != null) {
             throw new UnfitHistoryException(t.index(), "duplicate appends: " + m.value()
@@ -230,7 +219,7 @@ final class ListAppendAnalysis extends Analysis {
       if (!t.isPossible()) {
         continue;
       }
-      for (MicroOp m : t.mops()) {
+      for (Mop m : t.mops()) {
         KeyInfo ki = keys.get(m.key());
         if (m.isRead()) {
           List<?> v = (List<?>) m.value();
@@ -265,15 +254,15 @@ final class ListAppendAnalysis extends Analysis {
     for (Txn t : txns) {
       // An append is intermediate when the same transaction appends to its key again later;
       // transactions are short, so pairwise comparison beats a map per transaction.
-      List<MicroOp> mops = t.mops();
+      List<Mop> mops = t.mops();
       for (int i = 0; i < mops.size(); i++) {
-        MicroOp m = mops.get(i);
-        if (m.kind() != MicroOp.Kind.APPEND) {
+        Mop m = mops.get(i);
+        if (m.kind() != Mop.Kind.APPEND) {
           continue;
         }
         for (int j = i + 1; j < mops.size(); j++) {
-          MicroOp later = mops.get(j);
-          if (later.kind() == MicroOp.Kind.APPEND && later.key().equals(m.key())) {
+          Mop later = mops.get(j);
+          if (later.kind() == Mop.Kind.APPEND && later.key().equals(m.key())) {
             intermediate.computeIfAbsent(m.key(), k -> new HashMap<>()).put(m.value(), t);
             break;
           }
@@ -281,9 +270,9 @@ final class ListAppendAnalysis extends Analysis {
       }
     }
     for (Txn t : txns) {
-      List<MicroOp> mops = t.mops();
+      List<Mop> mops = t.mops();
       for (int i = 0; i < mops.size(); i++) {
-        MicroOp m = mops.get(i);
+        Mop m = mops.get(i);
         if (!m.isRead() || m.value() == null) {
           continue;
         }
@@ -313,8 +302,8 @@ final class ListAppendAnalysis extends Analysis {
             report(AnomalyCase.of("G1b", "op", t, "mop", m, "writer", w, "element", lastElem));
           }
           for (int j = i + 1; j < mops.size(); j++) {
-            MicroOp later = mops.get(j);
-            if (later.kind() == MicroOp.Kind.APPEND && later.key().equals(m.key())
+            Mop later = mops.get(j);
+            if (later.kind() == Mop.Kind.APPEND && later.key().equals(m.key())
                 && readContains(ki, v, prefix, later.value())) {
               report(AnomalyCase.of("future-read", "op", t, "mop", m, "element", later.value()));
               break;
@@ -329,7 +318,7 @@ final class ListAppendAnalysis extends Analysis {
     dirtyUpdates();
   }
 
-  private void duplicates(Txn t, MicroOp m, List<?> v) {
+  private void duplicates(Txn t, Mop m, List<?> v) {
     if (v.size() < 2) {
       return;
     }
@@ -354,16 +343,16 @@ final class ListAppendAnalysis extends Analysis {
    * never read the key, its appends must be the read's tail.
    */
   private void internal(Txn t) {
-    List<MicroOp> mops = t.mops();
+    List<Mop> mops = t.mops();
     if (mops.size() < 2) {
       return;
     }
     // Per key: the last list read (or null if none) and the appends made since.
     Map<Object, List<?>> lastRead = new HashMap<>(4);
     Map<Object, List<Object>> since = new HashMap<>(4);
-    for (MicroOp m : mops) {
+    for (Mop m : mops) {
       Object k = m.key();
-      if (m.kind() == MicroOp.Kind.APPEND) {
+      if (m.kind() == Mop.Kind.APPEND) {
         since.computeIfAbsent(k, x -> new ArrayList<>(2)).add(m.value());
         continue;
       }
@@ -392,9 +381,9 @@ final class ListAppendAnalysis extends Analysis {
 
   /** Internal consistency can only fail when some key is read after another access to it. */
   static boolean touchesAKeyTwiceWithARead(Txn t) {
-    List<MicroOp> mops = t.mops();
+    List<Mop> mops = t.mops();
     for (int j = 1; j < mops.size(); j++) {
-      MicroOp m = mops.get(j);
+      Mop m = mops.get(j);
       if (!m.isRead()) {
         continue;
       }
@@ -471,9 +460,9 @@ final class ListAppendAnalysis extends Analysis {
 
   @Override
   Step explain(Txn a, Txn b, int rel) {
-    List<MicroOp> bm = b.mops();
+    List<Mop> bm = b.mops();
     for (int j = 0; j < bm.size(); j++) {
-      MicroOp m = bm.get(j);
+      Mop m = bm.get(j);
       KeyInfo ki = keys.get(m.key());
       if (rel == Rel.WR) {
         if (m.isRead() && m.value() != null && !((List<?>) m.value()).isEmpty()) {
@@ -485,7 +474,7 @@ final class ListAppendAnalysis extends Analysis {
         }
         continue;
       }
-      if (m.kind() != MicroOp.Kind.APPEND) {
+      if (m.kind() != Mop.Kind.APPEND) {
         continue;
       }
       Object p = ki.predecessor(m.value());
@@ -494,9 +483,9 @@ final class ListAppendAnalysis extends Analysis {
           return new Step(Rel.WW, a, b, m.key(), p, m.value(), appendIndex(a, m.key(), p), j);
         }
       } else if (rel == Rel.RW) {
-        List<MicroOp> am = a.mops();
+        List<Mop> am = a.mops();
         for (int i = 0; i < am.size(); i++) {
-          MicroOp r = am.get(i);
+          Mop r = am.get(i);
           if (r.isRead() && r.key().equals(m.key()) && r.value() != null) {
             List<?> v = (List<?>) r.value();
             Object state = v.isEmpty() ? Initial.STATE : v.get(v.size() - 1);
@@ -511,10 +500,10 @@ final class ListAppendAnalysis extends Analysis {
   }
 
   private static int appendIndex(Txn t, Object k, Object e) {
-    List<MicroOp> mops = t.mops();
+    List<Mop> mops = t.mops();
     for (int i = 0; i < mops.size(); i++) {
-      MicroOp m = mops.get(i);
-      if (m.kind() == MicroOp.Kind.APPEND && m.key().equals(k) && m.value().equals(e)) {
+      Mop m = mops.get(i);
+      if (m.kind() == Mop.Kind.APPEND && m.key().equals(k) && m.value().equals(e)) {
         return i;
       }
     }

@@ -37,8 +37,8 @@ final class Prose {
     if (v instanceof Txn) {
       return opText((Txn) v);
     }
-    if (v instanceof MicroOp) {
-      MicroOp m = (MicroOp) v;
+    if (v instanceof Mop) {
+      Mop m = (Mop) v;
       return "[:" + m.kind().text + " " + edn(m.key()) + " " + edn(m.value()) + "]";
     }
     return Edn.print(v);
@@ -85,8 +85,8 @@ final class Prose {
   static String step(Step s, Map<Txn, String> names) {
     String a = names.get(s.a());
     String b = names.get(s.b());
-    boolean list = s.a().mops().stream().anyMatch(m -> m.kind() == MicroOp.Kind.APPEND)
-        || s.b().mops().stream().anyMatch(m -> m.kind() == MicroOp.Kind.APPEND);
+    boolean list = s.a().mops().stream().anyMatch(m -> m.kind() == Mop.Kind.APPEND)
+        || s.b().mops().stream().anyMatch(m -> m.kind() == Mop.Kind.APPEND);
     String k = edn(s.key());
     switch (s.rel()) {
       case Rel.WW:

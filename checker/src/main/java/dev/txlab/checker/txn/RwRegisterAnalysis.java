@@ -115,9 +115,9 @@ final class RwRegisterAnalysis extends Analysis {
       Map<Object, Integer> r = null;
       Map<Object, Integer> w = null;
       Set<Object> touched = null;
-      List<MicroOp> mops = t.mops();
+      List<Mop> mops = t.mops();
       for (int i = 0; i < mops.size(); i++) {
-        MicroOp m = mops.get(i);
+        Mop m = mops.get(i);
         if (touched == null) {
           touched = new HashSet<>(4);
           r = new HashMap<>(4);
@@ -255,7 +255,7 @@ final class RwRegisterAnalysis extends Analysis {
   /** The first and last version a transaction saw or wrote for each key it touched. */
   private static Map<Object, Object[]> firstLast(Txn t) {
     Map<Object, Object[]> fl = new LinkedHashMap<>();
-    for (MicroOp m : t.mops()) {
+    for (Mop m : t.mops()) {
       Object v = version(m.value());
       Object[] x = fl.get(m.key());
       if (x == null) {
@@ -362,9 +362,9 @@ final class RwRegisterAnalysis extends Analysis {
     Map<Object, Map<Object, Txn>> intermediate = new HashMap<>();
     for (Txn t : txns) {
       Map<Object, Integer> w = extWrite.get(t.id());
-      List<MicroOp> mops = t.mops();
+      List<Mop> mops = t.mops();
       for (int i = 0; i < mops.size(); i++) {
-        MicroOp m = mops.get(i);
+        Mop m = mops.get(i);
         if (m.isRead()) {
           continue;
         }
@@ -381,7 +381,7 @@ final class RwRegisterAnalysis extends Analysis {
         continue;
       }
       for (Map.Entry<Object, Integer> e : extRead.get(t.id()).entrySet()) {
-        MicroOp m = t.mops().get(e.getValue());
+        Mop m = t.mops().get(e.getValue());
         if (m.value() == null) {
           continue;
         }
@@ -397,7 +397,7 @@ final class RwRegisterAnalysis extends Analysis {
         }
       }
       Map<Object, Object> state = new HashMap<>(4);
-      for (MicroOp m : t.mops()) {
+      for (Mop m : t.mops()) {
         Object v = version(m.value());
         if (m.isRead() && state.containsKey(m.key()) && !state.get(m.key()).equals(v)) {
           Object expected = state.get(m.key());

@@ -12,7 +12,7 @@ import java.util.List;
  * @param op the paired invocation and completion
  * @param mops the micro-ops, in program order
  */
-record Txn(int id, Operation op, List<MicroOp> mops) {
+record Txn(int id, Operation op, List<Mop> mops) {
 
   boolean isOk() {
     return op.isOk();

@@ -21,7 +21,6 @@ public final class TxnChecker {
   public static TxnResult check(History h, TxnSpec spec) throws UnfitHistoryException {
     long t0 = System.nanoTime();
     List<Txn> txns = Analysis.transactions(h, spec.workload());
-    long tTxns = System.nanoTime();
     Set<String> prohibited = ModelLattice.prohibitedBy(spec.consistencyModels());
     boolean realtime = false;
     boolean process = false;
@@ -49,14 +48,8 @@ public final class TxnChecker {
         ? new ListAppendAnalysis(txns) : new RwRegisterAnalysis(txns, spec);
     orderTask.join();
     analysis.edges.addAll(order);
-    long tOrder = System.nanoTime();
     Digraph graph = analysis.edges.build();
     long t1 = System.nanoTime();
-    if (System.getenv("TXLAB_TXN_DEBUG") != null) {
-      System.err.printf("transactions %d, analysis+orders %d, graph %d ms (%d edges)%n",
-          (tTxns - t0) / 1_000_000, (tOrder - tTxns) / 1_000_000, (t1 - tOrder) / 1_000_000,
-          graph.edgeCount());
-    }
 
     Map<String, List<AnomalyCase>> found = new TreeMap<>(analysis.cases);
     if (graph.edgeCount() == 0) {

@@ -383,26 +383,6 @@ final class TxnReport {
   }
 
   static String esc(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 16);
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      switch (ch) {
-        case '<':
-          b.append("&lt;");
-          break;
-        case '>':
-          b.append("&gt;");
-          break;
-        case '&':
-          b.append("&amp;");
-          break;
-        case '"':
-          b.append("&quot;");
-          break;
-        default:
-          b.append(ch);
-      }
-    }
-    return b.toString();
+    return dev.txlab.checker.Html.escape(s);
   }
 }

@@ -311,13 +311,13 @@ public final class TxnResult implements CheckResult {
       json.writeStringField("f", op.f());
       json.writeFieldName("value");
       json.writeStartArray();
-      for (MicroOp m : t.mops()) {
+      for (Mop m : t.mops()) {
         writeValue(json, m);
       }
       json.writeEndArray();
       json.writeEndObject();
-    } else if (v instanceof MicroOp) {
-      MicroOp m = (MicroOp) v;
+    } else if (v instanceof Mop) {
+      Mop m = (Mop) v;
       json.writeStartArray();
       json.writeString(m.kind().text);
       writeValue(json, m.key());

@@ -32,22 +32,22 @@ public interface SimControl {
   // --- network ---
 
   /** Cuts the given directed links (adds to whatever is already cut). */
-  void cut(Set<Link> links);
+  void cut(Set<SimLink> links);
 
   /** Restores the given directed links. */
-  void heal(Set<Link> links);
+  void heal(Set<SimLink> links);
 
   /** Restores every link. */
   void healAll();
 
   /** The currently cut links. */
-  Set<Link> cutLinks();
+  Set<SimLink> cutLinks();
 
   /** Sets the behaviour of every link without its own setting. */
   void setDefaultLink(LinkConfig config);
 
   /** Sets the behaviour of one directed link. */
-  void setLink(Link link, LinkConfig config);
+  void setLink(SimLink link, LinkConfig config);
 
   /** Drops per-link settings; every link follows the default again. */
   void resetLinks();

@@ -199,8 +199,8 @@ public final class Simulator implements SimControl {
   private final TreeMap<NodeId, SimNode> nodes = new TreeMap<>();
   private final HashMap<Address, Slot> slots = new HashMap<>();
   private final List<Slot> slotOrder = new ArrayList<>();
-  private final HashSet<Link> cut = new HashSet<>();
-  private final HashMap<Link, LinkConfig> links = new HashMap<>();
+  private final HashSet<SimLink> cut = new HashSet<>();
+  private final HashMap<SimLink, LinkConfig> links = new HashMap<>();
   private final List<StepObserver> observers = new ArrayList<>();
   private final Trace trace = new Trace();
   private final TreeMap<String, Long> drops = new TreeMap<>();
@@ -398,7 +398,7 @@ public final class Simulator implements SimControl {
         drop("down", e.fromName, slot, (Message) e.payload);
         return;
       }
-      if (!cut.isEmpty() && !slot.node.id.equals(e.from.node()) && cut.contains(new Link(e.from.node(), slot.node.id))) {
+      if (!cut.isEmpty() && !slot.node.id.equals(e.from.node()) && cut.contains(new SimLink(e.from.node(), slot.node.id))) {
         drop("partition", e.fromName, slot, (Message) e.payload);
         return;
       }
@@ -519,7 +519,7 @@ public final class Simulator implements SimControl {
       scheduleDelivery(now + config.localLatencyNanos(), target, from, fromName, m);
       return;
     }
-    Link link = cut.isEmpty() && links.isEmpty() ? null : new Link(from.node(), to.node());
+    SimLink link = cut.isEmpty() && links.isEmpty() ? null : new SimLink(from.node(), to.node());
     if (link != null && cut.contains(link)) {
       drop("partition", fromName, target, m);
       return;
@@ -640,8 +640,8 @@ public final class Simulator implements SimControl {
   }
 
   @Override
-  public void cut(Set<Link> toCut) {
-    for (Link l : new TreeSet<>(toCut)) {
+  public void cut(Set<SimLink> toCut) {
+    for (SimLink l : new TreeSet<>(toCut)) {
       node(l.from());
       node(l.to());
       if (cut.add(l)) trace.line(now, "net", "cut " + l);
@@ -649,8 +649,8 @@ public final class Simulator implements SimControl {
   }
 
   @Override
-  public void heal(Set<Link> toHeal) {
-    for (Link l : new TreeSet<>(toHeal)) if (cut.remove(l)) trace.line(now, "net", "heal " + l);
+  public void heal(Set<SimLink> toHeal) {
+    for (SimLink l : new TreeSet<>(toHeal)) if (cut.remove(l)) trace.line(now, "net", "heal " + l);
   }
 
   @Override
@@ -660,7 +660,7 @@ public final class Simulator implements SimControl {
   }
 
   @Override
-  public Set<Link> cutLinks() {
+  public Set<SimLink> cutLinks() {
     return Collections.unmodifiableSet(new TreeSet<>(cut));
   }
 
@@ -671,7 +671,7 @@ public final class Simulator implements SimControl {
   }
 
   @Override
-  public void setLink(Link link, LinkConfig config) {
+  public void setLink(SimLink link, LinkConfig config) {
     trace.line(now, "net", "link " + link + " " + config);
     links.put(link, config);
   }

@@ -8,7 +8,7 @@ import dev.txlab.node.kv.KvOp;
 import dev.txlab.node.kv.ShardReplica;
 import dev.txlab.node.sim.Latency;
 import dev.txlab.node.sim.LinkConfig;
-import dev.txlab.node.sim.Partitions;
+import dev.txlab.node.sim.PartitionShapes;
 import dev.txlab.node.sim.SimControl;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +92,7 @@ final class ChaosRun {
         case ISOLATE_LEADERS -> {
           control.healAll();
           Address leader = cluster.leaderOf(ShardId.of(0));
-          if (leader != null && nemesis.chance(0.7)) control.cut(Partitions.isolate(leader.node(), serverSet));
+          if (leader != null && nemesis.chance(0.7)) control.cut(PartitionShapes.isolate(leader.node(), serverSet));
         }
         case SLOW_LEADER_CLOCK -> {
           control.healAll();
@@ -100,7 +100,7 @@ final class ChaosRun {
           Address leader = cluster.leaderOf(ShardId.of(0));
           if (leader != null && nemesis.chance(0.7)) {
             control.setClockDrift(leader.node(), -900_000);
-            control.cut(Partitions.isolate(leader.node(), serverSet));
+            control.cut(PartitionShapes.isolate(leader.node(), serverSet));
           }
         }
         case CRASH_ALL -> {
@@ -151,11 +151,11 @@ final class ChaosRun {
   private static void applyRandomFault(
       SimCluster cluster, SimControl control, RandomSource r, List<NodeId> servers, Set<NodeId> serverSet, NodeId victim) {
     switch (r.nextInt(12)) {
-      case 0 -> control.cut(Partitions.halves(serverSet));
-      case 1 -> control.cut(Partitions.isolate(victim, serverSet));
-      case 2 -> control.cut(Partitions.majorityRing(serverSet));
-      case 3 -> control.cut(Partitions.bridge(serverSet));
-      case 4 -> control.cut(Partitions.oneWay(victim, servers.get(r.nextInt(servers.size()))));
+      case 0 -> control.cut(PartitionShapes.halves(serverSet));
+      case 1 -> control.cut(PartitionShapes.isolate(victim, serverSet));
+      case 2 -> control.cut(PartitionShapes.majorityRing(serverSet));
+      case 3 -> control.cut(PartitionShapes.bridge(serverSet));
+      case 4 -> control.cut(PartitionShapes.oneWay(victim, servers.get(r.nextInt(servers.size()))));
       case 5 -> control.crash(victim);
       case 6 -> {
         for (NodeId n : servers) control.restart(n);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.txlab.node.api.Address;
 import dev.txlab.node.api.NodeId;
 import dev.txlab.node.sim.LinkConfig;
-import dev.txlab.node.sim.Partitions;
+import dev.txlab.node.sim.PartitionShapes;
 import dev.txlab.node.sim.SimConfig;
 import dev.txlab.node.sim.Simulator;
 import java.util.ArrayList;
@@ -89,11 +89,11 @@ class RaftSimulationTest {
         int fault = rnd.nextInt(6);
         NodeId victim = nodes.get(rnd.nextInt(nodes.size()));
         switch (fault) {
-          case 0 -> g.sim.cut(Partitions.halves(g.sim.nodes()));
-          case 1 -> g.sim.cut(Partitions.isolate(victim, g.sim.nodes()));
+          case 0 -> g.sim.cut(PartitionShapes.halves(g.sim.nodes()));
+          case 1 -> g.sim.cut(PartitionShapes.isolate(victim, g.sim.nodes()));
           case 2 -> g.sim.crash(victim);
           case 3 -> { for (NodeId n : nodes) g.sim.restart(n); }
-          case 4 -> g.sim.cut(Partitions.majorityRing(g.sim.nodes()));
+          case 4 -> g.sim.cut(PartitionShapes.majorityRing(g.sim.nodes()));
           default -> g.sim.healAll();
         }
         for (int i = 0; i < 10; i++) {

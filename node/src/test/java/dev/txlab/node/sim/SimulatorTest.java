@@ -105,28 +105,28 @@ class SimulatorTest {
     Simulator sim = new Simulator(SimConfig.defaults(1));
     sim.addNode(N1);
     sim.addNode(N2);
-    sim.cut(Partitions.oneWay(N1, N2));
+    sim.cut(PartitionShapes.oneWay(N1, N2));
     sim.addProcess(B, env -> new Receiver(env, got, new ArrayList<>()));
     sim.addProcess(A, env -> new Sender(env, 5));
     sim.runFor(10 * MS);
     assertThat(got).isEmpty();
     assertThat(sim.stats().drops()).containsEntry("partition", 5L);
-    assertThat(sim.cutLinks()).containsExactly(new Link(N1, N2));
+    assertThat(sim.cutLinks()).containsExactly(new SimLink(N1, N2));
   }
 
   @Test
   void partitionShapes() {
     Set<NodeId> five = Set.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3"), NodeId.of("n4"), NodeId.of("n5"));
-    assertThat(Partitions.halves(five)).hasSize(12).contains(new Link(NodeId.of("n1"), NodeId.of("n4")));
-    assertThat(Partitions.isolate(NodeId.of("n3"), five)).hasSize(8);
-    Set<Link> ring = Partitions.majorityRing(five);
+    assertThat(PartitionShapes.halves(five)).hasSize(12).contains(new SimLink(NodeId.of("n1"), NodeId.of("n4")));
+    assertThat(PartitionShapes.isolate(NodeId.of("n3"), five)).hasSize(8);
+    Set<SimLink> ring = PartitionShapes.majorityRing(five);
     for (NodeId n : five) {
-      long reachable = five.stream().filter(m -> !m.equals(n) && !ring.contains(new Link(n, m))).count();
+      long reachable = five.stream().filter(m -> !m.equals(n) && !ring.contains(new SimLink(n, m))).count();
       assertThat(reachable).as("node %s sees itself plus two: a majority", n).isEqualTo(2);
     }
-    Set<Link> bridge = Partitions.bridge(five);
-    assertThat(bridge).doesNotContain(new Link(NodeId.of("n3"), NodeId.of("n1")), new Link(NodeId.of("n3"), NodeId.of("n5")));
-    assertThat(bridge).contains(new Link(NodeId.of("n1"), NodeId.of("n5")));
+    Set<SimLink> bridge = PartitionShapes.bridge(five);
+    assertThat(bridge).doesNotContain(new SimLink(NodeId.of("n3"), NodeId.of("n1")), new SimLink(NodeId.of("n3"), NodeId.of("n5")));
+    assertThat(bridge).contains(new SimLink(NodeId.of("n1"), NodeId.of("n5")));
   }
 
   @Test

@@ -1,10 +1,14 @@
-package dev.txlab.node.sim;
+package dev.txlab.node.cluster;
 
 import dev.txlab.node.api.NodeId;
 import dev.txlab.node.api.RandomSource;
-import dev.txlab.node.cluster.SimCluster;
 import dev.txlab.node.kv.ClientObserver;
 import dev.txlab.node.kv.KvOp;
+import dev.txlab.node.sim.LinkConfig;
+import dev.txlab.node.sim.PartitionShapes;
+import dev.txlab.node.sim.SimConfig;
+import dev.txlab.node.sim.SimControl;
+import dev.txlab.node.sim.Simulator;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
@@ -22,7 +26,7 @@ import java.util.function.LongSupplier;
  * protocol packages may not read the wall clock, and on an otherwise idle core CPU time and wall
  * time agree — on a shared machine CPU time is the fairer "one core" figure).
  *
- * <pre>java -cp … dev.txlab.node.sim.SimBenchmark [seed] [simSeconds] [--compact-trace]</pre>
+ * <pre>java -cp … dev.txlab.node.cluster.SimBenchmark [seed] [simSeconds] [--compact-trace]</pre>
  */
 public final class SimBenchmark {
   private SimBenchmark() {}
@@ -120,13 +124,13 @@ public final class SimBenchmark {
       long heal = t + r.between(500 * MS, 1_500 * MS);
       int kind = r.nextInt(7);
       switch (kind) {
-        case 0 -> control.schedule(t, "partition halves", () -> control.cut(Partitions.halves(cluster.serverNodeSet())));
-        case 1 -> control.schedule(t, "isolate " + victim, () -> control.cut(Partitions.isolate(victim, cluster.serverNodeSet())));
+        case 0 -> control.schedule(t, "partition halves", () -> control.cut(PartitionShapes.halves(cluster.serverNodeSet())));
+        case 1 -> control.schedule(t, "isolate " + victim, () -> control.cut(PartitionShapes.isolate(victim, cluster.serverNodeSet())));
         case 2 -> control.schedule(t, "crash " + victim, () -> control.crash(victim));
         case 3 -> control.schedule(t, "pause " + victim, () -> control.pause(victim));
         case 4 -> control.schedule(t, "drift " + victim, () -> control.setClockDrift(victim, 300));
         case 5 -> control.schedule(t, "lossy links", () -> control.setDefaultLink(LinkConfig.lan().withLoss(0.05).withDuplication(0.02)));
-        default -> control.schedule(t, "majority ring", () -> control.cut(Partitions.majorityRing(cluster.serverNodeSet())));
+        default -> control.schedule(t, "majority ring", () -> control.cut(PartitionShapes.majorityRing(cluster.serverNodeSet())));
       }
       control.schedule(heal, "heal", cluster::healEverything);
       t = heal + r.between(500 * MS, 1_500 * MS);
