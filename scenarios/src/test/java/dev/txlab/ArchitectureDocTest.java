@@ -19,12 +19,14 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureDocTest {
   private static final Path ROOT = Path.of("..");
-  private static final List<String> MODULES = List.of("checker", "node", "coordinator", "chaos", "scenarios");
+  private static final List<String> MODULES =
+      List.of("checker", "node", "coordinator", "chaos", "scenarios");
 
   @Test
   void everyTypeAndPackageTheDocNamesExists() throws IOException {
     // Fenced blocks (diagrams) hold no backticked names; drop them so backticks pair up.
-    String doc = Files.readString(ROOT.resolve("docs/architecture.md")).replaceAll("(?s)```.*?```", "");
+    String doc =
+        Files.readString(ROOT.resolve("docs/architecture.md")).replaceAll("(?s)```.*?```", "");
     Matcher m = Pattern.compile("`([^`]+)`").matcher(doc);
     List<String> missing = new ArrayList<>();
     int checked = 0;
@@ -35,9 +37,11 @@ class ArchitectureDocTest {
         if (!typeExists(token.split("\\.")[0])) {
           missing.add(token);
         }
-      } else if (token.matches("(dev\\.txlab\\.)?(checker|node|coordinator|chaos|scenarios)(\\.[A-Za-z][A-Za-z0-9]*)+")) {
+      } else if (token.matches(
+          "(dev\\.txlab\\.)?(checker|node|coordinator|chaos|scenarios)(\\.[A-Za-z][A-Za-z0-9]*)+")) {
         checked++;
-        if (!pathExists(token.startsWith("dev.txlab.") ? token.substring("dev.txlab.".length()) : token)) {
+        if (!pathExists(
+            token.startsWith("dev.txlab.") ? token.substring("dev.txlab.".length()) : token)) {
           missing.add(token);
         }
       }
@@ -77,7 +81,9 @@ class ArchitectureDocTest {
         }
         // The longest prefix that is a source file: a class, or the class a nested type lives in.
         for (int i = parts.length; i >= 2; i--) {
-          Path file = base.resolve(String.join("/", java.util.Arrays.copyOf(parts, i - 1))).resolve(parts[i - 1] + ".java");
+          Path file =
+              base.resolve(String.join("/", java.util.Arrays.copyOf(parts, i - 1)))
+                  .resolve(parts[i - 1] + ".java");
           if (Files.isRegularFile(file)) {
             return true;
           }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  *       checker; the checker depends on no other module;
  *   <li>only the live host ({@code node.live}) touches Vert.x or JGroups;
  *   <li>protocol code (everything in node and coordinator outside the live host and its
- *       coordinator-side plug-in {@code coordinator.live}, which parses command lines and hands HTTP
- *       threads' requests to processes, but still sees no Vert.x or JGroups) is sans-IO: no
+ *       coordinator-side plug-in {@code coordinator.live}, which parses command lines and hands
+ *       HTTP threads' requests to processes, but still sees no Vert.x or JGroups) is sans-IO: no
  *       wall clock, threads, {@code java.util.Random}, files or sockets. Time, randomness, IO and
  *       messaging come from the {@code Env}, which is what makes a simulation a pure function of
  *       its seed.
@@ -60,12 +60,19 @@ class ArchitectureTest {
   void theSimulatedRunPipelineKnowsProtocolsOnlyThroughThePluginApi() {
     check(
         noClasses()
-            .that().resideInAPackage("dev.txlab.scenarios.run..")
-            .should().dependOnClassesThat()
+            .that()
+            .resideInAPackage("dev.txlab.scenarios.run..")
+            .should()
+            .dependOnClassesThat()
             .resideInAnyPackage(
-                "dev.txlab.coordinator.spanner..", "dev.txlab.coordinator.classic..", "dev.txlab.coordinator.raftkv..",
-                "dev.txlab.coordinator.participant..", "dev.txlab.coordinator.single..", "dev.txlab.coordinator.cluster..",
-                "dev.txlab.coordinator.client..", "dev.txlab.node.cluster.."));
+                "dev.txlab.coordinator.spanner..",
+                "dev.txlab.coordinator.classic..",
+                "dev.txlab.coordinator.raftkv..",
+                "dev.txlab.coordinator.participant..",
+                "dev.txlab.coordinator.single..",
+                "dev.txlab.coordinator.cluster..",
+                "dev.txlab.coordinator.client..",
+                "dev.txlab.node.cluster.."));
   }
 
   /** Nor does it name one: no protocol's name appears in the pipeline's source as a literal. */
@@ -73,7 +80,8 @@ class ArchitectureTest {
   void theSimulatedRunPipelineNamesNoProtocol() throws java.io.IOException {
     java.nio.file.Path dir = java.nio.file.Path.of("src/main/java/dev/txlab/scenarios/run");
     java.util.List<String> names = new java.util.ArrayList<>();
-    for (dev.txlab.coordinator.protocol.Protocol p : dev.txlab.coordinator.protocol.ProtocolRegistry.all()) {
+    for (dev.txlab.coordinator.protocol.Protocol p :
+        dev.txlab.coordinator.protocol.ProtocolRegistry.all()) {
       names.add(p.name());
       names.addAll(p.aliases());
     }
@@ -82,7 +90,9 @@ class ArchitectureTest {
       for (java.nio.file.Path f : files.toList()) {
         String text = java.nio.file.Files.readString(f);
         for (String n : names) {
-          org.assertj.core.api.Assertions.assertThat(text).as(f + " names protocol " + n).doesNotContain("\"" + n + "\"");
+          org.assertj.core.api.Assertions.assertThat(text)
+              .as(f + " names protocol " + n)
+              .doesNotContain("\"" + n + "\"");
         }
       }
     }
@@ -92,32 +102,50 @@ class ArchitectureTest {
   void theCheckerStandsAlone() {
     check(
         noClasses()
-            .that().resideInAPackage("dev.txlab.checker..")
-            .should().dependOnClassesThat()
-            .resideInAnyPackage("dev.txlab.node..", "dev.txlab.coordinator..", "dev.txlab.chaos..", "dev.txlab.scenarios.."));
+            .that()
+            .resideInAPackage("dev.txlab.checker..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                "dev.txlab.node..",
+                "dev.txlab.coordinator..",
+                "dev.txlab.chaos..",
+                "dev.txlab.scenarios.."));
   }
 
   @Test
   void nodeDependsOnNoOtherModule() {
     check(
         noClasses()
-            .that().resideInAPackage("dev.txlab.node..")
-            .should().dependOnClassesThat()
-            .resideInAnyPackage("dev.txlab.checker..", "dev.txlab.coordinator..", "dev.txlab.chaos..", "dev.txlab.scenarios.."));
+            .that()
+            .resideInAPackage("dev.txlab.node..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                "dev.txlab.checker..",
+                "dev.txlab.coordinator..",
+                "dev.txlab.chaos..",
+                "dev.txlab.scenarios.."));
   }
 
   @Test
   void coordinatorAndChaosDependOnlyOnNode() {
     check(
         noClasses()
-            .that().resideInAPackage("dev.txlab.coordinator..")
-            .should().dependOnClassesThat()
-            .resideInAnyPackage("dev.txlab.checker..", "dev.txlab.chaos..", "dev.txlab.scenarios.."));
+            .that()
+            .resideInAPackage("dev.txlab.coordinator..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                "dev.txlab.checker..", "dev.txlab.chaos..", "dev.txlab.scenarios.."));
     check(
         noClasses()
-            .that().resideInAPackage("dev.txlab.chaos..")
-            .should().dependOnClassesThat()
-            .resideInAnyPackage("dev.txlab.checker..", "dev.txlab.coordinator..", "dev.txlab.scenarios.."));
+            .that()
+            .resideInAPackage("dev.txlab.chaos..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                "dev.txlab.checker..", "dev.txlab.coordinator..", "dev.txlab.scenarios.."));
   }
 
   @Test
@@ -127,8 +155,11 @@ class ArchitectureTest {
 
   private static ArchRule vertxRule() {
     return noClasses()
-        .that().resideOutsideOfPackage("dev.txlab.node.live..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "org.jgroups..");
+        .that()
+        .resideOutsideOfPackage("dev.txlab.node.live..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.vertx..", "org.jgroups..");
   }
 
   private static final String[] PROTOCOL = {"dev.txlab.node..", "dev.txlab.coordinator.."};
@@ -140,12 +171,21 @@ class ArchitectureTest {
 
   private static ArchRule wallClockRule() {
     return noClasses()
-            .that().resideInAnyPackage(PROTOCOL).and().resideOutsideOfPackages("dev.txlab.node.live..", "dev.txlab.coordinator.live..")
-            .should().callMethod(System.class, "currentTimeMillis")
-            .orShould().callMethod(System.class, "nanoTime")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Clock")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.time.Instant")
-            .because("time comes from the Env, so the simulator can control it");
+        .that()
+        .resideInAnyPackage(PROTOCOL)
+        .and()
+        .resideOutsideOfPackages("dev.txlab.node.live..", "dev.txlab.coordinator.live..")
+        .should()
+        .callMethod(System.class, "currentTimeMillis")
+        .orShould()
+        .callMethod(System.class, "nanoTime")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.time.Clock")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.time.Instant")
+        .because("time comes from the Env, so the simulator can control it");
   }
 
   @Test
@@ -155,28 +195,60 @@ class ArchitectureTest {
 
   private static ArchRule threadsAndRandomRule() {
     return noClasses()
-            .that().resideInAnyPackage(PROTOCOL).and().resideOutsideOfPackages("dev.txlab.node.live..", "dev.txlab.coordinator.live..")
-            .should().dependOnClassesThat().haveFullyQualifiedName("java.lang.Thread")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.Random")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.concurrent.ThreadLocalRandom")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.SecureRandom")
-            .orShould().dependOnClassesThat().resideInAnyPackage("java.util.concurrent..")
-            .orShould().callMethod(Math.class, "random")
-            .because("a process runs one event at a time on its host's thread, with randomness from its Env");
+        .that()
+        .resideInAnyPackage(PROTOCOL)
+        .and()
+        .resideOutsideOfPackages("dev.txlab.node.live..", "dev.txlab.coordinator.live..")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.lang.Thread")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.util.Random")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.util.concurrent.ThreadLocalRandom")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("java.security.SecureRandom")
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAnyPackage("java.util.concurrent..")
+        .orShould()
+        .callMethod(Math.class, "random")
+        .because(
+            "a process runs one event at a time on its host's thread, with randomness from its Env");
   }
 
   @Test
   void protocolCodeTouchesNoFilesOrSockets() {
     check(
         noClasses()
-            .that().resideInAnyPackage(PROTOCOL).and().resideOutsideOfPackages("dev.txlab.node.live..", "dev.txlab.coordinator.live..")
-            .should().dependOnClassesThat().resideInAnyPackage("java.net..", "java.nio.file..", "java.nio.channels..")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.File")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.FileInputStream")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.FileOutputStream")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.RandomAccessFile")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.FileReader")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.FileWriter")
+            .that()
+            .resideInAnyPackage(PROTOCOL)
+            .and()
+            .resideOutsideOfPackages("dev.txlab.node.live..", "dev.txlab.coordinator.live..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("java.net..", "java.nio.file..", "java.nio.channels..")
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("java.io.File")
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("java.io.FileInputStream")
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("java.io.FileOutputStream")
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("java.io.RandomAccessFile")
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("java.io.FileReader")
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("java.io.FileWriter")
             .because("storage and messaging go through the Env; only the live host does real IO"));
   }
 }

@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * What any checker returns: a verdict plus checker-specific data, rendered three ways. The
- * result is computed first, as data; rendering is a separate step (text for the terminal,
- * JSON fields for scripts, files for {@code --out}).
+ * What any checker returns: a verdict plus checker-specific data, rendered three ways. The result
+ * is computed first, as data; rendering is a separate step (text for the terminal, JSON fields for
+ * scripts, files for {@code --out}).
  */
 public interface CheckResult {
 
@@ -26,8 +26,8 @@ public interface CheckResult {
   String toText();
 
   /**
-   * Writes the report files into {@code dir} (which exists), such as {@code
-   * linearizability.html}. Returns the main file written.
+   * Writes the report files into {@code dir} (which exists), such as {@code linearizability.html}.
+   * Returns the main file written.
    */
   Path writeReport(Path dir) throws IOException;
 }

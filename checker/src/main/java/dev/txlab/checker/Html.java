@@ -1,6 +1,9 @@
 package dev.txlab.checker;
 
-/** Text made safe to put in HTML, in element content and in quoted attributes alike: the one escaping helper every report uses. */
+/**
+ * Text made safe to put in HTML, in element content and in quoted attributes alike: the one
+ * escaping helper every report uses.
+ */
 public final class Html {
   private Html() {}
 

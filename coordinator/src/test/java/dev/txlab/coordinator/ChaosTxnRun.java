@@ -15,18 +15,38 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A seeded transactional run under partitions, crashes and clock faults within ε, then healing
- * and a quiet phase; judged by the atomicity monitor (after every event, inside the run), Raft's
- * safety monitor, a liveness check (nothing left prepared or locked) and {@link Oracle}.
+ * A seeded transactional run under partitions, crashes and clock faults within ε, then healing and
+ * a quiet phase; judged by the atomicity monitor (after every event, inside the run), Raft's safety
+ * monitor, a liveness check (nothing left prepared or locked) and {@link Oracle}.
  */
 final class ChaosTxnRun {
   static final long MS = 1_000_000L;
   static final long S = 1_000_000_000L;
 
-  record Result(long seed, String digest, List<String> problems, long ok, long fail, long info, String metrics, long trueTimeLies) {
+  record Result(
+      long seed,
+      String digest,
+      List<String> problems,
+      long ok,
+      long fail,
+      long info,
+      String metrics,
+      long trueTimeLies) {
     String describe() {
-      return "seed " + seed + ": ok=" + ok + " fail=" + fail + " info=" + info + " truetime-lies=" + trueTimeLies + " problems=" + problems
-          + "\n  metrics " + metrics;
+      return "seed "
+          + seed
+          + ": ok="
+          + ok
+          + " fail="
+          + fail
+          + " info="
+          + info
+          + " truetime-lies="
+          + trueTimeLies
+          + " problems="
+          + problems
+          + "\n  metrics "
+          + metrics;
     }
   }
 
@@ -44,7 +64,8 @@ final class ChaosTxnRun {
     List<NodeId> servers = cluster.serverNodes();
     Set<NodeId> serverSet = cluster.serverNodeSet();
     List<NodeId> faultable = new ArrayList<>(servers);
-    if (!config.knobs().replicatedCoordinator()) faultable.add(SimTxnCluster.SINGLE_COORDINATOR.node());
+    if (!config.knobs().replicatedCoordinator())
+      faultable.add(SimTxnCluster.SINGLE_COORDINATOR.node());
     long end = cluster.sim().nowNanos() + faultNanos;
     while (cluster.sim().nowNanos() < end) {
       cluster.sim().runFor(nemesis.between(200 * MS, 700 * MS));
@@ -62,7 +83,8 @@ final class ChaosTxnRun {
         case 2 -> {
           control.crash(victim);
           long down = nemesis.between(50 * MS, 1_500 * MS);
-          control.schedule(cluster.sim().nowNanos() + down, "restart " + victim, () -> control.restart(victim));
+          control.schedule(
+              cluster.sim().nowNanos() + down, "restart " + victim, () -> control.restart(victim));
         }
         case 3 -> {
           // Clock faults within the uncertainty bound (ε ≥ 1 ms): TrueTime stays honest.
@@ -82,12 +104,20 @@ final class ChaosTxnRun {
     List<String> problems = new ArrayList<>(Oracle.checkListAppend(cluster, history));
     problems.addAll(leftovers(cluster));
     // External consistency holds with commit wait as long as TrueTime told the truth.
-    if (config.knobs().commitWait() && cluster.sim().stats().trueTimeLies() == 0) problems.addAll(Oracle.checkRealTime(history));
-    if (!cluster.metrics().inDoubtNow().isEmpty()) problems.add("still in doubt: " + cluster.metrics().inDoubtNow());
+    if (config.knobs().commitWait() && cluster.sim().stats().trueTimeLies() == 0)
+      problems.addAll(Oracle.checkRealTime(history));
+    if (!cluster.metrics().inDoubtNow().isEmpty())
+      problems.add("still in doubt: " + cluster.metrics().inDoubtNow());
     problems.addAll(cluster.raftMonitor().violations());
     if (!history.open.isEmpty()) problems.add("clients still running an op: " + history.open);
-    return new Result(seed, cluster.sim().trace().digestHex(), problems, history.count(Outcome.OK),
-        history.count(Outcome.FAIL), history.count(Outcome.INFO), cluster.metrics().summary().toString(),
+    return new Result(
+        seed,
+        cluster.sim().trace().digestHex(),
+        problems,
+        history.count(Outcome.OK),
+        history.count(Outcome.FAIL),
+        history.count(Outcome.INFO),
+        cluster.metrics().summary().toString(),
         cluster.sim().stats().trueTimeLies());
   }
 

@@ -40,15 +40,16 @@ class CoordinatorCrashTest {
     cluster.sim().runFor(1 * S);
     TxnId[] victim = {null};
     long[] killedAt = {0};
-    cluster.addCoordinatorListener(new SimTxnCluster.CoordinatorListener() {
-      @Override
-      public void prepared(Address c, TxnId txn) {
-        if (victim[0] == null) {
-          victim[0] = txn;
-          killedAt[0] = cluster.sim().nowNanos();
-        }
-      }
-    });
+    cluster.addCoordinatorListener(
+        new SimTxnCluster.CoordinatorListener() {
+          @Override
+          public void prepared(Address c, TxnId txn) {
+            if (victim[0] == null) {
+              victim[0] = txn;
+              killedAt[0] = cluster.sim().nowNanos();
+            }
+          }
+        });
     cluster.killCoordinatorAfterNextPrepare(10 * S);
     cluster.sim().runFor(5 * S);
     assertNotNull(victim[0], "no transaction reached prepare");
@@ -78,15 +79,23 @@ class CoordinatorCrashTest {
   void classic2pcBlocksWhileItsCoordinatorIsDownAndUnblocksWhenItReturns() {
     Outcome o = run("single", 21);
     System.out.println("classic: " + o.cluster().metrics().summary());
-    assertTrue(o.heldLocksMidOutage(), o.victim() + " should still be prepared (locks held) 5 s into the outage");
+    assertTrue(
+        o.heldLocksMidOutage(),
+        o.victim() + " should still be prepared (locks held) 5 s into the outage");
     assertTrue(o.cluster().metrics().blockedTxns() >= 1);
     long blockedMs = o.cluster().metrics().blockedNanosMax() / MS;
-    assertTrue(blockedMs >= 9_000 && blockedMs <= 12_000, "blocked for about the 10 s outage: " + blockedMs + " ms");
+    assertTrue(
+        blockedMs >= 9_000 && blockedMs <= 12_000,
+        "blocked for about the 10 s outage: " + blockedMs + " ms");
   }
 
   @Test
   void cooperativeTerminationCannotHelpOnceEveryParticipantVotedYes() {
-    Outcome o = run(SimTxnCluster.Config.defaults(21).withKnob("coordinator", "single").withKnob("cooperative-termination", "on"));
+    Outcome o =
+        run(
+            SimTxnCluster.Config.defaults(21)
+                .withKnob("coordinator", "single")
+                .withKnob("cooperative-termination", "on"));
     assertTrue(o.heldLocksMidOutage(), "all participants are prepared: none can decide alone");
     assertTrue(o.cluster().metrics().blockedNanosMax() / MS >= 9_000);
   }
@@ -95,8 +104,12 @@ class CoordinatorCrashTest {
   void spannerStyleDoesNotBlockBeyondAnElection() {
     Outcome o = run("replicated", 21);
     System.out.println("replicated: " + o.cluster().metrics().summary());
-    assertTrue(!o.heldLocksMidOutage(), o.victim() + " should have been resolved by the group's new leader");
+    assertTrue(
+        !o.heldLocksMidOutage(),
+        o.victim() + " should have been resolved by the group's new leader");
     long inDoubtMs = o.cluster().metrics().blockedNanosMax() / MS;
-    assertTrue(o.cluster().metrics().blockedTxns() <= 1 && inDoubtMs < 2_000, "in doubt at most an election: " + inDoubtMs + " ms");
+    assertTrue(
+        o.cluster().metrics().blockedTxns() <= 1 && inDoubtMs < 2_000,
+        "in doubt at most an election: " + inDoubtMs + " ms");
   }
 }

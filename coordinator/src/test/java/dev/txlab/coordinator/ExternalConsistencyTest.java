@@ -42,7 +42,8 @@ class ExternalConsistencyTest {
     stop[0] = true;
     cluster.sim().runFor(3 * S);
     assertEquals(0, cluster.sim().stats().trueTimeLies(), "TrueTime must stay honest in this test");
-    assertEquals(List.of(), Oracle.checkListAppend(cluster, history), "serializable in every variant");
+    assertEquals(
+        List.of(), Oracle.checkListAppend(cluster, history), "serializable in every variant");
     assertTrue(history.count(Outcome.OK) > 100);
     return new Run(history, cluster);
   }
@@ -57,14 +58,19 @@ class ExternalConsistencyTest {
   void withoutCommitWaitSnapshotReadsMissAcknowledgedCommits() {
     Run r = run(31, "commit-wait", "off");
     List<String> stale = Oracle.checkRealTime(r.history());
-    System.out.println("commit-wait off: " + stale.size() + " stale reads, e.g. " + (stale.isEmpty() ? "" : stale.get(0)));
+    System.out.println(
+        "commit-wait off: "
+            + stale.size()
+            + " stale reads, e.g. "
+            + (stale.isEmpty() ? "" : stale.get(0)));
     assertFalse(stale.isEmpty(), "expected a real-time anomaly without commit wait");
   }
 
   @Test
   void boundedStalenessReadsAreConsistentButMayBeStale() {
     Run r = run(32, "staleness", "200ms");
-    assertFalse(Oracle.checkRealTime(r.history()).isEmpty(), "200 ms stale reads miss recent commits");
+    assertFalse(
+        Oracle.checkRealTime(r.history()).isEmpty(), "200 ms stale reads miss recent commits");
   }
 
   @Test

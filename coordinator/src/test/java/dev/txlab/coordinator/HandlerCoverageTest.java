@@ -25,17 +25,24 @@ class HandlerCoverageTest {
   @Test
   void everyCommandIsAppliedByTheStateMachine() {
     // The state machine's dispatch throws on an unknown command; apply one of each.
-    var m = new dev.txlab.coordinator.participant.TxnStateMachine(dev.txlab.node.api.ShardId.of(0), true, 4);
+    var m =
+        new dev.txlab.coordinator.participant.TxnStateMachine(
+            dev.txlab.node.api.ShardId.of(0), true, 4);
     var t = new dev.txlab.coordinator.txn.TxnId("c1/client", 1, 0);
     Set<String> applied = new TreeSet<>();
-    for (TxnCommand c : java.util.List.of(
-        new TxnCommand.Lock(t, 1, dev.txlab.node.api.Address.parse("c1/client"), java.util.List.of(dev.txlab.coordinator.txn.MicroOp.write("x", 1))),
-        new TxnCommand.Prepare(t, 5, null, java.util.List.of(dev.txlab.node.api.ShardId.of(0))),
-        new TxnCommand.CoordinatorDecide(t, dev.txlab.coordinator.txn.TxnDecision.COMMIT, 10),
-        new TxnCommand.CoordinatorDecide(t, dev.txlab.coordinator.txn.TxnDecision.ABORT, 0),
-        new TxnCommand.Decide(t, dev.txlab.coordinator.txn.TxnDecision.COMMIT, 10),
-        new TxnCommand.Release(t, "x"),
-        new TxnCommand.SafeTime(20))) {
+    for (TxnCommand c :
+        java.util.List.of(
+            new TxnCommand.Lock(
+                t,
+                1,
+                dev.txlab.node.api.Address.parse("c1/client"),
+                java.util.List.of(dev.txlab.coordinator.txn.MicroOp.write("x", 1))),
+            new TxnCommand.Prepare(t, 5, null, java.util.List.of(dev.txlab.node.api.ShardId.of(0))),
+            new TxnCommand.CoordinatorDecide(t, dev.txlab.coordinator.txn.TxnDecision.COMMIT, 10),
+            new TxnCommand.CoordinatorDecide(t, dev.txlab.coordinator.txn.TxnDecision.ABORT, 0),
+            new TxnCommand.Decide(t, dev.txlab.coordinator.txn.TxnDecision.COMMIT, 10),
+            new TxnCommand.Release(t, "x"),
+            new TxnCommand.SafeTime(20))) {
       m.apply(c);
       applied.add(c.getClass().getSimpleName());
     }

@@ -9,7 +9,14 @@ import java.util.TreeMap;
 
 /** Records completed transactions for the oracle checks (and a digest line per event). */
 final class History implements TxnObserver {
-  record Done(String client, long seq, List<MicroOp> ops, Outcome outcome, String cause, long invokedNanos, long completedNanos) {}
+  record Done(
+      String client,
+      long seq,
+      List<MicroOp> ops,
+      Outcome outcome,
+      String cause,
+      long invokedNanos,
+      long completedNanos) {}
 
   final List<Done> done = new ArrayList<>();
   final TreeMap<String, Long> open = new TreeMap<>();
@@ -29,9 +36,11 @@ final class History implements TxnObserver {
   }
 
   @Override
-  public void completed(String client, long seq, List<MicroOp> result, Outcome outcome, String cause) {
+  public void completed(
+      String client, long seq, List<MicroOp> result, Outcome outcome, String cause) {
     open.remove(client);
-    done.add(new Done(client, seq, result, outcome, cause, invokedAt.remove(client), clock.getAsLong()));
+    done.add(
+        new Done(client, seq, result, outcome, cause, invokedAt.remove(client), clock.getAsLong()));
   }
 
   long count(Outcome o) {

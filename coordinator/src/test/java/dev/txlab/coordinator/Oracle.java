@@ -14,10 +14,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Serial-oracle checks of a list-append history against the cluster's final state (not a full
- * Elle check — that is the scenarios module's job): per key, the committed versions extend one
- * another; every OK read is a prefix of the final list; every OK append is in it exactly once;
- * no FAILed append is in it.
+ * Serial-oracle checks of a list-append history against the cluster's final state (not a full Elle
+ * check — that is the scenarios module's job): per key, the committed versions extend one another;
+ * every OK read is a prefix of the final list; every OK append is in it exactly once; no FAILed
+ * append is in it.
  */
 final class Oracle {
   private Oracle() {}
@@ -33,12 +33,14 @@ final class Oracle {
       }
       TxnShardReplica r = cluster.replica(leader);
       for (Map.Entry<String, String> e : latestValues(r).entrySet()) {
-        finalLists.put(e.getKey(), MicroOp.readList(e.getKey()).withValue(e.getValue()).listValue());
+        finalLists.put(
+            e.getKey(), MicroOp.readList(e.getKey()).withValue(e.getValue()).listValue());
         // Version order: each committed version extends the previous one.
         List<Long> prev = List.of();
         for (String v : r.machine().store().versions(e.getKey()).values()) {
           List<Long> cur = MicroOp.readList(e.getKey()).withValue(v).listValue();
-          if (!isPrefix(prev, cur)) problems.add("key " + e.getKey() + ": version " + cur + " does not extend " + prev);
+          if (!isPrefix(prev, cur))
+            problems.add("key " + e.getKey() + ": version " + cur + " does not extend " + prev);
           prev = cur;
         }
       }
@@ -53,7 +55,8 @@ final class Oracle {
           if (d.outcome() == Outcome.FAIL) failedAppends.add(v);
         } else if (op.kind() == MicroOp.Kind.READ_LIST && d.outcome() == Outcome.OK) {
           List<Long> fin = finalLists.getOrDefault(op.key(), List.of());
-          if (!isPrefix(op.listValue(), fin)) problems.add("read " + op + " by " + d.client() + " is not a prefix of final " + fin);
+          if (!isPrefix(op.listValue(), fin))
+            problems.add("read " + op + " by " + d.client() + " is not a prefix of final " + fin);
         }
       }
     }
@@ -61,7 +64,8 @@ final class Oracle {
       TreeSet<Long> seen = new TreeSet<>();
       for (long v : e.getValue()) {
         if (!seen.add(v)) problems.add("key " + e.getKey() + ": " + v + " appended twice");
-        if (failedAppends.contains(v)) problems.add("key " + e.getKey() + ": failed append " + v + " is visible");
+        if (failedAppends.contains(v))
+          problems.add("key " + e.getKey() + ": failed append " + v + " is visible");
         okAppends.remove(v);
       }
     }
@@ -87,7 +91,10 @@ final class Oracle {
     for (History.Done d : history.done) {
       if (d.outcome() != Outcome.OK) continue;
       for (MicroOp op : d.ops()) {
-        if (op.kind() == MicroOp.Kind.APPEND) appends.computeIfAbsent(op.key(), k -> new ArrayList<>()).add(new long[] {Long.parseLong(op.value()), d.completedNanos()});
+        if (op.kind() == MicroOp.Kind.APPEND)
+          appends
+              .computeIfAbsent(op.key(), k -> new ArrayList<>())
+              .add(new long[] {Long.parseLong(op.value()), d.completedNanos()});
       }
     }
     for (History.Done d : history.done) {
@@ -97,8 +104,17 @@ final class Oracle {
         TreeSet<Long> seen = new TreeSet<>(op.listValue());
         for (long[] a : appends.getOrDefault(op.key(), List.of())) {
           if (a[1] < d.invokedNanos() && !seen.contains(a[0])) {
-            problems.add("stale read " + op + " by " + d.client() + " invoked at " + d.invokedNanos()
-                + " misses " + a[0] + " committed by " + a[1]);
+            problems.add(
+                "stale read "
+                    + op
+                    + " by "
+                    + d.client()
+                    + " invoked at "
+                    + d.invokedNanos()
+                    + " misses "
+                    + a[0]
+                    + " committed by "
+                    + a[1]);
           }
         }
       }

@@ -24,7 +24,8 @@ class RwRegisterTest {
   @ParameterizedTest(name = "coordinator {0}")
   @ValueSource(strings = {"replicated", "single"})
   void readsSeeOnlyValuesOfTransactionsThatDidNotFail(String coordinator) {
-    SimTxnCluster cluster = new SimTxnCluster(SimTxnCluster.Config.defaults(41).withKnob("coordinator", coordinator));
+    SimTxnCluster cluster =
+        new SimTxnCluster(SimTxnCluster.Config.defaults(41).withKnob("coordinator", coordinator));
     cluster.sim().setLogLines(false);
     History history = new History();
     for (int i = 1; i <= 4; i++) {
@@ -48,9 +49,16 @@ class RwRegisterTest {
         if (op.kind() == MicroOp.Kind.WRITE) {
           own.put(op.key(), op.value());
         } else if (own.containsKey(op.key())) {
-          if (!own.get(op.key()).equals(op.value())) problems.add(d.client() + " did not read its own write: " + d.ops());
+          if (!own.get(op.key()).equals(op.value()))
+            problems.add(d.client() + " did not read its own write: " + d.ops());
         } else if (op.value() != null && !written.contains(op.key() + "=" + op.value())) {
-          problems.add(d.client() + " read " + op + (failed.contains(op.key() + "=" + op.value()) ? " of an aborted txn" : " never written"));
+          problems.add(
+              d.client()
+                  + " read "
+                  + op
+                  + (failed.contains(op.key() + "=" + op.value())
+                      ? " of an aborted txn"
+                      : " never written"));
         }
       }
     }

@@ -6,17 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.txlab.coordinator.cluster.SimTxnCluster;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
-/** Seeded transactional runs with faults; atomicity is checked after every event inside each run. */
+/**
+ * Seeded transactional runs with faults; atomicity is checked after every event inside each run.
+ */
 class TxnChaosTest {
-  /** Seed 1140 (soak) once made a new coordinator leader log a second COMMIT with another timestamp. */
+  /**
+   * Seed 1140 (soak) once made a new coordinator leader log a second COMMIT with another timestamp.
+   */
   @ParameterizedTest(name = "spanner seed {0}")
   @ValueSource(longs = {1, 2, 3, 4, 5, 6, 1140})
   void spannerStyleUnderFaults(long seed) {
-    ChaosTxnRun.Result r = ChaosTxnRun.run(seed, SimTxnCluster.Config.defaults(seed), seed == 1140 ? 20 * ChaosTxnRun.S : 8 * ChaosTxnRun.S, seed == 1140 ? 6 : 4);
+    ChaosTxnRun.Result r =
+        ChaosTxnRun.run(
+            seed,
+            SimTxnCluster.Config.defaults(seed),
+            seed == 1140 ? 20 * ChaosTxnRun.S : 8 * ChaosTxnRun.S,
+            seed == 1140 ? 6 : 4);
     System.out.println(r.describe());
     assertEquals(List.of(), r.problems(), r.describe());
     assertTrue(r.ok() > 20, r.describe());
@@ -32,13 +41,18 @@ class TxnChaosTest {
     assertTrue(r.ok() > 20, r.describe());
   }
 
-  /** The other knobs under faults: still atomic, still serializable (the oracle), nothing left locked. */
+  /**
+   * The other knobs under faults: still atomic, still serializable (the oracle), nothing left
+   * locked.
+   */
   @ParameterizedTest(name = "knobs {0}")
-  @ValueSource(strings = {
-      "coordinator=single,cooperative-termination=on",
-      "lock-wait=no-wait",
-      "read-only=locking,commit-wait=off",
-      "staleness=50ms,commit-wait=off"})
+  @ValueSource(
+      strings = {
+        "coordinator=single,cooperative-termination=on",
+        "lock-wait=no-wait",
+        "read-only=locking,commit-wait=off",
+        "staleness=50ms,commit-wait=off"
+      })
   void otherKnobsUnderFaults(String knobs) {
     SimTxnCluster.Config c = SimTxnCluster.Config.defaults(31);
     for (String kv : knobs.split(",")) c = c.withKnob(kv.split("=")[0], kv.split("=")[1]);
@@ -56,8 +70,9 @@ class TxnChaosTest {
   }
 
   /**
-   * {@code mvn -B -q -pl coordinator test -Psoak -Denforcer.skip -Dtest='TxnChaosTest#soak' -Dseeds=200}:
-   * seeds 1000… under both coordinators, 20 s of faults each; prints every failing seed.
+   * {@code mvn -B -q -pl coordinator test -Psoak -Denforcer.skip -Dtest='TxnChaosTest#soak'
+   * -Dseeds=200}: seeds 1000… under both coordinators, 20 s of faults each; prints every failing
+   * seed.
    */
   @Tag("soak")
   @Test
@@ -67,7 +82,12 @@ class TxnChaosTest {
     for (long seed = 1000; seed < 1000 + seeds; seed++) {
       for (String coord : List.of("replicated", "single")) {
         try {
-          ChaosTxnRun.Result r = ChaosTxnRun.run(seed, SimTxnCluster.Config.defaults(seed).withKnob("coordinator", coord), 20 * ChaosTxnRun.S, 6);
+          ChaosTxnRun.Result r =
+              ChaosTxnRun.run(
+                  seed,
+                  SimTxnCluster.Config.defaults(seed).withKnob("coordinator", coord),
+                  20 * ChaosTxnRun.S,
+                  6);
           if (!r.problems().isEmpty()) failures.add(coord + " " + r.describe());
         } catch (RuntimeException e) {
           failures.add(coord + " seed " + seed + ": " + e.getMessage());

@@ -4,8 +4,8 @@ import dev.txlab.coordinator.cluster.SimTxnCluster;
 import dev.txlab.node.kv.ClientObserver.Outcome;
 
 /**
- * Figures, not a verdict: how fast the simulator runs the Spanner-style protocol.
- * {@code java -cp <test classpath> dev.txlab.coordinator.TxnSimBenchmark [seed] [seconds] [clients]}.
+ * Figures, not a verdict: how fast the simulator runs the Spanner-style protocol. {@code java -cp
+ * <test classpath> dev.txlab.coordinator.TxnSimBenchmark [seed] [seconds] [clients]}.
  */
 public final class TxnSimBenchmark {
   private TxnSimBenchmark() {}
@@ -25,7 +25,8 @@ public final class TxnSimBenchmark {
     cluster.sim().runFor(seconds * 1_000_000_000L);
     double wall = (System.nanoTime() - t0) / 1e9;
     long ok = history.count(Outcome.OK);
-    System.out.printf("%d s simulated in %.2f s wall (%.1fx), %d txns ok (%.0f/s simulated), %d events%n",
+    System.out.printf(
+        "%d s simulated in %.2f s wall (%.1fx), %d txns ok (%.0f/s simulated), %d events%n",
         seconds, wall, seconds / wall, ok, ok / (double) seconds, cluster.sim().events());
     System.out.println(cluster.metrics().summary());
   }

@@ -43,8 +43,12 @@ class TxnStateMachineTest {
   void sharedLocksAreCompatibleExclusiveAreNot() {
     LockTable t = new LockTable();
     TreeMap<String, LockTable.Mode> read = LockTable.wanted(List.of(MicroOp.read("x")));
-    TreeMap<String, LockTable.Mode> write = LockTable.wanted(List.of(MicroOp.read("x"), MicroOp.write("x", 1)));
-    assertEquals(LockTable.Mode.EXCLUSIVE, write.get("x"), "a key read and written needs the exclusive lock");
+    TreeMap<String, LockTable.Mode> write =
+        LockTable.wanted(List.of(MicroOp.read("x"), MicroOp.write("x", 1)));
+    assertEquals(
+        LockTable.Mode.EXCLUSIVE,
+        write.get("x"),
+        "a key read and written needs the exclusive lock");
     t.acquire(txn(1), read);
     assertTrue(t.conflicts(txn(2), read).isEmpty());
     t.acquire(txn(2), read);
@@ -63,7 +67,10 @@ class TxnStateMachineTest {
     m.apply(lock(1, 100, MicroOp.append("x", 2)));
     assertEquals(Status.GRANTED, status(m, 1));
     assertEquals(TxnDecision.ABORT, m.decided(txn(2)).decision(), "the younger holder was wounded");
-    assertTrue(m.takeEffects().stream().anyMatch(e -> e instanceof TxnStateMachine.Effect.Aborted a && a.cause().equals("wounded")));
+    assertTrue(
+        m.takeEffects().stream()
+            .anyMatch(
+                e -> e instanceof TxnStateMachine.Effect.Aborted a && a.cause().equals("wounded")));
   }
 
   @Test
@@ -76,7 +83,8 @@ class TxnStateMachineTest {
     m.apply(new TxnCommand.Prepare(txn(1), 1_000, S0, List.of(S0)));
     m.apply(new TxnCommand.Decide(txn(1), TxnDecision.COMMIT, 1_500));
     assertEquals(Status.GRANTED, status(m, 2));
-    assertEquals("1", m.active(txn(2)).results().get(0).value(), "the waiter reads the committed append");
+    assertEquals(
+        "1", m.active(txn(2)).results().get(0).value(), "the waiter reads the committed append");
   }
 
   @Test
@@ -106,7 +114,14 @@ class TxnStateMachineTest {
   void readsInsideATransactionSeeItsOwnEarlierWrites() {
     TxnStateMachine m = new TxnStateMachine(S0, true, 16);
     m.setFullInvariantScan(true);
-    m.apply(lock(1, 100, MicroOp.append("x", 1), MicroOp.readList("x"), MicroOp.append("x", 2), MicroOp.readList("x")));
+    m.apply(
+        lock(
+            1,
+            100,
+            MicroOp.append("x", 1),
+            MicroOp.readList("x"),
+            MicroOp.append("x", 2),
+            MicroOp.readList("x")));
     List<MicroOp> r = m.active(txn(1)).results();
     assertEquals(List.of(1L), r.get(1).listValue());
     assertEquals(List.of(1L, 2L), r.get(3).listValue());
@@ -122,7 +137,8 @@ class TxnStateMachineTest {
     assertEquals(5_001, m.active(txn(1)).prepareTs(), "above the closed timestamp");
     m.apply(lock(2, 200, MicroOp.write("y", 1)));
     m.apply(new TxnCommand.Prepare(txn(2), 9_000, S0, List.of(S0)));
-    assertEquals(9_000, m.active(txn(2)).prepareTs(), "the candidate (TT.now().latest) when it is larger");
+    assertEquals(
+        9_000, m.active(txn(2)).prepareTs(), "the candidate (TT.now().latest) when it is larger");
     m.apply(new TxnCommand.Decide(txn(2), TxnDecision.COMMIT, 12_000));
     m.apply(lock(3, 300, MicroOp.write("z", 1)));
     m.apply(new TxnCommand.Prepare(txn(3), 1, S0, List.of(S0)));
@@ -135,13 +151,17 @@ class TxnStateMachineTest {
     m.setFullInvariantScan(true);
     m.apply(lock(1, 100, MicroOp.write("x", 7)));
     m.apply(new TxnCommand.Prepare(txn(1), 1_000, S0, List.of(S0)));
-    assertThrows(IllegalStateException.class, () -> m.apply(new TxnCommand.Decide(txn(1), TxnDecision.COMMIT, 999)),
+    assertThrows(
+        IllegalStateException.class,
+        () -> m.apply(new TxnCommand.Decide(txn(1), TxnDecision.COMMIT, 999)),
         "a commit timestamp below the prepare timestamp is a bug");
     m.apply(new TxnCommand.Decide(txn(1), TxnDecision.COMMIT, 2_000));
     assertNull(m.readAt("x", 1_999));
     assertEquals("7", m.readAt("x", 2_000));
     m.apply(new TxnCommand.Decide(txn(1), TxnDecision.COMMIT, 2_000)); // a duplicate is harmless
-    assertThrows(IllegalStateException.class, () -> m.apply(new TxnCommand.Decide(txn(1), TxnDecision.ABORT, 0)));
+    assertThrows(
+        IllegalStateException.class,
+        () -> m.apply(new TxnCommand.Decide(txn(1), TxnDecision.ABORT, 0)));
   }
 
   @Test
@@ -155,7 +175,9 @@ class TxnStateMachineTest {
     m.apply(new TxnCommand.CoordinatorDecide(txn(1), TxnDecision.COMMIT, 3_000));
     m.apply(new TxnCommand.CoordinatorDecide(txn(1), TxnDecision.ABORT, 0));
     assertEquals(new TxnStateMachine.Decided(TxnDecision.COMMIT, 2_000), m.decided(txn(1)));
-    assertThrows(IllegalStateException.class, () -> m.apply(new TxnCommand.Decide(txn(1), TxnDecision.COMMIT, 3_000)),
+    assertThrows(
+        IllegalStateException.class,
+        () -> m.apply(new TxnCommand.Decide(txn(1), TxnDecision.COMMIT, 3_000)),
         "an announced decision that differs from the applied one is an atomicity bug");
   }
 
@@ -164,7 +186,9 @@ class TxnStateMachineTest {
     TxnStateMachine m = new TxnStateMachine(S0, true, 16);
     m.setFullInvariantScan(true);
     m.apply(lock(1, 100, MicroOp.write("x", 7)));
-    assertThrows(IllegalStateException.class, () -> m.apply(new TxnCommand.Decide(txn(1), TxnDecision.COMMIT, 2_000)));
+    assertThrows(
+        IllegalStateException.class,
+        () -> m.apply(new TxnCommand.Decide(txn(1), TxnDecision.COMMIT, 2_000)));
   }
 
   @Test

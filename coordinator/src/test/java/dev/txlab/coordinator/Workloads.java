@@ -9,7 +9,10 @@ import java.util.List;
 final class Workloads {
   private Workloads() {}
 
-  /** List-append over {@code keys} keys, 1–4 micro-ops, about half reads; {@code readOnlyShare} whole-read txns. */
+  /**
+   * List-append over {@code keys} keys, 1–4 micro-ops, about half reads; {@code readOnlyShare}
+   * whole-read txns.
+   */
   static TxnWorkload listAppend(int clientIndex, int keys, double readOnlyShare) {
     long[] counter = {0};
     return random -> {

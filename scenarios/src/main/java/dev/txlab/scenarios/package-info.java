@@ -1,5 +1,5 @@
 /**
- * What a user drives: the {@code txlab} command line, scenario scripts and their runner,
- * workloads, run directories and the combined report.
+ * What a user drives: the {@code txlab} command line, scenario scripts and their runner, workloads,
+ * run directories and the combined report.
  */
 package dev.txlab.scenarios;

@@ -9,8 +9,8 @@ import java.util.SortedSet;
 /**
  * What the live host can do to a cluster of real node processes, as its nemesis needs it: signals
  * to processes and settings on each node's admin API. Each call acts now, on one node, and either
- * takes effect or throws {@link LiveFaultException} naming why. A node that is (re)started comes
- * up with none of these settings: the nemesis re-applies what the plan still wants.
+ * takes effect or throws {@link LiveFaultException} naming why. A node that is (re)started comes up
+ * with none of these settings: the nemesis re-applies what the plan still wants.
  *
  * <p>Implemented over the node processes by the run layer; tests implement it with a fake that
  * records every call.
@@ -43,8 +43,12 @@ public interface LiveControl {
    */
   void cutOff(String node, SortedSet<String> peers) throws LiveFaultException;
 
-  /** The node's outgoing messages: held {@code delay}, lost with {@code loss}, sent twice with {@code duplicate}. */
-  void linkFaults(String node, Fault.Delay delay, Percent loss, Percent duplicate) throws LiveFaultException;
+  /**
+   * The node's outgoing messages: held {@code delay}, lost with {@code loss}, sent twice with
+   * {@code duplicate}.
+   */
+  void linkFaults(String node, Fault.Delay delay, Percent loss, Percent duplicate)
+      throws LiveFaultException;
 
   /**
    * The node's clock: honest again, then each fault in order (a skew or TrueTime violation, a

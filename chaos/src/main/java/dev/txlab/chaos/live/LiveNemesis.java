@@ -21,12 +21,12 @@ import java.util.TreeSet;
 
 /**
  * The nemesis of a live cluster, shaped as the simulator's ({@code chaos.sim.SimNemesis}): each
- * event of a plan is applied to the {@link NemesisState} — the reference meaning of the plan,
- * the same object the simulator's nemesis keeps — and then the real cluster is <em>reconciled</em>
- * with that state through {@link LiveControl}: processes killed, restarted, paused or continued;
- * each node told exactly which peers it is cut from; link and clock settings set where they
- * differ. So a plan means the same on both hosts: overlapping partitions add up, a window's end
- * undoes exactly what its start did, a heal ends every cut.
+ * event of a plan is applied to the {@link NemesisState} — the reference meaning of the plan, the
+ * same object the simulator's nemesis keeps — and then the real cluster is <em>reconciled</em> with
+ * that state through {@link LiveControl}: processes killed, restarted, paused or continued; each
+ * node told exactly which peers it is cut from; link and clock settings set where they differ. So a
+ * plan means the same on both hosts: overlapping partitions add up, a window's end undoes exactly
+ * what its start did, a heal ends every cut.
  *
  * <p><b>Actual state.</b> Whether a process runs is read from the cluster at every reconcile; the
  * settings a node holds (cuts, link faults, clock, an armed kill) are what this nemesis last told
@@ -35,8 +35,7 @@ import java.util.TreeSet;
  *
  * <p><b>What the live host cannot do</b> is refused before the state changes, with the reason:
  * one-way cuts (a node drops both directions across a cut), reordering (JGroups delivers each link
- * in order), clock strobes; and network, link, clock or phase faults on nodes without an admin
- * API.
+ * in order), clock strobes; and network, link, clock or phase faults on nodes without an admin API.
  *
  * <p><b>Phase-triggered kills</b> ({@code kill coordinator after prepare}): the nodes the kill's
  * target resolves to when it is applied (the coordinator's node) are armed, and halt themselves
@@ -56,8 +55,13 @@ public final class LiveNemesis {
   private final TreeMap<String, List<Object>> linkApplied = new TreeMap<>(NodeOrder::compare);
   private final TreeMap<String, List<Fault>> clocksApplied = new TreeMap<>(NodeOrder::compare);
   private final TreeMap<String, Fault.TxnPhase> armedApplied = new TreeMap<>(NodeOrder::compare);
-  /** For each armed kill (by its event), the nodes armed: where its target resolved when it was applied. */
+
+  /**
+   * For each armed kill (by its event), the nodes armed: where its target resolved when it was
+   * applied.
+   */
   private final TreeMap<Integer, List<String>> armedNodes = new TreeMap<>();
+
   private final TreeSet<String> pausedApplied = new TreeSet<>(NodeOrder::compare);
   private final List<String> changes = new ArrayList<>();
   private final List<Fired> fired = new ArrayList<>();
@@ -81,7 +85,8 @@ public final class LiveNemesis {
       if (!result.isResolved()) {
         return event.fault().text() + " (not applied: " + result.reason() + ")";
       }
-      return event.fault().text() + (result.value().isEmpty() ? "" : " → " + String.join(",", result.value()));
+      return event.fault().text()
+          + (result.value().isEmpty() ? "" : " → " + String.join(",", result.value()));
     }
   }
 
@@ -96,19 +101,24 @@ public final class LiveNemesis {
    */
   public static Optional<String> unsupported(Fault fault, boolean admin) {
     if (fault instanceof Fault.PartitionOneWay) {
-      return Optional.of("one-way partitions need a node that drops only one direction; live nodes drop both directions across a cut");
+      return Optional.of(
+          "one-way partitions need a node that drops only one direction; live nodes drop both directions across a cut");
     }
     if (fault instanceof Fault.Reorder && ((Fault.Reorder) fault).probability().basisPoints() > 0) {
-      return Optional.of("live nodes cannot reorder messages on one link (JGroups delivers each link in order)");
+      return Optional.of(
+          "live nodes cannot reorder messages on one link (JGroups delivers each link in order)");
     }
     if (fault instanceof Fault.ClockStrobe) {
       return Optional.of("live nodes cannot strobe their clocks; use clock-skew or clock-drift");
     }
-    boolean needsAdmin = fault.category() == Fault.Category.NETWORK || fault.category() == Fault.Category.LINK
-        || fault.category() == Fault.Category.CLOCK
-        || (fault instanceof Fault.Kill k && k.after().isPresent());
+    boolean needsAdmin =
+        fault.category() == Fault.Category.NETWORK
+            || fault.category() == Fault.Category.LINK
+            || fault.category() == Fault.Category.CLOCK
+            || (fault instanceof Fault.Kill k && k.after().isPresent());
     if (needsAdmin && !admin) {
-      return Optional.of("the nodes of this cluster have no admin API, which network, link, clock and phase faults need");
+      return Optional.of(
+          "the nodes of this cluster have no admin API, which network, link, clock and phase faults need");
     }
     return Optional.empty();
   }
@@ -135,9 +145,13 @@ public final class LiveNemesis {
       if (!realized.isResolved()) {
         return new Applied(event, Resolved.unresolved(realized.reason()), List.of());
       }
-      concrete = new FaultEvent(event.index(), event.atNanos(), realized.value(), event.cause(), event.undoesIndex());
+      concrete =
+          new FaultEvent(
+              event.index(), event.atNanos(), realized.value(), event.cause(), event.undoesIndex());
     }
-    if (event.cause() == FaultEvent.Cause.START && fault instanceof Fault.Kill k && k.after().isPresent()) {
+    if (event.cause() == FaultEvent.Cause.START
+        && fault instanceof Fault.Kill k
+        && k.after().isPresent()) {
       // Armed where the target resolves now (the coordinator's node), not on every node: each
       // armed node halts at its own first coordinator to reach the phase.
       Resolved<List<String>> nodes = TargetResolver.resolve(k.target(), view, random);
@@ -253,15 +267,25 @@ public final class LiveNemesis {
       SortedSet<String> wantCut = cutFrom(n);
       if (!wantCut.equals(cutsApplied.getOrDefault(n, new TreeSet<>()))) {
         control.cutOff(n, wantCut);
-        changes.add(wantCut.isEmpty() ? n + " cut from nobody" : n + " cut from " + String.join(",", wantCut));
+        changes.add(
+            wantCut.isEmpty()
+                ? n + " cut from nobody"
+                : n + " cut from " + String.join(",", wantCut));
         cutsApplied.put(n, wantCut);
       }
       List<Object> wantLink = List.of(state.delay(), state.loss(), state.duplicate());
       List<Object> noLink = List.of(new Fault.Delay(0, 0), Percent.ZERO, Percent.ZERO);
       if (!wantLink.equals(linkApplied.getOrDefault(n, noLink))) {
         control.linkFaults(n, state.delay(), state.loss(), state.duplicate());
-        changes.add(n + " links: " + state.delay().text() + ", " + state.loss().text() + " lost, " + state.duplicate().text()
-            + " duplicated");
+        changes.add(
+            n
+                + " links: "
+                + state.delay().text()
+                + ", "
+                + state.loss().text()
+                + " lost, "
+                + state.duplicate().text()
+                + " duplicated");
         linkApplied.put(n, wantLink);
       }
       List<Fault> wantClock = state.clockFaults().getOrDefault(n, List.of());
@@ -275,7 +299,10 @@ public final class LiveNemesis {
       Fault.TxnPhase wantArmed = wantArmed(n);
       if (wantArmed != armedApplied.get(n)) {
         control.armKill(n, wantArmed);
-        changes.add(wantArmed == null ? n + " disarmed" : n + " armed: halts when a coordinator there reaches '" + wantArmed.text() + "'");
+        changes.add(
+            wantArmed == null
+                ? n + " disarmed"
+                : n + " armed: halts when a coordinator there reaches '" + wantArmed.text() + "'");
         if (wantArmed == null) {
           armedApplied.remove(n);
         } else {
@@ -287,7 +314,9 @@ public final class LiveNemesis {
     }
   }
 
-  /** The phase {@code n} should halt at: that of the first pending armed kill armed on it, if any. */
+  /**
+   * The phase {@code n} should halt at: that of the first pending armed kill armed on it, if any.
+   */
   private Fault.TxnPhase wantArmed(String n) {
     for (Map.Entry<Integer, Fault.TxnPhase> e : state.armedKills().entrySet()) {
       if (armedNodes.getOrDefault(e.getKey(), List.of()).contains(n)) {

@@ -9,9 +9,9 @@ import dev.txlab.node.api.Address;
 import dev.txlab.node.api.NodeId;
 import dev.txlab.node.api.ShardId;
 import dev.txlab.node.sim.Latency;
-import dev.txlab.node.sim.SimLink;
 import dev.txlab.node.sim.LinkConfig;
 import dev.txlab.node.sim.SimControl;
+import dev.txlab.node.sim.SimLink;
 import dev.txlab.node.time.EpsilonModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +23,9 @@ import java.util.TreeSet;
 /**
  * The nemesis of a simulated run: schedules every event of a fault plan at its virtual time and,
  * when it fires, applies it to the {@link NemesisState} (the reference meaning of the plan) and
- * then <em>reconciles</em> the simulator with that state — links cut, nodes down or paused,
- * clocks off, link behaviour. Reconciling (rather than translating each event into a command)
- * keeps the simulator and the state from ever disagreeing, whatever order windows overlap in.
+ * then <em>reconciles</em> the simulator with that state — links cut, nodes down or paused, clocks
+ * off, link behaviour. Reconciling (rather than translating each event into a command) keeps the
+ * simulator and the state from ever disagreeing, whatever order windows overlap in.
  *
  * <p>Role targets ({@code leader:shard-1}) are resolved against the cluster as it is at that
  * instant, with a random source forked from the run's seed, so a run is reproducible.
@@ -128,12 +128,18 @@ public final class SimNemesis {
 
   private final TreeSet<NodeId> pausedApplied = new TreeSet<>();
   private final TreeMap<NodeId, List<Fault>> clocksApplied = new TreeMap<>();
-  /** Bumped whenever a node's strobe changes, so that flips of an older strobe recognise themselves as stale. */
+
+  /**
+   * Bumped whenever a node's strobe changes, so that flips of an older strobe recognise themselves
+   * as stale.
+   */
   private final TreeMap<NodeId, Integer> strobeGeneration = new TreeMap<>();
+
   private LinkConfig linkApplied;
   private int applied;
 
-  public SimNemesis(dev.txlab.node.cluster.SimCluster cluster, SplittableRandom random, Recorder recorder) {
+  public SimNemesis(
+      dev.txlab.node.cluster.SimCluster cluster, SplittableRandom random, Recorder recorder) {
     this(of(cluster), random, recorder);
   }
 
@@ -306,7 +312,8 @@ public final class SimNemesis {
   }
 
   /** One flip of a strobe, then the next, until the strobe is replaced or reset. */
-  private void scheduleStrobe(NodeId n, long amplitudeNanos, long periodNanos, int generation, long flip) {
+  private void scheduleStrobe(
+      NodeId n, long amplitudeNanos, long periodNanos, int generation, long flip) {
     control.schedule(
         control.nowNanos() + periodNanos,
         "strobe " + n,

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The live nemesis gives a plan the simulator's meaning: each node ends up cut from exactly the
- * peers the reference state says, partitions add up and a window's end undoes only its own cuts,
- * a killed node comes back with the settings the plan still wants, what the live host cannot do is
+ * peers the reference state says, partitions add up and a window's end undoes only its own cuts, a
+ * killed node comes back with the settings the plan still wants, what the live host cannot do is
  * refused without touching the state, and an armed kill that fired is recorded on the node that
  * halted.
  */
@@ -124,11 +124,13 @@ class LiveNemesisTest {
   private int index;
 
   private LiveNemesis.Applied start(String fault) throws Exception {
-    return nemesis.apply(new FaultEvent(index++, 0, Fault.parse(fault), FaultEvent.Cause.START, -1));
+    return nemesis.apply(
+        new FaultEvent(index++, 0, Fault.parse(fault), FaultEvent.Cause.START, -1));
   }
 
   private LiveNemesis.Applied undo(int startIndex, String fault) throws Exception {
-    return nemesis.apply(new FaultEvent(index++, 0, Fault.parse(fault), FaultEvent.Cause.UNDO, startIndex));
+    return nemesis.apply(
+        new FaultEvent(index++, 0, Fault.parse(fault), FaultEvent.Cause.UNDO, startIndex));
   }
 
   @Test
@@ -160,7 +162,9 @@ class LiveNemesisTest {
     undo(kill, "restart n2");
     assertThat(cluster.down).isEmpty();
     assertThat(cluster.cutsOf("n2")).containsExactly("n1");
-    assertThat(cluster.clocks.get("n2")).extracting(Fault::text).containsExactly("clock-skew n2 +40ms");
+    assertThat(cluster.clocks.get("n2"))
+        .extracting(Fault::text)
+        .containsExactly("clock-skew n2 +40ms");
     assertThat(cluster.links.get("n2")).contains("20%");
   }
 

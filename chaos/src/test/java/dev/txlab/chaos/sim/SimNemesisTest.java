@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The simulator, driven by {@link SimNemesis}, matches the reference meaning of a fault plan
- * ({@code NemesisState}) after every event — links cut, nodes down or paused — and is fully
- * healed at the end of every plan, whatever the plan's windows overlap in.
+ * ({@code NemesisState}) after every event — links cut, nodes down or paused — and is fully healed
+ * at the end of every plan, whatever the plan's windows overlap in.
  */
 class SimNemesisTest {
   private static final long SECOND = 1_000_000_000L;
@@ -39,23 +39,32 @@ class SimNemesisTest {
       List<String> mismatches = new ArrayList<>();
       List<SimNemesis> holder = new ArrayList<>();
       SimNemesis nemesis =
-          new SimNemesis(cluster, new SplittableRandom(seed), (at, event, result) -> compare(cluster, holder.get(0), event, mismatches));
+          new SimNemesis(
+              cluster,
+              new SplittableRandom(seed),
+              (at, event, result) -> compare(cluster, holder.get(0), event, mismatches));
       holder.add(nemesis);
-      List<FaultEvent> plan = Schedule.parse(lines).plan(nemesis.view(), 10 * SECOND, new SplittableRandom(seed + 100));
+      List<FaultEvent> plan =
+          Schedule.parse(lines).plan(nemesis.view(), 10 * SECOND, new SplittableRandom(seed + 100));
       nemesis.schedule(plan);
       cluster.sim().runUntilTime(12 * SECOND);
       assertThat(mismatches).as("seed %d", seed).isEmpty();
       assertThat(nemesis.appliedEvents()).as("seed %d", seed).isEqualTo(plan.size());
-      assertThat(nemesis.state().isHealed()).as("seed %d: %s", seed, nemesis.state().describe()).isTrue();
+      assertThat(nemesis.state().isHealed())
+          .as("seed %d: %s", seed, nemesis.state().describe())
+          .isTrue();
       assertThat(cluster.control().cutLinks()).isEmpty();
       for (NodeId n : cluster.serverNodes()) {
         assertThat(cluster.control().isUp(n)).as("%s up at the end", n).isTrue();
-        assertThat(cluster.sim().clockErrorNanos(n)).as("%s's clock honest at the end", n).isLessThan(SECOND / 100);
+        assertThat(cluster.sim().clockErrorNanos(n))
+            .as("%s's clock honest at the end", n)
+            .isLessThan(SECOND / 100);
       }
     }
   }
 
-  private static void compare(SimCluster cluster, SimNemesis nemesis, FaultEvent event, List<String> mismatches) {
+  private static void compare(
+      SimCluster cluster, SimNemesis nemesis, FaultEvent event, List<String> mismatches) {
     TreeSet<String> simCut = new TreeSet<>();
     cluster.control().cutLinks().forEach(l -> simCut.add(l.from() + "->" + l.to()));
     TreeSet<String> stateCut = new TreeSet<>();
@@ -63,7 +72,8 @@ class SimNemesisTest {
       stateCut.add(l.from() + "->" + l.to());
     }
     if (!simCut.equals(stateCut)) {
-      mismatches.add(event.text() + ": links cut in the simulator " + simCut + " but in the plan " + stateCut);
+      mismatches.add(
+          event.text() + ": links cut in the simulator " + simCut + " but in the plan " + stateCut);
     }
     for (NodeId n : cluster.serverNodes()) {
       boolean down = nemesis.state().down().contains(n.toString());

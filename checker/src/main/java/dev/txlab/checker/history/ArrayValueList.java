@@ -4,9 +4,9 @@ import java.util.AbstractList;
 import java.util.RandomAccess;
 
 /**
- * An immutable list over an exactly sized array: the value model's EDN vectors and lists. Half
- * the objects of an {@code ArrayList} wrapped in an unmodifiable view, which matters when a
- * history holds millions of micro-ops. Allows {@code nil} elements (unlike {@code List.of}).
+ * An immutable list over an exactly sized array: the value model's EDN vectors and lists. Half the
+ * objects of an {@code ArrayList} wrapped in an unmodifiable view, which matters when a history
+ * holds millions of micro-ops. Allows {@code nil} elements (unlike {@code List.of}).
  */
 final class ArrayValueList extends AbstractList<Object> implements RandomAccess {
   static final ArrayValueList EMPTY = new ArrayValueList(new Object[0]);

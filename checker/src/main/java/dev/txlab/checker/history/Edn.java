@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * EDN values in txlab's value model (see the package documentation): parsing ({@link
- * EdnParser}) and printing in the form Clojure's reader (so Elle and Knossos) accepts.
+ * EDN values in txlab's value model (see the package documentation): parsing ({@link EdnParser})
+ * and printing in the form Clojure's reader (so Elle and Knossos) accepts.
  */
 public final class Edn {
   private Edn() {}
@@ -28,11 +28,13 @@ public final class Edn {
       Object v = p.readForm();
       p.skipBlank();
       if (p.peek() >= 0) {
-        throw new IllegalArgumentException("expected one EDN value, found more text at column " + p.column());
+        throw new IllegalArgumentException(
+            "expected one EDN value, found more text at column " + p.column());
       }
       return v;
     } catch (EdnParser.SyntaxError e) {
-      throw new IllegalArgumentException("not EDN: " + e.getMessage() + " (column " + e.column + ")", e);
+      throw new IllegalArgumentException(
+          "not EDN: " + e.getMessage() + " (column " + e.column + ")", e);
     }
   }
 

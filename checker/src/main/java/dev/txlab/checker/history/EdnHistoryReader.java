@@ -5,13 +5,13 @@ import java.io.Reader;
 import java.util.Map;
 
 /**
- * Reads Jepsen EDN histories: either one collection ({@code [...]} or {@code (...)}) of
- * operation maps, or a sequence of maps (Jepsen's {@code history.edn}, one per line). Comments,
- * commas, multi-line maps, keys in any order, tagged ops ({@code #jepsen.history.Op{...}}) and
- * extra keys are all accepted; extra keys are ignored.
+ * Reads Jepsen EDN histories: either one collection ({@code [...]} or {@code (...)}) of operation
+ * maps, or a sequence of maps (Jepsen's {@code history.edn}, one per line). Comments, commas,
+ * multi-line maps, keys in any order, tagged ops ({@code #jepsen.history.Op{...}}) and extra keys
+ * are all accepted; extra keys are ignored.
  *
- * <p>A top-level collection is not parsed whole: its brackets are consumed here and its
- * elements parsed one at a time, so a million-operation file never exists as one parsed tree.
+ * <p>A top-level collection is not parsed whole: its brackets are consumed here and its elements
+ * parsed one at a time, so a million-operation file never exists as one parsed tree.
  */
 public final class EdnHistoryReader implements HistoryReader {
 
@@ -40,9 +40,16 @@ public final class EdnHistoryReader implements HistoryReader {
         if (c < 0) {
           if (close >= 0) {
             throw new HistoryException(
-                source, line, column,
-                "end of file inside the history's top-level collection opened at line " + openLine
-                    + ", column " + openColumn + " (expected '" + (char) close + "')");
+                source,
+                line,
+                column,
+                "end of file inside the history's top-level collection opened at line "
+                    + openLine
+                    + ", column "
+                    + openColumn
+                    + " (expected '"
+                    + (char) close
+                    + "')");
           }
           break;
         }
@@ -51,7 +58,10 @@ public final class EdnHistoryReader implements HistoryReader {
           in.skipBlank();
           if (in.peek() >= 0) {
             throw new HistoryException(
-                source, in.line(), in.column(), "text after the end of the history's top-level collection");
+                source,
+                in.line(),
+                in.column(),
+                "text after the end of the history's top-level collection");
           }
           break;
         }
@@ -62,14 +72,21 @@ public final class EdnHistoryReader implements HistoryReader {
         if (n < 0) {
           Object form = in.readForm();
           throw new HistoryException(
-              source, line, column,
+              source,
+              line,
+              column,
               "expected an operation map {:type … :process … :f … :value …}, found "
                   + abbreviate(Edn.print(form)));
         }
         final int fields = n;
         Op op;
         try {
-          op = OpFields.toOp(k -> field(keys, values, fields, OpFields.keyword(k)), extras(keys, values, fields), builder.size(), ":");
+          op =
+              OpFields.toOp(
+                  k -> field(keys, values, fields, OpFields.keyword(k)),
+                  extras(keys, values, fields),
+                  builder.size(),
+                  ":");
         } catch (OpFields.BadField e) {
           throw new HistoryException(source, line, column, e.getMessage());
         }

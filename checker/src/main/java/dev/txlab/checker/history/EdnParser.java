@@ -18,13 +18,13 @@ import java.util.Map;
  * went to it, mostly because every integer was parsed through a {@link BigInteger}; reading was
  * 55–80% of a whole transactional check. This reader parses integers as {@code long} (falling back
  * to {@code BigInteger} only on overflow or an {@code N} suffix), interns keywords, and never
- * builds an intermediate tree. edn-java remains in the tests as an oracle: {@code
- * EdnParserTest} parses random EDN with both and compares.
+ * builds an intermediate tree. edn-java remains in the tests as an oracle: {@code EdnParserTest}
+ * parses random EDN with both and compares.
  *
  * <p>Supported: {@code nil}, booleans, integers ({@code N}), floats ({@code M}, {@code ##Inf},
  * {@code ##-Inf}, {@code ##NaN}), strings with escapes, characters, keywords, symbols (as strings),
- * lists and vectors (as lists), maps, sets, tagged elements (the tag is dropped; {@code #inst}
- * and {@code #uuid} keep their string), {@code #_} discard, {@code ;} comments and commas.
+ * lists and vectors (as lists), maps, sets, tagged elements (the tag is dropped; {@code #inst} and
+ * {@code #uuid} keep their string), {@code #_} discard, {@code ;} comments and commas.
  */
 final class EdnParser {
   /** Malformed EDN at a place in the text. */
@@ -42,6 +42,7 @@ final class EdnParser {
 
   /** Nesting deeper than this is not a history; refuse it rather than overflow the stack. */
   private static final int DEPTH_MAX = 512;
+
   private static final Object CLOSE = new Object();
 
   private final Reader in;
@@ -50,8 +51,12 @@ final class EdnParser {
   private int limit;
   private boolean eof;
   private long line = 1;
-  /** Absolute offset (chars consumed before {@code buf[0]}) and the offset where this line began. */
+
+  /**
+   * Absolute offset (chars consumed before {@code buf[0]}) and the offset where this line began.
+   */
   private long base;
+
   private long lineStart;
   private final HashMap<String, Keyword> keywords = new HashMap<>();
   private final StringBuilder scratch = new StringBuilder(64);
@@ -134,7 +139,13 @@ final class EdnParser {
         while (c >= 0 && c != '\n') {
           c = read();
         }
-      } else if (c == ',' || c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\uFEFF' || Character.isWhitespace(c)) {
+      } else if (c == ','
+          || c == ' '
+          || c == '\n'
+          || c == '\t'
+          || c == '\r'
+          || c == '\uFEFF'
+          || Character.isWhitespace(c)) {
         read();
       } else if (c == '#' && peekAt(1) == '_') {
         read();
@@ -246,7 +257,9 @@ final class EdnParser {
       }
       if (c == close) {
         read();
-        return n == 0 ? ArrayValueList.EMPTY : new ArrayValueList(n == items.length ? items : java.util.Arrays.copyOf(items, n));
+        return n == 0
+            ? ArrayValueList.EMPTY
+            : new ArrayValueList(n == items.length ? items : java.util.Arrays.copyOf(items, n));
       }
       Object v = readRaw(depth + 1);
       if (v == CLOSE) {
@@ -421,7 +434,8 @@ final class EdnParser {
             sb.append((char) hex4());
             break;
           default:
-            throw error("unknown escape \\" + (e < 0 ? "" : String.valueOf((char) e)) + " in a string");
+            throw error(
+                "unknown escape \\" + (e < 0 ? "" : String.valueOf((char) e)) + " in a string");
         }
       } else {
         sb.append((char) c);

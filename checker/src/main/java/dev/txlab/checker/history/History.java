@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * A read, validated history: the events in the order they were recorded, each invocation paired
- * with its completion. Built by {@link HistoryBuilder}, which refuses event sequences that are
- * not histories, so a checker can rely on these invariants:
+ * with its completion. Built by {@link HistoryBuilder}, which refuses event sequences that are not
+ * histories, so a checker can rely on these invariants:
  *
  * <ul>
  *   <li>a completion belongs to the most recent open invocation of its process;
@@ -57,8 +57,8 @@ public final class History {
   }
 
   /**
-   * The client operations (nemesis events excluded), in order of invocation. Computed once on
-   * first use.
+   * The client operations (nemesis events excluded), in order of invocation. Computed once on first
+   * use.
    */
   public List<Operation> operations() {
     List<Operation> ops = operations;

@@ -7,19 +7,23 @@ import java.util.Map;
 
 /**
  * Assembles a {@link History} one event at a time, checking as it goes that the events make a
- * history. Readers feed it while they stream a file, so an inconsistency is reported with the
- * line and column of the event that caused it.
+ * history. Readers feed it while they stream a file, so an inconsistency is reported with the line
+ * and column of the event that caused it.
  */
 public final class HistoryBuilder {
   private final String source;
   private final List<Op> events = new ArrayList<>();
   private int[] partner = new int[1024];
+
   /** Process → position of its open invocation. */
   private final Map<Integer, Integer> open = new HashMap<>();
+
   /** Process → line of the {@code info} completion that retired it. */
   private final Map<Integer, Long> crashed = new HashMap<>();
+
   /** Process → line of its open invocation (for messages). */
   private final Map<Integer, Long> openLine = new HashMap<>();
+
   private long lastIndex = Long.MIN_VALUE;
 
   public HistoryBuilder(String source) {
@@ -35,8 +39,14 @@ public final class HistoryBuilder {
     int pos = events.size();
     if (op.index() <= lastIndex) {
       throw new HistoryException(
-          source, line, column,
-          "field :index: " + op.index() + " does not increase (previous event had " + lastIndex + ")");
+          source,
+          line,
+          column,
+          "field :index: "
+              + op.index()
+              + " does not increase (previous event had "
+              + lastIndex
+              + ")");
     }
     lastIndex = op.index();
     if (pos == partner.length) {
@@ -55,16 +65,28 @@ public final class HistoryBuilder {
     if (op.isInvoke()) {
       if (openPos != null) {
         throw new HistoryException(
-            source, line, column,
-            "process " + p + " invokes :" + op.f() + " while its operation invoked at "
-                + where(openLine.get(p)) + " is still open (expected a completion first)");
+            source,
+            line,
+            column,
+            "process "
+                + p
+                + " invokes :"
+                + op.f()
+                + " while its operation invoked at "
+                + where(openLine.get(p))
+                + " is still open (expected a completion first)");
       }
       Long crashLine = crashed.get(p);
       if (crashLine != null) {
         throw new HistoryException(
-            source, line, column,
-            "process " + p + " invokes again after its operation crashed (:info at "
-                + where(crashLine) + "); Jepsen gives a crashed client a new process number");
+            source,
+            line,
+            column,
+            "process "
+                + p
+                + " invokes again after its operation crashed (:info at "
+                + where(crashLine)
+                + "); Jepsen gives a crashed client a new process number");
       }
       open.put(p, pos);
       openLine.put(p, line);
@@ -76,16 +98,31 @@ public final class HistoryBuilder {
         return;
       }
       throw new HistoryException(
-          source, line, column,
-          "process " + p + " completes :" + op.f() + " with :" + op.type().text()
+          source,
+          line,
+          column,
+          "process "
+              + p
+              + " completes :"
+              + op.f()
+              + " with :"
+              + op.type().text()
               + " but has no open invocation");
     }
     Op inv = events.get(openPos);
     if (!inv.f().equals(op.f())) {
       throw new HistoryException(
-          source, line, column,
-          "process " + p + " completes :" + op.f() + " but its open invocation (at "
-              + where(openLine.get(p)) + ") is :" + inv.f());
+          source,
+          line,
+          column,
+          "process "
+              + p
+              + " completes :"
+              + op.f()
+              + " but its open invocation (at "
+              + where(openLine.get(p))
+              + ") is :"
+              + inv.f());
     }
     partner[pos] = openPos;
     partner[openPos] = pos;

@@ -1,9 +1,9 @@
 package dev.txlab.checker.history;
 
 /**
- * A history that cannot be read: malformed text, a field of the wrong type, or well-formed
- * events that do not make a history (a completion nobody invoked, a process with two open
- * operations). The message names the file, line and column, and says what was expected.
+ * A history that cannot be read: malformed text, a field of the wrong type, or well-formed events
+ * that do not make a history (a completion nobody invoked, a process with two open operations). The
+ * message names the file, line and column, and says what was expected.
  */
 public final class HistoryException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -88,7 +88,8 @@ public enum HistoryFormat {
   }
 
   static HistoryFormat detect(String source, String head) throws HistoryException {
-    if (head.contains(JepsenLogReader.MARKER + " - ") || head.contains(JepsenLogReader.MARKER + "\t-")) {
+    if (head.contains(JepsenLogReader.MARKER + " - ")
+        || head.contains(JepsenLogReader.MARKER + "\t-")) {
       return JEPSEN_LOG;
     }
     int i = 0;
@@ -119,7 +120,9 @@ public enum HistoryFormat {
         while (k < head.length() && Character.isWhitespace(head.charAt(k))) {
           k++;
         }
-        if (j < head.length() && head.charAt(j) == '{' && k < head.length()
+        if (j < head.length()
+            && head.charAt(j) == '{'
+            && k < head.length()
             && head.charAt(k) == '"') {
           return JSONL;
         }
@@ -129,7 +132,9 @@ public enum HistoryFormat {
         return EDN;
       }
       throw new HistoryException(
-          source, 0, 0,
+          source,
+          0,
+          0,
           "cannot tell the history's format: expected EDN ('[', '(' or '{:'), JSON Lines ('{\"')"
               + " or a Jepsen log ('INFO jepsen.util - …'); give --format");
     }

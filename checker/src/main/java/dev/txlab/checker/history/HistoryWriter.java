@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes histories: EDN with one operation map per line, as Jepsen writes {@code history.edn}
- * (so Elle and Knossos read it), or JSON Lines in the schema {@link JsonlHistoryReader} reads.
+ * Writes histories: EDN with one operation map per line, as Jepsen writes {@code history.edn} (so
+ * Elle and Knossos read it), or JSON Lines in the schema {@link JsonlHistoryReader} reads.
  */
 public final class HistoryWriter {
   private static final JsonFactory JSON = new JsonFactory();
@@ -80,7 +80,10 @@ public final class HistoryWriter {
       g.writeStartObject();
       for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
         Object k = e.getKey();
-        g.writeFieldName(k instanceof Keyword ? ((Keyword) k).name() : k instanceof String ? (String) k : Edn.print(k));
+        g.writeFieldName(
+            k instanceof Keyword
+                ? ((Keyword) k).name()
+                : k instanceof String ? (String) k : Edn.print(k));
         writeJson(e.getValue(), g);
       }
       g.writeEndObject();

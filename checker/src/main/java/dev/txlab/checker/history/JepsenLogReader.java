@@ -6,16 +6,19 @@ import java.io.Reader;
 
 /**
  * Reads the Jepsen text log: lines of the form {@code INFO jepsen.util - <process> <type> <f>
- * <value>}, fields separated by any run of whitespace, in real-time order and without
- * timestamps. Lines that are not {@code jepsen.util} events (setup chatter) are skipped; an
- * event line that is malformed is an error. {@code :timed-out} and other values are EDN.
+ * <value>}, fields separated by any run of whitespace, in real-time order and without timestamps.
+ * Lines that are not {@code jepsen.util} events (setup chatter) are skipped; an event line that is
+ * malformed is an error. {@code :timed-out} and other values are EDN.
  */
 public final class JepsenLogReader implements HistoryReader {
   static final String MARKER = "jepsen.util";
 
   @Override
   public History read(String source, Reader reader) throws HistoryException, IOException {
-    BufferedReader in = reader instanceof BufferedReader ? (BufferedReader) reader : new BufferedReader(reader, 1 << 16);
+    BufferedReader in =
+        reader instanceof BufferedReader
+            ? (BufferedReader) reader
+            : new BufferedReader(reader, 1 << 16);
     HistoryBuilder builder = new HistoryBuilder(source);
     String text;
     long line = 0;
@@ -30,7 +33,8 @@ public final class JepsenLogReader implements HistoryReader {
         dash = text.indexOf("\t-", marker);
       }
       if (dash < 0) {
-        throw new HistoryException(source, line, marker + 1, "expected 'jepsen.util - <process> <type> <f> <value>'");
+        throw new HistoryException(
+            source, line, marker + 1, "expected 'jepsen.util - <process> <type> <f> <value>'");
       }
       int[] pos = {dash + 2};
       long pCol = skipWs(text, pos) + 1;
@@ -48,18 +52,28 @@ public final class JepsenLogReader implements HistoryReader {
         try {
           p = Integer.parseInt(process);
         } catch (NumberFormatException e) {
-          throw new HistoryException(source, line, pCol, "process: expected an integer or :nemesis, found '" + process + "'");
+          throw new HistoryException(
+              source,
+              line,
+              pCol,
+              "process: expected an integer or :nemesis, found '" + process + "'");
         }
         if (p < 0) {
-          throw new HistoryException(source, line, pCol, "process: expected a non-negative integer, found " + p);
+          throw new HistoryException(
+              source, line, pCol, "process: expected a non-negative integer, found " + p);
         }
       }
       OpType t = OpType.parse(type);
       if (t == null || !type.startsWith(":")) {
-        throw new HistoryException(source, line, tCol, "type: expected :invoke, :ok, :fail or :info, found '" + type + "'");
+        throw new HistoryException(
+            source,
+            line,
+            tCol,
+            "type: expected :invoke, :ok, :fail or :info, found '" + type + "'");
       }
       if (!f.startsWith(":") || f.length() < 2) {
-        throw new HistoryException(source, line, fCol, "f: expected a keyword such as :read, found '" + f + "'");
+        throw new HistoryException(
+            source, line, fCol, "f: expected a keyword such as :read, found '" + f + "'");
       }
       Object v;
       if (value.isEmpty()) {

@@ -1,8 +1,8 @@
 package dev.txlab.checker.history;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -17,10 +17,10 @@ import java.util.Map;
 
 /**
  * Reads JSON Lines histories: one operation object per line, with the fields of Jepsen's EDN
- * ({@code index}, {@code time}, {@code process}, {@code type}, {@code f}, {@code value}). Types
- * and functions are strings ({@code "invoke"}, {@code "read"}); the nemesis is the process
- * {@code "nemesis"}; values are JSON (arrays for Jepsen's vectors, strings for its keywords).
- * Blank lines are skipped.
+ * ({@code index}, {@code time}, {@code process}, {@code type}, {@code f}, {@code value}). Types and
+ * functions are strings ({@code "invoke"}, {@code "read"}); the nemesis is the process {@code
+ * "nemesis"}; values are JSON (arrays for Jepsen's vectors, strings for its keywords). Blank lines
+ * are skipped.
  */
 public final class JsonlHistoryReader implements HistoryReader {
   private static final ObjectMapper JSON =
@@ -28,7 +28,10 @@ public final class JsonlHistoryReader implements HistoryReader {
 
   @Override
   public History read(String source, Reader reader) throws HistoryException, IOException {
-    BufferedReader in = reader instanceof BufferedReader ? (BufferedReader) reader : new BufferedReader(reader, 1 << 16);
+    BufferedReader in =
+        reader instanceof BufferedReader
+            ? (BufferedReader) reader
+            : new BufferedReader(reader, 1 << 16);
     HistoryBuilder builder = new HistoryBuilder(source);
     String text;
     long line = 0;
@@ -40,7 +43,9 @@ public final class JsonlHistoryReader implements HistoryReader {
       if (line == 1 && text.startsWith("[")) {
         text = text.substring(1).strip();
       }
-      if (text.endsWith("]") && !text.endsWith("]]") && text.startsWith("{")
+      if (text.endsWith("]")
+          && !text.endsWith("]]")
+          && text.startsWith("{")
           && text.lastIndexOf('}') == text.length() - 2) {
         text = text.substring(0, text.length() - 1).strip();
       } else if (text.equals("]")) {

@@ -18,7 +18,12 @@ import java.util.Objects;
  *     :error}), by name without colon, in the order read; empty for most events
  */
 public record Op(
-    long index, long timeNanos, int process, OpType type, String f, Object value,
+    long index,
+    long timeNanos,
+    int process,
+    OpType type,
+    String f,
+    Object value,
     Map<String, Object> extra) {
 
   /** The process number of the nemesis (and of any process named by a keyword). */

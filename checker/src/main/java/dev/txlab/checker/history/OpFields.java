@@ -19,10 +19,14 @@ final class OpFields {
   }
 
   /** The fields every reader interprets; any others are kept as {@link Op#extra()}. */
-  static final java.util.Set<String> KNOWN = java.util.Set.of("index", "time", "process", "type", "f", "value");
+  static final java.util.Set<String> KNOWN =
+      java.util.Set.of("index", "time", "process", "type", "f", "value");
 
   static Op toOp(
-      Function<String, Object> field, java.util.Map<String, Object> extra, long defaultIndex, String keyPrefix)
+      Function<String, Object> field,
+      java.util.Map<String, Object> extra,
+      long defaultIndex,
+      String keyPrefix)
       throws BadField {
     Object type = field.apply("type");
     if (type == null) {
@@ -31,14 +35,18 @@ final class OpFields {
     OpType t = type instanceof Keyword || type instanceof String ? OpType.parse(name(type)) : null;
     if (t == null) {
       throw new BadField(
-          "field " + keyPrefix + "type: expected invoke, ok, fail or info, found " + Edn.print(type));
+          "field "
+              + keyPrefix
+              + "type: expected invoke, ok, fail or info, found "
+              + Edn.print(type));
     }
     Object process = field.apply("process");
     int p;
     if (process instanceof Long) {
       long l = (Long) process;
       if (l < 0 || l > Integer.MAX_VALUE) {
-        throw new BadField("field " + keyPrefix + "process: expected a non-negative integer, found " + l);
+        throw new BadField(
+            "field " + keyPrefix + "process: expected a non-negative integer, found " + l);
       }
       p = (int) l;
     } else if (process instanceof Keyword || process instanceof String) {
@@ -49,7 +57,10 @@ final class OpFields {
       p = Op.NEMESIS;
     } else {
       throw new BadField(
-          "field " + keyPrefix + "process: expected an integer or :nemesis, found " + Edn.print(process));
+          "field "
+              + keyPrefix
+              + "process: expected an integer or :nemesis, found "
+              + Edn.print(process));
     }
     Object f = field.apply("f");
     String fName;
@@ -64,8 +75,10 @@ final class OpFields {
     long index = integer(field.apply("index"), "index", defaultIndex, keyPrefix);
     Object rawTime = field.apply("time");
     // Jepsen (and jepsen.history.sim) write :time -1 for "no time", which is NO_TIME.
-    long time = Long.valueOf(Op.NO_TIME).equals(rawTime) ? Op.NO_TIME
-        : integer(rawTime, "time", Op.NO_TIME, keyPrefix);
+    long time =
+        Long.valueOf(Op.NO_TIME).equals(rawTime)
+            ? Op.NO_TIME
+            : integer(rawTime, "time", Op.NO_TIME, keyPrefix);
     return new Op(index, time, p, t, fName, field.apply("value"), extra);
   }
 

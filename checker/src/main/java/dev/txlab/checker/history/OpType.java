@@ -2,9 +2,9 @@ package dev.txlab.checker.history;
 
 /**
  * The four kinds of history event, as Jepsen defines them. A completion says what the client
- * observed: {@code OK} the operation took effect, {@code FAIL} it definitely did not, {@code
- * INFO} nobody knows (a timeout or a crash), so it may take effect at any time after its
- * invocation, or never.
+ * observed: {@code OK} the operation took effect, {@code FAIL} it definitely did not, {@code INFO}
+ * nobody knows (a timeout or a crash), so it may take effect at any time after its invocation, or
+ * never.
  */
 public enum OpType {
   INVOKE,
@@ -14,7 +14,9 @@ public enum OpType {
 
   private final String text = name().toLowerCase(java.util.Locale.ROOT);
 
-  /** The Jepsen spelling, without a colon: {@code invoke}, {@code ok}, {@code fail}, {@code info}. */
+  /**
+   * The Jepsen spelling, without a colon: {@code invoke}, {@code ok}, {@code fail}, {@code info}.
+   */
   public String text() {
     return text;
   }

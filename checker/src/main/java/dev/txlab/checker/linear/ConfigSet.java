@@ -26,7 +26,9 @@ final class ConfigSet {
     return size;
   }
 
-  /** Adds (bits, state) under {@code hash}; false if it was already there. Copies bits on insert. */
+  /**
+   * Adds (bits, state) under {@code hash}; false if it was already there. Copies bits on insert.
+   */
   boolean add(long hash, int state, long[] b) {
     long h = hash == 0 ? 1 : hash;
     int mask = hashes.length - 1;

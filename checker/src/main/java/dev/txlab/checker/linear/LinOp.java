@@ -12,7 +12,13 @@ import dev.txlab.checker.history.Operation;
  * @param invokePosition position of the invocation in the whole history
  * @param completePosition position of its completion, or {@code Integer.MAX_VALUE} if crashed
  */
-record LinOp(int id, Operation operation, Object value, Object input, int invokePosition, int completePosition) {
+record LinOp(
+    int id,
+    Operation operation,
+    Object value,
+    Object input,
+    int invokePosition,
+    int completePosition) {
   boolean crashed() {
     return completePosition == Integer.MAX_VALUE;
   }

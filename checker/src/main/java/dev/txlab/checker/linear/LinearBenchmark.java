@@ -20,22 +20,26 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
- * Figures for the linearizability checker: each history is parsed once, then checked {@code
- * warmup} times (JIT warm-up, not reported) and {@code rounds} times measured; the per-file
- * minimum and median are printed, with the sum of minimums (Porcupine's reference figures are
- * sums of per-file minimums too). Also generates the histories the issue asks about: large
- * multi-key register histories, and single- or multi-key histories full of crashed writes that
- * end in one stale read. The command line wraps it as {@code txlab bench check}.
+ * Figures for the linearizability checker: each history is parsed once, then checked {@code warmup}
+ * times (JIT warm-up, not reported) and {@code rounds} times measured; the per-file minimum and
+ * median are printed, with the sum of minimums (Porcupine's reference figures are sums of per-file
+ * minimums too). Also generates the histories the issue asks about: large multi-key register
+ * histories, and single- or multi-key histories full of crashed writes that end in one stale read.
+ * The command line wraps it as {@code txlab bench check}.
  */
 public final class LinearBenchmark {
   private LinearBenchmark() {}
 
   /** One file's figures. */
-  public record Figures(Path file, String workload, String verdict, int events, double minMillis, double medianMillis) {}
+  public record Figures(
+      Path file,
+      String workload,
+      String verdict,
+      int events,
+      double minMillis,
+      double medianMillis) {}
 
-  /**
-   * Expands directories (recursively, sorted) into history files.
-   */
+  /** Expands directories (recursively, sorted) into history files. */
   public static List<Path> expand(List<Path> inputs) throws IOException {
     List<Path> out = new ArrayList<>();
     for (Path p : inputs) {
@@ -59,10 +63,16 @@ public final class LinearBenchmark {
    * @param specFor the spec for a file (its workload, initial state …)
    */
   public static List<Figures> run(
-      List<Path> files, java.util.function.Function<History, LinearSpec> specFor, int warmup, int rounds, PrintStream out)
+      List<Path> files,
+      java.util.function.Function<History, LinearSpec> specFor,
+      int warmup,
+      int rounds,
+      PrintStream out)
       throws IOException, HistoryException, UnfitHistoryException {
     List<Figures> all = new ArrayList<>();
-    out.printf("%-52s %-15s %8s %10s %10s  %s%n", "history", "workload", "events", "min ms", "median ms", "verdict");
+    out.printf(
+        "%-52s %-15s %8s %10s %10s  %s%n",
+        "history", "workload", "events", "min ms", "median ms", "verdict");
     double totalMin = 0;
     for (Path f : files) {
       History h = HistoryFormat.read(f, null);
@@ -78,12 +88,31 @@ public final class LinearBenchmark {
         ms[i] = (System.nanoTime() - t0) / 1e6;
       }
       Arrays.sort(ms);
-      Figures fig = new Figures(f, spec.workload(), r.validity().name().toLowerCase(Locale.ROOT), h.size(), ms[0], ms[rounds / 2]);
+      Figures fig =
+          new Figures(
+              f,
+              spec.workload(),
+              r.validity().name().toLowerCase(Locale.ROOT),
+              h.size(),
+              ms[0],
+              ms[rounds / 2]);
       all.add(fig);
       totalMin += fig.minMillis();
-      out.printf(Locale.ROOT, "%-52s %-15s %8d %10.3f %10.3f  %s%n", shorten(f.toString(), 52), fig.workload(), fig.events(), fig.minMillis(), fig.medianMillis(), fig.verdict());
+      out.printf(
+          Locale.ROOT,
+          "%-52s %-15s %8d %10.3f %10.3f  %s%n",
+          shorten(f.toString(), 52),
+          fig.workload(),
+          fig.events(),
+          fig.minMillis(),
+          fig.medianMillis(),
+          fig.verdict());
     }
-    out.printf(Locale.ROOT, "total over %d files: %.1f ms (sum of per-file minimums)%n", files.size(), totalMin);
+    out.printf(
+        Locale.ROOT,
+        "total over %d files: %.1f ms (sum of per-file minimums)%n",
+        files.size(),
+        totalMin);
     return all;
   }
 
@@ -92,9 +121,9 @@ public final class LinearBenchmark {
   }
 
   /**
-   * The spec a file is checked with when none is given: the workload guessed from the
-   * operations, independent keys if the values look like tuples, and the corpus conventions
-   * for Knossos' cas-register files (initial value 0).
+   * The spec a file is checked with when none is given: the workload guessed from the operations,
+   * independent keys if the values look like tuples, and the corpus conventions for Knossos'
+   * cas-register files (initial value 0).
    */
   public static LinearSpec defaultSpec(History h) {
     if (h.source().contains("etcd_")) {
@@ -112,20 +141,22 @@ public final class LinearBenchmark {
     if (src.contains("knossos") && w.equals("cas-register")) {
       return new LinearSpec(w, 0L, NilRead.UNKNOWN, false, null);
     }
-    boolean independent = (w.equals("register") || w.equals("cas-register")) && LinearSpec.guessIndependent(h);
+    boolean independent =
+        (w.equals("register") || w.equals("cas-register")) && LinearSpec.guessIndependent(h);
     return new LinearSpec(w, null, null, independent, null);
   }
 
   // ---------------------------------------------------------------- generators
 
   /**
-   * A register history from a real atomic register: {@code clients} processes issue reads,
-   * writes and compare-and-sets on {@code keys} independent keys ({@code [k v]} tuples), each
-   * taking effect atomically at a random instant inside its interval; a fraction crash (their
-   * effect may or may not happen; the process is retired and a new one takes its place).
-   * Linearizable by construction. Values are drawn from {@code values}.
+   * A register history from a real atomic register: {@code clients} processes issue reads, writes
+   * and compare-and-sets on {@code keys} independent keys ({@code [k v]} tuples), each taking
+   * effect atomically at a random instant inside its interval; a fraction crash (their effect may
+   * or may not happen; the process is retired and a new one takes its place). Linearizable by
+   * construction. Values are drawn from {@code values}.
    */
-  public static List<Op> atomicRegisterHistory(long seed, int operations, int clients, int keys, int values, double crashFraction) {
+  public static List<Op> atomicRegisterHistory(
+      long seed, int operations, int clients, int keys, int values, double crashFraction) {
     SplittableRandom rnd = new SplittableRandom(seed);
     Object[] regs = new Object[keys];
     List<Op> events = new ArrayList<>();
@@ -153,7 +184,14 @@ public final class LinearBenchmark {
         long b = rnd.nextInt(values);
         boolean crash = rnd.nextDouble() < crashFraction;
         open[c] = new long[] {0, k, f, a, b, 0, crash ? 1 : 0};
-        events.add(new Op(events.size(), time, process[c], OpType.INVOKE, fName(f), value(k, f, a, b, null, true)));
+        events.add(
+            new Op(
+                events.size(),
+                time,
+                process[c],
+                OpType.INVOKE,
+                fName(f),
+                value(k, f, a, b, null, true)));
       } else if (o[5] == 0) {
         // The effect happens now, atomically (a crashed op may not happen at all).
         int k = (int) o[1];
@@ -178,12 +216,33 @@ public final class LinearBenchmark {
         int k = (int) o[1];
         int f = (int) o[2];
         if (o[6] == 1) {
-          events.add(new Op(events.size(), time, process[c], OpType.INFO, fName(f), value(k, f, o[3], o[4], null, true)));
+          events.add(
+              new Op(
+                  events.size(),
+                  time,
+                  process[c],
+                  OpType.INFO,
+                  fName(f),
+                  value(k, f, o[3], o[4], null, true)));
           process[c] += clients;
         } else if (f == 2 && !Boolean.TRUE.equals(result[c])) {
-          events.add(new Op(events.size(), time, process[c], OpType.FAIL, fName(f), value(k, f, o[3], o[4], null, true)));
+          events.add(
+              new Op(
+                  events.size(),
+                  time,
+                  process[c],
+                  OpType.FAIL,
+                  fName(f),
+                  value(k, f, o[3], o[4], null, true)));
         } else {
-          events.add(new Op(events.size(), time, process[c], OpType.OK, fName(f), value(k, f, o[3], o[4], result[c], false)));
+          events.add(
+              new Op(
+                  events.size(),
+                  time,
+                  process[c],
+                  OpType.OK,
+                  fName(f),
+                  value(k, f, o[3], o[4], result[c], false)));
         }
         open[c] = null;
       }
@@ -222,7 +281,8 @@ public final class LinearBenchmark {
    * stay pending forever, and the very last operation is a read of one key that returns a value
    * overwritten long before — plainly stale. Not linearizable.
    */
-  public static List<Op> crashedWritesWithStaleRead(long seed, int operations, int clients, int keys, int crashedWrites) {
+  public static List<Op> crashedWritesWithStaleRead(
+      long seed, int operations, int clients, int keys, int crashedWrites) {
     SplittableRandom rnd = new SplittableRandom(seed);
     List<Op> events = new ArrayList<>();
     long[] reg = new long[keys];
@@ -242,7 +302,9 @@ public final class LinearBenchmark {
       if (crash) {
         // A write from a fresh process that never completes.
         long v = nextValue++;
-        events.add(new Op(events.size(), time, nextProcess++, OpType.INVOKE, "write", List.of((long) k, v)));
+        events.add(
+            new Op(
+                events.size(), time, nextProcess++, OpType.INVOKE, "write", List.of((long) k, v)));
         crashesLeft--;
         continue;
       }
@@ -255,12 +317,27 @@ public final class LinearBenchmark {
         }
         events.add(new Op(events.size(), time + 500, p, OpType.OK, "write", List.of((long) k, v)));
       } else {
-        events.add(new Op(events.size(), time, p, OpType.INVOKE, "read", java.util.Collections.unmodifiableList(Arrays.asList((long) k, null))));
+        events.add(
+            new Op(
+                events.size(),
+                time,
+                p,
+                OpType.INVOKE,
+                "read",
+                java.util.Collections.unmodifiableList(Arrays.asList((long) k, null))));
         Object seen = reg[k] < 0 ? null : (Object) reg[k];
-        events.add(new Op(events.size(), time + 500, p, OpType.OK, "read", java.util.Collections.unmodifiableList(Arrays.asList((long) k, seen))));
+        events.add(
+            new Op(
+                events.size(),
+                time + 500,
+                p,
+                OpType.OK,
+                "read",
+                java.util.Collections.unmodifiableList(Arrays.asList((long) k, seen))));
       }
     }
-    // The stale read: key 0 returns the first value ever written to it, after later writes completed.
+    // The stale read: key 0 returns the first value ever written to it, after later writes
+    // completed.
     int k = 0;
     long w = nextValue++;
     time += 1000;
@@ -268,15 +345,22 @@ public final class LinearBenchmark {
     events.add(new Op(events.size(), time + 500, 0, OpType.OK, "write", List.of((long) k, w)));
     long stale = firstValue[k] >= 0 ? firstValue[k] : 0;
     time += 1000;
-    events.add(new Op(events.size(), time, 1, OpType.INVOKE, "read", java.util.Collections.unmodifiableList(Arrays.asList((long) k, null))));
+    events.add(
+        new Op(
+            events.size(),
+            time,
+            1,
+            OpType.INVOKE,
+            "read",
+            java.util.Collections.unmodifiableList(Arrays.asList((long) k, null))));
     events.add(new Op(events.size(), time + 500, 1, OpType.OK, "read", List.of((long) k, stale)));
     return events;
   }
 
   /**
    * {@code LinearBenchmark FILE|DIR…} times files; {@code LinearBenchmark --generate KIND N SEED
-   * OUT} writes a history: KIND is {@code register} (1,000 keys) or {@code crashed} (single key,
-   * 6 clients, 39 crashed writes) or {@code crashed10} (10 keys).
+   * OUT} writes a history: KIND is {@code register} (1,000 keys) or {@code crashed} (single key, 6
+   * clients, 39 crashed writes) or {@code crashed10} (10 keys).
    */
   public static void main(String[] args) throws Exception {
     if (args.length == 5 && args[0].equals("--generate")) {
@@ -305,8 +389,8 @@ public final class LinearBenchmark {
       case "crashed10":
         return crashedWritesWithStaleRead(seed, operations, 6, 10, 39);
       default:
-        throw new IllegalArgumentException("unknown history kind '" + kind + "' (register, crashed, crashed10)");
+        throw new IllegalArgumentException(
+            "unknown history kind '" + kind + "' (register, crashed, crashed10)");
     }
   }
-
 }

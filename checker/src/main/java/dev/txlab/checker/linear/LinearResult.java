@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The verdict of a linearizability check, per key and overall, with the counterexample of the
- * first key that is not linearizable: the operation that could not be placed, the longest prefix
- * that could, and the state that prefix leaves.
+ * The verdict of a linearizability check, per key and overall, with the counterexample of the first
+ * key that is not linearizable: the operation that could not be placed, the longest prefix that
+ * could, and the state that prefix leaves.
  */
 public final class LinearResult implements CheckResult {
   /** One key's outcome ({@code key} null for a single-object history). */
@@ -32,7 +32,13 @@ public final class LinearResult implements CheckResult {
   private final List<KeyResult> keys;
   private final int relevantOps;
 
-  LinearResult(LinearSpec spec, Model model, History history, Validity validity, List<KeyResult> keys, int relevantOps) {
+  LinearResult(
+      LinearSpec spec,
+      Model model,
+      History history,
+      Validity validity,
+      List<KeyResult> keys,
+      int relevantOps) {
     this.spec = spec;
     this.model = model;
     this.history = history;
@@ -72,9 +78,9 @@ public final class LinearResult implements CheckResult {
 
   /** Total configurations explored over all keys. */
   /**
-   * When the counterexample happened: from the earliest invocation to the latest completion
-   * among the operation that cannot be placed and the last three of the prefix before it
-   * (nanoseconds of history time), or null if the history is not invalid.
+   * When the counterexample happened: from the earliest invocation to the latest completion among
+   * the operation that cannot be placed and the last three of the prefix before it (nanoseconds of
+   * history time), or null if the history is not invalid.
    */
   public long[] counterexampleSpanNanos() {
     KeyResult f = failing();
@@ -90,7 +96,12 @@ public final class LinearResult implements CheckResult {
     long to = Long.MIN_VALUE;
     for (LinOp op : ops) {
       from = Math.min(from, op.operation().invokeTimeNanos());
-      to = Math.max(to, op.operation().completion() != null ? op.operation().completion().timeNanos() : op.operation().invokeTimeNanos());
+      to =
+          Math.max(
+              to,
+              op.operation().completion() != null
+                  ? op.operation().completion().timeNanos()
+                  : op.operation().invokeTimeNanos());
     }
     return new long[] {from, to};
   }
@@ -175,16 +186,28 @@ public final class LinearResult implements CheckResult {
   public String toText() {
     KeyResult f = failing();
     if (validity == Validity.VALID) {
-      return "linearizable: " + relevantOps + " operations" + (keys.size() > 1 ? " over " + keys.size() + " keys" : "")
-          + " (" + explored() + " configurations explored)";
+      return "linearizable: "
+          + relevantOps
+          + " operations"
+          + (keys.size() > 1 ? " over " + keys.size() + " keys" : "")
+          + " ("
+          + explored()
+          + " configurations explored)";
     }
     if (f == null) {
       return "";
     }
     if (validity == Validity.UNKNOWN) {
       WglSearch.Result r = f.search;
-      return "gave up" + keyText(f) + " after exploring " + r.explored() + " configurations; the deepest placed "
-          + r.linearizedMax() + " of " + r.completedOps() + " completed operations.";
+      return "gave up"
+          + keyText(f)
+          + " after exploring "
+          + r.explored()
+          + " configurations; the deepest placed "
+          + r.linearizedMax()
+          + " of "
+          + r.completedOps()
+          + " completed operations.";
     }
     return "not linearizable" + keyText(f) + ": " + explain(f);
   }
@@ -197,7 +220,9 @@ public final class LinearResult implements CheckResult {
   String explain(KeyResult f) {
     WglSearch.Counterexample cx = f.search.counterexample();
     if (cx == null) {
-      return "the very first operation cannot be placed in the initial state " + model.describe(model.initialState()) + ".";
+      return "the very first operation cannot be placed in the initial state "
+          + model.describe(model.initialState())
+          + ".";
     }
     StringBuilder sb = new StringBuilder();
     sb.append(describe(cx.blocked())).append(" cannot be placed. ");
@@ -205,7 +230,9 @@ public final class LinearResult implements CheckResult {
     if (prefix.isEmpty()) {
       sb.append("No operation can be linearized before it, and in the initial state ");
     } else {
-      sb.append("At best ").append(prefix.size()).append(prefix.size() == 1 ? " operation precedes" : " operations precede")
+      sb.append("At best ")
+          .append(prefix.size())
+          .append(prefix.size() == 1 ? " operation precedes" : " operations precede")
           .append(" it in a legal order, ending with ");
       int from = Math.max(0, prefix.size() - 3);
       List<String> tail = new ArrayList<>();
@@ -215,7 +242,9 @@ public final class LinearResult implements CheckResult {
       sb.append(String.join(", then ", tail)).append("; after them ");
     }
     sb.append(stateWord()).append(' ').append(model.describe(cx.state()));
-    sb.append(", which ").append(model.describeInput(cx.blocked().input())).append(" contradicts — and every other order fails sooner.");
+    sb.append(", which ")
+        .append(model.describeInput(cx.blocked().input()))
+        .append(" contradicts — and every other order fails sooner.");
     return sb.toString();
   }
 
@@ -235,14 +264,19 @@ public final class LinearResult implements CheckResult {
   /** "process 3's read of 2 (op 57, 1.2–1.9 ms)". */
   static String describe(LinOp op) {
     Operation o = op.operation();
-    StringBuilder sb = new StringBuilder("process ").append(o.process()).append("'s ").append(o.f());
+    StringBuilder sb =
+        new StringBuilder("process ").append(o.process()).append("'s ").append(o.f());
     if (op.value() != null || !o.f().equals("acquire") && !o.f().equals("release")) {
       sb.append(' ').append(Edn.print(op.value()));
     }
     sb.append(" (op ").append(o.invocation().index());
     if (o.invokeTimeNanos() != Op.NO_TIME) {
       sb.append(", ").append(ms(o.invokeTimeNanos())).append("–");
-      sb.append(o.completeTimeNanos() == Op.NO_TIME || o.isIndeterminate() ? "?" : ms(o.completeTimeNanos())).append(" ms");
+      sb.append(
+              o.completeTimeNanos() == Op.NO_TIME || o.isIndeterminate()
+                  ? "?"
+                  : ms(o.completeTimeNanos()))
+          .append(" ms");
     }
     if (o.isIndeterminate()) {
       sb.append(", outcome unknown");

@@ -13,13 +13,15 @@ import java.util.Set;
  * @param workload one of {@link #WORKLOADS}
  * @param initial the model's initial state, or null for the model's own (nil; {@code ""} for kv;
  *     empty registers for multi-register; free for mutex)
- * @param nilRead what an ok read of nil means, or null for the model's default ({@code UNKNOWN}
- *     for cas-register, as Knossos; {@code ABSENT} otherwise)
+ * @param nilRead what an ok read of nil means, or null for the model's default ({@code UNKNOWN} for
+ *     cas-register, as Knossos; {@code ABSENT} otherwise)
  * @param independent values are {@code [key value]} tuples to check key by key
  * @param timeout give up (unknown) after this long, or null for no limit
  */
-public record LinearSpec(String workload, Object initial, NilRead nilRead, boolean independent, Duration timeout) {
-  public static final List<String> WORKLOADS = List.of("register", "cas-register", "kv", "multi-register", "mutex");
+public record LinearSpec(
+    String workload, Object initial, NilRead nilRead, boolean independent, Duration timeout) {
+  public static final List<String> WORKLOADS =
+      List.of("register", "cas-register", "kv", "multi-register", "mutex");
 
   public LinearSpec {
     if (!WORKLOADS.contains(workload)) {
@@ -29,8 +31,8 @@ public record LinearSpec(String workload, Object initial, NilRead nilRead, boole
 
   /**
    * Guesses the workload from the functions the operations use: {@code txn} → multi-register,
-   * acquire/release → mutex, get/put/append → kv, read/write(/cas) → (cas-)register. Null when
-   * the history fits none (or has no client operations).
+   * acquire/release → mutex, get/put/append → kv, read/write(/cas) → (cas-)register. Null when the
+   * history fits none (or has no client operations).
    */
   public static String guessWorkload(History h) {
     Set<String> fs = new HashSet<>();
@@ -56,9 +58,9 @@ public record LinearSpec(String workload, Object initial, NilRead nilRead, boole
   }
 
   /**
-   * True if a register history's values look like Jepsen's independent {@code [key value]}
-   * tuples: every write is a pair and every cas a pair whose second element is a pair. (A plain
-   * cas value {@code [1 2]} is a pair too, which is why writes and cas are both looked at.)
+   * True if a register history's values look like Jepsen's independent {@code [key value]} tuples:
+   * every write is a pair and every cas a pair whose second element is a pair. (A plain cas value
+   * {@code [1 2]} is a pair too, which is why writes and cas are both looked at.)
    */
   public static boolean guessIndependent(History h) {
     boolean any = false;

@@ -11,14 +11,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks a history for linearizability against a model: turns client operations into model
- * inputs (failed operations dropped — they did not happen; unknown-result reads dropped — they
- * constrain nothing), splits the history per key when keys are independent (a history is
- * linearizable iff each key's subhistory is: Herlihy and Wing's locality, the P-compositionality
- * of Horn and Kroening), and runs {@link WglSearch} on each subhistory.
+ * Checks a history for linearizability against a model: turns client operations into model inputs
+ * (failed operations dropped — they did not happen; unknown-result reads dropped — they constrain
+ * nothing), splits the history per key when keys are independent (a history is linearizable iff
+ * each key's subhistory is: Herlihy and Wing's locality, the P-compositionality of Horn and
+ * Kroening), and runs {@link WglSearch} on each subhistory.
  */
 public final class LinearizabilityChecker {
   private static final Object SINGLE_KEY = new Object();
+
   /** The first round's step budget per key; each later round's is ten times larger. */
   static final long FIRST_BUDGET_STEPS = 50_000;
 
@@ -28,7 +29,9 @@ public final class LinearizabilityChecker {
     Model model = Models.forSpec(spec);
     boolean keyed = spec.independent() || spec.workload().equals("kv");
     long deadline =
-        spec.timeout() == null ? Long.MAX_VALUE : System.nanoTime() + Math.max(1, spec.timeout().toNanos());
+        spec.timeout() == null
+            ? Long.MAX_VALUE
+            : System.nanoTime() + Math.max(1, spec.timeout().toNanos());
 
     Map<Object, List<LinOp>> byKey = new LinkedHashMap<>();
     int relevant = 0;
@@ -46,7 +49,8 @@ public final class LinearizabilityChecker {
         } else if (value instanceof List && ((List<?>) value).size() == 2) {
           key = ((List<?>) value).get(0);
           value = ((List<?>) value).get(1);
-        } else if (op.invocation().value() instanceof List && ((List<?>) op.invocation().value()).size() == 2) {
+        } else if (op.invocation().value() instanceof List
+            && ((List<?>) op.invocation().value()).size() == 2) {
           // An ok completion without its tuple: take the key from the invocation.
           key = ((List<?>) op.invocation().value()).get(0);
         } else if (!spec.independent()) {
@@ -55,7 +59,8 @@ public final class LinearizabilityChecker {
         } else {
           throw new UnfitHistoryException(
               op.invocation().index(),
-              "independent keys need [key value] tuples (or a :key field for kv), found " + Edn.print(value));
+              "independent keys need [key value] tuples (or a :key field for kv), found "
+                  + Edn.print(value));
         }
       }
       Object input = model.input(op, value, crashed);
@@ -63,7 +68,8 @@ public final class LinearizabilityChecker {
         continue;
       }
       List<LinOp> list = byKey.computeIfAbsent(key, k -> new ArrayList<>());
-      list.add(new LinOp(list.size(), op, value, input, op.invokePosition(), op.completePosition()));
+      list.add(
+          new LinOp(list.size(), op, value, input, op.invokePosition(), op.completePosition()));
       relevant++;
     }
 
@@ -77,10 +83,12 @@ public final class LinearizabilityChecker {
     for (long budget = FIRST_BUDGET_STEPS; !order.isEmpty() && !invalidFound; budget *= 4) {
       List<Object> undecided = new ArrayList<>();
       for (Object key : order) {
-        WglSearch search = searches.computeIfAbsent(key, k -> new WglSearch(model, byKey.get(k), deadline));
+        WglSearch search =
+            searches.computeIfAbsent(key, k -> new WglSearch(model, byKey.get(k), deadline));
         WglSearch.Result r =
             System.nanoTime() > deadline
-                ? new WglSearch.Result(WglSearch.Outcome.TIMED_OUT, 0, byKey.get(key).size(), 0, null)
+                ? new WglSearch.Result(
+                    WglSearch.Outcome.TIMED_OUT, 0, byKey.get(key).size(), 0, null)
                 : search.run(budget);
         if (r.outcome() == WglSearch.Outcome.OUT_OF_BUDGET) {
           undecided.add(key);
@@ -94,7 +102,10 @@ public final class LinearizabilityChecker {
         if (r.outcome() == WglSearch.Outcome.TIMED_OUT) {
           // Past the deadline every other search would give up at once: record them as such.
           for (Object other : order) {
-            decided.putIfAbsent(other, new WglSearch.Result(WglSearch.Outcome.TIMED_OUT, 0, byKey.get(other).size(), 0, null));
+            decided.putIfAbsent(
+                other,
+                new WglSearch.Result(
+                    WglSearch.Outcome.TIMED_OUT, 0, byKey.get(other).size(), 0, null));
           }
           undecided.clear();
           break;
@@ -118,8 +129,15 @@ public final class LinearizabilityChecker {
         v = Validity.UNKNOWN;
       }
       overall = overall.worse(v);
-      keys.add(new LinearResult.KeyResult(e.getKey() == SINGLE_KEY ? null : e.getKey(), v, e.getValue().size(),
-          r == null ? new WglSearch.Result(WglSearch.Outcome.OUT_OF_BUDGET, 0, e.getValue().size(), 0, null) : r));
+      keys.add(
+          new LinearResult.KeyResult(
+              e.getKey() == SINGLE_KEY ? null : e.getKey(),
+              v,
+              e.getValue().size(),
+              r == null
+                  ? new WglSearch.Result(
+                      WglSearch.Outcome.OUT_OF_BUDGET, 0, e.getValue().size(), 0, null)
+                  : r));
     }
     return new LinearResult(spec, model, history, overall, keys, relevant);
   }

@@ -4,8 +4,8 @@ import dev.txlab.checker.UnfitHistoryException;
 import dev.txlab.checker.history.Operation;
 
 /**
- * A sequential specification: an initial state and a step function. States must be immutable
- * with value equality (they are interned and used as memo keys).
+ * A sequential specification: an initial state and a step function. States must be immutable with
+ * value equality (they are interned and used as memo keys).
  */
 interface Model {
 
@@ -14,8 +14,8 @@ interface Model {
 
   /**
    * Turns one client operation into the model's input: what it does and what it observed. Returns
-   * {@link #IRRELEVANT} for an operation that neither changes state nor constrains it (a read
-   * whose result is unknown), which the search then leaves out.
+   * {@link #IRRELEVANT} for an operation that neither changes state nor constrains it (a read whose
+   * result is unknown), which the search then leaves out.
    *
    * @param op an operation that completed {@code ok}, or whose outcome is unknown ({@code crashed})
    * @param value the operation's value with any independent key already removed
@@ -34,8 +34,8 @@ interface Model {
   boolean overwrites();
 
   /**
-   * For an overwriting model: the one state in which {@code input} is legal, or null if it is
-   * legal in every state (a blind write).
+   * For an overwriting model: the one state in which {@code input} is legal, or null if it is legal
+   * in every state (a blind write).
    */
   default Object requiredState(Object input) {
     throw new UnsupportedOperationException("not an overwriting model");
@@ -52,10 +52,11 @@ interface Model {
   /** A short human description of an input ("write 3", "cas 1→2", "read 4"). */
   String describeInput(Object input);
 
-  Object IRRELEVANT = new Object() {
-    @Override
-    public String toString() {
-      return "irrelevant";
-    }
-  };
+  Object IRRELEVANT =
+      new Object() {
+        @Override
+        public String toString() {
+          return "irrelevant";
+        }
+      };
 }

@@ -39,7 +39,8 @@ final class Models {
 
   private static String stringInitial(Object o) throws UnfitHistoryException {
     if (!(o instanceof String)) {
-      throw new UnfitHistoryException(-1, "the kv model's initial value must be a string, not " + Edn.print(o));
+      throw new UnfitHistoryException(
+          -1, "the kv model's initial value must be a string, not " + Edn.print(o));
     }
     return (String) o;
   }
@@ -57,8 +58,8 @@ final class Models {
   record RegisterInput(char kind, Object a, Object b) {}
 
   /**
-   * A single register: reads return the current value, writes set it, a compare-and-set from
-   * {@code a} to {@code b} needs the value to be {@code a}. {@code nil} is the empty register.
+   * A single register: reads return the current value, writes set it, a compare-and-set from {@code
+   * a} to {@code b} needs the value to be {@code a}. {@code nil} is the empty register.
    */
   static final class Register implements Model {
     private final Object initial;
@@ -88,18 +89,26 @@ final class Models {
           return new RegisterInput('w', value, null);
         case "cas":
           if (!cas) {
-            throw new UnfitHistoryException(op.invocation().index(), "the register model has no cas; use --workload cas-register");
+            throw new UnfitHistoryException(
+                op.invocation().index(),
+                "the register model has no cas; use --workload cas-register");
           }
           if (!(value instanceof List) || ((List<?>) value).size() != 2) {
             throw new UnfitHistoryException(
-                op.invocation().index(), "a cas value must be a pair [expected new], found " + Edn.print(value));
+                op.invocation().index(),
+                "a cas value must be a pair [expected new], found " + Edn.print(value));
           }
           List<?> pair = (List<?>) value;
           return new RegisterInput('c', pair.get(0), pair.get(1));
         default:
           throw new UnfitHistoryException(
               op.invocation().index(),
-              "a " + (cas ? "cas-register" : "register") + " has read, write" + (cas ? " and cas" : "") + ", not :" + op.f());
+              "a "
+                  + (cas ? "cas-register" : "register")
+                  + " has read, write"
+                  + (cas ? " and cas" : "")
+                  + ", not :"
+                  + op.f());
       }
     }
 
@@ -191,8 +200,8 @@ final class Models {
    * One key's string as a rope: a prefix state plus the piece appended to it, with its length and
    * {@link String#hashCode} kept incrementally ({@code hash(s + a) = hash(s)·31^|a| + hash(a)}).
    * Appending is then O(|piece|) instead of copying and rehashing the whole value, and most
-   * comparisons end at the length or hash; the full text is built only when two states might
-   * really be equal, and then cached.
+   * comparisons end at the length or hash; the full text is built only when two states might really
+   * be equal, and then cached.
    */
   static final class KvState {
     private final KvState prefix;
@@ -286,7 +295,8 @@ final class Models {
     @Override
     public Object input(Operation op, Object value, boolean crashed) throws UnfitHistoryException {
       if (value != null && !(value instanceof String)) {
-        throw new UnfitHistoryException(op.invocation().index(), "kv values are strings, found " + Edn.print(value));
+        throw new UnfitHistoryException(
+            op.invocation().index(), "kv values are strings, found " + Edn.print(value));
       }
       String s = value == null ? "" : (String) value;
       switch (op.f()) {
@@ -297,7 +307,8 @@ final class Models {
         case "append":
           return new KvInput('a', s);
         default:
-          throw new UnfitHistoryException(op.invocation().index(), "kv has get, put and append, not :" + op.f());
+          throw new UnfitHistoryException(
+              op.invocation().index(), "kv has get, put and append, not :" + op.f());
       }
     }
 
@@ -340,7 +351,10 @@ final class Models {
 
     MultiRegister(Object initial) throws UnfitHistoryException {
       if (initial != null && !(initial instanceof Map)) {
-        throw new UnfitHistoryException(-1, "the multi-register initial state is a map such as {:x 0 :y 0}, not " + Edn.print(initial));
+        throw new UnfitHistoryException(
+            -1,
+            "the multi-register initial state is a map such as {:x 0 :y 0}, not "
+                + Edn.print(initial));
       }
       TreeMap<Object, Object> m = new TreeMap<>(Models::compareKeys);
       if (initial != null) {
@@ -357,17 +371,22 @@ final class Models {
     @Override
     public Object input(Operation op, Object value, boolean crashed) throws UnfitHistoryException {
       if (!op.f().equals("txn") || !(value instanceof List)) {
-        throw new UnfitHistoryException(op.invocation().index(), "a multi-register operation is :txn with a vector of [:read|:write key value]");
+        throw new UnfitHistoryException(
+            op.invocation().index(),
+            "a multi-register operation is :txn with a vector of [:read|:write key value]");
       }
       List<?> micro = (List<?>) value;
       boolean writes = false;
       for (Object m : micro) {
         if (!(m instanceof List) || ((List<?>) m).size() != 3) {
-          throw new UnfitHistoryException(op.invocation().index(), "a micro-op is [:read|:write key value], found " + Edn.print(m));
+          throw new UnfitHistoryException(
+              op.invocation().index(),
+              "a micro-op is [:read|:write key value], found " + Edn.print(m));
         }
         String f = name(((List<?>) m).get(0));
         if (!"read".equals(f) && !"write".equals(f) && !"r".equals(f) && !"w".equals(f)) {
-          throw new UnfitHistoryException(op.invocation().index(), "a micro-op is :read or :write, found " + Edn.print(m));
+          throw new UnfitHistoryException(
+              op.invocation().index(), "a micro-op is :read or :write, found " + Edn.print(m));
         }
         writes |= f.startsWith("w");
       }
@@ -441,7 +460,8 @@ final class Models {
         case "release":
           return Boolean.FALSE;
         default:
-          throw new UnfitHistoryException(op.invocation().index(), "a mutex has acquire and release, not :" + op.f());
+          throw new UnfitHistoryException(
+              op.invocation().index(), "a mutex has acquire and release, not :" + op.f());
       }
     }
 

@@ -9,17 +9,17 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Decides whether one (per-key) subhistory is linearizable: the Wing–Gong–Lowe search over a
- * doubly linked list of call and return entries, with Lowe's memo of configurations (set of
- * linearized operations, model state) already explored.
+ * Decides whether one (per-key) subhistory is linearizable: the Wing–Gong–Lowe search over a doubly
+ * linked list of call and return entries, with Lowe's memo of configurations (set of linearized
+ * operations, model state) already explored.
  *
  * <h2>The search</h2>
  *
  * Entries are sorted by position in the history. Walking from the head, a call entry's operation
  * may be linearized next if the model allows it in the current state and the resulting
  * configuration is new; it is then "lifted" (its call and return removed) and the walk restarts.
- * Meeting a return entry means its operation was not linearized before it returned: backtrack.
- * All completed operations linearized means the history is linearizable.
+ * Meeting a return entry means its operation was not linearized before it returned: backtrack. All
+ * completed operations linearized means the history is linearizable.
  *
  * <h2>Crashed operations</h2>
  *
@@ -28,11 +28,11 @@ import java.util.SplittableRandom;
  * time ("classic" mode, used for models whose updates do not overwrite), they let the search try
  * every subset of them at every point, which is what makes such histories intractable.
  *
- * <p>For <em>overwriting</em> models ({@link Model#overwrites()}: a legal step's next state
- * depends on the input alone — register reads, writes and compare-and-sets, mutex acquire and
- * release) crashed operations are instead applied only <em>on demand</em>: just before a
- * completed operation that is illegal in the current state, as a short chain that leads to the
- * one state it needs. This is sound and complete:
+ * <p>For <em>overwriting</em> models ({@link Model#overwrites()}: a legal step's next state depends
+ * on the input alone — register reads, writes and compare-and-sets, mutex acquire and release)
+ * crashed operations are instead applied only <em>on demand</em>: just before a completed operation
+ * that is illegal in the current state, as a short chain that leads to the one state it needs. This
+ * is sound and complete:
  *
  * <ol>
  *   <li>Take any valid linearization, and a crashed operation X in it, followed by Y. If Y is legal
@@ -41,23 +41,24 @@ import java.util.SplittableRandom;
  *       shortens the sequence) leaves a linearization in which every crashed operation is
  *       immediately followed by an operation that is illegal without it.
  *   <li>If X is last, delete it too. So a chain of crashed operations only ever sits directly
- *       before a completed operation C that is illegal in the state before the chain, and the
- *       chain ends in the state C requires. That is exactly what the search tries.
+ *       before a completed operation C that is illegal in the state before the chain, and the chain
+ *       ends in the state C requires. That is exactly what the search tries.
  *   <li>Crashed operations with equal inputs are interchangeable, and one invoked earlier can go
- *       wherever one invoked later can (both intervals run to the end of time), so the search
- *       only ever uses the earliest-invoked unused member of each such class.
+ *       wherever one invoked later can (both intervals run to the end of time), so the search only
+ *       ever uses the earliest-invoked unused member of each such class.
  *   <li>A crashed operation is available at a point only if it was invoked before the earliest
  *       return still in the list, the same rule as for every other operation.
  * </ol>
  *
  * A crashed write whose value nobody observed is thereby never applied, and dozens of pending
- * writes no longer multiply the search space: only chains that lead somewhere are explored.
- * Chains are at most {@link #CHAIN_MAX} long; {@code LinearizabilityCheckerTest} checks the
- * search against a brute-force oracle.
+ * writes no longer multiply the search space: only chains that lead somewhere are explored. Chains
+ * are at most {@link #CHAIN_MAX} long; {@code LinearizabilityCheckerTest} checks the search against
+ * a brute-force oracle.
  */
 final class WglSearch {
   /** The longest chain of crashed operations tried before one completed operation. */
   static final int CHAIN_MAX = 4;
+
   /** At most this many chains are tried before one operation (a bound on branching). */
   static final int CHAINS_MAX = 64;
 
@@ -71,12 +72,17 @@ final class WglSearch {
   }
 
   /**
-   * The deepest configuration reached: the operations linearized in order (on-demand crashed
-   * ones included), the state they leave, and the operation that could not be placed next.
+   * The deepest configuration reached: the operations linearized in order (on-demand crashed ones
+   * included), the state they leave, and the operation that could not be placed next.
    */
   record Counterexample(LinOp blocked, List<LinOp> prefix, Object state) {}
 
-  record Result(Outcome outcome, long explored, int completedOps, int linearizedMax, Counterexample counterexample) {}
+  record Result(
+      Outcome outcome,
+      long explored,
+      int completedOps,
+      int linearizedMax,
+      Counterexample counterexample) {}
 
   private final Model model;
   private final List<LinOp> ops;
@@ -148,10 +154,12 @@ final class WglSearch {
       }
       if ((++iterations & 0xFFF) == 0) {
         if (System.nanoTime() > deadlineNanos) {
-          return new Result(Outcome.TIMED_OUT, memo.size(), completedTotal, Math.max(0, bestDepth), best);
+          return new Result(
+              Outcome.TIMED_OUT, memo.size(), completedTotal, Math.max(0, bestDepth), best);
         }
         if (iterations > budgetEnd) {
-          return new Result(Outcome.OUT_OF_BUDGET, memo.size(), completedTotal, Math.max(0, bestDepth), best);
+          return new Result(
+              Outcome.OUT_OF_BUDGET, memo.size(), completedTotal, Math.max(0, bestDepth), best);
         }
       }
       if (entry != 0 && entCall[entry]) {
@@ -169,7 +177,8 @@ final class WglSearch {
         best = new Counterexample(ops.get(entOp[entry]), prefix(stack), states.get(state));
       }
       if (stack.isEmpty()) {
-        return new Result(Outcome.NOT_LINEARIZABLE, memo.size(), completedTotal, Math.max(0, bestDepth), best);
+        return new Result(
+            Outcome.NOT_LINEARIZABLE, memo.size(), completedTotal, Math.max(0, bestDepth), best);
       }
       Frame f = stack.remove(stack.size() - 1);
       undo(f);
@@ -215,10 +224,10 @@ final class WglSearch {
   }
 
   /**
-   * Tries to linearize the operation of {@code callEntry} next, by its options from {@code
-   * from} on: first directly, then (lazy mode, only if directly illegal) after each chain of
-   * crashed operations that makes it legal. Pushes a frame and returns true on the first option
-   * whose configuration is new.
+   * Tries to linearize the operation of {@code callEntry} next, by its options from {@code from}
+   * on: first directly, then (lazy mode, only if directly illegal) after each chain of crashed
+   * operations that makes it legal. Pushes a frame and returns true on the first option whose
+   * configuration is new.
    */
   private boolean tryOptions(int callEntry, int from, List<Frame> stack) {
     int opId = entOp[callEntry];
@@ -320,15 +329,21 @@ final class WglSearch {
     }
     for (Map.Entry<Object, List<Integer>> e : byInput.entrySet()) {
       List<Integer> members = e.getValue();
-      members.sort((a, b) -> Integer.compare(ops.get(a).invokePosition(), ops.get(b).invokePosition()));
+      members.sort(
+          (a, b) -> Integer.compare(ops.get(a).invokePosition(), ops.get(b).invokePosition()));
       int cls = classMembers.size();
       classMembers.add(members.stream().mapToInt(Integer::intValue).toArray());
       classInputs.add(e.getKey());
-      classesByResult.computeIfAbsent(model.resultState(e.getKey()), k -> new ArrayList<>()).add(cls);
+      classesByResult
+          .computeIfAbsent(model.resultState(e.getKey()), k -> new ArrayList<>())
+          .add(cls);
     }
   }
 
-  /** Position of the earliest return still in the list: only operations invoked before it may go next. */
+  /**
+   * Position of the earliest return still in the list: only operations invoked before it may go
+   * next.
+   */
   private int frontierPosition() {
     for (int e = next[0]; e != 0; e = next[e]) {
       if (!entCall[e]) {
@@ -349,7 +364,8 @@ final class WglSearch {
     return out;
   }
 
-  private void chainsTo(Object target, int depth, List<Integer> suffix, int frontier, List<int[]> out) {
+  private void chainsTo(
+      Object target, int depth, List<Integer> suffix, int frontier, List<int[]> out) {
     List<Integer> classes = classesByResult.get(target);
     if (classes == null) {
       return;
@@ -374,7 +390,9 @@ final class WglSearch {
     }
   }
 
-  /** The earliest-invoked member of a class not yet used and invoked before {@code frontier}, or -1. */
+  /**
+   * The earliest-invoked member of a class not yet used and invoked before {@code frontier}, or -1.
+   */
   private int available(int cls, List<Integer> inChain, int frontier) {
     for (int m : classMembers.get(cls)) {
       if (ops.get(m).invokePosition() >= frontier) {
@@ -440,14 +458,15 @@ final class WglSearch {
       long retPos = op.crashed() ? Integer.MAX_VALUE : op.completePosition();
       keyed.add(new long[] {retPos, op.crashed() ? op.invokePosition() : 0, op.id(), 0});
     }
-    keyed.sort((a, b) -> {
-      int c = Long.compare(a[0], b[0]);
-      if (c != 0) {
-        return c;
-      }
-      c = Long.compare(a[1], b[1]);
-      return c != 0 ? c : Long.compare(a[2], b[2]);
-    });
+    keyed.sort(
+        (a, b) -> {
+          int c = Long.compare(a[0], b[0]);
+          if (c != 0) {
+            return c;
+          }
+          c = Long.compare(a[1], b[1]);
+          return c != 0 ? c : Long.compare(a[2], b[2]);
+        });
     entOp = new int[m + 1];
     entCall = new boolean[m + 1];
     entMatch = new int[m + 1];

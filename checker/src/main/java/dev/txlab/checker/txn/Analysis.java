@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a workload's inference produces from a history: the transactions, the data-dependency
- * edges (ww, wr, rw) between them, the anomalies visible without any cycle, and a way to explain
- * any edge afterwards. Explanations are recomputed on demand from the indexes rather than
- * stored with every edge, because only the few edges on reported cycles are ever explained.
+ * What a workload's inference produces from a history: the transactions, the data-dependency edges
+ * (ww, wr, rw) between them, the anomalies visible without any cycle, and a way to explain any edge
+ * afterwards. Explanations are recomputed on demand from the indexes rather than stored with every
+ * edge, because only the few edges on reported cycles are ever explained.
  *
  * <p>Invariant: every edge added has a data relationship its workload's {@link #explain} can
  * justify.
@@ -30,9 +30,9 @@ abstract class Analysis {
   }
 
   /**
-   * The order in which relationships are tried when explaining an edge that carries several;
-   * the first that applies names the step, and so decides the cycle's anomaly type (Elle tries
-   * ww before wr for list-append, wr before ww for rw-register).
+   * The order in which relationships are tried when explaining an edge that carries several; the
+   * first that applies names the step, and so decides the cycle's anomaly type (Elle tries ww
+   * before wr for list-append, wr before ww for rw-register).
    */
   abstract int[] explainOrder();
 
@@ -44,8 +44,8 @@ abstract class Analysis {
   }
 
   /**
-   * Lost updates: two or more committed transactions that read the same version of a key
-   * (their first, external read of it) and then wrote it. Needs no version order.
+   * Lost updates: two or more committed transactions that read the same version of a key (their
+   * first, external read of it) and then wrote it. Needs no version order.
    */
   void findLostUpdates() {
     Map<Object, Map<Object, List<Txn>>> byKey = new LinkedHashMap<>();
@@ -76,18 +76,30 @@ abstract class Analysis {
           }
           written.add(m.key());
           if (firstRead != null && firstRead.containsKey(m.key())) {
-            byKey.computeIfAbsent(m.key(), k -> new LinkedHashMap<>())
-                .computeIfAbsent(firstRead.get(m.key()), v -> new ArrayList<>(2)).add(t);
+            byKey
+                .computeIfAbsent(m.key(), k -> new LinkedHashMap<>())
+                .computeIfAbsent(firstRead.get(m.key()), v -> new ArrayList<>(2))
+                .add(t);
           }
         }
       }
     }
-    byKey.forEach((k, byValue) -> byValue.forEach((v, ts) -> {
-      if (ts.size() >= 2) {
-        report(AnomalyCase.of("lost-update", "key", k, "value", asRead.get(v), "txns",
-            List.copyOf(ts)));
-      }
-    }));
+    byKey.forEach(
+        (k, byValue) ->
+            byValue.forEach(
+                (v, ts) -> {
+                  if (ts.size() >= 2) {
+                    report(
+                        AnomalyCase.of(
+                            "lost-update",
+                            "key",
+                            k,
+                            "value",
+                            asRead.get(v),
+                            "txns",
+                            List.copyOf(ts)));
+                  }
+                }));
   }
 
   /** Whether some key is read and later written by the transaction (cheap pre-check). */
@@ -116,8 +128,8 @@ abstract class Analysis {
   }
 
   /**
-   * Turns the history's client operations into transactions, checking that every micro-op has
-   * the workload's shape.
+   * Turns the history's client operations into transactions, checking that every micro-op has the
+   * workload's shape.
    */
   static List<Txn> transactions(History h, String workload) throws UnfitHistoryException {
     List<Operation> ops = h.operations();
@@ -127,20 +139,22 @@ abstract class Analysis {
       Object v;
       if (op.isOk() && op.completion().value() != null) {
         v = op.completion().value();
-      } else if (op.completion() != null && !op.isFail() && op.completion().value() instanceof List
+      } else if (op.completion() != null
+          && !op.isFail()
+          && op.completion().value() instanceof List
           && op.invocation().value() == null) {
         v = op.completion().value();
       } else {
         v = op.invocation().value();
       }
-      long index = op.completion() != null && op.isOk() ? op.completion().index()
-          : op.invocation().index();
+      long index =
+          op.completion() != null && op.isOk() ? op.completion().index() : op.invocation().index();
       List<Mop> mops;
       if (v == null) {
         mops = List.of();
       } else if (!(v instanceof List)) {
-        throw new UnfitHistoryException(index,
-            "expected a transaction (a vector of micro-ops like [:r k v]), found " + v);
+        throw new UnfitHistoryException(
+            index, "expected a transaction (a vector of micro-ops like [:r k v]), found " + v);
       } else {
         List<?> raw = (List<?>) v;
         Mop[] ms = new Mop[raw.size()];
@@ -170,16 +184,22 @@ abstract class Analysis {
     } else if (!append && "w".equals(f)) {
       kind = Mop.Kind.WRITE;
     } else {
-      throw new UnfitHistoryException(index, "micro-op " + raw + " is not one of the "
-          + (append ? "list-append micro-ops [:r k list] and [:append k v]"
-              : "rw-register micro-ops [:r k v] and [:w k v]"));
+      throw new UnfitHistoryException(
+          index,
+          "micro-op "
+              + raw
+              + " is not one of the "
+              + (append
+                  ? "list-append micro-ops [:r k list] and [:append k v]"
+                  : "rw-register micro-ops [:r k v] and [:w k v]"));
     }
     if (m.get(1) == null) {
       throw new UnfitHistoryException(index, "micro-op " + raw + " has no key");
     }
     if (kind != Mop.Kind.READ && m.get(2) == null) {
-      throw new UnfitHistoryException(index, "micro-op " + raw
-          + " writes nil, which cannot be told apart from the initial state");
+      throw new UnfitHistoryException(
+          index,
+          "micro-op " + raw + " writes nil, which cannot be told apart from the initial state");
     }
     Object value = m.get(2);
     if (kind == Mop.Kind.READ && !op.isOk()) {

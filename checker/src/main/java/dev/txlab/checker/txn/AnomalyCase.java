@@ -3,11 +3,10 @@ package dev.txlab.checker.txn;
 import java.util.Map;
 
 /**
- * One occurrence of an anomaly: its Elle type name and the facts that show it, as data (field
- * names follow Elle's: {@code op}, {@code mop}, {@code writer}, {@code element}, {@code key},
- * {@code values}, {@code txns} …). Values may be {@link Txn}s and {@link Mop}s, which the
- * renderers print as operations and micro-ops. A cycle anomaly carries its {@link Cycle}
- * instead of fields.
+ * One occurrence of an anomaly: its Elle type name and the facts that show it, as data (field names
+ * follow Elle's: {@code op}, {@code mop}, {@code writer}, {@code element}, {@code key}, {@code
+ * values}, {@code txns} …). Values may be {@link Txn}s and {@link Mop}s, which the renderers print
+ * as operations and micro-ops. A cycle anomaly carries its {@link Cycle} instead of fields.
  */
 record AnomalyCase(String type, Map<String, Object> data, Cycle cycle) {
 

@@ -2,8 +2,8 @@ package dev.txlab.checker.txn;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,39 +13,58 @@ import java.util.TreeSet;
  * Finds the dependency cycles of one history and names their anomalies (ELLE-SPEC section 5).
  *
  * <p>The graph is split into strongly connected components (a cycle never leaves one). In each
- * component, a cheap pass first asks, model by model, whether the component projected on the
- * edges that model forbids in cycles holds any cycle at all ({@code <model>-cycle-exists}); a
- * model with no such cycle rules out searching for the anomalies it forbids. Then, from most to
- * least severe, it looks for a short cycle of each remaining anomaly type, skipping types
- * implied by one already found.
+ * component, a cheap pass first asks, model by model, whether the component projected on the edges
+ * that model forbids in cycles holds any cycle at all ({@code <model>-cycle-exists}); a model with
+ * no such cycle rules out searching for the anomalies it forbids. Then, from most to least severe,
+ * it looks for a short cycle of each remaining anomaly type, skipping types implied by one already
+ * found.
  *
- * <p>Each type is a small automaton over edge labels (how many rw edges so far, whether the
- * last edge was rw, whether a wr or a process/real-time edge has been seen). A search picks an
- * "anchor" edge of the type's rarest required kind, then runs a breadth-first search over
- * (vertex, automaton state) pairs from the anchor's head back to its tail, so the first hit is
- * the shortest such cycle through that anchor; paths that revisit a vertex are rejected, since
- * Elle reports simple cycles. Work per component is bounded by a time budget; when it runs out
- * the component reports {@code cycle-search-timeout} and a fallback cycle, as Elle does.
+ * <p>Each type is a small automaton over edge labels (how many rw edges so far, whether the last
+ * edge was rw, whether a wr or a process/real-time edge has been seen). A search picks an "anchor"
+ * edge of the type's rarest required kind, then runs a breadth-first search over (vertex, automaton
+ * state) pairs from the anchor's head back to its tail, so the first hit is the shortest such cycle
+ * through that anchor; paths that revisit a vertex are rejected, since Elle reports simple cycles.
+ * Work per component is bounded by a time budget; when it runs out the component reports {@code
+ * cycle-search-timeout} and a fallback cycle, as Elle does.
  *
- * <p>An edge is labelled, for classification, by the first relationship its workload's
- * explainer tries (ELLE-SPEC 5.5), so a found cycle always classifies as the type searched.
+ * <p>An edge is labelled, for classification, by the first relationship its workload's explainer
+ * tries (ELLE-SPEC 5.5), so a found cycle always classifies as the type searched.
  */
 final class CycleSearch {
   /** Types searched, most severe first (Elle's anomaly depth order). */
-  static final List<String> TYPES = List.of(
-      "G0", "G1c", "G-single-item", "G-nonadjacent-item", "G2-item",
-      "G0-process", "G1c-process", "G-single-item-process", "G-nonadjacent-item-process",
-      "G2-item-process",
-      "G0-realtime", "G1c-realtime", "G-single-item-realtime", "G-nonadjacent-item-realtime",
-      "G2-item-realtime");
+  static final List<String> TYPES =
+      List.of(
+          "G0",
+          "G1c",
+          "G-single-item",
+          "G-nonadjacent-item",
+          "G2-item",
+          "G0-process",
+          "G1c-process",
+          "G-single-item-process",
+          "G-nonadjacent-item-process",
+          "G2-item-process",
+          "G0-realtime",
+          "G1c-realtime",
+          "G-single-item-realtime",
+          "G-nonadjacent-item-realtime",
+          "G2-item-realtime");
 
   /** Every cycle anomaly type a search could report (for lattice queries). */
   static final Set<String> CYCLE_TYPES;
 
   static {
     Set<String> all = new HashSet<>();
-    for (String base : List.of("G0", "G1c", "G-single-item", "G-single", "G-nonadjacent-item",
-        "G-nonadjacent", "G2-item", "G2")) {
+    for (String base :
+        List.of(
+            "G0",
+            "G1c",
+            "G-single-item",
+            "G-single",
+            "G-nonadjacent-item",
+            "G-nonadjacent",
+            "G2-item",
+            "G2")) {
       all.add(base);
       all.add(base + "-process");
       all.add(base + "-realtime");
@@ -72,27 +91,34 @@ final class CycleSearch {
     }
   }
 
-  static final List<ExistenceSpec> EXISTENCE = List.of(
-      new ExistenceSpec("PL-1", Rel.WW, false),
-      new ExistenceSpec("PL-2", Rel.WW | Rel.WR, false),
-      new ExistenceSpec("PL-SI", Rel.WW | Rel.WR, true),
-      new ExistenceSpec("PL-3", Rel.DATA, false),
-      new ExistenceSpec("strong-session-PL-1", Rel.WW | Rel.PROCESS, false),
-      new ExistenceSpec("strong-session-PL-2", Rel.WW | Rel.WR | Rel.PROCESS, false),
-      new ExistenceSpec("strong-session-snapshot-isolation", Rel.WW | Rel.WR | Rel.PROCESS, true),
-      new ExistenceSpec("strong-session-serializable", Rel.DATA | Rel.PROCESS, false),
-      new ExistenceSpec("strong-PL-1", Rel.WW | Rel.REALTIME, false),
-      new ExistenceSpec("strong-PL-2", Rel.WW | Rel.WR | Rel.REALTIME, false),
-      new ExistenceSpec("strong-snapshot-isolation", Rel.WW | Rel.WR | Rel.REALTIME, true),
-      new ExistenceSpec("PL-SS", Rel.DATA | Rel.REALTIME, false));
+  static final List<ExistenceSpec> EXISTENCE =
+      List.of(
+          new ExistenceSpec("PL-1", Rel.WW, false),
+          new ExistenceSpec("PL-2", Rel.WW | Rel.WR, false),
+          new ExistenceSpec("PL-SI", Rel.WW | Rel.WR, true),
+          new ExistenceSpec("PL-3", Rel.DATA, false),
+          new ExistenceSpec("strong-session-PL-1", Rel.WW | Rel.PROCESS, false),
+          new ExistenceSpec("strong-session-PL-2", Rel.WW | Rel.WR | Rel.PROCESS, false),
+          new ExistenceSpec(
+              "strong-session-snapshot-isolation", Rel.WW | Rel.WR | Rel.PROCESS, true),
+          new ExistenceSpec("strong-session-serializable", Rel.DATA | Rel.PROCESS, false),
+          new ExistenceSpec("strong-PL-1", Rel.WW | Rel.REALTIME, false),
+          new ExistenceSpec("strong-PL-2", Rel.WW | Rel.WR | Rel.REALTIME, false),
+          new ExistenceSpec("strong-snapshot-isolation", Rel.WW | Rel.WR | Rel.REALTIME, true),
+          new ExistenceSpec("PL-SS", Rel.DATA | Rel.REALTIME, false));
 
-  private enum RwMode { NONE, SINGLE, NONADJACENT, ADJACENT }
+  private enum RwMode {
+    NONE,
+    SINGLE,
+    NONADJACENT,
+    ADJACENT
+  }
 
   /** The shape of one anomaly type's cycles. */
   private record Shape(String type, int allowed, RwMode rw, boolean needsWr, int extra) {
     static Shape of(String type) {
-      int extra = type.endsWith("-process") ? Rel.PROCESS
-          : type.endsWith("-realtime") ? Rel.REALTIME : 0;
+      int extra =
+          type.endsWith("-process") ? Rel.PROCESS : type.endsWith("-realtime") ? Rel.REALTIME : 0;
       String base = extra == 0 ? type : type.substring(0, type.lastIndexOf('-'));
       switch (base) {
         case "G0":
@@ -130,14 +156,17 @@ final class CycleSearch {
   }
 
   private final Digraph graph;
+
   /** Per thread, all -1 between uses; see {@link Digraph#induced(int[], int, int[])}. */
   private final ThreadLocal<int[]> scratch;
+
   private final Analysis analysis;
   private final long budgetNanos;
+
   /**
    * After the first hit, how many more anchors to try for a shorter cycle in a large component.
-   * Components up to {@link #EXHAUSTIVE_SIZE} transactions try every anchor, so the cycle
-   * reported there is the shortest of its type; beyond that, the bound keeps the search linear.
+   * Components up to {@link #EXHAUSTIVE_SIZE} transactions try every anchor, so the cycle reported
+   * there is the shortest of its type; beyond that, the bound keeps the search linear.
    */
   private static final int EXTRA_ANCHORS = 32;
 
@@ -147,29 +176,31 @@ final class CycleSearch {
     this.graph = graph;
     this.analysis = analysis;
     this.budgetNanos = budgetNanos;
-    this.scratch = ThreadLocal.withInitial(() -> {
-      int[] a = new int[graph.n];
-      Arrays.fill(a, -1);
-      return a;
-    });
+    this.scratch =
+        ThreadLocal.withInitial(
+            () -> {
+              int[] a = new int[graph.n];
+              Arrays.fill(a, -1);
+              return a;
+            });
   }
 
   /**
    * Every case found, component by component (components in order of their first vertex).
-   * Components are independent, so they are searched in parallel; results are gathered in
-   * component order, so the output does not depend on scheduling (only on the time budget).
+   * Components are independent, so they are searched in parallel; results are gathered in component
+   * order, so the output does not depend on scheduling (only on the time budget).
    */
   List<AnomalyCase> run() {
     List<int[]> sccs = Scc.nontrivial(graph, 0xff);
-    List<List<AnomalyCase>> perComponent = java.util.stream.IntStream.range(0, sccs.size())
-        .parallel()
-        .mapToObj(i -> searchComponent(sccs.get(i)))
-        .collect(java.util.stream.Collectors.toList());
+    List<List<AnomalyCase>> perComponent =
+        java.util.stream.IntStream.range(0, sccs.size())
+            .parallel()
+            .mapToObj(i -> searchComponent(sccs.get(i)))
+            .collect(java.util.stream.Collectors.toList());
     List<AnomalyCase> out = new ArrayList<>();
     perComponent.forEach(out::addAll);
     return out;
   }
-
 
   /** The effective label of each edge: the relationship its explanation will name. */
   private byte[] effectiveLabels(Digraph g) {
@@ -206,8 +237,7 @@ final class CycleSearch {
         continue;
       }
       int key = (spec.mask() & present) | (spec.extendedByRw() ? 1 << 8 : 0);
-      int[] scc = decided.containsKey(key) ? decided.get(key)
-          : smallestCycleComponent(s, spec);
+      int[] scc = decided.containsKey(key) ? decided.get(key) : smallestCycleComponent(s, spec);
       decided.put(key, scc);
       if (scc == null) {
         continue;
@@ -216,8 +246,17 @@ final class CycleSearch {
       for (int v : scc) {
         indices.add(analysis.txns.get(comp[v]).index());
       }
-      existence.add(AnomalyCase.of(spec.type(), "not", ModelLattice.friendly(spec.model()),
-          "subgraph", spec.subgraph(), "scc-size", scc.length, "scc", List.copyOf(indices)));
+      existence.add(
+          AnomalyCase.of(
+              spec.type(),
+              "not",
+              ModelLattice.friendly(spec.model()),
+              "subgraph",
+              spec.subgraph(),
+              "scc-size",
+              scc.length,
+              "scc",
+              List.copyOf(indices)));
       impossibleModels.addAll(ModelLattice.modelsImplying(spec.model()));
     }
     Set<String> possible = new HashSet<>();
@@ -259,9 +298,15 @@ final class CycleSearch {
           notContained.add(type);
         }
       }
-      out.add(AnomalyCase.of("cycle-search-timeout",
-          "anomaly-spec-type", searched.get(searched.size() - 1),
-          "does-not-contain", notContained, "scc-size", comp.length));
+      out.add(
+          AnomalyCase.of(
+              "cycle-search-timeout",
+              "anomaly-spec-type",
+              searched.get(searched.size() - 1),
+              "does-not-contain",
+              notContained,
+              "scc-size",
+              comp.length));
       Cycle fallback = searcher.fallback();
       if (fallback != null) {
         out.add(AnomalyCase.of(fallback));
@@ -276,10 +321,10 @@ final class CycleSearch {
   }
 
   /**
-   * The smallest cycle-holding component of the projection {@code spec} describes, or null.
-   * For snapshot isolation the projection is A ∪ A;rw (a data path may take one rw step after
-   * each ww/wr step); it is decided on a two-layer copy of the graph in which layer 1 means
-   * "arrived by rw", and rw may only leave layer 0.
+   * The smallest cycle-holding component of the projection {@code spec} describes, or null. For
+   * snapshot isolation the projection is A ∪ A;rw (a data path may take one rw step after each
+   * ww/wr step); it is decided on a two-layer copy of the graph in which layer 1 means "arrived by
+   * rw", and rw may only leave layer 0.
    */
   private static int[] smallestCycleComponent(Digraph s, ExistenceSpec spec) {
     List<int[]> sccs;
@@ -329,6 +374,7 @@ final class CycleSearch {
   private final class Searcher {
     /** Automaton states are 5-bit codes; {@link #dense} numbers the ones a shape can reach. */
     private static final int CODES = 32;
+
     private final int[] dense = new int[CODES];
     private final int[] sparse = new int[CODES];
     private int states;
@@ -460,14 +506,14 @@ final class CycleSearch {
     }
 
     /**
-     * Shortest simple path v → … → u whose labels, after the anchor edge u → v, reach an
-     * accepting state; returned as the cycle's vertices starting at u. Null if none is found
-     * with fewer than {@code limit} vertices.
+     * Shortest simple path v → … → u whose labels, after the anchor edge u → v, reach an accepting
+     * state; returned as the cycle's vertices starting at u. Null if none is found with fewer than
+     * {@code limit} vertices.
      */
     /**
-     * Numbers the automaton states reachable from {@code st0}, so the search arrays hold
-     * (vertex × reachable state) rather than (vertex × 32): G0 needs one state per vertex,
-     * the richest shapes a dozen.
+     * Numbers the automaton states reachable from {@code st0}, so the search arrays hold (vertex ×
+     * reachable state) rather than (vertex × 32): G0 needs one state per vertex, the richest shapes
+     * a dozen.
      */
     private void numberStates(Shape sh, int st0) {
       Arrays.fill(dense, -1);
@@ -582,8 +628,14 @@ final class CycleSearch {
 
     /** Some cycle, when the budget ran out: Elle's fallback, tried on richer projections. */
     Cycle fallback() {
-      int[] masks = {Rel.WW, Rel.WW | Rel.ORDER, Rel.WW | Rel.WR, Rel.WW | Rel.WR | Rel.ORDER,
-          Rel.DATA, Rel.DATA | Rel.ORDER};
+      int[] masks = {
+        Rel.WW,
+        Rel.WW | Rel.ORDER,
+        Rel.WW | Rel.WR,
+        Rel.WW | Rel.WR | Rel.ORDER,
+        Rel.DATA,
+        Rel.DATA | Rel.ORDER
+      };
       for (int mask : masks) {
         List<int[]> sccs = Scc.nontrivial(s, mask);
         if (sccs.isEmpty()) {
@@ -673,8 +725,14 @@ final class CycleSearch {
     if ((label & Rel.PROCESS) != 0) {
       return Step.order(Rel.PROCESS, a, b);
     }
-    throw new IllegalStateException("edge " + a.index() + " -> " + b.index() + " labelled "
-        + Rel.names(label) + " has no explanation");
+    throw new IllegalStateException(
+        "edge "
+            + a.index()
+            + " -> "
+            + b.index()
+            + " labelled "
+            + Rel.names(label)
+            + " has no explanation");
   }
 
   /** Elle's classification of a cycle by the relationships of its explained steps. */

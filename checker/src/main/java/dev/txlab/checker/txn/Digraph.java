@@ -3,13 +3,12 @@ package dev.txlab.checker.txn;
 import java.util.Arrays;
 
 /**
- * A directed graph over dense int vertices in compressed sparse row form: the out-edges of
- * {@code v} are {@code dst[off[v] .. off[v+1])}, each labelled with a byte of {@link Rel} bits.
- * No boxing anywhere, because a 100k-transaction history has millions of edges.
+ * A directed graph over dense int vertices in compressed sparse row form: the out-edges of {@code
+ * v} are {@code dst[off[v] .. off[v+1])}, each labelled with a byte of {@link Rel} bits. No boxing
+ * anywhere, because a 100k-transaction history has millions of edges.
  *
- * <p>Invariants: no self-loops; at most one edge per ordered pair (parallel relationships are
- * OR-ed into its label); each vertex's targets are sorted ascending, so iteration order is
- * deterministic.
+ * <p>Invariants: no self-loops; at most one edge per ordered pair (parallel relationships are OR-ed
+ * into its label); each vertex's targets are sorted ascending, so iteration order is deterministic.
  */
 final class Digraph {
   final int n;
@@ -54,9 +53,9 @@ final class Digraph {
   }
 
   /**
-   * As {@link #induced(int[], int)}, with a caller-owned scratch array of n entries that must
-   * hold -1 everywhere; it is restored before returning, so many small components can be cut
-   * out of a large graph without allocating n ints each time.
+   * As {@link #induced(int[], int)}, with a caller-owned scratch array of n entries that must hold
+   * -1 everywhere; it is restored before returning, so many small components can be cut out of a
+   * large graph without allocating n ints each time.
    */
   Digraph induced(int[] vertices, int mask, int[] local) {
     for (int i = 0; i < vertices.length; i++) {

@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Inference for the list-append workload (ELLE-SPEC section 2). Because every appended element
- * is unique and reads return whole lists, each read reveals a prefix of its key's version
- * order; the longest read is the order itself. From that order come ww edges (an append
- * follows the append before it), wr edges (a read ends with an element, so it follows its
- * writer) and rw edges (a read that ended at version p precedes whoever appended after p).
+ * Inference for the list-append workload (ELLE-SPEC section 2). Because every appended element is
+ * unique and reads return whole lists, each read reveals a prefix of its key's version order; the
+ * longest read is the order itself. From that order come ww edges (an append follows the append
+ * before it), wr edges (a read ends with an element, so it follows its writer) and rw edges (a read
+ * that ended at version p precedes whoever appended after p).
  *
  * <p>Invariants: each (key, element) has at most one appender in the whole history (else the
  * history is refused); a key's {@code order} never contains an element twice.
@@ -26,24 +26,33 @@ final class ListAppendAnalysis extends Analysis {
   /** Everything known about one key. */
   private static final class KeyInfo {
     final Object key;
+
     /** Element → the transaction that appended it (any outcome). */
     final Map<Object, Txn> writer = new HashMap<>();
+
     /** Reads of this key by ok/info transactions with a known value, in history order. */
     final List<List<?>> reads = new ArrayList<>();
+
     /** The inferred version order: distinct elements of the longest read. */
     List<Object> order = List.of();
+
     /** Element → its position in {@link #order}. */
     Map<Object, Integer> position = Map.of();
+
     /**
      * True when every read of the key is a prefix of {@link #order} (no incompatible reads, no
      * duplicate in the longest): then per-read prefix checks can be skipped.
      */
     boolean readsArePrefixes;
+
     /** Position in {@link #order} of the first element a failed transaction appended. */
     int firstFailed = Integer.MAX_VALUE;
+
     /** Last element read (or {@link Initial#STATE}) → ids of transactions that read that state. */
     final Map<Object, int[]> readersOf = new HashMap<>();
+
     int appends;
+
     /** Whether any failed transaction appended to this key (else no dirty update is possible). */
     boolean failedAppend;
 
@@ -114,10 +123,17 @@ final class ListAppendAnalysis extends Analysis {
         if (m.kind() == Mop.Kind.APPEND) {
           Txn prev = ki.writer.putIfAbsent(m.value(), t);
           if (prev != null) {
-            throw new UnfitHistoryException(t.index(), "duplicate appends: " + m.value()
-                + " is appended to key " + m.key() + " by operation " + prev.index()
-                + " and again by operation " + t.index()
-                + " (list-append needs every appended element to be unique per key)");
+            throw new UnfitHistoryException(
+                t.index(),
+                "duplicate appends: "
+                    + m.value()
+                    + " is appended to key "
+                    + m.key()
+                    + " by operation "
+                    + prev.index()
+                    + " and again by operation "
+                    + t.index()
+                    + " (list-append needs every appended element to be unique per key)");
           }
           ki.appends++;
           ki.failedAppend |= t.isFail();
@@ -303,7 +319,8 @@ final class ListAppendAnalysis extends Analysis {
           }
           for (int j = i + 1; j < mops.size(); j++) {
             Mop later = mops.get(j);
-            if (later.kind() == Mop.Kind.APPEND && later.key().equals(m.key())
+            if (later.kind() == Mop.Kind.APPEND
+                && later.key().equals(m.key())
                 && readContains(ki, v, prefix, later.value())) {
               report(AnomalyCase.of("future-read", "op", t, "mop", m, "element", later.value()));
               break;
@@ -338,9 +355,9 @@ final class ListAppendAnalysis extends Analysis {
   }
 
   /**
-   * Within one committed transaction, a read must agree with what the transaction already
-   * knows about the key: its own earlier read, extended by its own appends since; or, if it
-   * never read the key, its appends must be the read's tail.
+   * Within one committed transaction, a read must agree with what the transaction already knows
+   * about the key: its own earlier read, extended by its own appends since; or, if it never read
+   * the key, its appends must be the read's tail.
    */
   private void internal(Txn t) {
     List<Mop> mops = t.mops();
@@ -448,8 +465,15 @@ final class ListAppendAnalysis extends Analysis {
           if (!values.isEmpty()) {
             values.add(e);
             writers.add(w);
-            report(AnomalyCase.of("dirty-update", "key", ki.key, "values", List.copyOf(values),
-                "txns", List.copyOf(writers)));
+            report(
+                AnomalyCase.of(
+                    "dirty-update",
+                    "key",
+                    ki.key,
+                    "values",
+                    List.copyOf(values),
+                    "txns",
+                    List.copyOf(writers)));
           }
           values.clear();
           writers.clear();

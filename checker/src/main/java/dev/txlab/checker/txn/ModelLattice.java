@@ -12,12 +12,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The consistency-model lattice and the anomaly taxonomy, as data: which model implies which,
- * which anomalies each model forbids directly, and which anomaly implies which. Everything the
- * checker says about models ({@code not}, {@code also_not}, which anomalies make a history
- * invalid) is derived from these four tables by graph walks, as Elle derives it (ELLE-SPEC
- * sections 6 and 7); the tables are written here from that description and Elle's published
- * hierarchy, with Elle's model and anomaly names so our verdicts can be compared with Elle's.
+ * The consistency-model lattice and the anomaly taxonomy, as data: which model implies which, which
+ * anomalies each model forbids directly, and which anomaly implies which. Everything the checker
+ * says about models ({@code not}, {@code also_not}, which anomalies make a history invalid) is
+ * derived from these four tables by graph walks, as Elle derives it (ELLE-SPEC sections 6 and 7);
+ * the tables are written here from that description and Elle's published hierarchy, with Elle's
+ * model and anomaly names so our verdicts can be compared with Elle's.
  *
  * <p>Models have a canonical name (Adya's {@code PL-2}) and a friendly one ({@code
  * read-committed}); the tables use canonical names, results use friendly ones.
@@ -29,25 +29,26 @@ public final class ModelLattice {
   private ModelLattice() {}
 
   /** Friendly name → canonical name, for models that have both. */
-  static final Map<String, String> CANONICAL = table(
-      "consistent-view", "PL-2+",
-      "conflict-serializable", "PL-3",
-      "cursor-stability", "PL-CS",
-      "forward-consistent-view", "PL-FCV",
-      "monotonic-snapshot-read", "PL-MSR",
-      "monotonic-view", "PL-2L",
-      "read-committed", "PL-2",
-      "read-uncommitted", "PL-1",
-      "repeatable-read", "PL-2.99",
-      "serializable", "PL-3",
-      "snapshot-isolation", "PL-SI",
-      "strict-serializable", "PL-SS",
-      "strong-serializable", "PL-SS",
-      "update-serializable", "PL-3U",
-      "strong-session-read-uncommitted", "strong-session-PL-1",
-      "strong-session-read-committed", "strong-session-PL-2",
-      "strong-read-uncommitted", "strong-PL-1",
-      "strong-read-committed", "strong-PL-2");
+  static final Map<String, String> CANONICAL =
+      table(
+          "consistent-view", "PL-2+",
+          "conflict-serializable", "PL-3",
+          "cursor-stability", "PL-CS",
+          "forward-consistent-view", "PL-FCV",
+          "monotonic-snapshot-read", "PL-MSR",
+          "monotonic-view", "PL-2L",
+          "read-committed", "PL-2",
+          "read-uncommitted", "PL-1",
+          "repeatable-read", "PL-2.99",
+          "serializable", "PL-3",
+          "snapshot-isolation", "PL-SI",
+          "strict-serializable", "PL-SS",
+          "strong-serializable", "PL-SS",
+          "update-serializable", "PL-3U",
+          "strong-session-read-uncommitted", "strong-session-PL-1",
+          "strong-session-read-committed", "strong-session-PL-2",
+          "strong-read-uncommitted", "strong-PL-1",
+          "strong-read-committed", "strong-PL-2");
 
   /** Canonical → the friendly name results print (Elle prints PL-SS as strong-serializable). */
   static final Map<String, String> FRIENDLY;
@@ -61,107 +62,114 @@ public final class ModelLattice {
   }
 
   /** a → models a history satisfying a also satisfies (canonical names). */
-  static final Map<String, List<String>> IMPLIES = graph(
-      "causal-cerone", "read-atomic",
-      "PL-2+", "PL-CS PL-2L",
-      "PL-CS", "PL-2",
-      "PL-FCV", "PL-2+",
-      "PL-2", "PL-1",
-      "PL-3", "PL-2.99 PL-3U PL-SI view-serializable",
-      "PL-3U", "PL-FCV",
-      "monotonic-atomic-view", "PL-2",
-      "PL-2L", "PL-2",
-      "PL-MSR", "PL-2",
-      "parallel-snapshot-isolation", "causal-cerone update-atomic",
-      "prefix", "causal-cerone",
-      "read-atomic", "monotonic-atomic-view",
-      "PL-2.99", "PL-CS monotonic-atomic-view",
-      "update-atomic", "read-atomic",
-      "session-serializable", "1SR",
-      "PL-SI", "PL-FCV monotonic-atomic-view PL-MSR parallel-snapshot-isolation prefix",
-      "PL-SS", "PL-3 linearizable PL-SI strong-snapshot-isolation strong-session-serializable "
-          + "session-serializable",
-      "strong-session-PL-1", "PL-1",
-      "strong-session-PL-2", "PL-2 strong-session-PL-1",
-      "strong-PL-1", "strong-session-PL-1",
-      "strong-PL-2", "strong-session-PL-2 strong-PL-1",
-      "strong-session-serializable", "PL-3 strong-session-snapshot-isolation",
-      "strong-session-snapshot-isolation", "PL-SI strong-session-PL-2",
-      "strong-snapshot-isolation", "strong-session-snapshot-isolation strong-PL-2",
-      "linearizable", "sequential",
-      "sequential", "causal",
-      "causal", "writes-follow-reads PRAM",
-      "PRAM", "monotonic-reads monotonic-writes read-your-writes");
+  static final Map<String, List<String>> IMPLIES =
+      graph(
+          "causal-cerone", "read-atomic",
+          "PL-2+", "PL-CS PL-2L",
+          "PL-CS", "PL-2",
+          "PL-FCV", "PL-2+",
+          "PL-2", "PL-1",
+          "PL-3", "PL-2.99 PL-3U PL-SI view-serializable",
+          "PL-3U", "PL-FCV",
+          "monotonic-atomic-view", "PL-2",
+          "PL-2L", "PL-2",
+          "PL-MSR", "PL-2",
+          "parallel-snapshot-isolation", "causal-cerone update-atomic",
+          "prefix", "causal-cerone",
+          "read-atomic", "monotonic-atomic-view",
+          "PL-2.99", "PL-CS monotonic-atomic-view",
+          "update-atomic", "read-atomic",
+          "session-serializable", "1SR",
+          "PL-SI", "PL-FCV monotonic-atomic-view PL-MSR parallel-snapshot-isolation prefix",
+          "PL-SS",
+              "PL-3 linearizable PL-SI strong-snapshot-isolation strong-session-serializable "
+                  + "session-serializable",
+          "strong-session-PL-1", "PL-1",
+          "strong-session-PL-2", "PL-2 strong-session-PL-1",
+          "strong-PL-1", "strong-session-PL-1",
+          "strong-PL-2", "strong-session-PL-2 strong-PL-1",
+          "strong-session-serializable", "PL-3 strong-session-snapshot-isolation",
+          "strong-session-snapshot-isolation", "PL-SI strong-session-PL-2",
+          "strong-snapshot-isolation", "strong-session-snapshot-isolation strong-PL-2",
+          "linearizable", "sequential",
+          "sequential", "causal",
+          "causal", "writes-follow-reads PRAM",
+          "PRAM", "monotonic-reads monotonic-writes read-your-writes");
 
   /** Model → anomalies it forbids directly (weaker models' prohibitions are inherited). */
-  static final Map<String, List<String>> FORBIDS = graph(
-      "causal-cerone", "internal G1a",
-      "PL-CS", "G1 G-cursor lost-update",
-      "PL-2L", "G1 G-monotonic",
-      "PL-MSR", "G1 G-MSR",
-      "PL-2+", "G1 G-single",
-      "PL-FCV", "G1 G-SIb",
-      "parallel-snapshot-isolation", "internal G1a",
-      "PL-3", "G1 G2 predicate-read-miss PL-3-cycle-exists internal",
-      "PL-2", "G1 PL-2-cycle-exists",
-      "PL-1", "G0 duplicate-elements cyclic-versions PL-1-cycle-exists",
-      "prefix", "internal G1a",
-      "PL-SI", "internal G1 G-SI G-nonadjacent PL-SI-cycle-exists",
-      "read-atomic", "internal G1a future-read",
-      "PL-2.99", "G1 G2-item PL-2.99-cycle-exists lost-update",
-      "update-atomic", "lost-update",
-      "PL-SS", "G1 G1c-realtime G2-realtime PL-SS-cycle-exists",
-      "strong-session-PL-1", "strong-session-PL-1-cycle-exists G0-process",
-      "strong-session-PL-2", "strong-session-PL-2-cycle-exists G1c-process",
-      "strong-PL-1", "strong-PL-1-cycle-exists G0-realtime",
-      "strong-PL-2", "strong-PL-2-cycle-exists G1c-realtime",
-      "strong-session-snapshot-isolation",
-          "internal G1-process G-nonadjacent-process strong-session-snapshot-isolation-cycle-exists",
-      "strong-snapshot-isolation",
-          "internal G1-realtime G-nonadjacent-realtime strong-snapshot-isolation-cycle-exists",
-      "strong-session-serializable",
-          "G1-process G2-process strong-session-serializable-cycle-exists",
-      "PL-3U", "G1 G-update");
+  static final Map<String, List<String>> FORBIDS =
+      graph(
+          "causal-cerone", "internal G1a",
+          "PL-CS", "G1 G-cursor lost-update",
+          "PL-2L", "G1 G-monotonic",
+          "PL-MSR", "G1 G-MSR",
+          "PL-2+", "G1 G-single",
+          "PL-FCV", "G1 G-SIb",
+          "parallel-snapshot-isolation", "internal G1a",
+          "PL-3", "G1 G2 predicate-read-miss PL-3-cycle-exists internal",
+          "PL-2", "G1 PL-2-cycle-exists",
+          "PL-1", "G0 duplicate-elements cyclic-versions PL-1-cycle-exists",
+          "prefix", "internal G1a",
+          "PL-SI", "internal G1 G-SI G-nonadjacent PL-SI-cycle-exists",
+          "read-atomic", "internal G1a future-read",
+          "PL-2.99", "G1 G2-item PL-2.99-cycle-exists lost-update",
+          "update-atomic", "lost-update",
+          "PL-SS", "G1 G1c-realtime G2-realtime PL-SS-cycle-exists",
+          "strong-session-PL-1", "strong-session-PL-1-cycle-exists G0-process",
+          "strong-session-PL-2", "strong-session-PL-2-cycle-exists G1c-process",
+          "strong-PL-1", "strong-PL-1-cycle-exists G0-realtime",
+          "strong-PL-2", "strong-PL-2-cycle-exists G1c-realtime",
+          "strong-session-snapshot-isolation",
+              "internal G1-process G-nonadjacent-process strong-session-snapshot-isolation-cycle-exists",
+          "strong-snapshot-isolation",
+              "internal G1-realtime G-nonadjacent-realtime strong-snapshot-isolation-cycle-exists",
+          "strong-session-serializable",
+              "G1-process G2-process strong-session-serializable-cycle-exists",
+          "PL-3U", "G1 G-update");
 
   /** Anomaly → anomalies its presence implies (G0 is also a G1c; lost update is a G2-item...). */
-  static final Map<String, List<String>> ANOMALY_IMPLIES = graph(
-      "G0", "G1c G0-process",
-      "G0-process", "G1c-process G0-realtime",
-      "G0-realtime", "G1c-realtime",
-      "G1a", "G1",
-      "G1b", "G1",
-      "G1c", "G1 G1c-process",
-      "G1c-process", "G1c-realtime G1-process",
-      "G1c-realtime", "G1-realtime",
-      "G1", "G1-process",
-      "G1-process", "G1-realtime",
-      "G-single-item", "G-single G-single-item-process G-nonadjacent-item",
-      "G-single-item-process", "G-single-process G-single-item-realtime G-nonadjacent-item-process",
-      "G-single-item-realtime", "G-single-realtime G-nonadjacent-item-realtime",
-      "G-single", "G-nonadjacent GSIb G-single-process",
-      "G-single-process", "G-nonadjacent-process G-single-realtime",
-      "G-single-realtime", "G-nonadjacent-realtime",
-      "G-nonadjacent-item", "G-nonadjacent G2-item G-nonadjacent-item-process",
-      "G-nonadjacent-item-process", "G-nonadjacent-process G2-item-process G-nonadjacent-item-realtime",
-      "G-nonadjacent-item-realtime", "G2-item-realtime G-nonadjacent-realtime",
-      "G-nonadjacent", "G2 G-nonadjacent-process",
-      "G-nonadjacent-process", "G2-process G-nonadjacent-realtime",
-      "G-nonadjacent-realtime", "G2-realtime",
-      "G2", "G2-process",
-      "G2-item", "G2 G2-item-process",
-      "G2-item-process", "G2-process G2-item-realtime",
-      "G2-item-realtime", "G2-realtime",
-      "G2-process", "G2-realtime",
-      "GSIa", "GSI",
-      "GSIb", "GSI",
-      "incompatible-order", "G1a",
-      "future-read", "G1c",
-      "dirty-update", "G1a",
-      "lost-update", "write-skew G2-item",
-      "write-skew", "G2");
+  static final Map<String, List<String>> ANOMALY_IMPLIES =
+      graph(
+          "G0", "G1c G0-process",
+          "G0-process", "G1c-process G0-realtime",
+          "G0-realtime", "G1c-realtime",
+          "G1a", "G1",
+          "G1b", "G1",
+          "G1c", "G1 G1c-process",
+          "G1c-process", "G1c-realtime G1-process",
+          "G1c-realtime", "G1-realtime",
+          "G1", "G1-process",
+          "G1-process", "G1-realtime",
+          "G-single-item", "G-single G-single-item-process G-nonadjacent-item",
+          "G-single-item-process",
+              "G-single-process G-single-item-realtime G-nonadjacent-item-process",
+          "G-single-item-realtime", "G-single-realtime G-nonadjacent-item-realtime",
+          "G-single", "G-nonadjacent GSIb G-single-process",
+          "G-single-process", "G-nonadjacent-process G-single-realtime",
+          "G-single-realtime", "G-nonadjacent-realtime",
+          "G-nonadjacent-item", "G-nonadjacent G2-item G-nonadjacent-item-process",
+          "G-nonadjacent-item-process",
+              "G-nonadjacent-process G2-item-process G-nonadjacent-item-realtime",
+          "G-nonadjacent-item-realtime", "G2-item-realtime G-nonadjacent-realtime",
+          "G-nonadjacent", "G2 G-nonadjacent-process",
+          "G-nonadjacent-process", "G2-process G-nonadjacent-realtime",
+          "G-nonadjacent-realtime", "G2-realtime",
+          "G2", "G2-process",
+          "G2-item", "G2 G2-item-process",
+          "G2-item-process", "G2-process G2-item-realtime",
+          "G2-item-realtime", "G2-realtime",
+          "G2-process", "G2-realtime",
+          "GSIa", "GSI",
+          "GSIb", "GSI",
+          "incompatible-order", "G1a",
+          "future-read", "G1c",
+          "dirty-update", "G1a",
+          "lost-update", "write-skew G2-item",
+          "write-skew", "G2");
 
   /** The anomalies that make a verdict unknown rather than invalid. */
-  static final Set<String> UNKNOWN_TYPES = Set.of("empty-transaction-graph", "cycle-search-timeout");
+  static final Set<String> UNKNOWN_TYPES =
+      Set.of("empty-transaction-graph", "cycle-search-timeout");
 
   // ---------------------------------------------------------------------------------------
   // Derived queries
@@ -177,10 +185,11 @@ public final class ModelLattice {
   /** Every model name the lattice knows, canonical and friendly, sorted. */
   public static List<String> knownModels() {
     TreeSet<String> all = new TreeSet<>();
-    IMPLIES.forEach((a, bs) -> {
-      all.add(a);
-      all.addAll(bs);
-    });
+    IMPLIES.forEach(
+        (a, bs) -> {
+          all.add(a);
+          all.addAll(bs);
+        });
     all.addAll(CANONICAL.keySet());
     all.addAll(CANONICAL.values());
     FORBIDS.keySet().forEach(all::add);
@@ -195,12 +204,12 @@ public final class ModelLattice {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
-   * Anomalies that must be absent for all of {@code models} to hold. Memoized: the cycle
-   * search asks this once per strongly connected component, with few distinct model sets.
+   * Anomalies that must be absent for all of {@code models} to hold. Memoized: the cycle search
+   * asks this once per strongly connected component, with few distinct model sets.
    */
   public static Set<String> prohibitedBy(Collection<String> models) {
-    return PROHIBITED.computeIfAbsent(Set.copyOf(models),
-        ms -> java.util.Collections.unmodifiableSet(computeProhibited(ms)));
+    return PROHIBITED.computeIfAbsent(
+        Set.copyOf(models), ms -> java.util.Collections.unmodifiableSet(computeProhibited(ms)));
   }
 
   private static Set<String> computeProhibited(Collection<String> models) {
@@ -225,14 +234,15 @@ public final class ModelLattice {
   public static Set<String> impossibleModels(Collection<String> anomalies) {
     Set<String> implied = impliedAnomalies(anomalies);
     List<String> direct = new ArrayList<>();
-    FORBIDS.forEach((model, forbidden) -> {
-      for (String a : forbidden) {
-        if (implied.contains(a)) {
-          direct.add(model);
-          break;
-        }
-      }
-    });
+    FORBIDS.forEach(
+        (model, forbidden) -> {
+          for (String a : forbidden) {
+            if (implied.contains(a)) {
+              direct.add(model);
+              break;
+            }
+          }
+        });
     return walk(reverse(IMPLIES), direct);
   }
 
@@ -284,6 +294,7 @@ public final class ModelLattice {
 
   /** The two graphs walked backwards (who implies this model / anomaly), built once. */
   private static final Map<String, List<String>> IMPLIED_BY = reversed(IMPLIES);
+
   private static final Map<String, List<String>> ANOMALY_IMPLIED_BY = reversed(ANOMALY_IMPLIES);
 
   private static Map<String, List<String>> reverse(Map<String, List<String>> graph) {
@@ -298,11 +309,12 @@ public final class ModelLattice {
 
   private static Map<String, List<String>> reversed(Map<String, List<String>> g) {
     Map<String, List<String>> r = new LinkedHashMap<>();
-    g.forEach((a, bs) -> {
-      for (String b : bs) {
-        r.computeIfAbsent(b, x -> new ArrayList<>()).add(a);
-      }
-    });
+    g.forEach(
+        (a, bs) -> {
+          for (String b : bs) {
+            r.computeIfAbsent(b, x -> new ArrayList<>()).add(a);
+          }
+        });
     return java.util.Collections.unmodifiableMap(r);
   }
 
@@ -317,7 +329,8 @@ public final class ModelLattice {
   private static Map<String, List<String>> graph(String... kv) {
     Map<String, List<String>> m = new LinkedHashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
-      m.computeIfAbsent(kv[i], k -> new ArrayList<>()).addAll(List.of(kv[i + 1].trim().split(" +")));
+      m.computeIfAbsent(kv[i], k -> new ArrayList<>())
+          .addAll(List.of(kv[i + 1].trim().split(" +")));
     }
     return java.util.Collections.unmodifiableMap(m);
   }

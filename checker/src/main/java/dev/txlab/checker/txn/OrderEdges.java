@@ -46,7 +46,8 @@ final class OrderEdges {
       }
     }
     if (txns.size() >= (1 << 24)) {
-      throw new IllegalStateException("too many transactions for the real-time pass: " + txns.size());
+      throw new IllegalStateException(
+          "too many transactions for the real-time pass: " + txns.size());
     }
     Arrays.sort(events, 0, n);
     // The frontier as a primitive list; eviction marks what a completing transaction followed.

@@ -9,9 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Renders anomaly data as English, in the style of Elle's explanations: a cycle becomes "Let
- * T1 = … Then: T1 &lt; T2, because …; however, T2 &lt; T1, because …: a contradiction!". Pure
- * functions of the data; nothing here decides anything.
+ * Renders anomaly data as English, in the style of Elle's explanations: a cycle becomes "Let T1 = …
+ * Then: T1 &lt; T2, because …; however, T2 &lt; T1, because …: a contradiction!". Pure functions of
+ * the data; nothing here decides anything.
  */
 final class Prose {
   private Prose() {}
@@ -59,16 +59,22 @@ final class Prose {
     Map<Txn, String> names = names(c.txns());
     StringBuilder sb = new StringBuilder();
     sb.append(c.type()).append(" #").append(number).append('\n').append("Let:\n");
-    names.forEach((t, name) -> sb.append("  ").append(name).append(" = ").append(opText(t))
-        .append('\n'));
+    names.forEach(
+        (t, name) -> sb.append("  ").append(name).append(" = ").append(opText(t)).append('\n'));
     sb.append("\nThen:\n");
     List<Step> steps = c.steps();
     for (int i = 0; i < steps.size(); i++) {
       Step s = steps.get(i);
       boolean last = i == steps.size() - 1;
-      sb.append("  - ").append(last ? "However, " : "").append(names.get(s.a())).append(" < ")
-          .append(names.get(s.b())).append(", because ").append(step(s, names))
-          .append(last ? ": a contradiction!" : ".").append('\n');
+      sb.append("  - ")
+          .append(last ? "However, " : "")
+          .append(names.get(s.a()))
+          .append(" < ")
+          .append(names.get(s.b()))
+          .append(", because ")
+          .append(step(s, names))
+          .append(last ? ": a contradiction!" : ".")
+          .append('\n');
     }
     return sb.toString();
   }
@@ -85,16 +91,32 @@ final class Prose {
   static String step(Step s, Map<Txn, String> names) {
     String a = names.get(s.a());
     String b = names.get(s.b());
-    boolean list = s.a().mops().stream().anyMatch(m -> m.kind() == Mop.Kind.APPEND)
-        || s.b().mops().stream().anyMatch(m -> m.kind() == Mop.Kind.APPEND);
+    boolean list =
+        s.a().mops().stream().anyMatch(m -> m.kind() == Mop.Kind.APPEND)
+            || s.b().mops().stream().anyMatch(m -> m.kind() == Mop.Kind.APPEND);
     String k = edn(s.key());
     switch (s.rel()) {
       case Rel.WW:
         return list
-            ? b + " appended " + edn(s.laterValue()) + " after " + a + " appended "
-                + edn(s.value()) + " to " + k
-            : a + " set key " + k + " to " + edn(s.value()) + ", and " + b + " set it to "
-                + edn(s.laterValue()) + ", which came later in the version order";
+            ? b
+                + " appended "
+                + edn(s.laterValue())
+                + " after "
+                + a
+                + " appended "
+                + edn(s.value())
+                + " to "
+                + k
+            : a
+                + " set key "
+                + k
+                + " to "
+                + edn(s.value())
+                + ", and "
+                + b
+                + " set it to "
+                + edn(s.laterValue())
+                + ", which came later in the version order";
       case Rel.WR:
         return list
             ? b + " observed " + a + "'s append of " + edn(s.value()) + " to key " + k
@@ -102,28 +124,57 @@ final class Prose {
       case Rel.RW:
         if (list) {
           return s.value() == Initial.STATE
-              ? a + " observed the initial (nil) state of " + k + ", which " + b
-                  + " created by appending " + edn(s.laterValue())
-              : a + " read " + k + " only up to " + edn(s.value()) + " and so did not observe "
-                  + b + "'s append of " + edn(s.laterValue());
+              ? a
+                  + " observed the initial (nil) state of "
+                  + k
+                  + ", which "
+                  + b
+                  + " created by appending "
+                  + edn(s.laterValue())
+              : a
+                  + " read "
+                  + k
+                  + " only up to "
+                  + edn(s.value())
+                  + " and so did not observe "
+                  + b
+                  + "'s append of "
+                  + edn(s.laterValue());
         }
-        return a + " read key " + k + " = " + edn(s.value()) + ", and " + b + " set it to "
-            + edn(s.laterValue()) + ", which came later in the version order";
+        return a
+            + " read key "
+            + k
+            + " = "
+            + edn(s.value())
+            + ", and "
+            + b
+            + " set it to "
+            + edn(s.laterValue())
+            + ", which came later in the version order";
       case Rel.PROCESS:
         return "process " + s.a().process() + " executed " + a + " before " + b;
-      case Rel.REALTIME: {
-        Op done = op(s.a());
-        Op invoked = s.b().op().invocation();
-        String gap;
-        if (done.timeNanos() != Op.NO_TIME && invoked.timeNanos() != Op.NO_TIME
-            && invoked.timeNanos() > done.timeNanos()) {
-          gap = duration(invoked.timeNanos() - done.timeNanos()) + " before";
-        } else {
-          gap = "just before";
+      case Rel.REALTIME:
+        {
+          Op done = op(s.a());
+          Op invoked = s.b().op().invocation();
+          String gap;
+          if (done.timeNanos() != Op.NO_TIME
+              && invoked.timeNanos() != Op.NO_TIME
+              && invoked.timeNanos() > done.timeNanos()) {
+            gap = duration(invoked.timeNanos() - done.timeNanos()) + " before";
+          } else {
+            gap = "just before";
+          }
+          return a
+              + " completed at index "
+              + done.index()
+              + ", "
+              + gap
+              + " the invocation of "
+              + b
+              + ", at index "
+              + invoked.index();
         }
-        return a + " completed at index " + done.index() + ", " + gap + " the invocation of "
-            + b + ", at index " + invoked.index();
-      }
       default:
         throw new IllegalStateException("unknown relationship " + s.rel());
     }
@@ -148,59 +199,112 @@ final class Prose {
     Map<String, Object> d = c.data();
     switch (c.type()) {
       case "G1a":
-        return "Aborted read: operation " + idx(d.get("op")) + " read " + edn(d.get("mop"))
-            + ", which includes " + edn(d.get("element")) + ", written by operation "
-            + idx(d.get("writer")) + ", which failed (it never committed).";
+        return "Aborted read: operation "
+            + idx(d.get("op"))
+            + " read "
+            + edn(d.get("mop"))
+            + ", which includes "
+            + edn(d.get("element"))
+            + ", written by operation "
+            + idx(d.get("writer"))
+            + ", which failed (it never committed).";
       case "G1b":
-        return "Intermediate read: operation " + idx(d.get("op")) + " read " + edn(d.get("mop"))
-            + ", whose latest version " + edn(d.get("element")) + " operation "
-            + idx(d.get("writer")) + " wrote but then overwrote within the same transaction: "
+        return "Intermediate read: operation "
+            + idx(d.get("op"))
+            + " read "
+            + edn(d.get("mop"))
+            + ", whose latest version "
+            + edn(d.get("element"))
+            + " operation "
+            + idx(d.get("writer"))
+            + " wrote but then overwrote within the same transaction: "
             + "a state no committed transaction ever left behind.";
       case "internal":
-        return "Internal inconsistency: operation " + idx(d.get("op")) + " read "
-            + edn(d.get("mop")) + ", but its own earlier micro-ops imply it should have seen "
-            + edn(d.get("expected")) + ".";
+        return "Internal inconsistency: operation "
+            + idx(d.get("op"))
+            + " read "
+            + edn(d.get("mop"))
+            + ", but its own earlier micro-ops imply it should have seen "
+            + edn(d.get("expected"))
+            + ".";
       case "future-read":
-        return "Future read: operation " + idx(d.get("op")) + " read " + edn(d.get("mop"))
-            + ", which contains " + edn(d.get("element"))
+        return "Future read: operation "
+            + idx(d.get("op"))
+            + " read "
+            + edn(d.get("mop"))
+            + ", which contains "
+            + edn(d.get("element"))
             + ", an element the same transaction appends only later.";
       case "duplicate-elements":
-        return "Duplicate elements: operation " + idx(d.get("op")) + " read "
-            + edn(d.get("mop")) + ", in which elements occur more than once "
-            + edn(d.get("duplicates")) + "; each element is appended only once.";
-      case "incompatible-order": {
-        List<?> vs = (List<?>) d.get("values");
-        return "Incompatible orders: two reads of key " + edn(d.get("key")) + " saw "
-            + edn(vs.get(0)) + " and " + edn(vs.get(1))
-            + ", and neither is a prefix of the other, so they cannot both be states of one list.";
-      }
+        return "Duplicate elements: operation "
+            + idx(d.get("op"))
+            + " read "
+            + edn(d.get("mop"))
+            + ", in which elements occur more than once "
+            + edn(d.get("duplicates"))
+            + "; each element is appended only once.";
+      case "incompatible-order":
+        {
+          List<?> vs = (List<?>) d.get("values");
+          return "Incompatible orders: two reads of key "
+              + edn(d.get("key"))
+              + " saw "
+              + edn(vs.get(0))
+              + " and "
+              + edn(vs.get(1))
+              + ", and neither is a prefix of the other, so they cannot both be states of one list.";
+        }
       case "dirty-update":
-        return "Dirty update: in the order of key " + edn(d.get("key")) + ", "
-            + edn(d.get("values")) + ", a committed append (operation "
-            + idx(last(d.get("txns"))) + ") directly follows the append of a failed operation ("
-            + idx(((List<?>) d.get("txns")).get(0)) + ").";
+        return "Dirty update: in the order of key "
+            + edn(d.get("key"))
+            + ", "
+            + edn(d.get("values"))
+            + ", a committed append (operation "
+            + idx(last(d.get("txns")))
+            + ") directly follows the append of a failed operation ("
+            + idx(((List<?>) d.get("txns")).get(0))
+            + ").";
       case "lost-update":
-        return "Lost update: operations " + indices(d.get("txns"))
-            + (((List<?>) d.get("txns")).size() == 2 ? " both" : " all") + " read key "
-            + edn(d.get("key")) + " = " + edn(d.get("value")) + " and then wrote it, and all "
+        return "Lost update: operations "
+            + indices(d.get("txns"))
+            + (((List<?>) d.get("txns")).size() == 2 ? " both" : " all")
+            + " read key "
+            + edn(d.get("key"))
+            + " = "
+            + edn(d.get("value"))
+            + " and then wrote it, and all "
             + "committed: each update was made without seeing the others, so all but one were "
             + "silently overwritten.";
       case "cyclic-versions":
-        return "Cyclic versions: the version order inferred for key " + edn(d.get("key"))
-            + " from " + d.get("sources") + " has a cycle among " + edn(d.get("scc"))
+        return "Cyclic versions: the version order inferred for key "
+            + edn(d.get("key"))
+            + " from "
+            + d.get("sources")
+            + " has a cycle among "
+            + edn(d.get("scc"))
             + "; the last source was dropped for this key.";
       case "cycle-search-timeout":
         return "The cycle search gave up on a strongly connected component of "
-            + d.get("scc-size") + " transactions while looking for " + d.get("anomaly-spec-type")
-            + "; it had ruled out " + d.get("does-not-contain") + ".";
+            + d.get("scc-size")
+            + " transactions while looking for "
+            + d.get("anomaly-spec-type")
+            + "; it had ruled out "
+            + d.get("does-not-contain")
+            + ".";
       case "empty-transaction-graph":
         return "No dependency between any two transactions could be inferred, so nothing "
             + "about their order is known.";
       default:
         if (c.type().endsWith("-cycle-exists")) {
-          return "A cycle forbidden by " + d.get("not") + " exists among the "
-              + d.get("scc-size") + " transactions " + indicesOf(d.get("scc"))
-              + " (edges " + subgraphText(d.get("subgraph")) + "), though no shorter "
+          return "A cycle forbidden by "
+              + d.get("not")
+              + " exists among the "
+              + d.get("scc-size")
+              + " transactions "
+              + indicesOf(d.get("scc"))
+              + " (edges "
+              + subgraphText(d.get("subgraph"))
+              + "), though no shorter "
               + "explained cycle was reported for it.";
         }
         return c.type() + " " + d;
@@ -219,7 +323,8 @@ final class Prose {
       for (Object o : l.subList(1, l.size())) {
         parts.add(subgraphText(o));
       }
-      return l.get(0).equals("union") ? String.join("+", parts)
+      return l.get(0).equals("union")
+          ? String.join("+", parts)
           : "(" + parts.get(0) + ") then at most one " + parts.get(1);
     }
     return String.valueOf(sg);

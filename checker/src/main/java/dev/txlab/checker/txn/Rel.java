@@ -1,10 +1,10 @@
 package dev.txlab.checker.txn;
 
 /**
- * The relationships an edge of the dependency graph can carry, as bits of a byte, so an edge
- * that several relationships explain costs one byte. ww/wr/rw are Adya's write-write,
- * write-read and read-write dependencies; process and realtime are the session and real-time
- * orders that strong models add.
+ * The relationships an edge of the dependency graph can carry, as bits of a byte, so an edge that
+ * several relationships explain costs one byte. ww/wr/rw are Adya's write-write, write-read and
+ * read-write dependencies; process and realtime are the session and real-time orders that strong
+ * models add.
  */
 final class Rel {
   private Rel() {}

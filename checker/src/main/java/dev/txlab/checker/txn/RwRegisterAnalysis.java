@@ -11,13 +11,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Inference for the rw-register workload (ELLE-SPEC section 3). A register read reveals only
- * one version, so the version order of each key is built from assumptions, each a "source"
- * added in turn: the initial nil precedes everything; optionally writes follow reads inside a
- * transaction, sequential keys (process order) and linearizable keys (real-time order). A source
- * that would make some key's version graph cyclic is dropped for that key and reported as
- * {@code cyclic-versions}. Only external reads (a transaction's first access to a key, if a
- * read) and external writes (its last write to a key) create edges.
+ * Inference for the rw-register workload (ELLE-SPEC section 3). A register read reveals only one
+ * version, so the version order of each key is built from assumptions, each a "source" added in
+ * turn: the initial nil precedes everything; optionally writes follow reads inside a transaction,
+ * sequential keys (process order) and linearizable keys (real-time order). A source that would make
+ * some key's version graph cyclic is dropped for that key and reported as {@code cyclic-versions}.
+ * Only external reads (a transaction's first access to a key, if a read) and external writes (its
+ * last write to a key) create edges.
  *
  * <p>Invariant: each key's version graph is acyclic after every source.
  */
@@ -26,6 +26,7 @@ final class RwRegisterAnalysis extends Analysis {
 
   /** Per transaction: key → index of its external read / write micro-op. */
   private final List<Map<Object, Integer>> extRead = new ArrayList<>();
+
   private final List<Map<Object, Integer>> extWrite = new ArrayList<>();
   private final Map<Object, VersionGraph> versions = new LinkedHashMap<>();
 
@@ -35,8 +36,10 @@ final class RwRegisterAnalysis extends Analysis {
     final Map<Object, Integer> id = new HashMap<>();
     final List<Object> value = new ArrayList<>();
     final Set<Long> edges = new HashSet<>();
+
     /** Ok transaction that externally wrote each version (by version id), or null. */
     final List<Txn> writer = new ArrayList<>();
+
     /** Ok transactions that externally read each version. */
     final List<List<Txn>> readers = new ArrayList<>();
 
@@ -153,9 +156,17 @@ final class RwRegisterAnalysis extends Analysis {
         Object v = t.mops().get(e.getValue()).value();
         Txn prev = written.computeIfAbsent(e.getKey(), k -> new HashMap<>()).putIfAbsent(v, t);
         if (prev != null) {
-          throw new UnfitHistoryException(t.index(), "key " + e.getKey() + " had value " + v
-              + " written by more than one operation (" + prev.index() + " and " + t.index()
-              + "); rw-register needs unique writes per key");
+          throw new UnfitHistoryException(
+              t.index(),
+              "key "
+                  + e.getKey()
+                  + " had value "
+                  + v
+                  + " written by more than one operation ("
+                  + prev.index()
+                  + " and "
+                  + t.index()
+                  + "); rw-register needs unique writes per key");
         }
         VersionGraph g = graph(e.getKey());
         int id = g.node(version(v));
@@ -186,9 +197,9 @@ final class RwRegisterAnalysis extends Analysis {
   }
 
   /**
-   * Adds one source's version edges; if they make any key's version graph cyclic, the whole
-   * source is withdrawn (its assumption is evidently false for this history) and each cyclic
-   * key is reported.
+   * Adds one source's version edges; if they make any key's version graph cyclic, the whole source
+   * is withdrawn (its assumption is evidently false for this history) and each cyclic key is
+   * reported.
    */
   private void addSource(List<String> sources, String name, Proposal p) {
     sources.add(name);
@@ -214,8 +225,9 @@ final class RwRegisterAnalysis extends Analysis {
       List<Object> cycle = g.cycle();
       if (cycle != null) {
         cyclic = true;
-        report(AnomalyCase.of("cyclic-versions", "key", g.key, "scc", cycle,
-            "sources", List.copyOf(sources)));
+        report(
+            AnomalyCase.of(
+                "cyclic-versions", "key", g.key, "scc", cycle, "sources", List.copyOf(sources)));
       }
     }
     if (cyclic) {
@@ -244,7 +256,9 @@ final class RwRegisterAnalysis extends Analysis {
       for (Map.Entry<Object, Integer> r : extRead.get(t.id()).entrySet()) {
         Integer w = extWrite.get(t.id()).get(r.getKey());
         if (w != null) {
-          p.add(r.getKey(), version(t.mops().get(r.getValue()).value()),
+          p.add(
+              r.getKey(),
+              version(t.mops().get(r.getValue()).value()),
               version(t.mops().get(w).value()));
         }
       }
@@ -286,9 +300,9 @@ final class RwRegisterAnalysis extends Analysis {
   }
 
   /**
-   * Real-time order projected on each key: for every key, the transactions touching it that
-   * had completed when another one touching it was invoked precede it. A per-key frontier of
-   * recent completions keeps this linear rather than quadratic.
+   * Real-time order projected on each key: for every key, the transactions touching it that had
+   * completed when another one touching it was invoked precede it. A per-key frontier of recent
+   * completions keeps this linear rather than quadratic.
    */
   private Proposal linearizableSource() {
     Proposal p = new Proposal();
@@ -387,8 +401,9 @@ final class RwRegisterAnalysis extends Analysis {
         }
         Map<Object, Txn> f = failed.get(m.key());
         if (f != null && f.containsKey(m.value())) {
-          report(AnomalyCase.of("G1a", "op", t, "mop", m, "writer", f.get(m.value()),
-              "element", m.value()));
+          report(
+              AnomalyCase.of(
+                  "G1a", "op", t, "mop", m, "writer", f.get(m.value()), "element", m.value()));
         }
         Map<Object, Txn> im = intermediate.get(m.key());
         Txn iw = im == null ? null : im.get(m.value());
@@ -401,8 +416,15 @@ final class RwRegisterAnalysis extends Analysis {
         Object v = version(m.value());
         if (m.isRead() && state.containsKey(m.key()) && !state.get(m.key()).equals(v)) {
           Object expected = state.get(m.key());
-          report(AnomalyCase.of("internal", "op", t, "mop", m, "expected",
-              expected == Initial.STATE ? null : expected));
+          report(
+              AnomalyCase.of(
+                  "internal",
+                  "op",
+                  t,
+                  "mop",
+                  m,
+                  "expected",
+                  expected == Initial.STATE ? null : expected));
         }
         state.put(m.key(), v);
       }
@@ -434,8 +456,8 @@ final class RwRegisterAnalysis extends Analysis {
       VersionGraph g = versions.get(e.getKey());
       if (g != null && g.has(v1, version(v2))) {
         // Elle names the initial register state nil.
-        return new Step(rel, a, b, e.getKey(), v1 == Initial.STATE ? null : v1, v2, i,
-            e.getValue());
+        return new Step(
+            rel, a, b, e.getKey(), v1 == Initial.STATE ? null : v1, v2, i, e.getValue());
       }
     }
     return null;
@@ -447,5 +469,4 @@ final class RwRegisterAnalysis extends Analysis {
     es.sort(Map.Entry.comparingByValue());
     return es;
   }
-
 }

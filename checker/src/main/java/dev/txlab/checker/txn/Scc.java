@@ -5,17 +5,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Strongly connected components by Tarjan's algorithm, iterative (a recursive version overflows
- * the stack on the long chains of a 100k-transaction history). Only edges whose label
- * intersects a mask count, so one graph serves every projection (ww only, ww+wr, ...).
+ * Strongly connected components by Tarjan's algorithm, iterative (a recursive version overflows the
+ * stack on the long chains of a 100k-transaction history). Only edges whose label intersects a mask
+ * count, so one graph serves every projection (ww only, ww+wr, ...).
  */
 final class Scc {
   private Scc() {}
 
   /**
-   * The components with at least two vertices (the graph has no self-loops, so these are
-   * exactly the ones holding a cycle), each as ascending vertex ids, ordered by their smallest
-   * vertex.
+   * The components with at least two vertices (the graph has no self-loops, so these are exactly
+   * the ones holding a cycle), each as ascending vertex ids, ordered by their smallest vertex.
    */
   static List<int[]> nontrivial(Digraph g, int mask) {
     int n = g.n;

@@ -13,7 +13,8 @@ package dev.txlab.checker.txn;
  * @param aMop index of a's micro-op involved, or -1
  * @param bMop index of b's micro-op involved, or -1
  */
-record Step(int rel, Txn a, Txn b, Object key, Object value, Object laterValue, int aMop, int bMop) {
+record Step(
+    int rel, Txn a, Txn b, Object key, Object value, Object laterValue, int aMop, int bMop) {
 
   static Step order(int rel, Txn a, Txn b) {
     return new Step(rel, a, b, null, null, null, -1, -1);

@@ -34,8 +34,16 @@ public final class TxnBenchmark {
   private TxnBenchmark() {}
 
   /** What one history cost. */
-  public record Figures(Path file, String workload, String verdict, List<String> anomalyTypes,
-      int txns, int edges, long parseMillis, long inferMillis, long searchMillis,
+  public record Figures(
+      Path file,
+      String workload,
+      String verdict,
+      List<String> anomalyTypes,
+      int txns,
+      int edges,
+      long parseMillis,
+      long inferMillis,
+      long searchMillis,
       long peakHeapBytes) {
     public long totalMillis() {
       return parseMillis + inferMillis + searchMillis;
@@ -43,14 +51,15 @@ public final class TxnBenchmark {
   }
 
   /**
-   * Parses and checks each file against {@code models} (empty: strict-serializable), printing
-   * one line per file to {@code out}.
+   * Parses and checks each file against {@code models} (empty: strict-serializable), printing one
+   * line per file to {@code out}.
    */
   public static List<Figures> run(List<Path> files, List<String> models, PrintStream out)
       throws IOException, HistoryException, UnfitHistoryException {
     List<Figures> all = new ArrayList<>();
-    out.printf("%-40s %-12s %7s %7s %7s %7s %8s %9s  %s%n", "history", "workload", "txns",
-        "parse", "infer", "search", "total", "peak-heap", "verdict");
+    out.printf(
+        "%-40s %-12s %7s %7s %7s %7s %8s %9s  %s%n",
+        "history", "workload", "txns", "parse", "infer", "search", "total", "peak-heap", "verdict");
     for (Path f : files) {
       resetPeaks();
       long t0 = System.nanoTime();
@@ -61,13 +70,30 @@ public final class TxnBenchmark {
         throw new UnfitHistoryException(-1, f + " does not look like a transactional history");
       }
       TxnResult r = TxnChecker.check(h, new TxnSpec(workload, models, false, false, false, null));
-      Figures fig = new Figures(f, workload, r.validity().name().toLowerCase(),
-          r.anomalyTypes(), r.txnCount(), r.edgeCount(), (t1 - t0) / 1_000_000,
-          r.inferMillis(), r.searchMillis(), peakHeap());
+      Figures fig =
+          new Figures(
+              f,
+              workload,
+              r.validity().name().toLowerCase(),
+              r.anomalyTypes(),
+              r.txnCount(),
+              r.edgeCount(),
+              (t1 - t0) / 1_000_000,
+              r.inferMillis(),
+              r.searchMillis(),
+              peakHeap());
       all.add(fig);
-      out.printf("%-40s %-12s %7d %6dms %6dms %6dms %7dms %8dM  %s %s%n",
-          f.getFileName(), workload, fig.txns(), fig.parseMillis(), fig.inferMillis(),
-          fig.searchMillis(), fig.totalMillis(), fig.peakHeapBytes() >> 20, fig.verdict(),
+      out.printf(
+          "%-40s %-12s %7d %6dms %6dms %6dms %7dms %8dM  %s %s%n",
+          f.getFileName(),
+          workload,
+          fig.txns(),
+          fig.parseMillis(),
+          fig.inferMillis(),
+          fig.searchMillis(),
+          fig.totalMillis(),
+          fig.peakHeapBytes() >> 20,
+          fig.verdict(),
           fig.anomalyTypes());
     }
     return all;
@@ -83,8 +109,8 @@ public final class TxnBenchmark {
   }
 
   /**
-   * Sum of the heap pools' peaks since the last reset: an upper bound on the live heap (pools
-   * peak at different moments), which is what a user sizing -Xmx needs.
+   * Sum of the heap pools' peaks since the last reset: an upper bound on the live heap (pools peak
+   * at different moments), which is what a user sizing -Xmx needs.
    */
   private static long peakHeap() {
     long sum = 0;
@@ -97,13 +123,12 @@ public final class TxnBenchmark {
   }
 
   /**
-   * Writes a valid list-append history of {@code txns} transactions to {@code file} (gzipped
-   * when the name ends in .gz): {@code concurrency} clients over a rotating pool of keys, each
-   * transaction applied atomically at its completion, so the history is strictly serializable
-   * by construction. Deterministic in {@code seed}.
+   * Writes a valid list-append history of {@code txns} transactions to {@code file} (gzipped when
+   * the name ends in .gz): {@code concurrency} clients over a rotating pool of keys, each
+   * transaction applied atomically at its completion, so the history is strictly serializable by
+   * construction. Deterministic in {@code seed}.
    */
-  public static void generate(long seed, int txns, int concurrency, Path file)
-      throws IOException {
+  public static void generate(long seed, int txns, int concurrency, Path file) throws IOException {
     SplittableRandom rnd = new SplittableRandom(seed);
     OutputStream os = Files.newOutputStream(file);
     if (file.toString().endsWith(".gz")) {
@@ -125,8 +150,8 @@ public final class TxnBenchmark {
     long time = 0;
     int invoked = 0;
     int completed = 0;
-    try (Writer w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8),
-        1 << 16)) {
+    try (Writer w =
+        new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16)) {
       StringBuilder sb = new StringBuilder(256);
       while (completed < txns) {
         int p = rnd.nextInt(concurrency);
@@ -140,8 +165,13 @@ public final class TxnBenchmark {
           int n = 1 + rnd.nextInt(4);
           long[] keys = new long[n];
           long[] values = new long[n];
-          sb.append("{:index ").append(index++).append(", :time ").append(time)
-              .append(", :type :invoke, :process ").append(p).append(", :f :txn, :value [");
+          sb.append("{:index ")
+              .append(index++)
+              .append(", :time ")
+              .append(time)
+              .append(", :type :invoke, :process ")
+              .append(p)
+              .append(", :f :txn, :value [");
           for (int i = 0; i < n; i++) {
             // Skewed key choice: low slots are hot, as in Elle's exponential distribution; a
             // slot moves to a fresh key after enough appends, so lists stay short.
@@ -153,8 +183,11 @@ public final class TxnBenchmark {
             }
             keys[i] = slotKey[slot];
             values[i] = append ? ++slotAppends[slot] : -1;
-            sb.append(append ? "[:append " : "[:r ").append(keys[i]).append(' ')
-                .append(append ? Long.toString(values[i]) : "nil").append(']');
+            sb.append(append ? "[:append " : "[:r ")
+                .append(keys[i])
+                .append(' ')
+                .append(append ? Long.toString(values[i]) : "nil")
+                .append(']');
           }
           sb.append("]}\n");
           pendingKeys[p] = keys;
@@ -164,8 +197,13 @@ public final class TxnBenchmark {
           long[] keys = pendingKeys[p];
           long[] values = pendingValues[p];
           pendingKeys[p] = null;
-          sb.append("{:index ").append(index++).append(", :time ").append(time)
-              .append(", :type :ok, :process ").append(p).append(", :f :txn, :value [");
+          sb.append("{:index ")
+              .append(index++)
+              .append(", :time ")
+              .append(time)
+              .append(", :type :ok, :process ")
+              .append(p)
+              .append(", :f :txn, :value [");
           for (int i = 0; i < keys.length; i++) {
             List<Long> l = lists.computeIfAbsent(keys[i], k -> new ArrayList<>());
             if (values[i] >= 0) {
@@ -191,24 +229,31 @@ public final class TxnBenchmark {
   }
 
   /**
-   * The JSON Lines form of one generated EDN line; the generator's lines use only a fixed
-   * shape (keyword keys, integers, :r/:append, nil and vectors), so a textual rewrite is exact.
+   * The JSON Lines form of one generated EDN line; the generator's lines use only a fixed shape
+   * (keyword keys, integers, :r/:append, nil and vectors), so a textual rewrite is exact.
    */
   private static String toJson(StringBuilder edn) {
     String s = edn.toString().trim();
-    s = s.replace("{:index ", "{\"index\":").replace(", :time ", ",\"time\":")
-        .replace(", :type :invoke", ",\"type\":\"invoke\"").replace(", :type :ok", ",\"type\":\"ok\"")
-        .replace(", :process ", ",\"process\":").replace(", :f :txn", ",\"f\":\"txn\"")
-        .replace(", :value ", ",\"value\":").replace("[:append ", "[\"append\",")
-        .replace("[:r ", "[\"r\",").replace("][", "],[").replace(" nil]", ",null]");
+    s =
+        s.replace("{:index ", "{\"index\":")
+            .replace(", :time ", ",\"time\":")
+            .replace(", :type :invoke", ",\"type\":\"invoke\"")
+            .replace(", :type :ok", ",\"type\":\"ok\"")
+            .replace(", :process ", ",\"process\":")
+            .replace(", :f :txn", ",\"f\":\"txn\"")
+            .replace(", :value ", ",\"value\":")
+            .replace("[:append ", "[\"append\",")
+            .replace("[:r ", "[\"r\",")
+            .replace("][", "],[")
+            .replace(" nil]", ",null]");
     // Remaining spaces separate a key from its value or list elements.
     s = s.replace(' ', ',');
     return s + "\n";
   }
 
   /**
-   * {@code TxnBenchmark [--models m1,m2] file...} checks files;
-   * {@code TxnBenchmark --generate txns seed out.edn[.gz]} writes a valid history.
+   * {@code TxnBenchmark [--models m1,m2] file...} checks files; {@code TxnBenchmark --generate txns
+   * seed out.edn[.gz]} writes a valid history.
    */
   public static void main(String[] args) throws Exception {
     if (args.length >= 4 && args[0].equals("--generate")) {
@@ -225,8 +270,9 @@ public final class TxnBenchmark {
       }
     }
     if (files.isEmpty()) {
-      System.err.println("usage: TxnBenchmark [--models m1,m2] history... | "
-          + "--generate txns seed out.edn[.gz]");
+      System.err.println(
+          "usage: TxnBenchmark [--models m1,m2] history... | "
+              + "--generate txns seed out.edn[.gz]");
       System.exit(2);
     }
     run(files, models, System.out);

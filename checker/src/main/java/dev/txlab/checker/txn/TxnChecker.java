@@ -9,11 +9,11 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Checks a transactional history against consistency models, as Elle does: infer dependencies
- * from the workload's semantics, add process or real-time order if a requested model needs it,
- * find anomalies that need no cycle, search the dependency graph for cycles, and judge what was
- * found against the models (ELLE-SPEC sections 1–7). A pure function of the history and spec,
- * apart from the time budget of the cycle search.
+ * Checks a transactional history against consistency models, as Elle does: infer dependencies from
+ * the workload's semantics, add process or real-time order if a requested model needs it, find
+ * anomalies that need no cycle, search the dependency graph for cycles, and judge what was found
+ * against the models (ELLE-SPEC sections 1–7). A pure function of the history and spec, apart from
+ * the time budget of the cycle search.
  */
 public final class TxnChecker {
   private TxnChecker() {}
@@ -37,15 +37,19 @@ public final class TxnChecker {
     boolean rt = realtime;
     boolean proc = process;
     java.util.concurrent.ForkJoinTask<?> orderTask =
-        java.util.concurrent.ForkJoinPool.commonPool().submit(() -> {
-          if (rt) {
-            OrderEdges.realtime(txns, order);
-          } else if (proc) {
-            OrderEdges.process(txns, order);
-          }
-        });
-    Analysis analysis = spec.workload().equals("list-append")
-        ? new ListAppendAnalysis(txns) : new RwRegisterAnalysis(txns, spec);
+        java.util.concurrent.ForkJoinPool.commonPool()
+            .submit(
+                () -> {
+                  if (rt) {
+                    OrderEdges.realtime(txns, order);
+                  } else if (proc) {
+                    OrderEdges.process(txns, order);
+                  }
+                });
+    Analysis analysis =
+        spec.workload().equals("list-append")
+            ? new ListAppendAnalysis(txns)
+            : new RwRegisterAnalysis(txns, spec);
     orderTask.join();
     analysis.edges.addAll(order);
     Digraph graph = analysis.edges.build();
@@ -60,7 +64,7 @@ public final class TxnChecker {
       found.computeIfAbsent(c.type(), x -> new ArrayList<>()).add(c);
     }
     long t2 = System.nanoTime();
-    return TxnResult.judge(spec, found, prohibited, txns.size(), graph.edgeCount(), t1 - t0,
-        t2 - t1);
+    return TxnResult.judge(
+        spec, found, prohibited, txns.size(), graph.edgeCount(), t1 - t0, t2 - t1);
   }
 }

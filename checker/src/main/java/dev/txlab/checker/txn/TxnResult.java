@@ -16,12 +16,12 @@ import java.util.TreeMap;
 /**
  * The verdict on a transactional history, Elle's result map in Java (ELLE-SPEC section 7): the
  * anomalies worth reporting (those the models forbid, plus the two that make a verdict unknown),
- * the verdict they imply, and the models ruled out ({@code not}: the weakest; {@code
- * also_not}: the stronger ones that fall with them) by everything found.
+ * the verdict they imply, and the models ruled out ({@code not}: the weakest; {@code also_not}: the
+ * stronger ones that fall with them) by everything found.
  *
  * <p>Invariants: {@code reportable} ⊆ {@code found}; the verdict is INVALID iff some reportable
- * type is prohibited, UNKNOWN iff reportable holds only unknown-making types, VALID iff
- * reportable is empty.
+ * type is prohibited, UNKNOWN iff reportable holds only unknown-making types, VALID iff reportable
+ * is empty.
  */
 public final class TxnResult implements CheckResult {
   private final TxnSpec spec;
@@ -34,9 +34,16 @@ public final class TxnResult implements CheckResult {
   private final long inferNanos;
   private final long searchNanos;
 
-  private TxnResult(TxnSpec spec, Validity validity, Map<String, List<AnomalyCase>> found,
-      Map<String, List<AnomalyCase>> reportable, ModelLattice.Boundary boundary, int txnCount,
-      int edgeCount, long inferNanos, long searchNanos) {
+  private TxnResult(
+      TxnSpec spec,
+      Validity validity,
+      Map<String, List<AnomalyCase>> found,
+      Map<String, List<AnomalyCase>> reportable,
+      ModelLattice.Boundary boundary,
+      int txnCount,
+      int edgeCount,
+      long inferNanos,
+      long searchNanos) {
     this.spec = spec;
     this.validity = validity;
     this.found = found;
@@ -48,8 +55,14 @@ public final class TxnResult implements CheckResult {
     this.searchNanos = searchNanos;
   }
 
-  static TxnResult judge(TxnSpec spec, Map<String, List<AnomalyCase>> found,
-      Set<String> prohibited, int txns, int edges, long inferNanos, long searchNanos) {
+  static TxnResult judge(
+      TxnSpec spec,
+      Map<String, List<AnomalyCase>> found,
+      Set<String> prohibited,
+      int txns,
+      int edges,
+      long inferNanos,
+      long searchNanos) {
     Map<String, List<AnomalyCase>> reportable = new TreeMap<>();
     boolean bad = false;
     for (Map.Entry<String, List<AnomalyCase>> e : found.entrySet()) {
@@ -76,12 +89,20 @@ public final class TxnResult implements CheckResult {
       }
     }
     if (reportable.isEmpty()) {
-      return new TxnResult(spec, Validity.VALID, found, reportable, null, txns, edges,
-          inferNanos, searchNanos);
+      return new TxnResult(
+          spec, Validity.VALID, found, reportable, null, txns, edges, inferNanos, searchNanos);
     }
     Validity v = bad ? Validity.INVALID : Validity.UNKNOWN;
-    return new TxnResult(spec, v, found, reportable, ModelLattice.boundary(found.keySet()), txns,
-        edges, inferNanos, searchNanos);
+    return new TxnResult(
+        spec,
+        v,
+        found,
+        reportable,
+        ModelLattice.boundary(found.keySet()),
+        txns,
+        edges,
+        inferNanos,
+        searchNanos);
   }
 
   @Override
@@ -164,7 +185,8 @@ public final class TxnResult implements CheckResult {
    *     (style it with {@link #caseCss()})
    * @param opIndices the history indices of the transactions involved (invocation and completion)
    */
-  public record CaseView(String type, String meaning, String text, String html, List<Long> opIndices) {}
+  public record CaseView(
+      String type, String meaning, String text, String html, List<Long> opIndices) {}
 
   /** The first {@code maxPerType} reportable cases of each anomaly type, most severe type first. */
   public List<CaseView> caseViews(int maxPerType) {
@@ -184,7 +206,13 @@ public final class TxnResult implements CheckResult {
         for (Object v : c.data().values()) {
           collectTxns(v, indices);
         }
-        out.add(new CaseView(e.getKey(), TxnReport.meaning(e.getKey()), text(c, i), h.toString(), List.copyOf(indices)));
+        out.add(
+            new CaseView(
+                e.getKey(),
+                TxnReport.meaning(e.getKey()),
+                text(c, i),
+                h.toString(),
+                List.copyOf(indices)));
       }
     }
     return out;
@@ -334,8 +362,8 @@ public final class TxnResult implements CheckResult {
     } else if (v instanceof Map) {
       json.writeStartObject();
       for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-        json.writeFieldName(e.getKey() instanceof String ? (String) e.getKey()
-            : Prose.edn(e.getKey()));
+        json.writeFieldName(
+            e.getKey() instanceof String ? (String) e.getKey() : Prose.edn(e.getKey()));
         writeValue(json, e.getValue());
       }
       json.writeEndObject();
@@ -349,9 +377,14 @@ public final class TxnResult implements CheckResult {
   @Override
   public String toText() {
     StringBuilder sb = new StringBuilder();
-    sb.append(spec.workload()).append(" history of ").append(txnCount).append(" transactions, ")
-        .append(edgeCount).append(" dependency edges, checked against ")
-        .append(String.join(", ", spec.consistencyModels())).append(": ");
+    sb.append(spec.workload())
+        .append(" history of ")
+        .append(txnCount)
+        .append(" transactions, ")
+        .append(edgeCount)
+        .append(" dependency edges, checked against ")
+        .append(String.join(", ", spec.consistencyModels()))
+        .append(": ");
     switch (validity) {
       case VALID:
         sb.append("valid.\n");
@@ -383,7 +416,10 @@ public final class TxnResult implements CheckResult {
         }
       }
       if (cs.size() > shownPerType) {
-        sb.append("… and ").append(cs.size() - shownPerType).append(" more ").append(e.getKey())
+        sb.append("… and ")
+            .append(cs.size() - shownPerType)
+            .append(" more ")
+            .append(e.getKey())
             .append(" cases (see the report).\n");
       }
     }

@@ -10,18 +10,22 @@ import java.util.List;
  * What to check a transactional history for, in Elle's vocabulary.
  *
  * @param workload {@code list-append} or {@code rw-register}
- * @param consistencyModels the models the history must satisfy (Elle's names); empty or null
- *     means {@code strict-serializable}
+ * @param consistencyModels the models the history must satisfy (Elle's names); empty or null means
+ *     {@code strict-serializable}
  * @param wfrKeys rw-register: assume writes follow reads within a transaction (Elle's {@code
  *     :wfr-keys?})
  * @param sequentialKeys rw-register: assume each key is sequentially consistent
  * @param linearizableKeys rw-register: assume each key is linearizable
- * @param timeout the cycle-search budget per strongly connected component; null for the
- *     default ({@link #DEFAULT_TIMEOUT}, Elle's default)
+ * @param timeout the cycle-search budget per strongly connected component; null for the default
+ *     ({@link #DEFAULT_TIMEOUT}, Elle's default)
  */
 public record TxnSpec(
-    String workload, List<String> consistencyModels, boolean wfrKeys, boolean sequentialKeys,
-    boolean linearizableKeys, Duration timeout) {
+    String workload,
+    List<String> consistencyModels,
+    boolean wfrKeys,
+    boolean sequentialKeys,
+    boolean linearizableKeys,
+    Duration timeout) {
 
   public static final List<String> WORKLOADS = List.of("list-append", "rw-register");
 
@@ -33,8 +37,10 @@ public record TxnSpec(
       throw new IllegalArgumentException(
           "workload must be one of " + WORKLOADS + ", was " + workload);
     }
-    consistencyModels = consistencyModels == null || consistencyModels.isEmpty()
-        ? List.of("strict-serializable") : List.copyOf(consistencyModels);
+    consistencyModels =
+        consistencyModels == null || consistencyModels.isEmpty()
+            ? List.of("strict-serializable")
+            : List.copyOf(consistencyModels);
     for (String m : consistencyModels) {
       if (!ModelLattice.isKnown(m)) {
         throw new IllegalArgumentException(

@@ -23,8 +23,8 @@ import us.bpsm.edn.parser.Parser;
 import us.bpsm.edn.parser.Parsers;
 
 /**
- * txlab's EDN reader against edn-java, a well-kept EDN library, as an oracle: random values and
- * a set of awkward texts must read the same with both.
+ * txlab's EDN reader against edn-java, a well-kept EDN library, as an oracle: random values and a
+ * set of awkward texts must read the same with both.
  */
 class EdnParserTest {
 
@@ -54,7 +54,8 @@ class EdnParserTest {
     if (v instanceof us.bpsm.edn.Keyword) {
       us.bpsm.edn.Keyword k = (us.bpsm.edn.Keyword) v;
       String prefix = k.getPrefix();
-      return Keyword.of(prefix == null || prefix.isEmpty() ? k.getName() : prefix + "/" + k.getName());
+      return Keyword.of(
+          prefix == null || prefix.isEmpty() ? k.getName() : prefix + "/" + k.getName());
     }
     if (v instanceof BigInteger) {
       return Edn.fromEdn((BigInteger) v);
@@ -141,39 +142,46 @@ class EdnParserTest {
         return r.nextLong(-1_000_000_000_000L, 1_000_000_000_000L);
       case 3:
         return (double) r.nextInt(1000) / 8;
-      case 4: {
-        StringBuilder sb = new StringBuilder();
-        int n = r.nextInt(8);
-        for (int i = 0; i < n; i++) {
-          String alphabet = "ab\"\\\n\té{}[] ;#x";
-          sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+      case 4:
+        {
+          StringBuilder sb = new StringBuilder();
+          int n = r.nextInt(8);
+          for (int i = 0; i < n; i++) {
+            String alphabet = "ab\"\\\n\té{}[] ;#x";
+            sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+          }
+          return sb.toString();
         }
-        return sb.toString();
-      }
       case 5:
         return Keyword.of(new String[] {"r", "append", "w", "ns/x", "a-b?"}[r.nextInt(5)]);
-      case 6: {
-        List<Object> l = new ArrayList<>();
-        for (int i = r.nextInt(4); i > 0; i--) {
-          l.add(random(r, depth + 1));
+      case 6:
+        {
+          List<Object> l = new ArrayList<>();
+          for (int i = r.nextInt(4); i > 0; i--) {
+            l.add(random(r, depth + 1));
+          }
+          return Collections.unmodifiableList(l);
         }
-        return Collections.unmodifiableList(l);
-      }
-      case 7: {
-        Map<Object, Object> m = new LinkedHashMap<>();
-        for (int i = r.nextInt(4); i > 0; i--) {
-          m.put(Keyword.of("k" + i), random(r, depth + 1));
+      case 7:
+        {
+          Map<Object, Object> m = new LinkedHashMap<>();
+          for (int i = r.nextInt(4); i > 0; i--) {
+            m.put(Keyword.of("k" + i), random(r, depth + 1));
+          }
+          return Collections.unmodifiableMap(m);
         }
-        return Collections.unmodifiableMap(m);
-      }
       default:
-        return Collections.unmodifiableList(Arrays.asList(Keyword.of("r"), (long) r.nextInt(10), null));
+        return Collections.unmodifiableList(
+            Arrays.asList(Keyword.of("r"), (long) r.nextInt(10), null));
     }
   }
 
   @Test
   void errorsNameLineAndColumn() {
-    for (String bad : new String[] {"[1 2", "{:a}", "\"abc", "[1 2}", "\\", "#{1 1}", "{:a 1 :a 2}", "@x", "1.2.3", "##Foo"}) {
+    for (String bad :
+        new String[] {
+          "[1 2", "{:a}", "\"abc", "[1 2}", "\\", "#{1 1}", "{:a 1 :a 2}", "@x", "1.2.3", "##Foo"
+        }) {
       assertThatThrownBy(() -> ours(bad)).as(bad).isInstanceOf(EdnParser.SyntaxError.class);
     }
     EdnParser.SyntaxError e = null;

@@ -60,7 +60,9 @@ class HistoryReadersTest {
 
   @Test
   void readsAListAndOneMapPerLineAndTaggedOps() throws Exception {
-    assertThat(edn("({:type :invoke :process 0 :f :read} {:type :ok :process 0 :f :read :value 3})").size())
+    assertThat(
+            edn("({:type :invoke :process 0 :f :read} {:type :ok :process 0 :f :read :value 3})")
+                .size())
         .isEqualTo(2);
     History lines =
         edn(
@@ -73,8 +75,7 @@ class HistoryReadersTest {
     assertThat(value)
         .isEqualTo(
             List.of(
-                List.of(Keyword.of("append"), 1L, 2L),
-                List.of(Keyword.of("r"), 1L, List.of(2L))));
+                List.of(Keyword.of("append"), 1L, 2L), List.of(Keyword.of("r"), 1L, List.of(2L))));
   }
 
   @Test
@@ -86,7 +87,9 @@ class HistoryReadersTest {
 
   @Test
   void malformedEdnNamesLineAndColumn() {
-    HistoryException e = ednError("[{:type :invoke :process 0 :f :read}\n {:type :ok :process 0 :f :read :value [1 2}]");
+    HistoryException e =
+        ednError(
+            "[{:type :invoke :process 0 :f :read}\n {:type :ok :process 0 :f :read :value [1 2}]");
     assertThat(e.file()).isEqualTo("h.edn");
     assertThat(e.line()).isEqualTo(2);
     assertThat(e.column()).isGreaterThan(0);
@@ -106,7 +109,8 @@ class HistoryReadersTest {
     // Without an integer :process an event is not a client operation (as in Elle), not an error.
     assertThat(ednError("[{:type :invoke :process 0.5 :f :read}]").getMessage())
         .contains("field :process: expected an integer or :nemesis");
-    assertThat(ednError("[{:type :invoke :process 0 :f 3}]").getMessage()).contains("field :f: expected a keyword");
+    assertThat(ednError("[{:type :invoke :process 0 :f 3}]").getMessage())
+        .contains("field :f: expected a keyword");
     assertThat(ednError("[{:type :invoke :process 0 :f :read :time -3}]").getMessage())
         .contains("field :time");
     assertThat(ednError("[1 2]").getMessage()).contains("expected an operation map");
@@ -126,16 +130,20 @@ class HistoryReadersTest {
                         + "{:type :info :process 0 :f :write :value 1}\n"
                         + "{:type :invoke :process 0 :f :read}")
                 .getMessage())
-        .startsWith("h.edn:3:1: ").contains("after its operation crashed (:info at line 2)");
+        .startsWith("h.edn:3:1: ")
+        .contains("after its operation crashed (:info at line 2)");
     assertThat(
-            ednError("{:type :invoke :process 0 :f :write :value 1}\n{:type :ok :process 0 :f :read}")
+            ednError(
+                    "{:type :invoke :process 0 :f :write :value 1}\n{:type :ok :process 0 :f :read}")
                 .getMessage())
         .contains("its open invocation (at line 1) is :write");
   }
 
   @Test
   void eventsWithoutProcessOrFunctionReadAsElleReadsThem() throws Exception {
-    History h = edn("[{:type :invoke :value [[:r 1 nil]]} {:type :invoke :process 0 :value [[:r 1 nil]]} {:type :ok :process 0 :value [[:r 1 []]]}]");
+    History h =
+        edn(
+            "[{:type :invoke :value [[:r 1 nil]]} {:type :invoke :process 0 :value [[:r 1 nil]]} {:type :ok :process 0 :value [[:r 1 []]]}]");
     assertThat(h.events().get(0).isNemesis()).isTrue();
     assertThat(h.operations()).hasSize(1);
     assertThat(h.operations().get(0).f()).isEqualTo("txn");
@@ -166,14 +174,19 @@ class HistoryReadersTest {
     assertThatThrownBy(
             () ->
                 new JsonlHistoryReader()
-                    .read("h.jsonl", new StringReader("{\"type\":\"invoke\",\"process\":0,\"f\":\"r\"}\n{\"type\":\"ok\",")))
+                    .read(
+                        "h.jsonl",
+                        new StringReader(
+                            "{\"type\":\"invoke\",\"process\":0,\"f\":\"r\"}\n{\"type\":\"ok\",")))
         .isInstanceOf(HistoryException.class)
         .hasMessageStartingWith("h.jsonl:2:")
         .hasMessageContaining("malformed JSON");
     assertThatThrownBy(
             () ->
                 new JsonlHistoryReader()
-                    .read("h.jsonl", new StringReader("{\"type\":\"invoke\",\"process\":\"0\",\"f\":7}")))
+                    .read(
+                        "h.jsonl",
+                        new StringReader("{\"type\":\"invoke\",\"process\":\"0\",\"f\":7}")))
         .isInstanceOf(HistoryException.class)
         .hasMessage("h.jsonl:1:1: field f: expected a keyword, found 7");
   }
@@ -202,18 +215,23 @@ class HistoryReadersTest {
   @Test
   void jepsenLogErrorsNameTheField() {
     assertThatThrownBy(
-            () -> new JepsenLogReader().read("e.log", new StringReader("x\nINFO jepsen.util - 3 :done :read nil\n")))
+            () ->
+                new JepsenLogReader()
+                    .read("e.log", new StringReader("x\nINFO jepsen.util - 3 :done :read nil\n")))
         .isInstanceOf(HistoryException.class)
         .hasMessage("e.log:2:22: type: expected :invoke, :ok, :fail or :info, found ':done'");
     assertThatThrownBy(
-            () -> new JepsenLogReader().read("e.log", new StringReader("INFO jepsen.util - 3 :invoke :write [1\n")))
+            () ->
+                new JepsenLogReader()
+                    .read("e.log", new StringReader("INFO jepsen.util - 3 :invoke :write [1\n")))
         .isInstanceOf(HistoryException.class)
         .hasMessageStartingWith("e.log:1:37: value:");
   }
 
   @Test
   void detectsTheFormatByContentAndReadsGzip() throws Exception {
-    assertThat(HistoryFormat.detect("x", "  {\"type\": \"invoke\"}")).isEqualTo(HistoryFormat.JSONL);
+    assertThat(HistoryFormat.detect("x", "  {\"type\": \"invoke\"}"))
+        .isEqualTo(HistoryFormat.JSONL);
     assertThat(HistoryFormat.detect("x", "{:type :invoke}")).isEqualTo(HistoryFormat.EDN);
     assertThat(HistoryFormat.detect("x", "; hi\n[")).isEqualTo(HistoryFormat.EDN);
     assertThat(HistoryFormat.detect("x", "INFO  jepsen.util - 1\t:invoke\t:read\tnil"))
@@ -249,15 +267,18 @@ class HistoryReadersTest {
     History fromJson = new JsonlHistoryReader().read("h.jsonl", new StringReader(sw.toString()));
     assertThat(fromJson.size()).isEqualTo(h.size());
     // JSON has no keywords: they come back as strings, and everything else is unchanged.
-    assertThat(fromJson.events().get(0).value()).isEqualTo(List.of(List.of("append", 1L, 2L), java.util.Arrays.asList("r", 1L, null)));
+    assertThat(fromJson.events().get(0).value())
+        .isEqualTo(List.of(List.of("append", 1L, 2L), java.util.Arrays.asList("r", 1L, null)));
     assertThat(fromJson.events().get(3).value()).isEqualTo(List.of(3L, List.of(1L, 2.5)));
     assertThat(fromJson.events().get(2).isNemesis()).isTrue();
-    assertThat(fromJson.events().get(1).extra()).isEqualTo(java.util.Collections.singletonMap("error", null));
+    assertThat(fromJson.events().get(1).extra())
+        .isEqualTo(java.util.Collections.singletonMap("error", null));
   }
 
   @Test
   void parsesStandaloneEdnValues() {
-    assertThat(Edn.parse("{:x 0 :y 0}")).isEqualTo(Map.of(Keyword.of("x"), 0L, Keyword.of("y"), 0L));
+    assertThat(Edn.parse("{:x 0 :y 0}"))
+        .isEqualTo(Map.of(Keyword.of("x"), 0L, Keyword.of("y"), 0L));
     assertThat(Edn.parse(" nil ")).isNull();
     assertThatThrownBy(() -> Edn.parse("1 2")).hasMessageContaining("one EDN value");
     assertThatThrownBy(() -> Edn.parse("")).hasMessageContaining("found nothing");
@@ -269,7 +290,8 @@ class HistoryReadersTest {
         History.of(
             "mem",
             List.of(
-                new Op(0, 0, 0, OpType.INVOKE, "read", null), new Op(1, 5, 0, OpType.OK, "read", 7L)));
+                new Op(0, 0, 0, OpType.INVOKE, "read", null),
+                new Op(1, 5, 0, OpType.OK, "read", 7L)));
     assertThat(h.operations().get(0).value()).isEqualTo(7L);
     assertThat(h.operations().get(0).completePosition()).isEqualTo(1);
   }

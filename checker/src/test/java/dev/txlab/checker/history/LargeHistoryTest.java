@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LargeHistoryTest {
   private static final int EVENTS = 1_000_000;
+
   /** "A few hundred MB": the events of a 1M-op register history must fit well inside this. */
   private static final long RETAINED_BYTES_MAX = 300L << 20;
 
@@ -39,7 +40,14 @@ class LargeHistoryTest {
         if (open[p] == 0) {
           boolean read = random.nextBoolean();
           open[p] = read ? -1 : 1 + random.nextInt(5);
-          op = new Op(written, written * 1000L, p, OpType.INVOKE, read ? "read" : "write", read ? null : open[p]);
+          op =
+              new Op(
+                  written,
+                  written * 1000L,
+                  p,
+                  OpType.INVOKE,
+                  read ? "read" : "write",
+                  read ? null : open[p]);
         } else {
           Object v = open[p] < 0 ? (Object) (long) random.nextInt(5) : (Object) open[p];
           op = new Op(written, written * 1000L, p, OpType.OK, open[p] < 0 ? "read" : "write", v);

@@ -32,21 +32,42 @@ class LinearizabilityCheckerTest {
     for (String e : events) {
       String[] p = e.split(":", 4);
       OpType t = OpType.parse(p[1]);
-      ops.add(new Op(ops.size(), Op.NO_TIME, Integer.parseInt(p[0]), t, p[2], p.length > 3 ? Edn.parse(p[3]) : null));
+      ops.add(
+          new Op(
+              ops.size(),
+              Op.NO_TIME,
+              Integer.parseInt(p[0]),
+              t,
+              p[2],
+              p.length > 3 ? Edn.parse(p[3]) : null));
     }
     return History.of("test", ops);
   }
 
   static Validity check(History h, String model) throws Exception {
-    return LinearizabilityChecker.check(h, new LinearSpec(model, null, null, false, Duration.ofSeconds(30))).validity();
+    return LinearizabilityChecker.check(
+            h, new LinearSpec(model, null, null, false, Duration.ofSeconds(30)))
+        .validity();
   }
 
   @Test
   void registerReadsTheLastWrite() throws Exception {
-    assertThat(check(h("0:invoke:write:1", "0:ok:write:1", "1:invoke:read:nil", "1:ok:read:1"), "register")).isEqualTo(Validity.VALID);
-    assertThat(check(h("0:invoke:write:1", "0:ok:write:1", "1:invoke:read:nil", "1:ok:read:2"), "register")).isEqualTo(Validity.INVALID);
+    assertThat(
+            check(
+                h("0:invoke:write:1", "0:ok:write:1", "1:invoke:read:nil", "1:ok:read:1"),
+                "register"))
+        .isEqualTo(Validity.VALID);
+    assertThat(
+            check(
+                h("0:invoke:write:1", "0:ok:write:1", "1:invoke:read:nil", "1:ok:read:2"),
+                "register"))
+        .isEqualTo(Validity.INVALID);
     // Concurrent write and read: either order is fine.
-    assertThat(check(h("0:invoke:write:1", "1:invoke:read:nil", "1:ok:read:nil", "0:ok:write:1"), "register")).isEqualTo(Validity.VALID);
+    assertThat(
+            check(
+                h("0:invoke:write:1", "1:invoke:read:nil", "1:ok:read:nil", "0:ok:write:1"),
+                "register"))
+        .isEqualTo(Validity.VALID);
   }
 
   @Test
@@ -55,51 +76,134 @@ class LinearizabilityCheckerTest {
     assertThat(check(stale, "register")).isEqualTo(Validity.INVALID);
     // Knossos' cas-register: an ok read of nil was not observed, so it constrains nothing.
     assertThat(check(stale, "cas-register")).isEqualTo(Validity.VALID);
-    assertThat(LinearizabilityChecker.check(stale, new LinearSpec("cas-register", null, NilRead.ABSENT, false, null)).validity())
+    assertThat(
+            LinearizabilityChecker.check(
+                    stale, new LinearSpec("cas-register", null, NilRead.ABSENT, false, null))
+                .validity())
         .isEqualTo(Validity.INVALID);
   }
 
   @Test
   void failedOperationsDidNotHappenAndCrashedOnesMayHave() throws Exception {
-    assertThat(check(h("0:invoke:write:1", "0:fail:write:1", "1:invoke:read:nil", "1:ok:read:1"), "register")).isEqualTo(Validity.INVALID);
-    assertThat(check(h("0:invoke:write:1", "0:info:write:1", "1:invoke:read:nil", "1:ok:read:1"), "register")).isEqualTo(Validity.VALID);
-    assertThat(check(h("0:invoke:write:1", "0:info:write:1", "1:invoke:read:nil", "1:ok:read:nil"), "register")).isEqualTo(Validity.VALID);
+    assertThat(
+            check(
+                h("0:invoke:write:1", "0:fail:write:1", "1:invoke:read:nil", "1:ok:read:1"),
+                "register"))
+        .isEqualTo(Validity.INVALID);
+    assertThat(
+            check(
+                h("0:invoke:write:1", "0:info:write:1", "1:invoke:read:nil", "1:ok:read:1"),
+                "register"))
+        .isEqualTo(Validity.VALID);
+    assertThat(
+            check(
+                h("0:invoke:write:1", "0:info:write:1", "1:invoke:read:nil", "1:ok:read:nil"),
+                "register"))
+        .isEqualTo(Validity.VALID);
     // A crashed write can take effect once, not twice.
-    assertThat(check(h("0:invoke:write:1", "1:invoke:read:nil", "1:ok:read:1", "2:invoke:write:2", "2:ok:write:2",
-        "1:invoke:read:nil", "1:ok:read:1"), "register")).isEqualTo(Validity.INVALID);
+    assertThat(
+            check(
+                h(
+                    "0:invoke:write:1",
+                    "1:invoke:read:nil",
+                    "1:ok:read:1",
+                    "2:invoke:write:2",
+                    "2:ok:write:2",
+                    "1:invoke:read:nil",
+                    "1:ok:read:1"),
+                "register"))
+        .isEqualTo(Validity.INVALID);
   }
 
   @Test
   void casNeedsItsExpectedValue() throws Exception {
-    assertThat(check(h("0:invoke:write:1", "0:ok:write:1", "1:invoke:cas:[1 2]", "1:ok:cas:[1 2]", "2:invoke:read:nil", "2:ok:read:2"), "cas-register"))
+    assertThat(
+            check(
+                h(
+                    "0:invoke:write:1",
+                    "0:ok:write:1",
+                    "1:invoke:cas:[1 2]",
+                    "1:ok:cas:[1 2]",
+                    "2:invoke:read:nil",
+                    "2:ok:read:2"),
+                "cas-register"))
         .isEqualTo(Validity.VALID);
-    assertThat(check(h("0:invoke:write:1", "0:ok:write:1", "1:invoke:cas:[3 2]", "1:ok:cas:[3 2]"), "cas-register")).isEqualTo(Validity.INVALID);
+    assertThat(
+            check(
+                h("0:invoke:write:1", "0:ok:write:1", "1:invoke:cas:[3 2]", "1:ok:cas:[3 2]"),
+                "cas-register"))
+        .isEqualTo(Validity.INVALID);
     // A chain of crashed operations: write 3 (crashed), cas 3→4 (crashed), then a read of 4.
-    assertThat(check(h("0:invoke:write:3", "1:invoke:cas:[3 4]", "2:invoke:read:nil", "2:ok:read:4"), "cas-register")).isEqualTo(Validity.VALID);
+    assertThat(
+            check(
+                h("0:invoke:write:3", "1:invoke:cas:[3 4]", "2:invoke:read:nil", "2:ok:read:4"),
+                "cas-register"))
+        .isEqualTo(Validity.VALID);
   }
 
   @Test
   void mutexKvAndMultiRegister() throws Exception {
-    assertThat(check(h("0:invoke:acquire", "0:ok:acquire", "1:invoke:acquire", "1:ok:acquire"), "mutex")).isEqualTo(Validity.INVALID);
-    assertThat(check(h("0:invoke:acquire", "0:ok:acquire", "1:invoke:acquire", "0:invoke:release", "0:ok:release", "1:ok:acquire"), "mutex"))
-        .isEqualTo(Validity.VALID);
-    assertThat(check(h("0:invoke:append:\"a\"", "0:ok:append:\"a\"", "1:invoke:append:\"b\"", "1:ok:append:\"b\"", "2:invoke:get:nil", "2:ok:get:\"ab\""), "kv"))
-        .isEqualTo(Validity.VALID);
-    assertThat(check(h("0:invoke:append:\"a\"", "0:ok:append:\"a\"", "1:invoke:append:\"b\"", "1:ok:append:\"b\"", "2:invoke:get:nil", "2:ok:get:\"ba\""), "kv"))
+    assertThat(
+            check(
+                h("0:invoke:acquire", "0:ok:acquire", "1:invoke:acquire", "1:ok:acquire"), "mutex"))
         .isEqualTo(Validity.INVALID);
-    History mr = h("0:invoke:txn:[[:write :x 1] [:write :y 1]]", "0:ok:txn:[[:write :x 1] [:write :y 1]]",
-        "1:invoke:txn:[[:read :x nil] [:read :y nil]]", "1:ok:txn:[[:read :x 1] [:read :y 0]]");
-    assertThat(LinearizabilityChecker.check(mr, new LinearSpec("multi-register", Edn.parse("{:x 0 :y 0}"), null, false, null)).validity())
+    assertThat(
+            check(
+                h(
+                    "0:invoke:acquire",
+                    "0:ok:acquire",
+                    "1:invoke:acquire",
+                    "0:invoke:release",
+                    "0:ok:release",
+                    "1:ok:acquire"),
+                "mutex"))
+        .isEqualTo(Validity.VALID);
+    assertThat(
+            check(
+                h(
+                    "0:invoke:append:\"a\"",
+                    "0:ok:append:\"a\"",
+                    "1:invoke:append:\"b\"",
+                    "1:ok:append:\"b\"",
+                    "2:invoke:get:nil",
+                    "2:ok:get:\"ab\""),
+                "kv"))
+        .isEqualTo(Validity.VALID);
+    assertThat(
+            check(
+                h(
+                    "0:invoke:append:\"a\"",
+                    "0:ok:append:\"a\"",
+                    "1:invoke:append:\"b\"",
+                    "1:ok:append:\"b\"",
+                    "2:invoke:get:nil",
+                    "2:ok:get:\"ba\""),
+                "kv"))
+        .isEqualTo(Validity.INVALID);
+    History mr =
+        h(
+            "0:invoke:txn:[[:write :x 1] [:write :y 1]]",
+            "0:ok:txn:[[:write :x 1] [:write :y 1]]",
+            "1:invoke:txn:[[:read :x nil] [:read :y nil]]",
+            "1:ok:txn:[[:read :x 1] [:read :y 0]]");
+    assertThat(
+            LinearizabilityChecker.check(
+                    mr,
+                    new LinearSpec("multi-register", Edn.parse("{:x 0 :y 0}"), null, false, null))
+                .validity())
         .isEqualTo(Validity.INVALID);
   }
 
   @Test
   void historiesThatDoNotFitTheModelAreRefused() throws Exception {
     assertThatThrownBy(() -> check(h("0:invoke:cas:3", "0:ok:cas:3"), "cas-register"))
-        .isInstanceOf(UnfitHistoryException.class).hasMessageContaining("[expected new]");
+        .isInstanceOf(UnfitHistoryException.class)
+        .hasMessageContaining("[expected new]");
     assertThatThrownBy(() -> check(h("0:invoke:cas:[1 2]", "0:ok:cas:[1 2]"), "register"))
-        .isInstanceOf(UnfitHistoryException.class).hasMessageContaining("no cas");
-    assertThatThrownBy(() -> check(h("0:invoke:frob:1", "0:ok:frob:1"), "mutex")).isInstanceOf(UnfitHistoryException.class);
+        .isInstanceOf(UnfitHistoryException.class)
+        .hasMessageContaining("no cas");
+    assertThatThrownBy(() -> check(h("0:invoke:frob:1", "0:ok:frob:1"), "mutex"))
+        .isInstanceOf(UnfitHistoryException.class);
   }
 
   // ------------------------------------------------------------------ against a brute-force oracle
@@ -124,7 +228,8 @@ class LinearizabilityCheckerTest {
     return search(all, inputs, new boolean[all.size()], model.initialState(), model);
   }
 
-  private static boolean search(List<Operation> ops, List<Object> inputs, boolean[] done, Object state, Model model) {
+  private static boolean search(
+      List<Operation> ops, List<Object> inputs, boolean[] done, Object state, Model model) {
     boolean allCompletedDone = true;
     for (int i = 0; i < ops.size(); i++) {
       if (!done[i] && !ops.get(i).isIndeterminate()) {
@@ -162,7 +267,9 @@ class LinearizabilityCheckerTest {
     return false;
   }
 
-  /** Random small histories: concurrent ops with arbitrary (often impossible) results, some crashed. */
+  /**
+   * Random small histories: concurrent ops with arbitrary (often impossible) results, some crashed.
+   */
   static History randomHistory(SplittableRandom rnd, String model, int ops) throws Exception {
     List<Op> events = new ArrayList<>();
     int clients = 3;
@@ -191,8 +298,15 @@ class LinearizabilityCheckerTest {
             v = f.equals("get") ? null : String.valueOf((char) ('a' + rnd.nextInt(2)));
             break;
           default:
-            f = new String[] {"read", "write", "cas"}[rnd.nextInt(model.equals("register") ? 2 : 3)];
-            v = f.equals("read") ? null : f.equals("write") ? (Object) (long) rnd.nextInt(3) : List.of((long) rnd.nextInt(3), (long) rnd.nextInt(3));
+            f =
+                new String[] {"read", "write", "cas"}
+                    [rnd.nextInt(model.equals("register") ? 2 : 3)];
+            v =
+                f.equals("read")
+                    ? null
+                    : f.equals("write")
+                        ? (Object) (long) rnd.nextInt(3)
+                        : List.of((long) rnd.nextInt(3), (long) rnd.nextInt(3));
         }
         events.add(new Op(events.size(), Op.NO_TIME, process[c], OpType.INVOKE, f, v));
         open[c] = 1;
@@ -203,7 +317,10 @@ class LinearizabilityCheckerTest {
         OpType t = r < 0.15 ? OpType.INFO : OpType.OK;
         Object v = openValue[c];
         if (t == OpType.OK && (openF[c].equals("read") || openF[c].equals("get"))) {
-          v = model.equals("kv") ? new String[] {"", "a", "b", "ab", "ba", "aa"}[rnd.nextInt(6)] : (rnd.nextInt(4) == 0 ? null : (Object) (long) rnd.nextInt(3));
+          v =
+              model.equals("kv")
+                  ? new String[] {"", "a", "b", "ab", "ba", "aa"}[rnd.nextInt(6)]
+                  : (rnd.nextInt(4) == 0 ? null : (Object) (long) rnd.nextInt(3));
         }
         events.add(new Op(events.size(), Op.NO_TIME, process[c], t, openF[c], v));
         open[c] = 0;
@@ -222,10 +339,15 @@ class LinearizabilityCheckerTest {
     for (String model : List.of("register", "cas-register", "mutex", "kv")) {
       for (int i = 0; i < 600; i++) {
         History h = randomHistory(rnd, model, 2 + rnd.nextInt(6));
-        LinearSpec spec = new LinearSpec(model, model.contains("register") ? 0L : null, NilRead.ABSENT, false, null);
+        LinearSpec spec =
+            new LinearSpec(
+                model, model.contains("register") ? 0L : null, NilRead.ABSENT, false, null);
         boolean expected = oracle(h, Models.forSpec(spec));
         Validity got = LinearizabilityChecker.check(h, spec).validity();
-        assertThat(got).as("%s history %d:%n%s", model, i, dev.txlab.checker.history.HistoryWriter.edn(h.events()))
+        assertThat(got)
+            .as(
+                "%s history %d:%n%s",
+                model, i, dev.txlab.checker.history.HistoryWriter.edn(h.events()))
             .isEqualTo(expected ? Validity.VALID : Validity.INVALID);
         verdicts[expected ? 0 : 1]++;
       }
@@ -235,14 +357,18 @@ class LinearizabilityCheckerTest {
     assertThat(verdicts[1]).isGreaterThan(300);
   }
 
-  // ------------------------------------------------------------------ real registers and planted bugs
+  // ------------------------------------------------------------------ real registers and planted
+  // bugs
 
   @Test
   void atomicRegistersAreAlwaysLinearizable() throws Exception {
     for (long seed = 1; seed <= 20; seed++) {
       List<Op> ops = LinearBenchmark.atomicRegisterHistory(seed, 1500, 6, 3, 4, 0.05);
       History h = History.of("atomic", ops);
-      LinearResult r = LinearizabilityChecker.check(h, new LinearSpec("cas-register", null, NilRead.ABSENT, true, Duration.ofSeconds(60)));
+      LinearResult r =
+          LinearizabilityChecker.check(
+              h,
+              new LinearSpec("cas-register", null, NilRead.ABSENT, true, Duration.ofSeconds(60)));
       assertThat(r.validity()).as("seed %d: %s", seed, r.toText()).isEqualTo(Validity.VALID);
     }
   }
@@ -250,7 +376,8 @@ class LinearizabilityCheckerTest {
   @Test
   void plantedFutureAndStaleReadsAreAlwaysCaught() throws Exception {
     for (long seed = 1; seed <= 20; seed++) {
-      List<Op> ops = new ArrayList<>(LinearBenchmark.atomicRegisterHistory(seed, 800, 5, 2, 4, 0.05));
+      List<Op> ops =
+          new ArrayList<>(LinearBenchmark.atomicRegisterHistory(seed, 800, 5, 2, 4, 0.05));
       // Pick an ok read and make it return 99, a value written only after the read completed.
       int at = -1;
       for (int i = ops.size() / 2; i < ops.size(); i++) {
@@ -267,7 +394,10 @@ class LinearizabilityCheckerTest {
       long t = ops.get(ops.size() - 1).timeNanos() + 1;
       ops.add(new Op(ops.size(), t, p, OpType.INVOKE, "write", List.of(key, 99L)));
       ops.add(new Op(ops.size(), t + 1, p, OpType.OK, "write", List.of(key, 99L)));
-      LinearResult r = LinearizabilityChecker.check(History.of("planted", ops), new LinearSpec("cas-register", null, NilRead.ABSENT, true, Duration.ofSeconds(60)));
+      LinearResult r =
+          LinearizabilityChecker.check(
+              History.of("planted", ops),
+              new LinearSpec("cas-register", null, NilRead.ABSENT, true, Duration.ofSeconds(60)));
       assertThat(r.validity()).as("seed %d", seed).isEqualTo(Validity.INVALID);
       assertThat(r.failing().key()).isEqualTo(key);
     }
@@ -282,9 +412,13 @@ class LinearizabilityCheckerTest {
   void crashedWritesWithAStaleReadAreDecided() throws Exception {
     for (String kind : List.of("crashed", "crashed10")) {
       List<Op> ops = LinearBenchmark.generate(kind, kind.equals("crashed") ? 3000 : 20000, 7);
-      long crashed = ops.stream().filter(o -> o.type() == OpType.INVOKE && o.process() >= 6).count();
+      long crashed =
+          ops.stream().filter(o -> o.type() == OpType.INVOKE && o.process() >= 6).count();
       assertThat(crashed).isEqualTo(39);
-      LinearResult r = LinearizabilityChecker.check(History.of(kind, ops), new LinearSpec("cas-register", null, NilRead.ABSENT, true, Duration.ofSeconds(60)));
+      LinearResult r =
+          LinearizabilityChecker.check(
+              History.of(kind, ops),
+              new LinearSpec("cas-register", null, NilRead.ABSENT, true, Duration.ofSeconds(60)));
       assertThat(r.validity()).as(kind + ": " + r.toText()).isEqualTo(Validity.INVALID);
       assertThat(r.toText()).contains("cannot be placed");
     }
@@ -293,10 +427,15 @@ class LinearizabilityCheckerTest {
   @Test
   void reportDrawsTheCounterexample() throws Exception {
     History h = h("0:invoke:write:1", "0:ok:write:1", "1:invoke:read:nil", "1:ok:read:2");
-    LinearResult r = LinearizabilityChecker.check(h, new LinearSpec("register", null, null, false, null));
+    LinearResult r =
+        LinearizabilityChecker.check(h, new LinearSpec("register", null, null, false, null));
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("lin");
     String html = java.nio.file.Files.readString(r.writeReport(dir));
-    assertThat(html).contains("<svg").contains("not linearizable").contains("#c62828").doesNotContain("<script src", "<link ", "@import");
+    assertThat(html)
+        .contains("<svg")
+        .contains("not linearizable")
+        .contains("#c62828")
+        .doesNotContain("<script src", "<link ", "@import");
     assertThat(r.toText()).contains("process 1's read 2").contains("the register holds 1");
     assertThat(html.split("<rect").length - 1).as("one bar per operation").isEqualTo(2);
   }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Every history of the third-party linearizability corpus ({@code
  * ../shared/corpus/linearizability/MANIFEST.tsv}: Porcupine's etcd and kv logs, Knossos'
- * cas-register, multi-register and mutex histories) gets the verdict its upstream project
- * asserts. Skipped, saying why, when the corpus is not beside the repository.
+ * cas-register, multi-register and mutex histories) gets the verdict its upstream project asserts.
+ * Skipped, saying why, when the corpus is not beside the repository.
  */
 class LinearizabilityCorpusTest {
 
@@ -37,17 +37,22 @@ class LinearizabilityCorpusTest {
       String[] cols = row.split("\t");
       String path = cols[0];
       String expected = cols[4];
-      tests.add(DynamicTest.dynamicTest(path, () -> {
-        History h = HistoryFormat.read(dir.resolve(path), null);
-        LinearResult r = LinearizabilityChecker.check(h, specFor(path));
-        if (expected.equals("linearizable")) {
-          assertThat(r.validity()).as(r.toText()).isEqualTo(Validity.VALID);
-        } else if (expected.equals("not-linearizable")) {
-          assertThat(r.validity()).as(r.toText()).isEqualTo(Validity.INVALID);
-        } else {
-          assertThat(r.validity()).as("unknown upstream: must at least decide").isNotEqualTo(Validity.UNKNOWN);
-        }
-      }));
+      tests.add(
+          DynamicTest.dynamicTest(
+              path,
+              () -> {
+                History h = HistoryFormat.read(dir.resolve(path), null);
+                LinearResult r = LinearizabilityChecker.check(h, specFor(path));
+                if (expected.equals("linearizable")) {
+                  assertThat(r.validity()).as(r.toText()).isEqualTo(Validity.VALID);
+                } else if (expected.equals("not-linearizable")) {
+                  assertThat(r.validity()).as(r.toText()).isEqualTo(Validity.INVALID);
+                } else {
+                  assertThat(r.validity())
+                      .as("unknown upstream: must at least decide")
+                      .isNotEqualTo(Validity.UNKNOWN);
+                }
+              }));
     }
     assertThat(tests).hasSizeGreaterThanOrEqualTo(230);
     return tests.stream();

@@ -22,7 +22,8 @@ class AnomalyDetectorTest {
 
   private static TxnResult registers(String h, boolean wfr, String... models)
       throws UnfitHistoryException {
-    return TxnChecker.check(TxnNotation.registers(h),
+    return TxnChecker.check(
+        TxnNotation.registers(h),
         new TxnSpec("rw-register", List.of(models), wfr, false, false, null));
   }
 
@@ -34,7 +35,8 @@ class AnomalyDetectorTest {
     TxnResult r = appends("(ax1ay1 ax2ay2) rx12 ry21", "serializable");
     assertThat(r.anomalyTypes()).containsExactly("G0");
     assertThat(r.not()).containsExactly("read-uncommitted");
-    assertThat(r.caseTexts("G0").get(0)).contains("appended 2 after T1 appended 1 to :x")
+    assertThat(r.caseTexts("G0").get(0))
+        .contains("appended 2 after T1 appended 1 to :x")
         .contains("a contradiction!");
   }
 
@@ -155,8 +157,7 @@ class AnomalyDetectorTest {
     TxnResult r = appends("(rxay1 ryax1)", "serializable");
     assertThat(r.anomalyTypes()).containsExactly("G2-item");
     assertThat(r.not()).containsExactly("repeatable-read");
-    assertThat(appends("(rxay1 ryax1)", "snapshot-isolation").validity())
-        .isEqualTo(Validity.VALID);
+    assertThat(appends("(rxay1 ryax1)", "snapshot-isolation").validity()).isEqualTo(Validity.VALID);
     assertThat(registers("(rxwy1 rywx1)", false, "serializable").anomalyTypes())
         .containsExactly("G2-item");
   }
@@ -249,8 +250,11 @@ class AnomalyDetectorTest {
     // A big tangle of anomalies and a budget of one nanosecond: the search must give up,
     // say so, and still offer some cycle.
     History h = WeakStores.history(WeakStores.Level.NONE, 7, 400, 6);
-    TxnResult r = TxnChecker.check(h, new TxnSpec("list-append", List.of("serializable"), false,
-        false, false, Duration.ofNanos(1)));
+    TxnResult r =
+        TxnChecker.check(
+            h,
+            new TxnSpec(
+                "list-append", List.of("serializable"), false, false, false, Duration.ofNanos(1)));
     assertThat(r.anomalyTypes()).contains("cycle-search-timeout");
     assertThat(r.validity()).isEqualTo(Validity.INVALID);
   }
@@ -260,8 +264,16 @@ class AnomalyDetectorTest {
     // Snapshot isolation allows the write skew this store produces, so a search cut short
     // proves nothing either way: unknown, with the fallback cycle still shown.
     History h = WeakStores.history(WeakStores.Level.SNAPSHOT_ISOLATION, 3, 400, 6);
-    TxnResult r = TxnChecker.check(h, new TxnSpec("list-append",
-        List.of("snapshot-isolation"), false, false, false, Duration.ofNanos(1)));
+    TxnResult r =
+        TxnChecker.check(
+            h,
+            new TxnSpec(
+                "list-append",
+                List.of("snapshot-isolation"),
+                false,
+                false,
+                false,
+                Duration.ofNanos(1)));
     assertThat(r.anomalyTypes()).containsExactly("cycle-search-timeout");
     assertThat(r.validity()).isEqualTo(Validity.UNKNOWN);
     assertThat(r.foundTypes()).contains("G2-item");
@@ -272,26 +284,32 @@ class AnomalyDetectorTest {
   @Test
   void duplicateAppendsAreRefused() {
     assertThatThrownBy(() -> appends("ax1 ax1 rx1", "serializable"))
-        .isInstanceOf(UnfitHistoryException.class).hasMessageContaining("duplicate appends");
+        .isInstanceOf(UnfitHistoryException.class)
+        .hasMessageContaining("duplicate appends");
   }
 
   @Test
   void duplicateRegisterWritesAreRefused() {
     assertThatThrownBy(() -> registers("wx1 wx1 rx1", false, "serializable"))
-        .isInstanceOf(UnfitHistoryException.class).hasMessageContaining("more than one");
+        .isInstanceOf(UnfitHistoryException.class)
+        .hasMessageContaining("more than one");
   }
 
   @Test
   void emptyHistoryIsUnknown() throws Exception {
-    TxnResult r = TxnChecker.check(dev.txlab.checker.history.History.of("empty", List.of()),
-        TxnSpec.of("list-append"));
+    TxnResult r =
+        TxnChecker.check(
+            dev.txlab.checker.history.History.of("empty", List.of()), TxnSpec.of("list-append"));
     assertThat(r.validity()).isEqualTo(Validity.UNKNOWN);
     assertThat(r.anomalyTypes()).containsExactly("empty-transaction-graph");
   }
 
   @Test
   void foreignMicroOpsAreRefused() {
-    assertThatThrownBy(() -> TxnChecker.check(TxnNotation.registers("wx1"),
-        TxnSpec.of("list-append", "serializable"))).isInstanceOf(UnfitHistoryException.class);
+    assertThatThrownBy(
+            () ->
+                TxnChecker.check(
+                    TxnNotation.registers("wx1"), TxnSpec.of("list-append", "serializable")))
+        .isInstanceOf(UnfitHistoryException.class);
   }
 }

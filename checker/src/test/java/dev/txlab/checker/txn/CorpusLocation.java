@@ -10,7 +10,8 @@ final class CorpusLocation {
 
   /** {@code shared/corpus/transactional}, or null when no enclosing directory holds it. */
   static Path transactional() {
-    for (Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); p != null;
+    for (Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
+        p != null;
         p = p.getParent()) {
       Path c = p.resolve("shared").resolve("corpus").resolve("transactional");
       if (Files.isDirectory(c)) {

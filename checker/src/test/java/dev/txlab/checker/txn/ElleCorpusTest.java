@@ -26,17 +26,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Agreement with real Elle: one test per row of {@code ELLE-VERDICTS.tsv} (each a history run
- * under some options, with Elle's verdict, anomaly types and {@code not}). Rows where Elle's
- * answer depends on its cycle-search timeout, or where Elle is known to be wrong, are compared
- * on what is stable and say so in their names.
+ * Agreement with real Elle: one test per row of {@code ELLE-VERDICTS.tsv} (each a history run under
+ * some options, with Elle's verdict, anomaly types and {@code not}). Rows where Elle's answer
+ * depends on its cycle-search timeout, or where Elle is known to be wrong, are compared on what is
+ * stable and say so in their names.
  */
 class ElleCorpusTest {
   private static final Path CORPUS = CorpusLocation.transactional();
   private static final Map<Path, Object> HISTORIES = new ConcurrentHashMap<>();
 
   /** One row of ELLE-VERDICTS.tsv. */
-  record Row(String file, String workload, Map<?, ?> opts, String valid, List<String> types,
+  record Row(
+      String file,
+      String workload,
+      Map<?, ?> opts,
+      String valid,
+      List<String> types,
       List<String> not) {
     TxnSpec spec() {
       List<String> models = new ArrayList<>();
@@ -46,8 +51,13 @@ class ElleCorpusTest {
           models.add(((Keyword) m).name());
         }
       }
-      return new TxnSpec(workload, models, flag("wfr-keys?"), flag("sequential-keys?"),
-          flag("linearizable-keys?"), null);
+      return new TxnSpec(
+          workload,
+          models,
+          flag("wfr-keys?"),
+          flag("sequential-keys?"),
+          flag("linearizable-keys?"),
+          null);
     }
 
     boolean flag(String k) {
@@ -55,8 +65,10 @@ class ElleCorpusTest {
     }
 
     boolean timeoutDependent() {
-      return types.contains("cycle-search-timeout") || file.contains("sim-prefix")
-          || file.contains("sim-brat") || file.contains("huge-scc");
+      return types.contains("cycle-search-timeout")
+          || file.contains("sim-prefix")
+          || file.contains("sim-brat")
+          || file.contains("huge-scc");
     }
 
     /** README caveat 5: Elle's linearizable-keys inference lists impossible successors. */
@@ -71,8 +83,7 @@ class ElleCorpusTest {
     for (String line : lines.subList(1, lines.size())) {
       String[] f = line.split("\t", -1);
       String types = f[4].replaceAll(";.*", "").trim();
-      rows.add(new Row(f[0], f[1], (Map<?, ?>) Edn.parse(f[2]), f[3], names(types),
-          names(f[5])));
+      rows.add(new Row(f[0], f[1], (Map<?, ?>) Edn.parse(f[2]), f[3], names(types), names(f[5])));
     }
     return rows;
   }
@@ -86,13 +97,16 @@ class ElleCorpusTest {
   }
 
   private static History history(Path p) throws Exception {
-    Object h = HISTORIES.computeIfAbsent(p, x -> {
-      try {
-        return HistoryFormat.read(x, null);
-      } catch (HistoryException | IOException e) {
-        return e;
-      }
-    });
+    Object h =
+        HISTORIES.computeIfAbsent(
+            p,
+            x -> {
+              try {
+                return HistoryFormat.read(x, null);
+              } catch (HistoryException | IOException e) {
+                return e;
+              }
+            });
     if (h instanceof Exception) {
       throw (Exception) h;
     }
@@ -101,15 +115,26 @@ class ElleCorpusTest {
 
   @TestFactory
   Stream<DynamicTest> everyVerdictRow() throws IOException {
-    Assumptions.assumeTrue(CORPUS != null,
-        "shared/corpus/transactional not found above " + System.getProperty("user.dir")
+    Assumptions.assumeTrue(
+        CORPUS != null,
+        "shared/corpus/transactional not found above "
+            + System.getProperty("user.dir")
             + "; the Elle agreement tests need the shared corpus");
-    return rows().stream().map(r -> DynamicTest.dynamicTest(
-        r.file + " " + r.opts + (r.timeoutDependent()
-            ? " [Elle's search timed out or is timeout-dependent: txlab's anomalies must imply"
-                + " Elle's]" : "")
-            + (r.elleLinearizableKeysBug() ? " [Elle false positive: expect valid]" : ""),
-        () -> check(r)));
+    return rows().stream()
+        .map(
+            r ->
+                DynamicTest.dynamicTest(
+                    r.file
+                        + " "
+                        + r.opts
+                        + (r.timeoutDependent()
+                            ? " [Elle's search timed out or is timeout-dependent: txlab's anomalies must imply"
+                                + " Elle's]"
+                            : "")
+                        + (r.elleLinearizableKeysBug()
+                            ? " [Elle false positive: expect valid]"
+                            : ""),
+                    () -> check(r)));
   }
 
   private static void check(Row r) throws Exception {
@@ -137,9 +162,11 @@ class ElleCorpusTest {
           elle.add(t);
         }
       }
-      assertThat(implied).as("txlab %s must imply Elle's %s", res.anomalyTypes(), r.types)
+      assertThat(implied)
+          .as("txlab %s must imply Elle's %s", res.anomalyTypes(), r.types)
           .containsAll(elle);
-      assertThat(res.anomalyTypes()).as("txlab finished the search Elle timed out on")
+      assertThat(res.anomalyTypes())
+          .as("txlab finished the search Elle timed out on")
           .doesNotContain("cycle-search-timeout");
       return;
     }
@@ -170,10 +197,11 @@ class ElleCorpusTest {
     List<String> unexplained = new ArrayList<>();
     for (String line : lines.subList(1, lines.size())) {
       String path = line.split("\t")[0];
-      boolean reason = path.endsWith(".txt") // IsoVista/PolySI text; the .edn conversion is checked
-          || path.endsWith("long-fork.edn") // not an Elle workload
-          || path.endsWith("100k.edn.gz") // benchmark material (TxnBenchmark), not unit tests
-          || path.endsWith("rw-ser-c10-10k.edn"); // checked in LocalRwSimTest
+      boolean reason =
+          path.endsWith(".txt") // IsoVista/PolySI text; the .edn conversion is checked
+              || path.endsWith("long-fork.edn") // not an Elle workload
+              || path.endsWith("100k.edn.gz") // benchmark material (TxnBenchmark), not unit tests
+              || path.endsWith("rw-ser-c10-10k.edn"); // checked in LocalRwSimTest
       if (!checked.contains(path) && !reason) {
         unexplained.add(path);
       }

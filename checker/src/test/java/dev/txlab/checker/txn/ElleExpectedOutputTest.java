@@ -24,9 +24,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Compares txlab's full result with Elle's own output for every hand-written case of {@code
- * elle-minimal/expected/<case>/<model>/result.edn}: verdict, anomaly types, {@code not} and
- * {@code also-not}, and for each cycle its length and the relationships of its steps (up to
- * where the cycle is cut open, which Elle chooses by search order).
+ * elle-minimal/expected/<case>/<model>/result.edn}: verdict, anomaly types, {@code not} and {@code
+ * also-not}, and for each cycle its length and the relationships of its steps (up to where the
+ * cycle is cut open, which Elle chooses by search order).
  */
 class ElleExpectedOutputTest {
 
@@ -37,11 +37,16 @@ class ElleExpectedOutputTest {
     Path expected = corpus.resolve("elle-minimal/expected");
     List<Path> results;
     try (Stream<Path> s = Files.walk(expected)) {
-      results = s.filter(p -> p.getFileName().toString().equals("result.edn")).sorted()
-          .collect(Collectors.toList());
+      results =
+          s.filter(p -> p.getFileName().toString().equals("result.edn"))
+              .sorted()
+              .collect(Collectors.toList());
     }
-    return results.stream().map(p -> DynamicTest.dynamicTest(
-        expected.relativize(p.getParent()).toString(), () -> check(corpus, p)));
+    return results.stream()
+        .map(
+            p ->
+                DynamicTest.dynamicTest(
+                    expected.relativize(p.getParent()).toString(), () -> check(corpus, p)));
   }
 
   private static void check(Path corpus, Path resultFile) throws Exception {
@@ -49,26 +54,31 @@ class ElleExpectedOutputTest {
     String optsLine = text.lines().filter(l -> l.startsWith(";;")).findFirst().orElseThrow();
     Map<?, ?> opts = (Map<?, ?>) Edn.parse(optsLine.substring(optsLine.indexOf('{')));
     // Clojure allows a quote in keywords (:value', :a'); EDN does not.
-    Map<?, ?> elle = (Map<?, ?>) Edn.parse(
-        text.replaceAll("(:[A-Za-z-]+)'", "$1-prime"));
+    Map<?, ?> elle = (Map<?, ?>) Edn.parse(text.replaceAll("(:[A-Za-z-]+)'", "$1-prime"));
     String caseName = resultFile.getParent().getParent().getFileName().toString();
     History h = HistoryFormat.read(corpus.resolve("elle-minimal/" + caseName + ".edn"), null);
     List<String> models = new ArrayList<>();
     for (Object m : (List<?>) opts.get(Keyword.of("consistency-models"))) {
       models.add(((Keyword) m).name());
     }
-    TxnSpec spec = new TxnSpec(caseName.startsWith("la-") ? "list-append" : "rw-register",
-        models, Boolean.TRUE.equals(opts.get(Keyword.of("wfr-keys?"))), false, false, null);
+    TxnSpec spec =
+        new TxnSpec(
+            caseName.startsWith("la-") ? "list-append" : "rw-register",
+            models,
+            Boolean.TRUE.equals(opts.get(Keyword.of("wfr-keys?"))),
+            false,
+            false,
+            null);
     if (elle.containsKey(Keyword.of("ex-data")) || elle.containsKey(Keyword.of("exception"))) {
-      assertThatThrownBy(() -> TxnChecker.check(h, spec))
-          .isInstanceOf(UnfitHistoryException.class);
+      assertThatThrownBy(() -> TxnChecker.check(h, spec)).isInstanceOf(UnfitHistoryException.class);
       return;
     }
     TxnResult r = TxnChecker.check(h, spec);
     Object valid = elle.get(Keyword.of("valid?"));
     assertThat(ElleCorpusTest.json(r.validity()))
         .isEqualTo(valid instanceof Keyword ? valid.toString() : String.valueOf(valid));
-    assertThat(r.anomalyTypes()).as(r.toText())
+    assertThat(r.anomalyTypes())
+        .as(r.toText())
         .isEqualTo(names((Collection<?>) elle.get(Keyword.of("anomaly-types"))));
     assertThat(r.not()).isEqualTo(names((Collection<?>) elle.get(Keyword.of("not"))));
     assertThat(r.alsoNot()).isEqualTo(names((Collection<?>) elle.get(Keyword.of("also-not"))));
@@ -91,8 +101,9 @@ class ElleExpectedOutputTest {
       for (Step st : ours.cycle().steps()) {
         ourSteps.add(Rel.name(st.rel()));
       }
-      assertThat(rotations(ourSteps)).as("%s steps: ours %s, Elle's %s", type, ourSteps,
-          elleSteps).contains(elleSteps);
+      assertThat(rotations(ourSteps))
+          .as("%s steps: ours %s, Elle's %s", type, ourSteps, elleSteps)
+          .contains(elleSteps);
     }
   }
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code local-rw-sim/rw-ser-c10-10k.edn} is strictly serializable by construction (each
  * transaction applied atomically at its completion). Real Elle agrees with default options,
- * writes-follow-reads and sequential keys, but with linearizable keys it reports false
- * {@code cyclic-versions} (corpus README, caveat 5). txlab must say valid under all four.
+ * writes-follow-reads and sequential keys, but with linearizable keys it reports false {@code
+ * cyclic-versions} (corpus README, caveat 5). txlab must say valid under all four.
  */
 class LocalRwSimTest {
 
@@ -23,13 +23,17 @@ class LocalRwSimTest {
     Path corpus = CorpusLocation.transactional();
     Assumptions.assumeTrue(corpus != null, "shared corpus absent");
     History h = HistoryFormat.read(corpus.resolve("local-rw-sim/rw-ser-c10-10k.edn"), null);
-    boolean[][] flags = {{false, false, false}, {true, false, false}, {false, true, false},
-        {false, false, true}};
+    boolean[][] flags = {
+      {false, false, false}, {true, false, false}, {false, true, false}, {false, false, true}
+    };
     for (boolean[] f : flags) {
-      TxnResult r = TxnChecker.check(h, new TxnSpec("rw-register",
-          List.of("strict-serializable"), f[0], f[1], f[2], null));
-      assertThat(r.validity()).as("wfr=%s sequential=%s linearizable=%s: %s", f[0], f[1], f[2],
-          r.toText()).isEqualTo(Validity.VALID);
+      TxnResult r =
+          TxnChecker.check(
+              h,
+              new TxnSpec("rw-register", List.of("strict-serializable"), f[0], f[1], f[2], null));
+      assertThat(r.validity())
+          .as("wfr=%s sequential=%s linearizable=%s: %s", f[0], f[1], f[2], r.toText())
+          .isEqualTo(Validity.VALID);
     }
   }
 }

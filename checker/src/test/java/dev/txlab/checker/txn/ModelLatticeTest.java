@@ -13,35 +13,48 @@ class ModelLatticeTest {
   void loneWriteSkewRulesOutRepeatableReadAndAbove() {
     ModelLattice.Boundary b = ModelLattice.boundary(List.of("G2-item"));
     assertThat(b.not()).containsExactly("repeatable-read");
-    assertThat(b.alsoNot()).containsExactly("serializable", "strong-serializable",
-        "strong-session-serializable");
+    assertThat(b.alsoNot())
+        .containsExactly("serializable", "strong-serializable", "strong-session-serializable");
   }
 
   @Test
   void readCommittedForbidsG1ButNotInternalOrLostUpdate() {
     Set<String> rc = ModelLattice.prohibitedBy(List.of("read-committed"));
-    assertThat(rc).contains("G0", "G1a", "G1b", "G1c", "dirty-update", "future-read",
-        "incompatible-order", "duplicate-elements", "cyclic-versions");
+    assertThat(rc)
+        .contains(
+            "G0",
+            "G1a",
+            "G1b",
+            "G1c",
+            "dirty-update",
+            "future-read",
+            "incompatible-order",
+            "duplicate-elements",
+            "cyclic-versions");
     assertThat(rc).doesNotContain("internal", "lost-update", "G-single-item", "G2-item");
   }
 
   @Test
   void snapshotIsolationAllowsWriteSkewOnly() {
     Set<String> si = ModelLattice.prohibitedBy(List.of("snapshot-isolation"));
-    assertThat(si).contains("internal", "lost-update", "G-single-item", "G-nonadjacent-item")
+    assertThat(si)
+        .contains("internal", "lost-update", "G-single-item", "G-nonadjacent-item")
         .doesNotContain("G2-item");
-    assertThat(ModelLattice.prohibitedBy(List.of("serializable"))).contains("G2-item")
+    assertThat(ModelLattice.prohibitedBy(List.of("serializable")))
+        .contains("G2-item")
         .doesNotContain("G2-item-realtime", "G2-item-process");
   }
 
   @Test
   void strongModelsAddOrderVariants() {
     assertThat(ModelLattice.prohibitedBy(List.of("strong-session-serializable")))
-        .contains("G2-item-process", "G1c-process").doesNotContain("G2-item-realtime");
+        .contains("G2-item-process", "G1c-process")
+        .doesNotContain("G2-item-realtime");
     assertThat(ModelLattice.prohibitedBy(List.of("strict-serializable")))
         .contains("G2-item-realtime", "G-single-item-realtime", "G0-realtime");
     assertThat(ModelLattice.prohibitedBy(List.of("strong-snapshot-isolation")))
-        .contains("G-single-item-realtime").doesNotContain("G2-item-realtime");
+        .contains("G-single-item-realtime")
+        .doesNotContain("G2-item-realtime");
   }
 
   @Test
@@ -56,8 +69,8 @@ class ModelLatticeTest {
   @Test
   void implicationsFollowTheTaxonomy() {
     assertThat(ModelLattice.impliedAnomalies(List.of("G-single-item")))
-        .contains("G-single-item-process", "G-single-item-realtime", "G-nonadjacent-item",
-            "G2-item");
+        .contains(
+            "G-single-item-process", "G-single-item-realtime", "G-nonadjacent-item", "G2-item");
     assertThat(ModelLattice.impliedAnomalies(List.of("lost-update"))).contains("G2-item");
     assertThat(ModelLattice.impliedAnomalies(List.of("incompatible-order"))).contains("G1a");
   }

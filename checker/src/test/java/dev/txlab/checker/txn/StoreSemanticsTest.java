@@ -10,17 +10,16 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * Property tests over seeded simulated stores ({@link WeakStores}): a serial store never shows
- * an anomaly, whatever the concurrency, crashes and aborts; each weaker store shows only the
- * anomaly classes its level allows, and (over the seeds) does show the characteristic one.
- * Every failure names the level and seed, which replay it exactly.
+ * Property tests over seeded simulated stores ({@link WeakStores}): a serial store never shows an
+ * anomaly, whatever the concurrency, crashes and aborts; each weaker store shows only the anomaly
+ * classes its level allows, and (over the seeds) does show the characteristic one. Every failure
+ * names the level and seed, which replay it exactly.
  */
 class StoreSemanticsTest {
   private static final int SEEDS = 25;
   private static final int TXNS = 300;
 
-  private static TxnResult check(WeakStores.Level level, long seed, String model)
-      throws Exception {
+  private static TxnResult check(WeakStores.Level level, long seed, String model) throws Exception {
     History h = WeakStores.history(level, seed, TXNS, 1 + (int) (seed % 8));
     return TxnChecker.check(h, TxnSpec.of("list-append", model));
   }
@@ -36,8 +35,8 @@ class StoreSemanticsTest {
 
   @Test
   void snapshotIsolationShowsWriteSkewOnly() throws Exception {
-    Set<String> seen = allowed(WeakStores.Level.SNAPSHOT_ISOLATION, "snapshot-isolation",
-        Set.of("G2-item"));
+    Set<String> seen =
+        allowed(WeakStores.Level.SNAPSHOT_ISOLATION, "snapshot-isolation", Set.of("G2-item"));
     assertThat(seen).contains("G2-item").doesNotContain("G-single-item");
   }
 
@@ -53,8 +52,11 @@ class StoreSemanticsTest {
 
   @Test
   void readCommittedStoreIsReadCommittedAndLosesUpdates() throws Exception {
-    Set<String> seen = allowed(WeakStores.Level.READ_COMMITTED, "read-committed",
-        Set.of("internal", "G-single-item", "G-nonadjacent-item", "G2-item", "lost-update"));
+    Set<String> seen =
+        allowed(
+            WeakStores.Level.READ_COMMITTED,
+            "read-committed",
+            Set.of("internal", "G-single-item", "G-nonadjacent-item", "G2-item", "lost-update"));
     assertThat(seen).contains("G-single-item", "lost-update");
   }
 
@@ -73,13 +75,14 @@ class StoreSemanticsTest {
    * Checks every seed of {@code level}: the level's own model holds, and under serializability
    * nothing outside {@code allowed} is found. Returns the union of what was found.
    */
-  private static Set<String> allowed(WeakStores.Level level, String ownModel,
-      Set<String> allowed) throws Exception {
+  private static Set<String> allowed(WeakStores.Level level, String ownModel, Set<String> allowed)
+      throws Exception {
     Set<String> seen = new TreeSet<>();
     for (long seed = 1; seed <= SEEDS; seed++) {
       TxnResult own = check(level, seed, ownModel);
-      assertThat(own.validity()).as("%s seed %d under %s: %s", level, seed, ownModel,
-          own.toText()).isEqualTo(Validity.VALID);
+      assertThat(own.validity())
+          .as("%s seed %d under %s: %s", level, seed, ownModel, own.toText())
+          .isEqualTo(Validity.VALID);
       TxnResult ser = check(level, seed, "serializable");
       List<String> found = concrete(ser);
       assertThat(allowed).as("%s seed %d: %s", level, seed, ser.toText()).containsAll(found);

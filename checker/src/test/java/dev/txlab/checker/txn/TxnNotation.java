@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A one-line notation for small transactional histories, in the spirit of Elle's {@code
- * "ax1ry12"}: one token per transaction, tokens run one after another.
+ * A one-line notation for small transactional histories, in the spirit of Elle's {@code "ax1ry12"}:
+ * one token per transaction, tokens run one after another.
  *
  * <pre>
  *   ax1ry12     append 1 to x, then read y = [1 2]          (list-append)
@@ -65,8 +65,9 @@ final class TxnNotation {
           body = body.substring(colon + 1);
         }
         open.put(label, new Object[] {process, mops(body, false, append)});
-        events.add(new Op(index[0], index[0] * 10, process, OpType.INVOKE, "txn",
-            mops(body, true, append)));
+        events.add(
+            new Op(
+                index[0], index[0] * 10, process, OpType.INVOKE, "txn", mops(body, true, append)));
         index[0]++;
         continue;
       }
@@ -74,9 +75,14 @@ final class TxnNotation {
         OpType outcome = t.endsWith("!") ? OpType.FAIL : t.endsWith("?") ? OpType.INFO : OpType.OK;
         String label = t.substring(1).replace("!", "").replace("?", "");
         Object[] o = open.remove(label);
-        Object value = outcome == OpType.OK ? o[1] : events.stream()
-            .filter(e -> e.process() == (int) o[0] && e.isInvoke()).reduce((a, b) -> b).get()
-            .value();
+        Object value =
+            outcome == OpType.OK
+                ? o[1]
+                : events.stream()
+                    .filter(e -> e.process() == (int) o[0] && e.isInvoke())
+                    .reduce((a, b) -> b)
+                    .get()
+                    .value();
         events.add(new Op(index[0], index[0] * 10, (int) o[0], outcome, "txn", value));
         index[0]++;
         continue;
@@ -99,8 +105,8 @@ final class TxnNotation {
     }
   }
 
-  private static void emit(List<String> group, List<Op> events, long[] index, int[] next,
-      boolean append) {
+  private static void emit(
+      List<String> group, List<Op> events, long[] index, int[] next, boolean append) {
     List<int[]> procs = new ArrayList<>();
     List<Object[]> parsed = new ArrayList<>();
     for (String token : group) {
@@ -126,8 +132,8 @@ final class TxnNotation {
       parsed.add(new Object[] {outcome, mops(t, true, append), mops(t, false, append)});
     }
     for (int i = 0; i < group.size(); i++) {
-      events.add(new Op(index[0], index[0] * 10, procs.get(i)[0], OpType.INVOKE, "txn",
-          parsed.get(i)[1]));
+      events.add(
+          new Op(index[0], index[0] * 10, procs.get(i)[0], OpType.INVOKE, "txn", parsed.get(i)[1]));
       index[0]++;
     }
     for (int i = 0; i < group.size(); i++) {
@@ -156,27 +162,30 @@ final class TxnNotation {
         case 'w':
           out.add(List.of(Keyword.of("w"), k, Long.parseLong(digits.toString())));
           break;
-        case 'r': {
-          Object v;
-          if (invoke) {
-            v = null;
-          } else if (appendWorkload) {
-            List<Object> l = new ArrayList<>();
-            for (char c : digits.toString().toCharArray()) {
-              l.add((long) (c - '0'));
+        case 'r':
+          {
+            Object v;
+            if (invoke) {
+              v = null;
+            } else if (appendWorkload) {
+              List<Object> l = new ArrayList<>();
+              for (char c : digits.toString().toCharArray()) {
+                l.add((long) (c - '0'));
+              }
+              v = List.copyOf(l);
+            } else {
+              v =
+                  digits.length() == 0 || digits.toString().equals("_")
+                      ? null
+                      : Long.parseLong(digits.toString());
             }
-            v = List.copyOf(l);
-          } else {
-            v = digits.length() == 0 || digits.toString().equals("_") ? null
-                : Long.parseLong(digits.toString());
+            List<Object> m = new ArrayList<>();
+            m.add(Keyword.of("r"));
+            m.add(k);
+            m.add(v);
+            out.add(java.util.Collections.unmodifiableList(m));
+            break;
           }
-          List<Object> m = new ArrayList<>();
-          m.add(Keyword.of("r"));
-          m.add(k);
-          m.add(v);
-          out.add(java.util.Collections.unmodifiableList(m));
-          break;
-        }
         default:
           throw new IllegalArgumentException("unknown micro-op " + f + " in " + t);
       }

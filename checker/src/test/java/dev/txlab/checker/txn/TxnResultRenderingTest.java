@@ -17,8 +17,9 @@ class TxnResultRenderingTest {
 
   @Test
   void jsonTextAndReportAgree(@TempDir Path dir) throws Exception {
-    TxnResult r = TxnChecker.check(TxnNotation.appends("(ax1ay1 rx1ry)"),
-        TxnSpec.of("list-append", "serializable"));
+    TxnResult r =
+        TxnChecker.check(
+            TxnNotation.appends("(ax1ay1 rx1ry)"), TxnSpec.of("list-append", "serializable"));
     StringWriter sw = new StringWriter();
     try (JsonGenerator g = new JsonFactory().createGenerator(sw)) {
       g.writeStartObject();
@@ -41,7 +42,9 @@ class TxnResultRenderingTest {
     Path main = r.writeReport(dir);
     String html = Files.readString(main);
     assertThat(main.getFileName().toString()).isEqualTo("txn-report.html");
-    assertThat(html).contains("<svg", "G-single-item", "ruled out").doesNotContain("http://www.w3.org/1999/xhtml\" src");
+    assertThat(html)
+        .contains("<svg", "G-single-item", "ruled out")
+        .doesNotContain("http://www.w3.org/1999/xhtml\" src");
     assertThat(html).doesNotContain("<script").doesNotContain("https://");
     JsonNode dump = new ObjectMapper().readTree(dir.resolve("anomalies.json").toFile());
     assertThat(dump.get("anomalies").get("G-single-item").size()).isEqualTo(1);
@@ -49,8 +52,8 @@ class TxnResultRenderingTest {
 
   @Test
   void validResultIsQuiet() throws Exception {
-    TxnResult r = TxnChecker.check(TxnNotation.appends("ax1 rx1 ax2 rx12"),
-        TxnSpec.of("list-append"));
+    TxnResult r =
+        TxnChecker.check(TxnNotation.appends("ax1 rx1 ax2 rx12"), TxnSpec.of("list-append"));
     assertThat(r.validity()).isEqualTo(dev.txlab.checker.Validity.VALID);
     assertThat(r.anomalyTypes()).isEmpty();
     assertThat(r.not()).isEmpty();

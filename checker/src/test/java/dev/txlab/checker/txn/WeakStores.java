@@ -13,9 +13,9 @@ import java.util.SplittableRandom;
 
 /**
  * Seeded simulations of list-append stores at several isolation levels, producing the histories
- * their clients would record. Clients run concurrently: each step either starts a transaction,
- * runs its next micro-op, or finishes it; some finishes crash (info, effect applied or not) or
- * abort (fail). What a micro-op sees depends on the level:
+ * their clients would record. Clients run concurrently: each step either starts a transaction, runs
+ * its next micro-op, or finishes it; some finishes crash (info, effect applied or not) or abort
+ * (fail). What a micro-op sees depends on the level:
  *
  * <ul>
  *   <li>SERIAL: the whole transaction takes effect atomically when it finishes (strictly
@@ -24,16 +24,22 @@ import java.util.SplittableRandom;
  *       committer wins (a conflicting writer aborts);
  *   <li>PREFIX: snapshot isolation whose snapshot is some earlier prefix of the commit order,
  *       possibly stale (first committer still wins against that snapshot);
- *   <li>READ_COMMITTED: each read sees what is committed when it runs, plus own appends;
- *       appends take a write lock held to the end (no dirty writes), so updates based on an
- *       earlier read can be lost;
+ *   <li>READ_COMMITTED: each read sees what is committed when it runs, plus own appends; appends
+ *       take a write lock held to the end (no dirty writes), so updates based on an earlier read
+ *       can be lost;
  *   <li>NONE: every micro-op acts on the shared state at once, aborted effects stay.
  * </ul>
  */
 final class WeakStores {
   private WeakStores() {}
 
-  enum Level { SERIAL, SNAPSHOT_ISOLATION, PREFIX, READ_COMMITTED, NONE }
+  enum Level {
+    SERIAL,
+    SNAPSHOT_ISOLATION,
+    PREFIX,
+    READ_COMMITTED,
+    NONE
+  }
 
   private static final Keyword APPEND = Keyword.of("append");
   private static final Keyword R = Keyword.of("r");
@@ -156,8 +162,7 @@ final class WeakStores {
       }
       Running done = t;
       locks.values().removeIf(owner -> owner == done);
-      if ((level == Level.SNAPSHOT_ISOLATION || level == Level.PREFIX)
-          && outcome != OpType.FAIL) {
+      if ((level == Level.SNAPSHOT_ISOLATION || level == Level.PREFIX) && outcome != OpType.FAIL) {
         for (long k : t.buffer.keySet()) {
           if (lastWriteCommit.getOrDefault(k, 0) > t.snapshotCommit) {
             outcome = OpType.FAIL; // first committer wins
@@ -188,8 +193,11 @@ final class WeakStores {
       List<Object> value = new ArrayList<>();
       for (int i = 0; i < t.keys.length; i++) {
         boolean append = t.values[i] >= 0;
-        value.add(mop(append, t.keys[i], append ? (Object) t.values[i]
-            : outcome == OpType.OK ? t.reads[i] : null));
+        value.add(
+            mop(
+                append,
+                t.keys[i],
+                append ? (Object) t.values[i] : outcome == OpType.OK ? t.reads[i] : null));
       }
       events.add(new Op(index, index, t.process, outcome, "txn", List.copyOf(value)));
       if (outcome == OpType.INFO) {

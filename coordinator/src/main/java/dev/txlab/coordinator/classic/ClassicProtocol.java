@@ -59,7 +59,8 @@ public final class ClassicProtocol implements Protocol {
   }
 
   @Override
-  public SimProtocolCluster onSimulator(Topology topology, Map<String, String> settings, SimConfig sim) {
+  public SimProtocolCluster onSimulator(
+      Topology topology, Map<String, String> settings, SimConfig sim) {
     return new TxnSimProtocolCluster(topology, settings(settings), sim);
   }
 }

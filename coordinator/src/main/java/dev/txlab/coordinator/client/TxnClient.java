@@ -24,8 +24,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A simulated transaction client: a closed loop running one transaction at a time from a
- * {@link TxnWorkload} and reporting it to a {@link TxnObserver} as Jepsen would record it.
+ * A simulated transaction client: a closed loop running one transaction at a time from a {@link
+ * TxnWorkload} and reporting it to a {@link TxnObserver} as Jepsen would record it.
  *
  * <p>Read-write transactions: execute at every participant shard (locks, reads), then ask a
  * coordinator to decide — the leader of a randomly chosen participant group ({@code coordinator:
@@ -33,8 +33,8 @@ import java.util.TreeMap;
  * a NO vote) is definitely not applied: the client releases its locks and retries under a new
  * attempt id with the same wound-wait priority (so it ages and eventually wins), after a backoff
  * (exponential in the attempt, with full jitter), up to {@code attemptsMax}; then it records {@code
- * FAIL}. If the coordinator does not answer within {@code
- * commitTimeoutNanos} the outcome is unknown: {@code INFO}.
+ * FAIL}. If the coordinator does not answer within {@code commitTimeoutNanos} the outcome is
+ * unknown: {@code INFO}.
  *
  * <p>Read-only transactions with {@code read-only: snapshot} read at {@code TT.now().latest −
  * staleness} from a random replica of each shard, without locks; with {@code locking} they run as
@@ -52,16 +52,30 @@ public final class TxnClient implements Process {
       long readTimeoutNanos,
       int attemptsMax) {
     public Config {
-      if (shardMap == null || knobs == null || retryNanos <= 0 || attemptsMax < 1 || thinkTimeNanosMean < 0) {
+      if (shardMap == null
+          || knobs == null
+          || retryNanos <= 0
+          || attemptsMax < 1
+          || thinkTimeNanosMean < 0) {
         throw new IllegalArgumentException("bad txn client config");
       }
-      if (!knobs.replicatedCoordinator() && singleCoordinator == null) throw new IllegalArgumentException("single coordinator needs an address");
+      if (!knobs.replicatedCoordinator() && singleCoordinator == null)
+        throw new IllegalArgumentException("single coordinator needs an address");
     }
 
     /** 100 ms resends, 1 s lock wait, 2 s for a decision, 1 s for a snapshot read, 5 attempts. */
-    public static Config defaults(ShardMap shardMap, TxnKnobs knobs, Address singleCoordinator, long thinkTimeNanosMean) {
-      return new Config(shardMap, knobs, singleCoordinator, thinkTimeNanosMean, 100_000_000L, 1_000_000_000L,
-          2_000_000_000L, 1_000_000_000L, 5);
+    public static Config defaults(
+        ShardMap shardMap, TxnKnobs knobs, Address singleCoordinator, long thinkTimeNanosMean) {
+      return new Config(
+          shardMap,
+          knobs,
+          singleCoordinator,
+          thinkTimeNanosMean,
+          100_000_000L,
+          1_000_000_000L,
+          2_000_000_000L,
+          1_000_000_000L,
+          5);
     }
   }
 
@@ -93,7 +107,8 @@ public final class TxnClient implements Process {
   private long readTs;
   private ShardId coordinatorShard;
 
-  public TxnClient(Env env, Config config, TxnWorkload workload, TxnObserver observer, TxnProbe probe) {
+  public TxnClient(
+      Env env, Config config, TxnWorkload workload, TxnObserver observer, TxnProbe probe) {
     this(env, config, workload, observer, probe, 0);
   }
 
@@ -102,7 +117,13 @@ public final class TxnClient implements Process {
    * same address (a live gateway lane after a restart) must not reuse the transaction ids of its
    * earlier incarnations, which participants may still remember as decided.
    */
-  public TxnClient(Env env, Config config, TxnWorkload workload, TxnObserver observer, TxnProbe probe, long firstSeq) {
+  public TxnClient(
+      Env env,
+      Config config,
+      TxnWorkload workload,
+      TxnObserver observer,
+      TxnProbe probe,
+      long firstSeq) {
     if (firstSeq < 0) throw new IllegalArgumentException("firstSeq must be >= 0");
     this.seq = firstSeq;
     this.env = env;
@@ -119,7 +140,10 @@ public final class TxnClient implements Process {
   }
 
   private void scheduleNext() {
-    long think = config.thinkTimeNanosMean() == 0 ? 1 : 1 + (long) env.random().exponential(config.thinkTimeNanosMean());
+    long think =
+        config.thinkTimeNanosMean() == 0
+            ? 1
+            : 1 + (long) env.random().exponential(config.thinkTimeNanosMean());
     env.setTimer(think, new TxnTimer.ClientNext(seq));
   }
 
@@ -128,7 +152,11 @@ public final class TxnClient implements Process {
     if (timer instanceof TxnTimer.ClientNext n) {
       if (n.afterSeq() == seq && phase == Phase.IDLE) begin();
     } else if (timer instanceof TxnTimer.ClientRetry r) {
-      if (r.seq() == seq && r.attempt() == attempt && r.round() == round && phase != Phase.IDLE && phase != Phase.BACKOFF) {
+      if (r.seq() == seq
+          && r.attempt() == attempt
+          && r.round() == round
+          && phase != Phase.IDLE
+          && phase != Phase.BACKOFF) {
         onRetry();
       }
     } else if (timer instanceof TxnTimer.ClientBackoff b) {
@@ -149,7 +177,9 @@ public final class TxnClient implements Process {
     priority = env.trueTime().latest();
     byShard.clear();
     for (int i = 0; i < ops.size(); i++) {
-      byShard.computeIfAbsent(config.shardMap().shardOf(ops.get(i).key()), s -> new ArrayList<>()).add(i);
+      byShard
+          .computeIfAbsent(config.shardMap().shardOf(ops.get(i).key()), s -> new ArrayList<>())
+          .add(i);
     }
     boolean readOnly = ops.stream().noneMatch(MicroOp::isWrite);
     if (readOnly && config.knobs().snapshotReads()) startRead();
@@ -179,7 +209,8 @@ public final class TxnClient implements Process {
       if (done.containsKey(e.getKey())) continue;
       List<MicroOp> part = new ArrayList<>();
       for (int i : e.getValue()) part.add(ops.get(i));
-      for (Address r : config.shardMap().replicasOf(e.getKey())) env.send(r, new TxnMessage.Execute(txn(), priority, part));
+      for (Address r : config.shardMap().replicasOf(e.getKey()))
+        env.send(r, new TxnMessage.Execute(txn(), priority, part));
     }
   }
 
@@ -258,7 +289,8 @@ public final class TxnClient implements Process {
   private void abortAttempt(String cause) {
     TxnId t = txn();
     probe.clientAborted(t, cause);
-    for (ShardId s : byShard.keySet()) for (Address r : config.shardMap().replicasOf(s)) env.send(r, new TxnMessage.Abort(t));
+    for (ShardId s : byShard.keySet())
+      for (Address r : config.shardMap().replicasOf(s)) env.send(r, new TxnMessage.Abort(t));
     if (attempt + 1 >= config.attemptsMax()) {
       finish(Outcome.FAIL, ops, cause);
       return;
@@ -302,10 +334,14 @@ public final class TxnClient implements Process {
   }
 
   private void onReadReply(TxnMessage.SnapshotReadReply r) {
-    if (phase != Phase.READ || !r.txn().equals(txn()) || r.ts() != readTs || done.containsKey(r.shard())) return;
+    if (phase != Phase.READ
+        || !r.txn().equals(txn())
+        || r.ts() != readTs
+        || done.containsKey(r.shard())) return;
     List<Integer> idx = byShard.get(r.shard());
     if (idx == null || idx.size() != r.values().size()) return;
-    for (int i = 0; i < idx.size(); i++) results[idx.get(i)] = ops.get(idx.get(i)).withValue(r.values().get(i));
+    for (int i = 0; i < idx.size(); i++)
+      results[idx.get(i)] = ops.get(idx.get(i)).withValue(r.values().get(i));
     done.put(r.shard(), true);
     if (done.size() == byShard.size()) finish(Outcome.OK, Arrays.asList(results), null);
   }
@@ -317,6 +353,10 @@ public final class TxnClient implements Process {
   }
 
   /** The message types a client handles (a test checks the protocol's replies are all here). */
-  public static final List<Class<?>> HANDLED = List.of(TxnMessage.ExecuteReply.class, TxnMessage.Aborted.class,
-      TxnMessage.Outcome.class, TxnMessage.SnapshotReadReply.class);
+  public static final List<Class<?>> HANDLED =
+      List.of(
+          TxnMessage.ExecuteReply.class,
+          TxnMessage.Aborted.class,
+          TxnMessage.Outcome.class,
+          TxnMessage.SnapshotReadReply.class);
 }

@@ -17,23 +17,30 @@ import java.util.TreeMap;
 
 /**
  * Atomicity, checked after every simulator step: every replica of every participant and every
- * coordinator that knows a decision for a transaction knows the same one (same commit timestamp
- * for COMMIT); and a replica that has applied a shard's prepare of a transaction never forgets it
- * — it holds it prepared or decided, across crashes and restarts. A violation throws, and the
- * simulator reports the seed.
+ * coordinator that knows a decision for a transaction knows the same one (same commit timestamp for
+ * COMMIT); and a replica that has applied a shard's prepare of a transaction never forgets it — it
+ * holds it prepared or decided, across crashes and restarts. A violation throws, and the simulator
+ * reports the seed.
  *
- * <p>Incremental: for each process object it remembers how many decisions it has already checked
- * (a restarted process is a new object and is checked from scratch).
+ * <p>Incremental: for each process object it remembers how many decisions it has already checked (a
+ * restarted process is a new object and is checked from scratch).
  */
 public final class AtomicityMonitor implements Simulator.StepObserver {
   private record Known(TxnDecision decision, long commitTs, String where) {}
 
   private final TreeMap<TxnId, Known> decisions = new TreeMap<>();
-  /** Per shard: transactions some replica applied a prepare for, and the log index by which it had. */
+
+  /**
+   * Per shard: transactions some replica applied a prepare for, and the log index by which it had.
+   */
   private final TreeMap<ShardId, TreeMap<TxnId, Long>> prepared = new TreeMap<>();
+
   private final IdentityHashMap<Object, Integer> checkedDecisions = new IdentityHashMap<>();
+
   /** Per state machine, its applied index at the last look. */
-  private final java.util.IdentityHashMap<TxnStateMachine, Long> appliedSeen = new java.util.IdentityHashMap<>();
+  private final java.util.IdentityHashMap<TxnStateMachine, Long> appliedSeen =
+      new java.util.IdentityHashMap<>();
+
   private final IdentityHashMap<Object, Integer> restoresSeen = new IdentityHashMap<>();
   private long checks;
 
@@ -45,7 +52,8 @@ public final class AtomicityMonitor implements Simulator.StepObserver {
       // Only durable decisions count: one lost with its unfinished sync was never heard by anyone.
       List<TxnMessage.Decide> durable = c.durableDecisions();
       int seen = checkedDecisions.getOrDefault(c, 0);
-      for (TxnMessage.Decide d : durable.subList(seen, durable.size())) record(d.txn(), d.decision(), d.commitTs(), address.toString());
+      for (TxnMessage.Decide d : durable.subList(seen, durable.size()))
+        record(d.txn(), d.decision(), d.commitTs(), address.toString());
       checkedDecisions.put(c, durable.size());
     }
   }
@@ -58,7 +66,9 @@ public final class AtomicityMonitor implements Simulator.StepObserver {
     // look, everything below would find what it found then.
     long applied = m.appliedIndex();
     Long lastApplied = appliedSeen.get(m);
-    if (lastApplied != null && lastApplied == applied && restoresSeen.getOrDefault(m, 0) == m.restores()) {
+    if (lastApplied != null
+        && lastApplied == applied
+        && restoresSeen.getOrDefault(m, 0) == m.restores()) {
       return;
     }
     appliedSeen.put(m, applied);
@@ -80,15 +90,27 @@ public final class AtomicityMonitor implements Simulator.StepObserver {
     }
     TreeMap<TxnId, Long> p = prepared.computeIfAbsent(shard, s -> new TreeMap<>());
     for (TxnStateMachine.Active a : m.activeTxns().values()) {
-      if (a.status() == TxnStateMachine.Status.PREPARED) p.merge(a.txn(), m.appliedIndex(), Math::min);
+      if (a.status() == TxnStateMachine.Status.PREPARED)
+        p.merge(a.txn(), m.appliedIndex(), Math::min);
     }
     for (Map.Entry<TxnId, Long> e : p.entrySet()) {
       if (m.appliedIndex() < e.getValue()) continue;
       TxnStateMachine.Active a = m.active(e.getKey());
-      boolean knows = m.decided(e.getKey()) != null || (a != null && a.status() == TxnStateMachine.Status.PREPARED);
+      boolean knows =
+          m.decided(e.getKey()) != null
+              || (a != null && a.status() == TxnStateMachine.Status.PREPARED);
       if (!knows) {
-        throw new IllegalStateException("atomicity: " + address + " (applied " + m.appliedIndex() + ") forgot that "
-            + e.getKey() + " was prepared at " + shard + " by index " + e.getValue());
+        throw new IllegalStateException(
+            "atomicity: "
+                + address
+                + " (applied "
+                + m.appliedIndex()
+                + ") forgot that "
+                + e.getKey()
+                + " was prepared at "
+                + shard
+                + " by index "
+                + e.getValue());
       }
     }
   }
@@ -99,10 +121,24 @@ public final class AtomicityMonitor implements Simulator.StepObserver {
       decisions.put(txn, new Known(decision, commitTs, where));
       return;
     }
-    boolean same = k.decision() == decision && (decision == TxnDecision.ABORT || k.commitTs() == commitTs);
+    boolean same =
+        k.decision() == decision && (decision == TxnDecision.ABORT || k.commitTs() == commitTs);
     if (!same) {
-      throw new IllegalStateException("atomicity: " + txn + " is " + k.decision() + "@" + k.commitTs() + " at " + k.where()
-          + " but " + decision + "@" + commitTs + " at " + where);
+      throw new IllegalStateException(
+          "atomicity: "
+              + txn
+              + " is "
+              + k.decision()
+              + "@"
+              + k.commitTs()
+              + " at "
+              + k.where()
+              + " but "
+              + decision
+              + "@"
+              + commitTs
+              + " at "
+              + where);
     }
   }
 

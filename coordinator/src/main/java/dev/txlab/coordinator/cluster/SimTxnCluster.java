@@ -48,17 +48,40 @@ public final class SimTxnCluster {
   /** The single coordinator's node and address. */
   public static final Address SINGLE_COORDINATOR = Address.of(NodeId.of("c0"), "coord");
 
-  public record Config(int nodes, int shards, int replicas, TxnKnobs knobs, int versionsRetainedPerKey,
-      long blockedThresholdNanos, SimConfig sim, List<List<NodeId>> placement) {
-    public Config(int nodes, int shards, int replicas, TxnKnobs knobs, int versionsRetainedPerKey,
-        long blockedThresholdNanos, SimConfig sim) {
-      this(nodes, shards, replicas, knobs, versionsRetainedPerKey, blockedThresholdNanos, sim, List.of());
+  public record Config(
+      int nodes,
+      int shards,
+      int replicas,
+      TxnKnobs knobs,
+      int versionsRetainedPerKey,
+      long blockedThresholdNanos,
+      SimConfig sim,
+      List<List<NodeId>> placement) {
+    public Config(
+        int nodes,
+        int shards,
+        int replicas,
+        TxnKnobs knobs,
+        int versionsRetainedPerKey,
+        long blockedThresholdNanos,
+        SimConfig sim) {
+      this(
+          nodes,
+          shards,
+          replicas,
+          knobs,
+          versionsRetainedPerKey,
+          blockedThresholdNanos,
+          sim,
+          List.of());
     }
 
     public Config {
       placement = List.copyOf(placement);
-      if (nodes < 1 || shards < 1 || replicas < 1 || replicas > nodes) throw new IllegalArgumentException("need nodes >= replicas >= 1, shards >= 1");
-      if (knobs == null || sim == null) throw new IllegalArgumentException("knobs and sim settings required");
+      if (nodes < 1 || shards < 1 || replicas < 1 || replicas > nodes)
+        throw new IllegalArgumentException("need nodes >= replicas >= 1, shards >= 1");
+      if (knobs == null || sim == null)
+        throw new IllegalArgumentException("knobs and sim settings required");
     }
 
     /** 5 nodes, 3 shards × 3 replicas, Spanner-style knobs, 1 s blocked threshold. */
@@ -66,17 +89,37 @@ public final class SimTxnCluster {
       return new Config(5, 3, 3, TxnKnobs.spanner(), 256, 1_000_000_000L, SimConfig.defaults(seed));
     }
 
-    /** Shard {@code s}'s replicas on the nodes of {@code placement.get(s)} (empty: the default rotation). */
+    /**
+     * Shard {@code s}'s replicas on the nodes of {@code placement.get(s)} (empty: the default
+     * rotation).
+     */
     public Config withPlacement(List<List<NodeId>> p) {
-      return new Config(nodes, shards, replicas, knobs, versionsRetainedPerKey, blockedThresholdNanos, sim, p);
+      return new Config(
+          nodes, shards, replicas, knobs, versionsRetainedPerKey, blockedThresholdNanos, sim, p);
     }
 
     public Config withShape(int nodes, int shards, int replicas) {
-      return new Config(nodes, shards, replicas, knobs, versionsRetainedPerKey, blockedThresholdNanos, sim, List.of());
+      return new Config(
+          nodes,
+          shards,
+          replicas,
+          knobs,
+          versionsRetainedPerKey,
+          blockedThresholdNanos,
+          sim,
+          List.of());
     }
 
     public Config withKnobs(TxnKnobs k) {
-      return new Config(nodes, shards, replicas, k, versionsRetainedPerKey, blockedThresholdNanos, sim, placement);
+      return new Config(
+          nodes,
+          shards,
+          replicas,
+          k,
+          versionsRetainedPerKey,
+          blockedThresholdNanos,
+          sim,
+          placement);
     }
 
     /** A knob by its scenario name (see {@link TxnKnobs#withKnob}). */
@@ -85,7 +128,15 @@ public final class SimTxnCluster {
     }
 
     public Config withSim(SimConfig s) {
-      return new Config(nodes, shards, replicas, knobs, versionsRetainedPerKey, blockedThresholdNanos, s, placement);
+      return new Config(
+          nodes,
+          shards,
+          replicas,
+          knobs,
+          versionsRetainedPerKey,
+          blockedThresholdNanos,
+          s,
+          placement);
     }
   }
 
@@ -114,12 +165,15 @@ public final class SimTxnCluster {
     this.config = config;
     this.sim = new Simulator(config.sim());
     for (int i = 1; i <= config.nodes(); i++) serverNodes.add(NodeId.of("n" + i));
-    this.shardMap = new ShardMap(serverNodes, config.shards(), config.replicas(), config.placement());
+    this.shardMap =
+        new ShardMap(serverNodes, config.shards(), config.replicas(), config.placement());
     this.metrics = new TxnMetrics(sim::nowNanos, config.blockedThresholdNanos());
     this.probe = new FanOut();
-    sim.addObserver((address, process) -> {
-      if (process instanceof TxnShardReplica r) raftMonitor.observe(r.config().shard().component(), r.raft());
-    });
+    sim.addObserver(
+        (address, process) -> {
+          if (process instanceof TxnShardReplica r)
+            raftMonitor.observe(r.config().shard().component(), r.raft());
+        });
     sim.addObserver(atomicity);
     for (NodeId n : serverNodes) sim.addNode(n);
     Address single = config.knobs().replicatedCoordinator() ? null : SINGLE_COORDINATOR;
@@ -129,8 +183,16 @@ public final class SimTxnCluster {
     }
     for (ShardId shard : shardMap.allShards()) {
       List<Address> members = shardMap.replicasOf(shard);
-      TxnShardReplica.Config rc = new TxnShardReplica.Config(shard, RaftConfig.defaults(members), shardMap, config.knobs(),
-          single, config.versionsRetainedPerKey(), 20_000_000L, 300_000_000L);
+      TxnShardReplica.Config rc =
+          new TxnShardReplica.Config(
+              shard,
+              RaftConfig.defaults(members),
+              shardMap,
+              config.knobs(),
+              single,
+              config.versionsRetainedPerKey(),
+              20_000_000L,
+              300_000_000L);
       for (Address a : members) sim.addProcess(a, env -> new TxnShardReplica(env, rc, probe));
     }
   }
@@ -169,7 +231,8 @@ public final class SimTxnCluster {
     }
 
     @Override
-    public void coordinatorDecided(Address coordinator, TxnId txn, TxnDecision decision, long commitTs) {
+    public void coordinatorDecided(
+        Address coordinator, TxnId txn, TxnDecision decision, long commitTs) {
       metrics.coordinatorDecided(coordinator, txn, decision, commitTs);
       for (TxnProbe p : extraProbes) p.coordinatorDecided(coordinator, txn, decision, commitTs);
       for (CoordinatorListener l : List.copyOf(listeners)) l.decided(coordinator, txn, decision);
@@ -210,19 +273,24 @@ public final class SimTxnCluster {
 
   /** Default client settings for this cluster's knobs. */
   public TxnClient.Config clientConfig(long thinkTimeNanosMean) {
-    return TxnClient.Config.defaults(shardMap, config.knobs(),
-        config.knobs().replicatedCoordinator() ? null : SINGLE_COORDINATOR, thinkTimeNanosMean);
+    return TxnClient.Config.defaults(
+        shardMap,
+        config.knobs(),
+        config.knobs().replicatedCoordinator() ? null : SINGLE_COORDINATOR,
+        thinkTimeNanosMean);
   }
 
   /**
    * Adds a transaction client on its own node {@code cK} ({@code cK/client}). {@code workload}
    * supplies a fresh workload each time the client process is (re)built.
    */
-  public Address addClient(Supplier<TxnWorkload> workload, TxnObserver observer, long thinkTimeNanosMean) {
+  public Address addClient(
+      Supplier<TxnWorkload> workload, TxnObserver observer, long thinkTimeNanosMean) {
     return addClient(clientConfig(thinkTimeNanosMean), workload, observer);
   }
 
-  public Address addClient(TxnClient.Config clientConfig, Supplier<TxnWorkload> workload, TxnObserver observer) {
+  public Address addClient(
+      TxnClient.Config clientConfig, Supplier<TxnWorkload> workload, TxnObserver observer) {
     Address a = Address.of(NodeId.of("c" + (clients.size() + 1)), "client");
     clients.add(a);
     sim.addNode(a.node());
@@ -248,17 +316,21 @@ public final class SimTxnCluster {
    */
   public void killCoordinatorAfterNextPrepare(long downNanos) {
     boolean[] fired = {false};
-    addCoordinatorListener(new CoordinatorListener() {
-      @Override
-      public void prepared(Address coordinator, TxnId txn) {
-        if (fired[0]) return;
-        fired[0] = true;
-        NodeId node = coordinator.node();
-        long now = sim.nowNanos();
-        sim.schedule(now, "kill coordinator " + node + " after prepare of " + txn, () -> sim.crash(node));
-        sim.schedule(now + downNanos, "restart " + node, () -> sim.restart(node));
-      }
-    });
+    addCoordinatorListener(
+        new CoordinatorListener() {
+          @Override
+          public void prepared(Address coordinator, TxnId txn) {
+            if (fired[0]) return;
+            fired[0] = true;
+            NodeId node = coordinator.node();
+            long now = sim.nowNanos();
+            sim.schedule(
+                now,
+                "kill coordinator " + node + " after prepare of " + txn,
+                () -> sim.crash(node));
+            sim.schedule(now + downNanos, "restart " + node, () -> sim.restart(node));
+          }
+        });
   }
 
   // ================================================================ access

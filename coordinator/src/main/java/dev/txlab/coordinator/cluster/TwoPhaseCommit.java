@@ -3,19 +3,46 @@ package dev.txlab.coordinator.cluster;
 import dev.txlab.coordinator.protocol.Protocol;
 import java.util.List;
 
-/** What the two 2PC protocols ({@code spanner}, {@code classic}) share: their metrics and monitors. */
+/**
+ * What the two 2PC protocols ({@code spanner}, {@code classic}) share: their metrics and monitors.
+ */
 public final class TwoPhaseCommit {
   private TwoPhaseCommit() {}
 
-  /** The metrics both report ({@link TxnMetrics}, plus {@code aborts_CAUSE} for each abort cause seen). */
-  public static final List<String> METRICS = List.of(
-      "commits", "aborts", "retries", "unknown_outcomes", "coordinator_decisions", "blocked_txns", "blocked_ms_max",
-      "commit_wait_ms_p50", "commit_wait_ms_p99", "commit_wait_ms_max", "in_doubt_ms_p50", "in_doubt_ms_p99",
-      "in_doubt_ms_max", "lock_hold_ms_p50", "lock_hold_ms_p99", "lock_hold_ms_max", "atomicity_checks");
+  /**
+   * The metrics both report ({@link TxnMetrics}, plus {@code aborts_CAUSE} for each abort cause
+   * seen).
+   */
+  public static final List<String> METRICS =
+      List.of(
+          "commits",
+          "aborts",
+          "retries",
+          "unknown_outcomes",
+          "coordinator_decisions",
+          "blocked_txns",
+          "blocked_ms_max",
+          "commit_wait_ms_p50",
+          "commit_wait_ms_p99",
+          "commit_wait_ms_max",
+          "in_doubt_ms_p50",
+          "in_doubt_ms_p99",
+          "in_doubt_ms_max",
+          "lock_hold_ms_p50",
+          "lock_hold_ms_p99",
+          "lock_hold_ms_max",
+          "atomicity_checks");
 
   /** The monitors both run after every simulated event. */
-  public static final List<Protocol.Monitor> MONITORS = List.of(
-      new Protocol.Monitor("raft-safety", "one leader per term, log matching, leader completeness, state-machine safety"),
-      new Protocol.Monitor("atomicity", "every participant applies the same decision; no prepared participant forgets it"),
-      new Protocol.Monitor("locks", "a transaction past waiting holds every lock it wants; none is both active and decided"));
+  public static final List<Protocol.Monitor> MONITORS =
+      List.of(
+          new Protocol.Monitor(
+              "raft-safety",
+              "one leader per term, log matching, leader completeness, state-machine safety"),
+          new Protocol.Monitor(
+              "atomicity",
+              "every participant applies the same decision; no prepared participant forgets it"),
+          new Protocol.Monitor(
+              "locks",
+              "a transaction past waiting holds every lock it wants; none is both active and decided"));
 }

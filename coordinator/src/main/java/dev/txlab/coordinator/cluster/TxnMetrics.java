@@ -52,7 +52,8 @@ public final class TxnMetrics implements TxnProbe {
   @Override
   public void lockGranted(ShardId shard, TxnId txn) {
     Key k = new Key(shard, txn);
-    if (!settled.containsKey(k)) grantedAt.putIfAbsent(k, clock.getAsLong()); // not a replay after a restart
+    if (!settled.containsKey(k))
+      grantedAt.putIfAbsent(k, clock.getAsLong()); // not a replay after a restart
   }
 
   @Override
@@ -77,7 +78,8 @@ public final class TxnMetrics implements TxnProbe {
   }
 
   @Override
-  public void coordinatorDecided(Address coordinator, TxnId txn, TxnDecision decision, long commitTs) {
+  public void coordinatorDecided(
+      Address coordinator, TxnId txn, TxnDecision decision, long commitTs) {
     coordinatorDecisions++;
   }
 
@@ -108,9 +110,9 @@ public final class TxnMetrics implements TxnProbe {
   }
 
   /**
-   * The recorded durations, sorted, in nanoseconds: {@code commit_wait} (per coordinator
-   * decision), {@code in_doubt} (prepare to decision, per participant), {@code lock_hold} (first
-   * lock to decision, per participant).
+   * The recorded durations, sorted, in nanoseconds: {@code commit_wait} (per coordinator decision),
+   * {@code in_doubt} (prepare to decision, per participant), {@code lock_hold} (first lock to
+   * decision, per participant).
    */
   public Map<String, long[]> distributions() {
     Map<String, long[]> out = new java.util.LinkedHashMap<>();
@@ -131,7 +133,8 @@ public final class TxnMetrics implements TxnProbe {
   public TreeMap<TxnId, Long> inDoubtNow() {
     TreeMap<TxnId, Long> out = new TreeMap<>();
     long now = clock.getAsLong();
-    for (Map.Entry<Key, Long> e : preparedAt.entrySet()) out.merge(e.getKey().txn(), now - e.getValue(), Math::max);
+    for (Map.Entry<Key, Long> e : preparedAt.entrySet())
+      out.merge(e.getKey().txn(), now - e.getValue(), Math::max);
     return out;
   }
 
@@ -182,7 +185,8 @@ public final class TxnMetrics implements TxnProbe {
     TreeMap<String, Object> m = new TreeMap<>();
     m.put("commits", commits);
     m.put("aborts", aborts);
-    for (Map.Entry<String, Long> e : abortsByCause.entrySet()) m.put("aborts_" + e.getKey().replace('-', '_'), e.getValue());
+    for (Map.Entry<String, Long> e : abortsByCause.entrySet())
+      m.put("aborts_" + e.getKey().replace('-', '_'), e.getValue());
     m.put("retries", retries);
     m.put("unknown_outcomes", unknown);
     m.put("coordinator_decisions", coordinatorDecisions);
@@ -198,7 +202,9 @@ public final class TxnMetrics implements TxnProbe {
     List<Long> v = new ArrayList<>(values);
     Collections.sort(v);
     m.put(name + "_p50", v.isEmpty() ? 0.0 : v.get(v.size() / 2) / 1e6);
-    m.put(name + "_p99", v.isEmpty() ? 0.0 : v.get(Math.min(v.size() - 1, (int) (v.size() * 0.99))) / 1e6);
+    m.put(
+        name + "_p99",
+        v.isEmpty() ? 0.0 : v.get(Math.min(v.size() - 1, (int) (v.size() * 0.99))) / 1e6);
     m.put(name + "_max", v.isEmpty() ? 0.0 : v.get(v.size() - 1) / 1e6);
   }
 }

@@ -34,11 +34,13 @@ public final class TxnSimProtocolCluster implements SimProtocolCluster {
   private final SimTxnCluster cluster;
 
   public TxnSimProtocolCluster(Topology t, Map<String, String> settings, SimConfig sim) {
-    this.cluster = new SimTxnCluster(SimTxnCluster.Config.defaults(sim.seed())
-        .withShape(t.nodes(), t.shards(), t.replicas())
-        .withPlacement(t.placement())
-        .withKnobs(TxnKnobs.of(settings))
-        .withSim(sim));
+    this.cluster =
+        new SimTxnCluster(
+            SimTxnCluster.Config.defaults(sim.seed())
+                .withShape(t.nodes(), t.shards(), t.replicas())
+                .withPlacement(t.placement())
+                .withKnobs(TxnKnobs.of(settings))
+                .withSim(sim));
   }
 
   /** The cluster itself, for tests that look inside. */
@@ -93,7 +95,9 @@ public final class TxnSimProtocolCluster implements SimProtocolCluster {
     NodeId best = null;
     for (Address a : cluster.shardMap().replicasOf(id)) {
       Process p = cluster.sim().process(a);
-      if (p instanceof TxnShardReplica r && r.raft().isLeader() && r.raft().currentTerm() > bestTerm) {
+      if (p instanceof TxnShardReplica r
+          && r.raft().isLeader()
+          && r.raft().currentTerm() > bestTerm) {
         bestTerm = r.raft().currentTerm();
         best = a.node();
       }
@@ -109,23 +113,25 @@ public final class TxnSimProtocolCluster implements SimProtocolCluster {
   }
 
   @Override
-  public Address addTxnClient(Supplier<TxnWorkload> workload, TxnObserver observer, long thinkNanosMean) {
+  public Address addTxnClient(
+      Supplier<TxnWorkload> workload, TxnObserver observer, long thinkNanosMean) {
     return cluster.addClient(workload, observer, thinkNanosMean);
   }
 
   @Override
   public void onCoordinatorPhase(BiConsumer<CoordinatorPhase, Address> hook) {
-    cluster.addCoordinatorListener(new SimTxnCluster.CoordinatorListener() {
-      @Override
-      public void prepared(Address coordinator, TxnId txn) {
-        hook.accept(CoordinatorPhase.PREPARE, coordinator);
-      }
+    cluster.addCoordinatorListener(
+        new SimTxnCluster.CoordinatorListener() {
+          @Override
+          public void prepared(Address coordinator, TxnId txn) {
+            hook.accept(CoordinatorPhase.PREPARE, coordinator);
+          }
 
-      @Override
-      public void decided(Address coordinator, TxnId txn, TxnDecision decision) {
-        hook.accept(CoordinatorPhase.DECIDE, coordinator);
-      }
-    });
+          @Override
+          public void decided(Address coordinator, TxnId txn, TxnDecision decision) {
+            hook.accept(CoordinatorPhase.DECIDE, coordinator);
+          }
+        });
   }
 
   @Override
@@ -136,7 +142,8 @@ public final class TxnSimProtocolCluster implements SimProtocolCluster {
         m.put(e.getKey(), n.doubleValue());
       }
     }
-    // Atomicity is an always-on invariant: a violation fails the run with its seed. Count the checks.
+    // Atomicity is an always-on invariant: a violation fails the run with its seed. Count the
+    // checks.
     m.put("atomicity_checks", (double) cluster.atomicity().checks());
     return m;
   }

@@ -31,9 +31,9 @@ import java.util.Map;
  *     [--tick-ms 20]                                       participants' tick (closed timestamps, in-doubt checks)
  * </pre>
  *
- * Once its replicas run and its APIs listen it prints one line on stdout, {@code ready n1 http
- * PORT admin PORT} (the parts for APIs that were asked for), and runs until the process is killed.
- * A bad flag exits with status 2 and a message naming the flag; nothing starts.
+ * Once its replicas run and its APIs listen it prints one line on stdout, {@code ready n1 http PORT
+ * admin PORT} (the parts for APIs that were asked for), and runs until the process is killed. A bad
+ * flag exits with status 2 and a message naming the flag; nothing starts.
  *
  * <p>In-process (tests, benchmarks): {@code LiveTxnNode.start(LiveTxnNode.parse(args))} or {@link
  * #start(LiveNode.Config, TxnKnobs, int)}.
@@ -41,12 +41,15 @@ import java.util.Map;
 public final class LiveTxnNode {
   private LiveTxnNode() {}
 
-  /** The protocols a live transactional node can host (it runs their processes: 2PC participants and coordinators). */
+  /**
+   * The protocols a live transactional node can host (it runs their processes: 2PC participants and
+   * coordinators).
+   */
   public static final List<String> HOSTED = List.of("spanner", "classic");
 
   /**
-   * The flags this node takes on top of {@link LiveNode#FLAGS}: the protocol, every knob the
-   * hosted protocols declare (from the registry, not a list here), lanes and the tick.
+   * The flags this node takes on top of {@link LiveNode#FLAGS}: the protocol, every knob the hosted
+   * protocols declare (from the registry, not a list here), lanes and the tick.
    */
   public static final List<String> FLAGS = flags();
 
@@ -65,13 +68,16 @@ public final class LiveTxnNode {
 
   public static final int LANES_DEFAULT = 32;
 
-  private static final String USAGE = "usage: LiveTxnNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--shards 1]"
-      + " [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never] [--bind ADDR] [--epsilon-ms 1] [--http-port P]"
-      + " [--admin-port P --admin-token-file FILE] [--admin-bind 127.0.0.1] [--protocol spanner|2pc] [--commit-wait on|off]"
-      + " [--coordinator replicated|single] [--read-only snapshot|locking] [--staleness 0ms]"
-      + " [--lock-wait wound-wait|no-wait] [--cooperative-termination on|off] [--lanes 32] [--tick-ms 20]";
+  private static final String USAGE =
+      "usage: LiveTxnNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--shards 1]"
+          + " [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never] [--bind ADDR] [--epsilon-ms 1] [--http-port P]"
+          + " [--admin-port P --admin-token-file FILE] [--admin-bind 127.0.0.1] [--protocol spanner|2pc] [--commit-wait on|off]"
+          + " [--coordinator replicated|single] [--read-only snapshot|locking] [--staleness 0ms]"
+          + " [--lock-wait wound-wait|no-wait] [--cooperative-termination on|off] [--lanes 32] [--tick-ms 20]";
 
-  /** A parsed command line: the node's launch settings, the protocol's knobs, the gateway's lanes. */
+  /**
+   * A parsed command line: the node's launch settings, the protocol's knobs, the gateway's lanes.
+   */
   public record Launch(LiveNode.Launch node, TxnKnobs knobs, int lanes, long tickNanos) {
     public TxnComponents components() {
       return new TxnComponents(knobs, lanes, tickNanos);
@@ -83,10 +89,17 @@ public final class LiveTxnNode {
     LiveNode.Launch node = LiveNode.parseArgs(args, FLAGS);
     Map<String, String> extra = node.extra();
     String name = extra.getOrDefault("protocol", "spanner");
-    Protocol protocol = ProtocolRegistry.find(name)
-        .filter(p -> HOSTED.contains(p.name()))
-        .orElseThrow(() -> new IllegalArgumentException("--protocol must be one the live node hosts ("
-            + String.join("|", HOSTED) + ", or 2pc for classic), not '" + name + "'"));
+    Protocol protocol =
+        ProtocolRegistry.find(name)
+            .filter(p -> HOSTED.contains(p.name()))
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "--protocol must be one the live node hosts ("
+                            + String.join("|", HOSTED)
+                            + ", or 2pc for classic), not '"
+                            + name
+                            + "'"));
     java.util.TreeMap<String, String> given = new java.util.TreeMap<>();
     for (Knob k : protocol.knobs()) {
       if (extra.containsKey(k.name())) {
@@ -97,32 +110,49 @@ public final class LiveTxnNode {
     try {
       knobs = TxnKnobs.of(protocol.settings(given));
     } catch (IllegalArgumentException e) {
-      String bad = given.keySet().stream().filter(k -> e.getMessage().startsWith(k + " ")).findFirst().orElse("protocol");
+      String bad =
+          given.keySet().stream()
+              .filter(k -> e.getMessage().startsWith(k + " "))
+              .findFirst()
+              .orElse("protocol");
       throw new IllegalArgumentException("--" + bad + ": " + e.getMessage());
     }
     int lanes;
     try {
       lanes = Integer.parseInt(extra.getOrDefault("lanes", Integer.toString(LANES_DEFAULT)));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--lanes must be an integer, not '" + extra.get("lanes") + "'");
+      throw new IllegalArgumentException(
+          "--lanes must be an integer, not '" + extra.get("lanes") + "'");
     }
-    if (lanes < 1 || lanes > 1024) throw new IllegalArgumentException("--lanes must be in 1..1024, not " + lanes);
+    if (lanes < 1 || lanes > 1024)
+      throw new IllegalArgumentException("--lanes must be in 1..1024, not " + lanes);
     long tickMs;
     try {
-      tickMs = Long.parseLong(extra.getOrDefault("tick-ms", Long.toString(TxnComponents.TICK_NANOS_DEFAULT / 1_000_000)));
+      tickMs =
+          Long.parseLong(
+              extra.getOrDefault(
+                  "tick-ms", Long.toString(TxnComponents.TICK_NANOS_DEFAULT / 1_000_000)));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--tick-ms must be an integer, not '" + extra.get("tick-ms") + "'");
+      throw new IllegalArgumentException(
+          "--tick-ms must be an integer, not '" + extra.get("tick-ms") + "'");
     }
-    if (tickMs < 1 || tickMs > 10_000) throw new IllegalArgumentException("--tick-ms must be in 1..10000, not " + tickMs);
+    if (tickMs < 1 || tickMs > 10_000)
+      throw new IllegalArgumentException("--tick-ms must be in 1..10000, not " + tickMs);
     return new Launch(node, knobs, lanes, tickMs * 1_000_000L);
   }
 
-  /** Starts a transactional node in this JVM (no HTTP APIs yet: see {@link LiveNode#startHttp}, {@link LiveNode#startAdmin}). */
+  /**
+   * Starts a transactional node in this JVM (no HTTP APIs yet: see {@link LiveNode#startHttp},
+   * {@link LiveNode#startAdmin}).
+   */
   public static LiveNode start(LiveNode.Config config, TxnKnobs knobs, int lanes) throws Exception {
     return LiveNode.start(config, new TxnComponents(knobs, lanes));
   }
 
-  /** The command-line entry without {@code System.exit} on success: starts, prints the ready line, runs until killed. */
+  /**
+   * The command-line entry without {@code System.exit} on success: starts, prints the ready line,
+   * runs until killed.
+   */
   public static void run(String[] args) throws Exception {
     Launch launch;
     try {

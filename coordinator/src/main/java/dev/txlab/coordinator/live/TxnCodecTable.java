@@ -15,10 +15,10 @@ import java.util.List;
  * The coordinator module's wire and disk values for the live host's {@link RecordCodec}: the
  * transaction messages, the commands a transactional shard replicates, its snapshot image, and the
  * single coordinator's decision records. They follow the node module's table ({@link
- * NodeCodecTable#with}); a class's tag is its position, so this list only grows at the end.
- * Frames that do not decode are dropped with a counted reason by the transport (and refused by
- * storage recovery), never handed to a process. {@code TxnCodecTableTest} proves every permitted
- * message and command type is listed and survives a round trip.
+ * NodeCodecTable#with}); a class's tag is its position, so this list only grows at the end. Frames
+ * that do not decode are dropped with a counted reason by the transport (and refused by storage
+ * recovery), never handed to a process. {@code TxnCodecTableTest} proves every permitted message
+ * and command type is listed and survives a round trip.
  */
 public final class TxnCodecTable {
   private TxnCodecTable() {}

@@ -1,10 +1,10 @@
 package dev.txlab.coordinator.live;
 
 import dev.txlab.coordinator.client.TxnClient;
+import dev.txlab.coordinator.cluster.TxnMetrics;
 import dev.txlab.coordinator.participant.TxnShardReplica;
 import dev.txlab.coordinator.single.SingleCoordinator;
 import dev.txlab.coordinator.txn.TxnKnobs;
-import dev.txlab.coordinator.cluster.TxnMetrics;
 import dev.txlab.coordinator.txn.TxnProbe;
 import dev.txlab.node.api.Address;
 import dev.txlab.node.api.Process;
@@ -20,12 +20,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a transactional live node runs, placed as {@link dev.txlab.coordinator.cluster.SimTxnCluster}
- * places it in the simulator: each hosted shard is a {@link TxnShardReplica} (so with {@code
- * coordinator: replicated} the shards' leaders are the coordinators, Spanner-style); with {@code
- * coordinator: single} the classic 2PC {@link SingleCoordinator} runs as {@code coord} on the
- * cluster's first node, its decision log on that node's disk; and every node runs a pool of
- * {@link TxnLane}s behind {@link TxnGateway} for {@code POST /txn}. One instance per node.
+ * What a transactional live node runs, placed as {@link
+ * dev.txlab.coordinator.cluster.SimTxnCluster} places it in the simulator: each hosted shard is a
+ * {@link TxnShardReplica} (so with {@code coordinator: replicated} the shards' leaders are the
+ * coordinators, Spanner-style); with {@code coordinator: single} the classic 2PC {@link
+ * SingleCoordinator} runs as {@code coord} on the cluster's first node, its decision log on that
+ * node's disk; and every node runs a pool of {@link TxnLane}s behind {@link TxnGateway} for {@code
+ * POST /txn}. One instance per node.
  */
 public final class TxnComponents implements LiveNode.Components {
   /** Blocked: a participant in doubt for longer than this (as in the simulator's default). */
@@ -33,6 +34,7 @@ public final class TxnComponents implements LiveNode.Components {
 
   /** Probe events come from every process's own event-loop thread: one lock for all. */
   private final TxnMetrics metrics = new TxnMetrics(System::nanoTime, BLOCKED_THRESHOLD_NANOS);
+
   private final TxnProbe probe = synchronizedProbe(metrics, this);
   private volatile dev.txlab.node.live.AdminFaults faults;
 
@@ -70,18 +72,22 @@ public final class TxnComponents implements LiveNode.Components {
   }
 
   /**
-   * @param tickNanos the participants' tick; each tick a shard leader replicates a closed timestamp,
-   *     so on a live host (where every replicated entry costs an fsync) a longer tick trades
-   *     snapshot-read wait for idle disk and CPU
+   * @param tickNanos the participants' tick; each tick a shard leader replicates a closed
+   *     timestamp, so on a live host (where every replicated entry costs an fsync) a longer tick
+   *     trades snapshot-read wait for idle disk and CPU
    */
   public TxnComponents(TxnKnobs knobs, int lanes, long tickNanos) {
-    if (knobs == null || lanes < 1 || tickNanos < 1_000_000L) throw new IllegalArgumentException("need knobs, lanes >= 1, a tick >= 1 ms");
+    if (knobs == null || lanes < 1 || tickNanos < 1_000_000L)
+      throw new IllegalArgumentException("need knobs, lanes >= 1, a tick >= 1 ms");
     this.knobs = knobs;
     this.lanes = lanes;
     this.tickNanos = tickNanos;
   }
 
-  /** Where the single coordinator runs in a cluster of {@code config.nodes()}, or null when replicated. */
+  /**
+   * Where the single coordinator runs in a cluster of {@code config.nodes()}, or null when
+   * replicated.
+   */
   public Address singleCoordinator(LiveNode.Config config) {
     return knobs.replicatedCoordinator() ? null : Address.of(config.nodes().get(0), COORDINATOR);
   }
@@ -93,9 +99,16 @@ public final class TxnComponents implements LiveNode.Components {
 
   @Override
   public ProcessFactory replica(LiveNode.Config config, ShardId shard, List<Address> members) {
-    TxnShardReplica.Config rc = new TxnShardReplica.Config(shard,
-        RaftConfig.defaults(members).withFsync(config.fsync() == FileStorage.Fsync.ALWAYS), config.shardMap(), knobs,
-        singleCoordinator(config), 256, tickNanos, Math.max(300_000_000L, 10 * tickNanos));
+    TxnShardReplica.Config rc =
+        new TxnShardReplica.Config(
+            shard,
+            RaftConfig.defaults(members).withFsync(config.fsync() == FileStorage.Fsync.ALWAYS),
+            config.shardMap(),
+            knobs,
+            singleCoordinator(config),
+            256,
+            tickNanos,
+            Math.max(300_000_000L, 10 * tickNanos));
     return env -> new TxnShardReplica(env, rc, probe);
   }
 
@@ -104,7 +117,8 @@ public final class TxnComponents implements LiveNode.Components {
     Map<String, ProcessFactory> processes = new LinkedHashMap<>();
     Address single = singleCoordinator(config);
     if (single != null && single.node().equals(config.node())) {
-      processes.put(COORDINATOR, env -> new SingleCoordinator(env, config.shardMap(), knobs, probe));
+      processes.put(
+          COORDINATOR, env -> new SingleCoordinator(env, config.shardMap(), knobs, probe));
     }
     TxnGateway gateway = new TxnGateway(injector, lanes);
     TxnClient.Config client = TxnClient.Config.defaults(config.shardMap(), knobs, single, 0);
@@ -162,21 +176,30 @@ public final class TxnComponents implements LiveNode.Components {
       }
 
       @Override
-      public void participantPrepared(ShardId shard, dev.txlab.coordinator.txn.TxnId txn, long prepareTs) {
+      public void participantPrepared(
+          ShardId shard, dev.txlab.coordinator.txn.TxnId txn, long prepareTs) {
         synchronized (m) {
           m.participantPrepared(shard, txn, prepareTs);
         }
       }
 
       @Override
-      public void participantDecided(ShardId shard, dev.txlab.coordinator.txn.TxnId txn, dev.txlab.coordinator.txn.TxnDecision decision, long commitTs) {
+      public void participantDecided(
+          ShardId shard,
+          dev.txlab.coordinator.txn.TxnId txn,
+          dev.txlab.coordinator.txn.TxnDecision decision,
+          long commitTs) {
         synchronized (m) {
           m.participantDecided(shard, txn, decision, commitTs);
         }
       }
 
       @Override
-      public void coordinatorDecided(Address coordinator, dev.txlab.coordinator.txn.TxnId txn, dev.txlab.coordinator.txn.TxnDecision decision, long commitTs) {
+      public void coordinatorDecided(
+          Address coordinator,
+          dev.txlab.coordinator.txn.TxnId txn,
+          dev.txlab.coordinator.txn.TxnDecision decision,
+          long commitTs) {
         synchronized (m) {
           m.coordinatorDecided(coordinator, txn, decision, commitTs);
         }
@@ -184,7 +207,8 @@ public final class TxnComponents implements LiveNode.Components {
       }
 
       @Override
-      public void commitWaited(Address coordinator, dev.txlab.coordinator.txn.TxnId txn, long waitNanos) {
+      public void commitWaited(
+          Address coordinator, dev.txlab.coordinator.txn.TxnId txn, long waitNanos) {
         synchronized (m) {
           m.commitWaited(coordinator, txn, waitNanos);
         }

@@ -13,16 +13,16 @@ import java.util.function.Consumer;
 
 /**
  * The transaction side of a live node's {@code POST /txn}: hands each request to a free {@link
- * TxnLane} (one transaction per lane at a time) and turns the lane's outcome into the HTTP
- * layer's {@link TxnEndpoint.Result}. With every lane busy a request is refused at once as busy
- * (nothing was sent, so it is definitely not applied).
+ * TxnLane} (one transaction per lane at a time) and turns the lane's outcome into the HTTP layer's
+ * {@link TxnEndpoint.Result}. With every lane busy a request is refused at once as busy (nothing
+ * was sent, so it is definitely not applied).
  *
  * <p>Outcomes keep the client's distinction: a transaction the client saw aborted before it asked
  * for the commit, or refused at prepare, is ABORTED (definitely not applied); one whose decision
  * never came back is UNKNOWN; so is one whose lane restarted under it.
  *
- * <p>Thread-safe: {@link #submit} runs on HTTP threads, the {@link TxnLane.Responder} calls on
- * lane threads; a lane's slot changes hands only through the atomic array.
+ * <p>Thread-safe: {@link #submit} runs on HTTP threads, the {@link TxnLane.Responder} calls on lane
+ * threads; a lane's slot changes hands only through the atomic array.
  */
 public final class TxnGateway implements TxnEndpoint, TxnLane.Responder {
   private record Pending(long requestId, Request request, Consumer<Result> done) {}
@@ -52,7 +52,8 @@ public final class TxnGateway implements TxnEndpoint, TxnLane.Responder {
   public void submit(Request request, Consumer<Result> done) {
     Integer lane = free.poll();
     if (lane == null) {
-      done.accept(new Result(Status.BUSY, null, "all " + busy.length() + " gateway lanes are busy"));
+      done.accept(
+          new Result(Status.BUSY, null, "all " + busy.length() + " gateway lanes are busy"));
       return;
     }
     long id = nextId.getAndIncrement();
@@ -76,15 +77,19 @@ public final class TxnGateway implements TxnEndpoint, TxnLane.Responder {
   }
 
   @Override
-  public void completed(int lane, long requestId, Outcome outcome, List<MicroOp> result, String cause) {
+  public void completed(
+      int lane, long requestId, Outcome outcome, List<MicroOp> result, String cause) {
     Pending p = busy.get(lane);
-    if (p == null || p.requestId() != requestId || !busy.compareAndSet(lane, p, null)) return; // stale
+    if (p == null || p.requestId() != requestId || !busy.compareAndSet(lane, p, null))
+      return; // stale
     free.add(lane);
-    p.done().accept(switch (outcome) {
-      case OK -> new Result(Status.OK, values(p.request(), result), null);
-      case FAIL -> new Result(Status.ABORTED, null, cause);
-      case INFO -> new Result(Status.UNKNOWN, null, cause);
-    });
+    p.done()
+        .accept(
+            switch (outcome) {
+              case OK -> new Result(Status.OK, values(p.request(), result), null);
+              case FAIL -> new Result(Status.ABORTED, null, cause);
+              case INFO -> new Result(Status.UNKNOWN, null, cause);
+            });
   }
 
   static List<MicroOp> microOps(Request request) {
@@ -93,7 +98,8 @@ public final class TxnGateway implements TxnEndpoint, TxnLane.Responder {
       switch (op.f()) {
         case "append" -> ops.add(MicroOp.append(op.key(), op.value()));
         case "w" -> ops.add(MicroOp.write(op.key(), op.value()));
-        case "r" -> ops.add(request.listReads() ? MicroOp.readList(op.key()) : MicroOp.read(op.key()));
+        case "r" ->
+            ops.add(request.listReads() ? MicroOp.readList(op.key()) : MicroOp.read(op.key()));
         default -> throw new IllegalArgumentException("unknown op " + op.f());
       }
     }
@@ -107,20 +113,25 @@ public final class TxnGateway implements TxnEndpoint, TxnLane.Responder {
    */
   static List<Object> values(Request request, List<MicroOp> result) {
     if (result.size() != request.ops().size()) {
-      throw new IllegalStateException("client answered " + result.size() + " ops for " + request.ops().size());
+      throw new IllegalStateException(
+          "client answered " + result.size() + " ops for " + request.ops().size());
     }
     List<Object> out = new ArrayList<>();
     for (int i = 0; i < result.size(); i++) {
       MicroOp m = result.get(i);
       Op asked = request.ops().get(i);
-      if (m == null || !m.key().equals(asked.key())) throw new IllegalStateException("result " + i + " is " + m + " for " + asked);
+      if (m == null || !m.key().equals(asked.key()))
+        throw new IllegalStateException("result " + i + " is " + m + " for " + asked);
       if (m.isWrite()) {
         out.add(asked.value());
       } else if (m.value() == null) {
         out.add(null);
       } else {
         try {
-          out.add(m.kind() == MicroOp.Kind.READ_LIST ? m.listValue() : (Object) Long.parseLong(m.value()));
+          out.add(
+              m.kind() == MicroOp.Kind.READ_LIST
+                  ? m.listValue()
+                  : (Object) Long.parseLong(m.value()));
         } catch (NumberFormatException e) {
           out.add(m.value());
         }

@@ -23,13 +23,13 @@ import java.util.List;
  * each its own process, because participants answer the client named in the transaction id.
  *
  * <p>How the client is driven: between transactions a {@link TxnClient} sets a {@link
- * TxnTimer.ClientNext} timer (its think time). The lane holds that timer back instead of
- * scheduling it, and fires it when a {@link Run} arrives, with the request's ops as the next
- * thing the client's workload returns. Everything else the client does passes through unchanged.
+ * TxnTimer.ClientNext} timer (its think time). The lane holds that timer back instead of scheduling
+ * it, and fires it when a {@link Run} arrives, with the request's ops as the next thing the
+ * client's workload returns. Everything else the client does passes through unchanged.
  *
  * <p>Transaction ids are numbered from the lane's start time in microseconds, so a lane rebuilt
- * after a crash or a restart never reuses an id its earlier incarnation sent (participants
- * remember decided ids).
+ * after a crash or a restart never reuses an id its earlier incarnation sent (participants remember
+ * decided ids).
  */
 public final class TxnLane implements Process {
   /** Where a lane reports; called on the lane's thread, must not block. */
@@ -61,11 +61,18 @@ public final class TxnLane implements Process {
     this.lane = lane;
     this.responder = responder;
     long firstSeq = Math.max(0, env.localClockNanos() / 1_000);
-    this.client = new TxnClient(new LaneEnv(), config, random -> {
-      List<MicroOp> ops = next;
-      next = null;
-      return ops;
-    }, new Observer(), TxnProbe.NONE, firstSeq);
+    this.client =
+        new TxnClient(
+            new LaneEnv(),
+            config,
+            random -> {
+              List<MicroOp> ops = next;
+              next = null;
+              return ops;
+            },
+            new Observer(),
+            TxnProbe.NONE,
+            firstSeq);
   }
 
   @Override
@@ -86,14 +93,16 @@ public final class TxnLane implements Process {
   private void onRun(Run r) {
     if (requestId >= 0 || parked == null) {
       // The gateway hands a lane one request at a time, after it reported the last one done.
-      throw new IllegalStateException("lane " + lane + " got request " + r.requestId() + " while busy with " + requestId);
+      throw new IllegalStateException(
+          "lane " + lane + " got request " + r.requestId() + " while busy with " + requestId);
     }
     requestId = r.requestId();
     next = r.ops();
     TxnTimer.ClientNext t = parked;
     parked = null;
     client.onTimer(t);
-    if (next != null) throw new IllegalStateException("lane " + lane + ": the client did not take the request");
+    if (next != null)
+      throw new IllegalStateException("lane " + lane + ": the client did not take the request");
   }
 
   @Override
@@ -105,7 +114,14 @@ public final class TxnLane implements Process {
   public void checkInvariants() {
     client.checkInvariants();
     if ((requestId < 0) != (parked != null)) {
-      throw new IllegalStateException("lane " + lane + ": request " + requestId + " but the client's next timer " + (parked == null ? "is not" : "is") + " parked");
+      throw new IllegalStateException(
+          "lane "
+              + lane
+              + ": request "
+              + requestId
+              + " but the client's next timer "
+              + (parked == null ? "is not" : "is")
+              + " parked");
     }
   }
 

@@ -34,7 +34,8 @@ public final class LockTable {
   }
 
   public void acquire(TxnId txn, SortedMap<String, Mode> wanted) {
-    if (!conflicts(txn, wanted).isEmpty()) throw new IllegalStateException(txn + " acquires conflicting locks");
+    if (!conflicts(txn, wanted).isEmpty())
+      throw new IllegalStateException(txn + " acquires conflicting locks");
     for (Map.Entry<String, Mode> w : wanted.entrySet()) {
       holders.computeIfAbsent(w.getKey(), k -> new TreeMap<>()).put(txn, w.getValue());
     }
@@ -62,7 +63,10 @@ public final class LockTable {
     holders.clear();
   }
 
-  /** The locks a transaction's micro-ops need: exclusive for keys it writes, shared for keys it only reads. */
+  /**
+   * The locks a transaction's micro-ops need: exclusive for keys it writes, shared for keys it only
+   * reads.
+   */
   public static TreeMap<String, Mode> wanted(Iterable<dev.txlab.coordinator.txn.MicroOp> ops) {
     TreeMap<String, Mode> w = new TreeMap<>();
     for (dev.txlab.coordinator.txn.MicroOp op : ops) {

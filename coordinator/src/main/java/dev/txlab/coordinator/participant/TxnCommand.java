@@ -22,16 +22,19 @@ public sealed interface TxnCommand extends Command {
   }
 
   /**
-   * Prepare: the prepare timestamp becomes {@code max(candidateTs, every timestamp seen + 1)}, fixed at
-   * apply so every replica agrees on it.
+   * Prepare: the prepare timestamp becomes {@code max(candidateTs, every timestamp seen + 1)},
+   * fixed at apply so every replica agrees on it.
    */
-  record Prepare(TxnId txn, long candidateTs, ShardId coordinatorShard, List<ShardId> participants) implements TxnCommand {
+  record Prepare(TxnId txn, long candidateTs, ShardId coordinatorShard, List<ShardId> participants)
+      implements TxnCommand {
     public Prepare {
       participants = List.copyOf(participants);
     }
   }
 
-  /** A participant applies the decision its coordinator announced. It must match any earlier one. */
+  /**
+   * A participant applies the decision its coordinator announced. It must match any earlier one.
+   */
   record Decide(TxnId txn, TxnDecision decision, long commitTs) implements TxnCommand {}
 
   /**

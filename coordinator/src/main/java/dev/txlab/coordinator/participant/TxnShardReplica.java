@@ -29,10 +29,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * One replica of a transactional shard: a {@link RaftReplica} replicating a {@link TxnStateMachine}.
- * The leader is the shard's participant (it locks, prepares and applies decisions by proposing
- * {@link TxnCommand}s and answers once they are applied); any replica serves snapshot reads once
- * its safe time has reached the read timestamp.
+ * One replica of a transactional shard: a {@link RaftReplica} replicating a {@link
+ * TxnStateMachine}. The leader is the shard's participant (it locks, prepares and applies decisions
+ * by proposing {@link TxnCommand}s and answers once they are applied); any replica serves snapshot
+ * reads once its safe time has reached the read timestamp.
  *
  * <p>With {@code coordinator: replicated} the leader is also the coordinator of the transactions
  * whose client chose this shard (Spanner §4.2.1): it collects prepare votes, picks the commit
@@ -61,9 +61,12 @@ public final class TxnShardReplica implements Process {
       long tickNanos,
       long inDoubtQueryNanos) {
     public Config {
-      if (shard == null || raft == null || shardMap == null || knobs == null) throw new IllegalArgumentException("incomplete txn shard config");
-      if (!knobs.replicatedCoordinator() && singleCoordinator == null) throw new IllegalArgumentException("single coordinator needs an address");
-      if (tickNanos <= 0 || inDoubtQueryNanos <= 0 || versionsRetainedPerKey < 1) throw new IllegalArgumentException("bad txn shard timings");
+      if (shard == null || raft == null || shardMap == null || knobs == null)
+        throw new IllegalArgumentException("incomplete txn shard config");
+      if (!knobs.replicatedCoordinator() && singleCoordinator == null)
+        throw new IllegalArgumentException("single coordinator needs an address");
+      if (tickNanos <= 0 || inDoubtQueryNanos <= 0 || versionsRetainedPerKey < 1)
+        throw new IllegalArgumentException("bad txn shard timings");
     }
   }
 
@@ -112,7 +115,9 @@ public final class TxnShardReplica implements Process {
     this.env = env;
     this.config = config;
     this.probe = probe;
-    this.machine = new TxnStateMachine(config.shard(), config.knobs().woundWait(), config.versionsRetainedPerKey());
+    this.machine =
+        new TxnStateMachine(
+            config.shard(), config.knobs().woundWait(), config.versionsRetainedPerKey());
     this.raft = new RaftReplica(env, config.raft(), new ActingMachine(), new Listener());
   }
 
@@ -142,7 +147,8 @@ public final class TxnShardReplica implements Process {
       if (role == Role.LEADER) {
         // Prepared transactions inherited from the log: start their in-doubt clocks now.
         for (TxnStateMachine.Active a : machine.activeTxns().values()) {
-          if (a.status() == TxnStateMachine.Status.PREPARED) preparedSinceLocal.put(a.txn(), env.localClockNanos());
+          if (a.status() == TxnStateMachine.Status.PREPARED)
+            preparedSinceLocal.put(a.txn(), env.localClockNanos());
         }
         return;
       }
@@ -169,17 +175,21 @@ public final class TxnShardReplica implements Process {
     if (e instanceof TxnStateMachine.Effect.Granted g) {
       probe.lockGranted(config.shard(), g.txn());
       proposedLocks.remove(g.txn());
-      if (leader && g.client() != null) env.send(g.client(), new TxnMessage.ExecuteReply(g.txn(), config.shard(), g.results()));
+      if (leader && g.client() != null)
+        env.send(g.client(), new TxnMessage.ExecuteReply(g.txn(), config.shard(), g.results()));
     } else if (e instanceof TxnStateMachine.Effect.Aborted a) {
       proposedLocks.remove(a.txn());
-      if (leader && a.client() != null) env.send(a.client(), new TxnMessage.Aborted(a.txn(), config.shard(), a.cause()));
+      if (leader && a.client() != null)
+        env.send(a.client(), new TxnMessage.Aborted(a.txn(), config.shard(), a.cause()));
     } else if (e instanceof TxnStateMachine.Effect.Prepared p) {
       if (p.yes()) {
         probe.participantPrepared(config.shard(), p.txn(), p.prepareTs());
-        if (leader && machine.decided(p.txn()) == null) preparedSinceLocal.putIfAbsent(p.txn(), env.localClockNanos());
+        if (leader && machine.decided(p.txn()) == null)
+          preparedSinceLocal.putIfAbsent(p.txn(), env.localClockNanos());
       }
       Address to = prepareReplyTo.remove(p.txn());
-      if (leader && to != null) env.send(to, new TxnMessage.PrepareReply(p.txn(), config.shard(), p.yes(), p.prepareTs()));
+      if (leader && to != null)
+        env.send(to, new TxnMessage.PrepareReply(p.txn(), config.shard(), p.yes(), p.prepareTs()));
     } else if (e instanceof TxnStateMachine.Effect.Decision d) {
       if (d.heldLocks()) probe.locksReleased(config.shard(), d.txn());
       probe.participantDecided(config.shard(), d.txn(), d.decision(), d.commitTs());
@@ -238,10 +248,19 @@ public final class TxnShardReplica implements Process {
     }
   }
 
-  /** The message and timer types this process handles (a test checks every permitted type is here). */
-  public static final List<Class<?>> HANDLED = List.of(TxnMessage.Execute.class, TxnMessage.Abort.class,
-      TxnMessage.Prepare.class, TxnMessage.Decide.class, TxnMessage.DecisionQuery.class, TxnMessage.Commit.class,
-      TxnMessage.PrepareReply.class, TxnMessage.SnapshotRead.class);
+  /**
+   * The message and timer types this process handles (a test checks every permitted type is here).
+   */
+  public static final List<Class<?>> HANDLED =
+      List.of(
+          TxnMessage.Execute.class,
+          TxnMessage.Abort.class,
+          TxnMessage.Prepare.class,
+          TxnMessage.Decide.class,
+          TxnMessage.DecisionQuery.class,
+          TxnMessage.Commit.class,
+          TxnMessage.PrepareReply.class,
+          TxnMessage.SnapshotRead.class);
 
   // ================================================================ participant
 
@@ -249,7 +268,8 @@ public final class TxnShardReplica implements Process {
     if (!raft.isLeader()) return; // the client sends to every replica; the leader answers
     TxnStateMachine.Decided d = machine.decided(m.txn());
     if (d != null) {
-      env.send(clientOf(m.txn()), new TxnMessage.Aborted(m.txn(), config.shard(), "already-decided"));
+      env.send(
+          clientOf(m.txn()), new TxnMessage.Aborted(m.txn(), config.shard(), "already-decided"));
       return;
     }
     TxnStateMachine.Active a = machine.active(m.txn());
@@ -260,7 +280,8 @@ public final class TxnShardReplica implements Process {
       return;
     }
     if (proposedLocks.contains(m.txn())) return;
-    if (raft.propose(new TxnCommand.Lock(m.txn(), m.priority(), clientOf(m.txn()), m.ops())) >= 0) proposedLocks.add(m.txn());
+    if (raft.propose(new TxnCommand.Lock(m.txn(), m.priority(), clientOf(m.txn()), m.ops())) >= 0)
+      proposedLocks.add(m.txn());
   }
 
   /** Replies go to the client named in the transaction id, whatever address relayed the request. */
@@ -279,7 +300,10 @@ public final class TxnShardReplica implements Process {
     if (!raft.isLeader()) return;
     TxnStateMachine.Decided d = machine.decided(m.txn());
     if (d != null) {
-      env.send(from, new TxnMessage.PrepareReply(m.txn(), config.shard(), d.decision() == TxnDecision.COMMIT, d.commitTs()));
+      env.send(
+          from,
+          new TxnMessage.PrepareReply(
+              m.txn(), config.shard(), d.decision() == TxnDecision.COMMIT, d.commitTs()));
       return;
     }
     TxnStateMachine.Active a = machine.active(m.txn());
@@ -290,15 +314,20 @@ public final class TxnShardReplica implements Process {
     boolean proposed = prepareReplyTo.containsKey(m.txn());
     prepareReplyTo.put(m.txn(), from);
     if (proposed) return;
-    // Spanner §4.2.1: the participant leader picks a prepare timestamp no earlier than TT.now().latest
+    // Spanner §4.2.1: the participant leader picks a prepare timestamp no earlier than
+    // TT.now().latest
     // (the state machine raises it above every timestamp this shard has seen).
-    if (raft.propose(new TxnCommand.Prepare(m.txn(), env.trueTime().latest(), m.coordinatorShard(), m.participants())) < 0) {
+    if (raft.propose(
+            new TxnCommand.Prepare(
+                m.txn(), env.trueTime().latest(), m.coordinatorShard(), m.participants()))
+        < 0) {
       prepareReplyTo.remove(m.txn());
     }
   }
 
   private void onDecide(TxnMessage.Decide m) {
-    if (!raft.isLeader() || machine.decided(m.txn()) != null || proposedDecides.contains(m.txn())) return;
+    if (!raft.isLeader() || machine.decided(m.txn()) != null || proposedDecides.contains(m.txn()))
+      return;
     if (m.decision() == TxnDecision.COMMIT) {
       TxnStateMachine.Active a = machine.active(m.txn());
       if (a == null || a.status() != TxnStateMachine.Status.PREPARED) {
@@ -307,7 +336,8 @@ public final class TxnShardReplica implements Process {
         return;
       }
     }
-    if (raft.propose(new TxnCommand.Decide(m.txn(), m.decision(), m.commitTs())) >= 0) proposedDecides.add(m.txn());
+    if (raft.propose(new TxnCommand.Decide(m.txn(), m.decision(), m.commitTs())) >= 0)
+      proposedDecides.add(m.txn());
   }
 
   private void onDecisionQuery(Address from, TxnMessage.DecisionQuery m) {
@@ -315,7 +345,9 @@ public final class TxnShardReplica implements Process {
     if (d != null) {
       // A decision is final, so any replica that applied it may answer, but a COMMIT only once its
       // commit wait is over (no one may learn it earlier).
-      if (d.decision() == TxnDecision.ABORT || !config.knobs().commitWait() || env.trueTime().after(d.commitTs())) {
+      if (d.decision() == TxnDecision.ABORT
+          || !config.knobs().commitWait()
+          || env.trueTime().after(d.commitTs())) {
         env.send(from, new TxnMessage.Decide(m.txn(), d.decision(), d.commitTs()));
       }
       return;
@@ -325,7 +357,8 @@ public final class TxnShardReplica implements Process {
       // The coordinator: a transaction it is not collecting votes for will never be decided by it
       // (its votes were lost with an earlier leader): presumed abort, through the log.
       if (collecting.containsKey(m.txn()) || proposedDecides.contains(m.txn())) return;
-      if (raft.propose(new TxnCommand.CoordinatorDecide(m.txn(), TxnDecision.ABORT, 0)) >= 0) proposedDecides.add(m.txn());
+      if (raft.propose(new TxnCommand.CoordinatorDecide(m.txn(), TxnDecision.ABORT, 0)) >= 0)
+        proposedDecides.add(m.txn());
       return;
     }
     // Cooperative termination: a participant that has not prepared may abort unilaterally, which
@@ -336,7 +369,8 @@ public final class TxnShardReplica implements Process {
     }
   }
 
-  // ================================================================ coordinator (coordinator: replicated)
+  // ================================================================ coordinator (coordinator:
+  // replicated)
 
   private void onCommit(Address from, TxnMessage.Commit m) {
     if (!raft.isLeader()) return;
@@ -347,7 +381,8 @@ public final class TxnShardReplica implements Process {
     TxnStateMachine.Decided d = machine.decided(m.txn());
     if (d != null) {
       Announce prior = announcing.get(m.txn());
-      if (prior == null) announcing.put(m.txn(), new Announce(m.participants(), from, env.localClockNanos()));
+      if (prior == null)
+        announcing.put(m.txn(), new Announce(m.participants(), from, env.localClockNanos()));
       maybeAnnounce(m.txn());
       return;
     }
@@ -365,7 +400,8 @@ public final class TxnShardReplica implements Process {
     c.lastSentLocal = env.localClockNanos();
     for (ShardId s : c.participants) {
       if (c.votes.containsKey(s)) continue;
-      for (Address r : config.shardMap().replicasOf(s)) env.send(r, new TxnMessage.Prepare(c.txn, config.shard(), c.participants));
+      for (Address r : config.shardMap().replicasOf(s))
+        env.send(r, new TxnMessage.Prepare(c.txn, config.shard(), c.participants));
     }
   }
 
@@ -397,18 +433,22 @@ public final class TxnShardReplica implements Process {
     TxnStateMachine.Decided d = machine.decided(txn);
     if (a == null || d == null || !raft.isLeader()) return;
     if (d.decision() == TxnDecision.COMMIT && config.knobs().commitWait()) {
-      long remaining = dev.txlab.coordinator.txn.CommitWait.remainingNanos(d.commitTs(), env.trueTime());
+      long remaining =
+          dev.txlab.coordinator.txn.CommitWait.remainingNanos(d.commitTs(), env.trueTime());
       if (remaining > 0) {
         env.setTimer(remaining, new TxnTimer.CommitWait(txn, d.commitTs()));
         return;
       }
     }
     announcing.remove(txn);
-    if (d.decision() == TxnDecision.COMMIT) probe.commitWaited(env.self(), txn, env.localClockNanos() - a.waitStartLocal());
+    if (d.decision() == TxnDecision.COMMIT)
+      probe.commitWaited(env.self(), txn, env.localClockNanos() - a.waitStartLocal());
     for (ShardId s : a.participants()) {
-      for (Address r : config.shardMap().replicasOf(s)) env.send(r, new TxnMessage.Decide(txn, d.decision(), d.commitTs()));
+      for (Address r : config.shardMap().replicasOf(s))
+        env.send(r, new TxnMessage.Decide(txn, d.decision(), d.commitTs()));
     }
-    if (a.client() != null) env.send(a.client(), new TxnMessage.Outcome(txn, d.decision(), d.commitTs()));
+    if (a.client() != null)
+      env.send(a.client(), new TxnMessage.Outcome(txn, d.decision(), d.commitTs()));
   }
 
   // ================================================================ snapshot reads (any replica)
@@ -442,7 +482,8 @@ public final class TxnShardReplica implements Process {
       drop("read-below-retained-versions");
       return;
     }
-    env.send(to, new TxnMessage.SnapshotReadReply(m.txn(), config.shard(), m.ts(), m.keys(), values));
+    env.send(
+        to, new TxnMessage.SnapshotReadReply(m.txn(), config.shard(), m.ts(), m.keys(), values));
   }
 
   // ================================================================ periodic duties
@@ -457,7 +498,8 @@ public final class TxnShardReplica implements Process {
     if (ticks % 5 != 0) return;
     long now = env.localClockNanos();
     for (Collecting c : collecting.values()) {
-      if (!c.decisionProposed && now - c.lastSentLocal >= config.inDoubtQueryNanos() / 2) sendPrepares(c);
+      if (!c.decisionProposed && now - c.lastSentLocal >= config.inDoubtQueryNanos() / 2)
+        sendPrepares(c);
     }
     expireAbandoned(now);
     for (Map.Entry<TxnId, Long> e : preparedSinceLocal.entrySet()) {
@@ -479,7 +521,8 @@ public final class TxnShardReplica implements Process {
       if (a.status() == TxnStateMachine.Status.PREPARED) continue;
       long since = unpreparedSinceLocal.getOrDefault(a.txn(), now);
       still.put(a.txn(), since);
-      if (now - since >= UNPREPARED_EXPIRY_NANOS) raft.propose(new TxnCommand.Release(a.txn(), "expired"));
+      if (now - since >= UNPREPARED_EXPIRY_NANOS)
+        raft.propose(new TxnCommand.Release(a.txn(), "expired"));
     }
     unpreparedSinceLocal.clear();
     unpreparedSinceLocal.putAll(still);
@@ -494,7 +537,8 @@ public final class TxnShardReplica implements Process {
   static final long UNPREPARED_EXPIRY_NANOS = 2_500_000_000L;
 
   private void askForDecision(TxnStateMachine.Active a) {
-    TxnMessage.DecisionQuery q = new TxnMessage.DecisionQuery(a.txn(), a.coordinatorShard(), config.shard());
+    TxnMessage.DecisionQuery q =
+        new TxnMessage.DecisionQuery(a.txn(), a.coordinatorShard(), config.shard());
     if (a.coordinatorShard() != null) {
       for (Address r : config.shardMap().replicasOf(a.coordinatorShard())) env.send(r, q);
     } else {
@@ -517,7 +561,8 @@ public final class TxnShardReplica implements Process {
     raft.checkInvariants();
     machine.checkInvariants();
     if (machine.appliedIndex() > raft.lastApplied()) {
-      throw new IllegalStateException("state machine ahead of Raft: " + machine.appliedIndex() + " > " + raft.lastApplied());
+      throw new IllegalStateException(
+          "state machine ahead of Raft: " + machine.appliedIndex() + " > " + raft.lastApplied());
     }
   }
 

@@ -19,16 +19,15 @@ import java.util.TreeSet;
 /**
  * A transactional shard's replicated state: an {@link MvccStore} versioned by commit timestamps,
  * the lock table with its waiters, prepare records and decisions, and the closed timestamp. Every
- * replica applies the same {@link TxnCommand}s in log order and reaches the same state; the
- * replica hosting it learns what happened through {@link #takeEffects()} (only a leader acts on
- * effects).
+ * replica applies the same {@link TxnCommand}s in log order and reaches the same state; the replica
+ * hosting it learns what happened through {@link #takeEffects()} (only a leader acts on effects).
  *
  * <p>Locking is strict two-phase with wound-wait (Rosenkrantz et al. 1978; Spanner §4.2.1): a
  * transaction asks for all its locks on this shard at once; for every conflicting holder that is
  * younger (larger priority) and not prepared, it wounds (aborts) the holder; if an older or a
  * prepared holder remains, it waits. Waits therefore only point from younger to older transactions
- * or at prepared ones, which wait for nothing: no deadlock. With {@code no-wait} any conflict aborts
- * the requester.
+ * or at prepared ones, which wait for nothing: no deadlock. With {@code no-wait} any conflict
+ * aborts the requester.
  *
  * <p>Timestamps (Spanner §4.1.2-4.1.3): a prepare timestamp exceeds every timestamp this shard has
  * seen (commit timestamps, earlier prepares, closed timestamps), so commits on a key have
@@ -58,7 +57,13 @@ public final class TxnStateMachine implements StateMachine {
       long prepareTs,
       ShardId coordinatorShard,
       List<ShardId> participants) {
-    Active with(Status s, List<MicroOp> res, NavigableMap<String, String> w, long ts, ShardId coord, List<ShardId> parts) {
+    Active with(
+        Status s,
+        List<MicroOp> res,
+        NavigableMap<String, String> w,
+        long ts,
+        ShardId coord,
+        List<ShardId> parts) {
       return new Active(txn, priority, client, ops, s, res, w, ts, coord, parts);
     }
 
@@ -77,10 +82,13 @@ public final class TxnStateMachine implements StateMachine {
 
     record Prepared(TxnId txn, boolean yes, long prepareTs) implements Effect {}
 
-    record Decision(TxnId txn, TxnDecision decision, long commitTs, boolean heldLocks) implements Effect {}
+    record Decision(TxnId txn, TxnDecision decision, long commitTs, boolean heldLocks)
+        implements Effect {}
   }
 
-  /** The state in a snapshot (the lock table is rebuilt from the granted and prepared transactions). */
+  /**
+   * The state in a snapshot (the lock table is rebuilt from the granted and prepared transactions).
+   */
   public record Image(
       MvccStore.Image store,
       NavigableMap<TxnId, Active> active,
@@ -95,28 +103,39 @@ public final class TxnStateMachine implements StateMachine {
   private final LockTable locks = new LockTable();
   private final TreeMap<TxnId, Active> active = new TreeMap<>();
   private final TreeMap<TxnId, Decided> decided = new TreeMap<>();
-  /** Every decision as applied, in order (a re-decision appears again), so observers can read only what is new. */
+
+  /**
+   * Every decision as applied, in order (a re-decision appears again), so observers can read only
+   * what is new.
+   */
   private final ArrayList<TxnId> decisionLog = new ArrayList<>();
+
   private int restores;
   private long closedTs;
   private long maxTs;
   private long appliedIndex;
   private boolean waitersDirty;
   private final ArrayList<Effect> effects = new ArrayList<>();
+
   /**
-   * The transactions whose entry, locks or decision changed since the invariants were last
-   * checked: the per-transaction invariants depend on nothing else, so checking these is as good
-   * as a full scan and costs what the step changed.
+   * The transactions whose entry, locks or decision changed since the invariants were last checked:
+   * the per-transaction invariants depend on nothing else, so checking these is as good as a full
+   * scan and costs what the step changed.
    */
   private final TreeSet<TxnId> touched = new TreeSet<>();
+
   /**
-   * A superset of the transactions in WAITING (every one that entered it, pruned as they leave),
-   * so retrying waiters costs the waiters, not every active transaction.
+   * A superset of the transactions in WAITING (every one that entered it, pruned as they leave), so
+   * retrying waiters costs the waiters, not every active transaction.
    */
   private final TreeSet<TxnId> waitingTxns = new TreeSet<>();
+
   /** A restore replaced everything: the next check scans everything. */
   private boolean touchedAll;
-  /** Check every transaction every time (the state machine's own tests; a knob for suspicious runs). */
+
+  /**
+   * Check every transaction every time (the state machine's own tests; a knob for suspicious runs).
+   */
   private boolean fullInvariantScan;
 
   public TxnStateMachine(ShardId shard, boolean woundWait, int versionsRetainedPerKey) {
@@ -128,7 +147,8 @@ public final class TxnStateMachine implements StateMachine {
   @Override
   public Object apply(LogEntry entry) {
     if (entry.index() <= appliedIndex) {
-      throw new IllegalStateException("entry " + entry.index() + " applied twice (applied " + appliedIndex + ")");
+      throw new IllegalStateException(
+          "entry " + entry.index() + " applied twice (applied " + appliedIndex + ")");
     }
     appliedIndex = entry.index();
     if (entry.command() instanceof TxnCommand c) apply(c);
@@ -159,18 +179,31 @@ public final class TxnStateMachine implements StateMachine {
   private void onLock(TxnCommand.Lock l) {
     Decided d = decided.get(l.txn());
     if (d != null) {
-      effects.add(new Effect.Aborted(l.txn(), l.client(), "already-" + d.decision().name().toLowerCase()));
+      effects.add(
+          new Effect.Aborted(l.txn(), l.client(), "already-" + d.decision().name().toLowerCase()));
       return;
     }
     Active a = active.get(l.txn());
     if (a != null) {
-      if (a.status() != Status.WAITING) effects.add(new Effect.Granted(a.txn(), a.client(), a.results()));
+      if (a.status() != Status.WAITING)
+        effects.add(new Effect.Granted(a.txn(), a.client(), a.results()));
       return;
     }
     touched.add(l.txn());
     waitingTxns.add(l.txn());
-    active.put(l.txn(), new Active(l.txn(), l.priority(), l.client(), l.ops(), Status.WAITING, List.of(),
-        Collections.emptyNavigableMap(), 0, null, List.of()));
+    active.put(
+        l.txn(),
+        new Active(
+            l.txn(),
+            l.priority(),
+            l.client(),
+            l.ops(),
+            Status.WAITING,
+            List.of(),
+            Collections.emptyNavigableMap(),
+            0,
+            null,
+            List.of()));
     tryGrant(l.txn());
   }
 
@@ -212,7 +245,14 @@ public final class TxnStateMachine implements StateMachine {
         default -> throw new IllegalStateException("unknown micro-op " + op);
       }
     }
-    Active g = a.with(Status.GRANTED, List.copyOf(results), Collections.unmodifiableNavigableMap(writes), 0, null, List.of());
+    Active g =
+        a.with(
+            Status.GRANTED,
+            List.copyOf(results),
+            Collections.unmodifiableNavigableMap(writes),
+            0,
+            null,
+            List.of());
     touched.add(txn);
     active.put(txn, g);
     effects.add(new Effect.Granted(txn, g.client(), g.results()));
@@ -245,7 +285,8 @@ public final class TxnStateMachine implements StateMachine {
   private void abortLocal(TxnId txn, String cause) {
     touched.add(txn);
     Active a = active.remove(txn);
-    if (a != null && a.status() == Status.PREPARED) throw new IllegalStateException("local abort of prepared " + txn);
+    if (a != null && a.status() == Status.PREPARED)
+      throw new IllegalStateException("local abort of prepared " + txn);
     boolean held = a != null && a.status() == Status.GRANTED;
     if (held) locks.release(txn, LockTable.wanted(a.ops()).keySet());
     decide(txn, new Decided(TxnDecision.ABORT, 0));
@@ -279,7 +320,15 @@ public final class TxnStateMachine implements StateMachine {
         long ts = Math.max(p.candidateTs(), maxTs + 1);
         maxTs = ts;
         touched.add(p.txn());
-        active.put(p.txn(), a.with(Status.PREPARED, a.results(), a.writes(), ts, p.coordinatorShard(), p.participants()));
+        active.put(
+            p.txn(),
+            a.with(
+                Status.PREPARED,
+                a.results(),
+                a.writes(),
+                ts,
+                p.coordinatorShard(),
+                p.participants()));
         effects.add(new Effect.Prepared(p.txn(), true, ts));
       }
       default -> throw new IllegalStateException("unknown status " + a.status());
@@ -290,26 +339,41 @@ public final class TxnStateMachine implements StateMachine {
     Decided prior = decided.get(txn);
     if (prior != null) {
       if (coordinatorRecord) return; // the first record in the log is the decision
-      if (prior.decision() != decision || (decision == TxnDecision.COMMIT && prior.commitTs() != commitTs)) {
-        throw new IllegalStateException("atomicity: " + shard + " decided " + txn + " " + prior + " then " + decision + "@" + commitTs);
+      if (prior.decision() != decision
+          || (decision == TxnDecision.COMMIT && prior.commitTs() != commitTs)) {
+        throw new IllegalStateException(
+            "atomicity: "
+                + shard
+                + " decided "
+                + txn
+                + " "
+                + prior
+                + " then "
+                + decision
+                + "@"
+                + commitTs);
       }
       return;
     }
     Active a = active.get(txn);
-    if (decision == TxnDecision.COMMIT && (a == null || a.status() != Status.PREPARED || commitTs < a.prepareTs())) {
-      throw new IllegalStateException("atomicity: " + shard + " told to commit " + txn + "@" + commitTs + " but it is " + a);
+    if (decision == TxnDecision.COMMIT
+        && (a == null || a.status() != Status.PREPARED || commitTs < a.prepareTs())) {
+      throw new IllegalStateException(
+          "atomicity: " + shard + " told to commit " + txn + "@" + commitTs + " but it is " + a);
     }
     touched.add(txn);
     active.remove(txn);
     if (decision == TxnDecision.COMMIT) {
-      for (Map.Entry<String, String> w : a.writes().entrySet()) store.put(w.getKey(), commitTs, w.getValue());
+      for (Map.Entry<String, String> w : a.writes().entrySet())
+        store.put(w.getKey(), commitTs, w.getValue());
       maxTs = Math.max(maxTs, commitTs);
     }
     boolean held = a != null && a.status() != Status.WAITING;
     if (held) locks.release(txn, LockTable.wanted(a.ops()).keySet());
     decide(txn, new Decided(decision, commitTs));
     waitersDirty = true;
-    if (a != null && decision == TxnDecision.ABORT) effects.add(new Effect.Aborted(txn, a.client(), "coordinator-abort"));
+    if (a != null && decision == TxnDecision.ABORT)
+      effects.add(new Effect.Aborted(txn, a.client(), "coordinator-abort"));
     effects.add(new Effect.Decision(txn, decision, commitTs, held));
   }
 
@@ -405,7 +469,10 @@ public final class TxnStateMachine implements StateMachine {
     return shard;
   }
 
-  /** Local invariants: every granted or prepared transaction holds its locks; nothing active is decided. */
+  /**
+   * Local invariants: every granted or prepared transaction holds its locks; nothing active is
+   * decided.
+   */
   public void checkInvariants() {
     if (fullInvariantScan || touchedAll) {
       for (Active a : active.values()) {
@@ -421,31 +488,39 @@ public final class TxnStateMachine implements StateMachine {
   }
 
   /**
-   * Checks every transaction, not only those the last steps touched, on every later check too.
-   * On in this class's own tests, so the incremental check is compared with the full one there.
+   * Checks every transaction, not only those the last steps touched, on every later check too. On
+   * in this class's own tests, so the incremental check is compared with the full one there.
    */
   public void setFullInvariantScan(boolean on) {
     this.fullInvariantScan = on;
   }
 
-  /** A transaction is never both active and decided, and one past WAITING holds every lock it wants. */
+  /**
+   * A transaction is never both active and decided, and one past WAITING holds every lock it wants.
+   */
   private void checkInvariants(TxnId txn) {
     Active a = active.get(txn);
     if (a == null) {
       return;
     }
-    if (decided.containsKey(a.txn())) throw new IllegalStateException(a.txn() + " both active and decided at " + shard);
+    if (decided.containsKey(a.txn()))
+      throw new IllegalStateException(a.txn() + " both active and decided at " + shard);
     if (a.status() == Status.WAITING) return;
     for (String k : LockTable.wanted(a.ops()).keySet()) {
-      if (!locks.holds(a.txn(), k)) throw new IllegalStateException(a.txn() + " " + a.status() + " without its lock on " + k);
+      if (!locks.holds(a.txn(), k))
+        throw new IllegalStateException(a.txn() + " " + a.status() + " without its lock on " + k);
     }
   }
 
-
   @Override
   public Object snapshot() {
-    return new Image(store.image(), Collections.unmodifiableNavigableMap(new TreeMap<>(active)),
-        Collections.unmodifiableNavigableMap(new TreeMap<>(decided)), closedTs, maxTs, appliedIndex);
+    return new Image(
+        store.image(),
+        Collections.unmodifiableNavigableMap(new TreeMap<>(active)),
+        Collections.unmodifiableNavigableMap(new TreeMap<>(decided)),
+        closedTs,
+        maxTs,
+        appliedIndex);
   }
 
   @Override

@@ -35,7 +35,8 @@ public record Knob(String name, String defaultValue, Kind kind, List<String> all
       throw new IllegalArgumentException(name + ": a choice, and only a choice, lists its values");
     }
     if (kind == Kind.CHOICE && !allowed.contains(defaultValue)) {
-      throw new IllegalArgumentException(name + ": default '" + defaultValue + "' is not among " + allowed);
+      throw new IllegalArgumentException(
+          name + ": default '" + defaultValue + "' is not among " + allowed);
     }
   }
 
@@ -57,7 +58,10 @@ public record Knob(String name, String defaultValue, Kind kind, List<String> all
     return new Knob(name, value, kind, allowed, doc);
   }
 
-  /** What is wrong with {@code value} for this knob, in words that name the allowed values; empty if nothing. */
+  /**
+   * What is wrong with {@code value} for this knob, in words that name the allowed values; empty if
+   * nothing.
+   */
   public Optional<String> problem(String value) {
     switch (kind) {
       case CHOICE:
@@ -65,12 +69,16 @@ public record Knob(String name, String defaultValue, Kind kind, List<String> all
             ? Optional.empty()
             : Optional.of(name + " must be " + String.join("|", allowed) + ", not '" + value + "'");
       case DURATION:
-        return Optional.ofNullable(value.matches("[0-9]+(ms|s)") ? null
-            : name + " must be a duration like 250ms or 2s, not '" + value + "'");
+        return Optional.ofNullable(
+            value.matches("[0-9]+(ms|s)")
+                ? null
+                : name + " must be a duration like 250ms or 2s, not '" + value + "'");
       case FRACTION:
         try {
           double d = Double.parseDouble(value);
-          return d > -1 && d < 1 ? Optional.empty() : Optional.of(name + " must be a fraction between -1 and 1, not '" + value + "'");
+          return d > -1 && d < 1
+              ? Optional.empty()
+              : Optional.of(name + " must be a fraction between -1 and 1, not '" + value + "'");
         } catch (NumberFormatException e) {
           return Optional.of(name + " must be a fraction such as 0.05, not '" + value + "'");
         }

@@ -51,8 +51,8 @@ public interface Protocol {
   List<Knob> knobs();
 
   /**
-   * The consistency models it promises with every knob at its default (Elle's names): the models
-   * a scenario on it is checked against unless it says otherwise, and the report's "promises" line.
+   * The consistency models it promises with every knob at its default (Elle's names): the models a
+   * scenario on it is checked against unless it says otherwise, and the report's "promises" line.
    */
   List<String> promises();
 
@@ -83,11 +83,23 @@ public interface Protocol {
   default TreeMap<String, String> settings(Map<String, String> given) {
     TreeMap<String, String> out = new TreeMap<>();
     for (Map.Entry<String, String> e : given.entrySet()) {
-      Knob k = knob(e.getKey()).orElseThrow(() -> new IllegalArgumentException(
-          "'" + e.getKey() + "' is not a knob of protocol " + name() + " (its knobs: " + knobNames() + ")"));
-      k.problem(e.getValue()).ifPresent(p -> {
-        throw new IllegalArgumentException(p);
-      });
+      Knob k =
+          knob(e.getKey())
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "'"
+                              + e.getKey()
+                              + "' is not a knob of protocol "
+                              + name()
+                              + " (its knobs: "
+                              + knobNames()
+                              + ")"));
+      k.problem(e.getValue())
+          .ifPresent(
+              p -> {
+                throw new IllegalArgumentException(p);
+              });
       out.put(k.name(), e.getValue());
     }
     for (Knob k : knobs()) {

@@ -8,14 +8,16 @@ import java.util.ServiceLoader;
 
 /**
  * Every protocol txlab knows. Protocols register themselves as {@link ServiceLoader} services
- * ({@code META-INF/services/dev.txlab.coordinator.protocol.Protocol}), so a new design — or a test's
- * toy — is added by its package and one line there, without touching this class or the pipeline.
- * Listed by name; names and aliases must not collide.
+ * ({@code META-INF/services/dev.txlab.coordinator.protocol.Protocol}), so a new design — or a
+ * test's toy — is added by its package and one line there, without touching this class or the
+ * pipeline. Listed by name; names and aliases must not collide.
  */
 public final class ProtocolRegistry {
   private ProtocolRegistry() {}
 
-  /** Every registered protocol, by name: found once, on txlab's own class path (a test's toy too). */
+  /**
+   * Every registered protocol, by name: found once, on txlab's own class path (a test's toy too).
+   */
   public static List<Protocol> all() {
     return Found.ALL;
   }
@@ -58,7 +60,8 @@ public final class ProtocolRegistry {
   /**
    * The protocol called {@code name}.
    *
-   * @throws IllegalArgumentException listing the known protocols, with the closest name when one is near
+   * @throws IllegalArgumentException listing the known protocols, with the closest name when one is
+   *     near
    */
   public static Protocol get(String name) {
     return find(name).orElseThrow(() -> new IllegalArgumentException(unknown(name)));
@@ -77,8 +80,12 @@ public final class ProtocolRegistry {
       }
     }
     boolean near = closest != null && best <= Math.max(2, name.length() / 3);
-    return "unknown protocol '" + name + "'" + (near ? " (did you mean '" + closest + "'?)" : "")
-        + "; known: " + String.join(", ", names);
+    return "unknown protocol '"
+        + name
+        + "'"
+        + (near ? " (did you mean '" + closest + "'?)" : "")
+        + "; known: "
+        + String.join(", ", names);
   }
 
   /** The protocol a scenario that names none runs, for workloads of this kind. */

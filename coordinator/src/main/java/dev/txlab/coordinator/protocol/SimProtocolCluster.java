@@ -7,8 +7,8 @@ import dev.txlab.node.api.NodeId;
 import dev.txlab.node.kv.ClientObserver;
 import dev.txlab.node.kv.KvWorkload;
 import dev.txlab.node.kv.ShardMap;
-import dev.txlab.node.sim.SimControl;
 import dev.txlab.node.sim.SimConfig;
+import dev.txlab.node.sim.SimControl;
 import dev.txlab.node.sim.Simulator;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,10 @@ public interface SimProtocolCluster {
   /** The server nodes {@code n1…nN}, in order. */
   List<NodeId> serverNodes();
 
-  /** Every node a fault may hit: the server nodes and any node of the protocol's own (a single coordinator's). */
+  /**
+   * Every node a fault may hit: the server nodes and any node of the protocol's own (a single
+   * coordinator's).
+   */
   List<NodeId> faultableNodes();
 
   /** Where keys live. */
@@ -44,15 +47,20 @@ public interface SimProtocolCluster {
   /** The node whose replica of {@code shard} leads now, if any. */
   Optional<NodeId> leaderOf(String shard);
 
-  /** The node of the coordinator a role target {@code coordinator} names, if the protocol has a fixed one. */
+  /**
+   * The node of the coordinator a role target {@code coordinator} names, if the protocol has a
+   * fixed one.
+   */
   Optional<NodeId> coordinatorNode();
 
   /**
-   * Adds a transaction client ({@code cN/client}, numbered in order); only for protocols that
-   * serve transactions.
+   * Adds a transaction client ({@code cN/client}, numbered in order); only for protocols that serve
+   * transactions.
    */
-  default Address addTxnClient(Supplier<TxnWorkload> workload, TxnObserver observer, long thinkNanosMean) {
-    throw new UnsupportedOperationException("this protocol serves single-key operations, not transactions");
+  default Address addTxnClient(
+      Supplier<TxnWorkload> workload, TxnObserver observer, long thinkNanosMean) {
+    throw new UnsupportedOperationException(
+        "this protocol serves single-key operations, not transactions");
   }
 
   /**
@@ -61,8 +69,10 @@ public interface SimProtocolCluster {
    *
    * @param timeoutNanos a client gives up on an operation after this long (an {@code :info})
    */
-  default Address addKvClient(KvWorkload workload, ClientObserver observer, long thinkNanosMean, long timeoutNanos) {
-    throw new UnsupportedOperationException("this protocol serves transactions, not single-key operations");
+  default Address addKvClient(
+      KvWorkload workload, ClientObserver observer, long thinkNanosMean, long timeoutNanos) {
+    throw new UnsupportedOperationException(
+        "this protocol serves transactions, not single-key operations");
   }
 
   /**
@@ -71,7 +81,10 @@ public interface SimProtocolCluster {
    */
   default void onCoordinatorPhase(BiConsumer<CoordinatorPhase, Address> hook) {}
 
-  /** The protocol's metrics (as {@link Protocol#metrics} names them) and its monitors' counts, read after the run. */
+  /**
+   * The protocol's metrics (as {@link Protocol#metrics} names them) and its monitors' counts, read
+   * after the run.
+   */
   Map<String, Double> metrics();
 
   /** The protocol's distributions in nanoseconds ({@code commit_wait_ms} …), read after the run. */

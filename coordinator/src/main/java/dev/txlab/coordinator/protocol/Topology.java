@@ -4,9 +4,9 @@ import dev.txlab.node.api.NodeId;
 import java.util.List;
 
 /**
- * A cluster's shape: server nodes {@code n1…nN}, {@code shards} shards of {@code replicas}
- * replicas each, placed by the default rotation or by {@code placement} (for each shard in order,
- * the nodes of its replicas).
+ * A cluster's shape: server nodes {@code n1…nN}, {@code shards} shards of {@code replicas} replicas
+ * each, placed by the default rotation or by {@code placement} (for each shard in order, the nodes
+ * of its replicas).
  */
 public record Topology(int nodes, int shards, int replicas, List<List<NodeId>> placement) {
   public Topology {

@@ -22,8 +22,11 @@ public final class KvSimProtocolCluster implements SimProtocolCluster {
   private final SimCluster cluster;
 
   public KvSimProtocolCluster(Topology t, Map<String, String> settings, SimConfig sim) {
-    SimCluster.Config c = SimCluster.Config.defaults(sim.seed()).withShape(t.nodes(), t.shards(), t.replicas())
-        .withPlacement(t.placement()).withSim(sim);
+    SimCluster.Config c =
+        SimCluster.Config.defaults(sim.seed())
+            .withShape(t.nodes(), t.shards(), t.replicas())
+            .withPlacement(t.placement())
+            .withSim(sim);
     for (Map.Entry<String, String> k : settings.entrySet()) {
       c = c.withKnob(k.getKey(), k.getValue());
     }
@@ -82,11 +85,16 @@ public final class KvSimProtocolCluster implements SimProtocolCluster {
   }
 
   @Override
-  public Address addKvClient(KvWorkload workload, ClientObserver observer, long thinkNanosMean, long timeoutNanos) {
+  public Address addKvClient(
+      KvWorkload workload, ClientObserver observer, long thinkNanosMean, long timeoutNanos) {
     KvClient.Config base = cluster.clientConfig(thinkNanosMean);
-    KvClient.Config config = new KvClient.Config(
-        base.shardMap(), thinkNanosMean, Math.min(base.retryTimeoutNanos(), timeoutNanos), timeoutNanos,
-        base.readsFromAnyReplica());
+    KvClient.Config config =
+        new KvClient.Config(
+            base.shardMap(),
+            thinkNanosMean,
+            Math.min(base.retryTimeoutNanos(), timeoutNanos),
+            timeoutNanos,
+            base.readsFromAnyReplica());
     return cluster.addClient(config, workload, observer);
   }
 

@@ -38,11 +38,19 @@ public final class RaftKvProtocol implements Protocol {
   @Override
   public List<Knob> knobs() {
     return List.of(
-        Knob.choice("reads", "readindex", List.of("readindex", "lease", "local", "follower"),
+        Knob.choice(
+            "reads",
+            "readindex",
+            List.of("readindex", "lease", "local", "follower"),
             "reads by ReadIndex (safe), leader leases (safe within lease-drift-bound), any self-styled leader or any replica (unsafe)"),
-        Knob.choice("fsync", "always", List.of("always", "never"),
+        Knob.choice(
+            "fsync",
+            "always",
+            List.of("always", "never"),
             "write the log to disk before acknowledging, or not (acknowledged writes can be lost in a crash)"),
-        Knob.fraction("lease-drift-bound", "0.05",
+        Knob.fraction(
+            "lease-drift-bound",
+            "0.05",
             "how much faster a follower's clock may run than the leader's while a lease holds (negative is unsafe by design)"));
   }
 
@@ -59,11 +67,14 @@ public final class RaftKvProtocol implements Protocol {
   @Override
   public List<Monitor> monitors() {
     return List.of(
-        new Monitor("raft-safety", "one leader per term, log matching, leader completeness, state-machine safety"));
+        new Monitor(
+            "raft-safety",
+            "one leader per term, log matching, leader completeness, state-machine safety"));
   }
 
   @Override
-  public SimProtocolCluster onSimulator(Topology topology, Map<String, String> settings, SimConfig sim) {
+  public SimProtocolCluster onSimulator(
+      Topology topology, Map<String, String> settings, SimConfig sim) {
     return new KvSimProtocolCluster(topology, settings(settings), sim);
   }
 }

@@ -13,23 +13,22 @@ import dev.txlab.node.api.Process;
 import dev.txlab.node.api.ShardId;
 import dev.txlab.node.api.Timer;
 import dev.txlab.node.kv.ShardMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.NavigableMap;
-import java.util.Collections;
 import java.util.TreeMap;
 
 /**
  * The classic two-phase-commit coordinator (Gray 1978; Bernstein, Hadzilacos, Goodman ch. 7): one
  * process, not replicated, whose decisions are appended to its own disk and synced before anyone
- * hears them (the step contract releases the sends only after the sync). While it is down,
- * prepared participants cannot learn the outcome and keep their locks: they block. After a
- * restart it reloads its decisions; a transaction it has no decision for was never decided and is
- * aborted when asked (presumed abort).
+ * hears them (the step contract releases the sends only after the sync). While it is down, prepared
+ * participants cannot learn the outcome and keep their locks: they block. After a restart it
+ * reloads its decisions; a transaction it has no decision for was never decided and is aborted when
+ * asked (presumed abort).
  *
  * <p>The commit timestamp (for the participants' MVCC versions) is {@code max(prepare timestamps,
- * TT.now().latest)}, and with {@code commit-wait: on} the outcome is announced only once
- * {@code TT.after(s)}, as in the replicated protocol, so the two protocols differ only in who
- * coordinates.
+ * TT.now().latest)}, and with {@code commit-wait: on} the outcome is announced only once {@code
+ * TT.after(s)}, as in the replicated protocol, so the two protocols differ only in who coordinates.
  */
 public final class SingleCoordinator implements Process {
   /** One decision on the coordinator's disk. */
@@ -57,8 +56,10 @@ public final class SingleCoordinator implements Process {
   private final TreeMap<TxnId, Collecting> collecting = new TreeMap<>();
   private final TreeMap<TxnId, Announce> announcing = new TreeMap<>();
   private final long resendNanos;
+
   /** Decisions in log order; the first {@code durableCount} are known to be on disk. */
   private final java.util.ArrayList<TxnMessage.Decide> decisionLog = new java.util.ArrayList<>();
+
   private int durableCount;
 
   public SingleCoordinator(Env env, ShardMap shardMap, TxnKnobs knobs, TxnProbe probe) {
@@ -130,7 +131,8 @@ public final class SingleCoordinator implements Process {
     c.lastSentLocal = env.localClockNanos();
     for (ShardId s : c.participants) {
       if (c.votes.containsKey(s)) continue;
-      for (Address r : shardMap.replicasOf(s)) env.send(r, new TxnMessage.Prepare(txn, null, c.participants));
+      for (Address r : shardMap.replicasOf(s))
+        env.send(r, new TxnMessage.Prepare(txn, null, c.participants));
     }
   }
 
@@ -166,16 +168,19 @@ public final class SingleCoordinator implements Process {
     TxnMessage.Decide d = decisions.get(txn);
     if (a == null || d == null) return;
     if (d.decision() == TxnDecision.COMMIT && knobs.commitWait()) {
-      long remaining = dev.txlab.coordinator.txn.CommitWait.remainingNanos(d.commitTs(), env.trueTime());
+      long remaining =
+          dev.txlab.coordinator.txn.CommitWait.remainingNanos(d.commitTs(), env.trueTime());
       if (remaining > 0) {
         env.setTimer(remaining, new TxnTimer.CommitWait(txn, d.commitTs()));
         return;
       }
     }
     announcing.remove(txn);
-    if (d.decision() == TxnDecision.COMMIT) probe.commitWaited(env.self(), txn, env.localClockNanos() - a.waitStartLocal());
+    if (d.decision() == TxnDecision.COMMIT)
+      probe.commitWaited(env.self(), txn, env.localClockNanos() - a.waitStartLocal());
     for (ShardId s : a.participants()) for (Address r : shardMap.replicasOf(s)) env.send(r, d);
-    if (a.client() != null) env.send(a.client(), new TxnMessage.Outcome(txn, d.decision(), d.commitTs()));
+    if (a.client() != null)
+      env.send(a.client(), new TxnMessage.Outcome(txn, d.decision(), d.commitTs()));
   }
 
   private void onDecisionQuery(Address from, TxnMessage.DecisionQuery m) {
@@ -187,7 +192,9 @@ public final class SingleCoordinator implements Process {
       decide(m.txn(), none, TxnDecision.ABORT, 0);
       d = decisions.get(m.txn());
     }
-    if (d.decision() == TxnDecision.ABORT || !knobs.commitWait() || env.trueTime().after(d.commitTs())) env.send(from, d);
+    if (d.decision() == TxnDecision.ABORT
+        || !knobs.commitWait()
+        || env.trueTime().after(d.commitTs())) env.send(from, d);
   }
 
   /**
@@ -198,12 +205,18 @@ public final class SingleCoordinator implements Process {
     durableCount = decisionLog.size();
   }
 
-  /** Every decision, including one whose sync may still be in flight (it may yet be lost in a crash). */
+  /**
+   * Every decision, including one whose sync may still be in flight (it may yet be lost in a
+   * crash).
+   */
   public NavigableMap<TxnId, TxnMessage.Decide> decisions() {
     return Collections.unmodifiableNavigableMap(decisions);
   }
 
-  /** The decisions known to be on disk, in decision order: what this coordinator can never take back. */
+  /**
+   * The decisions known to be on disk, in decision order: what this coordinator can never take
+   * back.
+   */
   public List<TxnMessage.Decide> durableDecisions() {
     return List.copyOf(decisionLog.subList(0, durableCount));
   }

@@ -60,7 +60,8 @@ public final class SpannerProtocol implements Protocol {
   }
 
   @Override
-  public SimProtocolCluster onSimulator(Topology topology, Map<String, String> settings, SimConfig sim) {
+  public SimProtocolCluster onSimulator(
+      Topology topology, Map<String, String> settings, SimConfig sim) {
     return new TxnSimProtocolCluster(topology, settings(settings), sim);
   }
 }

@@ -10,7 +10,9 @@ import dev.txlab.node.api.TrueTimeInterval;
 public final class CommitWait {
   private CommitWait() {}
 
-  /** How long to wait from {@code now} before {@code TT.after(commitTs)} can hold; 0 if it holds. */
+  /**
+   * How long to wait from {@code now} before {@code TT.after(commitTs)} can hold; 0 if it holds.
+   */
   public static long remainingNanos(long commitTs, TrueTimeInterval now) {
     return now.after(commitTs) ? 0 : commitTs - now.earliest() + 1;
   }

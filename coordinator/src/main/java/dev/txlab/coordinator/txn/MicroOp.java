@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * One micro-operation of a transaction, as Jepsen's list-append and rw-register workloads spell
  * them: {@code [:append k v]}, {@code [:r k [v…]]} (list read), {@code [:w k v]}, {@code [:r k v]}
- * (register read). A read's {@code value} is null until it has been executed; afterwards it is
- * the stored text: for a list, the elements separated by spaces ("" for an empty list, null for a
- * key never written); for a register, the value or null.
+ * (register read). A read's {@code value} is null until it has been executed; afterwards it is the
+ * stored text: for a list, the elements separated by spaces ("" for an empty list, null for a key
+ * never written); for a register, the value or null.
  */
 public record MicroOp(Kind kind, String key, String value) {
   public enum Kind {
@@ -19,7 +19,8 @@ public record MicroOp(Kind kind, String key, String value) {
   }
 
   public MicroOp {
-    if (kind == null || key == null || key.isEmpty()) throw new IllegalArgumentException("micro-op needs a kind and a key");
+    if (kind == null || key == null || key.isEmpty())
+      throw new IllegalArgumentException("micro-op needs a kind and a key");
     if ((kind == Kind.APPEND || kind == Kind.WRITE) && value == null) {
       throw new IllegalArgumentException("a write needs a value");
     }

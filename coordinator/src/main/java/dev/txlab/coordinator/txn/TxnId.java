@@ -1,9 +1,9 @@
 package dev.txlab.coordinator.txn;
 
 /**
- * One attempt of one client transaction: {@code client} names the client, {@code seq} its
- * operation (one entry of the history), {@code attempt} the try (a wounded or refused attempt is
- * retried under a new attempt number, keeping its wound-wait priority).
+ * One attempt of one client transaction: {@code client} names the client, {@code seq} its operation
+ * (one entry of the history), {@code attempt} the try (a wounded or refused attempt is retried
+ * under a new attempt number, keeping its wound-wait priority).
  */
 public record TxnId(String client, long seq, int attempt) implements Comparable<TxnId> {
   public TxnId {

@@ -6,15 +6,15 @@ import java.util.TreeMap;
 /**
  * The transaction protocol's guarantee knobs, by their scenario names.
  *
- * @param commitWait {@code commit-wait: on|off}: wait until {@code TT.after(s)} before anyone learns
- *     the outcome (Spanner §4.1.2). Off breaks external consistency under clock uncertainty.
- * @param replicatedCoordinator {@code coordinator: replicated|single}: the coordinator is the leader
- *     of a participant's Raft group (Spanner), or one non-replicated process (classic 2PC)
+ * @param commitWait {@code commit-wait: on|off}: wait until {@code TT.after(s)} before anyone
+ *     learns the outcome (Spanner §4.1.2). Off breaks external consistency under clock uncertainty.
+ * @param replicatedCoordinator {@code coordinator: replicated|single}: the coordinator is the
+ *     leader of a participant's Raft group (Spanner), or one non-replicated process (classic 2PC)
  * @param snapshotReads {@code read-only: snapshot|locking}
  * @param stalenessNanos {@code staleness}: snapshot reads at {@code TT.now().latest - staleness}
  * @param woundWait {@code lock-wait: wound-wait|no-wait}
- * @param cooperativeTermination {@code cooperative-termination: on|off}: an in-doubt participant also
- *     asks the other participants
+ * @param cooperativeTermination {@code cooperative-termination: on|off}: an in-doubt participant
+ *     also asks the other participants
  */
 public record TxnKnobs(
     boolean commitWait,
@@ -40,20 +40,58 @@ public record TxnKnobs(
   public TxnKnobs withKnob(String name, String value) {
     switch (name) {
       case "commit-wait":
-        return new TxnKnobs(onOff(name, value), replicatedCoordinator, snapshotReads, stalenessNanos, woundWait, cooperativeTermination);
+        return new TxnKnobs(
+            onOff(name, value),
+            replicatedCoordinator,
+            snapshotReads,
+            stalenessNanos,
+            woundWait,
+            cooperativeTermination);
       case "coordinator":
-        return new TxnKnobs(commitWait, choice(name, value, "replicated", "single"), snapshotReads, stalenessNanos, woundWait, cooperativeTermination);
+        return new TxnKnobs(
+            commitWait,
+            choice(name, value, "replicated", "single"),
+            snapshotReads,
+            stalenessNanos,
+            woundWait,
+            cooperativeTermination);
       case "read-only":
-        return new TxnKnobs(commitWait, replicatedCoordinator, choice(name, value, "snapshot", "locking"), stalenessNanos, woundWait, cooperativeTermination);
+        return new TxnKnobs(
+            commitWait,
+            replicatedCoordinator,
+            choice(name, value, "snapshot", "locking"),
+            stalenessNanos,
+            woundWait,
+            cooperativeTermination);
       case "staleness":
-        return new TxnKnobs(commitWait, replicatedCoordinator, snapshotReads, parseMillis(value), woundWait, cooperativeTermination);
+        return new TxnKnobs(
+            commitWait,
+            replicatedCoordinator,
+            snapshotReads,
+            parseMillis(value),
+            woundWait,
+            cooperativeTermination);
       case "lock-wait":
-        return new TxnKnobs(commitWait, replicatedCoordinator, snapshotReads, stalenessNanos, choice(name, value, "wound-wait", "no-wait"), cooperativeTermination);
+        return new TxnKnobs(
+            commitWait,
+            replicatedCoordinator,
+            snapshotReads,
+            stalenessNanos,
+            choice(name, value, "wound-wait", "no-wait"),
+            cooperativeTermination);
       case "cooperative-termination":
-        return new TxnKnobs(commitWait, replicatedCoordinator, snapshotReads, stalenessNanos, woundWait, onOff(name, value));
+        return new TxnKnobs(
+            commitWait,
+            replicatedCoordinator,
+            snapshotReads,
+            stalenessNanos,
+            woundWait,
+            onOff(name, value));
       default:
-        throw new IllegalArgumentException("unknown knob '" + name
-            + "' (known: commit-wait, coordinator, read-only, staleness, lock-wait, cooperative-termination)");
+        throw new IllegalArgumentException(
+            "unknown knob '"
+                + name
+                + "' (known: commit-wait, coordinator, read-only, staleness, lock-wait, cooperative-termination)");
     }
   }
 
@@ -64,21 +102,40 @@ public record TxnKnobs(
   public java.util.List<dev.txlab.coordinator.protocol.Knob> declared() {
     TreeMap<String, String> d = knobs();
     return java.util.List.of(
-        dev.txlab.coordinator.protocol.Knob.choice("commit-wait", d.get("commit-wait"), java.util.List.of("on", "off"),
+        dev.txlab.coordinator.protocol.Knob.choice(
+            "commit-wait",
+            d.get("commit-wait"),
+            java.util.List.of("on", "off"),
             "wait out TrueTime's uncertainty before anyone learns a commit (Spanner §4.1.2); off breaks external consistency"),
-        dev.txlab.coordinator.protocol.Knob.choice("coordinator", d.get("coordinator"), java.util.List.of("replicated", "single"),
+        dev.txlab.coordinator.protocol.Knob.choice(
+            "coordinator",
+            d.get("coordinator"),
+            java.util.List.of("replicated", "single"),
             "the coordinator is the leader of a participant's Raft group, or one unreplicated process (classic 2PC: blocks when it dies)"),
-        dev.txlab.coordinator.protocol.Knob.choice("read-only", d.get("read-only"), java.util.List.of("snapshot", "locking"),
+        dev.txlab.coordinator.protocol.Knob.choice(
+            "read-only",
+            d.get("read-only"),
+            java.util.List.of("snapshot", "locking"),
             "read-only transactions read a snapshot at TT.now().latest without locks, or lock like writers"),
-        dev.txlab.coordinator.protocol.Knob.duration("staleness", d.get("staleness"),
+        dev.txlab.coordinator.protocol.Knob.duration(
+            "staleness",
+            d.get("staleness"),
             "snapshot reads this far in the past; above zero, reads may miss recent commits (not strict)"),
-        dev.txlab.coordinator.protocol.Knob.choice("lock-wait", d.get("lock-wait"), java.util.List.of("wound-wait", "no-wait"),
+        dev.txlab.coordinator.protocol.Knob.choice(
+            "lock-wait",
+            d.get("lock-wait"),
+            java.util.List.of("wound-wait", "no-wait"),
             "an older transaction wounds a younger lock holder and a younger one waits, or any conflict aborts"),
-        dev.txlab.coordinator.protocol.Knob.choice("cooperative-termination", d.get("cooperative-termination"),
-            java.util.List.of("on", "off"), "an in-doubt participant also asks the other participants for the decision"));
+        dev.txlab.coordinator.protocol.Knob.choice(
+            "cooperative-termination",
+            d.get("cooperative-termination"),
+            java.util.List.of("on", "off"),
+            "an in-doubt participant also asks the other participants for the decision"));
   }
 
-  /** The knobs from their scenario values (every one present, as a protocol's settings give them). */
+  /**
+   * The knobs from their scenario values (every one present, as a protocol's settings give them).
+   */
   public static TxnKnobs of(java.util.Map<String, String> settings) {
     TxnKnobs k = spanner();
     for (java.util.Map.Entry<String, String> e : new TreeMap<>(settings).entrySet()) {
@@ -105,17 +162,21 @@ public record TxnKnobs(
   private static boolean choice(String name, String value, String yes, String no) {
     if (value.equals(yes)) return true;
     if (value.equals(no)) return false;
-    throw new IllegalArgumentException(name + " must be " + yes + "|" + no + ", not '" + value + "'");
+    throw new IllegalArgumentException(
+        name + " must be " + yes + "|" + no + ", not '" + value + "'");
   }
 
   /** {@code 250ms}, {@code 2s} or a bare number of milliseconds. */
   private static long parseMillis(String value) {
     try {
-      if (value.endsWith("ms")) return Long.parseLong(value.substring(0, value.length() - 2)) * 1_000_000L;
-      if (value.endsWith("s")) return Long.parseLong(value.substring(0, value.length() - 1)) * 1_000_000_000L;
+      if (value.endsWith("ms"))
+        return Long.parseLong(value.substring(0, value.length() - 2)) * 1_000_000L;
+      if (value.endsWith("s"))
+        return Long.parseLong(value.substring(0, value.length() - 1)) * 1_000_000_000L;
       return Long.parseLong(value) * 1_000_000L;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("staleness must be a duration like 250ms or 2s, not '" + value + "'");
+      throw new IllegalArgumentException(
+          "staleness must be a duration like 250ms or 2s, not '" + value + "'");
     }
   }
 }

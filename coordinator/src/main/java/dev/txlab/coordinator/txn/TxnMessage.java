@@ -5,17 +5,20 @@ import dev.txlab.node.api.ShardId;
 import java.util.List;
 
 /**
- * The transaction protocol's messages (both protocols share them; only who coordinates differs).
- * A request to a shard goes to every replica of the shard; only the leader acts on it, so a client
- * or coordinator never needs to know who leads. Replies to requests that need the log are sent
- * after the entry is applied.
+ * The transaction protocol's messages (both protocols share them; only who coordinates differs). A
+ * request to a shard goes to every replica of the shard; only the leader acts on it, so a client or
+ * coordinator never needs to know who leads. Replies to requests that need the log are sent after
+ * the entry is applied.
  */
 public sealed interface TxnMessage extends Message {
-  /** Client → participant: lock and execute these micro-ops (strict 2PL; reads under shared locks). */
+  /**
+   * Client → participant: lock and execute these micro-ops (strict 2PL; reads under shared locks).
+   */
   record Execute(TxnId txn, long priority, List<MicroOp> ops) implements TxnMessage {
     public Execute {
       ops = List.copyOf(ops);
-      if (txn == null || ops.isEmpty()) throw new IllegalArgumentException("execute needs a txn and ops");
+      if (txn == null || ops.isEmpty())
+        throw new IllegalArgumentException("execute needs a txn and ops");
     }
   }
 
@@ -44,22 +47,26 @@ public sealed interface TxnMessage extends Message {
   record Outcome(TxnId txn, TxnDecision decision, long commitTs) implements TxnMessage {}
 
   /**
-   * Coordinator → participant: prepare. {@code coordinatorShard} is the coordinator's Raft group, or
-   * null for the single (classic) coordinator.
+   * Coordinator → participant: prepare. {@code coordinatorShard} is the coordinator's Raft group,
+   * or null for the single (classic) coordinator.
    */
-  record Prepare(TxnId txn, ShardId coordinatorShard, List<ShardId> participants) implements TxnMessage {
+  record Prepare(TxnId txn, ShardId coordinatorShard, List<ShardId> participants)
+      implements TxnMessage {
     public Prepare {
       participants = List.copyOf(participants);
     }
   }
 
   /** Participant → coordinator: the vote, with the prepare timestamp when yes. */
-  record PrepareReply(TxnId txn, ShardId shard, boolean yes, long prepareTs) implements TxnMessage {}
+  record PrepareReply(TxnId txn, ShardId shard, boolean yes, long prepareTs)
+      implements TxnMessage {}
 
   /** Coordinator → participant (and any knower → in-doubt participant): the decision. */
   record Decide(TxnId txn, TxnDecision decision, long commitTs) implements TxnMessage {}
 
-  /** In-doubt participant → coordinator (or, cooperatively, → other participants): what was decided? */
+  /**
+   * In-doubt participant → coordinator (or, cooperatively, → other participants): what was decided?
+   */
   record DecisionQuery(TxnId txn, ShardId coordinatorShard, ShardId asker) implements TxnMessage {}
 
   /** Client → any replica: read {@code keys} at snapshot timestamp {@code ts} (no locks). */
@@ -69,8 +76,12 @@ public sealed interface TxnMessage extends Message {
     }
   }
 
-  /** Replica → client: the values at {@code ts}, in the order of the request's keys (null: absent). */
-  record SnapshotReadReply(TxnId txn, ShardId shard, long ts, List<String> keys, List<String> values) implements TxnMessage {
+  /**
+   * Replica → client: the values at {@code ts}, in the order of the request's keys (null: absent).
+   */
+  record SnapshotReadReply(
+      TxnId txn, ShardId shard, long ts, List<String> keys, List<String> values)
+      implements TxnMessage {
     public SnapshotReadReply {
       keys = List.copyOf(keys);
       values = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(values));

@@ -11,7 +11,10 @@ import java.util.List;
 public interface TxnObserver {
   void invoked(String client, long seq, List<MicroOp> txn);
 
-  /** {@code result}: the micro-ops with reads filled in (OK) or as invoked; {@code cause} for FAIL/INFO. */
+  /**
+   * {@code result}: the micro-ops with reads filled in (OK) or as invoked; {@code cause} for
+   * FAIL/INFO.
+   */
   void completed(String client, long seq, List<MicroOp> result, Outcome outcome, String cause);
 
   static TxnObserver none() {
@@ -20,7 +23,8 @@ public interface TxnObserver {
       public void invoked(String client, long seq, List<MicroOp> txn) {}
 
       @Override
-      public void completed(String client, long seq, List<MicroOp> result, Outcome outcome, String cause) {}
+      public void completed(
+          String client, long seq, List<MicroOp> result, Outcome outcome, String cause) {}
     };
   }
 }

@@ -6,8 +6,8 @@ import dev.txlab.node.api.ShardId;
 /**
  * Protocol events reported by participants, coordinators and clients as they happen, for metrics
  * and for the nemesis ("kill the coordinator after prepare"). Implementations time-stamp events
- * with their host's clock. Participant events come from every replica as it applies the entry;
- * a listener that wants one event per shard deduplicates by (shard, txn).
+ * with their host's clock. Participant events come from every replica as it applies the entry; a
+ * listener that wants one event per shard deduplicates by (shard, txn).
  */
 public interface TxnProbe {
   default void lockGranted(ShardId shard, TxnId txn) {}
@@ -18,11 +18,18 @@ public interface TxnProbe {
 
   default void participantDecided(ShardId shard, TxnId txn, TxnDecision decision, long commitTs) {}
 
-  /** Every participant voted yes; the coordinator at {@code coordinator} is about to log its decision. */
+  /**
+   * Every participant voted yes; the coordinator at {@code coordinator} is about to log its
+   * decision.
+   */
   default void coordinatorPrepared(Address coordinator, TxnId txn) {}
 
-  /** The coordinator's decision is durable (logged through Raft, or on the single coordinator's disk). */
-  default void coordinatorDecided(Address coordinator, TxnId txn, TxnDecision decision, long commitTs) {}
+  /**
+   * The coordinator's decision is durable (logged through Raft, or on the single coordinator's
+   * disk).
+   */
+  default void coordinatorDecided(
+      Address coordinator, TxnId txn, TxnDecision decision, long commitTs) {}
 
   default void commitWaited(Address coordinator, TxnId txn, long waitNanos) {}
 

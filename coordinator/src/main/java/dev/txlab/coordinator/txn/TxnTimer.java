@@ -2,7 +2,10 @@ package dev.txlab.coordinator.txn;
 
 import dev.txlab.node.api.Timer;
 
-/** The transaction protocol's timers. None is cancelled: each recognises itself as stale when it fires. */
+/**
+ * The transaction protocol's timers. None is cancelled: each recognises itself as stale when it
+ * fires.
+ */
 public sealed interface TxnTimer extends Timer {
   /** A participant's periodic duties: closed timestamps, in-doubt queries, prepare resends. */
   record Tick(long n) implements TxnTimer {}
@@ -13,7 +16,10 @@ public sealed interface TxnTimer extends Timer {
   /** A client's retry / give-up check for attempt {@code attempt} of op {@code seq}. */
   record ClientRetry(long seq, int attempt, int round) implements TxnTimer {}
 
-  /** A client's next attempt ({@code attempt}) of op {@code seq}, once the backoff after an abort is over. */
+  /**
+   * A client's next attempt ({@code attempt}) of op {@code seq}, once the backoff after an abort is
+   * over.
+   */
   record ClientBackoff(long seq, int attempt) implements TxnTimer {}
 
   /** A client's next operation. */

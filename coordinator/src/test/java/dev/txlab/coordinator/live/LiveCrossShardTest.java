@@ -41,7 +41,10 @@ class LiveCrossShardTest {
     run(TxnKnobs.classic2pc());
   }
 
-  /** A list read's values as longs (JSON numbers come back as the smallest fitting type); null: never written. */
+  /**
+   * A list read's values as longs (JSON numbers come back as the smallest fitting type); null:
+   * never written.
+   */
   private static List<Object> longs(JsonArray a) {
     List<Object> out = new ArrayList<>();
     if (a != null) for (Object o : a) out.add(((Number) o).longValue());
@@ -55,7 +58,10 @@ class LiveCrossShardTest {
     assertThat(covered).as("the keys span every shard").hasSize(3);
 
     try (LiveTxnCluster cluster = new LiveTxnCluster(3, 3, knobs)) {
-      assertThat(cluster.awaitLeaders(List.of("shard-0", "shard-1", "shard-2"), List.of(0, 1, 2), 15_000)).isTrue();
+      assertThat(
+              cluster.awaitLeaders(
+                  List.of("shard-0", "shard-1", "shard-2"), List.of(0, 1, 2), 15_000))
+          .isTrue();
       Map<Long, String> acked = Collections.synchronizedMap(new HashMap<>());
       Set<Long> aborted = Collections.synchronizedSet(new HashSet<>());
       Set<Long> attempted = Collections.synchronizedSet(new HashSet<>());
@@ -65,42 +71,45 @@ class LiveCrossShardTest {
       List<Future<Integer>> done = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
         int client = c;
-        done.add(pool.submit(() -> {
-          SplittableRandom random = new SplittableRandom(client);
-          int multiShard = 0;
-          for (int t = 0; t < 8; t++) {
-            JsonArray ops = new JsonArray();
-            Set<ShardId> shards = new TreeSet<>();
-            List<Long> values = new ArrayList<>();
-            List<String> keys = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-              String k = KEYS.get(random.nextInt(KEYS.size()));
-              long v = client * 1000L + t * 10 + i;
-              ops.add(new JsonArray().add("append").add(k).add(v));
-              ops.add(new JsonArray().add("r").add(k).add(null));
-              values.add(v);
-              keys.add(k);
-              shards.add(map.shardOf(k));
-              attempted.add(v);
-            }
-            if (shards.size() > 1) multiShard++;
-            LiveTxnCluster.Reply r = cluster.txn((client + t) % 3, "x" + client, t, ops);
-            if (r.status() == 200) {
-              for (int i = 0; i < values.size(); i++) acked.put(values.get(i), keys.get(i));
-              Map<String, List<Object>> seen = new HashMap<>();
-              for (Object o : r.body().getJsonArray("ops")) {
-                JsonArray op = (JsonArray) o;
-                if (op.getString(0).equals("r")) seen.put(op.getString(1), longs(op.getJsonArray(2)));
-              }
-              reads.add(seen);
-            } else if (r.status() == 409) {
-              aborted.addAll(values);
-            } else {
-              assertThat(r.status()).as("%s", r).isEqualTo(504);
-            }
-          }
-          return multiShard;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  SplittableRandom random = new SplittableRandom(client);
+                  int multiShard = 0;
+                  for (int t = 0; t < 8; t++) {
+                    JsonArray ops = new JsonArray();
+                    Set<ShardId> shards = new TreeSet<>();
+                    List<Long> values = new ArrayList<>();
+                    List<String> keys = new ArrayList<>();
+                    for (int i = 0; i < 3; i++) {
+                      String k = KEYS.get(random.nextInt(KEYS.size()));
+                      long v = client * 1000L + t * 10 + i;
+                      ops.add(new JsonArray().add("append").add(k).add(v));
+                      ops.add(new JsonArray().add("r").add(k).add(null));
+                      values.add(v);
+                      keys.add(k);
+                      shards.add(map.shardOf(k));
+                      attempted.add(v);
+                    }
+                    if (shards.size() > 1) multiShard++;
+                    LiveTxnCluster.Reply r = cluster.txn((client + t) % 3, "x" + client, t, ops);
+                    if (r.status() == 200) {
+                      for (int i = 0; i < values.size(); i++) acked.put(values.get(i), keys.get(i));
+                      Map<String, List<Object>> seen = new HashMap<>();
+                      for (Object o : r.body().getJsonArray("ops")) {
+                        JsonArray op = (JsonArray) o;
+                        if (op.getString(0).equals("r"))
+                          seen.put(op.getString(1), longs(op.getJsonArray(2)));
+                      }
+                      reads.add(seen);
+                    } else if (r.status() == 409) {
+                      aborted.addAll(values);
+                    } else {
+                      assertThat(r.status()).as("%s", r).isEqualTo(504);
+                    }
+                  }
+                  return multiShard;
+                }));
       }
       int multiShard = 0;
       for (Future<Integer> f : done) multiShard += f.get();
@@ -122,7 +131,9 @@ class LiveCrossShardTest {
       }
       assertThat(new HashSet<>(everything)).as("no value twice").hasSize(everything.size());
       for (Map.Entry<Long, String> e : acked.entrySet()) {
-        assertThat(finals.get(e.getValue())).as("acknowledged %s on %s", e.getKey(), e.getValue()).contains(e.getKey());
+        assertThat(finals.get(e.getValue()))
+            .as("acknowledged %s on %s", e.getKey(), e.getValue())
+            .contains(e.getKey());
       }
       for (Object v : everything) {
         long value = ((Number) v).longValue();
@@ -132,7 +143,8 @@ class LiveCrossShardTest {
       for (Map<String, List<Object>> seen : reads) {
         for (Map.Entry<String, List<Object>> e : seen.entrySet()) {
           List<Object> f = finals.get(e.getKey());
-          assertThat(f.subList(0, Math.min(f.size(), e.getValue().size()))).as("a read of %s is a prefix of the final list", e.getKey())
+          assertThat(f.subList(0, Math.min(f.size(), e.getValue().size())))
+              .as("a read of %s is a prefix of the final list", e.getKey())
               .isEqualTo(e.getValue());
         }
       }

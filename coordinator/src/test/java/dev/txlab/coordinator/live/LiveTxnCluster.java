@@ -6,8 +6,6 @@ import dev.txlab.node.live.LiveNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +18,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** A transactional live cluster in this JVM for tests: nodes n1…nN on loopback, each with HTTP and admin APIs. */
+/**
+ * A transactional live cluster in this JVM for tests: nodes n1…nN on loopback, each with HTTP and
+ * admin APIs.
+ */
 final class LiveTxnCluster implements AutoCloseable {
   static final String TOKEN = "test-token-0123456789";
 
@@ -33,7 +34,8 @@ final class LiveTxnCluster implements AutoCloseable {
   final Path dir;
   private final List<LiveNode.Config> configs = new ArrayList<>();
   private final TxnKnobs knobs;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   LiveTxnCluster(int n, int shards, TxnKnobs knobs) throws Exception {
     dir = Files.createTempDirectory("txlab-live-txn");
@@ -42,7 +44,8 @@ final class LiveTxnCluster implements AutoCloseable {
     List<Integer> ports = freePorts(n);
     try {
       for (NodeId id : ids) {
-        LiveNode.Config config = LiveNode.Config.loopback(id, ids, ports, shards, Math.min(3, n), dir);
+        LiveNode.Config config =
+            LiveNode.Config.loopback(id, ids, ports, shards, Math.min(3, n), dir);
         configs.add(config);
         LiveNode node = LiveTxnNode.start(config, knobs, 8);
         nodes.add(node);
@@ -60,16 +63,26 @@ final class LiveTxnCluster implements AutoCloseable {
   }
 
   Reply call(String base, String method, String path, String body, String token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (token != null) b.header("Authorization", "Bearer " + token);
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(r.statusCode(), new JsonObject(r.body()));
   }
 
   /** POST /txn on node {@code i} (0-based). */
   Reply txn(int i, String client, long seq, JsonArray ops) throws Exception {
-    return call(http.get(i), "POST", "/txn", new JsonObject().put("client", client).put("seq", seq).put("ops", ops).encode(), null);
+    return call(
+        http.get(i),
+        "POST",
+        "/txn",
+        new JsonObject().put("client", client).put("seq", seq).put("ops", ops).encode(),
+        null);
   }
 
   Reply admin(int i, String method, String path, String body) throws Exception {
@@ -88,12 +101,18 @@ final class LiveTxnCluster implements AutoCloseable {
     for (int i = 0; i < nodes.size(); i++) admin(i, "POST", "/admin/heal", null);
   }
 
-  /** The node (0-based) that node {@code asker} sees leading {@code shard} as leader itself, or -1. */
+  /**
+   * The node (0-based) that node {@code asker} sees leading {@code shard} as leader itself, or -1.
+   */
   int leaderOf(String shard, List<Integer> among) throws Exception {
     int best = -1;
     long term = -1;
     for (int i : among) {
-      JsonObject s = admin(i, "GET", "/admin/status", null).body().getJsonObject("shards").getJsonObject(shard);
+      JsonObject s =
+          admin(i, "GET", "/admin/status", null)
+              .body()
+              .getJsonObject("shards")
+              .getJsonObject(shard);
       if (s != null && "leader".equals(s.getString("role")) && s.getLong("term") > term) {
         best = i;
         term = s.getLong("term");
@@ -103,7 +122,8 @@ final class LiveTxnCluster implements AutoCloseable {
   }
 
   /** Waits until every shard has a leader among {@code among}; returns false on timeout. */
-  boolean awaitLeaders(List<String> shards, List<Integer> among, long timeoutMillis) throws Exception {
+  boolean awaitLeaders(List<String> shards, List<Integer> among, long timeoutMillis)
+      throws Exception {
     long end = System.currentTimeMillis() + timeoutMillis;
     while (System.currentTimeMillis() < end) {
       boolean all = true;
@@ -116,7 +136,8 @@ final class LiveTxnCluster implements AutoCloseable {
 
   static JsonArray ops(Object... triples) {
     JsonArray a = new JsonArray();
-    for (int i = 0; i < triples.length; i += 3) a.add(new JsonArray().add(triples[i]).add(triples[i + 1]).add(triples[i + 2]));
+    for (int i = 0; i < triples.length; i += 3)
+      a.add(new JsonArray().add(triples[i]).add(triples[i + 1]).add(triples[i + 2]));
     return a;
   }
 

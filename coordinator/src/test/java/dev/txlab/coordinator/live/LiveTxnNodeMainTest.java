@@ -20,12 +20,14 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code LiveTxnNode}'s command line as the CLI uses it: bad flags are refused naming the flag (exit
- * status 2 from a real process), and a one-node cluster started as a child process prints its ready
- * line, serves {@code POST /txn} and its admin API, and is gone after it is killed.
+ * {@code LiveTxnNode}'s command line as the CLI uses it: bad flags are refused naming the flag
+ * (exit status 2 from a real process), and a one-node cluster started as a child process prints its
+ * ready line, serves {@code POST /txn} and its admin API, and is gone after it is killed.
  */
 class LiveTxnNodeMainTest {
-  private static final String[] BASE = {"--node", "n1", "--nodes", "n1,n2,n3", "--ports", "7800,7801,7802"};
+  private static final String[] BASE = {
+    "--node", "n1", "--nodes", "n1,n2,n3", "--ports", "7800,7801,7802"
+  };
 
   private static String[] with(String... more) {
     List<String> all = new ArrayList<>(List.of(BASE));
@@ -36,39 +38,78 @@ class LiveTxnNodeMainTest {
   @Test
   void badFlagsAreRefusedNamingTheFlag() {
     String[][] bad = {
-        {"--protocol", "3pc"}, {"--commit-wait", "maybe"}, {"--coordinator", "many"}, {"--staleness", "soon"},
-        {"--lanes", "0"}, {"--lanes", "x"}, {"--tick-ms", "0"}, {"--http-port", "70000"}, {"--admin-port", "0"},
-        {"--fsync", "sometimes"}, {"--frobnicate", "1"}, {"--shards", "-1"}, {"--replicas", "4"}, {"--epsilon-ms", "x"}};
-    String[] named = {"--protocol", "--commit-wait", "--coordinator", "--staleness", "--lanes", "--lanes", "--tick-ms",
-        "--http-port", "--admin-token-file", "--fsync", "--frobnicate", "--shards", "--replicas", "--epsilon-ms"};
+      {"--protocol", "3pc"},
+      {"--commit-wait", "maybe"},
+      {"--coordinator", "many"},
+      {"--staleness", "soon"},
+      {"--lanes", "0"},
+      {"--lanes", "x"},
+      {"--tick-ms", "0"},
+      {"--http-port", "70000"},
+      {"--admin-port", "0"},
+      {"--fsync", "sometimes"},
+      {"--frobnicate", "1"},
+      {"--shards", "-1"},
+      {"--replicas", "4"},
+      {"--epsilon-ms", "x"}
+    };
+    String[] named = {
+      "--protocol",
+      "--commit-wait",
+      "--coordinator",
+      "--staleness",
+      "--lanes",
+      "--lanes",
+      "--tick-ms",
+      "--http-port",
+      "--admin-token-file",
+      "--fsync",
+      "--frobnicate",
+      "--shards",
+      "--replicas",
+      "--epsilon-ms"
+    };
     for (int i = 0; i < bad.length; i++) {
       String[] args = with(bad[i]);
-      assertThatThrownBy(() -> LiveTxnNode.parse(args)).as(String.join(" ", bad[i])).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> LiveTxnNode.parse(args))
+          .as(String.join(" ", bad[i]))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining(named[i]);
     }
-    assertThatThrownBy(() -> LiveTxnNode.parse(new String[] {"--node", "n1"})).hasMessageContaining("--nodes");
-    assertThatThrownBy(() -> LiveTxnNode.parse(with("--lanes"))).hasMessageContaining("--lanes needs a value");
-    LiveTxnNode.Launch ok = LiveTxnNode.parse(with("--protocol", "2pc", "--commit-wait", "off", "--staleness", "50ms"));
+    assertThatThrownBy(() -> LiveTxnNode.parse(new String[] {"--node", "n1"}))
+        .hasMessageContaining("--nodes");
+    assertThatThrownBy(() -> LiveTxnNode.parse(with("--lanes")))
+        .hasMessageContaining("--lanes needs a value");
+    LiveTxnNode.Launch ok =
+        LiveTxnNode.parse(with("--protocol", "2pc", "--commit-wait", "off", "--staleness", "50ms"));
     assertThat(ok.knobs().replicatedCoordinator()).isFalse();
     assertThat(ok.knobs().commitWait()).isFalse();
     assertThat(ok.knobs().stalenessNanos()).isEqualTo(50_000_000L);
   }
 
   private static ProcessBuilder java(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        LiveTxnNode.class.getName()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                LiveTxnNode.class.getName()));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd);
   }
 
   @Test
   void aBadFlagExitsWithStatusTwo() throws Exception {
-    Process p = java(with("--protocol", "3pc")).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        java(with("--protocol", "3pc")).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
-    assertThat(err).contains("--protocol must be one the live node hosts (spanner|classic, or 2pc for classic)");
+    assertThat(err)
+        .contains(
+            "--protocol must be one the live node hosts (spanner|classic, or 2pc for classic)");
   }
 
   @Test
@@ -77,33 +118,65 @@ class LiveTxnNodeMainTest {
     Path token = dir.resolve("admin.token");
     Files.writeString(token, "tok-123\n");
     int port = LiveTxnCluster.freePorts(1).get(0);
-    Process p = java("--node", "n1", "--nodes", "n1", "--ports", Integer.toString(port), "--dir", dir.toString(), "--http-port", "0",
-        "--admin-port", "0", "--admin-token-file", token.toString(), "--protocol", "2pc")
-        .redirectError(dir.resolve("err.txt").toFile()).start();
+    Process p =
+        java(
+                "--node",
+                "n1",
+                "--nodes",
+                "n1",
+                "--ports",
+                Integer.toString(port),
+                "--dir",
+                dir.toString(),
+                "--http-port",
+                "0",
+                "--admin-port",
+                "0",
+                "--admin-token-file",
+                token.toString(),
+                "--protocol",
+                "2pc")
+            .redirectError(dir.resolve("err.txt").toFile())
+            .start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String ready = out.readLine();
-      Matcher m = Pattern.compile("^ready n1 http (\\d+) admin (\\d+)$").matcher(String.valueOf(ready));
-      assertThat(m.matches()).as("ready line '%s'; stderr: %s", ready, Files.readString(dir.resolve("err.txt"))).isTrue();
+      Matcher m =
+          Pattern.compile("^ready n1 http (\\d+) admin (\\d+)$").matcher(String.valueOf(ready));
+      assertThat(m.matches())
+          .as("ready line '%s'; stderr: %s", ready, Files.readString(dir.resolve("err.txt")))
+          .isTrue();
       HttpClient http = HttpClient.newHttpClient();
-      String body = "{\"client\":\"m\",\"seq\":1,\"ops\":[[\"append\",\"k\",1],[\"r\",\"k\",null]]}";
+      String body =
+          "{\"client\":\"m\",\"seq\":1,\"ops\":[[\"append\",\"k\",1],[\"r\",\"k\",null]]}";
       HttpResponse<String> r = null;
       for (int i = 0; i < 100; i++) {
-        r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1) + "/txn"))
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1) + "/txn"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) break;
         Thread.sleep(100);
       }
-      assertThat(r.body()).isEqualTo("{\"status\":\"ok\",\"ops\":[[\"append\",\"k\",1],[\"r\",\"k\",[1]]]}");
-      HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(2) + "/admin/status"))
-          .header("Authorization", "Bearer tok-123").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.body())
+          .isEqualTo("{\"status\":\"ok\",\"ops\":[[\"append\",\"k\",1],[\"r\",\"k\",[1]]]}");
+      HttpResponse<String> status =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(2) + "/admin/status"))
+                  .header("Authorization", "Bearer tok-123")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(status.statusCode()).isEqualTo(200);
       assertThat(status.body()).contains("\"pid\":" + p.pid()).contains("\"protocol\":\"2pc\"");
     } finally {
       p.destroyForcibly();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
       try (var walk = Files.walk(dir)) {
-        for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList())
+          Files.deleteIfExists(f);
       }
     }
   }

@@ -8,11 +8,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A transactional node stopped like a crash and started again from its files: the majority goes
- * on without it; after the restart it serves transactions again and every acknowledged append is
- * still there, once. (A restarted lane numbers its transaction ids from its start time; were it to
- * reuse an old id, participants would refuse it as already decided and the client would retry
- * under its next attempt — slower, but not wrong, so this test does not tell the two apart.)
+ * A transactional node stopped like a crash and started again from its files: the majority goes on
+ * without it; after the restart it serves transactions again and every acknowledged append is still
+ * there, once. (A restarted lane numbers its transaction ids from its start time; were it to reuse
+ * an old id, participants would refuse it as already decided and the client would retry under its
+ * next attempt — slower, but not wrong, so this test does not tell the two apart.)
  */
 class LiveTxnRestartTest {
   @Test
@@ -40,7 +40,8 @@ class LiveTxnRestartTest {
         assertThat(after.status()).as("%s", after).isIn(409, 503, 504);
       }
       assertThat(after.status()).as("%s", after).isEqualTo(200);
-      List<Object> list = after.body().getJsonArray("ops").getJsonArray(1).getJsonArray(2).getList();
+      List<Object> list =
+          after.body().getJsonArray("ops").getJsonArray(1).getJsonArray(2).getList();
       assertThat(list).containsExactly(1, 2, 3, 4);
     }
   }

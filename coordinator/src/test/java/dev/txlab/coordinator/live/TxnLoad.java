@@ -24,17 +24,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </pre>
  *
  * Each client is a closed loop (one request at a time) against one node (clients spread over the
- * URLs), sending list-append transactions of {@code --ops} micro-ops on random keys — half
- * appends, half reads — under its own client id and increasing seq. Prints transactions per
- * second, micro-ops per second, p50/p99/max latency of every answered request after the warm-up,
- * and the count of each status.
+ * URLs), sending list-append transactions of {@code --ops} micro-ops on random keys — half appends,
+ * half reads — under its own client id and increasing seq. Prints transactions per second,
+ * micro-ops per second, p50/p99/max latency of every answered request after the warm-up, and the
+ * count of each status.
  */
 public final class TxnLoad {
   private TxnLoad() {}
 
   public static void main(String[] args) throws Exception {
     TreeMap<String, String> f = new TreeMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) f.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    for (int i = 0; i + 1 < args.length; i += 2)
+      f.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     List<String> urls = Arrays.asList(f.getOrDefault("urls", "http://127.0.0.1:8080").split(","));
     int clients = Integer.parseInt(f.getOrDefault("clients", "16"));
     int seconds = Integer.parseInt(f.getOrDefault("seconds", "20"));
@@ -42,7 +43,11 @@ public final class TxnLoad {
     int keys = Integer.parseInt(f.getOrDefault("keys", "1000"));
     int ops = Integer.parseInt(f.getOrDefault("ops", "4"));
 
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     long start = System.nanoTime();
     long measureFrom = start + warmup * 1_000_000_000L;
     long end = measureFrom + seconds * 1_000_000_000L;
@@ -57,43 +62,64 @@ public final class TxnLoad {
       latencies.add(lat);
       statuses.add(st);
       int client = c;
-      Thread t = new Thread(() -> {
-        SplittableRandom random = new SplittableRandom(client * 7919L + 1);
-        URI uri = URI.create(urls.get(client % urls.size()) + "/txn");
-        long seq = 0;
-        while (System.nanoTime() < end) {
-          StringBuilder body = new StringBuilder("{\"client\":\"load-" + run + "-" + client + "\",\"seq\":" + (++seq) + ",\"ops\":[");
-          for (int i = 0; i < ops; i++) {
-            if (i > 0) body.append(',');
-            int k = random.nextInt(keys);
-            if (i % 2 == 0) body.append("[\"append\",\"k").append(k).append("\",").append(seq * 100 + i).append(']');
-            else body.append("[\"r\",\"k").append(k).append("\",null]");
-          }
-          body.append("]}");
-          HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-              .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-          long t0 = System.nanoTime();
-          int code;
-          try {
-            code = http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode();
-          } catch (Exception e) {
-            failed.set(true);
-            System.err.println("client " + client + ": " + e);
-            return;
-          }
-          long t1 = System.nanoTime();
-          if (t0 < measureFrom || t1 > end) continue;
-          st[0]++;
-          st[switch (code) {
-            case 200 -> 1;
-            case 409 -> 2;
-            case 503 -> 3;
-            case 504 -> 4;
-            default -> 5;
-          }]++;
-          if (st[6] < lat.length) lat[st[6]++] = t1 - t0;
-        }
-      }, "load-" + c);
+      Thread t =
+          new Thread(
+              () -> {
+                SplittableRandom random = new SplittableRandom(client * 7919L + 1);
+                URI uri = URI.create(urls.get(client % urls.size()) + "/txn");
+                long seq = 0;
+                while (System.nanoTime() < end) {
+                  StringBuilder body =
+                      new StringBuilder(
+                          "{\"client\":\"load-"
+                              + run
+                              + "-"
+                              + client
+                              + "\",\"seq\":"
+                              + (++seq)
+                              + ",\"ops\":[");
+                  for (int i = 0; i < ops; i++) {
+                    if (i > 0) body.append(',');
+                    int k = random.nextInt(keys);
+                    if (i % 2 == 0)
+                      body.append("[\"append\",\"k")
+                          .append(k)
+                          .append("\",")
+                          .append(seq * 100 + i)
+                          .append(']');
+                    else body.append("[\"r\",\"k").append(k).append("\",null]");
+                  }
+                  body.append("]}");
+                  HttpRequest req =
+                      HttpRequest.newBuilder(uri)
+                          .timeout(Duration.ofSeconds(30))
+                          .header("content-type", "application/json")
+                          .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                          .build();
+                  long t0 = System.nanoTime();
+                  int code;
+                  try {
+                    code = http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode();
+                  } catch (Exception e) {
+                    failed.set(true);
+                    System.err.println("client " + client + ": " + e);
+                    return;
+                  }
+                  long t1 = System.nanoTime();
+                  if (t0 < measureFrom || t1 > end) continue;
+                  st[0]++;
+                  st[
+                      switch (code) {
+                        case 200 -> 1;
+                        case 409 -> 2;
+                        case 503 -> 3;
+                        case 504 -> 4;
+                        default -> 5;
+                      }]++;
+                  if (st[6] < lat.length) lat[st[6]++] = t1 - t0;
+                }
+              },
+              "load-" + c);
       threads.add(t);
       t.start();
     }
@@ -108,12 +134,28 @@ public final class TxnLoad {
     }
     Arrays.sort(all);
     double secs = seconds;
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "clients %d, %d nodes, %d ops/txn, %d keys, %ds measured: %d requests = %.0f txn/s (%.0f committed txn/s, %.0f micro-ops/s committed);"
             + " p50 %.1f ms, p99 %.1f ms, max %.1f ms; ok %d, aborted %d, busy %d, unknown %d, other %d%s%n",
-        clients, urls.size(), ops, keys, seconds, total[0], total[0] / secs, total[1] / secs, total[1] * ops / secs,
-        pct(all, 0.50), pct(all, 0.99), all.length == 0 ? 0 : all[all.length - 1] / 1e6,
-        total[1], total[2], total[3], total[4], total[5], failed.get() ? " (some clients failed)" : "");
+        clients,
+        urls.size(),
+        ops,
+        keys,
+        seconds,
+        total[0],
+        total[0] / secs,
+        total[1] / secs,
+        total[1] * ops / secs,
+        pct(all, 0.50),
+        pct(all, 0.99),
+        all.length == 0 ? 0 : all[all.length - 1] / 1e6,
+        total[1],
+        total[2],
+        total[3],
+        total[4],
+        total[5],
+        failed.get() ? " (some clients failed)" : "");
   }
 
   private static double pct(long[] sorted, double p) {

@@ -8,7 +8,8 @@ public record Address(NodeId node, String component) implements Comparable<Addre
   public Address {
     if (node == null) throw new IllegalArgumentException("address needs a node");
     if (component == null || component.isEmpty() || component.indexOf('/') >= 0) {
-      throw new IllegalArgumentException("component must be a non-empty word without '/': " + component);
+      throw new IllegalArgumentException(
+          "component must be a non-empty word without '/': " + component);
     }
   }
 

@@ -1,30 +1,31 @@
 package dev.txlab.node.api;
 
 /**
- * Everything a {@link Process} may do to the world, supplied by its host (the simulator or the
- * live host). All effects obey the step contract described on {@link Process}: sends and timers
- * are buffered during a handler and released after the step's storage is durable.
+ * Everything a {@link Process} may do to the world, supplied by its host (the simulator or the live
+ * host). All effects obey the step contract described on {@link Process}: sends and timers are
+ * buffered during a handler and released after the step's storage is durable.
  */
 public interface Env {
   /** The address this process is hosted at. */
   Address self();
 
-  /** Sends a message. Delivery is not guaranteed: it may be lost, delayed, duplicated or reordered. */
+  /**
+   * Sends a message. Delivery is not guaranteed: it may be lost, delayed, duplicated or reordered.
+   */
   void send(Address to, Message message);
 
   /**
    * Asks for {@code timer} to be delivered to {@link Process#onTimer} after {@code delayNanos} of
    * host time (the simulator uses true virtual time: clock faults do not stretch timers, they
-   * change what {@link #localClockNanos()} reads when the timer fires). There is no cancel: a
-   * timer that is no longer wanted is recognised as stale when it fires. A crash discards
-   * pending timers.
+   * change what {@link #localClockNanos()} reads when the timer fires). There is no cancel: a timer
+   * that is no longer wanted is recognised as stale when it fires. A crash discards pending timers.
    */
   void setTimer(long delayNanos, Timer timer);
 
   /**
-   * This node's local clock in nanoseconds. It may be offset from true time, drift, and jump
-   * (clock faults); it is not guaranteed monotonic. Use it for leases and timestamps, knowing that
-   * it may lie.
+   * This node's local clock in nanoseconds. It may be offset from true time, drift, and jump (clock
+   * faults); it is not guaranteed monotonic. Use it for leases and timestamps, knowing that it may
+   * lie.
    */
   long localClockNanos();
 

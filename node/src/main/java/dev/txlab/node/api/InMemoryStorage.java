@@ -72,7 +72,8 @@ public final class InMemoryStorage implements Storage {
   @Override
   public void logTruncateFrom(long index) {
     if (index < first) {
-      throw new IllegalArgumentException("cannot truncate below the first index " + first + ": " + index);
+      throw new IllegalArgumentException(
+          "cannot truncate below the first index " + first + ": " + index);
     }
     if (index > logLastIndex()) return;
     entries.subList((int) (index - first), entries.size()).clear();

@@ -1,8 +1,8 @@
 package dev.txlab.node.api;
 
 /**
- * A physical node of the cluster ({@code n1}, {@code n2}, …). Crashes, pauses, partitions and
- * clock faults act on physical nodes; every component hosted on a node shares its fate.
+ * A physical node of the cluster ({@code n1}, {@code n2}, …). Crashes, pauses, partitions and clock
+ * faults act on physical nodes; every component hosted on a node shares its fate.
  */
 public record NodeId(String name) implements Comparable<NodeId> {
   public NodeId {

@@ -17,19 +17,18 @@ package dev.txlab.node.api;
  *       entry can therefore never leave before the write is durable: "persist before you reply"
  *       holds by construction. If the process crashes before the sync completes, the step's
  *       unsynced writes and all its buffered effects are lost together.
- *   <li>A message to self goes through the host like any other message; it is never a direct
- *       call.
+ *   <li>A message to self goes through the host like any other message; it is never a direct call.
  *   <li>A crash throws the process object away. A restart builds a new one with the {@link
  *       ProcessFactory}, whose {@link #onStart()} rebuilds state from {@link Env#storage()}.
  * </ol>
  *
  * <h2>What a process must not do</h2>
  *
- * Start threads, keep static mutable state, read the wall clock ({@code System.nanoTime},
- * {@code Instant.now}), use {@code java.util.Random} or {@code ThreadLocalRandom}, touch files or
- * sockets, or let the iteration order of a hash map decide behaviour. Time, randomness, storage and
- * messaging come from the {@link Env}; that is what makes a simulation a pure function of its
- * seed and lets the same class run under the live host.
+ * Start threads, keep static mutable state, read the wall clock ({@code System.nanoTime}, {@code
+ * Instant.now}), use {@code java.util.Random} or {@code ThreadLocalRandom}, touch files or sockets,
+ * or let the iteration order of a hash map decide behaviour. Time, randomness, storage and
+ * messaging come from the {@link Env}; that is what makes a simulation a pure function of its seed
+ * and lets the same class run under the live host.
  *
  * <p>A process that receives malformed or stale input from a peer drops it (and may count the
  * reason); a violated internal invariant is a bug and throws, which the simulator reports with its

@@ -1,10 +1,10 @@
 package dev.txlab.node.api;
 
 /**
- * A seeded, splittable source of randomness (SplitMix64). Each component takes its own source
- * with {@link #fork(String)}; a fork is derived from the seed this source was created with and the
- * name alone — not from how many values have been drawn — so adding a consumer, or drawing more
- * values in one component, never shifts the numbers another component sees.
+ * A seeded, splittable source of randomness (SplitMix64). Each component takes its own source with
+ * {@link #fork(String)}; a fork is derived from the seed this source was created with and the name
+ * alone — not from how many values have been drawn — so adding a consumer, or drawing more values
+ * in one component, never shifts the numbers another component sees.
  *
  * <p>Not thread-safe: like the process that owns it, it is used by one thread.
  */

@@ -1,14 +1,14 @@
 package dev.txlab.node.api;
 
 /**
- * A process's durable state: a small key → value map (hard state, snapshots) and an append log
- * with contiguous indexes (a Raft log). Values must be immutable (records, strings, immutable
+ * A process's durable state: a small key → value map (hard state, snapshots) and an append log with
+ * contiguous indexes (a Raft log). Values must be immutable (records, strings, immutable
  * collections); a host may keep them as objects (the simulator) or encode them (the live host).
  *
  * <p>Writes are visible to reads at once, but they survive a crash only once synced: {@link
- * #sync()} asks the host to make every write so far durable at the end of the current step,
- * before that step's messages and timers are released. A crash loses everything written after the
- * last completed sync.
+ * #sync()} asks the host to make every write so far durable at the end of the current step, before
+ * that step's messages and timers are released. A crash loses everything written after the last
+ * completed sync.
  *
  * <p>Log indexes: the log holds entries {@code [logFirstIndex(), logLastIndex()]}; it is empty when
  * {@code logFirstIndex() == logLastIndex() + 1}. A fresh log has first index 1 and last index 0.

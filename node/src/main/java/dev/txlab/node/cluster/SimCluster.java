@@ -22,8 +22,8 @@ import java.util.TreeMap;
 
 /**
  * A simulated sharded KV cluster: {@code nodes} physical nodes {@code n1…nN} hosting {@code shards}
- * Raft groups of {@code replicas} members (placement by {@link ShardMap}), plus client processes
- * on their own nodes ({@code c1, c2, …}). Raft's cross-replica safety properties are checked after
+ * Raft groups of {@code replicas} members (placement by {@link ShardMap}), plus client processes on
+ * their own nodes ({@code c1, c2, …}). Raft's cross-replica safety properties are checked after
  * every event ({@link RaftSafetyMonitor}); with {@code fsync: never} violations are recorded
  * instead of failing the run, since that knob removes what Raft's safety rests on.
  *
@@ -59,9 +59,27 @@ public final class SimCluster {
       int versionsRetainedPerKey,
       SimConfig sim,
       List<List<NodeId>> placement) {
-    public Config(int nodes, int shards, int replicas, ReadMode reads, boolean fsync, double leaseDriftBound,
-        long snapshotThresholdEntries, int versionsRetainedPerKey, SimConfig sim) {
-      this(nodes, shards, replicas, reads, fsync, leaseDriftBound, snapshotThresholdEntries, versionsRetainedPerKey, sim, List.of());
+    public Config(
+        int nodes,
+        int shards,
+        int replicas,
+        ReadMode reads,
+        boolean fsync,
+        double leaseDriftBound,
+        long snapshotThresholdEntries,
+        int versionsRetainedPerKey,
+        SimConfig sim) {
+      this(
+          nodes,
+          shards,
+          replicas,
+          reads,
+          fsync,
+          leaseDriftBound,
+          snapshotThresholdEntries,
+          versionsRetainedPerKey,
+          sim,
+          List.of());
     }
 
     public Config {
@@ -69,56 +87,132 @@ public final class SimCluster {
       if (nodes < 1 || shards < 1 || replicas < 1 || replicas > nodes) {
         throw new IllegalArgumentException("need nodes >= replicas >= 1 and shards >= 1");
       }
-      if (reads == null || sim == null) throw new IllegalArgumentException("reads and sim settings required");
+      if (reads == null || sim == null)
+        throw new IllegalArgumentException("reads and sim settings required");
     }
 
     /** 5 nodes, 3 shards × 3 replicas, ReadIndex reads, fsync on, 5% lease drift bound. */
     public static Config defaults(long seed) {
-      return new Config(5, 3, 3, ReadMode.READINDEX, true, 0.05, 1_000, 16, SimConfig.defaults(seed));
-    }
-
-    /** Shard {@code s}'s replicas on the nodes of {@code placement.get(s)} (empty: the default rotation). */
-    public Config withPlacement(List<List<NodeId>> p) {
-      return new Config(nodes, shards, replicas, reads, fsync, leaseDriftBound, snapshotThresholdEntries, versionsRetainedPerKey, sim, p);
-    }
-
-    public Config withShape(int nodes, int shards, int replicas) {
-      return new Config(nodes, shards, replicas, reads, fsync, leaseDriftBound, snapshotThresholdEntries, versionsRetainedPerKey, sim, List.of());
-    }
-
-    public Config withSim(SimConfig s) {
-      return new Config(nodes, shards, replicas, reads, fsync, leaseDriftBound, snapshotThresholdEntries, versionsRetainedPerKey, s, placement);
-    }
-
-    public Config withSnapshotThresholdEntries(long n) {
-      return new Config(nodes, shards, replicas, reads, fsync, leaseDriftBound, n, versionsRetainedPerKey, sim, placement);
+      return new Config(
+          5, 3, 3, ReadMode.READINDEX, true, 0.05, 1_000, 16, SimConfig.defaults(seed));
     }
 
     /**
-     * Sets a guarantee knob by its scenario name: {@code reads} ({@code readindex|lease|local|follower}),
-     * {@code fsync} ({@code always|never}), {@code lease-drift-bound} (a number).
+     * Shard {@code s}'s replicas on the nodes of {@code placement.get(s)} (empty: the default
+     * rotation).
+     */
+    public Config withPlacement(List<List<NodeId>> p) {
+      return new Config(
+          nodes,
+          shards,
+          replicas,
+          reads,
+          fsync,
+          leaseDriftBound,
+          snapshotThresholdEntries,
+          versionsRetainedPerKey,
+          sim,
+          p);
+    }
+
+    public Config withShape(int nodes, int shards, int replicas) {
+      return new Config(
+          nodes,
+          shards,
+          replicas,
+          reads,
+          fsync,
+          leaseDriftBound,
+          snapshotThresholdEntries,
+          versionsRetainedPerKey,
+          sim,
+          List.of());
+    }
+
+    public Config withSim(SimConfig s) {
+      return new Config(
+          nodes,
+          shards,
+          replicas,
+          reads,
+          fsync,
+          leaseDriftBound,
+          snapshotThresholdEntries,
+          versionsRetainedPerKey,
+          s,
+          placement);
+    }
+
+    public Config withSnapshotThresholdEntries(long n) {
+      return new Config(
+          nodes,
+          shards,
+          replicas,
+          reads,
+          fsync,
+          leaseDriftBound,
+          n,
+          versionsRetainedPerKey,
+          sim,
+          placement);
+    }
+
+    /**
+     * Sets a guarantee knob by its scenario name: {@code reads} ({@code
+     * readindex|lease|local|follower}), {@code fsync} ({@code always|never}), {@code
+     * lease-drift-bound} (a number).
      */
     public Config withKnob(String name, String value) {
       switch (name) {
         case "reads":
-          return new Config(nodes, shards, replicas, ReadMode.parse(value), fsync, leaseDriftBound,
-              snapshotThresholdEntries, versionsRetainedPerKey, sim, placement);
+          return new Config(
+              nodes,
+              shards,
+              replicas,
+              ReadMode.parse(value),
+              fsync,
+              leaseDriftBound,
+              snapshotThresholdEntries,
+              versionsRetainedPerKey,
+              sim,
+              placement);
         case "fsync":
           if (!value.equals("always") && !value.equals("never")) {
             throw new IllegalArgumentException("fsync must be always|never, not '" + value + "'");
           }
-          return new Config(nodes, shards, replicas, reads, value.equals("always"), leaseDriftBound,
-              snapshotThresholdEntries, versionsRetainedPerKey, sim, placement);
+          return new Config(
+              nodes,
+              shards,
+              replicas,
+              reads,
+              value.equals("always"),
+              leaseDriftBound,
+              snapshotThresholdEntries,
+              versionsRetainedPerKey,
+              sim,
+              placement);
         case "lease-drift-bound":
           double d;
           try {
             d = Double.parseDouble(value);
           } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("lease-drift-bound must be a number, not '" + value + "'");
+            throw new IllegalArgumentException(
+                "lease-drift-bound must be a number, not '" + value + "'");
           }
-          return new Config(nodes, shards, replicas, reads, fsync, d, snapshotThresholdEntries, versionsRetainedPerKey, sim, placement);
+          return new Config(
+              nodes,
+              shards,
+              replicas,
+              reads,
+              fsync,
+              d,
+              snapshotThresholdEntries,
+              versionsRetainedPerKey,
+              sim,
+              placement);
         default:
-          throw new IllegalArgumentException("unknown knob '" + name + "' (known: reads, fsync, lease-drift-bound)");
+          throw new IllegalArgumentException(
+              "unknown knob '" + name + "' (known: reads, fsync, lease-drift-bound)");
       }
     }
 
@@ -143,19 +237,24 @@ public final class SimCluster {
     this.config = config;
     this.sim = new Simulator(config.sim());
     for (int i = 1; i <= config.nodes(); i++) serverNodes.add(NodeId.of("n" + i));
-    this.shardMap = new ShardMap(serverNodes, config.shards(), config.replicas(), config.placement());
+    this.shardMap =
+        new ShardMap(serverNodes, config.shards(), config.replicas(), config.placement());
     this.monitor = new RaftSafetyMonitor(config.fsync());
-    sim.addObserver((address, process) -> {
-      if (process instanceof ShardReplica r) monitor.observe(r.config().shard().component(), r.raft());
-    });
+    sim.addObserver(
+        (address, process) -> {
+          if (process instanceof ShardReplica r)
+            monitor.observe(r.config().shard().component(), r.raft());
+        });
     for (NodeId n : serverNodes) sim.addNode(n);
     for (ShardId shard : shardMap.allShards()) {
       List<Address> members = shardMap.replicasOf(shard);
-      RaftConfig raft = RaftConfig.defaults(members)
-          .withFsync(config.fsync())
-          .withLeaseDriftBound(config.leaseDriftBound())
-          .withSnapshotThresholdEntries(config.snapshotThresholdEntries());
-      ShardReplica.Config rc = new ShardReplica.Config(shard, raft, config.reads(), config.versionsRetainedPerKey());
+      RaftConfig raft =
+          RaftConfig.defaults(members)
+              .withFsync(config.fsync())
+              .withLeaseDriftBound(config.leaseDriftBound())
+              .withSnapshotThresholdEntries(config.snapshotThresholdEntries());
+      ShardReplica.Config rc =
+          new ShardReplica.Config(shard, raft, config.reads(), config.versionsRetainedPerKey());
       for (Address a : members) sim.addProcess(a, env -> new ShardReplica(env, rc));
     }
   }
@@ -177,7 +276,9 @@ public final class SimCluster {
     return shardMap;
   }
 
-  /** The server nodes {@code n1…nN} (clients excluded): what partitions and crashes should target. */
+  /**
+   * The server nodes {@code n1…nN} (clients excluded): what partitions and crashes should target.
+   */
   public List<NodeId> serverNodes() {
     return List.copyOf(serverNodes);
   }
@@ -196,7 +297,11 @@ public final class SimCluster {
 
   /** The default client settings: 100 ms retry, 1 s op timeout. */
   public KvClient.Config clientConfig(long thinkTimeNanosMean) {
-    return new KvClient.Config(shardMap, thinkTimeNanosMean, 100_000_000L, 1_000_000_000L,
+    return new KvClient.Config(
+        shardMap,
+        thinkTimeNanosMean,
+        100_000_000L,
+        1_000_000_000L,
         config.reads() == ReadMode.FOLLOWER);
   }
 
@@ -205,7 +310,8 @@ public final class SimCluster {
     return addClient(clientConfig(thinkTimeNanosMean), workload, observer);
   }
 
-  public Address addClient(KvClient.Config clientConfig, KvWorkload workload, ClientObserver observer) {
+  public Address addClient(
+      KvClient.Config clientConfig, KvWorkload workload, ClientObserver observer) {
     Address a = Address.of(NodeId.of("c" + (clients.size() + 1)), "client");
     clients.add(a);
     sim.addProcess(a, env -> new KvClient(env, clientConfig, workload, observer));
@@ -233,19 +339,24 @@ public final class SimCluster {
   }
 
   /**
-   * Asks the current leader of {@code shard} to hand leadership to the replica on {@code target}
-   * (a message from the operator, so it crosses the simulated network). Returns false if the shard
-   * has no leader right now or no replica on that node.
+   * Asks the current leader of {@code shard} to hand leadership to the replica on {@code target} (a
+   * message from the operator, so it crosses the simulated network). Returns false if the shard has
+   * no leader right now or no replica on that node.
    */
   public boolean transferLeadership(ShardId shard, NodeId target) {
     Address leader = leaderOf(shard);
     Address to = Address.of(target, shard.component());
     if (leader == null || !shardMap.replicasOf(shard).contains(to)) return false;
-    sim.inject(Address.of(leader.node(), "operator"), leader, new dev.txlab.node.kv.KvMessage.TransferLeadership(to));
+    sim.inject(
+        Address.of(leader.node(), "operator"),
+        leader,
+        new dev.txlab.node.kv.KvMessage.TransferLeadership(to));
     return true;
   }
 
-  /** Ends every fault: heals links, restores link behaviour and clocks, resumes and restarts nodes. */
+  /**
+   * Ends every fault: heals links, restores link behaviour and clocks, resumes and restarts nodes.
+   */
   public void healEverything() {
     sim.healAll();
     sim.resetLinks();

@@ -1,9 +1,9 @@
 package dev.txlab.node.kv;
 
 /**
- * Receives what a {@link KvClient} observed, in the vocabulary of Jepsen histories: an invoke,
- * then exactly one completion that is {@code OK}, a definite {@code FAIL} (it did not happen) or
- * an indefinite {@code INFO} (it may or may not have happened). The host adds the time.
+ * Receives what a {@link KvClient} observed, in the vocabulary of Jepsen histories: an invoke, then
+ * exactly one completion that is {@code OK}, a definite {@code FAIL} (it did not happen) or an
+ * indefinite {@code INFO} (it may or may not have happened). The host adds the time.
  */
 public interface ClientObserver {
   enum Outcome {

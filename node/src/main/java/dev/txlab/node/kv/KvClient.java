@@ -12,25 +12,33 @@ import java.util.TreeMap;
 /**
  * A simulated client: a closed loop issuing one operation at a time from a {@link KvWorkload},
  * finding each shard's leader and following redirects, retrying with the same sequence number
- * (safe: the shard's session table applies a write at most once), and giving up after
- * {@code opTimeoutNanos}, which it reports as indefinite ({@code INFO}).
+ * (safe: the shard's session table applies a write at most once), and giving up after {@code
+ * opTimeoutNanos}, which it reports as indefinite ({@code INFO}).
  *
- * <p>Its memory is volatile on purpose: a crashed client simply stops (its last op stays open);
- * a restarted one is a new client with a new session id.
+ * <p>Its memory is volatile on purpose: a crashed client simply stops (its last op stays open); a
+ * restarted one is a new client with a new session id.
  */
 public final class KvClient implements Process {
   /**
    * @param thinkTimeNanosMean mean of the exponential pause between operations
    * @param retryTimeoutNanos resend to another replica if no answer comes in this long
    * @param opTimeoutNanos give up on an operation (INFO) after this long
-   * @param readsFromAnyReplica send reads to a random replica instead of the leader (for
-   *     follower reads)
+   * @param readsFromAnyReplica send reads to a random replica instead of the leader (for follower
+   *     reads)
    */
   public record Config(
-      ShardMap shardMap, long thinkTimeNanosMean, long retryTimeoutNanos, long opTimeoutNanos, boolean readsFromAnyReplica) {
+      ShardMap shardMap,
+      long thinkTimeNanosMean,
+      long retryTimeoutNanos,
+      long opTimeoutNanos,
+      boolean readsFromAnyReplica) {
     public Config {
-      if (shardMap == null || thinkTimeNanosMean < 0 || retryTimeoutNanos <= 0 || opTimeoutNanos < retryTimeoutNanos) {
-        throw new IllegalArgumentException("client needs a shard map, think >= 0, 0 < retry <= op timeout");
+      if (shardMap == null
+          || thinkTimeNanosMean < 0
+          || retryTimeoutNanos <= 0
+          || opTimeoutNanos < retryTimeoutNanos) {
+        throw new IllegalArgumentException(
+            "client needs a shard map, think >= 0, 0 < retry <= op timeout");
       }
     }
   }
@@ -43,7 +51,12 @@ public final class KvClient implements Process {
     // String.format and dominated the simulator's trace cost.
     @Override
     public String toString() {
-      return new StringBuilder(64).append("NextOp[").append("afterSeq=").append(afterSeq).append(']').toString();
+      return new StringBuilder(64)
+          .append("NextOp[")
+          .append("afterSeq=")
+          .append(afterSeq)
+          .append(']')
+          .toString();
     }
   }
 
@@ -53,7 +66,14 @@ public final class KvClient implements Process {
     // String.format and dominated the simulator's trace cost.
     @Override
     public String toString() {
-      return new StringBuilder(64).append("Retry[").append("seq=").append(seq).append(", attempt=").append(attempt).append(']').toString();
+      return new StringBuilder(64)
+          .append("Retry[")
+          .append("seq=")
+          .append(seq)
+          .append(", attempt=")
+          .append(attempt)
+          .append(']')
+          .toString();
     }
   }
 
@@ -87,7 +107,10 @@ public final class KvClient implements Process {
   }
 
   private void scheduleNext() {
-    long think = config.thinkTimeNanosMean() == 0 ? 0 : (long) env.random().exponential(config.thinkTimeNanosMean());
+    long think =
+        config.thinkTimeNanosMean() == 0
+            ? 0
+            : (long) env.random().exponential(config.thinkTimeNanosMean());
     env.setTimer(think, new NextOp(seq));
   }
 
@@ -118,7 +141,8 @@ public final class KvClient implements Process {
   private Address chooseTarget(KvOp op) {
     ShardId shard = config.shardMap().shardOf(op.key());
     List<Address> replicas = config.shardMap().replicasOf(shard);
-    if (!op.isWrite() && config.readsFromAnyReplica()) return replicas.get(env.random().nextInt(replicas.size()));
+    if (!op.isWrite() && config.readsFromAnyReplica())
+      return replicas.get(env.random().nextInt(replicas.size()));
     return replicas.get(leaderGuess.getOrDefault(shard, 0) % replicas.size());
   }
 
@@ -145,7 +169,8 @@ public final class KvClient implements Process {
   @Override
   public void onMessage(Address from, Message message) {
     if (!(message instanceof KvMessage.ClientReply reply)) return;
-    if (reply.seq() != seq || current == null || !reply.clientId().equals(clientId)) return; // stale or duplicate
+    if (reply.seq() != seq || current == null || !reply.clientId().equals(clientId))
+      return; // stale or duplicate
     KvResult r = reply.result();
     if (r instanceof KvResult.Ok ok) {
       finish(ClientObserver.Outcome.OK, ok.value());
@@ -160,7 +185,8 @@ public final class KvClient implements Process {
         leaderGuess.put(shard, hinted);
         retryOrGiveUp();
       } else {
-        // No useful hint (an election is likely under way): try the next replica on the retry timer.
+        // No useful hint (an election is likely under way): try the next replica on the retry
+        // timer.
         rotateLeaderGuess(current);
       }
     } else if (r instanceof KvResult.Unknown) {

@@ -4,9 +4,9 @@ import dev.txlab.node.api.Address;
 import dev.txlab.node.api.Message;
 
 /**
- * The client protocol of a shard replica. A client numbers its requests ({@code seq}, from 1,
- * one outstanding at a time); retrying with the same {@code (clientId, seq)} is always safe: the
- * shard applies a write at most once and answers the retry with the first outcome.
+ * The client protocol of a shard replica. A client numbers its requests ({@code seq}, from 1, one
+ * outstanding at a time); retrying with the same {@code (clientId, seq)} is always safe: the shard
+ * applies a write at most once and answers the retry with the first outcome.
  */
 public sealed interface KvMessage extends Message {
   record ClientRequest(String clientId, long seq, KvOp op) implements KvMessage {
@@ -14,7 +14,16 @@ public sealed interface KvMessage extends Message {
     // String.format and dominated the simulator's trace cost.
     @Override
     public String toString() {
-      return new StringBuilder(64).append("ClientRequest[").append("clientId=").append(clientId).append(", seq=").append(seq).append(", op=").append(op).append(']').toString();
+      return new StringBuilder(64)
+          .append("ClientRequest[")
+          .append("clientId=")
+          .append(clientId)
+          .append(", seq=")
+          .append(seq)
+          .append(", op=")
+          .append(op)
+          .append(']')
+          .toString();
     }
 
     public ClientRequest {
@@ -25,8 +34,8 @@ public sealed interface KvMessage extends Message {
   }
 
   /**
-   * An operator's request (a chaos fault, a test) that the shard's leader hand leadership to
-   * {@code target} (Raft thesis §3.10). Ignored by a replica that does not lead.
+   * An operator's request (a chaos fault, a test) that the shard's leader hand leadership to {@code
+   * target} (Raft thesis §3.10). Ignored by a replica that does not lead.
    */
   record TransferLeadership(Address target) implements KvMessage {
     public TransferLeadership {
@@ -39,7 +48,16 @@ public sealed interface KvMessage extends Message {
     // String.format and dominated the simulator's trace cost.
     @Override
     public String toString() {
-      return new StringBuilder(64).append("ClientReply[").append("clientId=").append(clientId).append(", seq=").append(seq).append(", result=").append(result).append(']').toString();
+      return new StringBuilder(64)
+          .append("ClientReply[")
+          .append("clientId=")
+          .append(clientId)
+          .append(", seq=")
+          .append(seq)
+          .append(", result=")
+          .append(result)
+          .append(']')
+          .toString();
     }
   }
 }

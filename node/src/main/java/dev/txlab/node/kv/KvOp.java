@@ -42,7 +42,14 @@ public sealed interface KvOp {
     // String.format and dominated the simulator's trace cost.
     @Override
     public String toString() {
-      return new StringBuilder(64).append("Put[").append("key=").append(key).append(", value=").append(value).append(']').toString();
+      return new StringBuilder(64)
+          .append("Put[")
+          .append("key=")
+          .append(key)
+          .append(", value=")
+          .append(value)
+          .append(']')
+          .toString();
     }
 
     public Put {
@@ -62,7 +69,16 @@ public sealed interface KvOp {
     // String.format and dominated the simulator's trace cost.
     @Override
     public String toString() {
-      return new StringBuilder(64).append("Cas[").append("key=").append(key).append(", expected=").append(expected).append(", value=").append(value).append(']').toString();
+      return new StringBuilder(64)
+          .append("Cas[")
+          .append("key=")
+          .append(key)
+          .append(", expected=")
+          .append(expected)
+          .append(", value=")
+          .append(value)
+          .append(']')
+          .toString();
     }
 
     public Cas {
@@ -82,7 +98,14 @@ public sealed interface KvOp {
     // String.format and dominated the simulator's trace cost.
     @Override
     public String toString() {
-      return new StringBuilder(64).append("Append[").append("key=").append(key).append(", value=").append(value).append(']').toString();
+      return new StringBuilder(64)
+          .append("Append[")
+          .append("key=")
+          .append(key)
+          .append(", value=")
+          .append(value)
+          .append(']')
+          .toString();
     }
 
     public Append {
@@ -97,6 +120,7 @@ public sealed interface KvOp {
   }
 
   private static void requireKey(String key) {
-    if (key == null || key.isEmpty()) throw new IllegalArgumentException("op needs a non-empty key");
+    if (key == null || key.isEmpty())
+      throw new IllegalArgumentException("op needs a non-empty key");
   }
 }

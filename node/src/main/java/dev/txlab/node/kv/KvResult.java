@@ -3,10 +3,10 @@ package dev.txlab.node.kv;
 import dev.txlab.node.api.Address;
 
 /**
- * The outcome of a client request. {@link Ok} and {@link CasFailed} are definite; {@link
- * Redirect} is definite too (this replica did not and will not apply the request), while {@link
- * Unknown} is indefinite: the request may or may not take effect, and the client records
- * {@code :info} unless a retry with the same sequence number settles it.
+ * The outcome of a client request. {@link Ok} and {@link CasFailed} are definite; {@link Redirect}
+ * is definite too (this replica did not and will not apply the request), while {@link Unknown} is
+ * indefinite: the request may or may not take effect, and the client records {@code :info} unless a
+ * retry with the same sequence number settles it.
  */
 public sealed interface KvResult {
   /** Success; {@code value} is what a read saw (null: absent), or the value written. */
@@ -15,7 +15,12 @@ public sealed interface KvResult {
     // String.format and dominated the simulator's trace cost.
     @Override
     public String toString() {
-      return new StringBuilder(64).append("Ok[").append("value=").append(value).append(']').toString();
+      return new StringBuilder(64)
+          .append("Ok[")
+          .append("value=")
+          .append(value)
+          .append(']')
+          .toString();
     }
   }
 
@@ -25,7 +30,12 @@ public sealed interface KvResult {
     // String.format and dominated the simulator's trace cost.
     @Override
     public String toString() {
-      return new StringBuilder(64).append("CasFailed[").append("actual=").append(actual).append(']').toString();
+      return new StringBuilder(64)
+          .append("CasFailed[")
+          .append("actual=")
+          .append(actual)
+          .append(']')
+          .toString();
     }
   }
 
@@ -35,7 +45,12 @@ public sealed interface KvResult {
     // String.format and dominated the simulator's trace cost.
     @Override
     public String toString() {
-      return new StringBuilder(64).append("Redirect[").append("leaderHint=").append(leaderHint).append(']').toString();
+      return new StringBuilder(64)
+          .append("Redirect[")
+          .append("leaderHint=")
+          .append(leaderHint)
+          .append(']')
+          .toString();
     }
   }
 

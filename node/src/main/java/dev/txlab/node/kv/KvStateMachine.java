@@ -8,17 +8,18 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * A shard's deterministic state machine: an {@link MvccStore} whose plain writes are versioned
- * by their Raft index, and a table of client sessions so a retried write applies at most once
- * (Raft thesis §6.3). Given the same committed entries in the same order, every replica reaches
- * the same state and returns the same results.
+ * A shard's deterministic state machine: an {@link MvccStore} whose plain writes are versioned by
+ * their Raft index, and a table of client sessions so a retried write applies at most once (Raft
+ * thesis §6.3). Given the same committed entries in the same order, every replica reaches the same
+ * state and returns the same results.
  */
 public final class KvStateMachine implements StateMachine {
   /** The last request applied for one client and its outcome. */
   public record Session(long seq, KvResult result) {}
 
   /** The state in a snapshot: the store's image and the session table. */
-  public record Image(MvccStore.Image store, NavigableMap<String, Session> sessions, long appliedIndex) {}
+  public record Image(
+      MvccStore.Image store, NavigableMap<String, Session> sessions, long appliedIndex) {}
 
   private final MvccStore store;
   private final TreeMap<String, Session> sessions = new TreeMap<>();
@@ -31,7 +32,8 @@ public final class KvStateMachine implements StateMachine {
   @Override
   public Object apply(LogEntry entry) {
     if (entry.index() <= appliedIndex) {
-      throw new IllegalStateException("entry " + entry.index() + " applied twice (applied " + appliedIndex + ")");
+      throw new IllegalStateException(
+          "entry " + entry.index() + " applied twice (applied " + appliedIndex + ")");
     }
     appliedIndex = entry.index();
     if (!(entry.command() instanceof KvCommand c)) return null; // no-ops
@@ -95,7 +97,8 @@ public final class KvStateMachine implements StateMachine {
 
   @Override
   public Object snapshot() {
-    return new Image(store.image(), Collections.unmodifiableNavigableMap(new TreeMap<>(sessions)), appliedIndex);
+    return new Image(
+        store.image(), Collections.unmodifiableNavigableMap(new TreeMap<>(sessions)), appliedIndex);
   }
 
   @Override

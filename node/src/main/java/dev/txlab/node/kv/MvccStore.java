@@ -18,7 +18,8 @@ public final class MvccStore {
     private static final long serialVersionUID = 1L;
 
     VersionGarbageCollected(String key, long ts, long oldest) {
-      super("key " + key + ": read at " + ts + " but versions before " + oldest + " were collected");
+      super(
+          "key " + key + ": read at " + ts + " but versions before " + oldest + " were collected");
     }
   }
 
@@ -27,11 +28,14 @@ public final class MvccStore {
   private final TreeMap<String, Long> collectedBelow = new TreeMap<>();
 
   public MvccStore(int versionsRetainedPerKey) {
-    if (versionsRetainedPerKey < 1) throw new IllegalArgumentException("retain at least one version");
+    if (versionsRetainedPerKey < 1)
+      throw new IllegalArgumentException("retain at least one version");
     this.versionsRetainedPerKey = versionsRetainedPerKey;
   }
 
-  /** Writes {@code value} (null: delete) at {@code versionTs}, which must exceed the key's newest. */
+  /**
+   * Writes {@code value} (null: delete) at {@code versionTs}, which must exceed the key's newest.
+   */
   public void put(String key, long versionTs, String value) {
     TreeMap<Long, String> versions = data.computeIfAbsent(key, k -> new TreeMap<>());
     if (!versions.isEmpty() && versions.lastKey() >= versionTs) {
@@ -79,18 +83,24 @@ public final class MvccStore {
   /** An immutable copy of the whole store, for snapshots. */
   public Image image() {
     TreeMap<String, TreeMap<Long, String>> copy = new TreeMap<>();
-    for (Map.Entry<String, TreeMap<Long, String>> e : data.entrySet()) copy.put(e.getKey(), new TreeMap<>(e.getValue()));
-    return new Image(Collections.unmodifiableNavigableMap(copy), Collections.unmodifiableNavigableMap(new TreeMap<>(collectedBelow)));
+    for (Map.Entry<String, TreeMap<Long, String>> e : data.entrySet())
+      copy.put(e.getKey(), new TreeMap<>(e.getValue()));
+    return new Image(
+        Collections.unmodifiableNavigableMap(copy),
+        Collections.unmodifiableNavigableMap(new TreeMap<>(collectedBelow)));
   }
 
   /** Replaces the contents with an image. */
   public void restore(Image image) {
     data.clear();
     collectedBelow.clear();
-    for (Map.Entry<String, TreeMap<Long, String>> e : image.data().entrySet()) data.put(e.getKey(), new TreeMap<>(e.getValue()));
+    for (Map.Entry<String, TreeMap<Long, String>> e : image.data().entrySet())
+      data.put(e.getKey(), new TreeMap<>(e.getValue()));
     collectedBelow.putAll(image.collectedBelow());
   }
 
   /** An immutable copy of the store; its maps must not be modified. */
-  public record Image(NavigableMap<String, TreeMap<Long, String>> data, NavigableMap<String, Long> collectedBelow) {}
+  public record Image(
+      NavigableMap<String, TreeMap<Long, String>> data,
+      NavigableMap<String, Long> collectedBelow) {}
 }

@@ -8,16 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where keys live: {@code shards} Raft groups of {@code replicas} members each, placed on
- * {@code nodes} physical nodes.
+ * Where keys live: {@code shards} Raft groups of {@code replicas} members each, placed on {@code
+ * nodes} physical nodes.
  *
  * <ul>
  *   <li>Key → shard: {@code floorMod(FNV-1a-32(UTF-8 bytes of key), shards)}. FNV-1a is fixed and
  *       documented so that every client, in any language, computes the same shard.
- *   <li>Shard {@code s}'s replicas sit on nodes {@code (s + r) mod N} for {@code r = 0…R-1}
- *       (nodes in their given order), as components named {@code shard-s}: spreading shards so
- *       every node holds {@code S·R/N} replicas — unless {@code placement} lists, for each shard
- *       in order, the nodes of its replicas.
+ *   <li>Shard {@code s}'s replicas sit on nodes {@code (s + r) mod N} for {@code r = 0…R-1} (nodes
+ *       in their given order), as components named {@code shard-s}: spreading shards so every node
+ *       holds {@code S·R/N} replicas — unless {@code placement} lists, for each shard in order, the
+ *       nodes of its replicas.
  * </ul>
  */
 public record ShardMap(List<NodeId> nodes, int shards, int replicas, List<List<NodeId>> placement) {
@@ -30,16 +30,26 @@ public record ShardMap(List<NodeId> nodes, int shards, int replicas, List<List<N
     placement = placement.stream().map(List::copyOf).toList();
     if (shards < 1) throw new IllegalArgumentException("need at least one shard");
     if (replicas < 1 || replicas > nodes.size()) {
-      throw new IllegalArgumentException("replicas must be in [1, nodes=" + nodes.size() + "]: " + replicas);
+      throw new IllegalArgumentException(
+          "replicas must be in [1, nodes=" + nodes.size() + "]: " + replicas);
     }
-    if (nodes.stream().distinct().count() != nodes.size()) throw new IllegalArgumentException("duplicate nodes");
+    if (nodes.stream().distinct().count() != nodes.size())
+      throw new IllegalArgumentException("duplicate nodes");
     if (!placement.isEmpty()) {
-      if (placement.size() != shards) throw new IllegalArgumentException("placement lists " + placement.size() + " shards, the cluster has " + shards);
+      if (placement.size() != shards)
+        throw new IllegalArgumentException(
+            "placement lists " + placement.size() + " shards, the cluster has " + shards);
       for (int s = 0; s < shards; s++) {
         List<NodeId> on = placement.get(s);
-        if (on.size() != replicas) throw new IllegalArgumentException("shard-" + s + " is placed on " + on.size() + " nodes, not " + replicas);
-        if (on.stream().distinct().count() != on.size()) throw new IllegalArgumentException("shard-" + s + " is placed twice on one node");
-        for (NodeId n : on) if (!nodes.contains(n)) throw new IllegalArgumentException("shard-" + s + " is placed on " + n + ", which is not a node");
+        if (on.size() != replicas)
+          throw new IllegalArgumentException(
+              "shard-" + s + " is placed on " + on.size() + " nodes, not " + replicas);
+        if (on.stream().distinct().count() != on.size())
+          throw new IllegalArgumentException("shard-" + s + " is placed twice on one node");
+        for (NodeId n : on)
+          if (!nodes.contains(n))
+            throw new IllegalArgumentException(
+                "shard-" + s + " is placed on " + n + ", which is not a node");
       }
     }
   }
@@ -49,7 +59,8 @@ public record ShardMap(List<NodeId> nodes, int shards, int replicas, List<List<N
   }
 
   public List<Address> replicasOf(ShardId shard) {
-    if (shard.index() >= shards) throw new IllegalArgumentException("no " + shard + " among " + shards + " shards");
+    if (shard.index() >= shards)
+      throw new IllegalArgumentException("no " + shard + " among " + shards + " shards");
     List<Address> out = new ArrayList<>(replicas);
     if (!placement.isEmpty()) {
       for (NodeId n : placement.get(shard.index())) out.add(Address.of(n, shard.component()));

@@ -22,17 +22,19 @@ import java.util.TreeMap;
 
 /**
  * One replica of one shard: a {@link RaftReplica} replicating a {@link KvStateMachine}, serving
- * client requests. Writes go through the log and are answered when applied; reads are served as
- * the {@link ReadMode} knob says. A replica that does not lead answers {@link KvResult.Redirect}
- * with the leader it knows; a leader that loses office answers {@link KvResult.Unknown} to the
- * writes it had proposed (they may still commit; the client's retry settles it via its session).
+ * client requests. Writes go through the log and are answered when applied; reads are served as the
+ * {@link ReadMode} knob says. A replica that does not lead answers {@link KvResult.Redirect} with
+ * the leader it knows; a leader that loses office answers {@link KvResult.Unknown} to the writes it
+ * had proposed (they may still commit; the client's retry settles it via its session).
  */
 public final class ShardReplica implements Process {
   /** Settings of a shard replica. */
   public record Config(ShardId shard, RaftConfig raft, ReadMode reads, int versionsRetainedPerKey) {
     public Config {
-      if (shard == null || raft == null || reads == null) throw new IllegalArgumentException("incomplete shard config");
-      if (versionsRetainedPerKey < 1) throw new IllegalArgumentException("retain at least one version");
+      if (shard == null || raft == null || reads == null)
+        throw new IllegalArgumentException("incomplete shard config");
+      if (versionsRetainedPerKey < 1)
+        throw new IllegalArgumentException("retain at least one version");
     }
   }
 
@@ -64,7 +66,8 @@ public final class ShardReplica implements Process {
       Object result = machine.apply(entry);
       if (entry.command() instanceof KvCommand c && !pendingWrites.isEmpty()) {
         Address client = pendingWrites.remove(new SessionKey(c.clientId(), c.seq()));
-        if (client != null) env.send(client, new KvMessage.ClientReply(c.clientId(), c.seq(), (KvResult) result));
+        if (client != null)
+          env.send(client, new KvMessage.ClientReply(c.clientId(), c.seq(), (KvResult) result));
       }
       return result;
     }
@@ -86,14 +89,19 @@ public final class ShardReplica implements Process {
       if (role == Role.LEADER || pendingWrites.isEmpty()) return;
       // Deterministic order: sort the waiting writes before answering them.
       List<Map.Entry<SessionKey, Address>> waiting = new ArrayList<>(pendingWrites.entrySet());
-      waiting.sort((a, b) -> {
-        int c = a.getKey().clientId().compareTo(b.getKey().clientId());
-        return c != 0 ? c : Long.compare(a.getKey().seq(), b.getKey().seq());
-      });
+      waiting.sort(
+          (a, b) -> {
+            int c = a.getKey().clientId().compareTo(b.getKey().clientId());
+            return c != 0 ? c : Long.compare(a.getKey().seq(), b.getKey().seq());
+          });
       pendingWrites.clear();
       for (Map.Entry<SessionKey, Address> w : waiting) {
-        env.send(w.getValue(), new KvMessage.ClientReply(w.getKey().clientId(), w.getKey().seq(),
-            new KvResult.Unknown("leadership lost in term " + term)));
+        env.send(
+            w.getValue(),
+            new KvMessage.ClientReply(
+                w.getKey().clientId(),
+                w.getKey().seq(),
+                new KvResult.Unknown("leadership lost in term " + term)));
       }
     }
 
@@ -161,7 +169,8 @@ public final class ShardReplica implements Process {
       }
       SessionKey key = new SessionKey(r.clientId(), r.seq());
       if (pendingWrites.containsKey(key)) {
-        pendingWrites.put(key, from); // a retry of a write already in the log: answer it once applied
+        pendingWrites.put(
+            key, from); // a retry of a write already in the log: answer it once applied
         return;
       }
       if (raft.propose(new KvCommand(r.clientId(), r.seq(), op)) < 0) {
@@ -201,7 +210,8 @@ public final class ShardReplica implements Process {
   public void checkInvariants() {
     raft.checkInvariants();
     if (machine.appliedIndex() > raft.lastApplied()) {
-      throw new IllegalStateException("state machine ahead of Raft: " + machine.appliedIndex() + " > " + raft.lastApplied());
+      throw new IllegalStateException(
+          "state machine ahead of Raft: " + machine.appliedIndex() + " > " + raft.lastApplied());
     }
   }
 

@@ -29,9 +29,9 @@ import java.util.TreeSet;
  * heal                          ends partitions and link faults (clocks stay)
  * </pre>
  *
- * Durations take {@code ns|us|µs|ms|s}. A partition replaces any earlier one; a node applies the part
- * that concerns its own links, cutting outgoing and incoming traffic alike. Parsing is complete
- * before anything is applied, so a bad text changes nothing. Thread-safe (one lock).
+ * Durations take {@code ns|us|µs|ms|s}. A partition replaces any earlier one; a node applies the
+ * part that concerns its own links, cutting outgoing and incoming traffic alike. Parsing is
+ * complete before anything is applied, so a bad text changes nothing. Thread-safe (one lock).
  */
 public final class AdminFaults {
   /** What applying a fault did: whether this node's settings changed, and what is in force now. */
@@ -52,7 +52,10 @@ public final class AdminFaults {
     this.clock = clock;
   }
 
-  /** Applies one fault text; throws {@link IllegalArgumentException} naming the problem if it does not parse. */
+  /**
+   * Applies one fault text; throws {@link IllegalArgumentException} naming the problem if it does
+   * not parse.
+   */
   public synchronized Applied apply(String text) {
     if (text == null) throw new IllegalArgumentException("field 'fault' is required");
     String[] w = text.trim().split("\\s+");
@@ -70,7 +73,9 @@ public final class AdminFaults {
         cut.removeAll(reach);
         cut.remove(self);
         LinkFaults.Settings s = links.settings();
-        links.set(new LinkFaults.Settings(cut, cut, s.loss(), s.delayNanos(), s.jitterNanos(), s.duplication()));
+        links.set(
+            new LinkFaults.Settings(
+                cut, cut, s.loss(), s.delayNanos(), s.jitterNanos(), s.duplication()));
         partition = "partition " + w[1];
       }
       case "delay" -> {
@@ -79,7 +84,8 @@ public final class AdminFaults {
         int pm = spec.indexOf('±');
         long delay = duration(pm < 0 ? spec : spec.substring(0, pm), "delay");
         long jitter = pm < 0 ? 0 : duration(spec.substring(pm + 1), "jitter");
-        if (delay < 0 || jitter < 0 || jitter > delay) throw new IllegalArgumentException("delay needs 0 <= jitter <= delay: '" + w[1] + "'");
+        if (delay < 0 || jitter < 0 || jitter > delay)
+          throw new IllegalArgumentException("delay needs 0 <= jitter <= delay: '" + w[1] + "'");
         links.setDelay(delay, jitter);
       }
       case "loss" -> {
@@ -99,21 +105,28 @@ public final class AdminFaults {
       case "clock-drift" -> {
         words(w, 3, "clock-drift n2 200ppm");
         NodeId target = node(w[1]);
-        if (!w[2].endsWith("ppm")) throw new IllegalArgumentException("expected a drift like 200ppm or -200ppm, got '" + w[2] + "'");
+        if (!w[2].endsWith("ppm"))
+          throw new IllegalArgumentException(
+              "expected a drift like 200ppm or -200ppm, got '" + w[2] + "'");
         long ppm;
         try {
           ppm = Long.parseLong(w[2].substring(0, w[2].length() - 3).replace("+", ""));
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("expected a drift like 200ppm or -200ppm, got '" + w[2] + "'");
+          throw new IllegalArgumentException(
+              "expected a drift like 200ppm or -200ppm, got '" + w[2] + "'");
         }
-        if (Math.abs(ppm) > 100_000) throw new IllegalArgumentException("drift '" + w[2] + "' is out of range (at most ±100000ppm)");
+        if (Math.abs(ppm) > 100_000)
+          throw new IllegalArgumentException(
+              "drift '" + w[2] + "' is out of range (at most ±100000ppm)");
         if (target.equals(self)) clock.setDriftPpm(ppm);
       }
       case "truetime-violation" -> {
         words(w, 3, "truetime-violation n4 15ms");
         NodeId target = node(w[1]);
         long beyond = duration(w[2], "violation");
-        if (beyond == 0) throw new IllegalArgumentException("'" + w[2] + "' does not go beyond ε; expected a non-zero duration");
+        if (beyond == 0)
+          throw new IllegalArgumentException(
+              "'" + w[2] + "' does not go beyond ε; expected a non-zero duration");
         if (target.equals(self)) clock.setViolationNanos(beyond);
       }
       case "clock-reset" -> {
@@ -127,17 +140,27 @@ public final class AdminFaults {
       case "kill-after" -> {
         words(w, 2, "kill-after prepare|decide|off");
         if (!List.of("prepare", "decide", "off").contains(w[1])) {
-          throw new IllegalArgumentException("expected 'kill-after prepare', 'kill-after decide' or 'kill-after off', got '" + w[1] + "'");
+          throw new IllegalArgumentException(
+              "expected 'kill-after prepare', 'kill-after decide' or 'kill-after off', got '"
+                  + w[1]
+                  + "'");
         }
         String was = killAfter;
         killAfter = w[1].equals("off") ? null : w[1];
         return new Applied(!java.util.Objects.equals(was, killAfter), active());
       }
-      default -> throw new IllegalArgumentException("unknown fault '" + kind
-          + "' (a node applies: partition, delay, loss, duplicate, clock-skew, clock-drift, truetime-violation, clock-reset, heal, kill-after)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown fault '"
+                  + kind
+                  + "' (a node applies: partition, delay, loss, duplicate, clock-skew, clock-drift, truetime-violation, clock-reset, heal, kill-after)");
     }
-    boolean changed = !links.settings().equals(before) || clock.skewNanos() != skew || clock.driftPpm() != drift
-        || clock.violationNanos() != violation || !java.util.Objects.equals(partition, partitionBefore);
+    boolean changed =
+        !links.settings().equals(before)
+            || clock.skewNanos() != skew
+            || clock.driftPpm() != drift
+            || clock.violationNanos() != violation
+            || !java.util.Objects.equals(partition, partitionBefore);
     return new Applied(changed, active());
   }
 
@@ -152,8 +175,8 @@ public final class AdminFaults {
   /**
    * Whether this node is armed to die when a coordinator on it reaches {@code phase} ({@code
    * prepare}: all votes in, decision not yet durable; {@code decide}). The plug-in that runs the
-   * coordinator asks at that moment and, if so, halts the process on the spot — a real crash at
-   * the protocol phase, which nothing outside the node could time ({@code kill coordinator after
+   * coordinator asks at that moment and, if so, halts the process on the spot — a real crash at the
+   * protocol phase, which nothing outside the node could time ({@code kill coordinator after
    * prepare}).
    */
   public boolean killArmedFor(String phase) {
@@ -166,14 +189,30 @@ public final class AdminFaults {
     if (killAfter != null) out.add("kill-after " + killAfter);
     LinkFaults.Settings s = links.settings();
     if (partition != null) out.add(partition);
-    else if (!s.dropTo().isEmpty() || !s.dropFrom().isEmpty()) out.add("cut " + s.dropTo() + " " + s.dropFrom());
-    if (s.delayNanos() > 0) out.add("delay " + durationText(s.delayNanos()) + (s.jitterNanos() > 0 ? "±" + durationText(s.jitterNanos()) : ""));
+    else if (!s.dropTo().isEmpty() || !s.dropFrom().isEmpty())
+      out.add("cut " + s.dropTo() + " " + s.dropFrom());
+    if (s.delayNanos() > 0)
+      out.add(
+          "delay "
+              + durationText(s.delayNanos())
+              + (s.jitterNanos() > 0 ? "±" + durationText(s.jitterNanos()) : ""));
     if (s.loss() > 0) out.add("loss " + percentText(s.loss()));
     if (s.duplication() > 0) out.add("duplicate " + percentText(s.duplication()));
-    if (clock.skewNanos() != 0) out.add("clock-skew " + self + " " + (clock.skewNanos() > 0 ? "+" : "-") + durationText(Math.abs(clock.skewNanos())));
+    if (clock.skewNanos() != 0)
+      out.add(
+          "clock-skew "
+              + self
+              + " "
+              + (clock.skewNanos() > 0 ? "+" : "-")
+              + durationText(Math.abs(clock.skewNanos())));
     if (clock.driftPpm() != 0) out.add("clock-drift " + self + " " + clock.driftPpm() + "ppm");
     if (clock.violationNanos() != 0) {
-      out.add("truetime-violation " + self + " " + (clock.violationNanos() < 0 ? "-" : "") + durationText(Math.abs(clock.violationNanos())));
+      out.add(
+          "truetime-violation "
+              + self
+              + " "
+              + (clock.violationNanos() < 0 ? "-" : "")
+              + durationText(Math.abs(clock.violationNanos())));
     }
     return out;
   }
@@ -203,7 +242,8 @@ public final class AdminFaults {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("'" + name + "' is not a node name");
     }
-    if (!nodes.contains(n)) throw new IllegalArgumentException("unknown node '" + name + "' (nodes: " + nodes + ")");
+    if (!nodes.contains(n))
+      throw new IllegalArgumentException("unknown node '" + name + "' (nodes: " + nodes + ")");
     return n;
   }
 
@@ -214,31 +254,42 @@ public final class AdminFaults {
   /** A signed duration: {@code 40ms}, {@code +40ms}, {@code -1.5s}, {@code 500us}. */
   static long duration(String text, String what) {
     String t = text.startsWith("+") ? text.substring(1) : text;
-    String[][] units = {{"ns", "1"}, {"us", "1000"}, {"µs", "1000"}, {"ms", "1000000"}, {"s", "1000000000"}};
+    String[][] units = {
+      {"ns", "1"}, {"us", "1000"}, {"µs", "1000"}, {"ms", "1000000"}, {"s", "1000000000"}
+    };
     for (int i = 0; i < units.length; i++) {
       String u = units[i][0];
       // "ms", "us", "ns" end in "s" too: try the two-letter units first.
-      if (u.equals("s") && (t.endsWith("ms") || t.endsWith("us") || t.endsWith("µs") || t.endsWith("ns"))) continue;
+      if (u.equals("s")
+          && (t.endsWith("ms") || t.endsWith("us") || t.endsWith("µs") || t.endsWith("ns")))
+        continue;
       if (t.endsWith(u)) {
         try {
-          return new BigDecimal(t.substring(0, t.length() - u.length())).multiply(new BigDecimal(units[i][1])).longValueExact();
+          return new BigDecimal(t.substring(0, t.length() - u.length()))
+              .multiply(new BigDecimal(units[i][1]))
+              .longValueExact();
         } catch (ArithmeticException | NumberFormatException e) {
           break;
         }
       }
     }
-    throw new IllegalArgumentException("expected a " + what + " duration like 40ms, 1.5s or 500us, got '" + text + "'");
+    throw new IllegalArgumentException(
+        "expected a " + what + " duration like 40ms, 1.5s or 500us, got '" + text + "'");
   }
 
   private static double percent(String text, String what) {
-    if (!text.endsWith("%")) throw new IllegalArgumentException("expected a " + what + " percentage like 20%, got '" + text + "'");
+    if (!text.endsWith("%"))
+      throw new IllegalArgumentException(
+          "expected a " + what + " percentage like 20%, got '" + text + "'");
     double p;
     try {
       p = Double.parseDouble(text.substring(0, text.length() - 1));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("expected a " + what + " percentage like 20%, got '" + text + "'");
+      throw new IllegalArgumentException(
+          "expected a " + what + " percentage like 20%, got '" + text + "'");
     }
-    if (!(p >= 0 && p <= 100)) throw new IllegalArgumentException(what + " '" + text + "' is not between 0% and 100%");
+    if (!(p >= 0 && p <= 100))
+      throw new IllegalArgumentException(what + " '" + text + "' is not between 0% and 100%");
     return p / 100;
   }
 
@@ -249,6 +300,11 @@ public final class AdminFaults {
   }
 
   private static String percentText(double fraction) {
-    return BigDecimal.valueOf(fraction * 100).setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString().toLowerCase(Locale.ROOT) + "%";
+    return BigDecimal.valueOf(fraction * 100)
+            .setScale(6, java.math.RoundingMode.HALF_UP)
+            .stripTrailingZeros()
+            .toPlainString()
+            .toLowerCase(Locale.ROOT)
+        + "%";
   }
 }

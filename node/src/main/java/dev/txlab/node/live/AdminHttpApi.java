@@ -58,14 +58,25 @@ public final class AdminHttpApi {
   }
 
   /** Listens on {@code bindHost:port} (0: a free port). */
-  public static Future<AdminHttpApi> start(Vertx vertx, String bindHost, int port, String token, AdminFaults faults,
+  public static Future<AdminHttpApi> start(
+      Vertx vertx,
+      String bindHost,
+      int port,
+      String token,
+      AdminFaults faults,
       Supplier<Future<JsonObject>> status) {
-    if (token == null || token.isBlank()) throw new IllegalArgumentException("the admin API needs a token");
+    if (token == null || token.isBlank())
+      throw new IllegalArgumentException("the admin API needs a token");
     AdminHttpApi api = new AdminHttpApi(token.getBytes(StandardCharsets.UTF_8), faults, status);
-    return vertx.createHttpServer().requestHandler(api.router(vertx)).listen(port, bindHost).map(s -> {
-      api.server = s;
-      return api;
-    });
+    return vertx
+        .createHttpServer()
+        .requestHandler(api.router(vertx))
+        .listen(port, bindHost)
+        .map(
+            s -> {
+              api.server = s;
+              return api;
+            });
   }
 
   public int port() {
@@ -83,15 +94,27 @@ public final class AdminHttpApi {
     router.get("/admin/status").handler(this::status);
     router.post("/admin/faults").handler(this::fault);
     router.post("/admin/heal").handler(this::heal);
-    router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
-    router.errorHandler(413, ctx -> error(ctx, 413, "body larger than " + MAX_BODY_BYTES + " bytes"));
+    router
+        .route()
+        .last()
+        .handler(
+            ctx ->
+                error(
+                    ctx,
+                    404,
+                    "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(
+        413, ctx -> error(ctx, 413, "body larger than " + MAX_BODY_BYTES + " bytes"));
     return router;
   }
 
   private void authorize(RoutingContext ctx) {
     String h = ctx.request().getHeader("Authorization");
     if (h == null || !h.startsWith("Bearer ")) {
-      error(ctx, 401, "missing 'Authorization: Bearer <token>' (the token is in the cluster directory's admin.token)");
+      error(
+          ctx,
+          401,
+          "missing 'Authorization: Bearer <token>' (the token is in the cluster directory's admin.token)");
       return;
     }
     byte[] given = h.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8);
@@ -105,10 +128,15 @@ public final class AdminHttpApi {
 
   private void status(RoutingContext ctx) {
     Context context = Vertx.currentContext();
-    status.get().onComplete(ar -> context.runOnContext(v -> {
-      if (ar.succeeded()) json(ctx, 200, ar.result());
-      else error(ctx, 500, "status unavailable: " + ar.cause());
-    }));
+    status
+        .get()
+        .onComplete(
+            ar ->
+                context.runOnContext(
+                    v -> {
+                      if (ar.succeeded()) json(ctx, 200, ar.result());
+                      else error(ctx, 500, "status unavailable: " + ar.cause());
+                    }));
   }
 
   private void fault(RoutingContext ctx) {
@@ -116,7 +144,10 @@ public final class AdminHttpApi {
     if (body == null) return;
     Object f = body.getValue("fault");
     if (!(f instanceof String text) || text.isBlank()) {
-      error(ctx, 400, "field 'fault' is required: a fault's text form, e.g. {\"fault\":\"loss 20%\"}");
+      error(
+          ctx,
+          400,
+          "field 'fault' is required: a fault's text form, e.g. {\"fault\":\"loss 20%\"}");
       return;
     }
     AdminFaults.Applied a;
@@ -144,7 +175,9 @@ public final class AdminHttpApi {
 
   /** The body as a JSON object ({} if empty and optional), or null after answering 400. */
   private static JsonObject body(RoutingContext ctx, boolean required) {
-    if (!required && (ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0)) return new JsonObject();
+    if (!required
+        && (ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0))
+      return new JsonObject();
     try {
       JsonObject o = ctx.body().asJsonObject();
       if (o == null) error(ctx, 400, "missing JSON body");
@@ -161,6 +194,9 @@ public final class AdminHttpApi {
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
     if (ctx.response().ended()) return;
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(body.encode());
   }
 }

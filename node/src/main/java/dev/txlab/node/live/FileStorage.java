@@ -22,24 +22,24 @@ import java.util.zip.CRC32C;
  *
  * {@code wal-<generation>.log}: an 8-byte header ({@code TXLW}, format version, zeros), then
  * records {@code [u32 payload length][u32 CRC32C of payload][payload]}. A payload is a batch of
- * operations (put, delete, append, truncate, compact, reset) — everything a process wrote since
- * the previous batch, so always whole steps. The first record of every generation is an image of
- * the whole state (a reset, the puts, the log entries). When the file grows past {@link
- * Options#rotateBytes} the next batch becomes the image of a new generation, written to a
- * {@code .tmp} file, fsynced, renamed into place and the directory fsynced before the old
- * generation is deleted — so the newest complete generation is always readable.
+ * operations (put, delete, append, truncate, compact, reset) — everything a process wrote since the
+ * previous batch, so always whole steps. The first record of every generation is an image of the
+ * whole state (a reset, the puts, the log entries). When the file grows past {@link
+ * Options#rotateBytes} the next batch becomes the image of a new generation, written to a {@code
+ * .tmp} file, fsynced, renamed into place and the directory fsynced before the old generation is
+ * deleted — so the newest complete generation is always readable.
  *
  * <h2>Crash safety</h2>
  *
  * <ul>
- *   <li>A batch is one record: after a crash it is either entirely there (its CRC matches) or it
- *       is dropped with everything after it. A record is never half-applied, and a step's writes
- *       never survive in part.
- *   <li>Recovery on open reads the newest generation, replays valid records, and truncates the
- *       file at the first torn or corrupt one (short length, bad CRC, garbage); what it did is in
- *       {@link #recovery()}. Records after the last completed fsync may be missing or torn in any
- *       order (the page cache writes back as it likes), so truncating at the first bad record
- *       loses only writes that were never acknowledged as durable.
+ *   <li>A batch is one record: after a crash it is either entirely there (its CRC matches) or it is
+ *       dropped with everything after it. A record is never half-applied, and a step's writes never
+ *       survive in part.
+ *   <li>Recovery on open reads the newest generation, replays valid records, and truncates the file
+ *       at the first torn or corrupt one (short length, bad CRC, garbage); what it did is in {@link
+ *       #recovery()}. Records after the last completed fsync may be missing or torn in any order
+ *       (the page cache writes back as it likes), so truncating at the first bad record loses only
+ *       writes that were never acknowledged as durable.
  *   <li>A record whose CRC is valid but whose content does not decode or apply, or a bad image
  *       record, is not a torn write: it is reported as {@link CorruptStorageException} and the
  *       storage refuses to open rather than guess.
@@ -59,10 +59,13 @@ public final class FileStorage implements Storage {
     NEVER
   }
 
-  /** @param rotateBytes start a new generation when the file passes this size */
+  /**
+   * @param rotateBytes start a new generation when the file passes this size
+   */
   public record Options(Fsync fsync, long rotateBytes) {
     public Options {
-      if (fsync == null || rotateBytes < 4096) throw new IllegalArgumentException("need fsync and rotateBytes >= 4096");
+      if (fsync == null || rotateBytes < 4096)
+        throw new IllegalArgumentException("need fsync and rotateBytes >= 4096");
     }
 
     public static Options defaults() {
@@ -195,7 +198,8 @@ public final class FileStorage implements Storage {
   @Override
   public <T> T logGet(long index, Class<T> type) {
     if (index < first || index > logLastIndex()) {
-      throw new IllegalArgumentException("log index " + index + " outside [" + first + ", " + logLastIndex() + "]");
+      throw new IllegalArgumentException(
+          "log index " + index + " outside [" + first + ", " + logLastIndex() + "]");
     }
     return type.cast(entries.get((int) (index - first)));
   }
@@ -212,7 +216,9 @@ public final class FileStorage implements Storage {
 
   @Override
   public void logTruncateFrom(long index) {
-    if (index < first) throw new IllegalArgumentException("cannot truncate below the first index " + first + ": " + index);
+    if (index < first)
+      throw new IllegalArgumentException(
+          "cannot truncate below the first index " + first + ": " + index);
     if (index > logLastIndex()) return;
     pending.writeByte(TRUNCATE);
     pending.writeVarLong(index);
@@ -394,7 +400,12 @@ public final class FileStorage implements Storage {
   private void startGeneration(long g, byte[] image) throws IOException {
     Path target = walPath(dir, g);
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (FileChannel out =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
       ByteBuffer buf = ByteBuffer.allocate(HEADER + image.length);
       buf.put(MAGIC).put(image).flip();
       while (buf.hasRemaining()) out.write(buf);
@@ -451,7 +462,8 @@ public final class FileStorage implements Storage {
       long g = generationOf(newest);
       byte[] data = Files.readAllBytes(newest);
       if (data.length < HEADER || !java.util.Arrays.equals(data, 0, HEADER, MAGIC, 0, HEADER)) {
-        throw new CorruptStorageException(newest + ": bad header (not a txlab wal, or an unknown format version)");
+        throw new CorruptStorageException(
+            newest + ": bad header (not a txlab wal, or an unknown format version)");
       }
       int pos = HEADER;
       long records = 0;
@@ -477,18 +489,34 @@ public final class FileStorage implements Storage {
           applyRecord(data, pos + 8, length, records == 0);
         } catch (RecordCodec.CodecException | RuntimeException e) {
           throw new CorruptStorageException(
-              newest + ": record " + records + " at offset " + pos + " has a valid checksum but cannot be applied: " + e.getMessage(), e);
+              newest
+                  + ": record "
+                  + records
+                  + " at offset "
+                  + pos
+                  + " has a valid checksum but cannot be applied: "
+                  + e.getMessage(),
+              e);
         }
         records++;
         pos += 8 + length;
       }
       if (records == 0) {
-        throw new CorruptStorageException(newest + ": the generation's image record is missing or corrupt (" + torn + ")");
+        throw new CorruptStorageException(
+            newest + ": the generation's image record is missing or corrupt (" + torn + ")");
       }
       long truncated = data.length - pos;
       channel = FileChannel.open(newest, StandardOpenOption.WRITE, StandardOpenOption.READ);
       if (torn != null) {
-        notes.add("truncated " + truncated + " bytes at offset " + pos + " of " + newest.getFileName() + ": " + torn);
+        notes.add(
+            "truncated "
+                + truncated
+                + " bytes at offset "
+                + pos
+                + " of "
+                + newest.getFileName()
+                + ": "
+                + torn);
         channel.truncate(pos);
         channel.force(true);
       }
@@ -500,7 +528,8 @@ public final class FileStorage implements Storage {
   }
 
   /** Decodes every operation of a record first, then applies them all: never half-applied. */
-  private void applyRecord(byte[] data, int offset, int length, boolean isImage) throws RecordCodec.CodecException {
+  private void applyRecord(byte[] data, int offset, int length, boolean isImage)
+      throws RecordCodec.CodecException {
     RecordCodec.Reader in = new RecordCodec.Reader(data, offset, length);
     long n = in.readVarLong();
     if (n < 1 || n > length) throw new RecordCodec.CodecException("bad operation count " + n);
@@ -515,25 +544,30 @@ public final class FileStorage implements Storage {
         default -> throw new RecordCodec.CodecException("unknown operation " + op);
       }
     }
-    if (in.remaining() != 0) throw new RecordCodec.CodecException(in.remaining() + " trailing bytes in a record");
-    if (isImage && (int) ops.get(0)[0] != RESET) throw new RecordCodec.CodecException("a generation must start with an image");
+    if (in.remaining() != 0)
+      throw new RecordCodec.CodecException(in.remaining() + " trailing bytes in a record");
+    if (isImage && (int) ops.get(0)[0] != RESET)
+      throw new RecordCodec.CodecException("a generation must start with an image");
     // Check against a shadow of the log indexes so that a bad operation leaves the state untouched.
     long shadowFirst = first;
     long shadowLast = logLastIndex();
     for (Object[] op : ops) {
       int kind = (int) op[0];
       if (kind == RESET) {
-        if (!isImage || op != ops.get(0)) throw new RecordCodec.CodecException("reset inside a record");
+        if (!isImage || op != ops.get(0))
+          throw new RecordCodec.CodecException("reset inside a record");
         shadowFirst = (long) op[1];
         shadowLast = shadowFirst - 1;
         if (shadowFirst < 1) throw new RecordCodec.CodecException("first index " + shadowFirst);
       } else if (kind == APPEND) {
-        if ((long) op[1] != shadowLast + 1) throw new RecordCodec.CodecException("append at " + op[1] + " after " + shadowLast);
+        if ((long) op[1] != shadowLast + 1)
+          throw new RecordCodec.CodecException("append at " + op[1] + " after " + shadowLast);
         if (op[2] == null) throw new RecordCodec.CodecException("null log entry");
         shadowLast++;
       } else if (kind == TRUNCATE) {
         long index = (long) op[1];
-        if (index < shadowFirst) throw new RecordCodec.CodecException("truncate below the first index");
+        if (index < shadowFirst)
+          throw new RecordCodec.CodecException("truncate below the first index");
         shadowLast = Math.min(shadowLast, index - 1);
       } else if (kind == COMPACT) {
         long index = (long) op[1];
@@ -553,7 +587,8 @@ public final class FileStorage implements Storage {
         case APPEND -> entries.add(op[2]);
         case TRUNCATE -> {
           long index = (long) op[1];
-          if (index <= logLastIndex()) entries.subList((int) (index - first), entries.size()).clear();
+          if (index <= logLastIndex())
+            entries.subList((int) (index - first), entries.size()).clear();
         }
         case COMPACT -> {
           long index = (long) op[1];

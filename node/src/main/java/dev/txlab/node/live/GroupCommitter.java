@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The disk thread: writes the batches processes hand it and fsyncs them, many at a time. Every
- * job that arrived while the previous fsync ran is written and then covered by one fsync per
- * file, so throughput grows with load while each step still waits for its own data — "group
- * commit". When a round touches several files (a node's shard replicas, its coordinator), their
- * fsyncs run in parallel on helper threads and the round waits for all of them. A job's {@code onDurable} runs (on this thread; it must only post back to the process's
- * own thread) after the fsync that covers it, never before.
+ * The disk thread: writes the batches processes hand it and fsyncs them, many at a time. Every job
+ * that arrived while the previous fsync ran is written and then covered by one fsync per file, so
+ * throughput grows with load while each step still waits for its own data — "group commit". When a
+ * round touches several files (a node's shard replicas, its coordinator), their fsyncs run in
+ * parallel on helper threads and the round waits for all of them. A job's {@code onDurable} runs
+ * (on this thread; it must only post back to the process's own thread) after the fsync that covers
+ * it, never before.
  *
  * <p>{@link #stall()} holds every job until {@link #unstall()}: a disk that stops answering, for
  * the chaos command's disk-stall fault and for tests that need to catch a step between its handler
@@ -21,7 +22,12 @@ import java.util.function.Consumer;
  */
 public final class GroupCommitter implements AutoCloseable {
   /** One step's request: write {@code batch} (may be null) and, if {@code force}, fsync. */
-  public record Job(FileStorage storage, FileStorage.Batch batch, boolean force, Runnable onDurable, Consumer<Throwable> onFailure) {}
+  public record Job(
+      FileStorage storage,
+      FileStorage.Batch batch,
+      boolean force,
+      Runnable onDurable,
+      Consumer<Throwable> onFailure) {}
 
   private static final int MAX_QUEUED_JOBS = 1_000_000;
 
@@ -42,7 +48,8 @@ public final class GroupCommitter implements AutoCloseable {
   public void submit(Job job) {
     synchronized (queue) {
       if (closing) throw new IllegalStateException("disk thread closed");
-      if (queue.size() >= MAX_QUEUED_JOBS) throw new IllegalStateException("disk queue over " + MAX_QUEUED_JOBS + " jobs");
+      if (queue.size() >= MAX_QUEUED_JOBS)
+        throw new IllegalStateException("disk queue over " + MAX_QUEUED_JOBS + " jobs");
       queue.add(job);
       queue.notifyAll();
     }
@@ -94,7 +101,8 @@ public final class GroupCommitter implements AutoCloseable {
         if (failed.containsKey(job.storage())) continue;
         try {
           if (job.batch() != null) job.storage().write(job.batch());
-          if (job.force() && toForce.put(job.storage(), Boolean.TRUE) == null) forceOrder.add(job.storage());
+          if (job.force() && toForce.put(job.storage(), Boolean.TRUE) == null)
+            forceOrder.add(job.storage());
         } catch (IOException | RuntimeException e) {
           failed.put(job.storage(), e);
         }
@@ -138,10 +146,14 @@ public final class GroupCommitter implements AutoCloseable {
       return ok;
     }
     List<java.util.concurrent.Future<?>> running = new ArrayList<>();
-    for (FileStorage s : todo) running.add(forcers().submit(() -> {
-      s.force();
-      return null;
-    }));
+    for (FileStorage s : todo)
+      running.add(
+          forcers()
+              .submit(
+                  () -> {
+                    s.force();
+                    return null;
+                  }));
     long ok = 0;
     for (int i = 0; i < todo.size(); i++) {
       try {
@@ -157,16 +169,20 @@ public final class GroupCommitter implements AutoCloseable {
     return ok;
   }
 
-  // Only the disk thread touches it (created on first need, so a node with one file never starts it).
+  // Only the disk thread touches it (created on first need, so a node with one file never starts
+  // it).
   private java.util.concurrent.ExecutorService forcers;
 
   private java.util.concurrent.ExecutorService forcers() {
     if (forcers == null) {
-      forcers = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, thread.getName() + "-fsync");
-        t.setDaemon(true);
-        return t;
-      });
+      forcers =
+          java.util.concurrent.Executors.newFixedThreadPool(
+              4,
+              r -> {
+                Thread t = new Thread(r, thread.getName() + "-fsync");
+                t.setDaemon(true);
+                return t;
+              });
     }
     return forcers;
   }
@@ -184,7 +200,8 @@ public final class GroupCommitter implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    // The disk thread has stopped (or is stuck in a syscall for good): its helpers are no longer needed.
+    // The disk thread has stopped (or is stuck in a syscall for good): its helpers are no longer
+    // needed.
     if (!thread.isAlive() && forcers != null) forcers.shutdownNow();
   }
 }

@@ -31,17 +31,17 @@ import org.jgroups.stack.Protocol;
 import org.jgroups.util.NameCache;
 
 /**
- * Node-to-node messaging over a JGroups channel built in code: TCP bound to one address
- * (127.0.0.1 unless configured), discovery by TCPPING from a static host list, the usual
- * membership and reliability layers, and {@link LinkFaults} on top. No UDP and no multicast
- * anywhere: the diagnostics handler (which would join a multicast group on every interface) is
- * disabled, and JGroups' own logging is turned down to warnings.
+ * Node-to-node messaging over a JGroups channel built in code: TCP bound to one address (127.0.0.1
+ * unless configured), discovery by TCPPING from a static host list, the usual membership and
+ * reliability layers, and {@link LinkFaults} on top. No UDP and no multicast anywhere: the
+ * diagnostics handler (which would join a multicast group on every interface) is disabled, and
+ * JGroups' own logging is turned down to warnings.
  *
  * <p>Each physical node is one channel member whose logical name is its node id; a message goes to
  * the last address a view showed for that name, or is dropped (counted as "no-route") if the node
- * was never seen. A frame is {@code [wire version][from node][from
- * component][to component][value]}, the value in {@link RecordCodec}; a frame that does not decode
- * is dropped with a counted reason and never reaches a process.
+ * was never seen. A frame is {@code [wire version][from node][from component][to
+ * component][value]}, the value in {@link RecordCodec}; a frame that does not decode is dropped
+ * with a counted reason and never reaches a process.
  */
 public final class JGroupsTransport implements Transport {
   public static final int WIRE_VERSION = 1;
@@ -50,19 +50,37 @@ public final class JGroupsTransport implements Transport {
    * @param bindAddress the address TCP listens on and sends from
    * @param initialHosts every node's TCP endpoint (including this one's)
    */
-  public record Config(NodeId node, String cluster, InetAddress bindAddress, int bindPort, List<InetSocketAddress> initialHosts, long seed) {
+  public record Config(
+      NodeId node,
+      String cluster,
+      InetAddress bindAddress,
+      int bindPort,
+      List<InetSocketAddress> initialHosts,
+      long seed) {
     public Config {
-      if (node == null || cluster == null || cluster.isEmpty() || bindAddress == null || initialHosts == null) {
+      if (node == null
+          || cluster == null
+          || cluster.isEmpty()
+          || bindAddress == null
+          || initialHosts == null) {
         throw new IllegalArgumentException("incomplete JGroups transport config");
       }
-      if (bindPort < 1 || bindPort > 65535) throw new IllegalArgumentException("bind port out of range: " + bindPort);
+      if (bindPort < 1 || bindPort > 65535)
+        throw new IllegalArgumentException("bind port out of range: " + bindPort);
       initialHosts = List.copyOf(initialHosts);
     }
 
     /** Everything on 127.0.0.1: this node at {@code port}, the others at {@code ports}. */
-    public static Config loopback(NodeId node, String cluster, int port, List<Integer> ports, long seed) {
+    public static Config loopback(
+        NodeId node, String cluster, int port, List<Integer> ports, long seed) {
       InetAddress lo = InetAddress.getLoopbackAddress();
-      return new Config(node, cluster, lo, port, ports.stream().map(p -> new InetSocketAddress(lo, p)).toList(), seed);
+      return new Config(
+          node,
+          cluster,
+          lo,
+          port,
+          ports.stream().map(p -> new InetSocketAddress(lo, p)).toList(),
+          seed);
     }
   }
 
@@ -123,17 +141,18 @@ public final class JGroupsTransport implements Transport {
     channel.setName(config.node().name());
     channel.setDiscardOwnMessages(true);
     if (tcp.getDiagnosticsHandler() != null) tcp.getDiagnosticsHandler().setEnabled(false);
-    channel.setReceiver(new Receiver() {
-      @Override
-      public void receive(org.jgroups.Message msg) {
-        onFrame(msg);
-      }
+    channel.setReceiver(
+        new Receiver() {
+          @Override
+          public void receive(org.jgroups.Message msg) {
+            onFrame(msg);
+          }
 
-      @Override
-      public void viewAccepted(View v) {
-        onView(v);
-      }
-    });
+          @Override
+          public void viewAccepted(View v) {
+            onView(v);
+          }
+        });
     channel.connect(config.cluster());
   }
 

@@ -16,9 +16,9 @@ import java.util.TreeMap;
 
 /**
  * The process behind a node's HTTP API: it turns each request into a shard client request, finds
- * the shard's leader (following redirects, rotating on silence), retries with the same session
- * and sequence number — so a write applies at most once however often it is resent — and answers
- * the outcome through a {@link Responder}.
+ * the shard's leader (following redirects, rotating on silence), retries with the same session and
+ * sequence number — so a write applies at most once however often it is resent — and answers the
+ * outcome through a {@link Responder}.
  *
  * <p>A shard keeps one session per client id with one outstanding request, so the gateway owns a
  * bounded pool of session lanes ({@code <self>~<random>.<lane>}), one request in flight on each;
@@ -30,7 +30,10 @@ public final class KvGateway implements Process {
     void respond(long requestId, Outcome outcome, String value);
   }
 
-  /** OK; FAILED: a cas that found another value (definite); UNKNOWN: timed out (indefinite); BUSY: refused. */
+  /**
+   * OK; FAILED: a cas that found another value (definite); UNKNOWN: timed out (indefinite); BUSY:
+   * refused.
+   */
   public enum Outcome {
     OK,
     FAILED,
@@ -66,8 +69,15 @@ public final class KvGateway implements Process {
   private final ArrayDeque<Integer> free = new ArrayDeque<>();
   private final TreeMap<ShardId, Integer> leaderGuess = new TreeMap<>();
 
-  public KvGateway(Env env, ShardMap shardMap, Responder responder, int maxInFlight, long retryNanos, long timeoutNanos) {
-    if (maxInFlight < 1 || retryNanos <= 0 || timeoutNanos < retryNanos) throw new IllegalArgumentException("bad gateway limits");
+  public KvGateway(
+      Env env,
+      ShardMap shardMap,
+      Responder responder,
+      int maxInFlight,
+      long retryNanos,
+      long timeoutNanos) {
+    if (maxInFlight < 1 || retryNanos <= 0 || timeoutNanos < retryNanos)
+      throw new IllegalArgumentException("bad gateway limits");
     this.env = env;
     this.shardMap = shardMap;
     this.responder = responder;
@@ -196,6 +206,8 @@ public final class KvGateway implements Process {
   public void checkInvariants() {
     int busy = 0;
     for (Lane l : lanes) if (l.op != null) busy++;
-    if (busy + free.size() != lanes.length) throw new IllegalStateException("gateway lanes leaked: " + busy + " busy, " + free.size() + " free");
+    if (busy + free.size() != lanes.length)
+      throw new IllegalStateException(
+          "gateway lanes leaked: " + busy + " busy, " + free.size() + " free");
   }
 }

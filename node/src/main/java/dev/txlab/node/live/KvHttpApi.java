@@ -14,8 +14,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A node's single-key HTTP/JSON API, served by Vert.x and answered by a {@link KvGateway} process
@@ -33,10 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * GET  /status                                     → 200 {node, components, members, drops, faults, failures, shards…}
  * </pre>
  *
- * Errors are JSON {@code {"error": …, "definite": true|false}}: 400 for malformed JSON, wrong types,
- * missing fields or an oversize key or value; 413 for an oversize body; 501 for an API this node's
- * shards do not serve (single-key on transactional shards, {@code /txn} on plain KV shards); 503
- * when the gateway is busy (definite: nothing was done); 504 when the outcome is unknown
+ * Errors are JSON {@code {"error": …, "definite": true|false}}: 400 for malformed JSON, wrong
+ * types, missing fields or an oversize key or value; 413 for an oversize body; 501 for an API this
+ * node's shards do not serve (single-key on transactional shards, {@code /txn} on plain KV shards);
+ * 503 when the gateway is busy (definite: nothing was done); 504 when the outcome is unknown
  * (indefinite: a write may still apply). A bad request changes nothing and the node stays up.
  *
  * <p>At most once: a write that carries {@code "client"} and {@code "seq"} (required on {@code
@@ -72,7 +72,8 @@ public final class KvHttpApi {
   private final JGroupsTransport transport;
   private final Options options;
   private final RequestDedup dedup = RequestDedup.defaults();
-  private final ConcurrentHashMap<Long, CompletableFuture<RequestDedup.Reply>> pending = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, CompletableFuture<RequestDedup.Reply>> pending =
+      new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Long, String> pendingKeys = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong(1);
   private HttpServer server;
@@ -88,23 +89,44 @@ public final class KvHttpApi {
    * Adds the gateway process to {@code host} and listens on {@code bindHost:port} (port 0 picks a
    * free one; see {@link #port()}). {@code transport} may be null (status then omits it).
    */
-  public static Future<KvHttpApi> start(Vertx vertx, VertxHost host, JGroupsTransport transport, ShardMap shardMap, String bindHost, int port) {
+  public static Future<KvHttpApi> start(
+      Vertx vertx,
+      VertxHost host,
+      JGroupsTransport transport,
+      ShardMap shardMap,
+      String bindHost,
+      int port) {
     return start(vertx, host, transport, shardMap, bindHost, port, Options.kvOnly());
   }
 
-  /** As {@link #start(Vertx, VertxHost, JGroupsTransport, ShardMap, String, int)}, serving what {@code options} says. */
+  /**
+   * As {@link #start(Vertx, VertxHost, JGroupsTransport, ShardMap, String, int)}, serving what
+   * {@code options} says.
+   */
   public static Future<KvHttpApi> start(
-      Vertx vertx, VertxHost host, JGroupsTransport transport, ShardMap shardMap, String bindHost, int port, Options options) {
+      Vertx vertx,
+      VertxHost host,
+      JGroupsTransport transport,
+      ShardMap shardMap,
+      String bindHost,
+      int port,
+      Options options) {
     KvHttpApi api = new KvHttpApi(vertx, host, transport, options);
-    Future<Void> gateway = options.singleKey()
-        ? host.add(GATEWAY, env -> new KvGateway(env, shardMap, api::respond, 256, 300_000_000L, 5_000_000_000L))
-        : Future.succeededFuture();
+    Future<Void> gateway =
+        options.singleKey()
+            ? host.add(
+                GATEWAY,
+                env ->
+                    new KvGateway(env, shardMap, api::respond, 256, 300_000_000L, 5_000_000_000L))
+            : Future.succeededFuture();
     return gateway
-        .compose(v -> vertx.createHttpServer().requestHandler(api.router(vertx)).listen(port, bindHost))
-        .map(s -> {
-          api.server = s;
-          return api;
-        });
+        .compose(
+            v -> vertx.createHttpServer().requestHandler(api.router(vertx)).listen(port, bindHost))
+        .map(
+            s -> {
+              api.server = s;
+              return api;
+            });
   }
 
   public int port() {
@@ -124,8 +146,18 @@ public final class KvHttpApi {
     router.post("/kv/:key/append").handler(ctx -> keyOp(ctx, "append"));
     router.post("/txn").handler(this::txn);
     router.get("/status").handler(this::status);
-    router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " " + ctx.request().path(), true));
-    router.errorHandler(413, ctx -> error(ctx, 413, "body larger than " + MAX_BODY_BYTES + " bytes", true));
+    router
+        .route()
+        .last()
+        .handler(
+            ctx ->
+                error(
+                    ctx,
+                    404,
+                    "no such endpoint: " + ctx.request().method() + " " + ctx.request().path(),
+                    true));
+    router.errorHandler(
+        413, ctx -> error(ctx, 413, "body larger than " + MAX_BODY_BYTES + " bytes", true));
     return router;
   }
 
@@ -135,7 +167,9 @@ public final class KvHttpApi {
       return;
     }
     String key = ctx.pathParam("key");
-    if (key == null || key.isEmpty() || key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+    if (key == null
+        || key.isEmpty()
+        || key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
       error(ctx, 400, "key must be 1.." + MAX_KEY_BYTES + " bytes", true);
       return;
     }
@@ -158,19 +192,29 @@ public final class KvHttpApi {
           error(ctx, 400, "field 'expected' is required (null for absent)", true);
           return;
         }
-        String expected = body.getValue("expected") == null ? null : stringField(ctx, body, "expected", true);
+        String expected =
+            body.getValue("expected") == null ? null : stringField(ctx, body, "expected", true);
         if (body.getValue("expected") != null && expected == null) return;
         op = new KvOp.Cas(key, expected, value);
       }
       if (body.containsKey("client") || body.containsKey("seq")) {
         Object c = body.getValue("client");
         Object q = body.getValue("seq");
-        if (!(c instanceof String cs) || cs.isEmpty() || cs.length() > TxnRequests.MAX_CLIENT_CHARS) {
-          error(ctx, 400, "field 'client' must be a string of 1.." + TxnRequests.MAX_CLIENT_CHARS + " characters (with 'seq')", true);
+        if (!(c instanceof String cs)
+            || cs.isEmpty()
+            || cs.length() > TxnRequests.MAX_CLIENT_CHARS) {
+          error(
+              ctx,
+              400,
+              "field 'client' must be a string of 1.."
+                  + TxnRequests.MAX_CLIENT_CHARS
+                  + " characters (with 'seq')",
+              true);
           return;
         }
         if (!(q instanceof Integer || q instanceof Long) || ((Number) q).longValue() < 0) {
-          error(ctx, 400, "field 'seq' must be a non-negative 64-bit integer (with 'client')", true);
+          error(
+              ctx, 400, "field 'seq' must be a non-negative 64-bit integer (with 'client')", true);
           return;
         }
         client = cs;
@@ -197,7 +241,11 @@ public final class KvHttpApi {
 
   private void txn(RoutingContext ctx) {
     if (options.txn() == null) {
-      error(ctx, 501, "this node runs no transactional shards (start it with a transaction protocol)", true);
+      error(
+          ctx,
+          501,
+          "this node runs no transactional shards (start it with a transaction protocol)",
+          true);
       return;
     }
     JsonObject body = jsonBody(ctx);
@@ -208,22 +256,35 @@ public final class KvHttpApi {
       return;
     }
     TxnEndpoint.Request r = p.request();
-    once(ctx, "txn", r.client(), r.seq(), TxnRequests.fingerprint(r), () -> {
-      CompletableFuture<RequestDedup.Reply> f = new CompletableFuture<>();
-      try {
-        options.txn().submit(r, result -> f.complete(TxnRequests.render(r, p.jsonKeys(), result)));
-      } catch (RuntimeException e) {
-        f.completeExceptionally(e);
-      }
-      return f;
-    });
+    once(
+        ctx,
+        "txn",
+        r.client(),
+        r.seq(),
+        TxnRequests.fingerprint(r),
+        () -> {
+          CompletableFuture<RequestDedup.Reply> f = new CompletableFuture<>();
+          try {
+            options
+                .txn()
+                .submit(r, result -> f.complete(TxnRequests.render(r, p.jsonKeys(), result)));
+          } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+          }
+          return f;
+        });
   }
 
   /**
    * Runs {@code run} at most once per (space, client, seq) — always, without a client — and answers
    * the request with its reply once it is there, or 504 after {@link #ANSWER_WAIT_MILLIS}.
    */
-  private void once(RoutingContext ctx, String space, String client, long seq, String fingerprint,
+  private void once(
+      RoutingContext ctx,
+      String space,
+      String client,
+      long seq,
+      String fingerprint,
       Supplier<CompletableFuture<RequestDedup.Reply>> run) {
     CompletableFuture<RequestDedup.Reply> answer;
     if (client == null) {
@@ -232,34 +293,47 @@ public final class KvHttpApi {
       RequestDedup.Claim claim = dedup.claim(space, client, seq, fingerprint);
       RequestDedup.Entry entry = claim.entry();
       if (!claim.fresh() && !entry.fingerprint().equals(fingerprint)) {
-        error(ctx, 400, "client '" + client + "' seq " + seq + " was already used for a different request", true);
+        error(
+            ctx,
+            400,
+            "client '" + client + "' seq " + seq + " was already used for a different request",
+            true);
         return;
       }
       if (claim.fresh()) {
-        run.get().whenComplete((reply, failure) -> {
-          if (failure != null) entry.reply().completeExceptionally(failure);
-          else entry.reply().complete(reply);
-          // Nothing was done (busy) or we failed before running it: a retry must run, not replay this.
-          if (failure != null || reply.status() == 503) dedup.forget(space, client, seq, entry);
-        });
+        run.get()
+            .whenComplete(
+                (reply, failure) -> {
+                  if (failure != null) entry.reply().completeExceptionally(failure);
+                  else entry.reply().complete(reply);
+                  // Nothing was done (busy) or we failed before running it: a retry must run, not
+                  // replay this.
+                  if (failure != null || reply.status() == 503)
+                    dedup.forget(space, client, seq, entry);
+                });
       }
       answer = entry.reply();
     }
     Context context = Vertx.currentContext();
-    long timer = vertx.setTimer(ANSWER_WAIT_MILLIS, id -> send(ctx, TxnRequests.unknown("no answer within " + ANSWER_WAIT_MILLIS + " ms")));
-    answer.whenComplete((reply, failure) -> {
-      Runnable out = () -> {
-        vertx.cancelTimer(timer);
-        if (failure != null) {
-          LOG.log(System.Logger.Level.ERROR, "request failed inside the node", failure);
-          send(ctx, errorReply(500, "internal error: " + failure, false));
-        } else {
-          send(ctx, reply);
-        }
-      };
-      if (context != null) context.runOnContext(v -> out.run());
-      else out.run();
-    });
+    long timer =
+        vertx.setTimer(
+            ANSWER_WAIT_MILLIS,
+            id -> send(ctx, TxnRequests.unknown("no answer within " + ANSWER_WAIT_MILLIS + " ms")));
+    answer.whenComplete(
+        (reply, failure) -> {
+          Runnable out =
+              () -> {
+                vertx.cancelTimer(timer);
+                if (failure != null) {
+                  LOG.log(System.Logger.Level.ERROR, "request failed inside the node", failure);
+                  send(ctx, errorReply(500, "internal error: " + failure, false));
+                } else {
+                  send(ctx, reply);
+                }
+              };
+          if (context != null) context.runOnContext(v -> out.run());
+          else out.run();
+        });
   }
 
   private static JsonObject jsonBody(RoutingContext ctx) {
@@ -275,7 +349,8 @@ public final class KvHttpApi {
   }
 
   /** The string field {@code name}, or null after answering 400. */
-  private static String stringField(RoutingContext ctx, JsonObject body, String name, boolean nullable) {
+  private static String stringField(
+      RoutingContext ctx, JsonObject body, String name, boolean nullable) {
     Object v = body.getValue(name);
     if (v == null) {
       if (!nullable) error(ctx, 400, "field '" + name + "' is required", true);
@@ -297,50 +372,75 @@ public final class KvHttpApi {
     CompletableFuture<RequestDedup.Reply> f = pending.remove(requestId);
     String key = pendingKeys.remove(requestId);
     if (f == null) return;
-    f.complete(switch (outcome) {
-      case OK -> new RequestDedup.Reply(200, new JsonObject().put("key", key).put("value", value).encode());
-      case FAILED -> new RequestDedup.Reply(409, new JsonObject().put("error", "cas-failed").put("actual", value).put("definite", true).encode());
-      case BUSY -> errorReply(503, "too many requests in flight", true);
-      default -> errorReply(504, "timed out: the operation may or may not have happened", false);
-    });
+    f.complete(
+        switch (outcome) {
+          case OK ->
+              new RequestDedup.Reply(
+                  200, new JsonObject().put("key", key).put("value", value).encode());
+          case FAILED ->
+              new RequestDedup.Reply(
+                  409,
+                  new JsonObject()
+                      .put("error", "cas-failed")
+                      .put("actual", value)
+                      .put("definite", true)
+                      .encode());
+          case BUSY -> errorReply(503, "too many requests in flight", true);
+          default ->
+              errorReply(504, "timed out: the operation may or may not have happened", false);
+        });
   }
 
   private void status(RoutingContext ctx) {
-    JsonObject s = new JsonObject().put("node", host.node().name()).put("components", host.components());
+    JsonObject s =
+        new JsonObject().put("node", host.node().name()).put("components", host.components());
     s.put("failures", host.failures().stream().map(Throwable::getMessage).toList());
     s.put("clockOffsetNanos", host.clock().offsetNanos());
     if (transport != null) {
       s.put("members", transport.view().stream().map(n -> n.name()).toList());
       s.put("drops", new JsonObject(new java.util.TreeMap<String, Object>(transport.dropCounts())));
       LinkFaults.Settings f = transport.faults().settings();
-      s.put("link_faults", new JsonObject()
-          .put("dropTo", f.dropTo().stream().map(n -> n.name()).sorted().toList())
-          .put("dropFrom", f.dropFrom().stream().map(n -> n.name()).sorted().toList())
-          .put("loss", f.loss()).put("delayNanos", f.delayNanos()).put("jitterNanos", f.jitterNanos())
-          .put("duplication", f.duplication()));
+      s.put(
+          "link_faults",
+          new JsonObject()
+              .put("dropTo", f.dropTo().stream().map(n -> n.name()).sorted().toList())
+              .put("dropFrom", f.dropFrom().stream().map(n -> n.name()).sorted().toList())
+              .put("loss", f.loss())
+              .put("delayNanos", f.delayNanos())
+              .put("jitterNanos", f.jitterNanos())
+              .put("duplication", f.duplication()));
     }
     if (options.status() == null) {
       json(ctx, 200, s);
       return;
     }
     Context context = Vertx.currentContext();
-    options.status().get().onComplete(ar -> {
-      Runnable out = () -> {
-        if (ar.succeeded()) json(ctx, 200, ar.result().mergeIn(s));
-        else error(ctx, 500, "status unavailable: " + ar.cause(), true);
-      };
-      if (context != null) context.runOnContext(v -> out.run());
-      else out.run();
-    });
+    options
+        .status()
+        .get()
+        .onComplete(
+            ar -> {
+              Runnable out =
+                  () -> {
+                    if (ar.succeeded()) json(ctx, 200, ar.result().mergeIn(s));
+                    else error(ctx, 500, "status unavailable: " + ar.cause(), true);
+                  };
+              if (context != null) context.runOnContext(v -> out.run());
+              else out.run();
+            });
   }
 
   private static RequestDedup.Reply errorReply(int status, String message, boolean definite) {
-    return new RequestDedup.Reply(status, new JsonObject().put("error", message).put("definite", definite).encode());
+    return new RequestDedup.Reply(
+        status, new JsonObject().put("error", message).put("definite", definite).encode());
   }
 
   private static void send(RoutingContext ctx, RequestDedup.Reply reply) {
     if (ctx.response().ended()) return;
-    ctx.response().setStatusCode(reply.status()).putHeader("content-type", "application/json").end(reply.body());
+    ctx.response()
+        .setStatusCode(reply.status())
+        .putHeader("content-type", "application/json")
+        .end(reply.body());
   }
 
   private static void error(RoutingContext ctx, int status, String message, boolean definite) {
@@ -349,6 +449,9 @@ public final class KvHttpApi {
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
     if (ctx.response().ended()) return;
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(body.encode());
   }
 }

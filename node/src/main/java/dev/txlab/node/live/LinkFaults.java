@@ -15,10 +15,10 @@ import org.jgroups.util.MessageBatch;
 import org.jgroups.util.NameCache;
 
 /**
- * The fault-injection layer of a node's JGroups stack, at the top so that it sees only txlab's
- * own messages: membership and failure detection keep working under a partition, as the
- * simulator's partitions do, and a dropped message is gone for good (no retransmission below can
- * bring it back). What {@code txlab chaos} drives on a live node:
+ * The fault-injection layer of a node's JGroups stack, at the top so that it sees only txlab's own
+ * messages: membership and failure detection keep working under a partition, as the simulator's
+ * partitions do, and a dropped message is gone for good (no retransmission below can bring it
+ * back). What {@code txlab chaos} drives on a live node:
  *
  * <ul>
  *   <li>{@link #dropTo} / {@link #dropFrom}: one-way cuts; a partition is both on both sides;
@@ -33,7 +33,12 @@ import org.jgroups.util.NameCache;
 public final class LinkFaults extends Protocol {
   /** The faults in force. Node sets are sorted so they print the same way every time. */
   public record Settings(
-      Set<NodeId> dropTo, Set<NodeId> dropFrom, double loss, long delayNanos, long jitterNanos, double duplication) {
+      Set<NodeId> dropTo,
+      Set<NodeId> dropFrom,
+      double loss,
+      long delayNanos,
+      long jitterNanos,
+      double duplication) {
     public Settings {
       dropTo = Set.copyOf(new TreeSet<>(dropTo));
       dropFrom = Set.copyOf(new TreeSet<>(dropFrom));
@@ -73,17 +78,23 @@ public final class LinkFaults extends Protocol {
 
   public synchronized void dropTo(Set<NodeId> nodes) {
     Settings s = settings;
-    set(new Settings(nodes, s.dropFrom(), s.loss(), s.delayNanos(), s.jitterNanos(), s.duplication()));
+    set(
+        new Settings(
+            nodes, s.dropFrom(), s.loss(), s.delayNanos(), s.jitterNanos(), s.duplication()));
   }
 
   public synchronized void dropFrom(Set<NodeId> nodes) {
     Settings s = settings;
-    set(new Settings(s.dropTo(), nodes, s.loss(), s.delayNanos(), s.jitterNanos(), s.duplication()));
+    set(
+        new Settings(
+            s.dropTo(), nodes, s.loss(), s.delayNanos(), s.jitterNanos(), s.duplication()));
   }
 
   public synchronized void setLoss(double fraction) {
     Settings s = settings;
-    set(new Settings(s.dropTo(), s.dropFrom(), fraction, s.delayNanos(), s.jitterNanos(), s.duplication()));
+    set(
+        new Settings(
+            s.dropTo(), s.dropFrom(), fraction, s.delayNanos(), s.jitterNanos(), s.duplication()));
   }
 
   public synchronized void setDelay(long delayNanos, long jitterNanos) {
@@ -93,7 +104,9 @@ public final class LinkFaults extends Protocol {
 
   public synchronized void setDuplication(double fraction) {
     Settings s = settings;
-    set(new Settings(s.dropTo(), s.dropFrom(), s.loss(), s.delayNanos(), s.jitterNanos(), fraction));
+    set(
+        new Settings(
+            s.dropTo(), s.dropFrom(), s.loss(), s.delayNanos(), s.jitterNanos(), fraction));
   }
 
   public void heal() {
@@ -140,7 +153,10 @@ public final class LinkFaults extends Protocol {
         return null;
       }
       duplicate = random.chance(s.duplication());
-      delayNanos = s.delayNanos() == 0 ? 0 : random.between(s.delayNanos() - s.jitterNanos(), s.delayNanos() + s.jitterNanos());
+      delayNanos =
+          s.delayNanos() == 0
+              ? 0
+              : random.between(s.delayNanos() - s.jitterNanos(), s.delayNanos() + s.jitterNanos());
     }
     if (duplicate) {
       duplicated.incrementAndGet();
@@ -156,11 +172,13 @@ public final class LinkFaults extends Protocol {
 
   private synchronized ScheduledExecutorService scheduler() {
     if (delayer == null) {
-      delayer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "txlab-link-delay");
-        t.setDaemon(true);
-        return t;
-      });
+      delayer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "txlab-link-delay");
+                t.setDaemon(true);
+                return t;
+              });
     }
     return delayer;
   }

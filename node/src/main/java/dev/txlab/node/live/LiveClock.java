@@ -4,8 +4,8 @@ import dev.txlab.node.api.TrueTimeInterval;
 import java.time.Instant;
 
 /**
- * A node's clock in the live host: the system clock (nanoseconds since the epoch, as precise as
- * the JVM reads it) moved by three injectable clock faults, which add up:
+ * A node's clock in the live host: the system clock (nanoseconds since the epoch, as precise as the
+ * JVM reads it) moved by three injectable clock faults, which add up:
  *
  * <ul>
  *   <li>a skew ({@code clock-skew n3 +40ms}): a fixed offset;
@@ -16,16 +16,24 @@ import java.time.Instant;
  *       time by ε plus the amount (behind, if negative) while TrueTime keeps claiming ε.
  * </ul>
  *
- * TrueTime is the local reading widened by the configured uncertainty ε; with faults larger than
- * ε the interval no longer contains true time, which is exactly the lie a clock scenario is about.
+ * TrueTime is the local reading widened by the configured uncertainty ε; with faults larger than ε
+ * the interval no longer contains true time, which is exactly the lie a clock scenario is about.
  * Thread-safe: faults may be changed from an admin thread at any time.
  */
 public final class LiveClock {
   /** One immutable set of clock faults, swapped atomically. */
-  private record State(long skewNanos, long driftPpm, long driftOriginNanos, long driftedBeforeNanos, long violationNanos) {
+  private record State(
+      long skewNanos,
+      long driftPpm,
+      long driftOriginNanos,
+      long driftedBeforeNanos,
+      long violationNanos) {
     long offsetAt(long systemNanos, long epsilonNanos) {
-      long drifted = driftedBeforeNanos + (driftPpm == 0 ? 0 : (systemNanos - driftOriginNanos) / 1_000_000L * driftPpm);
-      long violation = violationNanos == 0 ? 0 : violationNanos + Long.signum(violationNanos) * epsilonNanos;
+      long drifted =
+          driftedBeforeNanos
+              + (driftPpm == 0 ? 0 : (systemNanos - driftOriginNanos) / 1_000_000L * driftPpm);
+      long violation =
+          violationNanos == 0 ? 0 : violationNanos + Long.signum(violationNanos) * epsilonNanos;
       return skewNanos + drifted + violation;
     }
   }
@@ -74,22 +82,35 @@ public final class LiveClock {
   /** Sets the skew (replacing any earlier skew). Kept under this name for the existing callers. */
   public synchronized void setOffsetNanos(long nanos) {
     State s = state;
-    state = new State(nanos, s.driftPpm(), s.driftOriginNanos(), s.driftedBeforeNanos(), s.violationNanos());
+    state =
+        new State(
+            nanos, s.driftPpm(), s.driftOriginNanos(), s.driftedBeforeNanos(), s.violationNanos());
   }
 
   /** Sets the drift rate from now on; what the clock drifted so far stays. */
   public synchronized void setDriftPpm(long ppm) {
-    if (Math.abs(ppm) > 1_000_000) throw new IllegalArgumentException("drift beyond ±1000000ppm: " + ppm);
+    if (Math.abs(ppm) > 1_000_000)
+      throw new IllegalArgumentException("drift beyond ±1000000ppm: " + ppm);
     State s = state;
     long now = systemNanos();
-    long drifted = s.driftedBeforeNanos() + (s.driftPpm() == 0 ? 0 : (now - s.driftOriginNanos()) / 1_000_000L * s.driftPpm());
+    long drifted =
+        s.driftedBeforeNanos()
+            + (s.driftPpm() == 0 ? 0 : (now - s.driftOriginNanos()) / 1_000_000L * s.driftPpm());
     state = new State(s.skewNanos(), ppm, now, drifted, s.violationNanos());
   }
 
-  /** Moves the clock ε plus {@code beyondEpsilonNanos} away from true time (0 ends the violation). */
+  /**
+   * Moves the clock ε plus {@code beyondEpsilonNanos} away from true time (0 ends the violation).
+   */
   public synchronized void setViolationNanos(long beyondEpsilonNanos) {
     State s = state;
-    state = new State(s.skewNanos(), s.driftPpm(), s.driftOriginNanos(), s.driftedBeforeNanos(), beyondEpsilonNanos);
+    state =
+        new State(
+            s.skewNanos(),
+            s.driftPpm(),
+            s.driftOriginNanos(),
+            s.driftedBeforeNanos(),
+            beyondEpsilonNanos);
   }
 
   /** Ends skew, drift (and what it drifted) and violations: the clock reads true time again. */

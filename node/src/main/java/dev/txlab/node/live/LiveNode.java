@@ -1,20 +1,20 @@
 package dev.txlab.node.live;
 
 import dev.txlab.node.api.Address;
+import dev.txlab.node.api.Message;
 import dev.txlab.node.api.NodeId;
+import dev.txlab.node.api.Process;
+import dev.txlab.node.api.ProcessFactory;
 import dev.txlab.node.api.ShardId;
 import dev.txlab.node.kv.ReadMode;
 import dev.txlab.node.kv.ShardMap;
 import dev.txlab.node.kv.ShardReplica;
-import dev.txlab.node.api.Message;
-import dev.txlab.node.api.Process;
-import dev.txlab.node.api.ProcessFactory;
 import dev.txlab.node.raft.RaftConfig;
 import dev.txlab.node.raft.RaftReplica;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>What runs on the node is a plug-in, {@link Components}: the process of each hosted shard
  * replica, any node-level processes, the extra classes the codec needs, and the endpoint behind
- * {@code POST /txn}. The default, {@link Components#kv()}, hosts the plain KV {@link ShardReplica}s;
- * the coordinator module plugs in transactional shards without seeing Vert.x or JGroups.
+ * {@code POST /txn}. The default, {@link Components#kv()}, hosts the plain KV {@link
+ * ShardReplica}s; the coordinator module plugs in transactional shards without seeing Vert.x or
+ * JGroups.
  *
  * <pre>{@code
  * LiveNode.Config c = LiveNode.Config.loopback(NodeId.of("n1"), List.of(n1, n2, n3), List.of(7800, 7801, 7802),
@@ -46,8 +47,8 @@ public final class LiveNode implements AutoCloseable {
    * @param nodes every node of the cluster, in shard-map order
    * @param ports each node's JGroups TCP port, aligned with {@code nodes}
    * @param dir the cluster directory; this node's data is under {@code dir/<node>}
-   * @param hosts each node's address, aligned with {@code nodes} (a static host list, for
-   *     clusters across machines); by default every node at {@code bindAddress}
+   * @param hosts each node's address, aligned with {@code nodes} (a static host list, for clusters
+   *     across machines); by default every node at {@code bindAddress}
    */
   public record Config(
       NodeId node,
@@ -65,26 +66,63 @@ public final class LiveNode implements AutoCloseable {
     public Config {
       nodes = List.copyOf(nodes);
       ports = List.copyOf(ports);
-      if (hosts == null || hosts.isEmpty()) hosts = java.util.Collections.nCopies(nodes.size(), bindAddress);
+      if (hosts == null || hosts.isEmpty())
+        hosts = java.util.Collections.nCopies(nodes.size(), bindAddress);
       hosts = List.copyOf(hosts);
-      if (hosts.size() != nodes.size()) throw new IllegalArgumentException("need one host per node: " + nodes + " vs " + hosts);
+      if (hosts.size() != nodes.size())
+        throw new IllegalArgumentException("need one host per node: " + nodes + " vs " + hosts);
       if (node == null || bindAddress == null || dir == null || fsync == null || reads == null) {
         throw new IllegalArgumentException("incomplete live node config");
       }
-      if (!nodes.contains(node)) throw new IllegalArgumentException(node + " is not among the nodes " + nodes);
-      if (ports.size() != nodes.size()) throw new IllegalArgumentException("need one port per node: " + nodes + " vs " + ports);
+      if (!nodes.contains(node))
+        throw new IllegalArgumentException(node + " is not among the nodes " + nodes);
+      if (ports.size() != nodes.size())
+        throw new IllegalArgumentException("need one port per node: " + nodes + " vs " + ports);
       new ShardMap(nodes, shards, replicas); // validates the shape
     }
 
     /** Every node at {@code bindAddress} (one machine). */
-    public Config(NodeId node, List<NodeId> nodes, InetAddress bindAddress, List<Integer> ports, int shards, int replicas,
-        Path dir, long seed, FileStorage.Fsync fsync, ReadMode reads, long trueTimeEpsilonNanos) {
-      this(node, nodes, bindAddress, ports, shards, replicas, dir, seed, fsync, reads, trueTimeEpsilonNanos, List.of());
+    public Config(
+        NodeId node,
+        List<NodeId> nodes,
+        InetAddress bindAddress,
+        List<Integer> ports,
+        int shards,
+        int replicas,
+        Path dir,
+        long seed,
+        FileStorage.Fsync fsync,
+        ReadMode reads,
+        long trueTimeEpsilonNanos) {
+      this(
+          node,
+          nodes,
+          bindAddress,
+          ports,
+          shards,
+          replicas,
+          dir,
+          seed,
+          fsync,
+          reads,
+          trueTimeEpsilonNanos,
+          List.of());
     }
 
-    public static Config loopback(NodeId node, List<NodeId> nodes, List<Integer> ports, int shards, int replicas, Path dir) {
-      return new Config(node, nodes, InetAddress.getLoopbackAddress(), ports, shards, replicas, dir,
-          seedFor(node), FileStorage.Fsync.ALWAYS, ReadMode.READINDEX, 1_000_000L);
+    public static Config loopback(
+        NodeId node, List<NodeId> nodes, List<Integer> ports, int shards, int replicas, Path dir) {
+      return new Config(
+          node,
+          nodes,
+          InetAddress.getLoopbackAddress(),
+          ports,
+          shards,
+          replicas,
+          dir,
+          seedFor(node),
+          FileStorage.Fsync.ALWAYS,
+          ReadMode.READINDEX,
+          1_000_000L);
     }
 
     public ShardMap shardMap() {
@@ -117,7 +155,10 @@ public final class LiveNode implements AutoCloseable {
    * its endpoint share). Implementations outside {@code node.live} see no Vert.x or JGroups type.
    */
   public interface Components {
-    /** Classes appended to {@link NodeCodecTable}'s for the wire and the disk (messages, commands, snapshots). */
+    /**
+     * Classes appended to {@link NodeCodecTable}'s for the wire and the disk (messages, commands,
+     * snapshots).
+     */
     default List<Class<?>> codecClasses() {
       return List.of();
     }
@@ -125,7 +166,9 @@ public final class LiveNode implements AutoCloseable {
     /** The process of this node's replica of {@code shard}, whose Raft group is {@code members}. */
     ProcessFactory replica(Config config, ShardId shard, List<Address> members);
 
-    /** Node-level processes and the transaction endpoint; called once, after the replicas started. */
+    /**
+     * Node-level processes and the transaction endpoint; called once, after the replicas started.
+     */
     default Extras extras(Config config, Injector injector) {
       return Extras.NONE;
     }
@@ -142,14 +185,16 @@ public final class LiveNode implements AutoCloseable {
 
     /**
      * Protocol metrics measured inside this node since it started (counters and durations by
-     * snake_case name), for status pages; empty if the plug-in measures none. Called from the
-     * HTTP thread: implementations must be thread-safe.
+     * snake_case name), for status pages; empty if the plug-in measures none. Called from the HTTP
+     * thread: implementations must be thread-safe.
      */
     default Map<String, Object> metrics() {
       return Map.of();
     }
 
-    /** Called once the node's admin faults exist, for plug-ins that act on phase-triggered kills. */
+    /**
+     * Called once the node's admin faults exist, for plug-ins that act on phase-triggered kills.
+     */
     default void attach(AdminFaults faults) {}
 
     /** What this node runs, for status pages (protocol, knobs). */
@@ -160,8 +205,12 @@ public final class LiveNode implements AutoCloseable {
     /** Plain KV shard replicas (the default). */
     static Components kv() {
       return (config, shard, members) -> {
-        ShardReplica.Config rc = new ShardReplica.Config(
-            shard, RaftConfig.defaults(members).withFsync(config.fsync() == FileStorage.Fsync.ALWAYS), config.reads(), 8);
+        ShardReplica.Config rc =
+            new ShardReplica.Config(
+                shard,
+                RaftConfig.defaults(members).withFsync(config.fsync() == FileStorage.Fsync.ALWAYS),
+                config.reads(),
+                8);
         return env -> new ShardReplica(env, rc);
       };
     }
@@ -194,7 +243,14 @@ public final class LiveNode implements AutoCloseable {
   private final VertxHost host;
   private final AdminFaults adminFaults;
 
-  private LiveNode(Config config, Components components, Extras extras, Vertx vertx, GroupCommitter disk, JGroupsTransport transport, VertxHost host) {
+  private LiveNode(
+      Config config,
+      Components components,
+      Extras extras,
+      Vertx vertx,
+      GroupCommitter disk,
+      JGroupsTransport transport,
+      VertxHost host) {
     this.config = config;
     this.components = components;
     this.extras = extras;
@@ -202,43 +258,68 @@ public final class LiveNode implements AutoCloseable {
     this.disk = disk;
     this.transport = transport;
     this.host = host;
-    this.adminFaults = new AdminFaults(config.node(), config.nodes(), transport.faults(), host.clock());
+    this.adminFaults =
+        new AdminFaults(config.node(), config.nodes(), transport.faults(), host.clock());
     components.attach(adminFaults);
   }
 
-  /** Joins the cluster and starts this node's KV replicas from their files; blocks until they run. */
+  /**
+   * Joins the cluster and starts this node's KV replicas from their files; blocks until they run.
+   */
   public static LiveNode start(Config config) throws Exception {
     return start(config, Components.kv());
   }
 
-  /** Joins the cluster and starts what {@code components} says from its files; blocks until it runs. */
+  /**
+   * Joins the cluster and starts what {@code components} says from its files; blocks until it runs.
+   */
   public static LiveNode start(Config config, Components components) throws Exception {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
     GroupCommitter disk = new GroupCommitter("txlab-disk-" + config.node());
     JGroupsTransport transport = null;
     VertxHost host = null;
     try {
       RecordCodec codec = new RecordCodec(NodeCodecTable.with(components.codecClasses()));
       List<InetSocketAddress> hosts = new ArrayList<>();
-      for (int i = 0; i < config.ports().size(); i++) hosts.add(new InetSocketAddress(config.hosts().get(i), config.ports().get(i)));
-      transport = new JGroupsTransport(
-          new JGroupsTransport.Config(config.node(), clusterName(config.nodes()),
-              config.bindAddress(), config.ports().get(config.nodes().indexOf(config.node())), hosts, config.seed()),
-          codec);
-      host = new VertxHost(vertx,
-          VertxHost.Config.defaults(config.node(), config.dir().resolve(config.node().name()), config.seed())
-              .withEpsilonNanos(config.trueTimeEpsilonNanos())
-              .withStorage(FileStorage.Options.defaults().withFsync(config.fsync()))
-              .withCodec(codec),
-          transport, disk);
+      for (int i = 0; i < config.ports().size(); i++)
+        hosts.add(new InetSocketAddress(config.hosts().get(i), config.ports().get(i)));
+      transport =
+          new JGroupsTransport(
+              new JGroupsTransport.Config(
+                  config.node(),
+                  clusterName(config.nodes()),
+                  config.bindAddress(),
+                  config.ports().get(config.nodes().indexOf(config.node())),
+                  hosts,
+                  config.seed()),
+              codec);
+      host =
+          new VertxHost(
+              vertx,
+              VertxHost.Config.defaults(
+                      config.node(), config.dir().resolve(config.node().name()), config.seed())
+                  .withEpsilonNanos(config.trueTimeEpsilonNanos())
+                  .withStorage(FileStorage.Options.defaults().withFsync(config.fsync()))
+                  .withCodec(codec),
+              transport,
+              disk);
       for (ShardId shard : config.hostedShards()) {
         ProcessFactory f = components.replica(config, shard, config.shardMap().replicasOf(shard));
-        host.add(shard.component(), f).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        host.add(shard.component(), f)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
       }
       VertxHost h = host;
       Extras extras = components.extras(config, h::inject);
       for (Map.Entry<String, ProcessFactory> e : extras.processes().entrySet()) {
-        host.add(e.getKey(), e.getValue()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        host.add(e.getKey(), e.getValue())
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
       }
       return new LiveNode(config, components, extras, vertx, disk, transport, host);
     } catch (Exception e) {
@@ -267,9 +348,12 @@ public final class LiveNode implements AutoCloseable {
    * gateway process on this node. Blocks until listening.
    */
   public KvHttpApi startHttp(String bindHost, int port) throws Exception {
-    KvHttpApi.Options options = new KvHttpApi.Options(components.servesSingleKey(), extras.txn(), this::status);
+    KvHttpApi.Options options =
+        new KvHttpApi.Options(components.servesSingleKey(), extras.txn(), this::status);
     return KvHttpApi.start(vertx, host, transport, config.shardMap(), bindHost, port, options)
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
   }
 
   /**
@@ -278,7 +362,9 @@ public final class LiveNode implements AutoCloseable {
    */
   public AdminHttpApi startAdmin(String bindHost, int port, String token) throws Exception {
     return AdminHttpApi.start(vertx, bindHost, port, token, adminFaults, this::status)
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
   }
 
   /** The faults in force on this node, as the admin API applies and lists them. */
@@ -287,37 +373,47 @@ public final class LiveNode implements AutoCloseable {
   }
 
   /**
-   * This node's status: each hosted shard's Raft role, term, leader, commit index and applied
-   * index (read on the replica's own thread), the faults in force, the clock, and what runs here.
+   * This node's status: each hosted shard's Raft role, term, leader, commit index and applied index
+   * (read on the replica's own thread), the faults in force, the clock, and what runs here.
    */
   public Future<JsonObject> status() {
     List<ShardId> shards = config.hostedShards();
     List<Future<JsonObject>> each = new ArrayList<>();
     for (ShardId shard : shards) {
-      each.add(host.inspect(shard.component(), p -> {
-        RaftReplica r = p == null ? null : components.raftOf(p);
-        if (r == null) return new JsonObject().put("role", "down");
-        return new JsonObject()
-            .put("role", r.role().name().toLowerCase(java.util.Locale.ROOT))
-            .put("term", r.currentTerm())
-            .put("leader", r.leaderId() == null ? null : r.leaderId().node().name())
-            .put("commit_index", r.commitIndex())
-            .put("applied", r.lastApplied());
-      }));
+      each.add(
+          host.inspect(
+              shard.component(),
+              p -> {
+                RaftReplica r = p == null ? null : components.raftOf(p);
+                if (r == null) return new JsonObject().put("role", "down");
+                return new JsonObject()
+                    .put("role", r.role().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("term", r.currentTerm())
+                    .put("leader", r.leaderId() == null ? null : r.leaderId().node().name())
+                    .put("commit_index", r.commitIndex())
+                    .put("applied", r.lastApplied());
+              }));
     }
-    return Future.all(each).map(all -> {
-      JsonObject byShard = new JsonObject();
-      for (int i = 0; i < shards.size(); i++) byShard.put(shards.get(i).component(), each.get(i).result());
-      return new JsonObject()
-          .put("node", config.node().name())
-          .put("pid", ProcessHandle.current().pid())
-          .put("shards", byShard)
-          .put("faults", adminFaults.active())
-          .put("clock_offset_ms", host.clock().offsetNanos() / 1e6)
-          .put("epsilon_ms", host.clock().epsilonNanos() / 1e6)
-          .put("config", new JsonObject(new java.util.TreeMap<String, Object>(components.describe())))
-          .put("metrics", new JsonObject(new java.util.TreeMap<String, Object>(components.metrics())));
-    });
+    return Future.all(each)
+        .map(
+            all -> {
+              JsonObject byShard = new JsonObject();
+              for (int i = 0; i < shards.size(); i++)
+                byShard.put(shards.get(i).component(), each.get(i).result());
+              return new JsonObject()
+                  .put("node", config.node().name())
+                  .put("pid", ProcessHandle.current().pid())
+                  .put("shards", byShard)
+                  .put("faults", adminFaults.active())
+                  .put("clock_offset_ms", host.clock().offsetNanos() / 1e6)
+                  .put("epsilon_ms", host.clock().epsilonNanos() / 1e6)
+                  .put(
+                      "config",
+                      new JsonObject(new java.util.TreeMap<String, Object>(components.describe())))
+                  .put(
+                      "metrics",
+                      new JsonObject(new java.util.TreeMap<String, Object>(components.metrics())));
+            });
   }
 
   /** The link faults of this node's stack (partition, loss, delay, duplication). */
@@ -330,7 +426,9 @@ public final class LiveNode implements AutoCloseable {
     return host.clock();
   }
 
-  /** Stops like a crash: processes dropped, files left as they are, then the transport and threads. */
+  /**
+   * Stops like a crash: processes dropped, files left as they are, then the transport and threads.
+   */
   @Override
   public void close() {
     host.close();
@@ -338,37 +436,62 @@ public final class LiveNode implements AutoCloseable {
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
-      System.getLogger("txlab.live").log(System.Logger.Level.WARNING, "vert.x did not close in 10 s: " + e);
+      System.getLogger("txlab.live")
+          .log(System.Logger.Level.WARNING, "vert.x did not close in 10 s: " + e);
     }
   }
 
   /**
-   * A node's command line, parsed: the node's config, where its HTTP APIs listen, and any flags
-   * the caller declared for itself ({@code extra}).
+   * A node's command line, parsed: the node's config, where its HTTP APIs listen, and any flags the
+   * caller declared for itself ({@code extra}).
    *
    * @param httpPort -1: no HTTP API; 0: any free port
    * @param adminPort -1: no admin API; 0: any free port
    */
   public record Launch(
-      Config config, String bindHost, int httpPort, String adminBindHost, int adminPort, Path adminTokenFile, Map<String, String> extra) {}
+      Config config,
+      String bindHost,
+      int httpPort,
+      String adminBindHost,
+      int adminPort,
+      Path adminTokenFile,
+      Map<String, String> extra) {}
 
   /** The flags every live node takes; see {@link #main}. */
-  public static final List<String> FLAGS = List.of(
-      "node", "nodes", "ports", "hosts", "shards", "replicas", "dir", "seed", "fsync", "reads", "bind", "epsilon-ms",
-      "http-port", "admin-port", "admin-bind", "admin-token-file");
+  public static final List<String> FLAGS =
+      List.of(
+          "node",
+          "nodes",
+          "ports",
+          "hosts",
+          "shards",
+          "replicas",
+          "dir",
+          "seed",
+          "fsync",
+          "reads",
+          "bind",
+          "epsilon-ms",
+          "http-port",
+          "admin-port",
+          "admin-bind",
+          "admin-token-file");
 
   /**
-   * Parses {@code args} ({@code --flag value} pairs: {@link #FLAGS} and {@code extraFlags}).
-   * Throws {@link IllegalArgumentException} with a message naming the flag.
+   * Parses {@code args} ({@code --flag value} pairs: {@link #FLAGS} and {@code extraFlags}). Throws
+   * {@link IllegalArgumentException} with a message naming the flag.
    */
   public static Launch parseArgs(String[] args, List<String> extraFlags) {
     Map<String, String> flags = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --flag value, got '" + args[i] + "'");
+      if (!args[i].startsWith("--"))
+        throw new IllegalArgumentException("expected --flag value, got '" + args[i] + "'");
       String name = args[i].substring(2);
-      if (!FLAGS.contains(name) && !extraFlags.contains(name)) throw new IllegalArgumentException("unknown flag --" + name);
+      if (!FLAGS.contains(name) && !extraFlags.contains(name))
+        throw new IllegalArgumentException("unknown flag --" + name);
       if (i + 1 >= args.length) throw new IllegalArgumentException("--" + name + " needs a value");
-      if (flags.put(name, args[++i]) != null) throw new IllegalArgumentException("--" + name + " given twice");
+      if (flags.put(name, args[++i]) != null)
+        throw new IllegalArgumentException("--" + name + " given twice");
     }
     NodeId node = nodeFlag("node", required(flags, "node"));
     List<NodeId> nodes = new ArrayList<>();
@@ -376,15 +499,22 @@ public final class LiveNode implements AutoCloseable {
     List<Integer> ports = new ArrayList<>();
     for (String p : required(flags, "ports").split(",")) ports.add(intFlag("ports", p, 1, 65535));
     int shards = intFlag("shards", flags.getOrDefault("shards", "1"), 1, 1024);
-    int replicas = intFlag("replicas", flags.getOrDefault("replicas", String.valueOf(Math.min(3, nodes.size()))), 1, nodes.size());
+    int replicas =
+        intFlag(
+            "replicas",
+            flags.getOrDefault("replicas", String.valueOf(Math.min(3, nodes.size()))),
+            1,
+            nodes.size());
     long seed;
     try {
       seed = flags.containsKey("seed") ? Long.parseLong(flags.get("seed")) : seedFor(node);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--seed must be an integer, not '" + flags.get("seed") + "'");
+      throw new IllegalArgumentException(
+          "--seed must be an integer, not '" + flags.get("seed") + "'");
     }
     String fsync = flags.getOrDefault("fsync", "always");
-    if (!fsync.equals("always") && !fsync.equals("never")) throw new IllegalArgumentException("--fsync must be always|never, not '" + fsync + "'");
+    if (!fsync.equals("always") && !fsync.equals("never"))
+      throw new IllegalArgumentException("--fsync must be always|never, not '" + fsync + "'");
     ReadMode reads;
     try {
       reads = ReadMode.parse(flags.getOrDefault("reads", "readindex"));
@@ -395,9 +525,11 @@ public final class LiveNode implements AutoCloseable {
     try {
       epsilonMs = Double.parseDouble(flags.getOrDefault("epsilon-ms", "1"));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--epsilon-ms must be a number of milliseconds, not '" + flags.get("epsilon-ms") + "'");
+      throw new IllegalArgumentException(
+          "--epsilon-ms must be a number of milliseconds, not '" + flags.get("epsilon-ms") + "'");
     }
-    if (!(epsilonMs >= 0 && epsilonMs <= 60_000)) throw new IllegalArgumentException("--epsilon-ms must be in 0..60000");
+    if (!(epsilonMs >= 0 && epsilonMs <= 60_000))
+      throw new IllegalArgumentException("--epsilon-ms must be in 0..60000");
     String bind = flags.getOrDefault("bind", "127.0.0.1");
     InetAddress bindAddress;
     try {
@@ -417,14 +549,29 @@ public final class LiveNode implements AutoCloseable {
     }
     int httpPort = intFlag("http-port", flags.getOrDefault("http-port", "-1"), -1, 65535);
     int adminPort = intFlag("admin-port", flags.getOrDefault("admin-port", "-1"), -1, 65535);
-    Path tokenFile = flags.containsKey("admin-token-file") ? Path.of(flags.get("admin-token-file")) : null;
-    if (adminPort >= 0 && tokenFile == null) throw new IllegalArgumentException("--admin-port needs --admin-token-file");
+    Path tokenFile =
+        flags.containsKey("admin-token-file") ? Path.of(flags.get("admin-token-file")) : null;
+    if (adminPort >= 0 && tokenFile == null)
+      throw new IllegalArgumentException("--admin-port needs --admin-token-file");
     Config config;
     try {
-      config = new Config(node, nodes, bindAddress, ports, shards, replicas, Path.of(flags.getOrDefault("dir", ".txlab/cluster")),
-          seed, FileStorage.Fsync.valueOf(fsync.toUpperCase(java.util.Locale.ROOT)), reads, Math.round(epsilonMs * 1_000_000), hosts);
+      config =
+          new Config(
+              node,
+              nodes,
+              bindAddress,
+              ports,
+              shards,
+              replicas,
+              Path.of(flags.getOrDefault("dir", ".txlab/cluster")),
+              seed,
+              FileStorage.Fsync.valueOf(fsync.toUpperCase(java.util.Locale.ROOT)),
+              reads,
+              Math.round(epsilonMs * 1_000_000),
+              hosts);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--node/--nodes/--ports/--hosts/--shards/--replicas: " + e.getMessage());
+      throw new IllegalArgumentException(
+          "--node/--nodes/--ports/--hosts/--shards/--replicas: " + e.getMessage());
     }
     Map<String, String> extra = new LinkedHashMap<>();
     for (String f : extraFlags) if (flags.containsKey(f)) extra.put(f, flags.get(f));
@@ -448,7 +595,12 @@ public final class LiveNode implements AutoCloseable {
       try {
         token = AdminHttpApi.readToken(launch.adminTokenFile());
       } catch (java.io.IOException e) {
-        usage(usage, "--admin-token-file: cannot read a token from " + launch.adminTokenFile() + ": " + e.getMessage());
+        usage(
+            usage,
+            "--admin-token-file: cannot read a token from "
+                + launch.adminTokenFile()
+                + ": "
+                + e.getMessage());
         return;
       }
     }
@@ -456,28 +608,40 @@ public final class LiveNode implements AutoCloseable {
     LiveNode node = start(config, components);
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "txlab-shutdown"));
     StringBuilder ready = new StringBuilder("ready " + config.node());
-    if (launch.httpPort() >= 0) ready.append(" http ").append(node.startHttp(launch.bindHost(), launch.httpPort()).port());
-    if (launch.adminPort() >= 0) ready.append(" admin ").append(node.startAdmin(launch.adminBindHost(), launch.adminPort(), token).port());
-    System.err.println("txlab live node " + config.node() + ": shards " + config.hostedShards() + " seed " + config.seed()
-        + " " + components.describe());
+    if (launch.httpPort() >= 0)
+      ready.append(" http ").append(node.startHttp(launch.bindHost(), launch.httpPort()).port());
+    if (launch.adminPort() >= 0)
+      ready
+          .append(" admin ")
+          .append(node.startAdmin(launch.adminBindHost(), launch.adminPort(), token).port());
+    System.err.println(
+        "txlab live node "
+            + config.node()
+            + ": shards "
+            + config.hostedShards()
+            + " seed "
+            + config.seed()
+            + " "
+            + components.describe());
     System.out.println(ready);
     System.out.flush();
     Thread.currentThread().join();
   }
 
-  private static final String USAGE = "usage: LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--hosts h1,h2,h3] [--shards 1] [--replicas 3]"
-      + " [--dir DIR] [--seed N] [--fsync always|never] [--reads readindex|lease|local|follower] [--bind ADDR]"
-      + " [--epsilon-ms 1] [--http-port P] [--admin-port P --admin-token-file FILE] [--admin-bind 127.0.0.1]";
+  private static final String USAGE =
+      "usage: LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--hosts h1,h2,h3] [--shards 1] [--replicas 3]"
+          + " [--dir DIR] [--seed N] [--fsync always|never] [--reads readindex|lease|local|follower] [--bind ADDR]"
+          + " [--epsilon-ms 1] [--http-port P] [--admin-port P --admin-token-file FILE] [--admin-bind 127.0.0.1]";
 
   /**
-   * {@code java … dev.txlab.node.live.LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--hosts h1,h2,h3]
-   * [--shards 1] [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never] [--reads readindex]
-   * [--bind 127.0.0.1] [--epsilon-ms 1] [--http-port P] [--admin-port P --admin-token-file FILE]
-   * [--admin-bind 127.0.0.1]}: (the admin API stays on loopback even when {@code --bind} is another
-   * address, unless {@code --admin-bind} says otherwise)
-   * runs one KV node until killed. Prints {@code ready NODE [http PORT] [admin PORT]} on stdout once
-   * its replicas run and its APIs listen (port 0 picks a free one). Bad arguments exit with status
-   * 2 and a message naming the flag. {@code dev.txlab.coordinator.live.LiveTxnNode} is the same for
+   * {@code java … dev.txlab.node.live.LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802
+   * [--hosts h1,h2,h3] [--shards 1] [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never]
+   * [--reads readindex] [--bind 127.0.0.1] [--epsilon-ms 1] [--http-port P] [--admin-port P
+   * --admin-token-file FILE] [--admin-bind 127.0.0.1]}: (the admin API stays on loopback even when
+   * {@code --bind} is another address, unless {@code --admin-bind} says otherwise) runs one KV node
+   * until killed. Prints {@code ready NODE [http PORT] [admin PORT]} on stdout once its replicas
+   * run and its APIs listen (port 0 picks a free one). Bad arguments exit with status 2 and a
+   * message naming the flag. {@code dev.txlab.coordinator.live.LiveTxnNode} is the same for
    * transactional shards.
    */
   public static void main(String[] args) throws Exception {
@@ -500,7 +664,9 @@ public final class LiveNode implements AutoCloseable {
   private static int intFlag(String flag, String text, int min, int max) {
     try {
       int v = Integer.parseInt(text.trim());
-      if (v < min || v > max) throw new IllegalArgumentException("--" + flag + " must be in " + min + ".." + max + ", not " + v);
+      if (v < min || v > max)
+        throw new IllegalArgumentException(
+            "--" + flag + " must be in " + min + ".." + max + ", not " + v);
       return v;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--" + flag + " must be an integer, not '" + text + "'");

@@ -52,7 +52,8 @@ public final class LocalNetwork {
           try {
             m = (Message) codec.decode(codec.encode(message));
           } catch (RecordCodec.CodecException e) {
-            throw new IllegalStateException("a message does not survive its own codec: " + message, e);
+            throw new IllegalStateException(
+                "a message does not survive its own codec: " + message, e);
           }
         }
         target.deliver(from, to, m);

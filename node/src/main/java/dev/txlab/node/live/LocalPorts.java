@@ -58,7 +58,8 @@ public final class LocalPorts {
   static int ephemeralPortLow() {
     try {
       // Read as lines: procfs reports a size of 0, which whole-file reads can take too literally.
-      String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).strip();
+      String range =
+          Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).strip();
       return Integer.parseInt(range.split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       return 32_768;

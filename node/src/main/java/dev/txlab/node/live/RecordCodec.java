@@ -6,7 +6,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,10 +20,10 @@ import java.util.TreeSet;
 
 /**
  * A compact binary codec for the immutable values processes send and store: records (by a
- * registered numeric tag, their components in declaration order), strings, boxed primitives,
- * enums, byte arrays, lists, sets and maps (sorted ones come back as {@link TreeMap}/{@link
- * TreeSet}, so iteration order survives the trip). Every value carries a one-byte kind, so fields
- * typed {@code Object} (a snapshot's state, an InstallSnapshot's data) need no special handling.
+ * registered numeric tag, their components in declaration order), strings, boxed primitives, enums,
+ * byte arrays, lists, sets and maps (sorted ones come back as {@link TreeMap}/{@link TreeSet}, so
+ * iteration order survives the trip). Every value carries a one-byte kind, so fields typed {@code
+ * Object} (a snapshot's state, an InstallSnapshot's data) need no special handling.
  *
  * <p>Versioning: a class's tag is its position in the table it was built from; tables only ever
  * grow at the end, and every frame (a message, a storage record) starts with {@link #VERSION}. A
@@ -79,7 +78,8 @@ public final class RecordCodec {
   /** A codec for the given classes (records or enums); tag {@code i} is {@code classes.get(i)}. */
   public RecordCodec(List<Class<?>> classes) {
     for (Class<?> c : classes) {
-      if (byClass.containsKey(c)) throw new IllegalArgumentException("registered twice: " + c.getName());
+      if (byClass.containsKey(c))
+        throw new IllegalArgumentException("registered twice: " + c.getName());
       Shape shape;
       if (c.isRecord()) {
         RecordComponent[] components = c.getRecordComponents();
@@ -100,7 +100,8 @@ public final class RecordCodec {
       } else if (c.isEnum()) {
         shape = new Shape(byTag.size(), c, null, null);
       } else {
-        throw new IllegalArgumentException("only records and enums can be registered: " + c.getName());
+        throw new IllegalArgumentException(
+            "only records and enums can be registered: " + c.getName());
       }
       byTag.add(shape);
       byClass.put(c, shape);
@@ -123,7 +124,8 @@ public final class RecordCodec {
 
   /** Appends one value (no version byte) to {@code out}. */
   public void write(Bytes out, Object value, int depth) {
-    if (depth > MAX_DEPTH) throw new IllegalArgumentException("value nested deeper than " + MAX_DEPTH);
+    if (depth > MAX_DEPTH)
+      throw new IllegalArgumentException("value nested deeper than " + MAX_DEPTH);
     if (value == null) {
       out.writeByte(NULL);
     } else if (value instanceof String s) {
@@ -176,7 +178,8 @@ public final class RecordCodec {
       out.writeVarLong(set.size());
       for (Object o : set) write(out, o, depth + 1);
     } else {
-      throw new IllegalArgumentException("cannot encode a " + value.getClass().getName() + " (register it)");
+      throw new IllegalArgumentException(
+          "cannot encode a " + value.getClass().getName() + " (register it)");
     }
   }
 
@@ -196,9 +199,11 @@ public final class RecordCodec {
   public Object decode(byte[] buf, int offset, int length) throws CodecException {
     Reader in = new Reader(buf, offset, length);
     long version = in.readVarLong();
-    if (version != VERSION) throw new CodecException("codec version " + version + ", expected " + VERSION);
+    if (version != VERSION)
+      throw new CodecException("codec version " + version + ", expected " + VERSION);
     Object value = read(in, 0);
-    if (in.remaining() != 0) throw new CodecException(in.remaining() + " trailing bytes after the value");
+    if (in.remaining() != 0)
+      throw new CodecException(in.remaining() + " trailing bytes after the value");
     return value;
   }
 
@@ -213,11 +218,12 @@ public final class RecordCodec {
         return in.readString();
       case LONG:
         return unzigzag(in.readVarLong());
-      case INT: {
-        long v = unzigzag(in.readVarLong());
-        if (v != (int) v) throw new CodecException("int out of range: " + v);
-        return (int) v;
-      }
+      case INT:
+        {
+          long v = unzigzag(in.readVarLong());
+          if (v != (int) v) throw new CodecException("int out of range: " + v);
+          return (int) v;
+        }
       case TRUE:
         return Boolean.TRUE;
       case FALSE:
@@ -226,68 +232,78 @@ public final class RecordCodec {
         return Double.longBitsToDouble(in.readLong());
       case BYTES:
         return in.readBytes(in.readLength());
-      case ENUM: {
-        Shape shape = shapeAt(in.readVarLong());
-        if (!shape.type().isEnum()) throw new CodecException("tag " + shape.tag() + " is not an enum");
-        Object[] constants = shape.type().getEnumConstants();
-        long ordinal = in.readVarLong();
-        if (ordinal < 0 || ordinal >= constants.length) {
-          throw new CodecException("ordinal " + ordinal + " out of range for " + shape.type().getSimpleName());
+      case ENUM:
+        {
+          Shape shape = shapeAt(in.readVarLong());
+          if (!shape.type().isEnum())
+            throw new CodecException("tag " + shape.tag() + " is not an enum");
+          Object[] constants = shape.type().getEnumConstants();
+          long ordinal = in.readVarLong();
+          if (ordinal < 0 || ordinal >= constants.length) {
+            throw new CodecException(
+                "ordinal " + ordinal + " out of range for " + shape.type().getSimpleName());
+          }
+          return constants[(int) ordinal];
         }
-        return constants[(int) ordinal];
-      }
-      case RECORD: {
-        Shape shape = shapeAt(in.readVarLong());
-        if (shape.constructor() == null) throw new CodecException("tag " + shape.tag() + " is not a record");
-        Class<?>[] types = shape.constructor().getParameterTypes();
-        Object[] args = new Object[types.length];
-        for (int i = 0; i < args.length; i++) {
-          Object v = read(in, depth + 1);
-          args[i] = fit(v, types[i], shape, i);
+      case RECORD:
+        {
+          Shape shape = shapeAt(in.readVarLong());
+          if (shape.constructor() == null)
+            throw new CodecException("tag " + shape.tag() + " is not a record");
+          Class<?>[] types = shape.constructor().getParameterTypes();
+          Object[] args = new Object[types.length];
+          for (int i = 0; i < args.length; i++) {
+            Object v = read(in, depth + 1);
+            args[i] = fit(v, types[i], shape, i);
+          }
+          try {
+            return shape.constructor().newInstance(args);
+          } catch (InvocationTargetException e) {
+            throw new CodecException(
+                shape.type().getSimpleName() + " rejected its fields: " + e.getCause(),
+                e.getCause());
+          } catch (InstantiationException | IllegalAccessException | IllegalArgumentException e) {
+            throw new CodecException("cannot build " + shape.type().getSimpleName() + ": " + e, e);
+          }
         }
-        try {
-          return shape.constructor().newInstance(args);
-        } catch (InvocationTargetException e) {
-          throw new CodecException(shape.type().getSimpleName() + " rejected its fields: " + e.getCause(), e.getCause());
-        } catch (InstantiationException | IllegalAccessException | IllegalArgumentException e) {
-          throw new CodecException("cannot build " + shape.type().getSimpleName() + ": " + e, e);
+      case LIST:
+        {
+          int n = in.readLength();
+          ArrayList<Object> list = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) list.add(read(in, depth + 1));
+          return Collections.unmodifiableList(list);
         }
-      }
-      case LIST: {
-        int n = in.readLength();
-        ArrayList<Object> list = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) list.add(read(in, depth + 1));
-        return Collections.unmodifiableList(list);
-      }
       case SORTED_MAP:
-      case MAP: {
-        int n = in.readLength();
-        Map<Object, Object> map = kind == SORTED_MAP ? new TreeMap<>() : new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-          Object k = read(in, depth + 1);
-          Object v = read(in, depth + 1);
-          try {
-            if (map.put(k, v) != null) throw new CodecException("duplicate map key " + k);
-          } catch (ClassCastException | NullPointerException e) {
-            throw new CodecException("bad sorted-map key " + k, e);
+      case MAP:
+        {
+          int n = in.readLength();
+          Map<Object, Object> map = kind == SORTED_MAP ? new TreeMap<>() : new LinkedHashMap<>();
+          for (int i = 0; i < n; i++) {
+            Object k = read(in, depth + 1);
+            Object v = read(in, depth + 1);
+            try {
+              if (map.put(k, v) != null) throw new CodecException("duplicate map key " + k);
+            } catch (ClassCastException | NullPointerException e) {
+              throw new CodecException("bad sorted-map key " + k, e);
+            }
           }
+          return map;
         }
-        return map;
-      }
       case SORTED_SET:
-      case SET: {
-        int n = in.readLength();
-        Set<Object> set = kind == SORTED_SET ? new TreeSet<>() : new LinkedHashSet<>();
-        for (int i = 0; i < n; i++) {
-          Object o = read(in, depth + 1);
-          try {
-            if (!set.add(o)) throw new CodecException("duplicate set element " + o);
-          } catch (ClassCastException | NullPointerException e) {
-            throw new CodecException("bad sorted-set element " + o, e);
+      case SET:
+        {
+          int n = in.readLength();
+          Set<Object> set = kind == SORTED_SET ? new TreeSet<>() : new LinkedHashSet<>();
+          for (int i = 0; i < n; i++) {
+            Object o = read(in, depth + 1);
+            try {
+              if (!set.add(o)) throw new CodecException("duplicate set element " + o);
+            } catch (ClassCastException | NullPointerException e) {
+              throw new CodecException("bad sorted-set element " + o, e);
+            }
           }
+          return set;
         }
-        return set;
-      }
       default:
         throw new CodecException("unknown value kind " + kind);
     }
@@ -303,11 +319,18 @@ public final class RecordCodec {
     if (type.isPrimitive()) {
       if (v == null) throw new CodecException(where(shape, i) + " is null but primitive");
       Class<?> boxed = box(type);
-      if (!boxed.isInstance(v)) throw new CodecException(where(shape, i) + " wants " + type + ", got " + v.getClass().getSimpleName());
+      if (!boxed.isInstance(v))
+        throw new CodecException(
+            where(shape, i) + " wants " + type + ", got " + v.getClass().getSimpleName());
       return v;
     }
     if (v != null && !type.isInstance(v)) {
-      throw new CodecException(where(shape, i) + " wants " + type.getSimpleName() + ", got " + v.getClass().getSimpleName());
+      throw new CodecException(
+          where(shape, i)
+              + " wants "
+              + type.getSimpleName()
+              + ", got "
+              + v.getClass().getSimpleName());
     }
     return v;
   }
@@ -360,7 +383,8 @@ public final class RecordCodec {
     }
 
     private void ensure(int more) {
-      if (size + more > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+      if (size + more > buf.length)
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
     }
 
     public void writeByte(int b) {
@@ -418,7 +442,8 @@ public final class RecordCodec {
     private final int end;
 
     public Reader(byte[] buf, int offset, int length) {
-      if (offset < 0 || length < 0 || offset + length > buf.length) throw new IllegalArgumentException("bad slice");
+      if (offset < 0 || length < 0 || offset + length > buf.length)
+        throw new IllegalArgumentException("bad slice");
       this.buf = buf;
       this.pos = offset;
       this.end = offset + length;
@@ -452,7 +477,8 @@ public final class RecordCodec {
     /** A length or count: non-negative and no larger than the bytes left (each item takes ≥ 1). */
     public int readLength() throws CodecException {
       long n = readVarLong();
-      if (n < 0 || n > remaining()) throw new CodecException("length " + n + " exceeds the " + remaining() + " bytes left");
+      if (n < 0 || n > remaining())
+        throw new CodecException("length " + n + " exceeds the " + remaining() + " bytes left");
       return (int) n;
     }
 

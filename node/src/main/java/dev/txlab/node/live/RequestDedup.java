@@ -6,20 +6,22 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The HTTP layer's at-most-once table: a client that retries a request with the same client id
- * and sequence number gets the first request's answer — or waits for it while it is in flight —
- * and the request is not run again. Entries expire and the table is bounded (a Caffeine cache), so
- * it cannot grow without limit; a retry after an entry expired or was evicted runs again, which is
- * why the bounds are generous compared with any client's retry window.
+ * The HTTP layer's at-most-once table: a client that retries a request with the same client id and
+ * sequence number gets the first request's answer — or waits for it while it is in flight — and the
+ * request is not run again. Entries expire and the table is bounded (a Caffeine cache), so it
+ * cannot grow without limit; a retry after an entry expired or was evicted runs again, which is why
+ * the bounds are generous compared with any client's retry window.
  *
- * <p>An answer that says nothing was done ({@code busy}) is forgotten at once, so a retry runs.
- * A request that reuses a (client, seq) for something else is refused, not run.
+ * <p>An answer that says nothing was done ({@code busy}) is forgotten at once, so a retry runs. A
+ * request that reuses a (client, seq) for something else is refused, not run.
  */
 public final class RequestDedup {
   /** An HTTP answer: status code and JSON body. */
   public record Reply(int status, String body) {}
 
-  /** The table's entry: what the request was (to catch reuse) and its answer, maybe still pending. */
+  /**
+   * The table's entry: what the request was (to catch reuse) and its answer, maybe still pending.
+   */
   public record Entry(String fingerprint, CompletableFuture<Reply> reply) {}
 
   /** What {@link #claim} found. */
@@ -28,7 +30,8 @@ public final class RequestDedup {
   private final Cache<String, Entry> table;
 
   public RequestDedup(long maxEntries, Duration expiry) {
-    if (maxEntries < 1 || expiry.isNegative() || expiry.isZero()) throw new IllegalArgumentException("dedup needs a size and an expiry");
+    if (maxEntries < 1 || expiry.isNegative() || expiry.isZero())
+      throw new IllegalArgumentException("dedup needs a size and an expiry");
     table = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(expiry).build();
   }
 
@@ -38,8 +41,8 @@ public final class RequestDedup {
   }
 
   /**
-   * Claims {@code (space, client, seq)}: if it is new, returns a fresh entry the caller must run and
-   * complete; otherwise the entry already there (the caller compares fingerprints and waits).
+   * Claims {@code (space, client, seq)}: if it is new, returns a fresh entry the caller must run
+   * and complete; otherwise the entry already there (the caller compares fingerprints and waits).
    */
   public Claim claim(String space, String client, long seq, String fingerprint) {
     Entry mine = new Entry(fingerprint, new CompletableFuture<>());

@@ -6,8 +6,8 @@ import dev.txlab.node.api.NodeId;
 
 /**
  * Carries messages between physical nodes for a {@link VertxHost}. Delivery is best effort, as
- * {@link dev.txlab.node.api.Env#send} promises: a message may be lost (no route, a fault, a
- * crashed peer) but is never altered. Thread-safe.
+ * {@link dev.txlab.node.api.Env#send} promises: a message may be lost (no route, a fault, a crashed
+ * peer) but is never altered. Thread-safe.
  */
 public interface Transport extends AutoCloseable {
   /** Where a transport hands messages it received for its node. Called on a transport thread. */

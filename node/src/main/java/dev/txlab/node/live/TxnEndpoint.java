@@ -6,20 +6,25 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * What answers {@code POST /txn} on a live node. The HTTP layer (here, in the live host) parses
- * and validates the request and keeps the at-most-once table; the transaction itself is run by a
- * module that does not see Vert.x (the coordinator's txn gateway), through this interface.
+ * What answers {@code POST /txn} on a live node. The HTTP layer (here, in the live host) parses and
+ * validates the request and keeps the at-most-once table; the transaction itself is run by a module
+ * that does not see Vert.x (the coordinator's txn gateway), through this interface.
  *
  * <p>Micro-ops are those of Jepsen's list-append and rw-register workloads: {@code append k v},
  * {@code r k} and {@code w k v}, with integer values. A transaction reads lists ({@link
  * Request#listReads}) or registers, never both.
  */
 public interface TxnEndpoint {
-  /** One micro-op: {@code f} is {@code append}, {@code r} or {@code w}; {@code value} is null for reads. */
+  /**
+   * One micro-op: {@code f} is {@code append}, {@code r} or {@code w}; {@code value} is null for
+   * reads.
+   */
   record Op(String f, String key, Long value) {
     public Op {
-      if (!List.of("append", "r", "w").contains(f) || key == null || key.isEmpty()) throw new IllegalArgumentException("bad op " + f + " " + key);
-      if (f.equals("r") != (value == null)) throw new IllegalArgumentException("writes carry a value, reads none: " + f);
+      if (!List.of("append", "r", "w").contains(f) || key == null || key.isEmpty())
+        throw new IllegalArgumentException("bad op " + f + " " + key);
+      if (f.equals("r") != (value == null))
+        throw new IllegalArgumentException("writes carry a value, reads none: " + f);
     }
   }
 
@@ -27,7 +32,8 @@ public interface TxnEndpoint {
   record Request(String client, long seq, List<Op> ops, boolean listReads) {
     public Request {
       ops = List.copyOf(ops);
-      if (client == null || client.isEmpty() || seq < 0 || ops.isEmpty()) throw new IllegalArgumentException("bad txn request");
+      if (client == null || client.isEmpty() || seq < 0 || ops.isEmpty())
+        throw new IllegalArgumentException("bad txn request");
     }
   }
 
@@ -53,6 +59,8 @@ public interface TxnEndpoint {
     }
   }
 
-  /** Runs the transaction; {@code done} is called exactly once, on any thread, and must not block. */
+  /**
+   * Runs the transaction; {@code done} is called exactly once, on any thread, and must not block.
+   */
   void submit(Request request, Consumer<Result> done);
 }

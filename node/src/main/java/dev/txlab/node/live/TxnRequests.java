@@ -7,15 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses and checks a {@code POST /txn} body — {@code {"client":"c7","seq":12,"ops":[["append","k3",5],
- * ["r","k3",null],["w","k1",2]]}} with an optional {@code "workload":"list-append"|"rw-register"} — and
- * renders answers. Every problem is named in the error (field and op index), and nothing is run
- * for a request with any problem.
+ * Parses and checks a {@code POST /txn} body — {@code
+ * {"client":"c7","seq":12,"ops":[["append","k3",5], ["r","k3",null],["w","k1",2]]}} with an
+ * optional {@code "workload":"list-append"|"rw-register"} — and renders answers. Every problem is
+ * named in the error (field and op index), and nothing is run for a request with any problem.
  *
  * <p>Keys are strings or integers (an integer key is the same key as its decimal string; answers
- * echo keys as they were sent). Values are 64-bit integers. A transaction with appends reads
- * lists, one with writes reads registers; mixing both is refused; a read-only transaction reads
- * lists unless {@code workload} says {@code rw-register}.
+ * echo keys as they were sent). Values are 64-bit integers. A transaction with appends reads lists,
+ * one with writes reads registers; mixing both is refused; a read-only transaction reads lists
+ * unless {@code workload} says {@code rw-register}.
  */
 public final class TxnRequests {
   public static final int MAX_OPS = 64;
@@ -34,11 +34,13 @@ public final class TxnRequests {
     Object client = body.getValue("client");
     if (client == null) return Parsed.error("field 'client' is required");
     if (!(client instanceof String c) || c.isEmpty() || c.length() > MAX_CLIENT_CHARS) {
-      return Parsed.error("field 'client' must be a string of 1.." + MAX_CLIENT_CHARS + " characters");
+      return Parsed.error(
+          "field 'client' must be a string of 1.." + MAX_CLIENT_CHARS + " characters");
     }
     Object seqValue = body.getValue("seq");
     if (seqValue == null) return Parsed.error("field 'seq' is required");
-    if (!(seqValue instanceof Integer || seqValue instanceof Long) || ((Number) seqValue).longValue() < 0) {
+    if (!(seqValue instanceof Integer || seqValue instanceof Long)
+        || ((Number) seqValue).longValue() < 0) {
       return Parsed.error("field 'seq' must be a non-negative 64-bit integer");
     }
     Object workload = body.getValue("workload");
@@ -47,8 +49,10 @@ public final class TxnRequests {
     }
     Object opsValue = body.getValue("ops");
     if (opsValue == null) return Parsed.error("field 'ops' is required");
-    if (!(opsValue instanceof JsonArray ops)) return Parsed.error("field 'ops' must be an array of [f, key, value] arrays");
-    if (ops.isEmpty()) return Parsed.error("field 'ops' is empty: a transaction needs at least one op");
+    if (!(opsValue instanceof JsonArray ops))
+      return Parsed.error("field 'ops' must be an array of [f, key, value] arrays");
+    if (ops.isEmpty())
+      return Parsed.error("field 'ops' is empty: a transaction needs at least one op");
     if (ops.size() > MAX_OPS) return Parsed.error("too many ops: " + ops.size() + " > " + MAX_OPS);
     List<TxnEndpoint.Op> parsed = new ArrayList<>();
     List<Object> keys = new ArrayList<>();
@@ -56,8 +60,10 @@ public final class TxnRequests {
     boolean writes = false;
     for (int i = 0; i < ops.size(); i++) {
       String where = "ops[" + i + "]";
-      if (!(ops.getValue(i) instanceof JsonArray op) || op.size() != 3) return Parsed.error(where + " must be an array [f, key, value]");
-      if (!(op.getValue(0) instanceof String f)) return Parsed.error(where + "[0] must be a string: append, r or w");
+      if (!(ops.getValue(i) instanceof JsonArray op) || op.size() != 3)
+        return Parsed.error(where + " must be an array [f, key, value]");
+      if (!(op.getValue(0) instanceof String f))
+        return Parsed.error(where + "[0] must be a string: append, r or w");
       Object key = op.getValue(1);
       String keyText;
       if (key instanceof String s) {
@@ -74,13 +80,15 @@ public final class TxnRequests {
       Long value;
       switch (f) {
         case "append", "w" -> {
-          if (!(v instanceof Integer || v instanceof Long)) return Parsed.error(where + " value of '" + f + "' must be a 64-bit integer");
+          if (!(v instanceof Integer || v instanceof Long))
+            return Parsed.error(where + " value of '" + f + "' must be a 64-bit integer");
           value = ((Number) v).longValue();
           if (f.equals("append")) appends = true;
           else writes = true;
         }
         case "r" -> {
-          if (v != null) return Parsed.error(where + " value of 'r' must be null (it is filled in by the read)");
+          if (v != null)
+            return Parsed.error(where + " value of 'r' must be null (it is filled in by the read)");
           value = null;
         }
         default -> {
@@ -90,39 +98,69 @@ public final class TxnRequests {
       parsed.add(new TxnEndpoint.Op(f, keyText, value));
       keys.add(key);
     }
-    if (appends && writes) return Parsed.error("a transaction mixes list-append (append) and rw-register (w) ops");
+    if (appends && writes)
+      return Parsed.error("a transaction mixes list-append (append) and rw-register (w) ops");
     if (appends && "rw-register".equals(workload) || writes && "list-append".equals(workload)) {
       return Parsed.error("ops do not match workload '" + workload + "'");
     }
     boolean listReads = appends || (!writes && !"rw-register".equals(workload));
-    return new Parsed(new TxnEndpoint.Request((String) client, ((Number) seqValue).longValue(), parsed, listReads), keys, null);
+    return new Parsed(
+        new TxnEndpoint.Request(
+            (String) client, ((Number) seqValue).longValue(), parsed, listReads),
+        keys,
+        null);
   }
 
-  /** The text that identifies a request's content, to catch a (client, seq) reused for another one. */
+  /**
+   * The text that identifies a request's content, to catch a (client, seq) reused for another one.
+   */
   public static String fingerprint(TxnEndpoint.Request r) {
     return (r.listReads() ? "L" : "R") + r.ops();
   }
 
   /** The HTTP answer for a result. */
-  public static RequestDedup.Reply render(TxnEndpoint.Request request, List<Object> jsonKeys, TxnEndpoint.Result result) {
+  public static RequestDedup.Reply render(
+      TxnEndpoint.Request request, List<Object> jsonKeys, TxnEndpoint.Result result) {
     switch (result.status()) {
       case OK -> {
         if (result.values().size() != request.ops().size()) {
-          throw new IllegalStateException("txn endpoint answered " + result.values().size() + " values for " + request.ops().size() + " ops");
+          throw new IllegalStateException(
+              "txn endpoint answered "
+                  + result.values().size()
+                  + " values for "
+                  + request.ops().size()
+                  + " ops");
         }
         JsonArray ops = new JsonArray();
         for (int i = 0; i < request.ops().size(); i++) {
           Object v = result.values().get(i);
-          ops.add(new JsonArray().add(request.ops().get(i).f()).add(jsonKeys.get(i)).add(v instanceof List<?> l ? new JsonArray(new ArrayList<>(l)) : v));
+          ops.add(
+              new JsonArray()
+                  .add(request.ops().get(i).f())
+                  .add(jsonKeys.get(i))
+                  .add(v instanceof List<?> l ? new JsonArray(new ArrayList<>(l)) : v));
         }
-        return new RequestDedup.Reply(200, new JsonObject().put("status", "ok").put("ops", ops).encode());
+        return new RequestDedup.Reply(
+            200, new JsonObject().put("status", "ok").put("ops", ops).encode());
       }
       case ABORTED -> {
-        return new RequestDedup.Reply(409, new JsonObject().put("status", "aborted").put("cause", result.cause()).put("definite", true).encode());
+        return new RequestDedup.Reply(
+            409,
+            new JsonObject()
+                .put("status", "aborted")
+                .put("cause", result.cause())
+                .put("definite", true)
+                .encode());
       }
       case BUSY -> {
-        return new RequestDedup.Reply(503, new JsonObject().put("status", "busy").put("error", "too many transactions in flight on this node")
-            .put("cause", result.cause()).put("definite", true).encode());
+        return new RequestDedup.Reply(
+            503,
+            new JsonObject()
+                .put("status", "busy")
+                .put("error", "too many transactions in flight on this node")
+                .put("cause", result.cause())
+                .put("definite", true)
+                .encode());
       }
       default -> {
         return unknown(result.cause());
@@ -131,7 +169,13 @@ public final class TxnRequests {
   }
 
   public static RequestDedup.Reply unknown(String cause) {
-    return new RequestDedup.Reply(504, new JsonObject().put("status", "unknown").put("cause", cause)
-        .put("error", "the outcome is unknown: the transaction may or may not have committed").put("definite", false).encode());
+    return new RequestDedup.Reply(
+        504,
+        new JsonObject()
+            .put("status", "unknown")
+            .put("cause", cause)
+            .put("error", "the outcome is unknown: the transaction may or may not have committed")
+            .put("definite", false)
+            .encode());
   }
 }

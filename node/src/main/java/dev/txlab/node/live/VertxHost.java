@@ -72,7 +72,12 @@ public final class VertxHost implements AutoCloseable {
       Consumer<String> processLog,
       Consumer<Throwable> onFailure) {
     public Config {
-      if (node == null || dataDir == null || storage == null || codec == null || processLog == null || onFailure == null) {
+      if (node == null
+          || dataDir == null
+          || storage == null
+          || codec == null
+          || processLog == null
+          || onFailure == null) {
         throw new IllegalArgumentException("incomplete live host config");
       }
       if (trueTimeEpsilonNanos < 0 || slowMotion < 1 || flushBytes < 1) {
@@ -83,32 +88,91 @@ public final class VertxHost implements AutoCloseable {
     /** ε = 1 ms, fsync on, the node module's codec, process logs at DEBUG. */
     public static Config defaults(NodeId node, Path dataDir, long seed) {
       return new Config(
-          node, dataDir, seed, 1_000_000L, FileStorage.Options.defaults(), NodeCodecTable.codec(), 1, 1 << 20,
-          text -> LOG.log(System.Logger.Level.DEBUG, text), t -> {});
+          node,
+          dataDir,
+          seed,
+          1_000_000L,
+          FileStorage.Options.defaults(),
+          NodeCodecTable.codec(),
+          1,
+          1 << 20,
+          text -> LOG.log(System.Logger.Level.DEBUG, text),
+          t -> {});
     }
 
     public Config withStorage(FileStorage.Options o) {
-      return new Config(node, dataDir, seed, trueTimeEpsilonNanos, o, codec, slowMotion, flushBytes, processLog, onFailure);
+      return new Config(
+          node,
+          dataDir,
+          seed,
+          trueTimeEpsilonNanos,
+          o,
+          codec,
+          slowMotion,
+          flushBytes,
+          processLog,
+          onFailure);
     }
 
     public Config withCodec(RecordCodec c) {
-      return new Config(node, dataDir, seed, trueTimeEpsilonNanos, storage, c, slowMotion, flushBytes, processLog, onFailure);
+      return new Config(
+          node,
+          dataDir,
+          seed,
+          trueTimeEpsilonNanos,
+          storage,
+          c,
+          slowMotion,
+          flushBytes,
+          processLog,
+          onFailure);
     }
 
     public Config withSlowMotion(int factor) {
-      return new Config(node, dataDir, seed, trueTimeEpsilonNanos, storage, codec, factor, flushBytes, processLog, onFailure);
+      return new Config(
+          node,
+          dataDir,
+          seed,
+          trueTimeEpsilonNanos,
+          storage,
+          codec,
+          factor,
+          flushBytes,
+          processLog,
+          onFailure);
     }
 
     public Config withEpsilonNanos(long e) {
-      return new Config(node, dataDir, seed, e, storage, codec, slowMotion, flushBytes, processLog, onFailure);
+      return new Config(
+          node, dataDir, seed, e, storage, codec, slowMotion, flushBytes, processLog, onFailure);
     }
 
     public Config withProcessLog(Consumer<String> log) {
-      return new Config(node, dataDir, seed, trueTimeEpsilonNanos, storage, codec, slowMotion, flushBytes, log, onFailure);
+      return new Config(
+          node,
+          dataDir,
+          seed,
+          trueTimeEpsilonNanos,
+          storage,
+          codec,
+          slowMotion,
+          flushBytes,
+          log,
+          onFailure);
     }
 
     public Config withOnFailure(Consumer<Throwable> f) {
-      return new Config(node, dataDir, seed, trueTimeEpsilonNanos, storage, codec, slowMotion, flushBytes, processLog, f);
+      return new Config(
+          node,
+          dataDir,
+          seed,
+          trueTimeEpsilonNanos,
+          storage,
+          codec,
+          slowMotion,
+          flushBytes,
+          processLog,
+          f);
     }
   }
 
@@ -132,7 +196,8 @@ public final class VertxHost implements AutoCloseable {
 
   public VertxHost(Vertx vertx, Config config, Transport transport, GroupCommitter disk) {
     if (!transport.node().equals(config.node())) {
-      throw new IllegalArgumentException("transport is for " + transport.node() + ", host for " + config.node());
+      throw new IllegalArgumentException(
+          "transport is for " + transport.node() + ", host for " + config.node());
     }
     this.vertx = vertx;
     this.config = config;
@@ -140,7 +205,9 @@ public final class VertxHost implements AutoCloseable {
     this.disk = disk;
     this.clock = new LiveClock(config.trueTimeEpsilonNanos());
     this.random = new RandomSource(config.seed());
-    LOG.log(System.Logger.Level.INFO, "node " + config.node() + " seed " + config.seed() + " data " + config.dataDir());
+    LOG.log(
+        System.Logger.Level.INFO,
+        "node " + config.node() + " seed " + config.seed() + " data " + config.dataDir());
     transport.bind(this::deliverFromNetwork);
   }
 
@@ -191,7 +258,8 @@ public final class VertxHost implements AutoCloseable {
     if (closed) throw new IllegalStateException("host closed");
     Address address = Address.of(config.node(), component);
     Slot slot = new Slot(address, factory);
-    if (slots.putIfAbsent(component, slot) != null) throw new IllegalArgumentException(address + " already hosted");
+    if (slots.putIfAbsent(component, slot) != null)
+      throw new IllegalArgumentException(address + " already hosted");
     return slot.start();
   }
 
@@ -205,7 +273,9 @@ public final class VertxHost implements AutoCloseable {
     return s != null && s.deliver(Address.of(config.node(), "external"), message);
   }
 
-  /** Crashes every process of this node: memory, buffered writes, held effects and timers are gone. */
+  /**
+   * Crashes every process of this node: memory, buffered writes, held effects and timers are gone.
+   */
   public Future<Void> crash() {
     List<Future<?>> all = new ArrayList<>();
     for (Slot s : slots.values()) all.add(s.crash("crash"));
@@ -237,10 +307,11 @@ public final class VertxHost implements AutoCloseable {
       return Future.succeededFuture();
     }
     Promise<Void> p = Promise.promise();
-    s.context.runOnContext(v -> {
-      task.run();
-      p.complete();
-    });
+    s.context.runOnContext(
+        v -> {
+          task.run();
+          p.complete();
+        });
     return p.future();
   }
 
@@ -254,13 +325,14 @@ public final class VertxHost implements AutoCloseable {
     Context ctx = s == null ? null : s.context;
     if (ctx == null) return Future.succeededFuture(reader.apply(null));
     Promise<T> p = Promise.promise();
-    ctx.runOnContext(v -> {
-      try {
-        p.complete(reader.apply(s.context == ctx ? s.process : null));
-      } catch (RuntimeException e) {
-        p.fail(e);
-      }
-    });
+    ctx.runOnContext(
+        v -> {
+          try {
+            p.complete(reader.apply(s.context == ctx ? s.process : null));
+          } catch (RuntimeException e) {
+            p.fail(e);
+          }
+        });
     return p.future();
   }
 
@@ -269,9 +341,14 @@ public final class VertxHost implements AutoCloseable {
   public void close() {
     closed = true;
     try {
-      crash().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      crash()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(10, java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {
-      LOG.log(System.Logger.Level.WARNING, "node " + config.node() + ": processes did not stop within 10 s: " + e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "node " + config.node() + ": processes did not stop within 10 s: " + e);
     }
     transport.close();
   }
@@ -342,23 +419,28 @@ public final class VertxHost implements AutoCloseable {
       vertx
           .deployVerticle(new ProcessVerticle(this, inc, started))
           .onFailure(started::tryFail)
-          .onSuccess(id -> {
-            boolean stale;
-            synchronized (this) {
-              stale = incarnation != inc;
-              if (!stale) deploymentId = id;
-            }
-            if (stale) vertx.undeploy(id); // crashed while starting
-          });
+          .onSuccess(
+              id -> {
+                boolean stale;
+                synchronized (this) {
+                  stale = incarnation != inc;
+                  if (!stale) deploymentId = id;
+                }
+                if (stale) vertx.undeploy(id); // crashed while starting
+              });
       return started.future();
     }
 
     /** Runs on the new verticle's context. */
     void open(Context ctx, long inc) throws IOException {
       context = ctx;
-      storage = FileStorage.open(config.dataDir().resolve(address.component()), config.codec(), config.storage());
+      storage =
+          FileStorage.open(
+              config.dataDir().resolve(address.component()), config.codec(), config.storage());
       if (storage.recovery().repaired()) {
-        LOG.log(System.Logger.Level.WARNING, address + " storage repaired on open: " + storage.recovery().notes());
+        LOG.log(
+            System.Logger.Level.WARNING,
+            address + " storage repaired on open: " + storage.recovery().notes());
       }
       held.clear();
       durableTicket = nextTicket - 1;
@@ -366,7 +448,8 @@ public final class VertxHost implements AutoCloseable {
       env = new LiveEnv(this, inc, random.fork(address + "#" + inc));
       try {
         process = factory.create(env);
-        if (process == null) throw new IllegalStateException("factory for " + address + " returned null");
+        if (process == null)
+          throw new IllegalStateException("factory for " + address + " returned null");
       } catch (RuntimeException e) {
         storage.close();
         throw e;
@@ -403,7 +486,8 @@ public final class VertxHost implements AutoCloseable {
       }
       e.inStep = false;
       boolean sync = storage.takeSyncRequest();
-      FileStorage.Batch batch = sync || storage.pendingBytes() > config.flushBytes() ? storage.takeBatch() : null;
+      FileStorage.Batch batch =
+          sync || storage.pendingBytes() > config.flushBytes() ? storage.takeBatch() : null;
       try {
         process.checkInvariants();
       } catch (Throwable t) {
@@ -416,12 +500,18 @@ public final class VertxHost implements AutoCloseable {
         long ticket = nextTicket++;
         syncsInFlight.incrementAndGet();
         held.add(new Held(ticket, effects));
-        disk.submit(new GroupCommitter.Job(storage, batch, true,
-            () -> ctxPost(inc, () -> durable(inc, ticket)),
-            t -> ctxPost(inc, () -> fail("disk error", t))));
+        disk.submit(
+            new GroupCommitter.Job(
+                storage,
+                batch,
+                true,
+                () -> ctxPost(inc, () -> durable(inc, ticket)),
+                t -> ctxPost(inc, () -> fail("disk error", t))));
       } else {
         if (batch != null) {
-          disk.submit(new GroupCommitter.Job(storage, batch, false, null, t -> ctxPost(inc, () -> fail("disk error", t))));
+          disk.submit(
+              new GroupCommitter.Job(
+                  storage, batch, false, null, t -> ctxPost(inc, () -> fail("disk error", t))));
         }
         if (held.isEmpty()) release(inc, effects);
         else held.add(new Held(0, effects));
@@ -430,15 +520,18 @@ public final class VertxHost implements AutoCloseable {
 
     private void ctxPost(long inc, Runnable r) {
       Context ctx = context;
-      if (ctx != null && incarnation == inc) ctx.runOnContext(v -> {
-        if (incarnation == inc && process != null) r.run();
-      });
+      if (ctx != null && incarnation == inc)
+        ctx.runOnContext(
+            v -> {
+              if (incarnation == inc && process != null) r.run();
+            });
     }
 
     private void durable(long inc, long ticket) {
       syncsInFlight.decrementAndGet();
       durableTicket = Math.max(durableTicket, ticket);
-      while (!held.isEmpty() && held.peek().ticket() <= durableTicket) release(inc, held.poll().effects());
+      while (!held.isEmpty() && held.peek().ticket() <= durableTicket)
+        release(inc, held.poll().effects());
     }
 
     private void release(long inc, List<Object> effects) {
@@ -476,24 +569,32 @@ public final class VertxHost implements AutoCloseable {
         deploymentId = null;
       }
       Promise<Void> done = Promise.promise();
-      Runnable stop = () -> {
-        process = null;
-        held.clear();
-        syncsInFlight.set(0);
-        if (storage != null) {
-          try {
-            storage.close();
-          } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, address + ": closing storage after " + why + ": " + e);
-          }
-        }
-        context = null;
-        done.complete();
-      };
+      Runnable stop =
+          () -> {
+            process = null;
+            held.clear();
+            syncsInFlight.set(0);
+            if (storage != null) {
+              try {
+                storage.close();
+              } catch (IOException e) {
+                LOG.log(
+                    System.Logger.Level.WARNING,
+                    address + ": closing storage after " + why + ": " + e);
+              }
+            }
+            context = null;
+            done.complete();
+          };
       if (ctx == null) stop.run();
       else if (Vertx.currentContext() == ctx) stop.run();
       else ctx.runOnContext(v -> stop.run());
-      return done.future().compose(v -> id == null ? Future.succeededFuture() : vertx.undeploy(id).otherwise((Void) null));
+      return done.future()
+          .compose(
+              v ->
+                  id == null
+                      ? Future.succeededFuture()
+                      : vertx.undeploy(id).otherwise((Void) null));
     }
   }
 
@@ -560,14 +661,16 @@ public final class VertxHost implements AutoCloseable {
     @Override
     public void send(Address to, Message message) {
       requireStep("send");
-      if (to == null || message == null) throw new IllegalArgumentException("send needs a destination and a message");
+      if (to == null || message == null)
+        throw new IllegalArgumentException("send needs a destination and a message");
       effects.add(new Send(to, message));
     }
 
     @Override
     public void setTimer(long delayNanos, Timer timer) {
       requireStep("setTimer");
-      if (delayNanos < 0 || timer == null) throw new IllegalArgumentException("timer needs a delay >= 0 and a value");
+      if (delayNanos < 0 || timer == null)
+        throw new IllegalArgumentException("timer needs a delay >= 0 and a value");
       effects.add(new SetTimer(delayNanos, timer));
     }
 

@@ -8,7 +8,8 @@ public final class Quorum {
 
   /** The smallest majority of {@code members} voters. */
   public static int majority(int members) {
-    if (members < 1) throw new IllegalArgumentException("a group has at least one member: " + members);
+    if (members < 1)
+      throw new IllegalArgumentException("a group has at least one member: " + members);
     return members / 2 + 1;
   }
 

@@ -17,9 +17,9 @@ import java.util.List;
  * @param preVote run a pre-vote before a real election (no disruption by rejoining nodes)
  * @param checkQuorum a leader steps down without a majority's acks for an election timeout
  * @param fsync sync storage before replies that depend on it ({@code fsync: never} turns it off)
- * @param leaseDriftBound the clock-rate error a lease tolerates: a lease lasts
- *     {@code electionTimeoutNanosMin × (1 − leaseDriftBound)} from the heartbeat that earned it.
- *     Negative values are unsafe by design (the knob "lease with an unsafe drift bound").
+ * @param leaseDriftBound the clock-rate error a lease tolerates: a lease lasts {@code
+ *     electionTimeoutNanosMin × (1 − leaseDriftBound)} from the heartbeat that earned it. Negative
+ *     values are unsafe by design (the knob "lease with an unsafe drift bound").
  */
 public record RaftConfig(
     List<Address> members,
@@ -39,10 +39,12 @@ public record RaftConfig(
       throw new IllegalArgumentException("members must be non-empty and distinct: " + members);
     }
     if (electionTimeoutNanosMin <= 0 || electionTimeoutNanosMax < electionTimeoutNanosMin) {
-      throw new IllegalArgumentException("need 0 < electionTimeoutNanosMin <= electionTimeoutNanosMax");
+      throw new IllegalArgumentException(
+          "need 0 < electionTimeoutNanosMin <= electionTimeoutNanosMax");
     }
     if (heartbeatIntervalNanos <= 0 || heartbeatIntervalNanos >= electionTimeoutNanosMin) {
-      throw new IllegalArgumentException("need 0 < heartbeatIntervalNanos < electionTimeoutNanosMin");
+      throw new IllegalArgumentException(
+          "need 0 < heartbeatIntervalNanos < electionTimeoutNanosMin");
     }
     if (maxEntriesPerMessage < 1 || maxInflightMessages < 1 || snapshotThresholdEntries < 1) {
       throw new IllegalArgumentException("batching, pipelining and snapshot limits must be >= 1");
@@ -52,29 +54,73 @@ public record RaftConfig(
     }
   }
 
-  /** Defaults: 150–300 ms elections, 50 ms heartbeats, 64-entry batches, 4 in flight, snapshot every 1,000. */
+  /**
+   * Defaults: 150–300 ms elections, 50 ms heartbeats, 64-entry batches, 4 in flight, snapshot every
+   * 1,000.
+   */
   public static RaftConfig defaults(List<Address> members) {
-    return new RaftConfig(members, 150_000_000L, 300_000_000L, 50_000_000L, 64, 4, 1_000, true, true, true, 0.05);
+    return new RaftConfig(
+        members, 150_000_000L, 300_000_000L, 50_000_000L, 64, 4, 1_000, true, true, true, 0.05);
   }
 
   public RaftConfig withFsync(boolean on) {
-    return new RaftConfig(members, electionTimeoutNanosMin, electionTimeoutNanosMax, heartbeatIntervalNanos,
-        maxEntriesPerMessage, maxInflightMessages, snapshotThresholdEntries, preVote, checkQuorum, on, leaseDriftBound);
+    return new RaftConfig(
+        members,
+        electionTimeoutNanosMin,
+        electionTimeoutNanosMax,
+        heartbeatIntervalNanos,
+        maxEntriesPerMessage,
+        maxInflightMessages,
+        snapshotThresholdEntries,
+        preVote,
+        checkQuorum,
+        on,
+        leaseDriftBound);
   }
 
   public RaftConfig withLeaseDriftBound(double bound) {
-    return new RaftConfig(members, electionTimeoutNanosMin, electionTimeoutNanosMax, heartbeatIntervalNanos,
-        maxEntriesPerMessage, maxInflightMessages, snapshotThresholdEntries, preVote, checkQuorum, fsync, bound);
+    return new RaftConfig(
+        members,
+        electionTimeoutNanosMin,
+        electionTimeoutNanosMax,
+        heartbeatIntervalNanos,
+        maxEntriesPerMessage,
+        maxInflightMessages,
+        snapshotThresholdEntries,
+        preVote,
+        checkQuorum,
+        fsync,
+        bound);
   }
 
   public RaftConfig withSnapshotThresholdEntries(long n) {
-    return new RaftConfig(members, electionTimeoutNanosMin, electionTimeoutNanosMax, heartbeatIntervalNanos,
-        maxEntriesPerMessage, maxInflightMessages, n, preVote, checkQuorum, fsync, leaseDriftBound);
+    return new RaftConfig(
+        members,
+        electionTimeoutNanosMin,
+        electionTimeoutNanosMax,
+        heartbeatIntervalNanos,
+        maxEntriesPerMessage,
+        maxInflightMessages,
+        n,
+        preVote,
+        checkQuorum,
+        fsync,
+        leaseDriftBound);
   }
 
   public RaftConfig withPreVoteAndCheckQuorum(boolean preVote, boolean checkQuorum) {
-    return new RaftConfig(members, electionTimeoutNanosMin, electionTimeoutNanosMax, heartbeatIntervalNanos,
-        maxEntriesPerMessage, maxInflightMessages, snapshotThresholdEntries, preVote, checkQuorum, fsync, leaseDriftBound);
+    return new RaftConfig(
+        members,
+        electionTimeoutNanosMin,
+        electionTimeoutNanosMax,
+        heartbeatIntervalNanos,
+        maxEntriesPerMessage,
+        maxInflightMessages,
+        snapshotThresholdEntries,
+        preVote,
+        checkQuorum,
+        fsync,
+        leaseDriftBound);
   }
 
   /** How long a lease lasts from the heartbeat that earned it. */

@@ -7,7 +7,9 @@ public interface RaftListener {
   /** The role, term or known leader changed. */
   default void onRoleChanged(Role role, long term, Address leaderId) {}
 
-  /** A read requested with {@link RaftReplica#requestRead} may now be served from the state machine. */
+  /**
+   * A read requested with {@link RaftReplica#requestRead} may now be served from the state machine.
+   */
   default void onReadReady(long readId) {}
 
   /** A requested read can no longer be confirmed (leadership lost); the caller should redirect. */

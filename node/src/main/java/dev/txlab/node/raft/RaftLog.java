@@ -8,11 +8,13 @@ import java.util.List;
  * The replicated log over a {@link Storage}: entries after the snapshot live in the storage's
  * append log, the snapshot's last index and term stand in for everything before.
  *
- * <p>Invariants: storage holds exactly {@code [snapshotIndex + 1, lastIndex]}; terms never
- * decrease along the log; index 0 has term 0.
+ * <p>Invariants: storage holds exactly {@code [snapshotIndex + 1, lastIndex]}; terms never decrease
+ * along the log; index 0 has term 0.
  */
 public final class RaftLog {
-  /** Returned by {@link #term} for an index the log cannot answer for (compacted or beyond the end). */
+  /**
+   * Returned by {@link #term} for an index the log cannot answer for (compacted or beyond the end).
+   */
   public static final long UNKNOWN = -1;
 
   private final Storage storage;
@@ -25,7 +27,10 @@ public final class RaftLog {
     this.snapshotTerm = snapshotTerm;
     if (storage.logFirstIndex() != snapshotIndex + 1) {
       throw new IllegalStateException(
-          "storage log starts at " + storage.logFirstIndex() + " but the snapshot ends at " + snapshotIndex);
+          "storage log starts at "
+              + storage.logFirstIndex()
+              + " but the snapshot ends at "
+              + snapshotIndex);
     }
   }
 
@@ -58,7 +63,8 @@ public final class RaftLog {
 
   /** Entries {@code [from, min(to, lastIndex)]}, at most {@code max} of them. */
   public List<LogEntry> slice(long from, long to, int max) {
-    if (from <= snapshotIndex) throw new IllegalArgumentException("slice from " + from + " is compacted");
+    if (from <= snapshotIndex)
+      throw new IllegalArgumentException("slice from " + from + " is compacted");
     long end = Math.min(Math.min(to, lastIndex()), from + max - 1);
     List<LogEntry> out = new ArrayList<>((int) Math.max(0, end - from + 1));
     for (long i = from; i <= end; i++) out.add(entry(i));
@@ -67,21 +73,26 @@ public final class RaftLog {
 
   public void append(LogEntry e) {
     if (e.index() != lastIndex() + 1) {
-      throw new IllegalStateException("append at " + e.index() + " but last index is " + lastIndex());
+      throw new IllegalStateException(
+          "append at " + e.index() + " but last index is " + lastIndex());
     }
     if (e.term() < lastTerm()) {
-      throw new IllegalStateException("term " + e.term() + " at " + e.index() + " below previous term " + lastTerm());
+      throw new IllegalStateException(
+          "term " + e.term() + " at " + e.index() + " below previous term " + lastTerm());
     }
     storage.logAppend(e);
   }
 
   /** Removes {@code [index, lastIndex]}. */
   public void truncateFrom(long index) {
-    if (index <= snapshotIndex) throw new IllegalStateException("cannot truncate into the snapshot at " + index);
+    if (index <= snapshotIndex)
+      throw new IllegalStateException("cannot truncate into the snapshot at " + index);
     storage.logTruncateFrom(index);
   }
 
-  /** Index {@code index} (term {@code term}) is now covered by a snapshot. Keeps a matching suffix. */
+  /**
+   * Index {@code index} (term {@code term}) is now covered by a snapshot. Keeps a matching suffix.
+   */
   public void compactThrough(long index, long term) {
     if (index <= snapshotIndex) return;
     if (term(index) != term) {

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Raft's messages, named and shaped as in the paper's Figure 2 and §7 (InstallSnapshot), plus
- * TimeoutNow for leader transfer (thesis §3.10). Compact constructors check structure only;
- * whether a peer's claims make sense is judged by the receiver.
+ * TimeoutNow for leader transfer (thesis §3.10). Compact constructors check structure only; whether
+ * a peer's claims make sense is judged by the receiver.
  */
 public sealed interface RaftMessage extends Message {
   long term();
@@ -18,7 +18,12 @@ public sealed interface RaftMessage extends Message {
    * an election started by TimeoutNow, which voters grant even while they still hear a leader.
    */
   record RequestVote(
-      long term, Address candidateId, long lastLogIndex, long lastLogTerm, boolean preVote, boolean leadershipTransfer)
+      long term,
+      Address candidateId,
+      long lastLogIndex,
+      long lastLogTerm,
+      boolean preVote,
+      boolean leadershipTransfer)
       implements RaftMessage {
     public RequestVote {
       if (term < 1 || candidateId == null || lastLogIndex < 0 || lastLogTerm < 0) {
@@ -47,7 +52,24 @@ public sealed interface RaftMessage extends Message {
     // String.format and dominated the simulator's trace cost.
     @Override
     public String toString() {
-      return new StringBuilder(64).append("AppendEntries[").append("term=").append(term).append(", leaderId=").append(leaderId).append(", prevLogIndex=").append(prevLogIndex).append(", prevLogTerm=").append(prevLogTerm).append(", entries=").append(entries).append(", leaderCommit=").append(leaderCommit).append(", readSeq=").append(readSeq).append(']').toString();
+      return new StringBuilder(64)
+          .append("AppendEntries[")
+          .append("term=")
+          .append(term)
+          .append(", leaderId=")
+          .append(leaderId)
+          .append(", prevLogIndex=")
+          .append(prevLogIndex)
+          .append(", prevLogTerm=")
+          .append(prevLogTerm)
+          .append(", entries=")
+          .append(entries)
+          .append(", leaderCommit=")
+          .append(leaderCommit)
+          .append(", readSeq=")
+          .append(readSeq)
+          .append(']')
+          .toString();
     }
 
     public AppendEntries {
@@ -59,31 +81,57 @@ public sealed interface RaftMessage extends Message {
   }
 
   /**
-   * On success {@code matchIndex} is the last index known to match the leader. On failure
-   * {@code conflictIndex} is where the leader should retry from.
+   * On success {@code matchIndex} is the last index known to match the leader. On failure {@code
+   * conflictIndex} is where the leader should retry from.
    */
-  record AppendEntriesReply(long term, boolean success, long matchIndex, long conflictIndex, long readSeq)
+  record AppendEntriesReply(
+      long term, boolean success, long matchIndex, long conflictIndex, long readSeq)
       implements RaftMessage {
     // Hand-written: the same text as the record default, which in Java 17 goes through
     // String.format and dominated the simulator's trace cost.
     @Override
     public String toString() {
-      return new StringBuilder(64).append("AppendEntriesReply[").append("term=").append(term).append(", success=").append(success).append(", matchIndex=").append(matchIndex).append(", conflictIndex=").append(conflictIndex).append(", readSeq=").append(readSeq).append(']').toString();
+      return new StringBuilder(64)
+          .append("AppendEntriesReply[")
+          .append("term=")
+          .append(term)
+          .append(", success=")
+          .append(success)
+          .append(", matchIndex=")
+          .append(matchIndex)
+          .append(", conflictIndex=")
+          .append(conflictIndex)
+          .append(", readSeq=")
+          .append(readSeq)
+          .append(']')
+          .toString();
     }
   }
 
-  /** The whole snapshot in one message (the paper's offset/done chunking is not needed in memory). */
+  /**
+   * The whole snapshot in one message (the paper's offset/done chunking is not needed in memory).
+   */
   record InstallSnapshot(
-      long term, Address leaderId, long lastIncludedIndex, long lastIncludedTerm, Object data, long readSeq)
+      long term,
+      Address leaderId,
+      long lastIncludedIndex,
+      long lastIncludedTerm,
+      Object data,
+      long readSeq)
       implements RaftMessage {
     public InstallSnapshot {
-      if (term < 1 || leaderId == null || lastIncludedIndex < 1 || lastIncludedTerm < 1 || data == null) {
+      if (term < 1
+          || leaderId == null
+          || lastIncludedIndex < 1
+          || lastIncludedTerm < 1
+          || data == null) {
         throw new IllegalArgumentException("malformed InstallSnapshot");
       }
     }
   }
 
-  record InstallSnapshotReply(long term, long lastIncludedIndex, long readSeq) implements RaftMessage {}
+  record InstallSnapshotReply(long term, long lastIncludedIndex, long readSeq)
+      implements RaftMessage {}
 
   /** Leader transfer: "start an election now, skipping the wait". */
   record TimeoutNow(long term, Address leaderId) implements RaftMessage {}

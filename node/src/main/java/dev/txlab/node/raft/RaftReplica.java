@@ -80,8 +80,10 @@ public final class RaftReplica {
   private long transferDeadlineLocal;
 
   private long readSeq;
+
   /** The highest heartbeat round a majority has acknowledged (ReadIndex confirmation). */
   private long confirmedReadSeq;
+
   private final ArrayDeque<SentRound> sentRounds = new ArrayDeque<>();
   private long leaseExpiryLocal = Long.MIN_VALUE;
   private final ArrayDeque<PendingRead> pendingReads = new ArrayDeque<>();
@@ -167,10 +169,10 @@ public final class RaftReplica {
   }
 
   /**
-   * Asks to serve a linearizable read. With {@code lease} the leader answers from its lease if
-   * the lease holds, else falls back to ReadIndex. Returns false if this replica does not lead;
-   * otherwise the listener hears {@code onReadReady} or {@code onReadFailed} later (possibly
-   * within this call).
+   * Asks to serve a linearizable read. With {@code lease} the leader answers from its lease if the
+   * lease holds, else falls back to ReadIndex. Returns false if this replica does not lead;
+   * otherwise the listener hears {@code onReadReady} or {@code onReadFailed} later (possibly within
+   * this call).
    */
   public boolean requestRead(long readId, boolean lease) {
     if (role != Role.LEADER) return false;
@@ -193,7 +195,9 @@ public final class RaftReplica {
     }
     // Reads admitted at one instant share one heartbeat round; otherwise each starts its own.
     SentRound last = sentRounds.peekLast();
-    if (last == null || last.readSeq() != readSeq || last.sentLocalNanos() != env.localClockNanos()) {
+    if (last == null
+        || last.readSeq() != readSeq
+        || last.sentLocalNanos() != env.localClockNanos()) {
       broadcastHeartbeat();
     }
     pendingReads.add(new PendingRead(readId, commitIndex, readSeq));
@@ -256,7 +260,9 @@ public final class RaftReplica {
 
   private void resetElectionDeadline() {
     electionDeadlineLocal =
-        env.localClockNanos() + env.random().between(config.electionTimeoutNanosMin(), config.electionTimeoutNanosMax());
+        env.localClockNanos()
+            + env.random()
+                .between(config.electionTimeoutNanosMin(), config.electionTimeoutNanosMax());
   }
 
   private void armElectionTimer(long delayNanos) {
@@ -268,7 +274,8 @@ public final class RaftReplica {
   private void onElectionTimeout(RaftTimer.ElectionTimeout t) {
     if (t.epoch() != electionEpoch) return; // stale
     electionTimerArmed = false;
-    if (role == Role.LEADER) return; // leaders use the heartbeat tick; the timer is re-armed on step-down
+    if (role == Role.LEADER)
+      return; // leaders use the heartbeat tick; the timer is re-armed on step-down
     long now = env.localClockNanos();
     if (now < electionDeadlineLocal) {
       armElectionTimer(electionDeadlineLocal - now);
@@ -305,7 +312,8 @@ public final class RaftReplica {
       electionWon(preVote);
       return;
     }
-    var rv = new RaftMessage.RequestVote(term, self, log.lastIndex(), log.lastTerm(), preVote, transfer);
+    var rv =
+        new RaftMessage.RequestVote(term, self, log.lastIndex(), log.lastTerm(), preVote, transfer);
     for (Address p : peers) env.send(p, rv);
   }
 
@@ -442,7 +450,10 @@ public final class RaftReplica {
       prev = 0;
       prevTerm = 0;
     }
-    env.send(p, new RaftMessage.AppendEntries(currentTerm, self, prev, prevTerm, List.of(), commitIndex, readSeq));
+    env.send(
+        p,
+        new RaftMessage.AppendEntries(
+            currentTerm, self, prev, prevTerm, List.of(), commitIndex, readSeq));
   }
 
   /**
@@ -462,18 +473,31 @@ public final class RaftReplica {
     long window = (long) config.maxInflightMessages() * config.maxEntriesPerMessage();
     if (!force && !pr.probing && pr.nextIndex - 1 - pr.matchIndex >= window) return false;
     long prev = pr.nextIndex - 1;
-    List<LogEntry> entries = log.slice(pr.nextIndex, log.lastIndex(), config.maxEntriesPerMessage());
-    env.send(p, new RaftMessage.AppendEntries(currentTerm, self, prev, log.term(prev), entries, commitIndex, readSeq));
+    List<LogEntry> entries =
+        log.slice(pr.nextIndex, log.lastIndex(), config.maxEntriesPerMessage());
+    env.send(
+        p,
+        new RaftMessage.AppendEntries(
+            currentTerm, self, prev, log.term(prev), entries, commitIndex, readSeq));
     if (!pr.probing) pr.nextIndex += entries.size();
     return true;
   }
 
   private void sendSnapshot(Address p, Progress pr) {
     Snapshot snap = storage.get(SNAPSHOT_KEY, Snapshot.class);
-    if (snap == null) throw new IllegalStateException("log compacted to " + log.snapshotIndex() + " without a snapshot");
+    if (snap == null)
+      throw new IllegalStateException(
+          "log compacted to " + log.snapshotIndex() + " without a snapshot");
     pr.snapshotInFlight = snap.lastIncludedIndex();
-    env.send(p, new RaftMessage.InstallSnapshot(
-        currentTerm, self, snap.lastIncludedIndex(), snap.lastIncludedTerm(), snap.state(), readSeq));
+    env.send(
+        p,
+        new RaftMessage.InstallSnapshot(
+            currentTerm,
+            self,
+            snap.lastIncludedIndex(),
+            snap.lastIncludedTerm(),
+            snap.state(),
+            readSeq));
   }
 
   private void onHeartbeatTick(RaftTimer.HeartbeatTick t) {
@@ -495,7 +519,8 @@ public final class RaftReplica {
     if (transferTarget != null && now >= transferDeadlineLocal) transferTarget = null;
     for (Progress pr : followerProgress) {
       // A lost message leaves a pipeline waiting forever; after a few silent ticks, probe again.
-      if (++pr.ticksWithoutProgress >= 3 && (pr.nextIndex - 1 > pr.matchIndex || pr.snapshotInFlight > 0)) {
+      if (++pr.ticksWithoutProgress >= 3
+          && (pr.nextIndex - 1 > pr.matchIndex || pr.snapshotInFlight > 0)) {
         pr.probing = true;
         pr.nextIndex = pr.matchIndex + 1;
         pr.snapshotInFlight = 0;
@@ -602,7 +627,8 @@ public final class RaftReplica {
     // A majority followed us after round quorumSeq was sent: they will not elect anyone else for a
     // minimum election timeout from when they received it, which is no earlier than when we sent.
     SentRound earned = null;
-    while (!sentRounds.isEmpty() && sentRounds.peek().readSeq() <= quorumSeq) earned = sentRounds.poll();
+    while (!sentRounds.isEmpty() && sentRounds.peek().readSeq() <= quorumSeq)
+      earned = sentRounds.poll();
     if (earned != null && transferTarget == null) {
       leaseExpiryLocal = Math.max(leaseExpiryLocal, earned.sentLocalNanos() + config.leaseNanos());
     }
@@ -653,7 +679,9 @@ public final class RaftReplica {
       return;
     }
     if (m.term() == currentTerm && role == Role.LEADER) {
-      if (config.fsync()) throw new IllegalStateException("two leaders in term " + currentTerm + ": " + self + ", " + from);
+      if (config.fsync())
+        throw new IllegalStateException(
+            "two leaders in term " + currentTerm + ": " + self + ", " + from);
       drop("two-leaders"); // possible only when storage lied (fsync: never)
       return;
     }
@@ -668,14 +696,18 @@ public final class RaftReplica {
       entries = entries.subList(skip, entries.size());
       prev = log.snapshotIndex();
       if (prev > m.prevLogIndex() + m.entries().size()) {
-        env.send(from, new RaftMessage.AppendEntriesReply(currentTerm, true, log.snapshotIndex(), 0, m.readSeq()));
+        env.send(
+            from,
+            new RaftMessage.AppendEntriesReply(
+                currentTerm, true, log.snapshotIndex(), 0, m.readSeq()));
         return;
       }
     } else {
       long t = log.term(prev);
       if (t != m.prevLogTerm()) {
         long hint = t == RaftLog.UNKNOWN ? log.lastIndex() + 1 : log.firstIndexOfTerm(prev);
-        env.send(from, new RaftMessage.AppendEntriesReply(currentTerm, false, 0, hint, m.readSeq()));
+        env.send(
+            from, new RaftMessage.AppendEntriesReply(currentTerm, false, 0, hint, m.readSeq()));
         return;
       }
     }
@@ -687,7 +719,13 @@ public final class RaftReplica {
         if (e.index() <= commitIndex) {
           if (config.fsync()) {
             throw new IllegalStateException(
-                "leader " + from + " conflicts with committed entry " + e.index() + " (commitIndex " + commitIndex + ")");
+                "leader "
+                    + from
+                    + " conflicts with committed entry "
+                    + e.index()
+                    + " (commitIndex "
+                    + commitIndex
+                    + ")");
           }
           drop("conflicts-with-committed"); // possible only when storage lied (fsync: never)
           return;
@@ -720,7 +758,9 @@ public final class RaftReplica {
       return;
     }
     if (m.term() == currentTerm && role == Role.LEADER) {
-      if (config.fsync()) throw new IllegalStateException("two leaders in term " + currentTerm + ": " + self + ", " + from);
+      if (config.fsync())
+        throw new IllegalStateException(
+            "two leaders in term " + currentTerm + ": " + self + ", " + from);
       drop("two-leaders");
       return;
     }
@@ -735,7 +775,10 @@ public final class RaftReplica {
       commitIndex = lastApplied = m.lastIncludedIndex();
       syncIfDurable();
     }
-    env.send(from, new RaftMessage.InstallSnapshotReply(currentTerm, Math.max(commitIndex, m.lastIncludedIndex()), m.readSeq()));
+    env.send(
+        from,
+        new RaftMessage.InstallSnapshotReply(
+            currentTerm, Math.max(commitIndex, m.lastIncludedIndex()), m.readSeq()));
   }
 
   // ================================================================ log, apply, snapshots
@@ -817,8 +860,8 @@ public final class RaftReplica {
   }
 
   /**
-   * The lowest log index written since the last call (or {@code Long.MAX_VALUE}), then resets.
-   * Lets the safety monitor check only what changed.
+   * The lowest log index written since the last call (or {@code Long.MAX_VALUE}), then resets. Lets
+   * the safety monitor check only what changed.
    */
   public long takeChangedFromIndex() {
     long c = changedFromIndex;
@@ -829,12 +872,16 @@ public final class RaftReplica {
   /** Local invariants; throws {@link IllegalStateException}. */
   public void checkInvariants() {
     if (log == null) return;
-    if (!(lastApplied <= commitIndex)) throw new IllegalStateException("lastApplied " + lastApplied + " > commitIndex " + commitIndex);
+    if (!(lastApplied <= commitIndex))
+      throw new IllegalStateException(
+          "lastApplied " + lastApplied + " > commitIndex " + commitIndex);
     if (config.fsync() && commitIndex > log.lastIndex()) {
-      throw new IllegalStateException("commitIndex " + commitIndex + " beyond lastIndex " + log.lastIndex());
+      throw new IllegalStateException(
+          "commitIndex " + commitIndex + " beyond lastIndex " + log.lastIndex());
     }
     if (log.snapshotIndex() > lastApplied) {
-      throw new IllegalStateException("snapshot " + log.snapshotIndex() + " beyond lastApplied " + lastApplied);
+      throw new IllegalStateException(
+          "snapshot " + log.snapshotIndex() + " beyond lastApplied " + lastApplied);
     }
     if (role == Role.LEADER && !self.equals(votedFor)) {
       throw new IllegalStateException("leader of term " + currentTerm + " did not vote for itself");

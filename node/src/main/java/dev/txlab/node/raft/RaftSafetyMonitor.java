@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Raft's safety properties (Figure 3), checked across the replicas of each group after every step
- * of any of them. A host (the simulator) calls {@link #observe} with the replica that just
- * stepped; checks are incremental, so running them after every event stays cheap.
+ * of any of them. A host (the simulator) calls {@link #observe} with the replica that just stepped;
+ * checks are incremental, so running them after every event stays cheap.
  *
  * <ul>
  *   <li><b>Election safety</b>: at most one leader per term.
@@ -76,8 +76,18 @@ public final class RaftSafetyMonitor {
         Witness w = new Witness(log.term(i - 1), e.command());
         Witness seen = g.witnesses.putIfAbsent(new IndexTerm(i, e.term()), w);
         if (seen != null && !seen.equals(w)) {
-          violation(groupName, "log matching: " + id + " has " + e + " after term " + w.prevTerm()
-              + " but another replica had " + seen.command() + " after term " + seen.prevTerm());
+          violation(
+              groupName,
+              "log matching: "
+                  + id
+                  + " has "
+                  + e
+                  + " after term "
+                  + w.prevTerm()
+                  + " but another replica had "
+                  + seen.command()
+                  + " after term "
+                  + seen.prevTerm());
         }
       }
     }
@@ -90,13 +100,21 @@ public final class RaftSafetyMonitor {
           LogEntry c = g.committed.get(i);
           if (c == null) continue;
           if (i > log.lastIndex() || !log.entry(i).equals(c)) {
-            violation(groupName, "leader completeness: " + id + " leads term " + r.currentTerm()
-                + " without committed entry " + c);
+            violation(
+                groupName,
+                "leader completeness: "
+                    + id
+                    + " leads term "
+                    + r.currentTerm()
+                    + " without committed entry "
+                    + c);
             break;
           }
         }
       } else if (!prev.equals(id)) {
-        violation(groupName, "election safety: " + prev + " and " + id + " both lead term " + r.currentTerm());
+        violation(
+            groupName,
+            "election safety: " + prev + " and " + id + " both lead term " + r.currentTerm());
       }
     }
 
@@ -108,8 +126,17 @@ public final class RaftSafetyMonitor {
         LogEntry e = log.entry(i);
         LogEntry other = g.committed.putIfAbsent(i, e);
         if (other != null && !other.equals(e)) {
-          violation(groupName, "state machine safety: index " + i + " committed as " + e + " on " + id
-              + " but as " + other + " elsewhere");
+          violation(
+              groupName,
+              "state machine safety: index "
+                  + i
+                  + " committed as "
+                  + e
+                  + " on "
+                  + id
+                  + " but as "
+                  + other
+                  + " elsewhere");
         }
       }
       g.knownCommit = Math.max(g.knownCommit, c);

@@ -10,7 +10,12 @@ public sealed interface RaftTimer extends Timer {
     // String.format and dominated the simulator's trace cost.
     @Override
     public String toString() {
-      return new StringBuilder(64).append("ElectionTimeout[").append("epoch=").append(epoch).append(']').toString();
+      return new StringBuilder(64)
+          .append("ElectionTimeout[")
+          .append("epoch=")
+          .append(epoch)
+          .append(']')
+          .toString();
     }
   }
 
@@ -20,7 +25,12 @@ public sealed interface RaftTimer extends Timer {
     // String.format and dominated the simulator's trace cost.
     @Override
     public String toString() {
-      return new StringBuilder(64).append("HeartbeatTick[").append("term=").append(term).append(']').toString();
+      return new StringBuilder(64)
+          .append("HeartbeatTick[")
+          .append("term=")
+          .append(term)
+          .append(']')
+          .toString();
     }
   }
 }

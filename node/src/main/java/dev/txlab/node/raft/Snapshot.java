@@ -1,8 +1,8 @@
 package dev.txlab.node.raft;
 
 /**
- * A state machine snapshot covering the log up to {@code lastIncludedIndex} (Raft §7). The state
- * is an immutable value produced by {@link StateMachine#snapshot()}.
+ * A state machine snapshot covering the log up to {@code lastIncludedIndex} (Raft §7). The state is
+ * an immutable value produced by {@link StateMachine#snapshot()}.
  */
 public record Snapshot(long lastIncludedIndex, long lastIncludedTerm, Object state) {
   public Snapshot {

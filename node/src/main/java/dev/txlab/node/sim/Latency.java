@@ -20,7 +20,8 @@ public sealed interface Latency {
   record Uniform(long minNanos, long maxNanos) implements Latency {
     public Uniform {
       if (minNanos < 0 || maxNanos < minNanos) {
-        throw new IllegalArgumentException("uniform latency needs 0 <= min <= max: " + minNanos + ", " + maxNanos);
+        throw new IllegalArgumentException(
+            "uniform latency needs 0 <= min <= max: " + minNanos + ", " + maxNanos);
       }
     }
 
@@ -47,7 +48,8 @@ public sealed interface Latency {
   /** {@code baseNanos ± jitterNanos}, uniform, never below zero. */
   record Jitter(long baseNanos, long jitterNanos) implements Latency {
     public Jitter {
-      if (baseNanos < 0 || jitterNanos < 0) throw new IllegalArgumentException("jitter needs base, jitter >= 0");
+      if (baseNanos < 0 || jitterNanos < 0)
+        throw new IllegalArgumentException("jitter needs base, jitter >= 0");
     }
 
     @Override

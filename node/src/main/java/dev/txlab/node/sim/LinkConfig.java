@@ -1,9 +1,9 @@
 package dev.txlab.node.sim;
 
 /**
- * How one directed link behaves: its latency distribution, and the probabilities that a message
- * is lost, duplicated, or held back by up to {@code reorderDelayNanosMax} (which reorders it
- * relative to later messages).
+ * How one directed link behaves: its latency distribution, and the probabilities that a message is
+ * lost, duplicated, or held back by up to {@code reorderDelayNanosMax} (which reorders it relative
+ * to later messages).
  */
 public record LinkConfig(
     Latency latency,
@@ -20,7 +20,8 @@ public record LinkConfig(
   }
 
   private static void checkProbability(String what, double p) {
-    if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException(what + " probability must be in [0, 1]: " + p);
+    if (!(p >= 0 && p <= 1))
+      throw new IllegalArgumentException(what + " probability must be in [0, 1]: " + p);
   }
 
   /** A clean link with the given latency. */
@@ -34,11 +35,13 @@ public record LinkConfig(
   }
 
   public LinkConfig withLatency(Latency l) {
-    return new LinkConfig(l, lossProbability, duplicateProbability, reorderProbability, reorderDelayNanosMax);
+    return new LinkConfig(
+        l, lossProbability, duplicateProbability, reorderProbability, reorderDelayNanosMax);
   }
 
   public LinkConfig withLoss(double p) {
-    return new LinkConfig(latency, p, duplicateProbability, reorderProbability, reorderDelayNanosMax);
+    return new LinkConfig(
+        latency, p, duplicateProbability, reorderProbability, reorderDelayNanosMax);
   }
 
   public LinkConfig withDuplication(double p) {

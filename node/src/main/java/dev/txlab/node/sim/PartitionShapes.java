@@ -13,7 +13,9 @@ import java.util.TreeSet;
 public final class PartitionShapes {
   private PartitionShapes() {}
 
-  /** Cuts every link between different groups (both directions). Nodes in no group are untouched. */
+  /**
+   * Cuts every link between different groups (both directions). Nodes in no group are untouched.
+   */
   public static Set<SimLink> between(List<? extends Set<NodeId>> groups) {
     Set<SimLink> cut = new TreeSet<>();
     for (int i = 0; i < groups.size(); i++) {
@@ -33,7 +35,8 @@ public final class PartitionShapes {
   public static Set<SimLink> halves(Set<NodeId> nodes) {
     List<NodeId> all = new ArrayList<>(new TreeSet<>(nodes));
     int mid = (all.size() + 1) / 2;
-    return between(List.of(new TreeSet<>(all.subList(0, mid)), new TreeSet<>(all.subList(mid, all.size()))));
+    return between(
+        List.of(new TreeSet<>(all.subList(0, mid)), new TreeSet<>(all.subList(mid, all.size()))));
   }
 
   /** One node cut off from every other. */

@@ -32,8 +32,10 @@ public record SimConfig(
     int deferredEventsMax,
     boolean traceMessageBodies) {
   public SimConfig {
-    if (defaultLink == null || epsilon == null) throw new IllegalArgumentException("link and epsilon required");
-    if (localLatencyNanos < 0 || fsyncLatencyNanos < 0) throw new IllegalArgumentException("latencies must be >= 0");
+    if (defaultLink == null || epsilon == null)
+      throw new IllegalArgumentException("link and epsilon required");
+    if (localLatencyNanos < 0 || fsyncLatencyNanos < 0)
+      throw new IllegalArgumentException("latencies must be >= 0");
     if (clockResyncPeriodNanos < 0 || clockOffsetNanosMax < 0 || clockDriftPpmMax < 0) {
       throw new IllegalArgumentException("clock bounds must be >= 0");
     }
@@ -64,27 +66,82 @@ public record SimConfig(
   }
 
   public SimConfig withDefaultLink(LinkConfig link) {
-    return new SimConfig(seed, link, localLatencyNanos, fsyncLatencyNanos, epsilon, clockResyncPeriodNanos,
-        clockOffsetNanosMax, clockDriftPpmMax, eventsMax, virtualNanosMax, deferredEventsMax, traceMessageBodies);
+    return new SimConfig(
+        seed,
+        link,
+        localLatencyNanos,
+        fsyncLatencyNanos,
+        epsilon,
+        clockResyncPeriodNanos,
+        clockOffsetNanosMax,
+        clockDriftPpmMax,
+        eventsMax,
+        virtualNanosMax,
+        deferredEventsMax,
+        traceMessageBodies);
   }
 
   public SimConfig withFsyncLatencyNanos(long nanos) {
-    return new SimConfig(seed, defaultLink, localLatencyNanos, nanos, epsilon, clockResyncPeriodNanos,
-        clockOffsetNanosMax, clockDriftPpmMax, eventsMax, virtualNanosMax, deferredEventsMax, traceMessageBodies);
+    return new SimConfig(
+        seed,
+        defaultLink,
+        localLatencyNanos,
+        nanos,
+        epsilon,
+        clockResyncPeriodNanos,
+        clockOffsetNanosMax,
+        clockDriftPpmMax,
+        eventsMax,
+        virtualNanosMax,
+        deferredEventsMax,
+        traceMessageBodies);
   }
 
   public SimConfig withCaps(long eventsMax, long virtualNanosMax) {
-    return new SimConfig(seed, defaultLink, localLatencyNanos, fsyncLatencyNanos, epsilon, clockResyncPeriodNanos,
-        clockOffsetNanosMax, clockDriftPpmMax, eventsMax, virtualNanosMax, deferredEventsMax, traceMessageBodies);
+    return new SimConfig(
+        seed,
+        defaultLink,
+        localLatencyNanos,
+        fsyncLatencyNanos,
+        epsilon,
+        clockResyncPeriodNanos,
+        clockOffsetNanosMax,
+        clockDriftPpmMax,
+        eventsMax,
+        virtualNanosMax,
+        deferredEventsMax,
+        traceMessageBodies);
   }
 
   public SimConfig withTraceMessageBodies(boolean on) {
-    return new SimConfig(seed, defaultLink, localLatencyNanos, fsyncLatencyNanos, epsilon, clockResyncPeriodNanos,
-        clockOffsetNanosMax, clockDriftPpmMax, eventsMax, virtualNanosMax, deferredEventsMax, on);
+    return new SimConfig(
+        seed,
+        defaultLink,
+        localLatencyNanos,
+        fsyncLatencyNanos,
+        epsilon,
+        clockResyncPeriodNanos,
+        clockOffsetNanosMax,
+        clockDriftPpmMax,
+        eventsMax,
+        virtualNanosMax,
+        deferredEventsMax,
+        on);
   }
 
   public SimConfig withEpsilon(EpsilonModel model) {
-    return new SimConfig(seed, defaultLink, localLatencyNanos, fsyncLatencyNanos, model, clockResyncPeriodNanos,
-        clockOffsetNanosMax, clockDriftPpmMax, eventsMax, virtualNanosMax, deferredEventsMax, traceMessageBodies);
+    return new SimConfig(
+        seed,
+        defaultLink,
+        localLatencyNanos,
+        fsyncLatencyNanos,
+        model,
+        clockResyncPeriodNanos,
+        clockOffsetNanosMax,
+        clockDriftPpmMax,
+        eventsMax,
+        virtualNanosMax,
+        deferredEventsMax,
+        traceMessageBodies);
   }
 }

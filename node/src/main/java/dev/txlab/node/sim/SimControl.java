@@ -65,13 +65,16 @@ public interface SimControl {
 
   void stepClock(NodeId node, long deltaNanos);
 
-  /** Steps the clock forward and back by {@code amplitudeNanos} every {@code periodNanos}, for a while. */
+  /**
+   * Steps the clock forward and back by {@code amplitudeNanos} every {@code periodNanos}, for a
+   * while.
+   */
   void strobeClock(NodeId node, long amplitudeNanos, long periodNanos, long durationNanos);
 
   /**
-   * Changes the ε model every node's TrueTime reports. Any model other than the configured one is
-   * a fault: intervals that exclude true time are counted, not asserted, until the configured
-   * model is set again.
+   * Changes the ε model every node's TrueTime reports. Any model other than the configured one is a
+   * fault: intervals that exclude true time are counted, not asserted, until the configured model
+   * is set again.
    */
   void setEpsilon(EpsilonModel model);
 
@@ -80,6 +83,8 @@ public interface SimControl {
 
   // --- scheduling ---
 
-  /** Runs {@code action} at virtual time {@code atNanos} (recorded in the trace as {@code what}). */
+  /**
+   * Runs {@code action} at virtual time {@code atNanos} (recorded in the trace as {@code what}).
+   */
   void schedule(long atNanos, String what, Runnable action);
 }

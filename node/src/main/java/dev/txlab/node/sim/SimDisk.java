@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A simulated disk for one component: it distinguishes what was written from what was synced.
- * Reads see every write; {@link #crash()} rolls the visible state back to the last completed sync.
+ * A simulated disk for one component: it distinguishes what was written from what was synced. Reads
+ * see every write; {@link #crash()} rolls the visible state back to the last completed sync.
  *
  * <p>Writes are journaled since the last sync; completing a sync replays the journal onto the
  * durable copy. A crash replaces the visible copy with a copy of the durable one.
@@ -20,7 +20,13 @@ public final class SimDisk implements Storage {
   private long syncsCompleted;
   private long writesLost;
 
-  private enum Kind { PUT, DELETE, APPEND, TRUNCATE, COMPACT }
+  private enum Kind {
+    PUT,
+    DELETE,
+    APPEND,
+    TRUNCATE,
+    COMPACT
+  }
 
   /** One journaled write: its kind, its key or index, its value or entry. */
   private record Op(Kind kind, Object arg, Object value) {}

@@ -61,7 +61,15 @@ public final class Simulator implements SimControl {
     final Object payload;
     final long incarnation;
 
-    Event(long time, long seq, int kind, Slot slot, Address from, String fromName, Object payload, long incarnation) {
+    Event(
+        long time,
+        long seq,
+        int kind,
+        Slot slot,
+        Address from,
+        String fromName,
+        Object payload,
+        long incarnation) {
       this.time = time;
       this.seq = seq;
       this.kind = kind;
@@ -113,7 +121,8 @@ public final class Simulator implements SimControl {
   }
 
   /** Effects held back until a sync completes. */
-  private record Effects(List<Address> to, List<Message> messages, long[] delays, List<Timer> timers) {}
+  private record Effects(
+      List<Address> to, List<Message> messages, long[] delays, List<Timer> timers) {}
 
   private final class SimEnv implements Env {
     final Slot slot;
@@ -141,7 +150,8 @@ public final class Simulator implements SimControl {
     @Override
     public void send(Address to, Message message) {
       requireStep("send");
-      if (to == null || message == null) throw new IllegalArgumentException("send needs a target and a message");
+      if (to == null || message == null)
+        throw new IllegalArgumentException("send needs a target and a message");
       sendTo.add(to);
       sendMessages.add(message);
     }
@@ -149,8 +159,10 @@ public final class Simulator implements SimControl {
     @Override
     public void setTimer(long delayNanos, Timer timer) {
       requireStep("setTimer");
-      if (delayNanos < 0 || timer == null) throw new IllegalArgumentException("timer needs delay >= 0 and a record");
-      if (timers.size() == timerDelays.length) timerDelays = java.util.Arrays.copyOf(timerDelays, timerDelays.length * 2);
+      if (delayNanos < 0 || timer == null)
+        throw new IllegalArgumentException("timer needs delay >= 0 and a record");
+      if (timers.size() == timerDelays.length)
+        timerDelays = java.util.Arrays.copyOf(timerDelays, timerDelays.length * 2);
       timerDelays[timers.size()] = delayNanos;
       timers.add(timer);
     }
@@ -167,7 +179,12 @@ public final class Simulator implements SimControl {
       if (!interval.contains(now)) {
         if (!slot.node.clockFault && !epsilonFault) {
           throw new IllegalStateException(
-              "TrueTime on " + slot.node.id + " handed out " + interval + " which excludes true time " + now
+              "TrueTime on "
+                  + slot.node.id
+                  + " handed out "
+                  + interval
+                  + " which excludes true time "
+                  + now
                   + " although no clock fault is active");
         }
         trueTimeLies++;
@@ -195,7 +212,9 @@ public final class Simulator implements SimControl {
   private final RandomSource root;
   private final RandomSource network;
   private final PriorityQueue<Event> queue =
-      new PriorityQueue<>(1024, (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
+      new PriorityQueue<>(
+          1024,
+          (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
   private final TreeMap<NodeId, SimNode> nodes = new TreeMap<>();
   private final HashMap<Address, Slot> slots = new HashMap<>();
   private final List<Slot> slotOrder = new ArrayList<>();
@@ -212,8 +231,10 @@ public final class Simulator implements SimControl {
   private long events;
   private long messagesSent;
   private long messagesDelivered;
+
   /** Messages sent, by type: for reports only (never iterated while the run decides anything). */
   private final java.util.HashMap<Class<?>, long[]> sentByType = new java.util.HashMap<>();
+
   private long trueTimeLies;
   private boolean logLines = true;
   private String currentEvent = "setup";
@@ -257,9 +278,12 @@ public final class Simulator implements SimControl {
     nodes.put(id, new SimNode(id, offset, drift, config.clockResyncPeriodNanos()));
   }
 
-  /** Hosts a process at {@code address} (adding its node if needed); it starts at the current time. */
+  /**
+   * Hosts a process at {@code address} (adding its node if needed); it starts at the current time.
+   */
   public void addProcess(Address address, ProcessFactory factory) {
-    if (slots.containsKey(address)) throw new IllegalArgumentException("address already hosted: " + address);
+    if (slots.containsKey(address))
+      throw new IllegalArgumentException("address already hosted: " + address);
     addNode(address.node());
     SimNode node = nodes.get(address.node());
     Slot slot = new Slot(address, node, factory);
@@ -272,7 +296,8 @@ public final class Simulator implements SimControl {
   private void instantiate(Slot slot) {
     slot.env = new SimEnv(slot);
     slot.process = slot.factory.create(slot.env);
-    if (slot.process == null) throw new IllegalStateException("factory for " + slot.name + " returned null");
+    if (slot.process == null)
+      throw new IllegalStateException("factory for " + slot.name + " returned null");
     schedule(now, START, slot, null, null);
   }
 
@@ -296,7 +321,9 @@ public final class Simulator implements SimControl {
     return s.disk;
   }
 
-  /** Whether the component at {@code address} has a sync in flight (its step's effects held back). */
+  /**
+   * Whether the component at {@code address} has a sync in flight (its step's effects held back).
+   */
   public boolean syncInProgress(Address address) {
     Slot s = slots.get(address);
     return s != null && s.syncing;
@@ -354,13 +381,27 @@ public final class Simulator implements SimControl {
   private SimulationException failure(String what, Throwable cause) {
     return new SimulationException(
         config.seed(),
-        "seed " + config.seed() + " at " + now + " ns, event " + events + " (" + currentKind + " " + currentEvent + "): " + what
-            + "\n  replay: the same setup with seed " + config.seed(),
+        "seed "
+            + config.seed()
+            + " at "
+            + now
+            + " ns, event "
+            + events
+            + " ("
+            + currentKind
+            + " "
+            + currentEvent
+            + "): "
+            + what
+            + "\n  replay: the same setup with seed "
+            + config.seed(),
         cause);
   }
 
   private void schedule(long time, int kind, Slot slot, Address from, Object payload) {
-    queue.add(new Event(time, seq++, kind, slot, from, null, payload, slot == null ? 0 : slot.incarnation));
+    queue.add(
+        new Event(
+            time, seq++, kind, slot, from, null, payload, slot == null ? 0 : slot.incarnation));
   }
 
   private void scheduleDelivery(long time, Slot target, Address from, String fromName, Message m) {
@@ -398,7 +439,9 @@ public final class Simulator implements SimControl {
         drop("down", e.fromName, slot, (Message) e.payload);
         return;
       }
-      if (!cut.isEmpty() && !slot.node.id.equals(e.from.node()) && cut.contains(new SimLink(e.from.node(), slot.node.id))) {
+      if (!cut.isEmpty()
+          && !slot.node.id.equals(e.from.node())
+          && cut.contains(new SimLink(e.from.node(), slot.node.id))) {
         drop("partition", e.fromName, slot, (Message) e.payload);
         return;
       }
@@ -439,7 +482,12 @@ public final class Simulator implements SimControl {
       Timer t = (Timer) e.payload;
       currentEvent = slot.name;
       currentKind = "timer";
-      trace.line(now, slot.name, "timer", config.traceMessageBodies() ? t.toString() : t.getClass().getSimpleName(), null);
+      trace.line(
+          now,
+          slot.name,
+          "timer",
+          config.traceMessageBodies() ? t.toString() : t.getClass().getSimpleName(),
+          null);
       env.inStep = true;
       p.onTimer(t);
     } else if (e.kind == START) {
@@ -471,8 +519,10 @@ public final class Simulator implements SimControl {
         schedule(now + config.fsyncLatencyNanos(), SYNC_DONE, slot, null, held);
       }
     } else {
-      for (int i = 0; i < env.sendTo.size(); i++) transmit(slot.address, slot.name, env.sendTo.get(i), env.sendMessages.get(i));
-      for (int i = 0; i < env.timers.size(); i++) schedule(now + env.timerDelays[i], TIMER, slot, null, env.timers.get(i));
+      for (int i = 0; i < env.sendTo.size(); i++)
+        transmit(slot.address, slot.name, env.sendTo.get(i), env.sendMessages.get(i));
+      for (int i = 0; i < env.timers.size(); i++)
+        schedule(now + env.timerDelays[i], TIMER, slot, null, env.timers.get(i));
       clearEffects(env);
     }
   }
@@ -484,8 +534,10 @@ public final class Simulator implements SimControl {
   }
 
   private void release(Slot slot, Effects eff) {
-    for (int i = 0; i < eff.to().size(); i++) transmit(slot.address, slot.name, eff.to().get(i), eff.messages().get(i));
-    for (int i = 0; i < eff.timers().size(); i++) schedule(now + eff.delays()[i], TIMER, slot, null, eff.timers().get(i));
+    for (int i = 0; i < eff.to().size(); i++)
+      transmit(slot.address, slot.name, eff.to().get(i), eff.messages().get(i));
+    for (int i = 0; i < eff.timers().size(); i++)
+      schedule(now + eff.delays()[i], TIMER, slot, null, eff.timers().get(i));
   }
 
   private void redeliverDeferred(Slot slot) {
@@ -566,13 +618,16 @@ public final class Simulator implements SimControl {
   public Stats stats() {
     TreeMap<String, Long> byType = new TreeMap<>();
     sentByType.forEach((type, n) -> byType.merge(messageTypeName(type), n[0], Long::sum));
-    return new Stats(events, messagesSent, messagesDelivered, now, trueTimeLies, new TreeMap<>(drops), byType);
+    return new Stats(
+        events, messagesSent, messagesDelivered, now, trueTimeLies, new TreeMap<>(drops), byType);
   }
 
   /** {@code RaftMessage.AppendEntries} for a nested record, else the simple name. */
   private static String messageTypeName(Class<?> type) {
     Class<?> outer = type.getEnclosingClass();
-    return outer == null ? type.getSimpleName() : outer.getSimpleName() + "." + type.getSimpleName();
+    return outer == null
+        ? type.getSimpleName()
+        : outer.getSimpleName() + "." + type.getSimpleName();
   }
 
   // ---------------------------------------------------------------- SimControl
@@ -708,7 +763,8 @@ public final class Simulator implements SimControl {
 
   @Override
   public void strobeClock(NodeId id, long amplitudeNanos, long periodNanos, long durationNanos) {
-    if (periodNanos <= 0 || durationNanos < 0) throw new IllegalArgumentException("strobe needs period > 0");
+    if (periodNanos <= 0 || durationNanos < 0)
+      throw new IllegalArgumentException("strobe needs period > 0");
     node(id).clockFault = true;
     long flips = durationNanos / periodNanos;
     for (long i = 0; i < flips; i++) {
@@ -758,8 +814,10 @@ public final class Simulator implements SimControl {
 
   @Override
   public void schedule(long atNanos, String what, Runnable action) {
-    if (atNanos < now) throw new IllegalArgumentException("cannot schedule in the past: " + atNanos + " < " + now);
-    queue.add(new Event(atNanos, seq++, ACTION, null, null, null, new NamedAction(what, action), 0));
+    if (atNanos < now)
+      throw new IllegalArgumentException("cannot schedule in the past: " + atNanos + " < " + now);
+    queue.add(
+        new Event(atNanos, seq++, ACTION, null, null, null, new NamedAction(what, action), 0));
   }
 
   private record NamedAction(String what, Runnable action) implements Runnable {

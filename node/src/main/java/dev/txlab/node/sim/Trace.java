@@ -6,9 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.function.Consumer;
 
 /**
- * The run's trace: one line per event ({@code time address what}), folded into a SHA-256 digest
- * and optionally handed to a sink (the scenario runner writes {@code trace.jsonl}). Two runs of
- * one scenario and seed produce the same digest; the first differing line is where they diverged.
+ * The run's trace: one line per event ({@code time address what}), folded into a SHA-256 digest and
+ * optionally handed to a sink (the scenario runner writes {@code trace.jsonl}). Two runs of one
+ * scenario and seed produce the same digest; the first differing line is where they diverged.
  *
  * <p>Lines are buffered and digested in blocks, which keeps hashing off the per-event cost.
  */
@@ -38,14 +38,20 @@ public final class Trace {
   }
 
   /**
-   * The line {@code "time address what[ arg1[ arg2]]"}. Written piecewise into the digest buffer
-   * so that, without a sink, no line string is ever built; the bytes are the same either way.
+   * The line {@code "time address what[ arg1[ arg2]]"}. Written piecewise into the digest buffer so
+   * that, without a sink, no line string is ever built; the bytes are the same either way.
    */
   public void line(long timeNanos, String address, String what, String arg1, String arg2) {
     if (digestHex != null) throw new IllegalStateException("trace already digested");
     lines++;
     if (sink != null) {
-      StringBuilder sb = new StringBuilder(64).append(timeNanos).append(' ').append(address).append(' ').append(what);
+      StringBuilder sb =
+          new StringBuilder(64)
+              .append(timeNanos)
+              .append(' ')
+              .append(address)
+              .append(' ')
+              .append(what);
       if (arg1 != null) sb.append(' ').append(arg1);
       if (arg2 != null) sb.append(' ').append(arg2);
       sink.accept(sb.toString());
@@ -129,7 +135,8 @@ public final class Trace {
       flush();
       byte[] d = sha256.digest();
       StringBuilder sb = new StringBuilder();
-      for (byte b : d) sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+      for (byte b : d)
+        sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
       digestHex = sb.toString();
     }
     return digestHex;

@@ -26,7 +26,12 @@ public sealed interface EpsilonModel {
     public Sawtooth {
       if (minNanos < 0 || maxNanos < minNanos || periodNanos <= 0) {
         throw new IllegalArgumentException(
-            "sawtooth needs 0 <= min <= max and period > 0: " + minNanos + ", " + maxNanos + ", " + periodNanos);
+            "sawtooth needs 0 <= min <= max and period > 0: "
+                + minNanos
+                + ", "
+                + maxNanos
+                + ", "
+                + periodNanos);
       }
     }
 

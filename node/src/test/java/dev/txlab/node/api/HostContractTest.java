@@ -8,9 +8,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The step contract of {@link Process}, as a test body every host runs: the simulator
- * ({@code SimHostContractTest}) and, later, the live host. A subclass supplies a {@link TestHost};
- * the processes here record what they observe in a journal owned by the test.
+ * The step contract of {@link Process}, as a test body every host runs: the simulator ({@code
+ * SimHostContractTest}) and, later, the live host. A subclass supplies a {@link TestHost}; the
+ * processes here record what they observe in a journal owned by the test.
  */
 public abstract class HostContractTest {
   /** What a host must offer the contract tests. Time is the host's own (virtual or real). */
@@ -25,9 +25,9 @@ public abstract class HostContractTest {
     void restart(NodeId node);
 
     /**
-     * Runs until the component at {@code address} has finished a step that asked for a sync but
-     * the sync has not completed, then crashes its node. Returns false if that never happened
-     * within a second of host time.
+     * Runs until the component at {@code address} has finished a step that asked for a sync but the
+     * sync has not completed, then crashes its node. Returns false if that never happened within a
+     * second of host time.
      */
     boolean crashDuringSync(Address address);
   }
@@ -72,13 +72,16 @@ public abstract class HostContractTest {
   void timersFireAfterTheirDelay() {
     TestHost host = newHost();
     List<String> journal = new ArrayList<>();
-    host.add(A, env -> new Scripted(env, journal) {
-      @Override
-      public void onStart() {
-        env.setTimer(5 * MS, new Wake(1));
-        env.setTimer(50 * MS, new Wake(2));
-      }
-    });
+    host.add(
+        A,
+        env ->
+            new Scripted(env, journal) {
+              @Override
+              public void onStart() {
+                env.setTimer(5 * MS, new Wake(1));
+                env.setTimer(50 * MS, new Wake(2));
+              }
+            });
     host.runFor(20 * MS);
     assertThat(journal).containsExactly("n1/a timer Wake[n=1]");
     host.runFor(100 * MS);
@@ -89,13 +92,16 @@ public abstract class HostContractTest {
   void aMessageToSelfGoesThroughTheHostInALaterStep() {
     TestHost host = newHost();
     List<String> journal = new ArrayList<>();
-    host.add(A, env -> new Scripted(env, journal) {
-      @Override
-      public void onStart() {
-        env.send(env.self(), new Ping("me"));
-        journal.add("start ends");
-      }
-    });
+    host.add(
+        A,
+        env ->
+            new Scripted(env, journal) {
+              @Override
+              public void onStart() {
+                env.send(env.self(), new Ping("me"));
+                journal.add("start ends");
+              }
+            });
     host.runFor(10 * MS);
     assertThat(journal).containsExactly("start ends", "n1/a got Ping[text=me] from n1/a");
   }
@@ -104,33 +110,44 @@ public abstract class HostContractTest {
   void processesOnDifferentNodesExchangeMessages() {
     TestHost host = newHost();
     List<String> journal = new ArrayList<>();
-    host.add(B, env -> new Scripted(env, journal) {
-      @Override
-      public void onMessage(Address from, Message message) {
-        super.onMessage(from, message);
-        env.send(from, new Ping("pong"));
-      }
-    });
-    host.add(A, env -> new Scripted(env, journal) {
-      @Override
-      public void onStart() {
-        env.send(B, new Ping("ping"));
-      }
-    });
+    host.add(
+        B,
+        env ->
+            new Scripted(env, journal) {
+              @Override
+              public void onMessage(Address from, Message message) {
+                super.onMessage(from, message);
+                env.send(from, new Ping("pong"));
+              }
+            });
+    host.add(
+        A,
+        env ->
+            new Scripted(env, journal) {
+              @Override
+              public void onStart() {
+                env.send(B, new Ping("ping"));
+              }
+            });
     host.runFor(100 * MS);
-    assertThat(journal).containsExactly("n2/b got Ping[text=ping] from n1/a", "n1/a got Ping[text=pong] from n2/b");
+    assertThat(journal)
+        .containsExactly(
+            "n2/b got Ping[text=ping] from n1/a", "n1/a got Ping[text=pong] from n2/b");
   }
 
   @Test
   void effectsOutsideAStepAreRefused() {
     TestHost host = newHost();
     List<Env> leaked = new ArrayList<>();
-    host.add(A, env -> {
-      leaked.add(env);
-      return new Scripted(env, new ArrayList<>());
-    });
+    host.add(
+        A,
+        env -> {
+          leaked.add(env);
+          return new Scripted(env, new ArrayList<>());
+        });
     host.runFor(MS);
-    assertThatThrownBy(() -> leaked.get(0).send(B, new Ping("late"))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> leaked.get(0).send(B, new Ping("late")))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   /** Writes "k" = "v", syncs if asked, then tells B. On start, reports what its disk holds. */
@@ -167,7 +184,10 @@ public abstract class HostContractTest {
     host.runFor(100 * MS);
     assertThat(journal)
         .containsExactly(
-            "start sees k=null", "n2/b got Ping[text=written] from n1/a", "n1/a timer Wake[n=0]", "start sees k=v");
+            "start sees k=null",
+            "n2/b got Ping[text=written] from n1/a",
+            "n1/a timer Wake[n=0]",
+            "start sees k=v");
   }
 
   @Test
@@ -190,13 +210,16 @@ public abstract class HostContractTest {
     TestHost host = newHost();
     List<String> journal = new ArrayList<>();
     host.add(B, env -> new Scripted(env, journal));
-    host.add(A, env -> new Writer(env, journal, true) {
-      @Override
-      public void onStart() {
-        if (journal.isEmpty()) super.onStart();
-        else journal.add("restarted sees k=" + env.storage().get("k", String.class));
-      }
-    });
+    host.add(
+        A,
+        env ->
+            new Writer(env, journal, true) {
+              @Override
+              public void onStart() {
+                if (journal.isEmpty()) super.onStart();
+                else journal.add("restarted sees k=" + env.storage().get("k", String.class));
+              }
+            });
     assertThat(host.crashDuringSync(A)).as("the host exposes a sync window").isTrue();
     host.runFor(100 * MS);
     assertThat(journal).containsExactly("start sees k=null");
@@ -248,17 +271,20 @@ public abstract class HostContractTest {
     TestHost host = newHost();
     List<String> journal = new ArrayList<>();
     host.add(B, env -> new Scripted(env, journal));
-    host.add(A, env -> new Scripted(env, journal) {
-      @Override
-      public void onStart() {
-        env.setTimer(20 * MS, new Wake(0));
-      }
+    host.add(
+        A,
+        env ->
+            new Scripted(env, journal) {
+              @Override
+              public void onStart() {
+                env.setTimer(20 * MS, new Wake(0));
+              }
 
-      @Override
-      public void onTimer(Timer timer) {
-        env.send(B, new Ping("anyone?"));
-      }
-    });
+              @Override
+              public void onTimer(Timer timer) {
+                env.send(B, new Ping("anyone?"));
+              }
+            });
     host.runFor(10 * MS);
     host.crash(N2);
     host.runFor(100 * MS);

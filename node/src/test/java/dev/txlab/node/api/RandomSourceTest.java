@@ -36,9 +36,11 @@ class RandomSourceTest {
 
   @Test
   void addressesAndIds() {
-    assertThat(Address.parse("n1/shard-2")).isEqualTo(Address.of(NodeId.of("n1"), ShardId.of(2).component()));
+    assertThat(Address.parse("n1/shard-2"))
+        .isEqualTo(Address.of(NodeId.of("n1"), ShardId.of(2).component()));
     assertThat(Address.parse("n1/coord").toString()).isEqualTo("n1/coord");
     assertThat(NodeId.of("n2").compareTo(NodeId.of("n10"))).isNegative();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Address.parse("n1")).isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Address.parse("n1"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

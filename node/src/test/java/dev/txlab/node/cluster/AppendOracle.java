@@ -10,23 +10,30 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * A test oracle for an append-only workload: every append writes a unique token, so the final
- * value of a key is the order in which the cluster applied them. Checks the properties a
- * linearizable, durable, exactly-once store must have:
+ * A test oracle for an append-only workload: every append writes a unique token, so the final value
+ * of a key is the order in which the cluster applied them. Checks the properties a linearizable,
+ * durable, exactly-once store must have:
  *
  * <ul>
  *   <li>an acknowledged append is in the final value (never lost), exactly once (sessions);
  *   <li>no token appears that nobody appended; none appears twice;
  *   <li>appends ordered in real time appear in that order;
- *   <li>a read returns a prefix of the final value that contains every append acknowledged
- *       before the read began, and reads ordered in real time never go backwards.
+ *   <li>a read returns a prefix of the final value that contains every append acknowledged before
+ *       the read began, and reads ordered in real time never go backwards.
  * </ul>
  *
  * Not a general linearizability checker (that is the checker module's job); a naive oracle whose
  * failures name the operations involved.
  */
 final class AppendOracle implements ClientObserver {
-  record Op(String client, long seq, KvOp op, long invokeNanos, long completeNanos, Outcome outcome, String value) {}
+  record Op(
+      String client,
+      long seq,
+      KvOp op,
+      long invokeNanos,
+      long completeNanos,
+      Outcome outcome,
+      String value) {}
 
   private final LongSupplier clock;
   private final Map<String, Op> open = new HashMap<>();
@@ -72,7 +79,8 @@ final class AppendOracle implements ClientObserver {
       java.util.HashSet<String> seen = new java.util.HashSet<>();
       for (String t : toks) {
         if (!seen.add(t)) problems.add("token " + t + " applied twice on " + e.getKey());
-        if (!appendsByToken.containsKey(t + ",")) problems.add("token " + t + " on " + e.getKey() + " was never appended");
+        if (!appendsByToken.containsKey(t + ","))
+          problems.add("token " + t + " on " + e.getKey() + " was never appended");
       }
     }
     for (Op o : done) {
@@ -86,10 +94,13 @@ final class AppendOracle implements ClientObserver {
       List<String> toks = tokensByKey.getOrDefault(aa.key(), List.of());
       int ia = toks.indexOf(strip(aa.value()));
       for (Op b : done) {
-        if (!(b.op() instanceof KvOp.Append bb) || b.outcome() != Outcome.OK || !bb.key().equals(aa.key())) continue;
+        if (!(b.op() instanceof KvOp.Append bb)
+            || b.outcome() != Outcome.OK
+            || !bb.key().equals(aa.key())) continue;
         if (a.completeNanos() < b.invokeNanos()) {
           int ib = toks.indexOf(strip(bb.value()));
-          if (ia >= 0 && ib >= 0 && ia > ib) problems.add("real-time order broken: " + a + " before " + b);
+          if (ia >= 0 && ib >= 0 && ia > ib)
+            problems.add("real-time order broken: " + a + " before " + b);
         }
       }
     }
@@ -104,7 +115,9 @@ final class AppendOracle implements ClientObserver {
       }
       List<String> readToks = tokens(v);
       for (Op a : done) {
-        if (!(a.op() instanceof KvOp.Append aa) || a.outcome() != Outcome.OK || !aa.key().equals(g.key())) continue;
+        if (!(a.op() instanceof KvOp.Append aa)
+            || a.outcome() != Outcome.OK
+            || !aa.key().equals(g.key())) continue;
         if (a.completeNanos() < r.invokeNanos() && !readToks.contains(strip(aa.value()))) {
           problems.add("stale read: " + r + " misses " + a);
           break;

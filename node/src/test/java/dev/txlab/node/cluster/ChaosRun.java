@@ -35,8 +35,22 @@ final class ChaosRun {
       long events,
       boolean converged) {
     String describe() {
-      return "seed " + seed + ": ok=" + ok + " fail=" + fail + " info=" + info + " events=" + events
-          + " converged=" + converged + " problems=" + problems.size() + " raft=" + raftViolations.size()
+      return "seed "
+          + seed
+          + ": ok="
+          + ok
+          + " fail="
+          + fail
+          + " info="
+          + info
+          + " events="
+          + events
+          + " converged="
+          + converged
+          + " problems="
+          + problems.size()
+          + " raft="
+          + raftViolations.size()
           + (problems.isEmpty() ? "" : "\n  first: " + clip(problems.get(0)))
           + (raftViolations.isEmpty() ? "" : "\n  raft: " + clip(raftViolations.get(0)));
     }
@@ -57,12 +71,19 @@ final class ChaosRun {
     SLOW_LEADER_CLOCK
   }
 
-  static Result run(long seed, SimCluster.Config config, Faults faults, long faultNanos, int clients, int keys) {
+  static Result run(
+      long seed, SimCluster.Config config, Faults faults, long faultNanos, int clients, int keys) {
     return run(seed, config, faults, faultNanos, clients, keys, null);
   }
 
   /** As above, handing every trace line to {@code traceSink} (null: none). */
-  static Result run(long seed, SimCluster.Config config, Faults faults, long faultNanos, int clients, int keys,
+  static Result run(
+      long seed,
+      SimCluster.Config config,
+      Faults faults,
+      long faultNanos,
+      int clients,
+      int keys,
       java.util.function.Consumer<String> traceSink) {
     SimCluster cluster = new SimCluster(config);
     cluster.sim().setLogLines(false);
@@ -72,12 +93,15 @@ final class ChaosRun {
     for (int c = 0; c < clients; c++) {
       int client = c;
       long[] n = {0};
-      cluster.addClient(random -> {
-        if (stop[0]) return null;
-        String key = "k" + random.nextInt(keys);
-        if (random.chance(0.5)) return new KvOp.Get(key);
-        return new KvOp.Append(key, "c" + client + "-" + (n[0]++) + ",");
-      }, oracle, 20 * MS);
+      cluster.addClient(
+          random -> {
+            if (stop[0]) return null;
+            String key = "k" + random.nextInt(keys);
+            if (random.chance(0.5)) return new KvOp.Get(key);
+            return new KvOp.Append(key, "c" + client + "-" + (n[0]++) + ",");
+          },
+          oracle,
+          20 * MS);
     }
     SimControl control = cluster.control();
     RandomSource nemesis = new RandomSource(seed).fork("nemesis");
@@ -92,7 +116,8 @@ final class ChaosRun {
         case ISOLATE_LEADERS -> {
           control.healAll();
           Address leader = cluster.leaderOf(ShardId.of(0));
-          if (leader != null && nemesis.chance(0.7)) control.cut(PartitionShapes.isolate(leader.node(), serverSet));
+          if (leader != null && nemesis.chance(0.7))
+            control.cut(PartitionShapes.isolate(leader.node(), serverSet));
         }
         case SLOW_LEADER_CLOCK -> {
           control.healAll();
@@ -127,9 +152,16 @@ final class ChaosRun {
     }
     List<String> problems = new ArrayList<>(oracle.check(finals));
     if (!converged) problems.add("replicas did not converge after healing");
-    return new Result(seed, cluster.sim().trace().digestHex(), problems, cluster.monitor().violations(),
-        oracle.count(AppendOracle.Outcome.OK), oracle.count(AppendOracle.Outcome.FAIL),
-        oracle.count(AppendOracle.Outcome.INFO), cluster.sim().events(), converged);
+    return new Result(
+        seed,
+        cluster.sim().trace().digestHex(),
+        problems,
+        cluster.monitor().violations(),
+        oracle.count(AppendOracle.Outcome.OK),
+        oracle.count(AppendOracle.Outcome.FAIL),
+        oracle.count(AppendOracle.Outcome.INFO),
+        cluster.sim().events(),
+        converged);
   }
 
   /** Every shard has a leader and every replica has applied exactly what its leader committed. */
@@ -149,7 +181,12 @@ final class ChaosRun {
   }
 
   private static void applyRandomFault(
-      SimCluster cluster, SimControl control, RandomSource r, List<NodeId> servers, Set<NodeId> serverSet, NodeId victim) {
+      SimCluster cluster,
+      SimControl control,
+      RandomSource r,
+      List<NodeId> servers,
+      Set<NodeId> serverSet,
+      NodeId victim) {
     switch (r.nextInt(12)) {
       case 0 -> control.cut(PartitionShapes.halves(serverSet));
       case 1 -> control.cut(PartitionShapes.isolate(victim, serverSet));
@@ -162,11 +199,18 @@ final class ChaosRun {
       }
       case 7 -> {
         control.pause(victim);
-        control.schedule(control.nowNanos() + r.between(50 * MS, 500 * MS), "resume " + victim, () -> control.resume(victim));
+        control.schedule(
+            control.nowNanos() + r.between(50 * MS, 500 * MS),
+            "resume " + victim,
+            () -> control.resume(victim));
       }
       case 8 -> control.setClockDrift(victim, r.between(-500, 500));
-      case 9 -> control.setDefaultLink(LinkConfig.of(new Latency.Exponential(300_000, 1_000_000))
-          .withLoss(r.nextDouble() * 0.2).withDuplication(r.nextDouble() * 0.1).withReordering(0.2, 10 * MS));
+      case 9 ->
+          control.setDefaultLink(
+              LinkConfig.of(new Latency.Exponential(300_000, 1_000_000))
+                  .withLoss(r.nextDouble() * 0.2)
+                  .withDuplication(r.nextDouble() * 0.1)
+                  .withReordering(0.2, 10 * MS));
       case 10 -> control.strobeClock(victim, 20 * MS, 50 * MS, 500 * MS);
       default -> {
         control.healAll();

@@ -12,7 +12,14 @@ import org.junit.jupiter.api.Test;
  */
 class DeterminismTest {
   private static ChaosRun.Result run(long seed, List<String> lines) {
-    return ChaosRun.run(seed, SeededClusterTest.config(seed), ChaosRun.Faults.ALL, 5 * ChaosRun.S, 4, 4, lines::add);
+    return ChaosRun.run(
+        seed,
+        SeededClusterTest.config(seed),
+        ChaosRun.Faults.ALL,
+        5 * ChaosRun.S,
+        4,
+        4,
+        lines::add);
   }
 
   @Test
@@ -22,8 +29,13 @@ class DeterminismTest {
     if (!a.digest().equals(b.digest())) {
       int i = 0;
       while (i < Math.min(first.size(), second.size()) && first.get(i).equals(second.get(i))) i++;
-      throw new AssertionError("seed 7 diverged at trace line " + (i + 1) + ":\n  first:  "
-          + (i < first.size() ? first.get(i) : "<end>") + "\n  second: " + (i < second.size() ? second.get(i) : "<end>"));
+      throw new AssertionError(
+          "seed 7 diverged at trace line "
+              + (i + 1)
+              + ":\n  first:  "
+              + (i < first.size() ? first.get(i) : "<end>")
+              + "\n  second: "
+              + (i < second.size() ? second.get(i) : "<end>"));
     }
     assertThat(a.digest()).hasSize(64);
     assertThat(first).isNotEmpty();
@@ -39,7 +51,8 @@ class DeterminismTest {
   void theSinkSeesExactlyWhatIsDigested() {
     List<String> lines = new ArrayList<>();
     ChaosRun.Result withSink = run(9, lines);
-    ChaosRun.Result without = ChaosRun.run(9, SeededClusterTest.config(9), ChaosRun.Faults.ALL, 5 * ChaosRun.S, 4, 4);
+    ChaosRun.Result without =
+        ChaosRun.run(9, SeededClusterTest.config(9), ChaosRun.Faults.ALL, 5 * ChaosRun.S, 4, 4);
     assertThat(withSink.digest()).isEqualTo(without.digest());
     assertThat(lines.get(0)).matches("\\d+ \\S+ .*");
     // The digest is the SHA-256 of the lines, each ended by a newline: anyone can recompute it.
@@ -50,7 +63,9 @@ class DeterminismTest {
 
   private static String sha256Hex(String text) {
     try {
-      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       StringBuilder sb = new StringBuilder();
       for (byte b : d) sb.append(String.format("%02x", b));
       return sb.toString();

@@ -24,7 +24,9 @@ class MutantTest {
   }
 
   private static long withProblem(List<ChaosRun.Result> results, String kind) {
-    return results.stream().filter(r -> r.problems().stream().anyMatch(p -> p.startsWith(kind))).count();
+    return results.stream()
+        .filter(r -> r.problems().stream().anyMatch(p -> p.startsWith(kind)))
+        .count();
   }
 
   @Test
@@ -60,7 +62,10 @@ class MutantTest {
     // A bound of -2 makes a lease last three minimum election timeouts: longer than followers wait.
     List<ChaosRun.Result> results = new ArrayList<>();
     for (long seed : SEEDS) {
-      SimCluster.Config c = SeededClusterTest.config(seed).withKnob("reads", "lease").withKnob("lease-drift-bound", "-2");
+      SimCluster.Config c =
+          SeededClusterTest.config(seed)
+              .withKnob("reads", "lease")
+              .withKnob("lease-drift-bound", "-2");
       results.add(ChaosRun.run(seed, c, ChaosRun.Faults.ISOLATE_LEADERS, 8 * ChaosRun.S, 6, 3));
     }
     results.forEach(r -> System.out.println("reads=lease lease-drift-bound=-2 " + r.describe()));
@@ -87,9 +92,13 @@ class MutantTest {
   void withoutFsyncACrashLosesAcknowledgedWrites() {
     List<ChaosRun.Result> results = runAll("fsync", "never", ChaosRun.Faults.CRASH_ALL);
     results.forEach(r -> System.out.println("fsync=never " + r.describe()));
-    assertThat(withProblem(results, "acknowledged append lost")).as("seeds with a lost write").isPositive();
+    assertThat(withProblem(results, "acknowledged append lost"))
+        .as("seeds with a lost write")
+        .isPositive();
     // The safety monitor sees the cause: with storage that forgets, Raft's own properties break.
-    assertThat(results.stream().filter(r -> !r.raftViolations().isEmpty())).as("seeds with a Raft violation").isNotEmpty();
+    assertThat(results.stream().filter(r -> !r.raftViolations().isEmpty()))
+        .as("seeds with a Raft violation")
+        .isNotEmpty();
   }
 
   @Test
@@ -102,12 +111,15 @@ class MutantTest {
   @Test
   void everyKnobSurvivesEveryFaultWithoutBreakingTheSimulator() {
     // Weakened guarantees must show up as anomalies in the history, never as a crashed run.
-    String[][] knobs = {{"fsync", "never"}, {"reads", "local"}, {"reads", "follower"}, {"reads", "lease"}};
+    String[][] knobs = {
+      {"fsync", "never"}, {"reads", "local"}, {"reads", "follower"}, {"reads", "lease"}
+    };
     for (String[] k : knobs) {
       for (long seed = 1; seed <= 4; seed++) {
         SimCluster.Config c = SeededClusterTest.config(seed).withKnob(k[0], k[1]);
         ChaosRun.Result r = ChaosRun.run(seed, c, ChaosRun.Faults.ALL, 8 * ChaosRun.S, 5, 4);
-        System.out.println(k[0] + "=" + k[1] + " all faults " + r.describe().lines().findFirst().orElse(""));
+        System.out.println(
+            k[0] + "=" + k[1] + " all faults " + r.describe().lines().findFirst().orElse(""));
       }
     }
   }
@@ -125,7 +137,13 @@ class MutantTest {
       SimCluster.Config base = SeededClusterTest.config(seed);
       ChaosRun.Result[] runs = {
         ChaosRun.run(seed, base, ChaosRun.Faults.ISOLATE_LEADERS, 8 * ChaosRun.S, 6, 3),
-        ChaosRun.run(seed, base.withKnob("reads", "lease"), ChaosRun.Faults.ISOLATE_LEADERS, 8 * ChaosRun.S, 6, 3),
+        ChaosRun.run(
+            seed,
+            base.withKnob("reads", "lease"),
+            ChaosRun.Faults.ISOLATE_LEADERS,
+            8 * ChaosRun.S,
+            6,
+            3),
         ChaosRun.run(seed, base, ChaosRun.Faults.CRASH_ALL, 8 * ChaosRun.S, 6, 3),
       };
       for (ChaosRun.Result r : runs) {

@@ -31,9 +31,13 @@ class SimClusterTest {
     Counting counting = new Counting();
     cluster.addClient(r -> new KvOp.Put("k" + r.nextInt(10), "v"), counting, 10 * MS);
     cluster.sim().runFor(3 * S);
-    for (ShardId s : cluster.shardMap().allShards()) assertThat(cluster.leaderOf(s)).as(s.toString()).isNotNull();
-    assertThat(counting.okByClient.values().stream().mapToInt(Integer::intValue).sum()).isGreaterThan(100);
-    assertThat(cluster.config().knobs()).containsEntry("reads", "readindex").containsEntry("fsync", "always");
+    for (ShardId s : cluster.shardMap().allShards())
+      assertThat(cluster.leaderOf(s)).as(s.toString()).isNotNull();
+    assertThat(counting.okByClient.values().stream().mapToInt(Integer::intValue).sum())
+        .isGreaterThan(100);
+    assertThat(cluster.config().knobs())
+        .containsEntry("reads", "readindex")
+        .containsEntry("fsync", "always");
   }
 
   @Test
@@ -45,7 +49,9 @@ class SimClusterTest {
     cluster.control().crash(client.node());
     cluster.control().restart(client.node());
     cluster.sim().runFor(2 * S);
-    assertThat(counting.okByClient).hasSize(2).allSatisfy((id, n) -> assertThat(n).isGreaterThan(10));
+    assertThat(counting.okByClient)
+        .hasSize(2)
+        .allSatisfy((id, n) -> assertThat(n).isGreaterThan(10));
   }
 
   @Test
@@ -54,7 +60,11 @@ class SimClusterTest {
     cluster.sim().runFor(2 * S);
     ShardId shard = ShardId.of(1);
     Address before = cluster.leaderOf(shard);
-    Address target = cluster.shardMap().replicasOf(shard).stream().filter(a -> !a.equals(before)).findFirst().orElseThrow();
+    Address target =
+        cluster.shardMap().replicasOf(shard).stream()
+            .filter(a -> !a.equals(before))
+            .findFirst()
+            .orElseThrow();
     assertThat(cluster.transferLeadership(shard, target.node())).isTrue();
     cluster.sim().runFor(S);
     assertThat(cluster.leaderOf(shard)).isEqualTo(target);
@@ -63,9 +73,12 @@ class SimClusterTest {
   @Test
   void unknownKnobsAndValuesAreRefusedByName() {
     SimCluster.Config c = SimCluster.Config.defaults(1);
-    assertThatThrownBy(() -> c.withKnob("reads", "fast")).hasMessageContaining("readindex|lease|local|follower");
+    assertThatThrownBy(() -> c.withKnob("reads", "fast"))
+        .hasMessageContaining("readindex|lease|local|follower");
     assertThatThrownBy(() -> c.withKnob("fsync", "sometimes")).hasMessageContaining("always|never");
-    assertThatThrownBy(() -> c.withKnob("commit-wait", "off")).hasMessageContaining("unknown knob 'commit-wait'");
-    assertThat(c.withKnob("lease-drift-bound", "0.2").knobs()).containsEntry("lease-drift-bound", "0.2");
+    assertThatThrownBy(() -> c.withKnob("commit-wait", "off"))
+        .hasMessageContaining("unknown knob 'commit-wait'");
+    assertThat(c.withKnob("lease-drift-bound", "0.2").knobs())
+        .containsEntry("lease-drift-bound", "0.2");
   }
 }

@@ -19,7 +19,8 @@ class KvStateMachineTest {
   void writesCasAndAppends() {
     KvStateMachine m = new KvStateMachine(8);
     assertThat(m.apply(at(1, "c", 1, new KvOp.Put("x", "1")))).isEqualTo(new KvResult.Ok("1"));
-    assertThat(m.apply(at(2, "c", 2, new KvOp.Cas("x", "0", "2")))).isEqualTo(new KvResult.CasFailed("1"));
+    assertThat(m.apply(at(2, "c", 2, new KvOp.Cas("x", "0", "2"))))
+        .isEqualTo(new KvResult.CasFailed("1"));
     assertThat(m.apply(at(3, "c", 3, new KvOp.Cas("x", "1", "2")))).isEqualTo(new KvResult.Ok("2"));
     assertThat(m.apply(at(4, "c", 4, new KvOp.Append("x", "3")))).isEqualTo(new KvResult.Ok("23"));
     assertThat(m.apply(new LogEntry(1, 5, new Command.Noop()))).isNull();
@@ -37,7 +38,8 @@ class KvStateMachineTest {
     assertThat(m.read(new KvOp.Get("x"))).isEqualTo(new KvResult.Ok("a"));
     assertThat(m.sessionResult("c", 1)).isEqualTo(new KvResult.Ok("a"));
     m.apply(at(3, "c", 2, new KvOp.Append("x", "b")));
-    assertThat(m.apply(at(4, "c", 1, new KvOp.Append("x", "a")))).isInstanceOf(KvResult.Unknown.class);
+    assertThat(m.apply(at(4, "c", 1, new KvOp.Append("x", "a"))))
+        .isInstanceOf(KvResult.Unknown.class);
     assertThat(m.read(new KvOp.Get("x"))).isEqualTo(new KvResult.Ok("ab"));
   }
 
@@ -62,7 +64,8 @@ class KvStateMachineTest {
     s.put("k", 30, "c");
     assertThat(s.readAt("k", 25)).isEqualTo("b");
     assertThat(s.readAt("k", 35)).isEqualTo("c");
-    assertThatThrownBy(() -> s.readAt("k", 15)).isInstanceOf(MvccStore.VersionGarbageCollected.class);
+    assertThatThrownBy(() -> s.readAt("k", 15))
+        .isInstanceOf(MvccStore.VersionGarbageCollected.class);
     assertThatThrownBy(() -> s.put("k", 30, "d")).isInstanceOf(IllegalStateException.class);
   }
 
@@ -70,14 +73,25 @@ class KvStateMachineTest {
   void shardMapHashAndPlacement() {
     assertThat(ShardMap.fnv1a32("")).isEqualTo(0x811c9dc5);
     assertThat(ShardMap.fnv1a32("a")).isEqualTo(0xe40c292c);
-    ShardMap map = new ShardMap(List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3"), NodeId.of("n4"), NodeId.of("n5")), 3, 3);
-    assertThat(map.replicasOf(ShardId.of(2)).toString()).isEqualTo("[n3/shard-2, n4/shard-2, n5/shard-2]");
+    ShardMap map =
+        new ShardMap(
+            List.of(
+                NodeId.of("n1"),
+                NodeId.of("n2"),
+                NodeId.of("n3"),
+                NodeId.of("n4"),
+                NodeId.of("n5")),
+            3,
+            3);
+    assertThat(map.replicasOf(ShardId.of(2)).toString())
+        .isEqualTo("[n3/shard-2, n4/shard-2, n5/shard-2]");
     assertThat(map.shardOf("a")).isEqualTo(ShardId.of(Math.floorMod(0xe40c292c, 3)));
   }
 
   @Test
   void knobsParseByName() {
     assertThat(ReadMode.parse("follower")).isEqualTo(ReadMode.FOLLOWER);
-    assertThatThrownBy(() -> ReadMode.parse("fast")).hasMessageContaining("readindex|lease|local|follower");
+    assertThatThrownBy(() -> ReadMode.parse("fast"))
+        .hasMessageContaining("readindex|lease|local|follower");
   }
 }

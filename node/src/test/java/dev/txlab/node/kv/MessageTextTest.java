@@ -19,11 +19,17 @@ class MessageTextTest {
   void handWrittenTextMatchesTheRecordFormat() {
     Address a = Address.parse("n1/shard-0");
     LogEntry e = new LogEntry(2, 5, new KvCommand("c1/client", 3, new KvOp.Put("k", "v")));
-    assertThat(e).hasToString("LogEntry[term=2, index=5, command=KvCommand[clientId=c1/client, seq=3, op=Put[key=k, value=v]]]");
+    assertThat(e)
+        .hasToString(
+            "LogEntry[term=2, index=5, command=KvCommand[clientId=c1/client, seq=3, op=Put[key=k, value=v]]]");
     assertThat(new RaftMessage.AppendEntries(2, a, 4, 1, List.of(e), 3, 9))
-        .hasToString("AppendEntries[term=2, leaderId=n1/shard-0, prevLogIndex=4, prevLogTerm=1, entries=[" + e + "], leaderCommit=3, readSeq=9]");
+        .hasToString(
+            "AppendEntries[term=2, leaderId=n1/shard-0, prevLogIndex=4, prevLogTerm=1, entries=["
+                + e
+                + "], leaderCommit=3, readSeq=9]");
     assertThat(new RaftMessage.AppendEntriesReply(2, true, 5, 0, 9))
-        .hasToString("AppendEntriesReply[term=2, success=true, matchIndex=5, conflictIndex=0, readSeq=9]");
+        .hasToString(
+            "AppendEntriesReply[term=2, success=true, matchIndex=5, conflictIndex=0, readSeq=9]");
     assertThat(new KvMessage.ClientRequest("c", 1, new KvOp.Cas("k", null, "v")))
         .hasToString("ClientRequest[clientId=c, seq=1, op=Cas[key=k, expected=null, value=v]]");
     assertThat(new KvMessage.ClientReply("c", 1, new KvResult.Redirect(null)))

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Crash recovery of {@link FileStorage}: each test writes batches, damages the file the way a
- * crash (or a bad disk) would, reopens, and checks that recovery kept exactly the whole batches
- * before the damage — never part of one — and said what it repaired.
+ * Crash recovery of {@link FileStorage}: each test writes batches, damages the file the way a crash
+ * (or a bad disk) would, reopens, and checks that recovery kept exactly the whole batches before
+ * the damage — never part of one — and said what it repaired.
  */
 class FileStorageTest {
   private static final RecordCodec CODEC = NodeCodecTable.codec();
@@ -37,7 +37,8 @@ class FileStorageTest {
   }
 
   private static LogEntry entry(long term, long index) {
-    return new LogEntry(term, index, new KvCommand("c1", index, new KvOp.Put("k" + index, "v" + index)));
+    return new LogEntry(
+        term, index, new KvCommand("c1", index, new KvOp.Put("k" + index, "v" + index)));
   }
 
   /** Batch i: hard state term i, entry i. One flushed record per batch. */
@@ -90,7 +91,8 @@ class FileStorageTest {
     s.close();
     FileStorage r = open();
     assertBatches(r, 3);
-    assertThat(r.get("snap", Snapshot.class)).isEqualTo(new Snapshot(2, 1, List.of("any", 1L, true)));
+    assertThat(r.get("snap", Snapshot.class))
+        .isEqualTo(new Snapshot(2, 1, List.of("any", 1L, true)));
     assertThat(r.get("count", Long.class)).isEqualTo(7L);
     assertThat(r.recovery().repaired()).isFalse();
   }
@@ -211,7 +213,9 @@ class FileStorageTest {
     writeBatches(3).close();
     Path wal = wal();
     byte[] data = Files.readAllBytes(wal);
-    Path tmp = FileStorage.walPath(dir, 99).resolveSibling(FileStorage.walPath(dir, 99).getFileName() + ".tmp");
+    Path tmp =
+        FileStorage.walPath(dir, 99)
+            .resolveSibling(FileStorage.walPath(dir, 99).getFileName() + ".tmp");
     Files.write(tmp, java.util.Arrays.copyOf(data, data.length / 2));
     FileStorage r = open();
     assertBatches(r, 3);
@@ -221,7 +225,8 @@ class FileStorageTest {
 
   @Test
   void rotationKeepsOneGenerationAndTheWholeState() throws IOException {
-    FileStorage s = FileStorage.open(dir, CODEC, new FileStorage.Options(FileStorage.Fsync.ALWAYS, 4096));
+    FileStorage s =
+        FileStorage.open(dir, CODEC, new FileStorage.Options(FileStorage.Fsync.ALWAYS, 4096));
     for (int i = 1; i <= 300; i++) {
       s.put("hard", new HardState(i, N1));
       s.logAppend(entry(i, i));
@@ -245,7 +250,11 @@ class FileStorageTest {
     byte[] payload = {1, 42};
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     crc.update(payload);
-    ByteBuffer rec = ByteBuffer.allocate(8 + payload.length).putInt(payload.length).putInt((int) crc.getValue()).put(payload);
+    ByteBuffer rec =
+        ByteBuffer.allocate(8 + payload.length)
+            .putInt(payload.length)
+            .putInt((int) crc.getValue())
+            .put(payload);
     Files.write(wal(), rec.array(), StandardOpenOption.APPEND);
     assertThatThrownBy(this::open)
         .isInstanceOf(FileStorage.CorruptStorageException.class)
@@ -257,12 +266,16 @@ class FileStorageTest {
   void aCorruptImageRefusesToOpen() throws IOException {
     writeBatches(1).close();
     flipByte(FileStorage.HEADER + 8);
-    assertThatThrownBy(this::open).isInstanceOf(FileStorage.CorruptStorageException.class).hasMessageContaining("image");
+    assertThatThrownBy(this::open)
+        .isInstanceOf(FileStorage.CorruptStorageException.class)
+        .hasMessageContaining("image");
   }
 
   @Test
   void fsyncNeverSkipsTheFsyncButStillWrites() throws IOException {
-    FileStorage never = FileStorage.open(dir, CODEC, FileStorage.Options.defaults().withFsync(FileStorage.Fsync.NEVER));
+    FileStorage never =
+        FileStorage.open(
+            dir, CODEC, FileStorage.Options.defaults().withFsync(FileStorage.Fsync.NEVER));
     never.put("hard", new HardState(1, N1));
     never.logAppend(entry(1, 1));
     never.flushNow();
@@ -294,7 +307,8 @@ class FileStorageTest {
       }
       Files.write(wal(), damaged);
       int intact = 0;
-      for (int i = 1; i < offsets.size(); i++) if (offsets.get(i) + recordLength(whole, offsets.get(i)) <= at) intact++;
+      for (int i = 1; i < offsets.size(); i++)
+        if (offsets.get(i) + recordLength(whole, offsets.get(i)) <= at) intact++;
       FileStorage r;
       try {
         r = open();

@@ -8,8 +8,6 @@ import dev.txlab.node.api.NodeId;
 import dev.txlab.node.kv.KvMessage;
 import dev.txlab.node.kv.KvOp;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Two JGroups transports on loopback: messages flow, faults cut them, nothing listens beyond TCP. */
+/**
+ * Two JGroups transports on loopback: messages flow, faults cut them, nothing listens beyond TCP.
+ */
 class JGroupsTransportTest {
   private final List<JGroupsTransport> open = new ArrayList<>();
 
@@ -35,9 +35,9 @@ class JGroupsTransportTest {
   record Received(Address from, Address to, Message message) {}
 
   /**
-   * The ports this JVM listens on at a wildcard address (0.0.0.0 or ::), read from Linux's
-   * /proc: sockets of this process are the {@code socket:[inode]} links in /proc/self/fd.
-   * Empty where /proc is not there.
+   * The ports this JVM listens on at a wildcard address (0.0.0.0 or ::), read from Linux's /proc:
+   * sockets of this process are the {@code socket:[inode]} links in /proc/self/fd. Empty where
+   * /proc is not there.
    */
   static List<Integer> wildcardListeners() throws IOException {
     java.nio.file.Path fds = java.nio.file.Path.of("/proc/self/fd");
@@ -57,12 +57,15 @@ class JGroupsTransportTest {
     for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
       java.nio.file.Path t = java.nio.file.Path.of(table);
       if (!java.nio.file.Files.exists(t)) continue;
-      for (String line : java.nio.file.Files.readAllLines(t).subList(1, java.nio.file.Files.readAllLines(t).size())) {
+      for (String line :
+          java.nio.file.Files.readAllLines(t)
+              .subList(1, java.nio.file.Files.readAllLines(t).size())) {
         String[] f = line.trim().split("\\s+");
         // local address "HEX:PORT", state 0A = LISTEN, inode in column 10
         String[] local = f[1].split(":");
         boolean wildcard = local[0].chars().allMatch(c -> c == '0');
-        if (f[3].equals("0A") && wildcard && mine.contains(f[9])) out.add(Integer.parseInt(local[1], 16));
+        if (f[3].equals("0A") && wildcard && mine.contains(f[9]))
+          out.add(Integer.parseInt(local[1], 16));
       }
     }
     return out;
@@ -74,9 +77,15 @@ class JGroupsTransportTest {
     NodeId n1 = NodeId.of("n1");
     NodeId n2 = NodeId.of("n2");
     String cluster = "txlab-test-" + ports.get(0);
-    JGroupsTransport t1 = new JGroupsTransport(JGroupsTransport.Config.loopback(n1, cluster, ports.get(0), ports, 1), NodeCodecTable.codec());
+    JGroupsTransport t1 =
+        new JGroupsTransport(
+            JGroupsTransport.Config.loopback(n1, cluster, ports.get(0), ports, 1),
+            NodeCodecTable.codec());
     open.add(t1);
-    JGroupsTransport t2 = new JGroupsTransport(JGroupsTransport.Config.loopback(n2, cluster, ports.get(1), ports, 2), NodeCodecTable.codec());
+    JGroupsTransport t2 =
+        new JGroupsTransport(
+            JGroupsTransport.Config.loopback(n2, cluster, ports.get(1), ports, 2),
+            NodeCodecTable.codec());
     open.add(t2);
     LinkedBlockingQueue<Received> at1 = new LinkedBlockingQueue<>();
     LinkedBlockingQueue<Received> at2 = new LinkedBlockingQueue<>();
@@ -89,7 +98,9 @@ class JGroupsTransportTest {
     }
     assertThat(t1.diagnosticsEnabled()).isFalse();
     assertThat(t2.diagnosticsEnabled()).isFalse();
-    assertThat(wildcardListeners()).as("every socket this JVM listens on is bound to loopback").isEmpty();
+    assertThat(wildcardListeners())
+        .as("every socket this JVM listens on is bound to loopback")
+        .isEmpty();
 
     Address a = Address.of(n1, "shard-0");
     Address b = Address.of(n2, "shard-0");

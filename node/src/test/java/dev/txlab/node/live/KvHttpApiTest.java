@@ -19,23 +19,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The single-key HTTP API of a live three-node cluster on loopback: the operations, and each
- * class of bad input answered with a 4xx JSON error that changes nothing and leaves the node up.
+ * The single-key HTTP API of a live three-node cluster on loopback: the operations, and each class
+ * of bad input answered with a 4xx JSON error that changes nothing and leaves the node up.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KvHttpApiTest {
-  private static final List<NodeId> NODES = List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3"));
+  private static final List<NodeId> NODES =
+      List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3"));
   private final List<LiveNode> nodes = new ArrayList<>();
   private Path dir;
   private String base;
   private String admin;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   void start() throws Exception {
     dir = Files.createTempDirectory("txlab-http");
     List<Integer> ports = JGroupsTransportTest.freePorts(3);
-    for (NodeId n : NODES) nodes.add(LiveNode.start(LiveNode.Config.loopback(n, NODES, ports, 1, 3, dir)));
+    for (NodeId n : NODES)
+      nodes.add(LiveNode.start(LiveNode.Config.loopback(n, NODES, ports, 1, 3, dir)));
     KvHttpApi api = nodes.get(1).startHttp("127.0.0.1", 0);
     base = "http://127.0.0.1:" + api.port();
     admin = "http://127.0.0.1:" + nodes.get(1).startAdmin("127.0.0.1", 0, "s3cret").port();
@@ -50,8 +53,13 @@ class KvHttpApiTest {
   record Reply(int status, JsonObject body) {}
 
   private Reply call(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(r.statusCode(), new JsonObject(r.body()));
   }
@@ -69,17 +77,23 @@ class KvHttpApiTest {
     assertThat(casFailed.status()).isEqualTo(409);
     assertThat(casFailed.body().getString("actual")).isEqualTo("2");
     assertThat(casFailed.body().getBoolean("definite")).isTrue();
-    assertThat(call("POST", "/kv/fresh/cas", "{\"expected\":null,\"value\":\"a\"}").status()).isEqualTo(200);
+    assertThat(call("POST", "/kv/fresh/cas", "{\"expected\":null,\"value\":\"a\"}").status())
+        .isEqualTo(200);
 
-    assertThat(call("POST", "/kv/list/append", "{\"value\":\"a;\"}").body().getString("value")).isEqualTo("a;");
-    assertThat(call("POST", "/kv/list/append", "{\"value\":\"b;\"}").body().getString("value")).isEqualTo("a;b;");
+    assertThat(call("POST", "/kv/list/append", "{\"value\":\"a;\"}").body().getString("value"))
+        .isEqualTo("a;");
+    assertThat(call("POST", "/kv/list/append", "{\"value\":\"b;\"}").body().getString("value"))
+        .isEqualTo("a;b;");
 
     Reply status = call("GET", "/status", null);
     assertThat(status.status()).isEqualTo(200);
     assertThat(status.body().getString("node")).isEqualTo("n2");
     assertThat(status.body().getJsonArray("members").getList()).contains("n1", "n2", "n3");
-    assertThat(status.body().getJsonArray("faults").getList()).as("faults in text form, as on the admin API").isEmpty();
-    assertThat(status.body().getJsonObject("shards").getJsonObject("shard-0").getString("role")).isIn("leader", "follower", "candidate");
+    assertThat(status.body().getJsonArray("faults").getList())
+        .as("faults in text form, as on the admin API")
+        .isEmpty();
+    assertThat(status.body().getJsonObject("shards").getJsonObject("shard-0").getString("role"))
+        .isIn("leader", "follower", "candidate");
   }
 
   @Test
@@ -87,30 +101,51 @@ class KvHttpApiTest {
     assertThat(call("PUT", "/kv/k", "{\"value\":\"kept\"}").status()).isEqualTo(200);
     String longKey = "k".repeat(KvHttpApi.MAX_KEY_BYTES + 1);
     String longValue = "v".repeat(KvHttpApi.MAX_VALUE_BYTES + 1);
-    List<Object[]> bad = List.of(
-        new Object[] {"PUT", "/kv/k", "{not json", 400, "JSON"},
-        new Object[] {"PUT", "/kv/k", "[1,2]", 400, "JSON object"},
-        new Object[] {"PUT", "/kv/k", "{}", 400, "'value' is required"},
-        new Object[] {"PUT", "/kv/k", "{\"value\":7}", 400, "must be a string"},
-        new Object[] {"POST", "/kv/k/cas", "{\"value\":\"x\"}", 400, "'expected'"},
-        new Object[] {"POST", "/kv/k/cas", "{\"expected\":false,\"value\":\"x\"}", 400, "must be a string"},
-        new Object[] {"PUT", "/kv/" + longKey, "{\"value\":\"x\"}", 400, "key"},
-        new Object[] {"PUT", "/kv/k", "{\"value\":\"" + longValue + "\"}", 400, "longer than"},
-        new Object[] {"PUT", "/kv/k", "{\"value\":\"" + longValue + longValue + longValue + "\"}", 413, "larger than"},
-        new Object[] {"POST", "/kv/k/increment", "{}", 404, "no such endpoint"},
-        new Object[] {"DELETE", "/kv/k", null, 404, "no such endpoint"});
+    List<Object[]> bad =
+        List.of(
+            new Object[] {"PUT", "/kv/k", "{not json", 400, "JSON"},
+            new Object[] {"PUT", "/kv/k", "[1,2]", 400, "JSON object"},
+            new Object[] {"PUT", "/kv/k", "{}", 400, "'value' is required"},
+            new Object[] {"PUT", "/kv/k", "{\"value\":7}", 400, "must be a string"},
+            new Object[] {"POST", "/kv/k/cas", "{\"value\":\"x\"}", 400, "'expected'"},
+            new Object[] {
+              "POST", "/kv/k/cas", "{\"expected\":false,\"value\":\"x\"}", 400, "must be a string"
+            },
+            new Object[] {"PUT", "/kv/" + longKey, "{\"value\":\"x\"}", 400, "key"},
+            new Object[] {"PUT", "/kv/k", "{\"value\":\"" + longValue + "\"}", 400, "longer than"},
+            new Object[] {
+              "PUT",
+              "/kv/k",
+              "{\"value\":\"" + longValue + longValue + longValue + "\"}",
+              413,
+              "larger than"
+            },
+            new Object[] {"POST", "/kv/k/increment", "{}", 404, "no such endpoint"},
+            new Object[] {"DELETE", "/kv/k", null, 404, "no such endpoint"});
     for (Object[] b : bad) {
       Reply r = call((String) b[0], (String) b[1], (String) b[2]);
-      assertThat(r.status()).as("%s %s", b[0], b[2] == null ? "" : ((String) b[2]).substring(0, Math.min(40, ((String) b[2]).length()))).isEqualTo(b[3]);
+      assertThat(r.status())
+          .as(
+              "%s %s",
+              b[0],
+              b[2] == null
+                  ? ""
+                  : ((String) b[2]).substring(0, Math.min(40, ((String) b[2]).length())))
+          .isEqualTo(b[3]);
       assertThat(r.body().getString("error")).contains((String) b[4]);
     }
     assertThat(call("GET", "/kv/k", null).body().getString("value")).isEqualTo("kept");
   }
 
   private Reply adminCall(String method, String path, String body, String token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(admin + path)).timeout(Duration.ofSeconds(20));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(admin + path)).timeout(Duration.ofSeconds(20));
     if (token != null) b.header("Authorization", "Bearer " + token);
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(r.statusCode(), new JsonObject(r.body()));
   }
@@ -123,28 +158,39 @@ class KvHttpApiTest {
     assertThat(first.status()).isEqualTo(200);
     assertThat(again.body()).isEqualTo(first.body());
     assertThat(call("GET", "/kv/once", null).body().getString("value")).isEqualTo("x;");
-    Reply reused = call("POST", "/kv/once/append", "{\"value\":\"y;\",\"client\":\"c1\",\"seq\":1}");
+    Reply reused =
+        call("POST", "/kv/once/append", "{\"value\":\"y;\",\"client\":\"c1\",\"seq\":1}");
     assertThat(reused.status()).isEqualTo(400);
     assertThat(reused.body().getString("error")).contains("already used");
-    assertThat(call("POST", "/kv/once/append", "{\"value\":\"y;\",\"client\":\"c1\"}").status()).isEqualTo(400);
-    assertThat(call("POST", "/txn", "{\"client\":\"c1\",\"seq\":1,\"ops\":[[\"r\",\"k\",null]]}").status()).isEqualTo(501);
+    assertThat(call("POST", "/kv/once/append", "{\"value\":\"y;\",\"client\":\"c1\"}").status())
+        .isEqualTo(400);
+    assertThat(
+            call("POST", "/txn", "{\"client\":\"c1\",\"seq\":1,\"ops\":[[\"r\",\"k\",null]]}")
+                .status())
+        .isEqualTo(501);
   }
 
   @Test
   void theAdminApiNeedsTheTokenAndAppliesFaults() throws Exception {
     assertThat(adminCall("GET", "/admin/status", null, null).status()).isEqualTo(401);
     assertThat(adminCall("GET", "/admin/status", null, "wrong").status()).isEqualTo(401);
-    assertThat(adminCall("POST", "/admin/faults", "{\"fault\":\"loss 1%\"}", "s3cret!").status()).isEqualTo(401);
+    assertThat(adminCall("POST", "/admin/faults", "{\"fault\":\"loss 1%\"}", "s3cret!").status())
+        .isEqualTo(401);
     Reply status = adminCall("GET", "/admin/status", null, "s3cret");
     assertThat(status.status()).isEqualTo(200);
     assertThat(status.body().getString("node")).isEqualTo("n2");
     assertThat(status.body().getLong("pid")).isEqualTo(ProcessHandle.current().pid());
-    assertThat(status.body().getJsonObject("shards").getJsonObject("shard-0").getString("role")).isIn("leader", "follower", "candidate");
+    assertThat(status.body().getJsonObject("shards").getJsonObject("shard-0").getString("role"))
+        .isIn("leader", "follower", "candidate");
 
     Reply loss = adminCall("POST", "/admin/faults", "{\"fault\":\"duplicate 1%\"}", "s3cret");
     assertThat(loss.body().getBoolean("changed")).isTrue();
     assertThat(loss.body().getJsonArray("active").getList()).containsExactly("duplicate 1%");
-    assertThat(adminCall("POST", "/admin/faults", "{\"fault\":\"clock-skew n1 +5ms\"}", "s3cret").body().getBoolean("changed")).isFalse();
+    assertThat(
+            adminCall("POST", "/admin/faults", "{\"fault\":\"clock-skew n1 +5ms\"}", "s3cret")
+                .body()
+                .getBoolean("changed"))
+        .isFalse();
     for (String bad : List.of("{\"fault\":\"loss lots\"}", "{\"fault\":7}", "{}", "not json")) {
       Reply r = adminCall("POST", "/admin/faults", bad, "s3cret");
       assertThat(r.status()).as(bad).isEqualTo(400);

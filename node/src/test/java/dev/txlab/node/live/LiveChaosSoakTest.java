@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("soak")
 class LiveChaosSoakTest {
-  private static final List<NodeId> SERVERS = List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3"));
+  private static final List<NodeId> SERVERS =
+      List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3"));
 
   @Test
   void faultsDuringWritesLoseNoAcknowledgedAppend() throws Exception {
@@ -51,18 +52,37 @@ class LiveChaosSoakTest {
     try {
       for (NodeId n : SERVERS) nodes.put(n, LiveNode.start(config(n, ports, dir)));
       InetAddress lo = InetAddress.getLoopbackAddress();
-      clientTransport = new JGroupsTransport(
-          new JGroupsTransport.Config(NodeId.of("c1"), LiveNode.clusterName(SERVERS), lo, ports.get(3),
-              ports.stream().map(p -> new InetSocketAddress(lo, p)).toList(), seed),
-          NodeCodecTable.codec());
-      clients = new VertxHost(clientVertx, VertxHost.Config.defaults(NodeId.of("c1"), dir.resolve("c1"), seed), clientTransport, clientDisk);
+      clientTransport =
+          new JGroupsTransport(
+              new JGroupsTransport.Config(
+                  NodeId.of("c1"),
+                  LiveNode.clusterName(SERVERS),
+                  lo,
+                  ports.get(3),
+                  ports.stream().map(p -> new InetSocketAddress(lo, p)).toList(),
+                  seed),
+              NodeCodecTable.codec());
+      clients =
+          new VertxHost(
+              clientVertx,
+              VertxHost.Config.defaults(NodeId.of("c1"), dir.resolve("c1"), seed),
+              clientTransport,
+              clientDisk);
 
       LiveClusterTest.Oracle oracle = new LiveClusterTest.Oracle();
       AtomicBoolean stop = new AtomicBoolean();
-      KvClient.Config cc = new KvClient.Config(nodes.get(SERVERS.get(0)).config().shardMap(), 5_000_000L, 300_000_000L, 3_000_000_000L, false);
+      KvClient.Config cc =
+          new KvClient.Config(
+              nodes.get(SERVERS.get(0)).config().shardMap(),
+              5_000_000L,
+              300_000_000L,
+              3_000_000_000L,
+              false);
       for (int i = 0; i < 6; i++) {
         String name = "w" + i;
-        VertxHostContractTest.await(clients.add(name, env -> new KvClient(env, cc, LiveClusterTest.appends(name, stop), oracle)));
+        VertxHostContractTest.await(
+            clients.add(
+                name, env -> new KvClient(env, cc, LiveClusterTest.appends(name, stop), oracle)));
       }
 
       List<String> faultLog = new ArrayList<>();
@@ -74,7 +94,8 @@ class LiveChaosSoakTest {
         faultLog.add(kind + ":" + victim);
         switch (kind) {
           case 0 -> { // partition the victim from the other servers, both ways
-            Set<NodeId> others = Set.copyOf(SERVERS.stream().filter(n -> !n.equals(victim)).toList());
+            Set<NodeId> others =
+                Set.copyOf(SERVERS.stream().filter(n -> !n.equals(victim)).toList());
             nodes.get(victim).faults().dropTo(others);
             nodes.get(victim).faults().dropFrom(others);
             for (NodeId o : others) {
@@ -88,7 +109,8 @@ class LiveChaosSoakTest {
           default -> nodes.get(victim).clock().setOffsetNanos(200_000_000L); // ahead by 200 ms
         }
         Thread.sleep(2_000);
-        if (!nodes.containsKey(victim)) nodes.put(victim, LiveNode.start(config(victim, ports, dir)));
+        if (!nodes.containsKey(victim))
+          nodes.put(victim, LiveNode.start(config(victim, ports, dir)));
         for (LiveNode n : nodes.values()) {
           n.faults().heal();
           n.clock().setOffsetNanos(0);
@@ -98,10 +120,18 @@ class LiveChaosSoakTest {
       Thread.sleep(4_000); // let operations in flight finish or time out
 
       LiveClusterTest.Oracle finalReads = new LiveClusterTest.Oracle();
-      KvClient.Config rc = new KvClient.Config(cc.shardMap(), 0, 300_000_000L, 20_000_000_000L, false);
+      KvClient.Config rc =
+          new KvClient.Config(cc.shardMap(), 0, 300_000_000L, 20_000_000_000L, false);
       List<String> toRead = new ArrayList<>(List.of("a", "b", "c"));
-      VertxHostContractTest.await(clients.add("reader", env -> new KvClient(env, rc,
-          r -> toRead.isEmpty() ? null : new KvOp.Get(toRead.remove(0)), finalReads)));
+      VertxHostContractTest.await(
+          clients.add(
+              "reader",
+              env ->
+                  new KvClient(
+                      env,
+                      rc,
+                      r -> toRead.isEmpty() ? null : new KvOp.Get(toRead.remove(0)),
+                      finalReads)));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (finalReads.snapshot().size() < 3) {
         assertThat(System.nanoTime()).as("final reads").isLessThan(deadline);
@@ -112,11 +142,19 @@ class LiveChaosSoakTest {
         assertThat(d.outcome()).isEqualTo(ClientObserver.Outcome.OK);
         finalValues.put(((KvOp.Get) d.op()).key(), d.value() == null ? "" : d.value());
       }
-      List<String> problems = LiveClusterTest.check(oracle.invocations(), oracle.snapshot(), finalValues);
-      System.out.printf("live soak: seed %d, faults %s, ops %d (ok %d, info %d), problems %d%n", seed, faultLog,
-          oracle.snapshot().size(), oracle.count(ClientObserver.Outcome.OK), oracle.count(ClientObserver.Outcome.INFO), problems.size());
+      List<String> problems =
+          LiveClusterTest.check(oracle.invocations(), oracle.snapshot(), finalValues);
+      System.out.printf(
+          "live soak: seed %d, faults %s, ops %d (ok %d, info %d), problems %d%n",
+          seed,
+          faultLog,
+          oracle.snapshot().size(),
+          oracle.count(ClientObserver.Outcome.OK),
+          oracle.count(ClientObserver.Outcome.INFO),
+          problems.size());
       assertThat(problems).as("seed " + seed).isEmpty();
-      for (LiveNode n : nodes.values()) assertThat(n.host().failures()).as("seed " + seed).isEmpty();
+      for (LiveNode n : nodes.values())
+        assertThat(n.host().failures()).as("seed " + seed).isEmpty();
     } finally {
       if (clients != null) clients.close();
       else if (clientTransport != null) clientTransport.close();

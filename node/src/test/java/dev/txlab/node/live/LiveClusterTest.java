@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  */
 class LiveClusterTest {
   private static final List<String> KEYS = List.of("a", "b", "c");
-  private static final List<NodeId> SERVERS = List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3"));
+  private static final List<NodeId> SERVERS =
+      List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3"));
   private static final NodeId CLIENTS = NodeId.of("c1");
 
   private final List<AutoCloseable> resources = new ArrayList<>();
@@ -69,7 +70,8 @@ class LiveClusterTest {
     }
 
     @Override
-    public synchronized void completed(String clientId, long seq, KvOp op, Outcome outcome, String value) {
+    public synchronized void completed(
+        String clientId, long seq, KvOp op, Outcome outcome, String value) {
       done.add(new Done(clientId, seq, op, outcome, value));
     }
 
@@ -98,16 +100,26 @@ class LiveClusterTest {
   }
 
   private void startNode(NodeId node) throws Exception {
-    JGroupsTransport t = new JGroupsTransport(
-        JGroupsTransport.Config.loopback(node, "txlab-live-test-" + ports.get(0), ports.get(index(node)), ports, 7), NodeCodecTable.codec());
+    JGroupsTransport t =
+        new JGroupsTransport(
+            JGroupsTransport.Config.loopback(
+                node, "txlab-live-test-" + ports.get(0), ports.get(index(node)), ports, 7),
+            NodeCodecTable.codec());
     GroupCommitter disk = disks.computeIfAbsent(node, n -> new GroupCommitter("disk-" + n));
-    VertxHost host = new VertxHost(vertx, VertxHost.Config.defaults(node, dir.resolve(node.name()), 1000 + index(node)), t, disk);
+    VertxHost host =
+        new VertxHost(
+            vertx,
+            VertxHost.Config.defaults(node, dir.resolve(node.name()), 1000 + index(node)),
+            t,
+            disk);
     hosts.put(node, host);
     if (SERVERS.contains(node)) {
       ShardId shard = ShardId.of(0);
       List<Address> members = shardMap().replicasOf(shard);
-      ShardReplica.Config config = new ShardReplica.Config(shard, RaftConfig.defaults(members), ReadMode.READINDEX, 8);
-      VertxHostContractTest.await(host.add(shard.component(), env -> new ShardReplica(env, config)));
+      ShardReplica.Config config =
+          new ShardReplica.Config(shard, RaftConfig.defaults(members), ReadMode.READINDEX, 8);
+      VertxHostContractTest.await(
+          host.add(shard.component(), env -> new ShardReplica(env, config)));
     }
   }
 
@@ -132,12 +144,17 @@ class LiveClusterTest {
 
     Oracle oracle = new Oracle();
     AtomicBoolean stop = new AtomicBoolean();
-    KvClient.Config clientConfig = new KvClient.Config(shardMap(), 2_000_000L, 300_000_000L, 3_000_000_000L, false);
+    KvClient.Config clientConfig =
+        new KvClient.Config(shardMap(), 2_000_000L, 300_000_000L, 3_000_000_000L, false);
     for (int i = 0; i < 4; i++) {
       String name = "w" + i;
-      VertxHostContractTest.await(hosts.get(CLIENTS).add(name, env -> new KvClient(env, clientConfig, appends(name, stop), oracle)));
+      VertxHostContractTest.await(
+          hosts
+              .get(CLIENTS)
+              .add(name, env -> new KvClient(env, clientConfig, appends(name, stop), oracle)));
     }
-    waitFor(() -> oracle.count(ClientObserver.Outcome.OK) >= 50, 20, "a leader and the first writes");
+    waitFor(
+        () -> oracle.count(ClientObserver.Outcome.OK) >= 50, 20, "a leader and the first writes");
     Thread.sleep(1_500);
 
     // Kill one node (a crash: unsynced writes and held replies die with it), write on, restart it.
@@ -157,10 +174,20 @@ class LiveClusterTest {
     for (NodeId n : SERVERS) startNode(n);
 
     Oracle finalReads = new Oracle();
-    KvClient.Config readerConfig = new KvClient.Config(shardMap(), 0, 300_000_000L, 15_000_000_000L, false);
+    KvClient.Config readerConfig =
+        new KvClient.Config(shardMap(), 0, 300_000_000L, 15_000_000_000L, false);
     List<String> toRead = new ArrayList<>(KEYS);
-    VertxHostContractTest.await(hosts.get(CLIENTS).add("reader", env -> new KvClient(env, readerConfig,
-        random -> toRead.isEmpty() ? null : new KvOp.Get(toRead.remove(0)), finalReads)));
+    VertxHostContractTest.await(
+        hosts
+            .get(CLIENTS)
+            .add(
+                "reader",
+                env ->
+                    new KvClient(
+                        env,
+                        readerConfig,
+                        random -> toRead.isEmpty() ? null : new KvOp.Get(toRead.remove(0)),
+                        finalReads)));
     waitFor(() -> finalReads.snapshot().size() == KEYS.size(), 30, "the final reads");
 
     Map<String, String> finalValues = new HashMap<>();
@@ -172,26 +199,36 @@ class LiveClusterTest {
     assertThat(problems).isEmpty();
     for (VertxHost h : hosts.values()) assertThat(h.failures()).isEmpty();
 
-    long appendsOk = oracle.snapshot().stream().filter(d -> d.op() instanceof KvOp.Append && d.outcome() == ClientObserver.Outcome.OK).count();
-    System.out.printf("live cluster: %d ops completed (%d appends ok, %d info), final lengths %s%n",
-        oracle.snapshot().size(), appendsOk, oracle.count(ClientObserver.Outcome.INFO), finalValues.values().stream().map(String::length).toList());
+    long appendsOk =
+        oracle.snapshot().stream()
+            .filter(d -> d.op() instanceof KvOp.Append && d.outcome() == ClientObserver.Outcome.OK)
+            .count();
+    System.out.printf(
+        "live cluster: %d ops completed (%d appends ok, %d info), final lengths %s%n",
+        oracle.snapshot().size(),
+        appendsOk,
+        oracle.count(ClientObserver.Outcome.INFO),
+        finalValues.values().stream().map(String::length).toList());
     assertThat(appendsOk).isGreaterThan(100);
   }
 
-  static List<String> check(List<KvOp> invoked, List<Oracle.Done> ops, Map<String, String> finalValues) {
+  static List<String> check(
+      List<KvOp> invoked, List<Oracle.Done> ops, Map<String, String> finalValues) {
     List<String> problems = new ArrayList<>();
     Map<String, Map<String, Integer>> tokenCounts = new HashMap<>();
     for (var e : finalValues.entrySet()) {
       Map<String, Integer> counts = new HashMap<>();
       for (String t : e.getValue().split(";")) if (!t.isEmpty()) counts.merge(t, 1, Integer::sum);
       tokenCounts.put(e.getKey(), counts);
-      counts.forEach((t, c) -> {
-        if (c > 1) problems.add("token " + t + " appears " + c + " times in " + e.getKey());
-      });
+      counts.forEach(
+          (t, c) -> {
+            if (c > 1) problems.add("token " + t + " appears " + c + " times in " + e.getKey());
+          });
     }
     Map<String, String> invokedTokens = new HashMap<>();
     for (KvOp op : invoked) {
-      if (op instanceof KvOp.Append a) invokedTokens.put(a.value().substring(0, a.value().length() - 1), a.key());
+      if (op instanceof KvOp.Append a)
+        invokedTokens.put(a.value().substring(0, a.value().length() - 1), a.key());
     }
     for (Oracle.Done d : ops) {
       if (d.op() instanceof KvOp.Append a) {
@@ -201,23 +238,33 @@ class LiveClusterTest {
         if (d.outcome() == ClientObserver.Outcome.OK) {
           if (!present) problems.add("acknowledged append lost: " + d);
           if (d.value() == null || !fin.startsWith(d.value()) || !d.value().endsWith(a.value())) {
-            problems.add("append's result is not a prefix of the final value ending in its token: " + d);
+            problems.add(
+                "append's result is not a prefix of the final value ending in its token: " + d);
           }
         } else if (d.outcome() == ClientObserver.Outcome.FAIL && present) {
           problems.add("failed append is present: " + d);
         }
       } else if (d.op() instanceof KvOp.Get g && d.outcome() == ClientObserver.Outcome.OK) {
         String v = d.value() == null ? "" : d.value();
-        if (!finalValues.get(g.key()).startsWith(v)) problems.add("read is not a prefix of the final value: " + d);
+        if (!finalValues.get(g.key()).startsWith(v))
+          problems.add("read is not a prefix of the final value: " + d);
       }
     }
-    tokenCounts.forEach((key, counts) -> counts.keySet().forEach(t -> {
-      if (!key.equals(invokedTokens.get(t))) problems.add("token " + t + " in " + key + " was never appended there");
-    }));
+    tokenCounts.forEach(
+        (key, counts) ->
+            counts
+                .keySet()
+                .forEach(
+                    t -> {
+                      if (!key.equals(invokedTokens.get(t)))
+                        problems.add("token " + t + " in " + key + " was never appended there");
+                    }));
     return problems;
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier condition, int seconds, String what) throws InterruptedException {
+  private static void waitFor(
+      java.util.function.BooleanSupplier condition, int seconds, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);

@@ -26,7 +26,9 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** Round trips of every registered type, and decoding that never throws anything but CodecException. */
+/**
+ * Round trips of every registered type, and decoding that never throws anything but CodecException.
+ */
 class RecordCodecTest {
   private static final RecordCodec CODEC = NodeCodecTable.codec();
   private static final Address A = Address.parse("n1/shard-0");
@@ -43,7 +45,9 @@ class RecordCodecTest {
     sessions.put("c1", new KvStateMachine.Session(2, new KvResult.Ok("v")));
     KvStateMachine.Image image =
         new KvStateMachine.Image(
-            new MvccStore.Image(Collections.unmodifiableNavigableMap(data), new TreeMap<>(java.util.Map.of("k", 3L))),
+            new MvccStore.Image(
+                Collections.unmodifiableNavigableMap(data),
+                new TreeMap<>(java.util.Map.of("k", 3L))),
             sessions,
             17);
     return List.of(
@@ -59,7 +63,14 @@ class RecordCodecTest {
         ReadMode.LEASE,
         new RaftMessage.RequestVote(3, A, 10, 2, true, false),
         new RaftMessage.RequestVoteReply(3, true, false),
-        new RaftMessage.AppendEntries(3, A, 6, 2, List.of(new LogEntry(2, 7, cmd), new LogEntry(3, 8, new Command.Noop())), 6, 99),
+        new RaftMessage.AppendEntries(
+            3,
+            A,
+            6,
+            2,
+            List.of(new LogEntry(2, 7, cmd), new LogEntry(3, 8, new Command.Noop())),
+            6,
+            99),
         new RaftMessage.AppendEntries(3, A, 6, 2, List.of(), 6, -1),
         new RaftMessage.AppendEntriesReply(3, false, 0, 4, 12),
         new RaftMessage.InstallSnapshot(3, A, 10, 2, image, 5),
@@ -90,33 +101,42 @@ class RecordCodecTest {
 
   @Test
   void everyPermittedMessageAndValueTypeIsInTheTable() {
-    for (Class<?> sealed : List.of(RaftMessage.class, KvMessage.class, KvOp.class, KvResult.class)) {
-      for (Class<?> c : sealed.getPermittedSubclasses()) assertThat(CODEC.knows(c)).as(c.getName()).isTrue();
+    for (Class<?> sealed :
+        List.of(RaftMessage.class, KvMessage.class, KvOp.class, KvResult.class)) {
+      for (Class<?> c : sealed.getPermittedSubclasses())
+        assertThat(CODEC.knows(c)).as(c.getName()).isTrue();
     }
   }
 
   @Test
   void anAppendEntriesIsCompact() {
     KvCommand cmd = new KvCommand("n9/client~1a2b3c", 12345, new KvOp.Put("key-17", "value-123"));
-    byte[] frame = CODEC.encode(new RaftMessage.AppendEntries(7, A, 100, 7, List.of(new LogEntry(7, 101, cmd)), 99, 5000));
+    byte[] frame =
+        CODEC.encode(
+            new RaftMessage.AppendEntries(
+                7, A, 100, 7, List.of(new LogEntry(7, 101, cmd)), 99, 5000));
     assertThat(frame.length).isLessThan(90);
   }
 
   @Test
   void unregisteredClassesAreRefusedWhenEncoding() {
     record Stranger(int x) {}
-    assertThatThrownBy(() -> CODEC.encode(new Stranger(1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CODEC.encode(new Stranger(1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void constructorChecksApplyToDecodedValues() {
-    // A RequestVote with term 0 encodes fine through a look-alike shape, but its constructor refuses it on decode.
+    // A RequestVote with term 0 encodes fine through a look-alike shape, but its constructor
+    // refuses it on decode.
     byte[] good = CODEC.encode(new RaftMessage.RequestVote(3, A, 10, 2, true, false));
     byte[] bad = good.clone();
     // version(1) kind(1) tag(1) then the first field: LONG kind, zigzag(3)=6 → zigzag(0)=0.
     assertThat(bad[4]).isEqualTo((byte) 6);
     bad[4] = 0;
-    assertThatThrownBy(() -> CODEC.decode(bad)).isInstanceOf(RecordCodec.CodecException.class).hasMessageContaining("RequestVote");
+    assertThatThrownBy(() -> CODEC.decode(bad))
+        .isInstanceOf(RecordCodec.CodecException.class)
+        .hasMessageContaining("RequestVote");
   }
 
   @Test

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 
 /**
- * The live host honours the same step contract as the simulator: real Vert.x verticles, real
- * files with fsync, real timers, nodes joined by an in-JVM transport.
+ * The live host honours the same step contract as the simulator: real Vert.x verticles, real files
+ * with fsync, real timers, nodes joined by an in-JVM transport.
  *
  * <p>Host time here is real time in slow motion (×4): the contract's scripts count timer ticks
  * between crashes, and on a loaded two-core machine the fsync and scheduling jitter of a real host
@@ -64,11 +64,15 @@ class VertxHostContractTest extends HostContractTest {
 
     return new TestHost() {
       VertxHost host(NodeId node) {
-        return hosts.computeIfAbsent(node, n -> new VertxHost(
-            vertx,
-            VertxHost.Config.defaults(n, dir.resolve(n.name()), 42).withSlowMotion(SLOW_MOTION),
-            network.transport(n),
-            disk));
+        return hosts.computeIfAbsent(
+            node,
+            n ->
+                new VertxHost(
+                    vertx,
+                    VertxHost.Config.defaults(n, dir.resolve(n.name()), 42)
+                        .withSlowMotion(SLOW_MOTION),
+                    network.transport(n),
+                    disk));
       }
 
       // Like the simulator, a process added here starts when host time next runs.
@@ -94,9 +98,11 @@ class VertxHostContractTest extends HostContractTest {
           Thread.currentThread().interrupt();
         }
         // A round trip through the (single) event loop: everything done before it is visible here.
-        for (VertxHost h : hosts.values()) for (String c : h.components()) await(h.onProcessThread(c, () -> {}));
+        for (VertxHost h : hosts.values())
+          for (String c : h.components()) await(h.onProcessThread(c, () -> {}));
         for (VertxHost h : hosts.values()) {
-          if (!h.failures().isEmpty()) throw new AssertionError("process failed", h.failures().get(0));
+          if (!h.failures().isEmpty())
+            throw new AssertionError("process failed", h.failures().get(0));
         }
       }
 
@@ -136,7 +142,8 @@ class VertxHostContractTest extends HostContractTest {
   static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) return;
     try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList())
+        Files.deleteIfExists(p);
     }
   }
 }

@@ -35,16 +35,16 @@ import org.junit.jupiter.api.TestFactory;
  * expected output
  * </pre>
  *
- * separated by blank lines. Replicas run over a hand-cranked network (messages wait until a
- * {@code deliver} or {@code stabilize}) and a shared manual clock, so every step is visible.
- * Regenerate the expected output with {@code -Dgolden.rewrite=true}.
+ * separated by blank lines. Replicas run over a hand-cranked network (messages wait until a {@code
+ * deliver} or {@code stabilize}) and a shared manual clock, so every step is visible. Regenerate
+ * the expected output with {@code -Dgolden.rewrite=true}.
  *
  * <p>Commands: {@code add-nodes N}, {@code campaign nX} (time passes an election timeout, nX's
- * election timer fires), {@code tick nX} (nX's heartbeat tick), {@code propose nX item},
- * {@code stabilize} (deliver until quiet), {@code deliver N}, {@code isolate nX}, {@code heal},
- * {@code crash nX}, {@code restart nX}, {@code transfer nX nY}, {@code read nX id},
- * {@code status}, {@code log nX}, {@code elapse MS}, {@code cut nX nY} (both directions),
- * {@code timeout nX} (nX's election timer fires now, without time passing).
+ * election timer fires), {@code tick nX} (nX's heartbeat tick), {@code propose nX item}, {@code
+ * stabilize} (deliver until quiet), {@code deliver N}, {@code isolate nX}, {@code heal}, {@code
+ * crash nX}, {@code restart nX}, {@code transfer nX nY}, {@code read nX id}, {@code status}, {@code
+ * log nX}, {@code elapse MS}, {@code cut nX nY} (both directions), {@code timeout nX} (nX's
+ * election timer fires now, without time passing).
  */
 class RaftScriptTest {
   static final Path DIR = Path.of("src/test/resources/raft");
@@ -57,7 +57,8 @@ class RaftScriptTest {
       files = s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
     }
     assertThat(files).isNotEmpty();
-    return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> runFile(f)));
+    return files.stream()
+        .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> runFile(f)));
   }
 
   private void runFile(Path file) throws IOException {
@@ -78,10 +79,18 @@ class RaftScriptTest {
       }
       i++;
       StringBuilder expected = new StringBuilder();
-      while (i < lines.size() && !lines.get(i).isEmpty()) expected.append(lines.get(i++)).append('\n');
+      while (i < lines.size() && !lines.get(i).isEmpty())
+        expected.append(lines.get(i++)).append('\n');
       String actual = world.run(command);
       if (!actual.equals(expected.toString())) {
-        mismatches.add(file.getFileName() + ": '" + command + "'\n--- expected\n" + expected + "--- actual\n" + actual);
+        mismatches.add(
+            file.getFileName()
+                + ": '"
+                + command
+                + "'\n--- expected\n"
+                + expected
+                + "--- actual\n"
+                + actual);
       }
       rewritten.append(command).append("\n----\n").append(actual).append('\n');
     }
@@ -89,15 +98,17 @@ class RaftScriptTest {
       Files.writeString(file, rewritten.toString().stripTrailing() + "\n", StandardCharsets.UTF_8);
       return;
     }
-    assertThat(mismatches).as("golden script mismatch (regenerate with -Dgolden.rewrite=true)").isEmpty();
+    assertThat(mismatches)
+        .as("golden script mismatch (regenerate with -Dgolden.rewrite=true)")
+        .isEmpty();
   }
 
   private record Envelope(Address from, Address to, RaftMessage message) {}
 
   /** The replicas, the hand-cranked network and the manual clock of one script. */
   private static final class World {
-    final RaftConfig template = RaftConfig.defaults(List.of(Address.parse("x/raft")))
-        .withSnapshotThresholdEntries(5);
+    final RaftConfig template =
+        RaftConfig.defaults(List.of(Address.parse("x/raft"))).withSnapshotThresholdEntries(5);
     final long[] clock = {0};
     final TreeMap<String, Node> nodes = new TreeMap<>();
     final ArrayDeque<Envelope> network = new ArrayDeque<>();
@@ -125,27 +136,54 @@ class RaftScriptTest {
         random = new RandomSource(1).fork(self + "/" + incarnation);
         machine = new RaftTestNode.ListMachine();
         timers.clear();
-        RaftConfig c = new RaftConfig(members, template.electionTimeoutNanosMin(), template.electionTimeoutNanosMax(),
-            template.heartbeatIntervalNanos(), template.maxEntriesPerMessage(), template.maxInflightMessages(),
-            template.snapshotThresholdEntries(), true, true, true, template.leaseDriftBound());
-        raft = new RaftReplica(this, c, machine, new RaftListener() {
-          @Override
-          public void onRoleChanged(Role role, long term, Address leaderId) {
-            out.append(name(self)).append(" becomes ").append(role).append(" in term ").append(term)
-                .append(leaderId == null || role == Role.LEADER ? "" : " (leader " + name(leaderId) + ")").append('\n');
-          }
+        RaftConfig c =
+            new RaftConfig(
+                members,
+                template.electionTimeoutNanosMin(),
+                template.electionTimeoutNanosMax(),
+                template.heartbeatIntervalNanos(),
+                template.maxEntriesPerMessage(),
+                template.maxInflightMessages(),
+                template.snapshotThresholdEntries(),
+                true,
+                true,
+                true,
+                template.leaseDriftBound());
+        raft =
+            new RaftReplica(
+                this,
+                c,
+                machine,
+                new RaftListener() {
+                  @Override
+                  public void onRoleChanged(Role role, long term, Address leaderId) {
+                    out.append(name(self))
+                        .append(" becomes ")
+                        .append(role)
+                        .append(" in term ")
+                        .append(term)
+                        .append(
+                            leaderId == null || role == Role.LEADER
+                                ? ""
+                                : " (leader " + name(leaderId) + ")")
+                        .append('\n');
+                  }
 
-          @Override
-          public void onReadReady(long readId) {
-            out.append(name(self)).append(" read ").append(readId).append(" ready at applied ")
-                .append(raft.lastApplied()).append('\n');
-          }
+                  @Override
+                  public void onReadReady(long readId) {
+                    out.append(name(self))
+                        .append(" read ")
+                        .append(readId)
+                        .append(" ready at applied ")
+                        .append(raft.lastApplied())
+                        .append('\n');
+                  }
 
-          @Override
-          public void onReadFailed(long readId) {
-            out.append(name(self)).append(" read ").append(readId).append(" failed\n");
-          }
-        });
+                  @Override
+                  public void onReadFailed(long readId) {
+                    out.append(name(self)).append(" read ").append(readId).append(" failed\n");
+                  }
+                });
         raft.onStart();
       }
 
@@ -230,13 +268,18 @@ class RaftScriptTest {
         }
         case "propose" -> {
           long index = node(w[1]).raft.propose(new RaftTestNode.AddItem(w[2]));
-          out.append(index < 0 ? w[1] + " refused: not leader\n" : w[1] + " appended " + w[2] + " at index " + index + "\n");
+          out.append(
+              index < 0
+                  ? w[1] + " refused: not leader\n"
+                  : w[1] + " appended " + w[2] + " at index " + index + "\n");
         }
         case "read" -> {
           boolean ok = node(w[1]).raft.requestRead(Long.parseLong(w[2]), false);
           if (!ok) out.append(w[1]).append(" refused read: not leader\n");
         }
-        case "transfer" -> out.append(node(w[1]).raft.transferLeadership(node(w[2]).self) ? "" : "transfer refused\n");
+        case "transfer" ->
+            out.append(
+                node(w[1]).raft.transferLeadership(node(w[2]).self) ? "" : "transfer refused\n");
         case "deliver" -> deliver(Integer.parseInt(w[1]));
         case "stabilize" -> deliver(10_000);
         case "isolate" -> {
@@ -264,8 +307,13 @@ class RaftScriptTest {
         }
         case "log" -> {
           RaftLog log = node(w[1]).raft.log();
-          out.append("snapshot ").append(log.snapshotIndex()).append('/').append(log.snapshotTerm()).append('\n');
-          for (long i = log.snapshotIndex() + 1; i <= log.lastIndex(); i++) out.append(entry(log.entry(i))).append('\n');
+          out.append("snapshot ")
+              .append(log.snapshotIndex())
+              .append('/')
+              .append(log.snapshotTerm())
+              .append('\n');
+          for (long i = log.snapshotIndex() + 1; i <= log.lastIndex(); i++)
+            out.append(entry(log.entry(i))).append('\n');
         }
         default -> throw new IllegalArgumentException("unknown command " + w[0]);
       }
@@ -276,7 +324,10 @@ class RaftScriptTest {
       Timer latest = null;
       for (Timer t : n.timers) if (type.isInstance(t)) latest = t;
       if (latest == null) {
-        out.append(name(n.self)).append(" has no ").append(type.getSimpleName()).append(" pending\n");
+        out.append(name(n.self))
+            .append(" has no ")
+            .append(type.getSimpleName())
+            .append(" pending\n");
         return;
       }
       n.timers.remove(latest);
@@ -288,7 +339,9 @@ class RaftScriptTest {
         Envelope e = network.poll();
         String line = name(e.from()) + "->" + name(e.to()) + " " + format(e.message());
         Node to = nodes.get(name(e.to()));
-        if (isolated.contains(name(e.from())) || isolated.contains(name(e.to())) || to.raft == null
+        if (isolated.contains(name(e.from()))
+            || isolated.contains(name(e.to()))
+            || to.raft == null
             || cuts.contains(name(e.from()) + "|" + name(e.to()))) {
           out.append(line).append("  (dropped)\n");
           continue;
@@ -305,23 +358,53 @@ class RaftScriptTest {
 
     private static String format(RaftMessage m) {
       if (m instanceof RaftMessage.RequestVote v) {
-        return (v.preVote() ? "PreVote" : "RequestVote") + " term=" + v.term() + " lastLogIndex=" + v.lastLogIndex()
-            + " lastLogTerm=" + v.lastLogTerm() + (v.leadershipTransfer() ? " transfer" : "");
+        return (v.preVote() ? "PreVote" : "RequestVote")
+            + " term="
+            + v.term()
+            + " lastLogIndex="
+            + v.lastLogIndex()
+            + " lastLogTerm="
+            + v.lastLogTerm()
+            + (v.leadershipTransfer() ? " transfer" : "");
       } else if (m instanceof RaftMessage.RequestVoteReply r) {
-        return (r.preVote() ? "PreVoteReply" : "RequestVoteReply") + " term=" + r.term() + " granted=" + r.voteGranted();
+        return (r.preVote() ? "PreVoteReply" : "RequestVoteReply")
+            + " term="
+            + r.term()
+            + " granted="
+            + r.voteGranted();
       } else if (m instanceof RaftMessage.AppendEntries a) {
         List<String> es = new ArrayList<>();
         for (LogEntry e : a.entries()) es.add(entry(e));
-        return "AppendEntries term=" + a.term() + " prevLogIndex=" + a.prevLogIndex() + " prevLogTerm=" + a.prevLogTerm()
-            + " entries=" + es + " leaderCommit=" + a.leaderCommit();
+        return "AppendEntries term="
+            + a.term()
+            + " prevLogIndex="
+            + a.prevLogIndex()
+            + " prevLogTerm="
+            + a.prevLogTerm()
+            + " entries="
+            + es
+            + " leaderCommit="
+            + a.leaderCommit();
       } else if (m instanceof RaftMessage.AppendEntriesReply r) {
-        return "AppendEntriesReply term=" + r.term() + (r.success() ? " success matchIndex=" + r.matchIndex()
-            : " reject conflictIndex=" + r.conflictIndex());
+        return "AppendEntriesReply term="
+            + r.term()
+            + (r.success()
+                ? " success matchIndex=" + r.matchIndex()
+                : " reject conflictIndex=" + r.conflictIndex());
       } else if (m instanceof RaftMessage.InstallSnapshot s) {
-        return "InstallSnapshot term=" + s.term() + " lastIncludedIndex=" + s.lastIncludedIndex()
-            + " lastIncludedTerm=" + s.lastIncludedTerm() + " data=" + s.data();
+        return "InstallSnapshot term="
+            + s.term()
+            + " lastIncludedIndex="
+            + s.lastIncludedIndex()
+            + " lastIncludedTerm="
+            + s.lastIncludedTerm()
+            + " data="
+            + s.data();
       } else if (m instanceof RaftMessage.InstallSnapshotReply r) {
-        return "InstallSnapshotReply term=" + r.term() + " lastIncludedIndex=" + r.lastIncludedIndex();
+        return "InstallSnapshotReply term="
+            + r.term()
+            + " lastIncludedIndex="
+            + r.lastIncludedIndex();
       } else if (m instanceof RaftMessage.TimeoutNow t) {
         return "TimeoutNow term=" + t.term();
       }
@@ -331,9 +414,21 @@ class RaftScriptTest {
     private static String describe(Node n) {
       if (n.raft == null) return name(n.self) + " down";
       RaftReplica r = n.raft;
-      return name(n.self) + " " + r.role() + " term=" + r.currentTerm() + " commit=" + r.commitIndex()
-          + " applied=" + r.lastApplied() + " last=" + r.log().lastIndex() + "/" + r.log().lastTerm()
-          + " items=" + n.machine.items;
+      return name(n.self)
+          + " "
+          + r.role()
+          + " term="
+          + r.currentTerm()
+          + " commit="
+          + r.commitIndex()
+          + " applied="
+          + r.lastApplied()
+          + " last="
+          + r.log().lastIndex()
+          + "/"
+          + r.log().lastTerm()
+          + " items="
+          + n.machine.items;
     }
   }
 }

@@ -26,17 +26,29 @@ class RaftSimulationTest {
     Group(long seed, int n, RaftConfig base, SimConfig simConfig) {
       sim = new Simulator(simConfig);
       for (int i = 1; i <= n; i++) members.add(Address.of(NodeId.of("n" + i), "raft"));
-      RaftConfig config = new RaftConfig(members, base.electionTimeoutNanosMin(), base.electionTimeoutNanosMax(),
-          base.heartbeatIntervalNanos(), base.maxEntriesPerMessage(), base.maxInflightMessages(),
-          base.snapshotThresholdEntries(), base.preVote(), base.checkQuorum(), base.fsync(), base.leaseDriftBound());
-      sim.addObserver((a, p) -> {
-        if (p instanceof RaftTestNode t) monitor.observe("g", t.raft);
-      });
+      RaftConfig config =
+          new RaftConfig(
+              members,
+              base.electionTimeoutNanosMin(),
+              base.electionTimeoutNanosMax(),
+              base.heartbeatIntervalNanos(),
+              base.maxEntriesPerMessage(),
+              base.maxInflightMessages(),
+              base.snapshotThresholdEntries(),
+              base.preVote(),
+              base.checkQuorum(),
+              base.fsync(),
+              base.leaseDriftBound());
+      sim.addObserver(
+          (a, p) -> {
+            if (p instanceof RaftTestNode t) monitor.observe("g", t.raft);
+          });
       for (Address a : members) sim.addProcess(a, env -> new RaftTestNode(env, config));
     }
 
     Group(long seed, int n) {
-      this(seed, n, RaftConfig.defaults(List.of(Address.parse("x/raft"))), SimConfig.defaults(seed));
+      this(
+          seed, n, RaftConfig.defaults(List.of(Address.parse("x/raft"))), SimConfig.defaults(seed));
     }
 
     RaftTestNode node(Address a) {
@@ -80,8 +92,18 @@ class RaftSimulationTest {
   @Test
   void survivesPartitionsCrashesAndLossThenConverges() {
     for (long seed = 1; seed <= 5; seed++) {
-      Group g = new Group(seed, 5, RaftConfig.defaults(List.of(Address.parse("x/raft"))).withSnapshotThresholdEntries(50),
-          SimConfig.defaults(seed).withDefaultLink(LinkConfig.lan().withLoss(0.05).withDuplication(0.05).withReordering(0.1, 5 * MS)));
+      Group g =
+          new Group(
+              seed,
+              5,
+              RaftConfig.defaults(List.of(Address.parse("x/raft")))
+                  .withSnapshotThresholdEntries(50),
+              SimConfig.defaults(seed)
+                  .withDefaultLink(
+                      LinkConfig.lan()
+                          .withLoss(0.05)
+                          .withDuplication(0.05)
+                          .withReordering(0.1, 5 * MS)));
       var rnd = new dev.txlab.node.api.RandomSource(seed).fork("test");
       List<NodeId> nodes = new ArrayList<>(g.sim.nodes());
       int proposed = 0;
@@ -92,7 +114,9 @@ class RaftSimulationTest {
           case 0 -> g.sim.cut(PartitionShapes.halves(g.sim.nodes()));
           case 1 -> g.sim.cut(PartitionShapes.isolate(victim, g.sim.nodes()));
           case 2 -> g.sim.crash(victim);
-          case 3 -> { for (NodeId n : nodes) g.sim.restart(n); }
+          case 3 -> {
+            for (NodeId n : nodes) g.sim.restart(n);
+          }
           case 4 -> g.sim.cut(PartitionShapes.majorityRing(g.sim.nodes()));
           default -> g.sim.healAll();
         }
@@ -105,14 +129,17 @@ class RaftSimulationTest {
       for (NodeId n : nodes) g.sim.restart(n);
       g.sim.runFor(3 * S);
       // Proposals cross a lossy network: retry until the last one is in (liveness after healing).
-      for (int i = 0; i < 50 && (g.leader() == null || !g.node(g.leader()).machine.items.contains("final")); i++) {
+      for (int i = 0;
+          i < 50 && (g.leader() == null || !g.node(g.leader()).machine.items.contains("final"));
+          i++) {
         g.propose("final");
         g.sim.runFor(100 * MS);
       }
       g.sim.runFor(3 * S);
       List<String> reference = g.node(g.leader()).machine.items;
       assertThat(reference).as("seed " + seed).contains("final");
-      for (RaftTestNode t : g.live()) assertThat(t.machine.items).as("seed " + seed).isEqualTo(reference);
+      for (RaftTestNode t : g.live())
+        assertThat(t.machine.items).as("seed " + seed).isEqualTo(reference);
     }
   }
 }

@@ -45,12 +45,17 @@ final class RaftTestNode implements Process {
   final List<Long> readsReady = new ArrayList<>();
 
   RaftTestNode(Env env, RaftConfig config) {
-    this.raft = new RaftReplica(env, config, machine, new RaftListener() {
-      @Override
-      public void onReadReady(long readId) {
-        readsReady.add(readId);
-      }
-    });
+    this.raft =
+        new RaftReplica(
+            env,
+            config,
+            machine,
+            new RaftListener() {
+              @Override
+              public void onReadReady(long readId) {
+                readsReady.add(readId);
+              }
+            });
   }
 
   @Override

@@ -70,7 +70,8 @@ class SimulatorTest {
     public void onTimer(Timer timer) {}
   }
 
-  static Simulator world(SimConfig config, int count, List<Integer> got, List<TrueTimeInterval> tts) {
+  static Simulator world(
+      SimConfig config, int count, List<Integer> got, List<TrueTimeInterval> tts) {
     Simulator sim = new Simulator(config);
     sim.addProcess(B, env -> new Receiver(env, got, tts));
     sim.addProcess(A, env -> new Sender(env, count));
@@ -80,7 +81,8 @@ class SimulatorTest {
   @Test
   void lossAndDuplicationHappenAtRoughlyTheConfiguredRates() {
     List<Integer> got = new ArrayList<>();
-    SimConfig c = SimConfig.defaults(1).withDefaultLink(LinkConfig.lan().withLoss(0.2).withDuplication(0.1));
+    SimConfig c =
+        SimConfig.defaults(1).withDefaultLink(LinkConfig.lan().withLoss(0.2).withDuplication(0.1));
     Simulator sim = world(c, 10_000, got, new ArrayList<>());
     sim.runFor(100 * MS);
     long distinct = got.stream().distinct().count();
@@ -91,7 +93,8 @@ class SimulatorTest {
   @Test
   void reorderingAndLatencyBounds() {
     List<Integer> got = new ArrayList<>();
-    SimConfig c = SimConfig.defaults(1).withDefaultLink(LinkConfig.of(new Latency.Uniform(MS, 2 * MS)));
+    SimConfig c =
+        SimConfig.defaults(1).withDefaultLink(LinkConfig.of(new Latency.Uniform(MS, 2 * MS)));
     Simulator sim = world(c, 100, got, new ArrayList<>());
     sim.runFor(MS - 1);
     assertThat(got).isEmpty();
@@ -116,16 +119,23 @@ class SimulatorTest {
 
   @Test
   void partitionShapes() {
-    Set<NodeId> five = Set.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3"), NodeId.of("n4"), NodeId.of("n5"));
-    assertThat(PartitionShapes.halves(five)).hasSize(12).contains(new SimLink(NodeId.of("n1"), NodeId.of("n4")));
+    Set<NodeId> five =
+        Set.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3"), NodeId.of("n4"), NodeId.of("n5"));
+    assertThat(PartitionShapes.halves(five))
+        .hasSize(12)
+        .contains(new SimLink(NodeId.of("n1"), NodeId.of("n4")));
     assertThat(PartitionShapes.isolate(NodeId.of("n3"), five)).hasSize(8);
     Set<SimLink> ring = PartitionShapes.majorityRing(five);
     for (NodeId n : five) {
-      long reachable = five.stream().filter(m -> !m.equals(n) && !ring.contains(new SimLink(n, m))).count();
+      long reachable =
+          five.stream().filter(m -> !m.equals(n) && !ring.contains(new SimLink(n, m))).count();
       assertThat(reachable).as("node %s sees itself plus two: a majority", n).isEqualTo(2);
     }
     Set<SimLink> bridge = PartitionShapes.bridge(five);
-    assertThat(bridge).doesNotContain(new SimLink(NodeId.of("n3"), NodeId.of("n1")), new SimLink(NodeId.of("n3"), NodeId.of("n5")));
+    assertThat(bridge)
+        .doesNotContain(
+            new SimLink(NodeId.of("n3"), NodeId.of("n1")),
+            new SimLink(NodeId.of("n3"), NodeId.of("n5")));
     assertThat(bridge).contains(new SimLink(NodeId.of("n1"), NodeId.of("n5")));
   }
 
@@ -134,7 +144,9 @@ class SimulatorTest {
     List<TrueTimeInterval> tts = new ArrayList<>();
     Simulator sim = world(SimConfig.defaults(5), 50, new ArrayList<>(), tts);
     sim.runFor(10 * MS);
-    assertThat(tts).hasSize(50).allSatisfy(tt -> assertThat(tt.epsilonNanos()).isGreaterThanOrEqualTo(MS - 1));
+    assertThat(tts)
+        .hasSize(50)
+        .allSatisfy(tt -> assertThat(tt.epsilonNanos()).isGreaterThanOrEqualTo(MS - 1));
   }
 
   @Test
@@ -146,7 +158,8 @@ class SimulatorTest {
     assertThat(tts).hasSize(3).allSatisfy(tt -> assertThat(tt.contains(sim.nowNanos())).isFalse());
     assertThat(sim.stats().trueTimeLies()).isEqualTo(3);
     // The honest drift keeps running on top of the offset: within a few µs after 10 ms.
-    assertThat(sim.clockErrorNanos(N2)).isCloseTo(50 * MS, org.assertj.core.data.Offset.offset(10_000L));
+    assertThat(sim.clockErrorNanos(N2))
+        .isCloseTo(50 * MS, org.assertj.core.data.Offset.offset(10_000L));
   }
 
   @Test
@@ -154,7 +167,12 @@ class SimulatorTest {
     List<TrueTimeInterval> tts = new ArrayList<>();
     SimConfig honest = SimConfig.defaults(9);
     // An ε model far tighter than the clocks' offsets: the simulator must refuse to hand it out.
-    Simulator sim = world(honest.withEpsilon(new dev.txlab.node.time.EpsilonModel.Constant(0)), 3, new ArrayList<>(), tts);
+    Simulator sim =
+        world(
+            honest.withEpsilon(new dev.txlab.node.time.EpsilonModel.Constant(0)),
+            3,
+            new ArrayList<>(),
+            tts);
     assertThatThrownBy(() -> sim.runFor(10 * MS))
         .isInstanceOf(SimulationException.class)
         .hasMessageStartingWith("seed 9 ")
@@ -174,21 +192,26 @@ class SimulatorTest {
   @Test
   void capsFailLoudlyWithTheSeed() {
     Simulator sim = new Simulator(SimConfig.defaults(11).withCaps(10, Long.MAX_VALUE));
-    sim.addProcess(A, env -> new Process() {
-      @Override
-      public void onStart() {
-        env.setTimer(1, new Tick());
-      }
+    sim.addProcess(
+        A,
+        env ->
+            new Process() {
+              @Override
+              public void onStart() {
+                env.setTimer(1, new Tick());
+              }
 
-      @Override
-      public void onMessage(Address from, Message message) {}
+              @Override
+              public void onMessage(Address from, Message message) {}
 
-      @Override
-      public void onTimer(Timer timer) {
-        env.setTimer(1, new Tick());
-      }
-    });
-    assertThatThrownBy(() -> sim.runFor(MS)).isInstanceOf(SimulationException.class).hasMessageStartingWith("seed 11 ")
+              @Override
+              public void onTimer(Timer timer) {
+                env.setTimer(1, new Tick());
+              }
+            });
+    assertThatThrownBy(() -> sim.runFor(MS))
+        .isInstanceOf(SimulationException.class)
+        .hasMessageStartingWith("seed 11 ")
         .hasMessageContaining("event cap");
   }
 

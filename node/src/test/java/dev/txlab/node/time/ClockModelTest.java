@@ -25,7 +25,8 @@ class ClockModelTest {
     assertThat(tt.definitelyBefore(new TrueTimeInterval(108, 120))).isTrue();
     assertThat(tt.definitelyBefore(new TrueTimeInterval(107, 120))).isFalse();
     assertThat(tt.overlaps(new TrueTimeInterval(107, 120))).isTrue();
-    assertThatThrownBy(() -> new TrueTimeInterval(5, 4)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new TrueTimeInterval(5, 4))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
-    description = "Time the linearizability checker on histories (after JIT warm-up), or generate test histories.",
+    description =
+        "Time the linearizability checker on histories (after JIT warm-up), or generate test histories.",
     footer = {
       "",
       "Examples:",
@@ -39,31 +40,53 @@ import picocli.CommandLine.Parameters;
 final class BenchCheckCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = "Histories, or directories of them (or, with --generate, the file to write).")
+  @Parameters(
+      paramLabel = "FILE|DIR",
+      arity = "1..*",
+      description = "Histories, or directories of them (or, with --generate, the file to write).")
   List<Path> inputs = new ArrayList<>();
 
-  @Option(names = "--warmup", defaultValue = "3", description = "Unmeasured rounds per file (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "3",
+      description = "Unmeasured rounds per file (default ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds per file (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rounds",
+      defaultValue = "5",
+      description = "Measured rounds per file (default ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--generate", paramLabel = "KIND", description = "Write a generated history instead: register, crashed or crashed10.")
+  @Option(
+      names = "--generate",
+      paramLabel = "KIND",
+      description = "Write a generated history instead: register, crashed or crashed10.")
   String generate;
 
-  @Option(names = "--ops", defaultValue = "3000", paramLabel = "N", description = "Size of a generated history (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ops",
+      defaultValue = "3000",
+      paramLabel = "N",
+      description = "Size of a generated history (default ${DEFAULT-VALUE}).")
   int ops;
 
-  @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of a generated history (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Seed of a generated history (default ${DEFAULT-VALUE}).")
   long seed;
 
   @Override
   public Integer call() throws IOException {
     CommandLine cl = spec.commandLine();
-    PrintStream out = new PrintStream(new WriterOutputStream(cl.getOut()), true, StandardCharsets.UTF_8);
+    PrintStream out =
+        new PrintStream(new WriterOutputStream(cl.getOut()), true, StandardCharsets.UTF_8);
     if (generate != null) {
       if (inputs.size() != 1 || ops < 2) {
-        throw new CommandLine.ParameterException(cl, "--generate writes exactly one FILE, with --ops of at least 2");
+        throw new CommandLine.ParameterException(
+            cl, "--generate writes exactly one FILE, with --ops of at least 2");
       }
       List<dev.txlab.checker.history.Op> events;
       try {
@@ -74,7 +97,8 @@ final class BenchCheckCommand implements Callable<Integer> {
       try (BufferedWriter w = Files.newBufferedWriter(inputs.get(0), StandardCharsets.UTF_8)) {
         HistoryWriter.writeEdn(events, w);
       }
-      out.printf("wrote %,d events (%s, seed %d) to %s%n", events.size(), generate, seed, inputs.get(0));
+      out.printf(
+          "wrote %,d events (%s, seed %d) to %s%n", events.size(), generate, seed, inputs.get(0));
       return 0;
     }
     if (warmup < 0 || rounds < 1) {
@@ -86,13 +110,18 @@ final class BenchCheckCommand implements Callable<Integer> {
       }
     }
     try {
-      LinearBenchmark.run(LinearBenchmark.expand(inputs), h -> {
-        try {
-          return LinearBenchmark.defaultSpec(h);
-        } catch (IllegalArgumentException e) {
-          throw new Txlab.UsageError(e.getMessage());
-        }
-      }, warmup, rounds, out);
+      LinearBenchmark.run(
+          LinearBenchmark.expand(inputs),
+          h -> {
+            try {
+              return LinearBenchmark.defaultSpec(h);
+            } catch (IllegalArgumentException e) {
+              throw new Txlab.UsageError(e.getMessage());
+            }
+          },
+          warmup,
+          rounds,
+          out);
     } catch (HistoryException | UnfitHistoryException e) {
       throw new Txlab.UsageError(e.getMessage());
     }

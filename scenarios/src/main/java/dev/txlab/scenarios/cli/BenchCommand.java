@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that print figures (never a pass/fail verdict).",
-    subcommands = {BenchCheckCommand.class, BenchTxnCommand.class, BenchSimCommand.class, BenchLiveCommand.class})
+    subcommands = {
+      BenchCheckCommand.class,
+      BenchTxnCommand.class,
+      BenchSimCommand.class,
+      BenchLiveCommand.class
+    })
 final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -26,18 +26,31 @@ import picocli.CommandLine.Option;
 @Command(
     name = "live",
     mixinStandardHelpOptions = true,
-    description = "Throughput and p50/p99 latency of live clusters on loopback (fsync on), measured with fixed-concurrency HTTP clients.",
+    description =
+        "Throughput and p50/p99 latency of live clusters on loopback (fsync on), measured with fixed-concurrency HTTP clients.",
     footer = {"", "Example: txlab bench live --measure 10s"})
 final class BenchLiveCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--warmup", defaultValue = "3s", converter = DurationConverter.class, description = "Warm-up per load (default 3s).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "3s",
+      converter = DurationConverter.class,
+      description = "Warm-up per load (default 3s).")
   Duration warmup;
 
-  @Option(names = "--measure", defaultValue = "10s", converter = DurationConverter.class, description = "Measured time per load (default 10s).")
+  @Option(
+      names = "--measure",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "Measured time per load (default 10s).")
   Duration measure;
 
-  @Option(names = "--dir", paramLabel = "DIR", description = "Where the benchmark clusters live, kept afterwards (default: a temporary directory, removed afterwards).")
+  @Option(
+      names = "--dir",
+      paramLabel = "DIR",
+      description =
+          "Where the benchmark clusters live, kept afterwards (default: a temporary directory, removed afterwards).")
   Path dir;
 
   @Option(names = "--skip-txn", description = "Only the single-key figures.")
@@ -60,10 +73,14 @@ final class BenchLiveCommand implements Callable<Integer> {
     try {
       for (int clients : List.of(1, 16, 64)) {
         progress(out, "puts, " + clients + " client(s) …");
-        rows.add(LiveBench.measure(kv, "puts", clients, warmup, measure, LiveBench.put("p" + stamp + "-" + clients)));
+        rows.add(
+            LiveBench.measure(
+                kv, "puts", clients, warmup, measure, LiveBench.put("p" + stamp + "-" + clients)));
       }
       progress(out, "linearizable gets, 16 clients …");
-      rows.add(LiveBench.measure(kv, "linearizable gets", 16, warmup, measure, LiveBench.get("p" + stamp + "-16")));
+      rows.add(
+          LiveBench.measure(
+              kv, "linearizable gets", 16, warmup, measure, LiveBench.get("p" + stamp + "-16")));
     } finally {
       report(out, kv.stop(Duration.ofSeconds(5)));
     }
@@ -76,22 +93,45 @@ final class BenchLiveCommand implements Callable<Integer> {
       }
       try {
         progress(out, "cross-shard transactions (3 appends on 3 shards), 16 clients …");
-        rows.add(LiveBench.measure(txn, "cross-shard txns (3 shards)", 16, warmup, measure, LiveBench.crossShardTxn(LiveBench.keysPerClient(txn, 16, "x" + stamp), "b" + stamp + "-")));
+        rows.add(
+            LiveBench.measure(
+                txn,
+                "cross-shard txns (3 shards)",
+                16,
+                warmup,
+                measure,
+                LiveBench.crossShardTxn(
+                    LiveBench.keysPerClient(txn, 16, "x" + stamp), "b" + stamp + "-")));
       } finally {
         report(out, txn.stop(Duration.ofSeconds(5)));
       }
     }
     out.println();
-    out.printf("%-30s %8s %10s %9s %9s %9s %7s%n", "load", "clients", "ops/s", "p50 ms", "p99 ms", "max ms", "errors");
+    out.printf(
+        "%-30s %8s %10s %9s %9s %9s %7s%n",
+        "load", "clients", "ops/s", "p50 ms", "p99 ms", "max ms", "errors");
     for (LiveBench.Figures f : rows) {
-      out.printf(Locale.ROOT, "%-30s %8d %10.0f %9.1f %9.1f %9.1f %7d%n", f.load(), f.clients(), f.opsPerSecond(), f.p50Millis(),
-          f.p99Millis(), f.maxMillis(), f.errors());
+      out.printf(
+          Locale.ROOT,
+          "%-30s %8d %10.0f %9.1f %9.1f %9.1f %7d%n",
+          f.load(),
+          f.clients(),
+          f.opsPerSecond(),
+          f.p50Millis(),
+          f.p99Millis(),
+          f.maxMillis(),
+          f.errors());
     }
     out.println();
-    out.println("etcd 3.4, 3 members on loopback, fsync on (issue 6): puts 1 client ~560-600/s (1.5 / 8-9 ms),"
-        + " 16 clients ~2,400-2,500/s (5.8 / 15-17 ms), 64 clients ~4,400/s (13.5 / 31-33 ms); linearizable reads,"
-        + " 16 clients ~6,400/s (2.3 / 7 ms)");
-    out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores; load after: " + uptime());
+    out.println(
+        "etcd 3.4, 3 members on loopback, fsync on (issue 6): puts 1 client ~560-600/s (1.5 / 8-9 ms),"
+            + " 16 clients ~2,400-2,500/s (5.8 / 15-17 ms), 64 clients ~4,400/s (13.5 / 31-33 ms); linearizable reads,"
+            + " 16 clients ~6,400/s (2.3 / 7 ms)");
+    out.println(
+        "machine: "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores; load after: "
+            + uptime());
     if (dir == null) {
       deleteTree(root);
     } else {
@@ -123,7 +163,8 @@ final class BenchLiveCommand implements Callable<Integer> {
 
   private static String uptime() {
     try {
-      return Files.readAllLines(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).get(0).strip() + " (1/5/15-min load, running/total, last pid)";
+      return Files.readAllLines(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).get(0).strip()
+          + " (1/5/15-min load, running/total, last pid)";
     } catch (IOException e) {
       return "(no /proc/loadavg)";
     }

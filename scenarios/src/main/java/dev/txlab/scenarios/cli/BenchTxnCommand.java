@@ -19,13 +19,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code txlab bench txn}: parse, inference and cycle-search times and peak heap of the
- * transactional checker, per history; or generates a large valid list-append history to
- * measure. For honest figures run one history per JVM (each {@code txlab} call is one).
+ * transactional checker, per history; or generates a large valid list-append history to measure.
+ * For honest figures run one history per JVM (each {@code txlab} call is one).
  */
 @Command(
     name = "txn",
     mixinStandardHelpOptions = true,
-    description = "Time the transactional checker on histories (parse / infer / search, peak heap).",
+    description =
+        "Time the transactional checker on histories (parse / infer / search, peak heap).",
     footer = {
       "",
       "Examples:",
@@ -35,19 +36,37 @@ import picocli.CommandLine.Parameters;
 final class BenchTxnCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE", arity = "0..*", description = "History files to time (or, with --generate, the one file to write).")
+  @Parameters(
+      paramLabel = "FILE",
+      arity = "0..*",
+      description = "History files to time (or, with --generate, the one file to write).")
   List<Path> files = new ArrayList<>();
 
-  @Option(names = "--consistency", split = ",", paramLabel = "MODEL[,MODEL…]", description = "Models to check (default strict-serializable).")
+  @Option(
+      names = "--consistency",
+      split = ",",
+      paramLabel = "MODEL[,MODEL…]",
+      description = "Models to check (default strict-serializable).")
   List<String> models = new ArrayList<>();
 
-  @Option(names = "--generate", paramLabel = "TXNS", description = "Write a valid list-append history of this many transactions to FILE instead.")
+  @Option(
+      names = "--generate",
+      paramLabel = "TXNS",
+      description = "Write a valid list-append history of this many transactions to FILE instead.")
   Integer generate;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed for --generate (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Seed for --generate (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--clients", paramLabel = "N", defaultValue = "10", description = "Concurrency for --generate (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--clients",
+      paramLabel = "N",
+      defaultValue = "10",
+      description = "Concurrency for --generate (default ${DEFAULT-VALUE}).")
   int clients;
 
   @Override
@@ -61,13 +80,17 @@ final class BenchTxnCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(cl, "--consistency: unknown model '" + m + "'");
       }
     }
-    PrintStream out = new PrintStream(new WriterOutputStream(cl.getOut()), true, StandardCharsets.UTF_8);
+    PrintStream out =
+        new PrintStream(new WriterOutputStream(cl.getOut()), true, StandardCharsets.UTF_8);
     if (generate != null) {
       if (generate < 1 || files.size() != 1 || clients < 1) {
-        throw new CommandLine.ParameterException(cl, "--generate takes a positive count, --clients >= 1, and exactly one FILE to write");
+        throw new CommandLine.ParameterException(
+            cl, "--generate takes a positive count, --clients >= 1, and exactly one FILE to write");
       }
       TxnBenchmark.generate(seed, generate, clients, files.get(0));
-      out.printf("wrote %,d transactions (seed %d, %d clients) to %s%n", generate, seed, clients, files.get(0));
+      out.printf(
+          "wrote %,d transactions (seed %d, %d clients) to %s%n",
+          generate, seed, clients, files.get(0));
       return 0;
     }
     for (Path f : files) {

@@ -16,13 +16,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code txlab chaos FAULT}: one fault, in the text form scenarios use, applied to the live
- * cluster now. Prints what changed and appends the fault to the cluster's {@code faults.jsonl}.
+ * {@code txlab chaos FAULT}: one fault, in the text form scenarios use, applied to the live cluster
+ * now. Prints what changed and appends the fault to the cluster's {@code faults.jsonl}.
  */
 @Command(
     name = "chaos",
     mixinStandardHelpOptions = true,
-    description = "Apply a fault to the live cluster now (the same text forms as scenario fault lines).",
+    description =
+        "Apply a fault to the live cluster now (the same text forms as scenario fault lines).",
     footer = {
       "",
       "Faults:",
@@ -38,7 +39,10 @@ final class ChaosCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin ClusterCommand.DirOption dir = new ClusterCommand.DirOption();
 
-  @Parameters(arity = "1..*", paramLabel = "FAULT", description = "The fault; its words may be given as separate arguments.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FAULT",
+      description = "The fault; its words may be given as separate arguments.")
   List<String> words = new ArrayList<>();
 
   @Override
@@ -57,7 +61,11 @@ final class ChaosCommand implements Callable<Integer> {
       throw new Txlab.UsageError("'" + fault.text() + "': " + problem);
     }
     if (c.running().isEmpty()) {
-      throw new Txlab.UsageError("no node of the cluster in " + c.dir() + " is running; start it with: txlab cluster start" + dir.flag());
+      throw new Txlab.UsageError(
+          "no node of the cluster in "
+              + c.dir()
+              + " is running; start it with: txlab cluster start"
+              + dir.flag());
     }
     LiveNemesis.Applied a;
     try {

@@ -32,10 +32,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code txlab check}: reads histories and judges each one with the checker its workload needs
- * — linearizability for single-object workloads, Elle-style dependency analysis for
- * transactional ones. Files are checked one by one in one process; the exit status is the
- * worst over them (bad input, then invalid, then unknown, then valid).
+ * {@code txlab check}: reads histories and judges each one with the checker its workload needs —
+ * linearizability for single-object workloads, Elle-style dependency analysis for transactional
+ * ones. Files are checked one by one in one process; the exit status is the worst over them (bad
+ * input, then invalid, then unknown, then valid).
  */
 @Command(
     name = "check",
@@ -74,7 +74,8 @@ final class CheckCommand implements Callable<Integer> {
   @Option(
       names = "--workload",
       paramLabel = "NAME",
-      description = "What the history records: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}, guessed from the operations.",
+      description =
+          "What the history records: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}, guessed from the operations.",
       completionCandidates = WorkloadNames.class,
       defaultValue = "auto")
   String workload;
@@ -82,32 +83,44 @@ final class CheckCommand implements Callable<Integer> {
   @Option(
       names = "--initial",
       paramLabel = "EDN",
-      description = "The model's initial state as EDN, e.g. 0 or {:x 0 :y 0}. Default: the model's own (nil; \"\" for kv).")
+      description =
+          "The model's initial state as EDN, e.g. 0 or {:x 0 :y 0}. Default: the model's own (nil; \"\" for kv).")
   String initial;
 
   @Option(
       names = "--nil-read",
       paramLabel = "MODE",
-      description = "What an ok read of nil means: unknown (constrains nothing; Knossos, the cas-register default) or absent.")
+      description =
+          "What an ok read of nil means: unknown (constrains nothing; Knossos, the cas-register default) or absent.")
   String nilRead;
 
-  @Option(names = "--independent", description = "Values are [key value] tuples (Jepsen's independent keys); check each key alone.")
+  @Option(
+      names = "--independent",
+      description =
+          "Values are [key value] tuples (Jepsen's independent keys); check each key alone.")
   boolean independent;
 
   @Option(
       names = "--consistency",
       paramLabel = "MODEL[,MODEL…]",
       split = ",",
-      description = "Transactional models to check, as Elle names them. Default: strict-serializable.")
+      description =
+          "Transactional models to check, as Elle names them. Default: strict-serializable.")
   List<String> consistency;
 
-  @Option(names = "--wfr-keys", description = "rw-register: assume writes follow reads within a transaction.")
+  @Option(
+      names = "--wfr-keys",
+      description = "rw-register: assume writes follow reads within a transaction.")
   boolean wfrKeys;
 
-  @Option(names = "--sequential-keys", description = "rw-register: assume each key is sequentially consistent.")
+  @Option(
+      names = "--sequential-keys",
+      description = "rw-register: assume each key is sequentially consistent.")
   boolean sequentialKeys;
 
-  @Option(names = "--linearizable-keys", description = "rw-register: assume each key is linearizable.")
+  @Option(
+      names = "--linearizable-keys",
+      description = "rw-register: assume each key is linearizable.")
   boolean linearizableKeys;
 
   @Option(
@@ -117,10 +130,16 @@ final class CheckCommand implements Callable<Integer> {
       description = "auto, edn, jsonl or jepsen-log. Default: ${DEFAULT-VALUE} (by content).")
   String format;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Write the report (HTML) and results.json here (one subdirectory per file when there are several).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description =
+          "Write the report (HTML) and results.json here (one subdirectory per file when there are several).")
   Path out;
 
-  @Option(names = "--json", description = "Print one JSON object per file on stdout; human text goes to stderr.")
+  @Option(
+      names = "--json",
+      description = "Print one JSON object per file on stdout; human text goes to stderr.")
   boolean json;
 
   @Option(
@@ -175,13 +194,21 @@ final class CheckCommand implements Callable<Integer> {
     CommandLine cl = spec.commandLine();
     if (!WORKLOADS.contains(workload)) {
       throw new CommandLine.ParameterException(
-          cl, "--workload: unknown workload '" + workload + "' (expected one of " + String.join(", ", WORKLOADS) + ")");
+          cl,
+          "--workload: unknown workload '"
+              + workload
+              + "' (expected one of "
+              + String.join(", ", WORKLOADS)
+              + ")");
     }
     if (!format.equalsIgnoreCase("auto") && HistoryFormat.parse(format) == null) {
       throw new CommandLine.ParameterException(
-          cl, "--format: unknown format '" + format + "' (expected auto, edn, jsonl or jepsen-log)");
+          cl,
+          "--format: unknown format '" + format + "' (expected auto, edn, jsonl or jepsen-log)");
     }
-    if (nilRead != null && !nilRead.equalsIgnoreCase("unknown") && !nilRead.equalsIgnoreCase("absent")) {
+    if (nilRead != null
+        && !nilRead.equalsIgnoreCase("unknown")
+        && !nilRead.equalsIgnoreCase("absent")) {
       throw new CommandLine.ParameterException(
           cl, "--nil-read: expected unknown or absent, found '" + nilRead + "'");
     }
@@ -190,7 +217,8 @@ final class CheckCommand implements Callable<Integer> {
       for (String m : consistency) {
         if (!known.contains(m)) {
           throw new CommandLine.ParameterException(
-              cl, "--consistency: unknown model '" + m + "' (known: " + String.join(", ", known) + ")");
+              cl,
+              "--consistency: unknown model '" + m + "' (known: " + String.join(", ", known) + ")");
         }
       }
     }
@@ -198,7 +226,8 @@ final class CheckCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cl, "--timeout: must be positive");
     }
     if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
-      throw new CommandLine.ParameterException(cl, "--out: " + out + " exists and is not a directory");
+      throw new CommandLine.ParameterException(
+          cl, "--out: " + out + " exists and is not a directory");
     }
   }
 
@@ -210,7 +239,8 @@ final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  private int checkOne(Path file, HistoryFormat fmt, Object initialValue, PrintWriter stdout, PrintWriter human) {
+  private int checkOne(
+      Path file, HistoryFormat fmt, Object initialValue, PrintWriter stdout, PrintWriter human) {
     long t0 = System.nanoTime();
     History history;
     try {
@@ -234,33 +264,49 @@ final class CheckCommand implements Callable<Integer> {
       if (w == null && history.operations().isEmpty()) {
         return badInput(
             file,
-            file + ": the history has no client operations (an event needs an integer :process to be"
+            file
+                + ": the history has no client operations (an event needs an integer :process to be"
                 + " one), so its workload cannot be guessed; give --workload to check it anyway",
-            stdout, human);
+            stdout,
+            human);
       }
       if (w == null) {
         return badInput(
             file,
-            file + ": cannot tell the workload from the operations; give --workload (one of "
-                + String.join(", ", WORKLOADS.subList(1, WORKLOADS.size())) + ")",
-            stdout, human);
+            file
+                + ": cannot tell the workload from the operations; give --workload (one of "
+                + String.join(", ", WORKLOADS.subList(1, WORKLOADS.size()))
+                + ")",
+            stdout,
+            human);
       }
       // Jepsen's independent histories carry [key value] tuples: check them key by key.
-      keyed |= (w.equals("register") || w.equals("cas-register")) && LinearSpec.guessIndependent(history);
+      keyed |=
+          (w.equals("register") || w.equals("cas-register"))
+              && LinearSpec.guessIndependent(history);
     }
 
     long t1 = System.nanoTime();
     CheckResult result;
     try {
       if (TxnSpec.WORKLOADS.contains(w)) {
-        List<String> models = consistency == null ? List.of("strict-serializable") : List.copyOf(new LinkedHashSet<>(consistency));
-        result = TxnChecker.check(history, new TxnSpec(w, models, wfrKeys, sequentialKeys, linearizableKeys, timeout));
+        List<String> models =
+            consistency == null
+                ? List.of("strict-serializable")
+                : List.copyOf(new LinkedHashSet<>(consistency));
+        result =
+            TxnChecker.check(
+                history,
+                new TxnSpec(w, models, wfrKeys, sequentialKeys, linearizableKeys, timeout));
       } else {
         NilRead nr = nilRead == null ? null : NilRead.valueOf(nilRead.toUpperCase(Locale.ROOT));
-        result = LinearizabilityChecker.check(history, new LinearSpec(w, initialValue, nr, keyed, timeout));
+        result =
+            LinearizabilityChecker.check(
+                history, new LinearSpec(w, initialValue, nr, keyed, timeout));
       }
     } catch (UnfitHistoryException e) {
-      return badInput(file, file + ": does not fit the " + w + " workload: " + e.getMessage(), stdout, human);
+      return badInput(
+          file, file + ": does not fit the " + w + " workload: " + e.getMessage(), stdout, human);
     }
     long checkNanos = System.nanoTime() - t1;
 
@@ -271,14 +317,17 @@ final class CheckCommand implements Callable<Integer> {
       try {
         Files.createDirectories(reportDir);
         report = result.writeReport(reportDir);
-        Files.writeString(reportDir.resolve("results.json"), jsonObject(file, result, parseNanos, checkNanos, report) + "\n");
+        Files.writeString(
+            reportDir.resolve("results.json"),
+            jsonObject(file, result, parseNanos, checkNanos, report) + "\n");
       } catch (IOException e) {
         throw new Txlab.UsageError("--out: cannot write to " + reportDir + ": " + e.getMessage());
       }
     }
 
     Validity v = result.validity();
-    human.printf("%s: %s (%s, %d events, parsed in %d ms, checked in %d ms)%n",
+    human.printf(
+        "%s: %s (%s, %d events, parsed in %d ms, checked in %d ms)%n",
         file, verdictWord(v), w, history.size(), parseNanos / 1_000_000, checkNanos / 1_000_000);
     String text = result.toText();
     if (!text.isBlank()) {
@@ -338,7 +387,8 @@ final class CheckCommand implements Callable<Integer> {
     return CommandLine.ExitCode.USAGE;
   }
 
-  private static String jsonObject(Path file, CheckResult r, long parseNanos, long checkNanos, Path report) {
+  private static String jsonObject(
+      Path file, CheckResult r, long parseNanos, long checkNanos, Path report) {
     StringWriter sw = new StringWriter();
     try (JsonGenerator g = new JsonFactory().createGenerator(sw)) {
       g.writeStartObject();

@@ -24,19 +24,29 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "cluster",
     mixinStandardHelpOptions = true,
-    description = "Start, inspect and stop a live cluster: one OS process per node on this machine.",
-    subcommands = {ClusterCommand.Start.class, ClusterCommand.Status.class, ClusterCommand.Stop.class, ClusterCommand.Logs.class})
+    description =
+        "Start, inspect and stop a live cluster: one OS process per node on this machine.",
+    subcommands = {
+      ClusterCommand.Start.class,
+      ClusterCommand.Status.class,
+      ClusterCommand.Stop.class,
+      ClusterCommand.Logs.class
+    })
 final class ClusterCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a cluster subcommand is required (start, status, stop, logs)");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a cluster subcommand is required (start, status, stop, logs)");
   }
 
   /** The {@code --dir} option every live command shares. */
   static final class DirOption {
-    @Option(names = "--dir", paramLabel = "DIR", description = "The cluster's directory (default: .txlab/cluster under the current one).")
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        description = "The cluster's directory (default: .txlab/cluster under the current one).")
     Path dir;
 
     Path dir() {
@@ -57,26 +67,68 @@ final class ClusterCommand implements Runnable {
     }
   }
 
-  @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
-      description = "Launch one process per node, wait until every shard has a leader, and print where things are.")
+  @Command(
+      name = "start",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description =
+          "Launch one process per node, wait until every shard has a leader, and print where things are.")
   static final class Start implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin DirOption dir = new DirOption();
 
-    @Option(names = "--nodes", defaultValue = "5", description = "Nodes (default 5).") int nodes;
-    @Option(names = "--shards", defaultValue = "3", description = "Shards, each a Raft group (default 3).") int shards;
-    @Option(names = "--replicas", defaultValue = "3", description = "Replicas per shard (default 3).") int replicas;
-    @Option(names = "--protocol", defaultValue = "spanner", description = "spanner (2PC over Raft groups, commit wait), 2pc (one coordinator), or raft-kv (single-key nodes only).") String protocol;
-    @Option(names = "--fsync", defaultValue = "always", description = "always, or never (acknowledged writes can be lost in a crash).") String fsync;
-    @Option(names = "--node-flag", paramLabel = "FLAG", description = "Extra flag passed to every node process (e.g. --node-flag=--commit-wait --node-flag=off).") List<String> nodeFlags = new ArrayList<>();
-    @Option(names = "--timeout", defaultValue = "90s", converter = DurationConverter.class, description = "How long to wait for the nodes and leaders (default 90s).") Duration timeout;
+    @Option(names = "--nodes", defaultValue = "5", description = "Nodes (default 5).")
+    int nodes;
+
+    @Option(
+        names = "--shards",
+        defaultValue = "3",
+        description = "Shards, each a Raft group (default 3).")
+    int shards;
+
+    @Option(
+        names = "--replicas",
+        defaultValue = "3",
+        description = "Replicas per shard (default 3).")
+    int replicas;
+
+    @Option(
+        names = "--protocol",
+        defaultValue = "spanner",
+        description =
+            "spanner (2PC over Raft groups, commit wait), 2pc (one coordinator), or raft-kv (single-key nodes only).")
+    String protocol;
+
+    @Option(
+        names = "--fsync",
+        defaultValue = "always",
+        description = "always, or never (acknowledged writes can be lost in a crash).")
+    String fsync;
+
+    @Option(
+        names = "--node-flag",
+        paramLabel = "FLAG",
+        description =
+            "Extra flag passed to every node process (e.g. --node-flag=--commit-wait --node-flag=off).")
+    List<String> nodeFlags = new ArrayList<>();
+
+    @Option(
+        names = "--timeout",
+        defaultValue = "90s",
+        converter = DurationConverter.class,
+        description = "How long to wait for the nodes and leaders (default 90s).")
+    Duration timeout;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       CommandLine.ParseResult pr = spec.commandLine().getParseResult();
-      boolean shapeGiven = pr.hasMatchedOption("--nodes") || pr.hasMatchedOption("--shards") || pr.hasMatchedOption("--replicas")
-          || pr.hasMatchedOption("--protocol") || pr.hasMatchedOption("--fsync");
+      boolean shapeGiven =
+          pr.hasMatchedOption("--nodes")
+              || pr.hasMatchedOption("--shards")
+              || pr.hasMatchedOption("--replicas")
+              || pr.hasMatchedOption("--protocol")
+              || pr.hasMatchedOption("--fsync");
       if (!shapeGiven && java.nio.file.Files.isRegularFile(dir.dir().resolve(ClusterFile.NAME))) {
         // A cluster recorded here is relaunched as it was, unless a different shape is asked for.
         ClusterFile recorded = dir.load().file();
@@ -86,10 +138,18 @@ final class ClusterCommand implements Runnable {
         protocol = recorded.protocol();
         fsync = recorded.fsync();
       }
-      LiveCluster.StartOptions o = LiveCluster.StartOptions.defaults(dir.dir())
-          .withShape(nodes, shards, replicas).withProtocol(protocol).withFsync(fsync).withNodeFlags(nodeFlags).withTimeout(timeout);
+      LiveCluster.StartOptions o =
+          LiveCluster.StartOptions.defaults(dir.dir())
+              .withShape(nodes, shards, replicas)
+              .withProtocol(protocol)
+              .withFsync(fsync)
+              .withNodeFlags(nodeFlags)
+              .withTimeout(timeout);
       if (!protocol.equals("raft-kv") && !LiveCluster.txnNodeAvailable()) {
-        out.println("note: this build has no transactional node yet (" + LiveCluster.TXN_NODE_MAIN + "); starting single-key nodes (raft-kv)");
+        out.println(
+            "note: this build has no transactional node yet ("
+                + LiveCluster.TXN_NODE_MAIN
+                + "); starting single-key nodes (raft-kv)");
       }
       LiveCluster c;
       try {
@@ -98,11 +158,18 @@ final class ClusterCommand implements Runnable {
         throw new Txlab.UsageError(e.getMessage());
       }
       ClusterFile f = c.file();
-      out.printf("cluster up in %s: %d nodes, %d shards × %d replicas, protocol %s, fsync %s%n",
+      out.printf(
+          "cluster up in %s: %d nodes, %d shards × %d replicas, protocol %s, fsync %s%n",
           c.dir(), f.nodes().size(), f.shards(), f.replicas(), f.protocol(), f.fsync());
       out.printf("  %-4s %-8s %-6s %-6s %s%n", "node", "pid", "http", "admin", "log");
       for (ClusterFile.Node n : f.nodeProcesses()) {
-        out.printf("  %-4s %-8d %-6d %-6s %s%n", n.name(), n.pid(), n.httpPort(), n.adminPort() > 0 ? String.valueOf(n.adminPort()) : "-", n.log());
+        out.printf(
+            "  %-4s %-8d %-6d %-6s %s%n",
+            n.name(),
+            n.pid(),
+            n.httpPort(),
+            n.adminPort() > 0 ? String.valueOf(n.adminPort()) : "-",
+            n.log());
       }
       if (f.admin()) {
         out.println("  admin token: " + c.dir().resolve(ClusterFile.TOKEN) + " (owner-only)");
@@ -111,7 +178,11 @@ final class ClusterCommand implements Runnable {
       String d = dir.flag();
       out.println("next:");
       out.println("  txlab cluster status" + d);
-      out.println("  txlab workload " + (c.transactional() ? "list-append" : "register") + " --duration 20s" + d);
+      out.println(
+          "  txlab workload "
+              + (c.transactional() ? "list-append" : "register")
+              + " --duration 20s"
+              + d);
       out.println("  txlab chaos 'partition n1,n2'" + d + "   then   txlab chaos heal" + d);
       out.println("  txlab chaos kill n3" + d + "   then   txlab chaos restart n3" + d);
       out.println("  txlab cluster stop" + d);
@@ -120,7 +191,10 @@ final class ClusterCommand implements Runnable {
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true, description = "Each node: pid, alive, per-shard role/term/leader, active faults.")
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description = "Each node: pid, alive, per-shard role/term/leader, active faults.")
   static final class Status implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin DirOption dir = new DirOption();
@@ -130,9 +204,12 @@ final class ClusterCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       LiveCluster c = dir.load();
       ClusterFile f = c.file();
-      out.printf("cluster in %s: %d nodes, %d shards × %d replicas, protocol %s, fsync %s%n",
+      out.printf(
+          "cluster in %s: %d nodes, %d shards × %d replicas, protocol %s, fsync %s%n",
           c.dir(), f.nodes().size(), f.shards(), f.replicas(), f.protocol(), f.fsync());
-      out.printf("  %-4s %-8s %-6s %-44s %s%n", "node", "pid", "alive", "shards (role/term/leader)", "faults");
+      out.printf(
+          "  %-4s %-8s %-6s %-44s %s%n",
+          "node", "pid", "alive", "shards (role/term/leader)", "faults");
       for (LiveCluster.NodeStatus s : c.status()) {
         String shards;
         String faults;
@@ -143,10 +220,19 @@ final class ClusterCommand implements Runnable {
           shards = shardsText(s.status());
           faults = faultsText(s.status());
         }
-        out.printf("  %-4s %-8s %-6s %-44s %s%n", s.node(), s.pid() == null ? "-" : String.valueOf(s.pid()), s.alive() ? "yes" : "NO", shards, faults);
+        out.printf(
+            "  %-4s %-8s %-6s %-44s %s%n",
+            s.node(),
+            s.pid() == null ? "-" : String.valueOf(s.pid()),
+            s.alive() ? "yes" : "NO",
+            shards,
+            faults);
       }
       List<String> noLeader = c.running().isEmpty() ? c.shards() : c.shardsWithoutLeader();
-      out.println(noLeader.isEmpty() ? "every shard has a leader" : "no leader known for: " + String.join(", ", noLeader));
+      out.println(
+          noLeader.isEmpty()
+              ? "every shard has a leader"
+              : "no leader known for: " + String.join(", ", noLeader));
       out.flush();
       return 0;
     }
@@ -162,7 +248,14 @@ final class ClusterCommand implements Runnable {
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
         JsonNode s = e.getValue();
-        parts.add(e.getKey() + " " + s.path("role").asText("?") + "/" + s.path("term").asText("?") + "/" + s.path("leader").asText("-"));
+        parts.add(
+            e.getKey()
+                + " "
+                + s.path("role").asText("?")
+                + "/"
+                + s.path("term").asText("?")
+                + "/"
+                + s.path("leader").asText("-"));
       }
       return String.join(", ", parts);
     }
@@ -174,14 +267,20 @@ final class ClusterCommand implements Runnable {
         faults.forEach(x -> parts.add(x.asText()));
       } else if (faults != null && faults.isObject()) {
         // Single-key nodes report their link-fault settings as an object.
-        if (faults.path("dropTo").size() > 0) parts.add("drops to " + faults.get("dropTo").toString().replace("\"", ""));
-        if (faults.path("dropFrom").size() > 0) parts.add("drops from " + faults.get("dropFrom").toString().replace("\"", ""));
+        if (faults.path("dropTo").size() > 0)
+          parts.add("drops to " + faults.get("dropTo").toString().replace("\"", ""));
+        if (faults.path("dropFrom").size() > 0)
+          parts.add("drops from " + faults.get("dropFrom").toString().replace("\"", ""));
         if (faults.path("loss").asDouble() > 0) parts.add("loss " + faults.get("loss").asDouble());
-        if (faults.path("delayNanos").asLong() > 0) parts.add("delay " + faults.get("delayNanos").asLong() / 1_000_000 + "ms");
-        if (faults.path("duplication").asDouble() > 0) parts.add("duplicate " + faults.get("duplication").asDouble());
+        if (faults.path("delayNanos").asLong() > 0)
+          parts.add("delay " + faults.get("delayNanos").asLong() / 1_000_000 + "ms");
+        if (faults.path("duplication").asDouble() > 0)
+          parts.add("duplicate " + faults.get("duplication").asDouble());
       }
-      double skew = status.has("clock_offset_ms") ? status.get("clock_offset_ms").asDouble()
-          : status.path("clockOffsetNanos").asLong() / 1e6;
+      double skew =
+          status.has("clock_offset_ms")
+              ? status.get("clock_offset_ms").asDouble()
+              : status.path("clockOffsetNanos").asLong() / 1e6;
       if (skew != 0) {
         parts.add("clock " + (skew > 0 ? "+" : "") + skew + "ms");
       }
@@ -189,21 +288,34 @@ final class ClusterCommand implements Runnable {
     }
   }
 
-  @Command(name = "stop", mixinStandardHelpOptions = true,
-      description = "SIGTERM every node, SIGKILL any left after the grace period, and check that no process is left. Data and logs stay.")
+  @Command(
+      name = "stop",
+      mixinStandardHelpOptions = true,
+      description =
+          "SIGTERM every node, SIGKILL any left after the grace period, and check that no process is left. Data and logs stay.")
   static final class Stop implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin DirOption dir = new DirOption();
-    @Option(names = "--grace", defaultValue = "5s", converter = DurationConverter.class, description = "How long to wait after SIGTERM (default 5s).") Duration grace;
+
+    @Option(
+        names = "--grace",
+        defaultValue = "5s",
+        converter = DurationConverter.class,
+        description = "How long to wait after SIGTERM (default 5s).")
+    Duration grace;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       LiveCluster c = dir.load();
       LiveCluster.StopReport r = c.stop(grace);
-      if (!r.terminated().isEmpty()) out.println("stopped (SIGTERM): " + String.join(", ", r.terminated()));
-      if (!r.killed().isEmpty()) out.println("killed after " + grace.toSeconds() + " s (SIGKILL): " + String.join(", ", r.killed()));
-      if (!r.alreadyDown().isEmpty()) out.println("already down: " + String.join(", ", r.alreadyDown()));
+      if (!r.terminated().isEmpty())
+        out.println("stopped (SIGTERM): " + String.join(", ", r.terminated()));
+      if (!r.killed().isEmpty())
+        out.println(
+            "killed after " + grace.toSeconds() + " s (SIGKILL): " + String.join(", ", r.killed()));
+      if (!r.alreadyDown().isEmpty())
+        out.println("already down: " + String.join(", ", r.alreadyDown()));
       if (!r.leftAlive().isEmpty()) {
         out.println("STILL ALIVE: " + String.join(", ", r.leftAlive()));
         out.flush();
@@ -219,8 +331,12 @@ final class ClusterCommand implements Runnable {
   static final class Logs implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin DirOption dir = new DirOption();
-    @Parameters(index = "0", paramLabel = "NODE", description = "The node (n1, n2, …).") String node;
-    @Option(names = "--lines", defaultValue = "40", description = "How many lines (default 40).") int lines;
+
+    @Parameters(index = "0", paramLabel = "NODE", description = "The node (n1, n2, …).")
+    String node;
+
+    @Option(names = "--lines", defaultValue = "40", description = "How many lines (default 40).")
+    int lines;
 
     @Override
     public Integer call() {

@@ -6,9 +6,9 @@ import java.time.Duration;
 import picocli.CommandLine;
 
 /**
- * Durations on the command line, in the one form faults, scenario files and reports share
- * ({@link Durations}: {@code 500ms}, {@code 30s}, {@code 1.5s}, {@code 2m}, {@code 1h}), or
- * ISO-8601 ({@code PT30S}). A bare number is refused: the unit is never guessed.
+ * Durations on the command line, in the one form faults, scenario files and reports share ({@link
+ * Durations}: {@code 500ms}, {@code 30s}, {@code 1.5s}, {@code 2m}, {@code 1h}), or ISO-8601
+ * ({@code PT30S}). A bare number is refused: the unit is never guessed.
  */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 

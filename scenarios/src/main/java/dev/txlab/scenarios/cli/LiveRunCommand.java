@@ -5,18 +5,16 @@ import dev.txlab.scenarios.live.LiveException;
 import dev.txlab.scenarios.live.LiveReport;
 import dev.txlab.scenarios.live.LiveScenarioRun;
 import dev.txlab.scenarios.run.Expectation;
-import dev.txlab.scenarios.run.RunDirectory;
 import dev.txlab.scenarios.run.RunArtifacts;
+import dev.txlab.scenarios.run.RunDirectory;
 import dev.txlab.scenarios.run.RunOutcome;
 import dev.txlab.scenarios.run.RunResults;
 import dev.txlab.scenarios.run.Scenario;
 import dev.txlab.scenarios.run.ScenarioLibrary;
 import dev.txlab.scenarios.run.ScenarioReader;
-import dev.txlab.scenarios.run.SimRun;
 import dev.txlab.scenarios.script.ScriptException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +30,14 @@ import picocli.CommandLine;
 final class LiveRunCommand {
   private LiveRunCommand() {}
 
-  static int run(CommandLine.Model.CommandSpec spec, String scenario, Long seed, List<String> overrides, List<String> faults,
-      Path out, boolean json) {
+  static int run(
+      CommandLine.Model.CommandSpec spec,
+      String scenario,
+      Long seed,
+      List<String> overrides,
+      List<String> faults,
+      Path out,
+      boolean json) {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter human = json ? err : spec.commandLine().getOut();
     Scenario full;
@@ -56,7 +60,8 @@ final class LiveRunCommand {
     try {
       s = ScenarioReader.read(source, liveOverrides, faults);
     } catch (ScriptException e) {
-      throw new IllegalStateException("the scenario no longer reads with its measurable expectations: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the scenario no longer reads with its measurable expectations: " + e.getMessage(), e);
     }
     long runSeed = seed != null ? seed : s.seed();
     RunDirectory dir;
@@ -65,32 +70,57 @@ final class LiveRunCommand {
     } catch (IOException e) {
       throw new Txlab.UsageError("cannot create the run directory: " + e.getMessage());
     }
-    human.printf("txlab run %s --host live: %d node processes, %d shards × %d replicas, %s with faults + %s to converge, in real time%n",
-        s.name(), s.nodes(), s.shards(), s.replicas(), LiveScenarioRun.seconds(s.duration()), LiveScenarioRun.seconds(s.converge()));
+    human.printf(
+        "txlab run %s --host live: %d node processes, %d shards × %d replicas, %s with faults + %s to converge, in real time%n",
+        s.name(),
+        s.nodes(),
+        s.shards(),
+        s.replicas(),
+        LiveScenarioRun.seconds(s.duration()),
+        LiveScenarioRun.seconds(s.converge()));
     human.flush();
     LiveScenarioRun.Outcome lo;
     try {
-      lo = LiveScenarioRun.run(s, runSeed, dir.resolve("cluster"), line -> {
-        human.println(line);
-        human.flush();
-      });
+      lo =
+          LiveScenarioRun.run(
+              s,
+              runSeed,
+              dir.resolve("cluster"),
+              line -> {
+                human.println(line);
+                human.flush();
+              });
     } catch (LiveException e) {
       throw new Txlab.UsageError(e.getMessage());
     }
     List<String> notes = new ArrayList<>(lo.notes());
     for (String u : unmeasured) {
-      notes.add("expectation '" + u + "' is not measured on the live host (simulator-only metric); not evaluated");
+      notes.add(
+          "expectation '"
+              + u
+              + "' is not measured on the live host (simulator-only metric); not evaluated");
     }
     boolean clean = lo.stop().leftAlive().isEmpty();
-    notes.add(clean ? "cluster stopped: no node process left" : "cluster stop left processes alive: " + lo.stop().leftAlive());
-    RunOutcome o = LiveReport.outcome(s, lo.result(), java.util.OptionalLong.of(runSeed), lo.pids(), lo.clusterDir().toString(), notes);
+    notes.add(
+        clean
+            ? "cluster stopped: no node process left"
+            : "cluster stop left processes alive: " + lo.stop().leftAlive());
+    RunOutcome o =
+        LiveReport.outcome(
+            s,
+            lo.result(),
+            java.util.OptionalLong.of(runSeed),
+            lo.pids(),
+            lo.clusterDir().toString(),
+            notes);
     Map<String, Object> results;
     try {
       results = LiveReport.write(dir, o, lo.result(), command(scenario, overrides, faults));
       results.put("expectations_not_measured", unmeasured);
       RunArtifacts.writeResults(dir, results);
     } catch (IOException e) {
-      throw new Txlab.UsageError("cannot write the run directory " + dir.path() + ": " + e.getMessage());
+      throw new Txlab.UsageError(
+          "cannot write the run directory " + dir.path() + ": " + e.getMessage());
     }
     WorkloadCommand.print(human, o, lo.result(), dir);
     boolean met = RunResults.expectationsMet(o);
@@ -115,7 +145,10 @@ final class LiveRunCommand {
   }
 
   private static String command(String scenario, List<String> overrides, List<String> faults) {
-    StringBuilder sb = new StringBuilder("./txlab run ").append(RunCommand.shellQuote(scenario)).append(" --host live");
+    StringBuilder sb =
+        new StringBuilder("./txlab run ")
+            .append(RunCommand.shellQuote(scenario))
+            .append(" --host live");
     for (String o : overrides) {
       sb.append(" --set ").append(RunCommand.shellQuote(o));
     }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "protocols",
     mixinStandardHelpOptions = true,
-    description = "List the protocols a scenario can run, or show one's knobs, promises, metrics and monitors.",
+    description =
+        "List the protocols a scenario can run, or show one's knobs, promises, metrics and monitors.",
     subcommands = {ProtocolsCommand.ListProtocols.class, ProtocolsCommand.ShowProtocol.class})
 final class ProtocolsCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -23,7 +24,10 @@ final class ProtocolsCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "expected 'list' or 'show NAME'");
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per protocol: what it serves and promises.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "One line per protocol: what it serves and promises.")
   static final class ListProtocols implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -31,15 +35,22 @@ final class ProtocolsCommand implements Runnable {
     public void run() {
       PrintWriter out = spec.commandLine().getOut();
       for (Protocol p : ProtocolRegistry.all()) {
-        String name = p.name() + (p.aliases().isEmpty() ? "" : " (" + String.join(", ", p.aliases()) + ")");
-        out.printf("%-18s %-12s promises %-22s knobs: %s%n", name, serves(p), String.join(", ", p.promises()), p.knobNames());
+        String name =
+            p.name() + (p.aliases().isEmpty() ? "" : " (" + String.join(", ", p.aliases()) + ")");
+        out.printf(
+            "%-18s %-12s promises %-22s knobs: %s%n",
+            name, serves(p), String.join(", ", p.promises()), p.knobNames());
         out.printf("%-18s %s%n", "", p.summary());
       }
       out.flush();
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "A protocol's knobs (default, values, what each does), promises, metrics and monitors.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description =
+          "A protocol's knobs (default, values, what each does), promises, metrics and monitors.")
   static final class ShowProtocol implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -54,11 +65,14 @@ final class ProtocolsCommand implements Runnable {
       }
       Protocol p = found.get();
       PrintWriter out = spec.commandLine().getOut();
-      out.println(p.name() + (p.aliases().isEmpty() ? "" : " (also: " + String.join(", ", p.aliases()) + ")")
-          + (p.isDefault() ? " — the default for " + serves(p) : ""));
+      out.println(
+          p.name()
+              + (p.aliases().isEmpty() ? "" : " (also: " + String.join(", ", p.aliases()) + ")")
+              + (p.isDefault() ? " — the default for " + serves(p) : ""));
       out.println("  " + p.summary());
       out.println("serves: " + serves(p));
-      out.println("promises: " + String.join(", ", p.promises()) + " (with every knob at its default)");
+      out.println(
+          "promises: " + String.join(", ", p.promises()) + " (with every knob at its default)");
       out.println("knobs:");
       for (Knob k : p.knobs()) {
         out.printf("  %-26s default %-12s %s%n", k.name(), k.defaultValue(), k.values());
@@ -67,7 +81,11 @@ final class ProtocolsCommand implements Runnable {
       if (p.knobs().isEmpty()) {
         out.println("  (none)");
       }
-      out.println("metrics: " + (p.metrics().isEmpty() ? "(only the workload's and the simulator's)" : String.join(", ", p.metrics())));
+      out.println(
+          "metrics: "
+              + (p.metrics().isEmpty()
+                  ? "(only the workload's and the simulator's)"
+                  : String.join(", ", p.metrics())));
       out.println("monitors (checked after every simulated event):");
       for (Protocol.Monitor m : p.monitors()) {
         out.printf("  %-14s %s%n", m.name(), m.doc());

@@ -1,11 +1,9 @@
 package dev.txlab.scenarios.cli;
 
-import dev.txlab.checker.history.HistoryWriter;
-import dev.txlab.scenarios.run.RunDirectory;
-import dev.txlab.scenarios.run.RunArtifacts;
-import dev.txlab.scenarios.run.RunOutcome;
 import dev.txlab.scenarios.run.Check;
-import dev.txlab.scenarios.run.ScenarioYaml;
+import dev.txlab.scenarios.run.RunArtifacts;
+import dev.txlab.scenarios.run.RunDirectory;
+import dev.txlab.scenarios.run.RunOutcome;
 import dev.txlab.scenarios.run.RunResults;
 import dev.txlab.scenarios.run.Scenario;
 import dev.txlab.scenarios.run.ScenarioLibrary;
@@ -30,14 +28,15 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code txlab run}: runs a scenario on the simulator and writes its run directory. Exit status 0
- * when the scenario's expectations hold (or, with none, when the checks pass), 1 when not, 2 on
- * bad input.
+ * when the scenario's expectations hold (or, with none, when the checks pass), 1 when not, 2 on bad
+ * input.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = "Run a scenario (a bundled name or a YAML file) and check what its clients observed.",
+    description =
+        "Run a scenario (a bundled name or a YAML file) and check what its clients observed.",
     footer = {
       "",
       "Examples:",
@@ -50,28 +49,50 @@ import picocli.CommandLine.Parameters;
 final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "SCENARIO", description = "A bundled scenario name (see 'txlab scenarios list') or a path to a YAML file.")
+  @Parameters(
+      index = "0",
+      paramLabel = "SCENARIO",
+      description =
+          "A bundled scenario name (see 'txlab scenarios list') or a path to a YAML file.")
   String scenario;
 
-  @Option(names = "--seed", paramLabel = "N", description = "The seed (default: the scenario's). The same seed gives the same run.")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "The seed (default: the scenario's). The same seed gives the same run.")
   Long seed;
 
-  @Option(names = "--set", paramLabel = "PATH=VALUE", description = "Override a scenario field, e.g. --set nodes=3 --set reads=local --set workload.rate=500.")
+  @Option(
+      names = "--set",
+      paramLabel = "PATH=VALUE",
+      description =
+          "Override a scenario field, e.g. --set nodes=3 --set reads=local --set workload.rate=500.")
   List<String> overrides = new ArrayList<>();
 
   @Option(
       names = "--fault",
       paramLabel = "LINE",
-      description = "Add a fault schedule line to the scenario's, e.g. --fault 'at 5s for 3s isolate leader:shard-1'.")
+      description =
+          "Add a fault schedule line to the scenario's, e.g. --fault 'at 5s for 3s isolate leader:shard-1'.")
   List<String> faults = new ArrayList<>();
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Write the run here (default: runs/<scenario>/<timestamp>, with runs/latest).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Write the run here (default: runs/<scenario>/<timestamp>, with runs/latest).")
   Path out;
 
-  @Option(names = "--json", description = "Print the result object on stdout; progress and human text go to stderr.")
+  @Option(
+      names = "--json",
+      description = "Print the result object on stdout; progress and human text go to stderr.")
   boolean json;
 
-  @Option(names = "--host", paramLabel = "HOST", defaultValue = "sim", description = "sim (the deterministic simulator, default) or live (real node processes on this machine, real time).")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      defaultValue = "sim",
+      description =
+          "sim (the deterministic simulator, default) or live (real node processes on this machine, real time).")
   String host;
 
   @Override
@@ -80,7 +101,8 @@ final class RunCommand implements Callable<Integer> {
       return LiveRunCommand.run(spec, scenario, seed, overrides, faults, out, json);
     }
     if (!host.equals("sim")) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--host must be sim or live, not '" + host + "'");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--host must be sim or live, not '" + host + "'");
     }
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter human = json ? err : spec.commandLine().getOut();
@@ -100,13 +122,21 @@ final class RunCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new Txlab.UsageError("cannot create the run directory: " + e.getMessage());
     }
-    human.printf("txlab run %s: seed %d, %d nodes, %d shards × %d replicas, %s simulated + %s to converge%n",
-        s.name(), runSeed, s.nodes(), s.shards(), s.replicas(), human(s.duration()), human(s.converge()));
+    human.printf(
+        "txlab run %s: seed %d, %d nodes, %d shards × %d replicas, %s simulated + %s to converge%n",
+        s.name(),
+        runSeed,
+        s.nodes(),
+        s.shards(),
+        s.replicas(),
+        human(s.duration()),
+        human(s.converge()));
     human.flush();
 
     RunOutcome o;
     Progress progress = new Progress(err, System.console() != null);
-    try (BufferedWriter trace = Files.newBufferedWriter(dir.resolve(RunDirectory.TRACE), StandardCharsets.UTF_8)) {
+    try (BufferedWriter trace =
+        Files.newBufferedWriter(dir.resolve(RunDirectory.TRACE), StandardCharsets.UTF_8)) {
       o = SimRun.run(s, runSeed, progress::update, line -> writeTraceLine(trace, line));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -119,16 +149,23 @@ final class RunCommand implements Callable<Integer> {
     try {
       results = RunArtifacts.write(dir, o, replay);
     } catch (IOException e) {
-      throw new Txlab.UsageError("cannot write the run directory " + dir.path() + ": " + e.getMessage());
+      throw new Txlab.UsageError(
+          "cannot write the run directory " + dir.path() + ": " + e.getMessage());
     }
 
     boolean met = RunResults.expectationsMet(o);
-    human.printf("%s in %.1f s of simulated time (%.1f s wall, %,d events, %,d messages)%n",
-        o.validity() == dev.txlab.checker.Validity.VALID ? "valid" : o.validity() == dev.txlab.checker.Validity.INVALID ? "INVALID" : "unknown",
-        o.timings().runSeconds(), o.timings().wallSeconds(), o.simulated().stats().events(),
+    human.printf(
+        "%s in %.1f s of simulated time (%.1f s wall, %,d events, %,d messages)%n",
+        o.validity() == dev.txlab.checker.Validity.VALID
+            ? "valid"
+            : o.validity() == dev.txlab.checker.Validity.INVALID ? "INVALID" : "unknown",
+        o.timings().runSeconds(),
+        o.timings().wallSeconds(),
+        o.simulated().stats().events(),
         o.simulated().stats().messagesSent());
     for (Map.Entry<String, Check> c : o.checks().entrySet()) {
-      human.printf("  %-20s %-8s %s%n", c.getKey(), word(c.getValue().validity()), c.getValue().summary());
+      human.printf(
+          "  %-20s %-8s %s%n", c.getKey(), word(c.getValue().validity()), c.getValue().summary());
     }
     for (Map.Entry<String, Boolean> e : RunResults.expectations(o).entrySet()) {
       human.printf("  expect %-40s %s%n", e.getKey(), e.getValue() ? "held" : "DID NOT HOLD");
@@ -152,7 +189,9 @@ final class RunCommand implements Callable<Integer> {
     if (!s.expectations().isEmpty()) {
       return expectationsMet ? 0 : 1;
     }
-    return v == dev.txlab.checker.Validity.VALID ? 0 : v == dev.txlab.checker.Validity.INVALID ? 1 : 3;
+    return v == dev.txlab.checker.Validity.VALID
+        ? 0
+        : v == dev.txlab.checker.Validity.INVALID ? 1 : 3;
   }
 
   private static String word(dev.txlab.checker.Validity v) {
@@ -173,7 +212,11 @@ final class RunCommand implements Callable<Integer> {
 
   /** The command that reproduces this run exactly. */
   private String replayCommand(long runSeed) {
-    StringBuilder sb = new StringBuilder("./txlab run ").append(shellQuote(scenario)).append(" --seed ").append(runSeed);
+    StringBuilder sb =
+        new StringBuilder("./txlab run ")
+            .append(shellQuote(scenario))
+            .append(" --seed ")
+            .append(runSeed);
     for (String o : overrides) {
       sb.append(" --set ").append(shellQuote(o));
     }
@@ -238,7 +281,13 @@ final class RunCommand implements Callable<Integer> {
       if (terminal) {
         int width = 40;
         int filled = (int) Math.round(fraction * width);
-        err.print("\r  [" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + Math.round(fraction * 100) + "%");
+        err.print(
+            "\r  ["
+                + "#".repeat(filled)
+                + " ".repeat(width - filled)
+                + "] "
+                + Math.round(fraction * 100)
+                + "%");
         err.flush();
       } else {
         int quarter = (int) Math.floor(fraction * 4);

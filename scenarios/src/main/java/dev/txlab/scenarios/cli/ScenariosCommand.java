@@ -24,7 +24,10 @@ final class ScenariosCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "expected 'list' or 'show NAME'");
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per bundled scenario.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "One line per bundled scenario.")
   static final class ListScenarios implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -36,14 +39,18 @@ final class ScenariosCommand implements Runnable {
           Scenario s = ScenarioReader.read(ScenarioLibrary.bundled(name), List.of());
           out.printf("%-28s %s%n", name, s.description());
         } catch (ScriptException e) {
-          throw new IllegalStateException("bundled scenario " + name + " is invalid: " + e.getMessage(), e);
+          throw new IllegalStateException(
+              "bundled scenario " + name + " is invalid: " + e.getMessage(), e);
         }
       }
       out.flush();
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a bundled scenario's script.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Print a bundled scenario's script.")
   static final class ShowScenario implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -55,7 +62,12 @@ final class ScenariosCommand implements Runnable {
       ScenarioLibrary.Source s = ScenarioLibrary.bundled(name);
       if (s == null) {
         throw new CommandLine.ParameterException(
-            spec.commandLine(), "no bundled scenario '" + name + "' (bundled: " + String.join(", ", ScenarioLibrary.names()) + ")");
+            spec.commandLine(),
+            "no bundled scenario '"
+                + name
+                + "' (bundled: "
+                + String.join(", ", ScenarioLibrary.names())
+                + ")");
       }
       spec.commandLine().getOut().print(s.text());
       spec.commandLine().getOut().flush();

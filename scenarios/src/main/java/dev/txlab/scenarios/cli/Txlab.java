@@ -17,7 +17,14 @@ import picocli.CommandLine.Command;
             + " clients saw, and check the history for linearizability and serializability, with"
             + " anomalies explained.",
     subcommands = {
-      CheckCommand.class, RunCommand.class, ScenariosCommand.class, ProtocolsCommand.class, ClusterCommand.class, ChaosCommand.class, WorkloadCommand.class, BenchCommand.class,
+      CheckCommand.class,
+      RunCommand.class,
+      ScenariosCommand.class,
+      ProtocolsCommand.class,
+      ClusterCommand.class,
+      ChaosCommand.class,
+      WorkloadCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -35,7 +42,8 @@ public final class Txlab implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(
+        execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
   /** Runs the command line with the given streams and returns the exit status (for tests too). */
@@ -78,14 +86,19 @@ public final class Txlab implements Runnable {
     @Override
     public String[] getVersion() throws IOException {
       Properties p = new Properties();
-      try (InputStream in = Txlab.class.getResourceAsStream("/dev/txlab/scenarios/version.properties")) {
+      try (InputStream in =
+          Txlab.class.getResourceAsStream("/dev/txlab/scenarios/version.properties")) {
         if (in != null) {
           p.load(in);
         }
       }
       return new String[] {
         "txlab " + p.getProperty("version", "unknown"),
-        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
+        "Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vm.name")
+            + ")"
       };
     }
   }

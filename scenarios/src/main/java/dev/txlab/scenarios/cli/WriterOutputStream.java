@@ -5,9 +5,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Lets code that prints to a {@link java.io.PrintStream} (the benchmarks) write to picocli's
- * output writer, so tests can capture it like any other command output. Bytes are decoded as
- * UTF-8 line by line.
+ * Lets code that prints to a {@link java.io.PrintStream} (the benchmarks) write to picocli's output
+ * writer, so tests can capture it like any other command output. Bytes are decoded as UTF-8 line by
+ * line.
  */
 final class WriterOutputStream extends OutputStream {
   private final PrintWriter out;

@@ -73,10 +73,12 @@ final class ClusterControl implements LiveControl {
   public void pause(String node, boolean paused) throws LiveFaultException {
     try {
       if (!cluster.signal(node, paused ? "STOP" : "CONT")) {
-        throw new LiveFaultException(node + " is down; nothing to " + (paused ? "pause" : "resume"));
+        throw new LiveFaultException(
+            node + " is down; nothing to " + (paused ? "pause" : "resume"));
       }
     } catch (LiveException e) {
-      throw new LiveFaultException((paused ? "pause " : "resume ") + node + ": " + e.getMessage(), e);
+      throw new LiveFaultException(
+          (paused ? "pause " : "resume ") + node + ": " + e.getMessage(), e);
     }
   }
 
@@ -89,12 +91,16 @@ final class ClusterControl implements LiveControl {
       }
     }
     // One group of every node cuts nothing; otherwise the peers form the second group.
-    String text = "partition " + String.join(",", near) + (peers.isEmpty() ? "" : "|" + String.join(",", peers));
+    String text =
+        "partition "
+            + String.join(",", near)
+            + (peers.isEmpty() ? "" : "|" + String.join(",", peers));
     admin(node, text);
   }
 
   @Override
-  public void linkFaults(String node, Fault.Delay delay, Percent loss, Percent duplicate) throws LiveFaultException {
+  public void linkFaults(String node, Fault.Delay delay, Percent loss, Percent duplicate)
+      throws LiveFaultException {
     admin(node, delay.text());
     admin(node, "loss " + loss.text());
     admin(node, "duplicate " + duplicate.text());
@@ -123,7 +129,8 @@ final class ClusterControl implements LiveControl {
   }
 
   private void admin(String node, String text) throws LiveFaultException {
-    NodeApi.Reply r = cluster.api(node).adminPost("/admin/faults", Map.of("fault", text), ADMIN_TIMEOUT);
+    NodeApi.Reply r =
+        cluster.api(node).adminPost("/admin/faults", Map.of("fault", text), ADMIN_TIMEOUT);
     if (!r.ok()) {
       throw new LiveFaultException(node + ": '" + text + "' not confirmed (" + r.describe() + ")");
     }

@@ -48,12 +48,20 @@ public record ClusterFile(
   /**
    * One node process.
    *
-   * @param command the full command line that launches it (java, JVM options, class path, main, flags)
+   * @param command the full command line that launches it (java, JVM options, class path, main,
+   *     flags)
    * @param pid the running process, or null when stopped
    * @param startedMillis when that process started (epoch ms, from the OS), or null
    */
   public record Node(
-      String name, int jgroupsPort, int httpPort, int adminPort, String log, List<String> command, Long pid, Long startedMillis) {
+      String name,
+      int jgroupsPort,
+      int httpPort,
+      int adminPort,
+      String log,
+      List<String> command,
+      Long pid,
+      Long startedMillis) {
     public Node {
       command = List.copyOf(command);
     }
@@ -97,7 +105,11 @@ public record ClusterFile(
   public void write(Path dir) throws IOException {
     Path tmp = dir.resolve(NAME + ".tmp");
     JSON.writeValue(tmp.toFile(), this);
-    Files.move(tmp, dir.resolve(NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        tmp,
+        dir.resolve(NAME),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
   }
 
   static ObjectMapper json() {

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.HdrHistogram.Recorder;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * Throughput and latency of a live cluster, measured the way the issue's etcd figures were: HTTP/
@@ -20,7 +20,14 @@ import org.HdrHistogram.Histogram;
  */
 public final class LiveBench {
   /** One measured load. */
-  public record Figures(String load, int clients, long ok, long errors, double seconds, double p50Millis, double p99Millis,
+  public record Figures(
+      String load,
+      int clients,
+      long ok,
+      long errors,
+      double seconds,
+      double p50Millis,
+      double p99Millis,
       double maxMillis) {
     public double opsPerSecond() {
       return ok / seconds;
@@ -35,10 +42,16 @@ public final class LiveBench {
   private LiveBench() {}
 
   /**
-   * Runs {@code clients} closed-loop clients for {@code warmup + measure}, client {@code i}
-   * talking to node {@code i mod N}, and returns the figures of the measured part.
+   * Runs {@code clients} closed-loop clients for {@code warmup + measure}, client {@code i} talking
+   * to node {@code i mod N}, and returns the figures of the measured part.
    */
-  public static Figures measure(LiveCluster cluster, String load, int clients, Duration warmup, Duration measure, Request request) {
+  public static Figures measure(
+      LiveCluster cluster,
+      String load,
+      int clients,
+      Duration warmup,
+      Duration measure,
+      Request request) {
     List<String> nodes = cluster.nodes();
     Recorder latency = new Recorder(3);
     AtomicBoolean measuring = new AtomicBoolean(false);
@@ -49,22 +62,25 @@ public final class LiveBench {
     for (int i = 0; i < clients; i++) {
       int client = i;
       NodeApi api = cluster.api(nodes.get(i % nodes.size()));
-      Thread t = new Thread(() -> {
-        long seq = 0;
-        while (!stop.get()) {
-          long t0 = System.nanoTime();
-          boolean success = request.send(api, client, ++seq);
-          long micros = (System.nanoTime() - t0) / 1000;
-          if (measuring.get()) {
-            if (success) {
-              ok.incrementAndGet();
-              latency.recordValue(Math.max(1, micros));
-            } else {
-              errors.incrementAndGet();
-            }
-          }
-        }
-      }, "txlab-bench-" + i);
+      Thread t =
+          new Thread(
+              () -> {
+                long seq = 0;
+                while (!stop.get()) {
+                  long t0 = System.nanoTime();
+                  boolean success = request.send(api, client, ++seq);
+                  long micros = (System.nanoTime() - t0) / 1000;
+                  if (measuring.get()) {
+                    if (success) {
+                      ok.incrementAndGet();
+                      latency.recordValue(Math.max(1, micros));
+                    } else {
+                      errors.incrementAndGet();
+                    }
+                  }
+                }
+              },
+              "txlab-bench-" + i);
       t.setDaemon(true);
       threads.add(t);
     }
@@ -86,22 +102,37 @@ public final class LiveBench {
       }
     }
     Histogram h = latency.getIntervalHistogram();
-    return new Figures(load, clients, ok.get(), errors.get(), seconds, h.getValueAtPercentile(50) / 1000.0,
-        h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+    return new Figures(
+        load,
+        clients,
+        ok.get(),
+        errors.get(),
+        seconds,
+        h.getValueAtPercentile(50) / 1000.0,
+        h.getValueAtPercentile(99) / 1000.0,
+        h.getMaxValue() / 1000.0);
   }
 
   /** A PUT of a client-owned key (a fresh value each time). */
   public static Request put(String prefix) {
-    return (api, client, seq) -> api.put(NodeApi.kvPath(prefix + "-" + client), Map.of("value", Long.toString(seq)),
-        Duration.ofSeconds(10)).ok();
+    return (api, client, seq) ->
+        api.put(
+                NodeApi.kvPath(prefix + "-" + client),
+                Map.of("value", Long.toString(seq)),
+                Duration.ofSeconds(10))
+            .ok();
   }
 
   /** A linearizable GET (ReadIndex) of one of a few keys. */
   public static Request get(String prefix) {
-    return (api, client, seq) -> api.get(NodeApi.kvPath(prefix + "-" + (client % 8)), Duration.ofSeconds(10)).ok();
+    return (api, client, seq) ->
+        api.get(NodeApi.kvPath(prefix + "-" + (client % 8)), Duration.ofSeconds(10)).ok();
   }
 
-  /** A transaction appending to one key on each shard; {@code keys.get(client)} lists that client's keys, one per shard. */
+  /**
+   * A transaction appending to one key on each shard; {@code keys.get(client)} lists that client's
+   * keys, one per shard.
+   */
   public static Request crossShardTxn(List<List<String>> keys, String clientPrefix) {
     return (api, client, seq) -> {
       List<List<Object>> ops = new ArrayList<>();
@@ -137,15 +168,29 @@ public final class LiveBench {
   }
 
   /** The benchmark nodes' JVM options. */
-  static final List<String> BENCH_JAVA_OPTIONS = List.of("-Xmx512m", "-XX:+UseSerialGC", "-Djgroups.use.jdk_logger=true");
+  static final List<String> BENCH_JAVA_OPTIONS =
+      List.of("-Xmx512m", "-XX:+UseSerialGC", "-Djgroups.use.jdk_logger=true");
 
   /** Starts a cluster for a benchmark in {@code dir}. */
-  public static LiveCluster cluster(Path dir, int shards, String protocol, Consumer<String> progress) throws LiveException {
-    progress.accept("starting 3 nodes, " + shards + " shard(s), " + protocol + ", fsync always, in " + dir + " …");
+  public static LiveCluster cluster(
+      Path dir, int shards, String protocol, Consumer<String> progress) throws LiveException {
+    progress.accept(
+        "starting 3 nodes, "
+            + shards
+            + " shard(s), "
+            + protocol
+            + ", fsync always, in "
+            + dir
+            + " …");
     // Steady-state code for a benchmark: the full JIT (clusters for experiments stop at C1 to start
     // quickly on small machines) and a heap with room, serial GC for short pauses.
-    return LiveCluster.start(LiveCluster.StartOptions.defaults(dir).withShape(3, shards, 3).withProtocol(protocol)
-        .withFsync("always").withTimeout(Duration.ofSeconds(120))
-        .withJavaOptions(BENCH_JAVA_OPTIONS), null);
+    return LiveCluster.start(
+        LiveCluster.StartOptions.defaults(dir)
+            .withShape(3, shards, 3)
+            .withProtocol(protocol)
+            .withFsync("always")
+            .withTimeout(Duration.ofSeconds(120))
+            .withJavaOptions(BENCH_JAVA_OPTIONS),
+        null);
   }
 }

@@ -9,8 +9,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,17 +29,18 @@ import java.util.regex.Pattern;
 
 /**
  * A live cluster on this machine: one OS process per node, described by {@code DIR/cluster.json}.
- * This class starts the processes (detached, each with its own data directory and log), finds
- * them again from the file in a later command, and stops, kills, pauses, resumes and relaunches
- * them with real signals.
+ * This class starts the processes (detached, each with its own data directory and log), finds them
+ * again from the file in a later command, and stops, kills, pauses, resumes and relaunches them
+ * with real signals.
  *
  * <p>Invariants: a pid is acted on only when the process with that pid started at the moment the
- * file recorded (pids are reused); {@link #stop} returns only once no recorded process is alive;
- * a failed start stops everything it launched.
+ * file recorded (pids are reused); {@link #stop} returns only once no recorded process is alive; a
+ * failed start stops everything it launched.
  */
 public final class LiveCluster {
   /** The transactional node's main class, once the node side provides it. */
   public static final String TXN_NODE_MAIN = "dev.txlab.coordinator.live.LiveTxnNode";
+
   /** The single-key node's main class. */
   public static final String KV_NODE_MAIN = "dev.txlab.node.live.LiveNode";
 
@@ -56,44 +55,69 @@ public final class LiveCluster {
    * @param javaOptions extra JVM options for each node (heap and GC by default)
    */
   public record StartOptions(
-      Path dir, int nodes, int shards, int replicas, String protocol, String fsync, List<String> nodeFlags,
-      List<String> javaOptions, Duration timeout) {
+      Path dir,
+      int nodes,
+      int shards,
+      int replicas,
+      String protocol,
+      String fsync,
+      List<String> nodeFlags,
+      List<String> javaOptions,
+      Duration timeout) {
     public StartOptions {
       nodeFlags = List.copyOf(nodeFlags);
       javaOptions = List.copyOf(javaOptions);
     }
 
     public static StartOptions defaults(Path dir) {
-      return new StartOptions(dir, 5, 3, 3, "spanner", "always", List.of(), List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-          // JGroups logs through JUL even when an SLF4J API (with no provider) is on the class path,
-          // where its log-level calls would fail.
-          "-Djgroups.use.jdk_logger=true"),
+      return new StartOptions(
+          dir,
+          5,
+          3,
+          3,
+          "spanner",
+          "always",
+          List.of(),
+          List.of(
+              "-Xmx256m",
+              "-XX:+UseSerialGC",
+              "-XX:TieredStopAtLevel=1",
+              // JGroups logs through JUL even when an SLF4J API (with no provider) is on the class
+              // path,
+              // where its log-level calls would fail.
+              "-Djgroups.use.jdk_logger=true"),
           Duration.ofSeconds(90));
     }
 
     /** Replaces the nodes' JVM options. */
     public StartOptions withJavaOptions(List<String> options) {
-      return new StartOptions(dir, nodes, shards, replicas, protocol, fsync, nodeFlags, options, timeout);
+      return new StartOptions(
+          dir, nodes, shards, replicas, protocol, fsync, nodeFlags, options, timeout);
     }
 
     public StartOptions withShape(int nodes, int shards, int replicas) {
-      return new StartOptions(dir, nodes, shards, replicas, protocol, fsync, nodeFlags, javaOptions, timeout);
+      return new StartOptions(
+          dir, nodes, shards, replicas, protocol, fsync, nodeFlags, javaOptions, timeout);
     }
 
     public StartOptions withProtocol(String protocol) {
-      return new StartOptions(dir, nodes, shards, replicas, protocol, fsync, nodeFlags, javaOptions, timeout);
+      return new StartOptions(
+          dir, nodes, shards, replicas, protocol, fsync, nodeFlags, javaOptions, timeout);
     }
 
     public StartOptions withFsync(String fsync) {
-      return new StartOptions(dir, nodes, shards, replicas, protocol, fsync, nodeFlags, javaOptions, timeout);
+      return new StartOptions(
+          dir, nodes, shards, replicas, protocol, fsync, nodeFlags, javaOptions, timeout);
     }
 
     public StartOptions withNodeFlags(List<String> flags) {
-      return new StartOptions(dir, nodes, shards, replicas, protocol, fsync, flags, javaOptions, timeout);
+      return new StartOptions(
+          dir, nodes, shards, replicas, protocol, fsync, flags, javaOptions, timeout);
     }
 
     public StartOptions withTimeout(Duration timeout) {
-      return new StartOptions(dir, nodes, shards, replicas, protocol, fsync, nodeFlags, javaOptions, timeout);
+      return new StartOptions(
+          dir, nodes, shards, replicas, protocol, fsync, nodeFlags, javaOptions, timeout);
     }
   }
 
@@ -115,15 +139,28 @@ public final class LiveCluster {
   /** The cluster recorded in {@code dir}. */
   public static LiveCluster load(Path dir) throws LiveException {
     if (!Files.isRegularFile(dir.resolve(ClusterFile.NAME))) {
-      throw new LiveException("no cluster in " + dir + " (no " + ClusterFile.NAME + "); start one with: txlab cluster start"
-          + (dir.equals(defaultDir()) ? "" : " --dir " + dir));
+      throw new LiveException(
+          "no cluster in "
+              + dir
+              + " (no "
+              + ClusterFile.NAME
+              + "); start one with: txlab cluster start"
+              + (dir.equals(defaultDir()) ? "" : " --dir " + dir));
     }
     try {
       ClusterFile f = ClusterFile.read(dir);
       if (f.version() != ClusterFile.VERSION) {
-        throw new LiveException(dir.resolve(ClusterFile.NAME) + ": version " + f.version() + " is not " + ClusterFile.VERSION);
+        throw new LiveException(
+            dir.resolve(ClusterFile.NAME)
+                + ": version "
+                + f.version()
+                + " is not "
+                + ClusterFile.VERSION);
       }
-      String token = f.admin() ? Files.readString(dir.resolve(ClusterFile.TOKEN), StandardCharsets.UTF_8).strip() : null;
+      String token =
+          f.admin()
+              ? Files.readString(dir.resolve(ClusterFile.TOKEN), StandardCharsets.UTF_8).strip()
+              : null;
       return new LiveCluster(dir, f, token);
     } catch (IOException e) {
       throw new LiveException("cannot read the cluster in " + dir + ": " + e.getMessage(), e);
@@ -151,7 +188,8 @@ public final class LiveCluster {
   }
 
   public ShardMap shardMap() {
-    return new ShardMap(file.nodes().stream().map(NodeId::of).toList(), file.shards(), file.replicas());
+    return new ShardMap(
+        file.nodes().stream().map(NodeId::of).toList(), file.shards(), file.replicas());
   }
 
   public boolean transactional() {
@@ -162,7 +200,8 @@ public final class LiveCluster {
   public ClusterFile.Node node(String name) throws LiveException {
     ClusterFile.Node n = file.node(name);
     if (n == null) {
-      throw new LiveException("node '" + name + "' is not in the cluster (" + String.join(", ", file.nodes()) + ")");
+      throw new LiveException(
+          "node '" + name + "' is not in the cluster (" + String.join(", ", file.nodes()) + ")");
     }
     return n;
   }
@@ -227,22 +266,45 @@ public final class LiveCluster {
       LiveCluster old = load(dir);
       List<String> running = old.running();
       if (!running.isEmpty()) {
-        throw new LiveException("a cluster is already running in " + dir + " (" + running.size() + " of " + old.nodes().size()
-            + " nodes up: " + String.join(", ", running) + "); stop it first with: txlab cluster stop"
-            + (dir.equals(defaultDir()) ? "" : " --dir " + dir));
+        throw new LiveException(
+            "a cluster is already running in "
+                + dir
+                + " ("
+                + running.size()
+                + " of "
+                + old.nodes().size()
+                + " nodes up: "
+                + String.join(", ", running)
+                + "); stop it first with: txlab cluster stop"
+                + (dir.equals(defaultDir()) ? "" : " --dir " + dir));
       }
       existing = old.file;
-      if (existing.nodes().size() != o.nodes() || existing.shards() != o.shards() || existing.replicas() != o.replicas()
+      if (existing.nodes().size() != o.nodes()
+          || existing.shards() != o.shards()
+          || existing.replicas() != o.replicas()
           || !existing.protocol().equals(resolveProtocol(o.protocol()))) {
-        throw new LiveException(dir + " holds a stopped cluster of another shape (" + existing.nodes().size() + " nodes, "
-            + existing.shards() + " shards × " + existing.replicas() + " replicas, " + existing.protocol()
-            + "); choose another --dir, or delete " + dir + " to start afresh");
+        throw new LiveException(
+            dir
+                + " holds a stopped cluster of another shape ("
+                + existing.nodes().size()
+                + " nodes, "
+                + existing.shards()
+                + " shards × "
+                + existing.replicas()
+                + " replicas, "
+                + existing.protocol()
+                + "); choose another --dir, or delete "
+                + dir
+                + " to start afresh");
       }
     }
     validate(o);
     try {
       Files.createDirectories(dir);
-      String token = existing == null ? writeToken(dir) : Files.readString(dir.resolve(ClusterFile.TOKEN)).strip();
+      String token =
+          existing == null
+              ? writeToken(dir)
+              : Files.readString(dir.resolve(ClusterFile.TOKEN)).strip();
       // A stopped cluster is relaunched with exactly the commands it was started with.
       ClusterFile file = existing == null ? layout(o, dir) : existing;
       file.write(dir);
@@ -259,11 +321,18 @@ public final class LiveCluster {
       throw new LiveException("--nodes must be 1..26, not " + o.nodes());
     }
     if (o.shards() < 1 || o.replicas() < 1 || o.replicas() > o.nodes()) {
-      throw new LiveException("need --shards >= 1 and 1 <= --replicas <= --nodes (got " + o.shards() + " shards, " + o.replicas()
-          + " replicas, " + o.nodes() + " nodes)");
+      throw new LiveException(
+          "need --shards >= 1 and 1 <= --replicas <= --nodes (got "
+              + o.shards()
+              + " shards, "
+              + o.replicas()
+              + " replicas, "
+              + o.nodes()
+              + " nodes)");
     }
     if (!List.of("spanner", "2pc", "raft-kv").contains(o.protocol())) {
-      throw new LiveException("--protocol must be spanner, 2pc or raft-kv, not '" + o.protocol() + "'");
+      throw new LiveException(
+          "--protocol must be spanner, 2pc or raft-kv, not '" + o.protocol() + "'");
     }
     if (!List.of("always", "never").contains(o.fsync())) {
       throw new LiveException("--fsync must be always or never, not '" + o.fsync() + "'");
@@ -295,7 +364,8 @@ public final class LiveCluster {
     Path f = dir.resolve(ClusterFile.TOKEN);
     Files.deleteIfExists(f);
     // Created owner-only from the start, so the token is never readable by others, even briefly.
-    Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(f, token + "\n", StandardCharsets.UTF_8);
     return token;
   }
@@ -318,33 +388,74 @@ public final class LiveCluster {
       String n = names.get(i);
       List<String> cmd = new ArrayList<>(java);
       cmd.add(main);
-      cmd.addAll(List.of("--node", n, "--nodes", String.join(",", names), "--ports", join(jgroups), "--shards",
-          String.valueOf(o.shards()), "--replicas", String.valueOf(o.replicas()), "--dir", abs.toString(), "--fsync", o.fsync(),
-          "--http-port", String.valueOf(http.get(i)), "--admin-port", String.valueOf(admin.get(i)), "--admin-token-file",
-          abs.resolve(ClusterFile.TOKEN).toString()));
+      cmd.addAll(
+          List.of(
+              "--node",
+              n,
+              "--nodes",
+              String.join(",", names),
+              "--ports",
+              join(jgroups),
+              "--shards",
+              String.valueOf(o.shards()),
+              "--replicas",
+              String.valueOf(o.replicas()),
+              "--dir",
+              abs.toString(),
+              "--fsync",
+              o.fsync(),
+              "--http-port",
+              String.valueOf(http.get(i)),
+              "--admin-port",
+              String.valueOf(admin.get(i)),
+              "--admin-token-file",
+              abs.resolve(ClusterFile.TOKEN).toString()));
       if (txn) {
         cmd.addAll(List.of("--protocol", protocol));
       }
       cmd.addAll(o.nodeFlags());
-      procs.add(new ClusterFile.Node(n, jgroups.get(i), http.get(i), admin.get(i),
-          abs.resolve(n).resolve("node.log").toString(), cmd, null, null));
+      procs.add(
+          new ClusterFile.Node(
+              n,
+              jgroups.get(i),
+              http.get(i),
+              admin.get(i),
+              abs.resolve(n).resolve("node.log").toString(),
+              cmd,
+              null,
+              null));
     }
-    return new ClusterFile(ClusterFile.VERSION, protocol, main, true, names, o.shards(), o.replicas(), o.fsync(), procs);
+    return new ClusterFile(
+        ClusterFile.VERSION,
+        protocol,
+        main,
+        true,
+        names,
+        o.shards(),
+        o.replicas(),
+        o.fsync(),
+        procs);
   }
 
   private static String join(List<Integer> ports) {
     return String.join(",", ports.stream().map(String::valueOf).toList());
   }
 
-  /** Ports free on the loopback interface right now, below the ephemeral range ({@link dev.txlab.node.live.LocalPorts}). */
+  /**
+   * Ports free on the loopback interface right now, below the ephemeral range ({@link
+   * dev.txlab.node.live.LocalPorts}).
+   */
   static List<Integer> freePorts(int count) throws IOException {
     return dev.txlab.node.live.LocalPorts.free(count);
   }
 
   /** {@code java [options] -cp CLASSPATH}: this JVM's binary and class path, made absolute. */
   static List<String> javaCommand(List<String> options, Path dir) throws IOException {
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> cp = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       if (!entry.isEmpty()) {
@@ -374,7 +485,8 @@ public final class LiveCluster {
         logOffsets.put(n, launch(n));
       }
       if (progress != null) {
-        progress.printf("launched %d node processes; waiting for them to be ready…%n", file.nodes().size());
+        progress.printf(
+            "launched %d node processes; waiting for them to be ready…%n", file.nodes().size());
         progress.flush();
       }
       for (String n : file.nodes()) {
@@ -395,17 +507,23 @@ public final class LiveCluster {
       Files.createDirectories(log.getParent());
       long offset = Files.exists(log) ? Files.size(log) : 0;
       List<String> cmd = new ArrayList<>();
-      // In its own session, so that a terminal's hangup or a Ctrl-C in a later command never reaches it.
+      // In its own session, so that a terminal's hangup or a Ctrl-C in a later command never
+      // reaches it.
       if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
         cmd.add("/usr/bin/setsid");
       }
       cmd.addAll(n.command());
-      ProcessBuilder pb = new ProcessBuilder(cmd)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       Process p = pb.start();
-      long started = p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis());
+      long started =
+          p.info()
+              .startInstant()
+              .map(java.time.Instant::toEpochMilli)
+              .orElse(System.currentTimeMillis());
       file = file.with(n.withProcess(p.pid(), started));
       file.write(dir);
       return offset;
@@ -418,19 +536,26 @@ public final class LiveCluster {
   private static final int BIND_ATTEMPTS = 10;
 
   /**
-   * Waits for the node to be ready, launching it again when it exited because one of its ports
-   * was taken: ports are chosen free, but while a node is down the OS may hand its port to some
+   * Waits for the node to be ready, launching it again when it exited because one of its ports was
+   * taken: ports are chosen free, but while a node is down the OS may hand its port to some
    * outgoing connection as an ephemeral local port, briefly. Any other early exit is an error.
    */
-  private void awaitReadyRelaunching(String node, long offset, long deadlineNanos) throws LiveException {
+  private void awaitReadyRelaunching(String node, long offset, long deadlineNanos)
+      throws LiveException {
     Path log = Path.of(file.node(node).log());
     for (int attempt = 1; ; attempt++) {
       if (awaitReady(node, offset, deadlineNanos)) {
         return;
       }
       String since = logSince(log, offset);
-      if (attempt >= BIND_ATTEMPTS || !(since.contains("Address already in use") || since.contains("BindException"))) {
-        throw new LiveException(node + " exited before it was ready; the end of its log (" + log + "):\n" + tail(log, 15));
+      if (attempt >= BIND_ATTEMPTS
+          || !(since.contains("Address already in use") || since.contains("BindException"))) {
+        throw new LiveException(
+            node
+                + " exited before it was ready; the end of its log ("
+                + log
+                + "):\n"
+                + tail(log, 15));
       }
       sleep(500);
       offset = launch(node);
@@ -475,14 +600,16 @@ public final class LiveCluster {
       if (logSince(log, offset).contains("Address already in use")) {
         // A node whose HTTP listener could not bind stays up without serving: end it, to retry.
         Optional<ProcessHandle> p = process(node);
-        p.ifPresent(h -> {
-          h.destroyForcibly();
-          awaitExit(h, Duration.ofSeconds(10));
-        });
+        p.ifPresent(
+            h -> {
+              h.destroyForcibly();
+              awaitExit(h, Duration.ofSeconds(10));
+            });
         return false;
       }
       if (System.nanoTime() > deadlineNanos) {
-        throw new LiveException(node + " was not ready in time; the end of its log (" + log + "):\n" + tail(log, 15));
+        throw new LiveException(
+            node + " was not ready in time; the end of its log (" + log + "):\n" + tail(log, 15));
       }
       sleep(100);
     }
@@ -507,7 +634,10 @@ public final class LiveCluster {
     }
   }
 
-  /** Waits until every shard has a leader, as the nodes report it (or, without an admin API, serve a read). */
+  /**
+   * Waits until every shard has a leader, as the nodes report it (or, without an admin API, serve a
+   * read).
+   */
   private void awaitLeaders(long deadlineNanos) throws LiveException {
     while (true) {
       List<String> missing = shardsWithoutLeader();
@@ -515,7 +645,11 @@ public final class LiveCluster {
         return;
       }
       if (System.nanoTime() > deadlineNanos) {
-        throw new LiveException("no leader in time for " + String.join(", ", missing) + "; see the nodes' logs under " + dir);
+        throw new LiveException(
+            "no leader in time for "
+                + String.join(", ", missing)
+                + "; see the nodes' logs under "
+                + dir);
       }
       sleep(200);
     }
@@ -565,15 +699,20 @@ public final class LiveCluster {
         continue;
       }
       NodeApi api = api(n);
-      NodeApi.Reply r = api.hasAdmin() ? api.adminGet("/admin/status", CALL_TIMEOUT) : api.get("/status", CALL_TIMEOUT);
-      out.add(new NodeStatus(n, p.get().pid(), true, r.ok() ? r.body() : null, r.ok() ? null : r.describe()));
+      NodeApi.Reply r =
+          api.hasAdmin()
+              ? api.adminGet("/admin/status", CALL_TIMEOUT)
+              : api.get("/status", CALL_TIMEOUT);
+      out.add(
+          new NodeStatus(
+              n, p.get().pid(), true, r.ok() ? r.body() : null, r.ok() ? null : r.describe()));
     }
     return out;
   }
 
   /**
-   * The cluster as the nemesis sees it now: leaders from the nodes' status (the highest term a
-   * live node reports as leader of each shard), and the coordinator's node.
+   * The cluster as the nemesis sees it now: leaders from the nodes' status (the highest term a live
+   * node reports as leader of each shard), and the coordinator's node.
    */
   public ClusterSnapshot view() {
     ClusterSnapshot snap = ClusterSnapshot.of(file.nodes(), shards());
@@ -609,8 +748,8 @@ public final class LiveCluster {
 
   /**
    * Classic 2PC: the single coordinator runs on the first node. Spanner-style: the coordinator
-   * group of a transaction is one of its shards; the leader of the first shard is a fair answer
-   * for "the coordinator the next transaction would use".
+   * group of a transaction is one of its shards; the leader of the first shard is a fair answer for
+   * "the coordinator the next transaction would use".
    */
   private String coordinatorNode(ClusterSnapshot snap) {
     if (file.protocol().equals("2pc")) {
@@ -644,7 +783,10 @@ public final class LiveCluster {
       return false;
     }
     try {
-      Process k = new ProcessBuilder("kill", "-" + signal, String.valueOf(p.get().pid())).redirectErrorStream(true).start();
+      Process k =
+          new ProcessBuilder("kill", "-" + signal, String.valueOf(p.get().pid()))
+              .redirectErrorStream(true)
+              .start();
       String out = new String(k.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (k.waitFor() != 0) {
         throw new LiveException("kill -" + signal + " " + p.get().pid() + " failed: " + out);
@@ -670,7 +812,11 @@ public final class LiveCluster {
   }
 
   /** What {@link #stop} did. */
-  public record StopReport(List<String> terminated, List<String> killed, List<String> alreadyDown, List<String> leftAlive) {}
+  public record StopReport(
+      List<String> terminated,
+      List<String> killed,
+      List<String> alreadyDown,
+      List<String> leftAlive) {}
 
   /**
    * SIGTERM to every node, SIGKILL to any still alive after {@code grace}; then checks that none of

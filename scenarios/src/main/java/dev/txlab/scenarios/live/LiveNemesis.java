@@ -24,13 +24,13 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /**
- * Applies faults to a live cluster, in the text forms every host shares. Processes get real
- * signals ({@code kill}: SIGKILL; {@code pause}/{@code resume}: SIGSTOP/SIGCONT; {@code restart}:
- * the node relaunched with its recorded command). Network, link and clock faults go to the nodes'
- * admin APIs: a partition is resolved here into the links it cuts, and each node is told, as an
- * explicit two-group partition, which nodes it must no longer exchange messages with; link faults
- * go to every node; a clock fault goes to the node it names. Role targets ({@code leader:shard-1},
- * {@code coordinator}) are resolved against the nodes' status at the moment of applying.
+ * Applies faults to a live cluster, in the text forms every host shares. Processes get real signals
+ * ({@code kill}: SIGKILL; {@code pause}/{@code resume}: SIGSTOP/SIGCONT; {@code restart}: the node
+ * relaunched with its recorded command). Network, link and clock faults go to the nodes' admin
+ * APIs: a partition is resolved here into the links it cuts, and each node is told, as an explicit
+ * two-group partition, which nodes it must no longer exchange messages with; link faults go to
+ * every node; a clock fault goes to the node it names. Role targets ({@code leader:shard-1}, {@code
+ * coordinator}) are resolved against the nodes' status at the moment of applying.
  *
  * <p>Partitions add up until a heal, as on the simulator and in scheduled live runs (which go
  * through {@code chaos.live.LiveNemesis}): a node told of a new partition keeps the cuts it reports
@@ -51,7 +51,8 @@ public final class LiveNemesis {
    * @param applied false when the cluster could not take it right now (no leader, node down…)
    * @param changes one line per thing that changed, for people
    */
-  public record Applied(Fault fault, List<String> nodes, boolean applied, List<String> changes, long wallNanos) {
+  public record Applied(
+      Fault fault, List<String> nodes, boolean applied, List<String> changes, long wallNanos) {
     public Applied {
       nodes = List.copyOf(nodes);
       changes = List.copyOf(changes);
@@ -81,7 +82,11 @@ public final class LiveNemesis {
   public String problemWith(Fault fault) {
     for (String n : fault.namedNodes()) {
       if (!cluster.nodes().contains(n)) {
-        return "node '" + n + "' is not in the cluster (" + String.join(", ", cluster.nodes()) + ")";
+        return "node '"
+            + n
+            + "' is not in the cluster ("
+            + String.join(", ", cluster.nodes())
+            + ")";
       }
     }
     for (String s : fault.namedShards()) {
@@ -117,7 +122,8 @@ public final class LiveNemesis {
       if (!nodes.isResolved()) return refused(fault, nodes.reason(), wallNanos);
       List<String> changes = new ArrayList<>();
       if (k.after().isPresent()) {
-        // Armed, not killed: the node halts itself the moment a coordinator on it reaches the phase.
+        // Armed, not killed: the node halts itself the moment a coordinator on it reaches the
+        // phase.
         if (!cluster.file().admin()) {
           return refused(fault, noAdmin(), wallNanos);
         }
@@ -128,13 +134,21 @@ public final class LiveNemesis {
             continue;
           }
           adminFault(n, "kill-after " + phase, "arm");
-          changes.add("armed " + n + ": it halts (a real crash) when a coordinator there reaches '" + phase + "'");
+          changes.add(
+              "armed "
+                  + n
+                  + ": it halts (a real crash) when a coordinator there reaches '"
+                  + phase
+                  + "'");
         }
         return new Applied(fault, nodes.value(), true, changes, wallNanos);
       }
       for (String n : nodes.value()) {
         ClusterFile.Node cn = cluster.node(n);
-        changes.add(cluster.kill(n) ? "killed " + n + " (SIGKILL, pid " + cn.pid() + ")" : n + " was already down");
+        changes.add(
+            cluster.kill(n)
+                ? "killed " + n + " (SIGKILL, pid " + cn.pid() + ")"
+                : n + " was already down");
       }
       return new Applied(fault, nodes.value(), true, changes, wallNanos);
     } else if (fault instanceof Fault.Restart) {
@@ -143,7 +157,9 @@ public final class LiveNemesis {
       List<String> changes = new ArrayList<>();
       List<String> acted = new ArrayList<>();
       for (String n : nodes.value()) {
-        if (cluster.alive(n) && cluster.file().admin() && adminFaultOrNull(n, "kill-after off") != null) {
+        if (cluster.alive(n)
+            && cluster.file().admin()
+            && adminFaultOrNull(n, "kill-after off") != null) {
           // A phase-triggered kill that never fired ends disarmed, as in the simulator.
           changes.add(n + " disarmed (kill-after off)");
         }
@@ -165,7 +181,14 @@ public final class LiveNemesis {
       for (String n : nodes.value()) {
         boolean done = cluster.signal(n, pause ? "STOP" : "CONT");
         if (done && (pause || isTargetExplicit(t))) {
-          changes.add((pause ? "paused " : "resumed ") + n + " (SIG" + (pause ? "STOP" : "CONT") + ", pid " + cluster.file().node(n).pid() + ")");
+          changes.add(
+              (pause ? "paused " : "resumed ")
+                  + n
+                  + " (SIG"
+                  + (pause ? "STOP" : "CONT")
+                  + ", pid "
+                  + cluster.file().node(n).pid()
+                  + ")");
         } else if (!done) {
           changes.add(n + " is down; nothing to " + (pause ? "pause" : "resume"));
         }
@@ -187,13 +210,17 @@ public final class LiveNemesis {
       }
       return new Applied(fault, touched, true, changes, wallNanos);
     } else if (fault instanceof Fault.Reorder) {
-      return refused(fault, "live nodes cannot reorder messages on one link (JGroups delivers each link in order)", wallNanos);
+      return refused(
+          fault,
+          "live nodes cannot reorder messages on one link (JGroups delivers each link in order)",
+          wallNanos);
     } else if (fault.category() == Fault.Category.LINK) {
       return everyNode(fault, "/admin/faults", Map.of("fault", fault.text()), wallNanos);
     } else if (fault.category() == Fault.Category.CLOCK) {
       return clock(fault, wallNanos);
     }
-    return refused(fault, "the live host does not apply '" + fault.keyword() + "' faults", wallNanos);
+    return refused(
+        fault, "the live host does not apply '" + fault.keyword() + "' faults", wallNanos);
   }
 
   private static boolean isTargetExplicit(Target t) {
@@ -201,17 +228,24 @@ public final class LiveNemesis {
   }
 
   private static boolean isPartition(Fault f) {
-    return f instanceof Fault.Partition || f instanceof Fault.PartitionHalves || f instanceof Fault.PartitionMajorityRing
-        || f instanceof Fault.PartitionBridge || f instanceof Fault.PartitionOneWay || f instanceof Fault.Isolate;
+    return f instanceof Fault.Partition
+        || f instanceof Fault.PartitionHalves
+        || f instanceof Fault.PartitionMajorityRing
+        || f instanceof Fault.PartitionBridge
+        || f instanceof Fault.PartitionOneWay
+        || f instanceof Fault.Isolate;
   }
 
-  /** {@code all} for restart/resume means every node that needs it; other targets resolve as usual. */
+  /**
+   * {@code all} for restart/resume means every node that needs it; other targets resolve as usual.
+   */
   private Resolved<List<String>> resolveProcessTarget(Target t) {
     return resolve(t);
   }
 
   private Resolved<List<String>> resolve(Target t) {
-    ClusterView view = needsStatus(t) ? cluster.view() : ClusterSnapshot.of(cluster.nodes(), cluster.shards());
+    ClusterView view =
+        needsStatus(t) ? cluster.view() : ClusterSnapshot.of(cluster.nodes(), cluster.shards());
     return TargetResolver.resolve(t, view, random);
   }
 
@@ -222,21 +256,29 @@ public final class LiveNemesis {
 
   private Applied partition(Fault fault, long wallNanos) throws LiveException {
     if (fault instanceof Fault.PartitionOneWay) {
-      return refused(fault, "one-way partitions need a node that drops only one direction; the admin API takes symmetric groups", wallNanos);
+      return refused(
+          fault,
+          "one-way partitions need a node that drops only one direction; the admin API takes symmetric groups",
+          wallNanos);
     }
     if (!cluster.file().admin()) {
       return refused(fault, noAdmin(), wallNanos);
     }
     boolean roles = fault instanceof Fault.Isolate && needsStatus(((Fault.Isolate) fault).target());
-    ClusterView view = roles ? cluster.view() : ClusterSnapshot.of(cluster.nodes(), cluster.shards());
+    ClusterView view =
+        roles ? cluster.view() : ClusterSnapshot.of(cluster.nodes(), cluster.shards());
     Resolved<SortedSet<Link>> cut = Partitions.cutLinks(fault, view, random);
     if (!cut.isResolved()) return refused(fault, cut.reason(), wallNanos);
     // Each node is told which peers it is cut from, as a two-group partition that places it with
     // every node it can still reach: the node drops its own traffic both ways across that line.
     Map<String, SortedSet<String>> cutFrom = new LinkedHashMap<>();
     for (Link l : cut.value()) {
-      cutFrom.computeIfAbsent(l.from(), k -> new TreeSet<>(dev.txlab.chaos.fault.NodeOrder::compare)).add(l.to());
-      cutFrom.computeIfAbsent(l.to(), k -> new TreeSet<>(dev.txlab.chaos.fault.NodeOrder::compare)).add(l.from());
+      cutFrom
+          .computeIfAbsent(l.from(), k -> new TreeSet<>(dev.txlab.chaos.fault.NodeOrder::compare))
+          .add(l.to());
+      cutFrom
+          .computeIfAbsent(l.to(), k -> new TreeSet<>(dev.txlab.chaos.fault.NodeOrder::compare))
+          .add(l.from());
     }
     List<String> changes = new ArrayList<>();
     List<String> touched = new ArrayList<>();
@@ -269,9 +311,9 @@ public final class LiveNemesis {
   }
 
   /**
-   * Each running node's cut set as the node itself reports it ({@code GET /admin/status}'s
-   * {@code faults}: at most one {@code partition G1|G2…} text — links between nodes that share no
-   * group are cut; nodes not listed form one more group).
+   * Each running node's cut set as the node itself reports it ({@code GET /admin/status}'s {@code
+   * faults}: at most one {@code partition G1|G2…} text — links between nodes that share no group
+   * are cut; nodes not listed form one more group).
    */
   private Map<String, SortedSet<String>> currentCuts() {
     Map<String, SortedSet<String>> out = new LinkedHashMap<>();
@@ -282,14 +324,18 @@ public final class LiveNemesis {
       for (JsonNode f : st.status().get("faults")) {
         String text = f.asText();
         if (text.startsWith("partition ")) {
-          out.put(st.node(), cutSet(st.node(), text.substring("partition ".length()).trim(), cluster.nodes()));
+          out.put(
+              st.node(),
+              cutSet(st.node(), text.substring("partition ".length()).trim(), cluster.nodes()));
         }
       }
     }
     return out;
   }
 
-  /** The peers {@code self} is cut from by the admin partition {@code groups} ({@code n1,n2|n3}). */
+  /**
+   * The peers {@code self} is cut from by the admin partition {@code groups} ({@code n1,n2|n3}).
+   */
   static SortedSet<String> cutSet(String self, String groups, List<String> nodes) {
     List<List<String>> all = new ArrayList<>();
     java.util.Set<String> listed = new java.util.HashSet<>();
@@ -352,7 +398,8 @@ public final class LiveNemesis {
   }
 
   /** Sends a request to every running node's admin API. */
-  private Applied everyNode(Fault fault, String path, Object body, long wallNanos) throws LiveException {
+  private Applied everyNode(Fault fault, String path, Object body, long wallNanos)
+      throws LiveException {
     if (!cluster.file().admin()) {
       return refused(fault, noAdmin(), wallNanos);
     }
@@ -386,7 +433,8 @@ public final class LiveNemesis {
     if (!cluster.alive(node)) {
       return node + " is down; '" + text + "' not sent";
     }
-    NodeApi.Reply r = cluster.api(node).adminPost("/admin/faults", Map.of("fault", text), ADMIN_TIMEOUT);
+    NodeApi.Reply r =
+        cluster.api(node).adminPost("/admin/faults", Map.of("fault", text), ADMIN_TIMEOUT);
     if (r.status() == 400) {
       return null;
     }
@@ -406,8 +454,12 @@ public final class LiveNemesis {
   }
 
   private String noAdmin() {
-    return "the nodes of this cluster (" + cluster.file().nodeMain() + ") have no admin API; network, link and clock"
-        + " faults need the transactional node (" + LiveCluster.TXN_NODE_MAIN + ")";
+    return "the nodes of this cluster ("
+        + cluster.file().nodeMain()
+        + ") have no admin API; network, link and clock"
+        + " faults need the transactional node ("
+        + LiveCluster.TXN_NODE_MAIN
+        + ")";
   }
 
   private Applied refused(Fault fault, String reason, long wallNanos) {
@@ -420,10 +472,16 @@ public final class LiveNemesis {
     if (f instanceof Fault.Restart) return new Fault.Restart(target);
     if (f instanceof Fault.Pause) return new Fault.Pause(target);
     if (f instanceof Fault.Resume) return new Fault.Resume(target);
-    if (f instanceof Fault.ClockSkew) return new Fault.ClockSkew(target, ((Fault.ClockSkew) f).skewNanos());
-    if (f instanceof Fault.ClockDrift) return new Fault.ClockDrift(target, ((Fault.ClockDrift) f).driftPpm());
-    if (f instanceof Fault.ClockStrobe) return new Fault.ClockStrobe(target, ((Fault.ClockStrobe) f).amplitudeNanos(), ((Fault.ClockStrobe) f).periodNanos());
-    if (f instanceof Fault.TrueTimeViolation) return new Fault.TrueTimeViolation(target, ((Fault.TrueTimeViolation) f).beyondEpsilonNanos());
+    if (f instanceof Fault.ClockSkew)
+      return new Fault.ClockSkew(target, ((Fault.ClockSkew) f).skewNanos());
+    if (f instanceof Fault.ClockDrift)
+      return new Fault.ClockDrift(target, ((Fault.ClockDrift) f).driftPpm());
+    if (f instanceof Fault.ClockStrobe)
+      return new Fault.ClockStrobe(
+          target, ((Fault.ClockStrobe) f).amplitudeNanos(), ((Fault.ClockStrobe) f).periodNanos());
+    if (f instanceof Fault.TrueTimeViolation)
+      return new Fault.TrueTimeViolation(
+          target, ((Fault.TrueTimeViolation) f).beyondEpsilonNanos());
     if (f instanceof Fault.ClockReset) return new Fault.ClockReset(target);
     if (f instanceof Fault.Isolate) return new Fault.Isolate(target);
     return f;
@@ -437,15 +495,22 @@ public final class LiveNemesis {
   }
 
   private void record(Applied a) {
-    record(cluster.dir(), a.wallNanos(), a.fault(), a.nodes(), a.applied(), a.summary(), a.changes());
+    record(
+        cluster.dir(), a.wallNanos(), a.fault(), a.nodes(), a.applied(), a.summary(), a.changes());
   }
 
   /**
    * Appends one fault, applied or refused, to the cluster's {@code faults.jsonl}, from which a
    * workload's history gets its nemesis operations.
    */
-  static void record(java.nio.file.Path dir, long wallNanos, Fault fault, List<String> nodes, boolean applied,
-      String summary, List<String> changes) {
+  static void record(
+      java.nio.file.Path dir,
+      long wallNanos,
+      Fault fault,
+      List<String> nodes,
+      boolean applied,
+      String summary,
+      List<String> changes) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("time_ns", wallNanos);
     line.put("at", Instant.ofEpochSecond(0, wallNanos).toString());
@@ -456,13 +521,20 @@ public final class LiveNemesis {
     line.put("summary", summary);
     line.put("changes", changes);
     try {
-      String text = ClusterFile.json().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(line);
-      Files.writeString(dir.resolve(ClusterFile.FAULTS), text + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      String text =
+          ClusterFile.json()
+              .writer()
+              .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+              .writeValueAsString(line);
+      Files.writeString(
+          dir.resolve(ClusterFile.FAULTS),
+          text + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot append to " + dir.resolve(ClusterFile.FAULTS), e);
+      throw new java.io.UncheckedIOException(
+          "cannot append to " + dir.resolve(ClusterFile.FAULTS), e);
     }
   }
-
 }

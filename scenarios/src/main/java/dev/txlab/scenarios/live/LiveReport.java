@@ -36,18 +36,39 @@ public final class LiveReport {
    * @param pids each node's process id when the run started
    * @param notes what the live host could not reproduce of the scenario
    */
-  public static RunOutcome outcome(Scenario scenario, LiveWorkload.Result r, java.util.OptionalLong seed, Map<String, Long> pids,
-      String clusterDir, List<String> notes) {
+  public static RunOutcome outcome(
+      Scenario scenario,
+      LiveWorkload.Result r,
+      java.util.OptionalLong seed,
+      Map<String, Long> pids,
+      String clusterDir,
+      List<String> notes) {
     List<FaultEvent> events = faultEvents(r.faults());
     StringBuilder plan = new StringBuilder();
     for (LiveWorkload.FaultRecord f : r.faults()) {
-      plan.append("at ").append(Durations.text(f.atNanos() / 1_000_000 * 1_000_000)).append(' ').append(f.summary()).append('\n');
+      plan.append("at ")
+          .append(Durations.text(f.atNanos() / 1_000_000 * 1_000_000))
+          .append(' ')
+          .append(f.summary())
+          .append('\n');
     }
-    RunOutcome.Live provenance = new RunOutcome.Live(seed, r.startWallNanos() / 1_000_000, pids, clusterDir, notes);
+    RunOutcome.Live provenance =
+        new RunOutcome.Live(seed, r.startWallNanos() / 1_000_000, pids, clusterDir, notes);
     RunOutcome.Timings timings =
-        new RunOutcome.Timings(r.runSeconds(), r.runSeconds() + r.checkSeconds(), r.runSeconds(), r.checkSeconds());
-    return new RunOutcome(scenario, provenance, r.history(), r.primary(), r.checks(), r.metrics(), events,
-        plan.toString().strip(), ClockTimeline.of(List.of()), Map.of(), timings);
+        new RunOutcome.Timings(
+            r.runSeconds(), r.runSeconds() + r.checkSeconds(), r.runSeconds(), r.checkSeconds());
+    return new RunOutcome(
+        scenario,
+        provenance,
+        r.history(),
+        r.primary(),
+        r.checks(),
+        r.metrics(),
+        events,
+        plan.toString().strip(),
+        ClockTimeline.of(List.of()),
+        Map.of(),
+        timings);
   }
 
   /**
@@ -75,7 +96,8 @@ public final class LiveReport {
         events.add(new FaultEvent(events.size(), r.atNanos(), f, FaultEvent.Cause.UNDO, s.index()));
       }
       if (f.undo().isPresent()) {
-        FaultEvent start = new FaultEvent(events.size(), r.atNanos(), f, FaultEvent.Cause.START, -1);
+        FaultEvent start =
+            new FaultEvent(events.size(), r.atNanos(), f, FaultEvent.Cause.START, -1);
         events.add(start);
         open.add(start);
       }
@@ -85,7 +107,8 @@ public final class LiveReport {
 
   private static boolean undoes(Fault f, Fault started) {
     if (f instanceof Fault.Heal) {
-      return started.category() == Fault.Category.NETWORK || started.category() == Fault.Category.LINK;
+      return started.category() == Fault.Category.NETWORK
+          || started.category() == Fault.Category.LINK;
     }
     if (f instanceof Fault.NetReset) {
       return started.category() == Fault.Category.LINK;
@@ -95,13 +118,16 @@ public final class LiveReport {
       return false;
     }
     return started.undo().map(u -> u.keyword().equals(f.keyword())).orElse(false)
-        || (started instanceof Fault.Loss || started instanceof Fault.Delay || started instanceof Fault.Duplicate
-            || started instanceof Fault.Reorder) && f.keyword().equals(started.keyword());
+        || (started instanceof Fault.Loss
+                || started instanceof Fault.Delay
+                || started instanceof Fault.Duplicate
+                || started instanceof Fault.Reorder)
+            && f.keyword().equals(started.keyword());
   }
 
   /** Writes the run directory; returns the result object (also in {@code results.json}). */
-  public static Map<String, Object> write(RunDirectory dir, RunOutcome o, LiveWorkload.Result r, String command)
-      throws IOException {
+  public static Map<String, Object> write(
+      RunDirectory dir, RunOutcome o, LiveWorkload.Result r, String command) throws IOException {
     StringBuilder trace = new StringBuilder();
     for (LiveWorkload.FaultRecord f : r.faults()) {
       Map<String, Object> line = new LinkedHashMap<>();

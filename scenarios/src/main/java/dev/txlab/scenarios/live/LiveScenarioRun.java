@@ -7,7 +7,6 @@ import dev.txlab.chaos.schedule.FaultEvent;
 import dev.txlab.chaos.schedule.Schedule;
 import dev.txlab.scenarios.run.Expectation;
 import dev.txlab.scenarios.run.Scenario;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,40 +31,55 @@ import java.util.function.Consumer;
 public final class LiveScenarioRun {
   /**
    * Whether the live nodes take knob {@code name} as a flag: the node's own flags say (a
-   * transactional node takes every knob its hosted protocols declare); the rest are
-   * simulator-only, and the run says so.
+   * transactional node takes every knob its hosted protocols declare); the rest are simulator-only,
+   * and the run says so.
    */
   private static boolean nodeTakes(String name, boolean transactional) {
     if (name.equals("fsync")) {
       return false; // the cluster's own setting, given when it starts
     }
-    return (transactional ? dev.txlab.coordinator.live.LiveTxnNode.FLAGS : dev.txlab.node.live.LiveNode.FLAGS).contains(name);
+    return (transactional
+            ? dev.txlab.coordinator.live.LiveTxnNode.FLAGS
+            : dev.txlab.node.live.LiveNode.FLAGS)
+        .contains(name);
   }
 
   /** What a live scenario run produced. */
-  public record Outcome(LiveWorkload.Result result, List<String> notes, LiveCluster.StopReport stop,
-      Path clusterDir, Map<String, Long> pids) {}
+  public record Outcome(
+      LiveWorkload.Result result,
+      List<String> notes,
+      LiveCluster.StopReport stop,
+      Path clusterDir,
+      Map<String, Long> pids) {}
 
   private LiveScenarioRun() {}
 
-  /** The expectations the live host can evaluate (verdicts, checks, anomalies, and metrics it measures). */
+  /**
+   * The expectations the live host can evaluate (verdicts, checks, anomalies, and metrics it
+   * measures).
+   */
   public static boolean measurable(Expectation e, boolean transactional) {
     String metric = e.metric();
     if (metric == null) {
       return true;
     }
     String unit = transactional ? "txns" : "ops";
-    return metric.startsWith(unit) || metric.equals("faults_applied") || metric.startsWith("latency_ms_") || metric.startsWith("bank_")
-        || (transactional && (metric.equals("commits") || NODE_METRICS.stream().anyMatch(metric::startsWith)));
+    return metric.startsWith(unit)
+        || metric.equals("faults_applied")
+        || metric.startsWith("latency_ms_")
+        || metric.startsWith("bank_")
+        || (transactional
+            && (metric.equals("commits") || NODE_METRICS.stream().anyMatch(metric::startsWith)));
   }
 
   /**
-   * Protocol metrics the live nodes measure inside themselves ({@code GET /admin/status}'s
-   * {@code metrics}), read just before the cluster stops: the cluster-wide figure is the maximum
-   * over the nodes (every replica of a shard sees the same in-doubt transaction; a node killed
-   * during the run restarted with empty figures).
+   * Protocol metrics the live nodes measure inside themselves ({@code GET /admin/status}'s {@code
+   * metrics}), read just before the cluster stops: the cluster-wide figure is the maximum over the
+   * nodes (every replica of a shard sees the same in-doubt transaction; a node killed during the
+   * run restarted with empty figures).
    */
-  static final List<String> NODE_METRICS = List.of("blocked_txns", "blocked_ms_max", "in_doubt_ms_", "lock_hold_ms_", "commit_wait_ms_");
+  static final List<String> NODE_METRICS =
+      List.of("blocked_txns", "blocked_ms_max", "in_doubt_ms_", "lock_hold_ms_", "commit_wait_ms_");
 
   /** The maximum of each node metric over the live nodes that answer. */
   public static Map<String, Double> nodeMetrics(LiveCluster cluster) {
@@ -74,11 +88,16 @@ public final class LiveScenarioRun {
       if (st.status() == null || !st.status().has("metrics")) {
         continue;
       }
-      st.status().get("metrics").fields().forEachRemaining(e -> {
-        if (e.getValue().isNumber() && NODE_METRICS.stream().anyMatch(e.getKey()::startsWith)) {
-          out.merge(e.getKey(), e.getValue().asDouble(), Math::max);
-        }
-      });
+      st.status()
+          .get("metrics")
+          .fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getValue().isNumber()
+                    && NODE_METRICS.stream().anyMatch(e.getKey()::startsWith)) {
+                  out.merge(e.getKey(), e.getValue().asDouble(), Math::max);
+                }
+              });
     }
     return out;
   }
@@ -87,11 +106,18 @@ public final class LiveScenarioRun {
    * Runs {@code s} (already reduced to measurable expectations by the caller) on a fresh live
    * cluster in {@code clusterDir}.
    */
-  public static Outcome run(Scenario s, long seed, Path clusterDir, Consumer<String> progress) throws LiveException {
-    dev.txlab.coordinator.protocol.Protocol protocol = dev.txlab.coordinator.protocol.ProtocolRegistry.get(s.protocol());
-    if (s.transactional() && !dev.txlab.coordinator.live.LiveTxnNode.HOSTED.contains(protocol.name())) {
-      throw new LiveException("protocol " + protocol.name() + " runs on the simulator only; live nodes host "
-          + String.join(", ", dev.txlab.coordinator.live.LiveTxnNode.HOSTED) + " (and raft-kv for single keys)");
+  public static Outcome run(Scenario s, long seed, Path clusterDir, Consumer<String> progress)
+      throws LiveException {
+    dev.txlab.coordinator.protocol.Protocol protocol =
+        dev.txlab.coordinator.protocol.ProtocolRegistry.get(s.protocol());
+    if (s.transactional()
+        && !dev.txlab.coordinator.live.LiveTxnNode.HOSTED.contains(protocol.name())) {
+      throw new LiveException(
+          "protocol "
+              + protocol.name()
+              + " runs on the simulator only; live nodes host "
+              + String.join(", ", dev.txlab.coordinator.live.LiveTxnNode.HOSTED)
+              + " (and raft-kv for single keys)");
     }
     List<String> notes = new ArrayList<>();
     List<String> flags = new ArrayList<>();
@@ -100,30 +126,44 @@ public final class LiveScenarioRun {
         flags.add("--" + k.getKey());
         flags.add(k.getValue());
       } else if (!k.getKey().equals("fsync")) {
-        notes.add("knob " + k.getKey() + "=" + k.getValue() + " is simulator-only; the live nodes use their defaults");
+        notes.add(
+            "knob "
+                + k.getKey()
+                + "="
+                + k.getValue()
+                + " is simulator-only; the live nodes use their defaults");
       }
     }
     if (s.network().loss() > 0 || s.network().duplicate() > 0 || s.network().reorder() > 0) {
-      notes.add("the scenario's simulated network (latency " + s.network().latency() + ", loss/duplicate/reorder) is not"
-          + " applied: live nodes talk over real loopback TCP");
+      notes.add(
+          "the scenario's simulated network (latency "
+              + s.network().latency()
+              + ", loss/duplicate/reorder) is not"
+              + " applied: live nodes talk over real loopback TCP");
     }
-    notes.add("clock bounds and TrueTime's epsilon model are simulated only; live nodes use the system clock with a fixed epsilon");
+    notes.add(
+        "clock bounds and TrueTime's epsilon model are simulated only; live nodes use the system clock with a fixed epsilon");
     if (!s.placement().isEmpty()) {
-      notes.add("the scenario's placement is simulator-only; live nodes place shard s on nodes s+1 … s+R");
+      notes.add(
+          "the scenario's placement is simulator-only; live nodes place shard s on nodes s+1 … s+R");
     }
     for (String line : s.faults()) {
       if (line.contains(" after prepare") || line.contains(" after decide")) {
-        notes.add("'" + line + "': the coordinator's node is armed at the scheduled time and halts itself (a real crash)"
-            + " the moment a coordinator there reaches the phase; the fault window is shaded from the arming");
+        notes.add(
+            "'"
+                + line
+                + "': the coordinator's node is armed at the scheduled time and halts itself (a real crash)"
+                + " the moment a coordinator there reaches the phase; the fault window is shaded from the arming");
       }
     }
     String fsync = s.knobs().getOrDefault("fsync", "always");
-    LiveCluster.StartOptions o = LiveCluster.StartOptions.defaults(clusterDir)
-        .withShape(s.nodes(), s.shards(), s.replicas())
-        .withProtocol(s.transactional() ? s.protocol() : "raft-kv")
-        .withFsync(fsync)
-        .withNodeFlags(flags)
-        .withTimeout(Duration.ofSeconds(120));
+    LiveCluster.StartOptions o =
+        LiveCluster.StartOptions.defaults(clusterDir)
+            .withShape(s.nodes(), s.shards(), s.replicas())
+            .withProtocol(s.transactional() ? s.protocol() : "raft-kv")
+            .withFsync(fsync)
+            .withNodeFlags(flags)
+            .withTimeout(Duration.ofSeconds(120));
     progress.accept("starting " + s.nodes() + " node processes in " + clusterDir + " …");
     LiveCluster cluster = LiveCluster.start(o, null);
     Map<String, Long> pids = new java.util.TreeMap<>();
@@ -131,18 +171,24 @@ public final class LiveScenarioRun {
     LiveCluster.StopReport stop;
     try {
       Scenario.WorkloadSpec ws = s.workload();
-      LiveWorkload.Spec spec = LiveWorkload.Spec.defaults(ws.name())
-          .withLoad(ws.rate(), s.duration().plus(s.converge()), ws.clients())
-          .withTimeout(ws.timeout())
-          .withTxnShape(ws.activeKeysInUse(), ws.writesPerKey(), ws.txnLengthMax())
-          .withConsistency(s.transactional() ? s.consistency() : List.of())
-          .withBank(ws.accounts(), ws.initialBalance());
+      LiveWorkload.Spec spec =
+          LiveWorkload.Spec.defaults(ws.name())
+              .withLoad(ws.rate(), s.duration().plus(s.converge()), ws.clients())
+              .withTimeout(ws.timeout())
+              .withTxnShape(ws.activeKeysInUse(), ws.writesPerKey(), ws.txnLengthMax())
+              .withConsistency(s.transactional() ? s.consistency() : List.of())
+              .withBank(ws.accounts(), ws.initialBalance());
       List<FaultEvent> plan;
       try {
-        plan = Schedule.parse(s.faults()).plan(
-            ClusterView.ofShape(cluster.nodes(), cluster.shards()), s.duration().toNanos(), new SplittableRandom(seed ^ 0x6e656d65736973L));
+        plan =
+            Schedule.parse(s.faults())
+                .plan(
+                    ClusterView.ofShape(cluster.nodes(), cluster.shards()),
+                    s.duration().toNanos(),
+                    new SplittableRandom(seed ^ 0x6e656d65736973L));
       } catch (FaultSyntaxException | IllegalArgumentException e) {
-        throw new LiveException("the scenario's fault schedule does not fit the live cluster: " + e.getMessage(), e);
+        throw new LiveException(
+            "the scenario's fault schedule does not fit the live cluster: " + e.getMessage(), e);
       }
       for (LiveCluster.NodeStatus st : cluster.status()) {
         if (st.pid() != null) {
@@ -151,9 +197,18 @@ public final class LiveScenarioRun {
       }
       LiveWorkload w = new LiveWorkload(cluster, spec);
       dev.txlab.chaos.live.LiveNemesis nemesis =
-          new dev.txlab.chaos.live.LiveNemesis(new ClusterControl(cluster), new SplittableRandom(seed));
-      progress.accept("cluster up; running " + ws.name() + " for " + seconds(s.duration()) + " with " + plan.size()
-          + " planned fault events, then " + seconds(s.converge()) + " to converge");
+          new dev.txlab.chaos.live.LiveNemesis(
+              new ClusterControl(cluster), new SplittableRandom(seed));
+      progress.accept(
+          "cluster up; running "
+              + ws.name()
+              + " for "
+              + seconds(s.duration())
+              + " with "
+              + plan.size()
+              + " planned fault events, then "
+              + seconds(s.converge())
+              + " to converge");
       w.start();
       applyPlan(plan, w, nemesis, clusterDir, progress);
       w.runFor(s.duration().plus(s.converge()));
@@ -162,8 +217,11 @@ public final class LiveScenarioRun {
       result = w.check(s.duration().toNanos());
       if (!measured.isEmpty()) {
         result.metrics().putAll(measured);
-        notes.add("protocol metrics (" + String.join(", ", measured.keySet()) + ") were read from the nodes just before"
-            + " they stopped: the maximum over the nodes; a node killed during the run restarted with empty figures");
+        notes.add(
+            "protocol metrics ("
+                + String.join(", ", measured.keySet())
+                + ") were read from the nodes just before"
+                + " they stopped: the maximum over the nodes; a node killed during the run restarted with empty figures");
       }
     } finally {
       stop = cluster.stop(Duration.ofSeconds(5));
@@ -171,7 +229,8 @@ public final class LiveScenarioRun {
       try {
         java.nio.file.Files.deleteIfExists(clusterDir.resolve("txlab.jar"));
       } catch (java.io.IOException e) {
-        progress.accept("note: could not remove " + clusterDir.resolve("txlab.jar") + ": " + e.getMessage());
+        progress.accept(
+            "note: could not remove " + clusterDir.resolve("txlab.jar") + ": " + e.getMessage());
       }
     }
     return new Outcome(result, notes, stop, clusterDir, pids);
@@ -183,16 +242,22 @@ public final class LiveScenarioRun {
   /**
    * Applies the plan's events at their times (relative to the workload's start), on this thread,
    * through the live nemesis ({@link dev.txlab.chaos.live.LiveNemesis}): each event changes the
-   * reference state and the cluster is made to match it. Between events the nemesis reconciles
-   * now and then, so an armed kill that fired is seen (and its window's end restarts that node)
-   * and a node that came back gets the settings the plan still wants. Every event, applied or
-   * refused, and every fired kill goes to the cluster's {@code faults.jsonl}.
+   * reference state and the cluster is made to match it. Between events the nemesis reconciles now
+   * and then, so an armed kill that fired is seen (and its window's end restarts that node) and a
+   * node that came back gets the settings the plan still wants. Every event, applied or refused,
+   * and every fired kill goes to the cluster's {@code faults.jsonl}.
    */
-  private static void applyPlan(List<FaultEvent> plan, LiveWorkload w, dev.txlab.chaos.live.LiveNemesis nemesis,
-      Path clusterDir, Consumer<String> progress) {
+  private static void applyPlan(
+      List<FaultEvent> plan,
+      LiveWorkload w,
+      dev.txlab.chaos.live.LiveNemesis nemesis,
+      Path clusterDir,
+      Consumer<String> progress) {
     for (FaultEvent e : plan) {
       while (e.atNanos() - w.elapsedNanos() > 0) {
-        LiveCluster.sleep(Math.min(RECONCILE_EVERY_MILLIS, Math.max(1, (e.atNanos() - w.elapsedNanos()) / 1_000_000)));
+        LiveCluster.sleep(
+            Math.min(
+                RECONCILE_EVERY_MILLIS, Math.max(1, (e.atNanos() - w.elapsedNanos()) / 1_000_000)));
         if (e.atNanos() - w.elapsedNanos() > 0) {
           report(nemesis.reconcile(), nemesis, clusterDir, w, progress);
         }
@@ -200,23 +265,44 @@ public final class LiveScenarioRun {
       long wall = LiveNemesis.wallNanos();
       dev.txlab.chaos.live.LiveNemesis.Applied a = nemesis.apply(e);
       boolean ok = a.result().isResolved();
-      LiveNemesis.record(clusterDir, wall, a.event().fault(), ok ? a.result().value() : List.of(), ok, a.summary(),
+      LiveNemesis.record(
+          clusterDir,
+          wall,
+          a.event().fault(),
+          ok ? a.result().value() : List.of(),
+          ok,
+          a.summary(),
           ok ? a.changes() : List.of(a.result().reason()));
-      progress.accept(String.format(java.util.Locale.ROOT, "  %6.2fs  %s", w.elapsedNanos() / 1e9, a.summary()));
+      progress.accept(
+          String.format(
+              java.util.Locale.ROOT, "  %6.2fs  %s", w.elapsedNanos() / 1e9, a.summary()));
       report(List.of(), nemesis, clusterDir, w, progress);
     }
   }
 
   /** Prints what a reconcile changed and records the kills it found fired. */
-  private static void report(List<String> changes, dev.txlab.chaos.live.LiveNemesis nemesis, Path clusterDir,
-      LiveWorkload w, Consumer<String> progress) {
+  private static void report(
+      List<String> changes,
+      dev.txlab.chaos.live.LiveNemesis nemesis,
+      Path clusterDir,
+      LiveWorkload w,
+      Consumer<String> progress) {
     for (dev.txlab.chaos.live.LiveNemesis.Fired f : nemesis.drainFired()) {
-      Fault kill = new Fault.Kill(dev.txlab.chaos.fault.Target.node(f.node()), java.util.Optional.empty());
-      LiveNemesis.record(clusterDir, LiveNemesis.wallNanos(), kill, List.of(f.node()), true,
-          "kill coordinator after " + f.phase().text() + " → " + f.node(), List.of(f.node() + " halted itself"));
+      Fault kill =
+          new Fault.Kill(dev.txlab.chaos.fault.Target.node(f.node()), java.util.Optional.empty());
+      LiveNemesis.record(
+          clusterDir,
+          LiveNemesis.wallNanos(),
+          kill,
+          List.of(f.node()),
+          true,
+          "kill coordinator after " + f.phase().text() + " → " + f.node(),
+          List.of(f.node() + " halted itself"));
     }
     for (String c : changes) {
-      progress.accept(String.format(java.util.Locale.ROOT, "  %6.2fs    reconcile: %s", w.elapsedNanos() / 1e9, c));
+      progress.accept(
+          String.format(
+              java.util.Locale.ROOT, "  %6.2fs    reconcile: %s", w.elapsedNanos() / 1e9, c));
     }
   }
 

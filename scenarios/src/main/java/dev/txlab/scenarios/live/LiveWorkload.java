@@ -8,8 +8,8 @@ import dev.txlab.checker.history.HistoryException;
 import dev.txlab.checker.history.Op;
 import dev.txlab.checker.history.OpType;
 import dev.txlab.coordinator.txn.MicroOp;
-import dev.txlab.node.api.ShardId;
 import dev.txlab.node.api.RandomSource;
+import dev.txlab.node.api.ShardId;
 import dev.txlab.node.kv.ClientObserver;
 import dev.txlab.node.kv.KvOp;
 import dev.txlab.node.kv.ShardMap;
@@ -39,38 +39,55 @@ import org.HdrHistogram.Histogram;
  * compare-and-sets of small values on a few keys per shard, over the single-key API), and the
  * transactional {@code list-append} and {@code rw-register} (Elle's key rotation, from {@link
  * TxnGenerator}, over {@code POST /txn}), and {@code bank} (transfers between accounts kept as
- * list-append ledgers, {@link BankGenerator}; every read of all accounts must see the bank's total).
+ * list-append ledgers, {@link BankGenerator}; every read of all accounts must see the bank's
+ * total).
  *
  * <p>Fixed concurrency: each client is a thread with one request in flight, paced so that all of
- * them together issue {@code rate} operations per second (fewer if the cluster is slower). A
- * client talks to one node and moves to the next when its node refuses connections. Outcomes are
- * recorded as Jepsen does: {@code :ok}; {@code :fail} only when the operation definitely did not
- * happen (connection refused, the node said so, a compare-and-set that found another value, an
- * abort); {@code :info} otherwise (a timeout, a 504, a connection cut mid-request) — after which
- * the client continues as a new process.
+ * them together issue {@code rate} operations per second (fewer if the cluster is slower). A client
+ * talks to one node and moves to the next when its node refuses connections. Outcomes are recorded
+ * as Jepsen does: {@code :ok}; {@code :fail} only when the operation definitely did not happen
+ * (connection refused, the node said so, a compare-and-set that found another value, an abort);
+ * {@code :info} otherwise (a timeout, a 504, a connection cut mid-request) — after which the client
+ * continues as a new process.
  *
  * <p>Keys are fresh for every run (numbered from the wall clock at the start), so values left in
  * the cluster by earlier runs are never read as if this run had written them.
  *
- * <p>Faults applied while the workload ran — by {@code txlab chaos} or a scenario's schedule —
- * are read back from {@code faults.jsonl} and merged in at their own times as {@code :nemesis}
+ * <p>Faults applied while the workload ran — by {@code txlab chaos} or a scenario's schedule — are
+ * read back from {@code faults.jsonl} and merged in at their own times as {@code :nemesis}
  * operations.
  */
 public final class LiveWorkload {
-  public static final List<String> NAMES = List.of("register", "list-append", "rw-register", "bank");
+  public static final List<String> NAMES =
+      List.of("register", "list-append", "rw-register", "bank");
 
   /**
    * @param rate operations per second, all clients together (0: as fast as they go)
    * @param timeout how long a client waits for one answer before recording {@code :info}
    */
   public record Spec(
-      String name, int rate, Duration duration, int clients, Duration timeout, int keysPerShard, int activeKeys,
-      int writesPerKey, int txnLengthMax, List<String> consistency, int accounts, long initialBalance) {
+      String name,
+      int rate,
+      Duration duration,
+      int clients,
+      Duration timeout,
+      int keysPerShard,
+      int activeKeys,
+      int writesPerKey,
+      int txnLengthMax,
+      List<String> consistency,
+      int accounts,
+      long initialBalance) {
     public Spec {
       consistency = List.copyOf(consistency);
       if (!NAMES.contains(name)) throw new IllegalArgumentException("unknown workload " + name);
-      if (rate < 0 || clients < 1 || duration.isNegative() || timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("need rate >= 0, clients >= 1, a duration and a timeout");
+      if (rate < 0
+          || clients < 1
+          || duration.isNegative()
+          || timeout.isNegative()
+          || timeout.isZero()) {
+        throw new IllegalArgumentException(
+            "need rate >= 0, clients >= 1, a duration and a timeout");
       }
     }
 
@@ -84,34 +101,105 @@ public final class LiveWorkload {
     }
 
     public static Spec defaults(String name) {
-      return new Spec(name, 200, Duration.ofSeconds(30), 10, Duration.ofSeconds(10), 2, 5, 32, 4,
-          name.equals("register") ? List.of() : List.of("strict-serializable"), 8, 10);
+      return new Spec(
+          name,
+          200,
+          Duration.ofSeconds(30),
+          10,
+          Duration.ofSeconds(10),
+          2,
+          5,
+          32,
+          4,
+          name.equals("register") ? List.of() : List.of("strict-serializable"),
+          8,
+          10);
     }
 
     public Spec withBank(int accounts, long initialBalance) {
-      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, consistency,
-          accounts, initialBalance);
+      return new Spec(
+          name,
+          rate,
+          duration,
+          clients,
+          timeout,
+          keysPerShard,
+          activeKeys,
+          writesPerKey,
+          txnLengthMax,
+          consistency,
+          accounts,
+          initialBalance);
     }
 
     public Spec withLoad(int rate, Duration duration, int clients) {
-      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, consistency, accounts, initialBalance);
+      return new Spec(
+          name,
+          rate,
+          duration,
+          clients,
+          timeout,
+          keysPerShard,
+          activeKeys,
+          writesPerKey,
+          txnLengthMax,
+          consistency,
+          accounts,
+          initialBalance);
     }
 
     public Spec withConsistency(List<String> models) {
-      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, models, accounts, initialBalance);
+      return new Spec(
+          name,
+          rate,
+          duration,
+          clients,
+          timeout,
+          keysPerShard,
+          activeKeys,
+          writesPerKey,
+          txnLengthMax,
+          models,
+          accounts,
+          initialBalance);
     }
 
     public Spec withTxnShape(int activeKeys, int writesPerKey, int txnLengthMax) {
-      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, consistency, accounts, initialBalance);
+      return new Spec(
+          name,
+          rate,
+          duration,
+          clients,
+          timeout,
+          keysPerShard,
+          activeKeys,
+          writesPerKey,
+          txnLengthMax,
+          consistency,
+          accounts,
+          initialBalance);
     }
 
     public Spec withTimeout(Duration timeout) {
-      return new Spec(name, rate, duration, clients, timeout, keysPerShard, activeKeys, writesPerKey, txnLengthMax, consistency, accounts, initialBalance);
+      return new Spec(
+          name,
+          rate,
+          duration,
+          clients,
+          timeout,
+          keysPerShard,
+          activeKeys,
+          writesPerKey,
+          txnLengthMax,
+          consistency,
+          accounts,
+          initialBalance);
     }
   }
 
   /** One fault from {@code faults.jsonl}, at its time relative to the workload's start. */
-  public record FaultRecord(long atNanos, String f, String fault, boolean applied, String summary) {}
+  public record FaultRecord(
+      long atNanos, String f, String fault, boolean applied, String summary) {}
 
   /** What a workload produced, checked. */
   public record Result(
@@ -155,7 +243,8 @@ public final class LiveWorkload {
     this.spec = spec;
     long wall = System.currentTimeMillis();
     this.runId = Long.toString(wall, 36);
-    // Fresh keys per run: far apart from any earlier run's (runs start at least a millisecond apart).
+    // Fresh keys per run: far apart from any earlier run's (runs start at least a millisecond
+    // apart).
     this.keyBase = wall * 1000;
     List<String> clientIds = new ArrayList<>();
     for (int i = 1; i <= spec.clients(); i++) {
@@ -163,22 +252,37 @@ public final class LiveWorkload {
     }
     if (spec.transactional()) {
       if (!cluster.transactional()) {
-        throw new IllegalArgumentException("the '" + spec.name() + "' workload needs transactional nodes; this cluster runs "
-            + cluster.file().protocol() + " (single-key nodes): use the register workload");
+        throw new IllegalArgumentException(
+            "the '"
+                + spec.name()
+                + "' workload needs transactional nodes; this cluster runs "
+                + cluster.file().protocol()
+                + " (single-key nodes): use the register workload");
       }
       registerRecorder = null;
       registers = null;
       txnRecorder = new TxnHistoryRecorder(this::now, clientIds);
       bank = spec.name().equals("bank") ? new BankGenerator(spec.accounts(), 0.5) : null;
-      generator = bank != null ? null : new TxnGenerator(
-          spec.name().equals("list-append") ? TxnGenerator.Kind.LIST_APPEND : TxnGenerator.Kind.RW_REGISTER,
-          spec.activeKeys(), spec.writesPerKey(), 1, spec.txnLengthMax(), 0.5);
+      generator =
+          bank != null
+              ? null
+              : new TxnGenerator(
+                  spec.name().equals("list-append")
+                      ? TxnGenerator.Kind.LIST_APPEND
+                      : TxnGenerator.Kind.RW_REGISTER,
+                  spec.activeKeys(),
+                  spec.writesPerKey(),
+                  1,
+                  spec.txnLengthMax(),
+                  0.5);
       generatorRandom = new RandomSource(wall);
     } else {
       if (cluster.transactional()) {
-        throw new IllegalArgumentException("the register workload uses the single-key API of raft-kv nodes; this cluster runs "
-            + cluster.file().protocol() + " (transactional nodes): use list-append, rw-register or bank, or start a cluster"
-            + " with --protocol raft-kv");
+        throw new IllegalArgumentException(
+            "the register workload uses the single-key API of raft-kv nodes; this cluster runs "
+                + cluster.file().protocol()
+                + " (transactional nodes): use list-append, rw-register or bank, or start a cluster"
+                + " with --protocol raft-kv");
       }
       txnRecorder = null;
       generator = null;
@@ -253,7 +357,9 @@ public final class LiveWorkload {
     synchronized (lock) {
       return spec.transactional()
           ? new long[] {txnRecorder.okTxns(), txnRecorder.failTxns(), txnRecorder.infoTxns()}
-          : new long[] {registerRecorder.okOps(), registerRecorder.failOps(), registerRecorder.infoOps()};
+          : new long[] {
+            registerRecorder.okOps(), registerRecorder.failOps(), registerRecorder.infoOps()
+          };
     }
   }
 
@@ -265,8 +371,14 @@ public final class LiveWorkload {
       LiveCluster.sleep(Math.max(1, Math.min(100, (end - System.nanoTime()) / 1_000_000)));
       if (System.nanoTime() >= nextReport && System.nanoTime() < end) {
         long[] c = counts();
-        progress.accept(String.format(java.util.Locale.ROOT, "  %5.1fs  %,d ok  %,d fail  %,d info",
-            (System.nanoTime() - startNanos) / 1e9, c[0], c[1], c[2]));
+        progress.accept(
+            String.format(
+                java.util.Locale.ROOT,
+                "  %5.1fs  %,d ok  %,d fail  %,d info",
+                (System.nanoTime() - startNanos) / 1e9,
+                c[0],
+                c[1],
+                c[2]));
         nextReport += everyNanos;
       }
     }
@@ -299,7 +411,10 @@ public final class LiveWorkload {
       next = Math.max(next + intervalNanos, System.nanoTime() - intervalNanos);
       NodeApi api = cluster.api(nodes.get(nodeIndex));
       seq++;
-      boolean refused = spec.transactional() ? txn(api, client, wireClient, seq) : register(api, client, random, seq);
+      boolean refused =
+          spec.transactional()
+              ? txn(api, client, wireClient, seq)
+              : register(api, client, random, seq);
       if (refused) {
         nodeIndex = (nodeIndex + 1) % nodes.size();
       }
@@ -341,12 +456,17 @@ public final class LiveWorkload {
     }
     synchronized (lock) {
       registerRecorder.completed(client, seq, op, outcome, value);
-      if (r.ok()) latencyMicros.recordValue(Math.min(latencyMicros.getHighestTrackableValue(), (System.nanoTime() - t0) / 1000));
+      if (r.ok())
+        latencyMicros.recordValue(
+            Math.min(latencyMicros.getHighestTrackableValue(), (System.nanoTime() - t0) / 1000));
     }
     return r.notSent();
   }
 
-  /** Definitely not applied: never sent, or the node said so (a failed cas, busy, a 4xx, or {@code definite: true}). */
+  /**
+   * Definitely not applied: never sent, or the node said so (a failed cas, busy, a 4xx, or {@code
+   * definite: true}).
+   */
   private static boolean definite(NodeApi.Reply r) {
     if (r.notSent()) return true;
     if (r.status() == 0) return false;
@@ -375,8 +495,11 @@ public final class LiveWorkload {
     }
     List<List<Object>> wire = new ArrayList<>();
     for (MicroOp m : ops) {
-      String f = m.kind() == MicroOp.Kind.APPEND ? "append" : m.kind() == MicroOp.Kind.WRITE ? "w" : "r";
-      wire.add(java.util.Arrays.asList(f, m.key(), m.isWrite() ? (Object) Long.parseLong(m.value()) : null));
+      String f =
+          m.kind() == MicroOp.Kind.APPEND ? "append" : m.kind() == MicroOp.Kind.WRITE ? "w" : "r";
+      wire.add(
+          java.util.Arrays.asList(
+              f, m.key(), m.isWrite() ? (Object) Long.parseLong(m.value()) : null));
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("client", wireClient);
@@ -401,16 +524,20 @@ public final class LiveWorkload {
     synchronized (lock) {
       txnRecorder.completed(client, seq, result, outcome, cause);
       if (outcome == ClientObserver.Outcome.OK) {
-        latencyMicros.recordValue(Math.min(latencyMicros.getHighestTrackableValue(), (System.nanoTime() - t0) / 1000));
+        latencyMicros.recordValue(
+            Math.min(latencyMicros.getHighestTrackableValue(), (System.nanoTime() - t0) / 1000));
       }
     }
     return r.notSent();
   }
 
-  /** The issued micro-ops with each read's value from the answer (which lists ops in request order). */
+  /**
+   * The issued micro-ops with each read's value from the answer (which lists ops in request order).
+   */
   private static List<MicroOp> withReads(List<MicroOp> ops, JsonNode answer) {
     if (answer == null || !answer.isArray() || answer.size() != ops.size()) {
-      throw new IllegalStateException("a node answered ok with ops that do not match the request: " + answer);
+      throw new IllegalStateException(
+          "a node answered ok with ops that do not match the request: " + answer);
     }
     List<MicroOp> out = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
@@ -444,10 +571,14 @@ public final class LiveWorkload {
     List<FaultRecord> faults = new ArrayList<>();
     for (String text : activeAtStart) {
       // In force before the workload began (applied earlier with txlab chaos): recorded at time 0.
-      faults.add(new FaultRecord(0, text.split(" ", 2)[0], text, true, text + " (active when the workload started)"));
+      faults.add(
+          new FaultRecord(
+              0, text.split(" ", 2)[0], text, true, text + " (active when the workload started)"));
     }
-    faults.addAll(readFaults(cluster.dir(), startWallNanos, startWallNanos + (runEnd - startNanos)));
-    List<Op> ops = new ArrayList<>(spec.transactional() ? txnRecorder.events() : registerRecorder.events());
+    faults.addAll(
+        readFaults(cluster.dir(), startWallNanos, startWallNanos + (runEnd - startNanos)));
+    List<Op> ops =
+        new ArrayList<>(spec.transactional() ? txnRecorder.events() : registerRecorder.events());
     // Nemesis operations at their own times, among the clients' in time order.
     List<Op> merged = new ArrayList<>(ops.size() + faults.size());
     int fi = 0;
@@ -469,7 +600,8 @@ public final class LiveWorkload {
     try {
       history = History.of("history.edn", indexed);
     } catch (HistoryException e) {
-      throw new IllegalStateException("the live recorder wrote an inconsistent history: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the live recorder wrote an inconsistent history: " + e.getMessage(), e);
     }
     long healAt = healAtNanos;
     if (healAt < 0) {
@@ -483,11 +615,20 @@ public final class LiveWorkload {
       if (o.type() == OpType.OK && !o.isNemesis() && o.timeNanos() > healAt) okAfter++;
     }
     long checkStart = System.nanoTime();
-    RunChecks.Subject subject = new RunChecks.Subject(
-        spec.transactional(), spec.transactional() ? spec.checkerWorkload() : "cas-register", spec.consistency(),
-        bank != null, spec.accounts(), spec.initialBalance());
-    RunChecks.Result checked = RunChecks.check(subject, history, okAfter,
-        healAtNanos >= 0 || !faults.isEmpty() ? "after the last fault ended" : "");
+    RunChecks.Subject subject =
+        new RunChecks.Subject(
+            spec.transactional(),
+            spec.transactional() ? spec.checkerWorkload() : "cas-register",
+            spec.consistency(),
+            bank != null,
+            spec.accounts(),
+            spec.initialBalance());
+    RunChecks.Result checked =
+        RunChecks.check(
+            subject,
+            history,
+            okAfter,
+            healAtNanos >= 0 || !faults.isEmpty() ? "after the last fault ended" : "");
     Map<String, Check> checks = checked.checks();
     CheckResult primary = checked.primary();
     Map<String, Double> bankFigures = checked.figures();
@@ -524,7 +665,8 @@ public final class LiveWorkload {
     metrics.putAll(bankFigures);
     long applied = faults.stream().filter(FaultRecord::applied).count();
     metrics.put("faults_applied", (double) applied);
-    return new Result(history, checks, primary, metrics, faults, startWallNanos, seconds, checkSeconds);
+    return new Result(
+        history, checks, primary, metrics, faults, startWallNanos, seconds, checkSeconds);
   }
 
   private static Op nemesisOp(FaultRecord f) {
@@ -592,8 +734,13 @@ public final class LiveWorkload {
       }
       long t = j.path("time_ns").asLong(-1);
       if (t < fromWallNanos || t > toWallNanos) continue;
-      out.add(new FaultRecord(t - fromWallNanos, j.path("f").asText("fault"), j.path("fault").asText(),
-          j.path("applied").asBoolean(true), j.path("summary").asText(j.path("fault").asText())));
+      out.add(
+          new FaultRecord(
+              t - fromWallNanos,
+              j.path("f").asText("fault"),
+              j.path("fault").asText(),
+              j.path("applied").asBoolean(true),
+              j.path("summary").asText(j.path("fault").asText())));
     }
     out.sort((a, b) -> Long.compare(a.atNanos(), b.atNanos()));
     return Collections.unmodifiableList(out);
@@ -603,7 +750,9 @@ public final class LiveWorkload {
   private static boolean writes(Object value) {
     if (!(value instanceof List<?> mops)) return false;
     for (Object m : mops) {
-      if (m instanceof List<?> mop && !mop.isEmpty() && !String.valueOf(mop.get(0)).equals(":r")
+      if (m instanceof List<?> mop
+          && !mop.isEmpty()
+          && !String.valueOf(mop.get(0)).equals(":r")
           && !(mop.get(0) instanceof dev.txlab.checker.history.Keyword k && k.name().equals("r"))) {
         return true;
       }

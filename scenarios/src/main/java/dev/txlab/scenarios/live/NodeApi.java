@@ -20,7 +20,8 @@ import java.util.concurrent.Executors;
  * and, with the cluster's token, its admin API on 127.0.0.1. Every call ends in a {@link Reply}
  * that says whether the request is known not to have reached the node ({@link Reply#notSent}: the
  * connection was refused, so nothing can have happened) or its outcome is unknown (a timeout or a
- * connection cut mid-request), which is what a client needs to record {@code :fail} or {@code :info}.
+ * connection cut mid-request), which is what a client needs to record {@code :fail} or {@code
+ * :info}.
  */
 public final class NodeApi {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,11 +31,13 @@ public final class NodeApi {
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(2))
-          .executor(Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "txlab-http");
-            t.setDaemon(true);
-            return t;
-          }))
+          .executor(
+              Executors.newCachedThreadPool(
+                  r -> {
+                    Thread t = new Thread(r, "txlab-http");
+                    t.setDaemon(true);
+                    return t;
+                  }))
           .build();
 
   /**
@@ -85,11 +88,17 @@ public final class NodeApi {
   }
 
   public Reply post(String path, Object body, Duration timeout) {
-    return send(withJson(HttpRequest.newBuilder(uri(httpPort, path)), "POST", body).timeout(timeout).build());
+    return send(
+        withJson(HttpRequest.newBuilder(uri(httpPort, path)), "POST", body)
+            .timeout(timeout)
+            .build());
   }
 
   public Reply put(String path, Object body, Duration timeout) {
-    return send(withJson(HttpRequest.newBuilder(uri(httpPort, path)), "PUT", body).timeout(timeout).build());
+    return send(
+        withJson(HttpRequest.newBuilder(uri(httpPort, path)), "PUT", body)
+            .timeout(timeout)
+            .build());
   }
 
   /** {@code /kv/KEY} with the key escaped. */
@@ -102,12 +111,21 @@ public final class NodeApi {
   }
 
   public Reply adminGet(String path, Duration timeout) {
-    return send(HttpRequest.newBuilder(uri(adminPort, path)).header("Authorization", "Bearer " + token).GET().timeout(timeout).build());
+    return send(
+        HttpRequest.newBuilder(uri(adminPort, path))
+            .header("Authorization", "Bearer " + token)
+            .GET()
+            .timeout(timeout)
+            .build());
   }
 
   public Reply adminPost(String path, Object body, Duration timeout) {
     return send(
-        withJson(HttpRequest.newBuilder(uri(adminPort, path)).header("Authorization", "Bearer " + token), "POST", body)
+        withJson(
+                HttpRequest.newBuilder(uri(adminPort, path))
+                    .header("Authorization", "Bearer " + token),
+                "POST",
+                body)
             .timeout(timeout)
             .build());
   }
@@ -119,7 +137,8 @@ public final class NodeApi {
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot encode a request body: " + e.getMessage(), e);
     }
-    return b.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(text));
+    return b.header("content-type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(text));
   }
 
   private static URI uri(int port, String path) {
@@ -134,7 +153,11 @@ public final class NodeApi {
       // Not connected: the request was never written.
       return new Reply(0, null, true, "connection timed out");
     } catch (HttpTimeoutException e) {
-      return new Reply(0, null, false, "no answer within " + request.timeout().map(Duration::toMillis).orElse(0L) + " ms");
+      return new Reply(
+          0,
+          null,
+          false,
+          "no answer within " + request.timeout().map(Duration::toMillis).orElse(0L) + " ms");
     } catch (ConnectException e) {
       return new Reply(0, null, true, "connection refused (is the node down?)");
     } catch (IOException e) {

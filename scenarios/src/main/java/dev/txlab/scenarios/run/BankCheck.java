@@ -14,7 +14,8 @@ public final class BankCheck {
    * The bank's invariant: every committed read of all accounts sees balances summing to the total
    * the bank started with. Reports the first read that does not, with what it saw.
    */
-  public static Check check(History history, int accounts, long initialBalance, Map<String, Double> figures) {
+  public static Check check(
+      History history, int accounts, long initialBalance, Map<String, Double> figures) {
     long total = accounts * initialBalance;
     long reads = 0;
     long bad = 0;
@@ -35,18 +36,38 @@ public final class BankCheck {
         min = Math.min(min, b);
       }
       if (sum != total && bad++ == 0) {
-        first = "the read at index " + op.completion().index() + " (process " + op.process() + ") saw balances "
-            + balances + " summing to " + sum + ", not " + total;
+        first =
+            "the read at index "
+                + op.completion().index()
+                + " (process "
+                + op.process()
+                + ") saw balances "
+                + balances
+                + " summing to "
+                + sum
+                + ", not "
+                + total;
       }
     }
     figures.put("bank_reads", (double) reads);
     figures.put("bank_total_violations", (double) bad);
     figures.put("bank_balance_min", (double) min);
     if (bad > 0) {
-      return new Check(Validity.INVALID, List.of("wrong-total"), bad + " of " + reads + " reads saw the wrong total; " + first);
+      return new Check(
+          Validity.INVALID,
+          List.of("wrong-total"),
+          bad + " of " + reads + " reads saw the wrong total; " + first);
     }
     return new Check(
-        reads > 0 ? Validity.VALID : Validity.UNKNOWN, List.of(),
-        reads + " reads of all " + accounts + " accounts, each summing to " + total + " (lowest balance seen " + min + ")");
+        reads > 0 ? Validity.VALID : Validity.UNKNOWN,
+        List.of(),
+        reads
+            + " reads of all "
+            + accounts
+            + " accounts, each summing to "
+            + total
+            + " (lowest balance seen "
+            + min
+            + ")");
   }
 }

@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every node's clock error (local − true time) and TrueTime's ε, sampled between simulation
- * slices — so a report can say, for any stretch of the run, which clocks were where and whether
- * any of them was outside the uncertainty TrueTime claimed. Sampling reads the simulator and
- * schedules nothing, so it does not change the run.
+ * Every node's clock error (local − true time) and TrueTime's ε, sampled between simulation slices
+ * — so a report can say, for any stretch of the run, which clocks were where and whether any of
+ * them was outside the uncertainty TrueTime claimed. Sampling reads the simulator and schedules
+ * nothing, so it does not change the run.
  */
 public final class ClockTimeline {
   private final List<NodeId> nodes;
@@ -18,7 +18,9 @@ public final class ClockTimeline {
   private final List<long[]> errors = new ArrayList<>();
   private final List<Long> epsilons = new ArrayList<>();
 
-  /** @param nodes servers first, then clients; {@code servers} says how many are servers */
+  /**
+   * @param nodes servers first, then clients; {@code servers} says how many are servers
+   */
   ClockTimeline(List<NodeId> nodes, int servers) {
     this.nodes = List.copyOf(nodes);
     this.servers = servers;
@@ -56,7 +58,9 @@ public final class ClockTimeline {
     return nodes;
   }
 
-  /** Each sample as {@code [time, ε, error of node 0, error of node 1, …]}, thinned to at most 600. */
+  /**
+   * Each sample as {@code [time, ε, error of node 0, error of node 1, …]}, thinned to at most 600.
+   */
   public List<long[]> samples() {
     List<long[]> out = new ArrayList<>();
     int stride = Math.max(1, (times.size() + 599) / 600);

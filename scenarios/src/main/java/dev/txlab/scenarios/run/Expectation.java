@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class Expectation {
-  private static final Pattern METRIC = Pattern.compile("([a-z][a-z0-9_]*)\\s*(==|!=|<=|>=|<|>)\\s*(-?\\d+(?:\\.\\d+)?)");
+  private static final Pattern METRIC =
+      Pattern.compile("([a-z][a-z0-9_]*)\\s*(==|!=|<=|>=|<|>)\\s*(-?\\d+(?:\\.\\d+)?)");
   private static final Pattern CHECK = Pattern.compile("([a-z][a-z0-9-]*)\\s+(valid|invalid)");
   private static final Pattern ANOMALY = Pattern.compile("anomalies\\s+include\\s+(\\S+)");
 
@@ -38,7 +39,8 @@ public final class Expectation {
   private final double number;
   private final boolean wantValid;
 
-  private Expectation(String text, Kind kind, String subject, String op, double number, boolean wantValid) {
+  private Expectation(
+      String text, Kind kind, String subject, String op, double number, boolean wantValid) {
     this.text = text;
     this.kind = kind;
     this.subject = subject;
@@ -60,14 +62,17 @@ public final class Expectation {
     }
     m = METRIC.matcher(t);
     if (m.matches()) {
-      return new Expectation(t, Kind.METRIC, m.group(1), m.group(2), Double.parseDouble(m.group(3)), false);
+      return new Expectation(
+          t, Kind.METRIC, m.group(1), m.group(2), Double.parseDouble(m.group(3)), false);
     }
     m = CHECK.matcher(t);
     if (m.matches()) {
       return new Expectation(t, Kind.CHECK, m.group(1), "", 0, m.group(2).equals("valid"));
     }
     throw new IllegalArgumentException(
-        "'" + raw + "' is not an expectation (expected: valid, invalid, CHECK valid|invalid,"
+        "'"
+            + raw
+            + "' is not an expectation (expected: valid, invalid, CHECK valid|invalid,"
             + " anomalies include NAME, or METRIC OP NUMBER such as ops_ok > 0)");
   }
 
@@ -93,36 +98,42 @@ public final class Expectation {
    * @param anomalies every anomaly type any check reported
    * @param metrics the run's metrics
    */
-  public boolean holds(Boolean valid, Map<String, Boolean> checkValid, List<String> anomalies, Map<String, Double> metrics) {
+  public boolean holds(
+      Boolean valid,
+      Map<String, Boolean> checkValid,
+      List<String> anomalies,
+      Map<String, Double> metrics) {
     switch (kind) {
       case VERDICT:
         return valid != null && valid == wantValid;
-      case CHECK: {
-        Boolean v = checkValid.get(subject);
-        return v != null && v == wantValid;
-      }
+      case CHECK:
+        {
+          Boolean v = checkValid.get(subject);
+          return v != null && v == wantValid;
+        }
       case ANOMALY:
         return anomalies.contains(subject);
-      default: {
-        Double v = metrics.get(subject);
-        if (v == null) {
-          return false;
+      default:
+        {
+          Double v = metrics.get(subject);
+          if (v == null) {
+            return false;
+          }
+          switch (op) {
+            case "==":
+              return v == number;
+            case "!=":
+              return v != number;
+            case "<":
+              return v < number;
+            case "<=":
+              return v <= number;
+            case ">":
+              return v > number;
+            default:
+              return v >= number;
+          }
         }
-        switch (op) {
-          case "==":
-            return v == number;
-          case "!=":
-            return v != number;
-          case "<":
-            return v < number;
-          case "<=":
-            return v <= number;
-          case ">":
-            return v > number;
-          default:
-            return v >= number;
-        }
-      }
     }
   }
 

@@ -10,8 +10,8 @@ import dev.txlab.node.time.EpsilonModel;
  *
  * <ul>
  *   <li>{@code 1ms} constant; {@code 0.5ms..1.5ms} uniform; {@code 1ms±0.3ms} (or {@code +-})
- *       jitter around a base; {@code exponential 1ms} (mean) or {@code exponential 1ms from
- *       0.2ms} (a floor plus an exponential tail);
+ *       jitter around a base; {@code exponential 1ms} (mean) or {@code exponential 1ms from 0.2ms}
+ *       (a floor plus an exponential tail);
  *   <li>ε: {@code sawtooth} (Spanner's 1→7 ms over 30 s), {@code sawtooth 1ms..7ms/30s}, or a
  *       constant {@code 5ms}.
  * </ul>
@@ -44,12 +44,16 @@ final class LatencyText {
       String normalized = t.replace("+-", "±");
       if (normalized.contains("±")) {
         String[] parts = normalized.split("±", 2);
-        return new Latency.Jitter(Durations.parse(parts[0].strip()), Durations.parse(parts[1].strip()));
+        return new Latency.Jitter(
+            Durations.parse(parts[0].strip()), Durations.parse(parts[1].strip()));
       }
       return new Latency.Constant(Durations.parse(t));
     } catch (FaultSyntaxException e) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a latency (expected 1ms, 0.5ms..1.5ms, 1ms±0.3ms or exponential 1ms): " + e.problem());
+          "'"
+              + text
+              + "' is not a latency (expected 1ms, 0.5ms..1.5ms, 1ms±0.3ms or exponential 1ms): "
+              + e.problem());
     }
   }
 
@@ -64,15 +68,21 @@ final class LatencyText {
         String[] range = spec.split("/", 2);
         String[] bounds = range[0].split("\\.\\.", 2);
         if (range.length != 2 || bounds.length != 2) {
-          throw new IllegalArgumentException("expected sawtooth MIN..MAX/PERIOD, e.g. sawtooth 1ms..7ms/30s");
+          throw new IllegalArgumentException(
+              "expected sawtooth MIN..MAX/PERIOD, e.g. sawtooth 1ms..7ms/30s");
         }
         return new EpsilonModel.Sawtooth(
-            Durations.parse(bounds[0].strip()), Durations.parse(bounds[1].strip()), Durations.parse(range[1].strip()));
+            Durations.parse(bounds[0].strip()),
+            Durations.parse(bounds[1].strip()),
+            Durations.parse(range[1].strip()));
       }
       return new EpsilonModel.Constant(Durations.parse(t));
     } catch (FaultSyntaxException e) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not an ε model (expected sawtooth, sawtooth 1ms..7ms/30s, or a constant like 5ms): " + e.problem());
+          "'"
+              + text
+              + "' is not an ε model (expected sawtooth, sawtooth 1ms..7ms/30s, or a constant like 5ms): "
+              + e.problem());
     }
   }
 }

@@ -38,8 +38,11 @@ final class ProtocolSimDeployment implements SimDeployment {
 
   ProtocolSimDeployment(Scenario s, long seed) {
     Protocol protocol = ProtocolRegistry.get(s.protocol());
-    this.cluster = protocol.onSimulator(
-        new Topology(s.nodes(), s.shards(), s.replicas(), s.placementNodes()), s.knobs(), SimRun.simConfig(s, seed));
+    this.cluster =
+        protocol.onSimulator(
+            new Topology(s.nodes(), s.shards(), s.replicas(), s.placementNodes()),
+            s.knobs(),
+            SimRun.simConfig(s, seed));
   }
 
   @Override
@@ -64,7 +67,8 @@ final class ProtocolSimDeployment implements SimDeployment {
   }
 
   private SimClients addKvClients(Scenario.WorkloadSpec w, List<String> clientIds) {
-    RegisterWorkload workload = new RegisterWorkload(RegisterWorkload.keysFor(cluster.shardMap(), w.keysPerShard()));
+    RegisterWorkload workload =
+        new RegisterWorkload(RegisterWorkload.keysFor(cluster.shardMap(), w.keysPerShard()));
     long thinkNanos = (long) ((double) w.clients() * SimRun.SECOND_NANOS / w.rate());
     HistoryRecorder recorder = new HistoryRecorder(cluster.sim()::nowNanos, clientIds);
     for (String id : clientIds) {
@@ -106,20 +110,30 @@ final class ProtocolSimDeployment implements SimDeployment {
 
   private SimClients addTxnClients(Scenario.WorkloadSpec w, List<String> clientIds) {
     boolean listAppend = !w.name().equals("rw-register");
-    TxnGenerator generator = w.bank() ? null : new TxnGenerator(
-        listAppend ? TxnGenerator.Kind.LIST_APPEND : TxnGenerator.Kind.RW_REGISTER,
-        w.activeKeysInUse(), w.writesPerKey(), 1, w.txnLengthMax(), 0.5);
+    TxnGenerator generator =
+        w.bank()
+            ? null
+            : new TxnGenerator(
+                listAppend ? TxnGenerator.Kind.LIST_APPEND : TxnGenerator.Kind.RW_REGISTER,
+                w.activeKeysInUse(),
+                w.writesPerKey(),
+                1,
+                w.txnLengthMax(),
+                0.5);
     BankGenerator bank = w.bank() ? new BankGenerator(w.accounts(), 0.5) : null;
     TxnHistoryRecorder recorder = new TxnHistoryRecorder(cluster.sim()::nowNanos, clientIds);
     long thinkNanos = (long) ((double) w.clients() * SimRun.SECOND_NANOS / w.rate());
     for (String id : clientIds) {
-      expect(cluster.addTxnClient(
-          () -> random -> {
-            List<Object> txn = bank != null ? bank.next(random) : generator.next(random);
-            return txn == null ? null : TxnHistoryRecorder.toMicroOps(txn, listAppend);
-          },
-          recorder,
-          thinkNanos), id);
+      expect(
+          cluster.addTxnClient(
+              () ->
+                  random -> {
+                    List<Object> txn = bank != null ? bank.next(random) : generator.next(random);
+                    return txn == null ? null : TxnHistoryRecorder.toMicroOps(txn, listAppend);
+                  },
+              recorder,
+              thinkNanos),
+          id);
     }
     return new SimClients() {
       @Override
@@ -161,8 +175,11 @@ final class ProtocolSimDeployment implements SimDeployment {
 
   @Override
   public void onCoordinatorPhase(BiConsumer<Fault.TxnPhase, Address> hook) {
-    cluster.onCoordinatorPhase((phase, coordinator) ->
-        hook.accept(phase == CoordinatorPhase.PREPARE ? Fault.TxnPhase.PREPARE : Fault.TxnPhase.DECIDE, coordinator));
+    cluster.onCoordinatorPhase(
+        (phase, coordinator) ->
+            hook.accept(
+                phase == CoordinatorPhase.PREPARE ? Fault.TxnPhase.PREPARE : Fault.TxnPhase.DECIDE,
+                coordinator));
   }
 
   @Override
@@ -186,7 +203,10 @@ final class ProtocolSimDeployment implements SimDeployment {
     return cluster.raftViolations();
   }
 
-  /** The cluster as the nemesis sees it: every node a fault may hit, the shards, who leads and coordinates now. */
+  /**
+   * The cluster as the nemesis sees it: every node a fault may hit, the shards, who leads and
+   * coordinates now.
+   */
   @Override
   public SimNemesis.Target target() {
     List<NodeId> nodes = cluster.faultableNodes();

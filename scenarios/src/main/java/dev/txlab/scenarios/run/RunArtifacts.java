@@ -10,35 +10,42 @@ import java.util.Map;
 
 /**
  * Writes a run's directory from its outcome, the same for both hosts: {@code history.edn} (Jepsen
- * EDN), {@code scenario.yaml} (the script as run, with the seed), {@code results.json},
- * {@code report.html} and the checker's own page beside it. {@code trace.jsonl} is the host's:
- * the simulator streams every event into it while it runs; the live host writes the faults it
- * applied.
+ * EDN), {@code scenario.yaml} (the script as run, with the seed), {@code results.json}, {@code
+ * report.html} and the checker's own page beside it. {@code trace.jsonl} is the host's: the
+ * simulator streams every event into it while it runs; the live host writes the faults it applied.
  */
 public final class RunArtifacts {
   private RunArtifacts() {}
 
   /**
-   * Writes the files and returns the result object ({@link RunResults#toMap}) that
-   * {@code results.json} holds.
+   * Writes the files and returns the result object ({@link RunResults#toMap}) that {@code
+   * results.json} holds.
    *
    * @param replay the command that replays (simulated) or repeats (live) the run
    */
-  public static Map<String, Object> write(RunDirectory dir, RunOutcome o, String replay) throws IOException {
+  public static Map<String, Object> write(RunDirectory dir, RunOutcome o, String replay)
+      throws IOException {
     Map<String, Object> results = RunResults.toMap(o, replay, dir.path().toString());
-    try (BufferedWriter w = Files.newBufferedWriter(dir.resolve(RunDirectory.HISTORY), StandardCharsets.UTF_8)) {
+    try (BufferedWriter w =
+        Files.newBufferedWriter(dir.resolve(RunDirectory.HISTORY), StandardCharsets.UTF_8)) {
       HistoryWriter.writeEdn(o.history().events(), w);
     }
-    Files.writeString(dir.resolve(RunDirectory.SCENARIO), ScenarioYaml.asRun(o.scenario(), o.seed().orElse(o.scenario().seed())));
+    Files.writeString(
+        dir.resolve(RunDirectory.SCENARIO),
+        ScenarioYaml.asRun(o.scenario(), o.seed().orElse(o.scenario().seed())));
     writeResults(dir, results);
     Path checkReport = o.primary() == null ? null : o.primary().writeReport(dir.path());
-    RunReport.write(dir.resolve(RunDirectory.REPORT), o, results,
+    RunReport.write(
+        dir.resolve(RunDirectory.REPORT),
+        o,
+        results,
         checkReport == null ? null : checkReport.getFileName().toString());
     return results;
   }
 
   /** (Re)writes {@code results.json}. */
-  public static void writeResults(RunDirectory dir, Map<String, Object> results) throws IOException {
+  public static void writeResults(RunDirectory dir, Map<String, Object> results)
+      throws IOException {
     Files.writeString(dir.resolve(RunDirectory.RESULTS), RunResults.json(results, true) + "\n");
   }
 }

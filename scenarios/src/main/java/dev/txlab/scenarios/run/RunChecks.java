@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The checks a run's history gets, the same on both hosts: {@code linearizable} (per key, the
- * WGL search) for single-key workloads; one check per requested consistency model for
- * transactional ones (the Elle-style checker), plus {@code bank-total} for the bank; and
- * {@code converged} everywhere (operations succeed after the last fault ended).
+ * The checks a run's history gets, the same on both hosts: {@code linearizable} (per key, the WGL
+ * search) for single-key workloads; one check per requested consistency model for transactional
+ * ones (the Elle-style checker), plus {@code bank-total} for the bank; and {@code converged}
+ * everywhere (operations succeed after the last fault ended).
  *
  * <p>A history the checker cannot read means the recorder — our code — is wrong, so it throws
  * rather than reporting a verdict.
@@ -31,7 +31,11 @@ public final class RunChecks {
 
   /** What a workload is checked for. */
   public record Subject(
-      boolean transactional, String checkerWorkload, List<String> consistency, boolean bank, int accounts,
+      boolean transactional,
+      String checkerWorkload,
+      List<String> consistency,
+      boolean bank,
+      int accounts,
       long initialBalance) {
     public Subject {
       consistency = List.copyOf(consistency);
@@ -40,8 +44,12 @@ public final class RunChecks {
     public static Subject of(Scenario s) {
       Scenario.WorkloadSpec w = s.workload();
       return new Subject(
-          w.transactional(), w.transactional() ? w.checkerWorkload() : "cas-register",
-          s.transactional() ? s.consistency() : List.of(), w.bank(), w.accounts(), w.initialBalance());
+          w.transactional(),
+          w.transactional() ? w.checkerWorkload() : "cas-register",
+          s.transactional() ? s.consistency() : List.of(),
+          w.bank(),
+          w.accounts(),
+          w.initialBalance());
     }
   }
 
@@ -49,7 +57,8 @@ public final class RunChecks {
    * The checks' verdicts, the checker result whose page sits beside the report, and figures some
    * checks measure on the way ({@code bank_reads}, …).
    */
-  public record Result(Map<String, Check> checks, CheckResult primary, Map<String, Double> figures) {}
+  public record Result(
+      Map<String, Check> checks, CheckResult primary, Map<String, Double> figures) {}
 
   /** The names of the checks a run of {@code subject} performs, in report order. */
   public static List<String> names(Subject subject) {
@@ -73,38 +82,55 @@ public final class RunChecks {
    * @param convergedSummary how {@code converged}'s summary names that moment, e.g. {@code "after
    *     the final heal"}
    */
-  public static Result check(Subject subject, History history, long okAfterHeal, String convergedSummary) {
+  public static Result check(
+      Subject subject, History history, long okAfterHeal, String convergedSummary) {
     Map<String, Check> checks = new LinkedHashMap<>();
     Map<String, Double> figures = new TreeMap<>();
     CheckResult primary = null;
     try {
       if (!subject.transactional()) {
-        CheckResult lin = LinearizabilityChecker.check(
-            history, new LinearSpec(subject.checkerWorkload(), null, NilRead.ABSENT, true, Duration.ofMinutes(2)));
-        checks.put("linearizable", new Check(
-            lin.validity(), lin.validity() == Validity.INVALID ? List.of("nonlinearizable") : List.of(), firstLine(lin.toText())));
+        CheckResult lin =
+            LinearizabilityChecker.check(
+                history,
+                new LinearSpec(
+                    subject.checkerWorkload(), null, NilRead.ABSENT, true, Duration.ofMinutes(2)));
+        checks.put(
+            "linearizable",
+            new Check(
+                lin.validity(),
+                lin.validity() == Validity.INVALID ? List.of("nonlinearizable") : List.of(),
+                firstLine(lin.toText())));
         primary = lin;
       } else {
         for (String model : subject.consistency()) {
-          TxnResult r = TxnChecker.check(
-              history, new TxnSpec(subject.checkerWorkload(), List.of(model), false, false, false, null));
+          TxnResult r =
+              TxnChecker.check(
+                  history,
+                  new TxnSpec(
+                      subject.checkerWorkload(), List.of(model), false, false, false, null));
           checks.put(model, new Check(r.validity(), r.anomalyTypes(), firstLine(r.toText())));
-          if (primary == null || (primary.validity() != Validity.INVALID && r.validity() == Validity.INVALID)) {
+          if (primary == null
+              || (primary.validity() != Validity.INVALID && r.validity() == Validity.INVALID)) {
             primary = r;
           }
         }
         if (subject.bank()) {
-          checks.put("bank-total", BankCheck.check(history, subject.accounts(), subject.initialBalance(), figures));
+          checks.put(
+              "bank-total",
+              BankCheck.check(history, subject.accounts(), subject.initialBalance(), figures));
         }
       }
     } catch (UnfitHistoryException e) {
-      throw new IllegalStateException("the recorder wrote a history the checker cannot read: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the recorder wrote a history the checker cannot read: " + e.getMessage(), e);
     }
     String unit = subject.transactional() ? " transactions committed" : " operations succeeded";
-    checks.put("converged", new Check(
-        okAfterHeal > 0 ? Validity.VALID : Validity.INVALID,
-        okAfterHeal > 0 ? List.of() : List.of("no-progress-after-heal"),
-        okAfterHeal + unit + (convergedSummary.isEmpty() ? "" : " " + convergedSummary)));
+    checks.put(
+        "converged",
+        new Check(
+            okAfterHeal > 0 ? Validity.VALID : Validity.INVALID,
+            okAfterHeal > 0 ? List.of() : List.of("no-progress-after-heal"),
+            okAfterHeal + unit + (convergedSummary.isEmpty() ? "" : " " + convergedSummary)));
     return new Result(checks, primary, figures);
   }
 

@@ -10,9 +10,9 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * Where a run writes its files: {@code runs/<scenario>/<timestamp>/} by default (with {@code
- * runs/latest} pointing at the newest), or the directory given with {@code --out}. The
- * directory's name is the only thing in a run that depends on the wall clock; nothing inside
- * the history or the trace does.
+ * runs/latest} pointing at the newest), or the directory given with {@code --out}. The directory's
+ * name is the only thing in a run that depends on the wall clock; nothing inside the history or the
+ * trace does.
  */
 public final class RunDirectory {
   public static final String HISTORY = "history.edn";
@@ -30,9 +30,9 @@ public final class RunDirectory {
   }
 
   /**
-   * Creates the directory for a run of {@code scenario}: {@code out} itself when given (it must
-   * be empty or absent, so an old run is never half overwritten), else a fresh timestamped one
-   * under {@code runsRoot}, and points {@code runsRoot/latest} at it.
+   * Creates the directory for a run of {@code scenario}: {@code out} itself when given (it must be
+   * empty or absent, so an old run is never half overwritten), else a fresh timestamped one under
+   * {@code runsRoot}, and points {@code runsRoot/latest} at it.
    */
   public static RunDirectory create(Path runsRoot, String scenario, Path out) throws IOException {
     if (out != null) {

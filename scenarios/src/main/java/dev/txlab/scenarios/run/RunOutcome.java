@@ -51,7 +51,8 @@ public record RunOutcome(
    * @param raftViolations Raft safety violations the monitors found (always empty unless a knob
    *     removes a guarantee)
    */
-  public record Simulated(long seed, String traceDigest, Simulator.Stats stats, List<String> raftViolations)
+  public record Simulated(
+      long seed, String traceDigest, Simulator.Stats stats, List<String> raftViolations)
       implements Provenance {
     public Simulated {
       raftViolations = List.copyOf(raftViolations);
@@ -73,7 +74,12 @@ public record RunOutcome(
    * @param clusterDir where the nodes kept their data and logs
    * @param notes what the live host could not reproduce of the scenario, said rather than faked
    */
-  public record Live(java.util.OptionalLong seed, long startEpochMillis, Map<String, Long> pids, String clusterDir, List<String> notes)
+  public record Live(
+      java.util.OptionalLong seed,
+      long startEpochMillis,
+      Map<String, Long> pids,
+      String clusterDir,
+      List<String> notes)
       implements Provenance {
     public Live {
       pids = Map.copyOf(pids);
@@ -94,7 +100,8 @@ public record RunOutcome(
    * @param executeWallSeconds running the cluster and the workload, by the wall clock
    * @param checkWallSeconds checking the history, by the wall clock
    */
-  public record Timings(double runSeconds, double wallSeconds, double executeWallSeconds, double checkWallSeconds) {}
+  public record Timings(
+      double runSeconds, double wallSeconds, double executeWallSeconds, double checkWallSeconds) {}
 
   public RunOutcome {
     checks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(checks));
@@ -113,8 +120,8 @@ public record RunOutcome(
   }
 
   /**
-   * The seed that planned the run, if any: on the simulator it decides everything; on the live
-   * host it decides the random fault schedule only.
+   * The seed that planned the run, if any: on the simulator it decides everything; on the live host
+   * it decides the random fault schedule only.
    */
   public java.util.OptionalLong seed() {
     if (provenance instanceof Simulated s) {

@@ -14,11 +14,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code report.html}: one self-contained page (inline CSS and SVG, no network) summarising a
- * run — the verdict of each check, the expectations, the knobs, the faults, and two plots over
- * the run's time (simulated or real) with fault windows shaded: each operation's latency (coloured by outcome) and
- * throughput. The linearizability checker's own page, with the counterexample drawn, sits next
- * to it and is linked.
+ * {@code report.html}: one self-contained page (inline CSS and SVG, no network) summarising a run —
+ * the verdict of each check, the expectations, the knobs, the faults, and two plots over the run's
+ * time (simulated or real) with fault windows shaded: each operation's latency (coloured by
+ * outcome) and throughput. The linearizability checker's own page, with the counterexample drawn,
+ * sits next to it and is linked.
  */
 public final class RunReport {
   private static final int PLOT_WIDTH = 1000;
@@ -30,10 +30,11 @@ public final class RunReport {
   private RunReport() {}
 
   /**
-   * @param checkReport the checker's own page beside this one ({@code linearizability.html},
-   *     {@code txn-report.html}), or null
+   * @param checkReport the checker's own page beside this one ({@code linearizability.html}, {@code
+   *     txn-report.html}), or null
    */
-  public static void write(Path file, RunOutcome o, Map<String, Object> results, String checkReport) throws IOException {
+  public static void write(Path file, RunOutcome o, Map<String, Object> results, String checkReport)
+      throws IOException {
     Files.writeString(file, render(o, results, checkReport), StandardCharsets.UTF_8);
   }
 
@@ -41,43 +42,95 @@ public final class RunReport {
     Scenario s = o.scenario();
     StringBuilder h = new StringBuilder(64 * 1024);
     h.append("<!doctype html><html lang=en><head><meta charset=utf-8><title>txlab · ")
-        .append(esc(s.name())).append(o.provenance() instanceof RunOutcome.Simulated ? " · seed " + o.seed().getAsLong() : " · live")
+        .append(esc(s.name()))
+        .append(
+            o.provenance() instanceof RunOutcome.Simulated
+                ? " · seed " + o.seed().getAsLong()
+                : " · live")
         .append("</title><style>")
         .append(dev.txlab.checker.txn.TxnResult.caseCss())
-        .append("body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1080px;color:#222;padding:0 12px}")
-        .append("h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:26px 0 8px;border-bottom:1px solid #ddd;padding-bottom:3px}")
-        .append(".badge{display:inline-block;padding:2px 10px;border-radius:10px;color:#fff;font-weight:600;margin-left:8px}")
+        .append(
+            "body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1080px;color:#222;padding:0 12px}")
+        .append(
+            "h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:26px 0 8px;border-bottom:1px solid #ddd;padding-bottom:3px}")
+        .append(
+            ".badge{display:inline-block;padding:2px 10px;border-radius:10px;color:#fff;font-weight:600;margin-left:8px}")
         .append(".ok{background:#2e7d32}.bad{background:#c62828}.unk{background:#8d6e00}")
-        .append("table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}")
-        .append("code,pre{font:12.5px ui-monospace,monospace;background:#f6f6f6;padding:1px 4px;border-radius:3px}")
-        .append("pre{padding:8px;overflow:auto;max-height:240px}.muted{color:#666}.legend span{margin-right:14px}")
-        .append(".sw{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:4px;vertical-align:middle}")
-        .append(".when{background:#fff8e1;border:1px solid #f0dca0;border-radius:6px;padding:8px 12px;margin:-6px 0 18px}")
-        .append(".liar{color:#c62828;font-weight:600}.dist td{text-align:right}.dist td:first-child{text-align:left}")
+        .append(
+            "table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}")
+        .append(
+            "code,pre{font:12.5px ui-monospace,monospace;background:#f6f6f6;padding:1px 4px;border-radius:3px}")
+        .append(
+            "pre{padding:8px;overflow:auto;max-height:240px}.muted{color:#666}.legend span{margin-right:14px}")
+        .append(
+            ".sw{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:4px;vertical-align:middle}")
+        .append(
+            ".when{background:#fff8e1;border:1px solid #f0dca0;border-radius:6px;padding:8px 12px;margin:-6px 0 18px}")
+        .append(
+            ".liar{color:#c62828;font-weight:600}.dist td{text-align:right}.dist td:first-child{text-align:left}")
         .append("</style></head><body>");
     Validity v = o.validity();
-    h.append("<h1>").append(esc(s.name())).append(" <span class=\"badge ").append(cls(v)).append("\">")
-        .append(v == Validity.VALID ? "valid" : v == Validity.INVALID ? "INVALID" : "unknown").append("</span>");
+    h.append("<h1>")
+        .append(esc(s.name()))
+        .append(" <span class=\"badge ")
+        .append(cls(v))
+        .append("\">")
+        .append(v == Validity.VALID ? "valid" : v == Validity.INVALID ? "INVALID" : "unknown")
+        .append("</span>");
     boolean met = RunResults.expectationsMet(o);
-    h.append("<span class=\"badge ").append(met ? "ok" : "bad").append("\">expectations ")
-        .append(met ? "met" : "NOT met").append("</span></h1>");
-    h.append("<div class=muted>").append(esc(s.protocol())).append(" · ").append(s.nodes()).append(" nodes, ")
-        .append(s.shards()).append(" shards × ").append(s.replicas()).append(" replicas · ");
+    h.append("<span class=\"badge ")
+        .append(met ? "ok" : "bad")
+        .append("\">expectations ")
+        .append(met ? "met" : "NOT met")
+        .append("</span></h1>");
+    h.append("<div class=muted>")
+        .append(esc(s.protocol()))
+        .append(" · ")
+        .append(s.nodes())
+        .append(" nodes, ")
+        .append(s.shards())
+        .append(" shards × ")
+        .append(s.replicas())
+        .append(" replicas · ");
     if (o.provenance() instanceof RunOutcome.Simulated sim) {
-      h.append("simulated · seed ").append(sim.seed()).append(" · ").append(fmt(o.timings().runSeconds()))
-          .append(" s simulated in ").append(fmt(o.timings().wallSeconds())).append(" s · trace sha256 <code>")
-          .append(sim.traceDigest(), 0, 16).append("…</code></div>");
-      h.append("<p>Replay: <code>").append(esc(String.valueOf(results.get("replay")))).append("</code></p>");
+      h.append("simulated · seed ")
+          .append(sim.seed())
+          .append(" · ")
+          .append(fmt(o.timings().runSeconds()))
+          .append(" s simulated in ")
+          .append(fmt(o.timings().wallSeconds()))
+          .append(" s · trace sha256 <code>")
+          .append(sim.traceDigest(), 0, 16)
+          .append("…</code></div>");
+      h.append("<p>Replay: <code>")
+          .append(esc(String.valueOf(results.get("replay"))))
+          .append("</code></p>");
     } else if (o.provenance() instanceof RunOutcome.Live live) {
-      h.append("live host · ").append(live.pids().size()).append(" node processes · started ")
-          .append(esc(java.time.Instant.ofEpochMilli(live.startEpochMillis()).toString())).append(" · ")
-          .append(fmt(o.timings().runSeconds())).append(" s of real time")
-          .append(live.seed().isPresent() ? " · fault schedule seed " + live.seed().getAsLong() : "").append("</div>");
-      h.append("<p>Command: <code>").append(esc(String.valueOf(results.get("command")))).append("</code></p>");
+      h.append("live host · ")
+          .append(live.pids().size())
+          .append(" node processes · started ")
+          .append(esc(java.time.Instant.ofEpochMilli(live.startEpochMillis()).toString()))
+          .append(" · ")
+          .append(fmt(o.timings().runSeconds()))
+          .append(" s of real time")
+          .append(
+              live.seed().isPresent() ? " · fault schedule seed " + live.seed().getAsLong() : "")
+          .append("</div>");
+      h.append("<p>Command: <code>")
+          .append(esc(String.valueOf(results.get("command"))))
+          .append("</code></p>");
     }
-    ProtocolRegistry.find(s.protocol()).ifPresent(p -> h.append("<p class=muted>Protocol <b>").append(esc(p.name()))
-        .append("</b>: ").append(esc(p.summary())).append(". It promises <b>").append(esc(String.join(", ", p.promises())))
-        .append("</b> with every knob at its default; this run's knobs are listed under Knobs and metrics.</p>"));
+    ProtocolRegistry.find(s.protocol())
+        .ifPresent(
+            p ->
+                h.append("<p class=muted>Protocol <b>")
+                    .append(esc(p.name()))
+                    .append("</b>: ")
+                    .append(esc(p.summary()))
+                    .append(". It promises <b>")
+                    .append(esc(String.join(", ", p.promises())))
+                    .append(
+                        "</b> with every knob at its default; this run's knobs are listed under Knobs and metrics.</p>"));
     if (!s.narrative().isEmpty()) {
       h.append("<p>").append(esc(s.narrative().strip()).replace("\n\n", "</p><p>")).append("</p>");
     }
@@ -85,11 +138,25 @@ public final class RunReport {
     h.append("<h2>Checks</h2><table><tr><th>check</th><th>verdict</th><th>what it found</th></tr>");
     for (Map.Entry<String, Check> c : o.checks().entrySet()) {
       Validity cv = c.getValue().validity();
-      h.append("<tr><td>").append(esc(c.getKey())).append("</td><td><span class=\"badge ").append(cls(cv)).append("\">")
-          .append(cv.name().toLowerCase(Locale.ROOT)).append("</span></td><td>").append(esc(c.getValue().summary()));
-      if (checkReport != null && !c.getKey().equals("converged") && !c.getKey().equals("bank-total")) {
-        h.append(" — <a href=\"").append(esc(checkReport)).append("\">").append(
-            o.scenario().transactional() ? "the anomalies, explained and drawn" : "the history, drawn").append("</a>");
+      h.append("<tr><td>")
+          .append(esc(c.getKey()))
+          .append("</td><td><span class=\"badge ")
+          .append(cls(cv))
+          .append("\">")
+          .append(cv.name().toLowerCase(Locale.ROOT))
+          .append("</span></td><td>")
+          .append(esc(c.getValue().summary()));
+      if (checkReport != null
+          && !c.getKey().equals("converged")
+          && !c.getKey().equals("bank-total")) {
+        h.append(" — <a href=\"")
+            .append(esc(checkReport))
+            .append("\">")
+            .append(
+                o.scenario().transactional()
+                    ? "the anomalies, explained and drawn"
+                    : "the history, drawn")
+            .append("</a>");
       }
       h.append("</td></tr>");
     }
@@ -97,8 +164,11 @@ public final class RunReport {
     if (!s.expectations().isEmpty()) {
       h.append("<h2>Expectations</h2><table>");
       for (Map.Entry<String, Boolean> e : RunResults.expectations(o).entrySet()) {
-        h.append("<tr><td><code>").append(esc(e.getKey())).append("</code></td><td><span class=\"badge ")
-            .append(e.getValue() ? "ok\">held" : "bad\">did not hold").append("</span></td></tr>");
+        h.append("<tr><td><code>")
+            .append(esc(e.getKey()))
+            .append("</code></td><td><span class=\"badge ")
+            .append(e.getValue() ? "ok\">held" : "bad\">did not hold")
+            .append("</span></td></tr>");
       }
       h.append("</table>");
     }
@@ -106,26 +176,38 @@ public final class RunReport {
     anomalies(o, h);
 
     h.append("<h2 id=operations>Operations over time</h2>");
-    h.append("<div class=legend><span><i class=sw style=background:#2e7d32></i>ok</span><span><i class=sw style=background:#ef6c00></i>fail (definitely did not happen)</span>")
-        .append("<span><i class=sw style=background:#c62828></i>info (timed out: unknown)</span><span><i class=sw style=\"background:#f3c9c9;border-radius:0\"></i>fault active</span></div>");
+    h.append(
+            "<div class=legend><span><i class=sw style=background:#2e7d32></i>ok</span><span><i class=sw style=background:#ef6c00></i>fail (definitely did not happen)</span>")
+        .append(
+            "<span><i class=sw style=background:#c62828></i>info (timed out: unknown)</span><span><i class=sw style=\"background:#f3c9c9;border-radius:0\"></i>fault active</span></div>");
     h.append(latencyPlot(o));
     h.append(throughputPlot(o));
     h.append("<h3>Each client's operations</h3>");
     h.append(timeline(o));
 
     if (!o.clocks().isEmpty()) {
-      h.append("<h2 id=clocks>Clocks</h2><p class=muted>Each node's clock error (local − true time) over the run; the grey band is ± ε, the")
-          .append(" uncertainty TrueTime reports. A clock outside the band makes TrueTime lie — commit wait then proves nothing.</p>");
+      h.append(
+              "<h2 id=clocks>Clocks</h2><p class=muted>Each node's clock error (local − true time) over the run; the grey band is ± ε, the")
+          .append(
+              " uncertainty TrueTime reports. A clock outside the band makes TrueTime lie — commit wait then proves nothing.</p>");
       h.append(clockPlot(o));
     }
     distributions(o, h);
 
     h.append("<h2 id=metrics>Knobs and metrics</h2><table>");
     for (Map.Entry<String, String> k : s.knobs().entrySet()) {
-      h.append("<tr><td>").append(esc(k.getKey())).append("</td><td><code>").append(esc(k.getValue())).append("</code></td></tr>");
+      h.append("<tr><td>")
+          .append(esc(k.getKey()))
+          .append("</td><td><code>")
+          .append(esc(k.getValue()))
+          .append("</code></td></tr>");
     }
     for (Map.Entry<String, Double> m : o.metrics().entrySet()) {
-      h.append("<tr><td>").append(esc(m.getKey())).append("</td><td>").append(fmt(m.getValue())).append("</td></tr>");
+      h.append("<tr><td>")
+          .append(esc(m.getKey()))
+          .append("</td><td>")
+          .append(fmt(m.getValue()))
+          .append("</td></tr>");
     }
     h.append("</table>");
     if (o.provenance() instanceof RunOutcome.Simulated sim) {
@@ -133,9 +215,13 @@ public final class RunReport {
     } else if (o.provenance() instanceof RunOutcome.Live live) {
       liveSections(live, h);
     }
-    h.append("<h2>Faults</h2><pre>").append(esc(o.plan().isEmpty() ? "(none)" : o.plan())).append("</pre>");
-    h.append("<p class=muted>Written by txlab. Files beside this page: history.edn (Jepsen EDN, readable by Knossos and Elle),")
-        .append(" results.json, scenario.yaml (the script as run), trace.jsonl (simulated: every event; live: the faults applied).</p></body></html>\n");
+    h.append("<h2>Faults</h2><pre>")
+        .append(esc(o.plan().isEmpty() ? "(none)" : o.plan()))
+        .append("</pre>");
+    h.append(
+            "<p class=muted>Written by txlab. Files beside this page: history.edn (Jepsen EDN, readable by Knossos and Elle),")
+        .append(
+            " results.json, scenario.yaml (the script as run), trace.jsonl (simulated: every event; live: the faults applied).</p></body></html>\n");
     return h.toString();
   }
 
@@ -166,23 +252,27 @@ public final class RunReport {
   private static final int CASES_PER_TYPE = 3;
 
   /**
-   * Each anomaly the transactional checker found, with its explanation and drawing, and beside
-   * it the moment it happened: when its transactions ran, the faults active then and where every
-   * clock stood — so a reader can connect the cycle to its cause.
+   * Each anomaly the transactional checker found, with its explanation and drawing, and beside it
+   * the moment it happened: when its transactions ran, the faults active then and where every clock
+   * stood — so a reader can connect the cycle to its cause.
    */
   private static void anomalies(RunOutcome o, StringBuilder h) {
     long endNanos = (long) (o.timings().runSeconds() * 1e9);
-    if (o.primary() instanceof dev.txlab.checker.linear.LinearResult lin && lin.validity() == Validity.INVALID) {
+    if (o.primary() instanceof dev.txlab.checker.linear.LinearResult lin
+        && lin.validity() == Validity.INVALID) {
       long[] span = lin.counterexampleSpanNanos();
       if (span != null) {
-        h.append("<h2 id=anomalies>The linearizability violation</h2><p>The operation the checker cannot place")
-            .append(" (named under Checks above) and the last operations of the longest legal order before it;")
+        h.append(
+                "<h2 id=anomalies>The linearizability violation</h2><p>The operation the checker cannot place")
+            .append(
+                " (named under Checks above) and the last operations of the longest legal order before it;")
             .append(" <a href=\"linearizability.html\">linearizability.html</a> draws them.</p>");
         when(o, span[0], span[1], endNanos, "they ran", h);
       }
       return;
     }
-    if (!(o.primary() instanceof dev.txlab.checker.txn.TxnResult r) || r.validity() != Validity.INVALID) {
+    if (!(o.primary() instanceof dev.txlab.checker.txn.TxnResult r)
+        || r.validity() != Validity.INVALID) {
       return;
     }
     List<dev.txlab.checker.txn.TxnResult.CaseView> cases = r.caseViews(CASES_PER_TYPE);
@@ -193,12 +283,18 @@ public final class RunReport {
     for (dev.txlab.checker.history.Op op : o.history().events()) {
       timeOf.put(op.index(), op.timeNanos());
     }
-    h.append("<h2 id=anomalies>Anomalies (against ").append(esc(String.join(", ", r.spec().consistencyModels()))).append(")</h2>");
+    h.append("<h2 id=anomalies>Anomalies (against ")
+        .append(esc(String.join(", ", r.spec().consistencyModels())))
+        .append(")</h2>");
     String type = null;
     for (dev.txlab.checker.txn.TxnResult.CaseView c : cases) {
       if (!c.type().equals(type)) {
         type = c.type();
-        h.append("<h3>").append(esc(type)).append("</h3><p class=muted>").append(esc(c.meaning())).append("</p>");
+        h.append("<h3>")
+            .append(esc(type))
+            .append("</h3><p class=muted>")
+            .append(esc(c.meaning()))
+            .append("</p>");
       }
       h.append(c.html());
       long from = Long.MAX_VALUE;
@@ -220,14 +316,25 @@ public final class RunReport {
       total += r.caseCount(t);
     }
     if (total > cases.size()) {
-      h.append("<p class=muted>").append(total - cases.size()).append(" more cases in the checker's page.</p>");
+      h.append("<p class=muted>")
+          .append(total - cases.size())
+          .append(" more cases in the checker's page.</p>");
     }
   }
 
-  /** The moment of an anomaly: its time span, the faults active then, and where every clock stood. */
-  private static void when(RunOutcome o, long from, long to, long endNanos, String what, StringBuilder h) {
-    h.append("<div class=when><b>When:</b> ").append(esc(what)).append(" from ").append(seconds(from)).append(" to ")
-        .append(seconds(to)).append(o.provenance() instanceof RunOutcome.Simulated ? " of simulated time" : " into the run")
+  /**
+   * The moment of an anomaly: its time span, the faults active then, and where every clock stood.
+   */
+  private static void when(
+      RunOutcome o, long from, long to, long endNanos, String what, StringBuilder h) {
+    h.append("<div class=when><b>When:</b> ")
+        .append(esc(what))
+        .append(" from ")
+        .append(seconds(from))
+        .append(" to ")
+        .append(seconds(to))
+        .append(
+            o.provenance() instanceof RunOutcome.Simulated ? " of simulated time" : " into the run")
         .append(". <b>Faults active:</b> ");
     List<String> active = new ArrayList<>();
     for (Window w : namedWindows(o, endNanos)) {
@@ -238,7 +345,9 @@ public final class RunReport {
     h.append(active.isEmpty() ? "none" : esc(String.join("; ", active))).append(".");
     List<ClockTimeline.Span> spans = o.clocks().during(from, to);
     if (!spans.isEmpty()) {
-      h.append("<br><b>Clocks</b> (local − true, ε ").append(ms(spans.get(0).epsilonMaxNanos())).append("): ");
+      h.append("<br><b>Clocks</b> (local − true, ε ")
+          .append(ms(spans.get(0).epsilonMaxNanos()))
+          .append("): ");
       List<String> parts = new ArrayList<>();
       List<String> liars = new ArrayList<>();
       long cMin = Long.MAX_VALUE;
@@ -253,7 +362,8 @@ public final class RunReport {
           cMax = Math.max(cMax, sp.maxErrorNanos());
           continue;
         }
-        String text = esc(sp.node().toString()) + " " + range(sp.minErrorNanos(), sp.maxErrorNanos());
+        String text =
+            esc(sp.node().toString()) + " " + range(sp.minErrorNanos(), sp.maxErrorNanos());
         parts.add(sp.outsideEpsilon() ? "<span class=liar>" + text + " — outside ε</span>" : text);
       }
       if (cMin <= cMax) {
@@ -261,8 +371,10 @@ public final class RunReport {
       }
       h.append(String.join(", ", parts)).append('.');
       if (!liars.isEmpty()) {
-        h.append("<br><span class=liar>TrueTime lied on ").append(esc(String.join(", ", liars)))
-            .append(": its interval did not contain true time, so a commit timestamp chosen or awaited there")
+        h.append("<br><span class=liar>TrueTime lied on ")
+            .append(esc(String.join(", ", liars)))
+            .append(
+                ": its interval did not contain true time, so a commit timestamp chosen or awaited there")
             .append(" can be in the past of a transaction that already finished.</span>");
       }
     }
@@ -274,18 +386,28 @@ public final class RunReport {
     if (o.distributions().isEmpty()) {
       return;
     }
-    h.append("<h2 id=timings>Protocol timings</h2><table class=dist><tr><th>duration</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>max</th><th>histogram (log-scaled time)</th></tr>");
+    h.append(
+        "<h2 id=timings>Protocol timings</h2><table class=dist><tr><th>duration</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>max</th><th>histogram (log-scaled time)</th></tr>");
     for (java.util.Map.Entry<String, long[]> e : o.distributions().entrySet()) {
       long[] v = e.getValue();
       String name = e.getKey().replace('_', ' ');
       h.append("<tr><td>").append(esc(name)).append("</td><td>").append(v.length).append("</td>");
       for (double q : new double[] {0.5, 0.9, 0.99}) {
-        h.append("<td>").append(v.length == 0 ? "–" : ms(v[(int) Math.min(v.length - 1, Math.floor(q * v.length))])).append("</td>");
+        h.append("<td>")
+            .append(
+                v.length == 0 ? "–" : ms(v[(int) Math.min(v.length - 1, Math.floor(q * v.length))]))
+            .append("</td>");
       }
-      h.append("<td>").append(v.length == 0 ? "–" : ms(v[v.length - 1])).append("</td><td>").append(histogram(v)).append("</td></tr>");
+      h.append("<td>")
+          .append(v.length == 0 ? "–" : ms(v[v.length - 1]))
+          .append("</td><td>")
+          .append(histogram(v))
+          .append("</td></tr>");
     }
-    h.append("</table><p class=muted>Commit wait: per coordinator decision. In doubt: a participant's time from its")
-        .append(" prepare to learning the decision. Lock hold: from its first lock to the decision. Bins double: ≤0.1 ms, ≤0.2 ms, … ≥13 s.</p>");
+    h.append(
+            "</table><p class=muted>Commit wait: per coordinator decision. In doubt: a participant's time from its")
+        .append(
+            " prepare to learning the decision. Lock hold: from its first lock to the decision. Bins double: ≤0.1 ms, ≤0.2 ms, … ≥13 s.</p>");
   }
 
   private static String histogram(long[] sorted) {
@@ -304,13 +426,26 @@ public final class RunReport {
     for (int c : counts) {
       max = Math.max(max, c);
     }
-    StringBuilder svg = new StringBuilder("<svg xmlns='http://www.w3.org/2000/svg' width='").append(bins * 9).append("' height='28'>");
+    StringBuilder svg =
+        new StringBuilder("<svg xmlns='http://www.w3.org/2000/svg' width='")
+            .append(bins * 9)
+            .append("' height='28'>");
     for (int b = 0; b < bins; b++) {
       double hgt = counts[b] == 0 ? 0 : Math.max(1.5, 26.0 * counts[b] / max);
-      svg.append(String.format(Locale.ROOT, "<rect x='%d' y='%.1f' width='7' height='%.1f' fill='#6a1b9a'><title>≤ %s: %d</title></rect>",
-          b * 9, 27 - hgt, hgt, ms(100_000L << b), counts[b]));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x='%d' y='%.1f' width='7' height='%.1f' fill='#6a1b9a'><title>≤ %s: %d</title></rect>",
+              b * 9,
+              27 - hgt,
+              hgt,
+              ms(100_000L << b),
+              counts[b]));
     }
-    return svg.append("<line x1='0' y1='27.5' x2='").append(bins * 9).append("' y2='27.5' stroke='#999'/></svg>").toString();
+    return svg.append("<line x1='0' y1='27.5' x2='")
+        .append(bins * 9)
+        .append("' y2='27.5' stroke='#999'/></svg>")
+        .toString();
   }
 
   /** Node clock errors over time, one line per node, with the ± ε band. */
@@ -339,20 +474,39 @@ public final class RunReport {
       upper.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, mid - s[1] / 1e6 * scale));
       lower.insert(0, String.format(Locale.ROOT, "%.1f,%.1f ", x, mid + s[1] / 1e6 * scale));
     }
-    svg.append("<polygon points='").append(upper).append(lower).append("' fill='#9e9e9e' fill-opacity='0.25'/>");
-    String[] palette = {"#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457", "#5d4037", "#827717"};
+    svg.append("<polygon points='")
+        .append(upper)
+        .append(lower)
+        .append("' fill='#9e9e9e' fill-opacity='0.25'/>");
+    String[] palette = {
+      "#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457", "#5d4037", "#827717"
+    };
     List<dev.txlab.node.api.NodeId> nodes = c.nodes();
     int colour = 0;
-    StringBuilder legend = new StringBuilder("<div class=legend><span><i class=sw style=\"background:#ccc;border-radius:0\"></i>± ε</span>");
+    StringBuilder legend =
+        new StringBuilder(
+            "<div class=legend><span><i class=sw style=\"background:#ccc;border-radius:0\"></i>± ε</span>");
     for (int i = 0; i < c.servers(); i++) {
       StringBuilder pts = new StringBuilder();
       for (long[] s : samples) {
-        pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(s[0], endNanos), mid - s[2 + i] / 1e6 * scale));
+        pts.append(
+            String.format(
+                Locale.ROOT, "%.1f,%.1f ", x(s[0], endNanos), mid - s[2 + i] / 1e6 * scale));
       }
       String col = palette[colour++ % palette.length];
-      svg.append("<polyline points='").append(pts).append("' fill='none' stroke='").append(col)
-          .append("' stroke-width='1.4'><title>").append(esc(nodes.get(i).toString())).append("</title></polyline>");
-      legend.append("<span><i class=sw style=background:").append(col).append("></i>").append(esc(nodes.get(i).toString())).append("</span>");
+      svg.append("<polyline points='")
+          .append(pts)
+          .append("' fill='none' stroke='")
+          .append(col)
+          .append("' stroke-width='1.4'><title>")
+          .append(esc(nodes.get(i).toString()))
+          .append("</title></polyline>");
+      legend
+          .append("<span><i class=sw style=background:")
+          .append(col)
+          .append("></i>")
+          .append(esc(nodes.get(i).toString()))
+          .append("</span>");
     }
     if (nodes.size() > c.servers()) {
       StringBuilder lo = new StringBuilder();
@@ -364,30 +518,69 @@ public final class RunReport {
           min = Math.min(min, s[i]);
           max = Math.max(max, s[i]);
         }
-        lo.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(s[0], endNanos), mid - min / 1e6 * scale));
-        hi.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(s[0], endNanos), mid - max / 1e6 * scale));
+        lo.append(
+            String.format(Locale.ROOT, "%.1f,%.1f ", x(s[0], endNanos), mid - min / 1e6 * scale));
+        hi.append(
+            String.format(Locale.ROOT, "%.1f,%.1f ", x(s[0], endNanos), mid - max / 1e6 * scale));
       }
       for (StringBuilder pts : List.of(lo, hi)) {
-        svg.append("<polyline points='").append(pts).append("' fill='none' stroke='#616161' stroke-width='1.2' stroke-dasharray='5,3'><title>clients (lowest / highest)</title></polyline>");
+        svg.append("<polyline points='")
+            .append(pts)
+            .append(
+                "' fill='none' stroke='#616161' stroke-width='1.2' stroke-dasharray='5,3'><title>clients (lowest / highest)</title></polyline>");
       }
-      legend.append("<span><i class=sw style=\"background:#616161;border-radius:0\"></i>clients (lowest and highest, dashed)</span>");
+      legend.append(
+          "<span><i class=sw style=\"background:#616161;border-radius:0\"></i>clients (lowest and highest, dashed)</span>");
     }
-    svg.append(String.format(Locale.ROOT, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='#999' stroke-dasharray='3,3'/>", MARGIN_LEFT, mid, MARGIN_LEFT + PLOT_WIDTH - 20, mid));
-    svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='11' text-anchor='end' fill='#555'>+%s ms</text>", MARGIN_LEFT - 6, 16, fmt(maxMs)));
-    svg.append(String.format(Locale.ROOT, "<text x='%d' y='%.1f' font-size='11' text-anchor='end' fill='#555'>0</text>", MARGIN_LEFT - 6, mid + 4));
-    svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='11' text-anchor='end' fill='#555'>−%s ms</text>", MARGIN_LEFT - 6, 10 + plotH, fmt(maxMs)));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' stroke='#999' stroke-dasharray='3,3'/>",
+            MARGIN_LEFT,
+            mid,
+            MARGIN_LEFT + PLOT_WIDTH - 20,
+            mid));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<text x='%d' y='%d' font-size='11' text-anchor='end' fill='#555'>+%s ms</text>",
+            MARGIN_LEFT - 6,
+            16,
+            fmt(maxMs)));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<text x='%d' y='%.1f' font-size='11' text-anchor='end' fill='#555'>0</text>",
+            MARGIN_LEFT - 6,
+            mid + 4));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<text x='%d' y='%d' font-size='11' text-anchor='end' fill='#555'>−%s ms</text>",
+            MARGIN_LEFT - 6,
+            10 + plotH,
+            fmt(maxMs)));
     int bottom = height - MARGIN_BOTTOM;
     double secs = endNanos / 1e9;
     double step = niceCeil(secs / 10);
     for (double t = 0; t <= secs + 1e-9; t += step) {
-      svg.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='11' text-anchor='middle' fill='#555'>%ss</text>", x((long) (t * 1e9), endNanos), bottom + 16, fmt(t)));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x='%.1f' y='%d' font-size='11' text-anchor='middle' fill='#555'>%ss</text>",
+              x((long) (t * 1e9), endNanos),
+              bottom + 16,
+              fmt(t)));
     }
     return legend.append("</div>").append(svg.append("</svg>")).toString();
   }
 
   private record Window(long start, long end, String text) {}
 
-  /** Fault windows with the fault's text (role targets as written; the nemesis log says what they hit). */
+  /**
+   * Fault windows with the fault's text (role targets as written; the nemesis log says what they
+   * hit).
+   */
   private static List<Window> namedWindows(RunOutcome o, long endNanos) {
     List<Window> out = new ArrayList<>();
     List<long[]> spans = windows(o, endNanos);
@@ -399,7 +592,9 @@ public final class RunReport {
         String text = e.fault().text();
         for (dev.txlab.checker.history.Op op : nemesis) {
           // The nemesis log says what a role target resolved to ("… → n1").
-          if (op.timeNanos() == e.atNanos() && op.value() instanceof String v && v.startsWith(text)) {
+          if (op.timeNanos() == e.atNanos()
+              && op.value() instanceof String v
+              && v.startsWith(text)) {
             text = v;
             break;
           }
@@ -416,17 +611,20 @@ public final class RunReport {
 
   private static String ms(long nanos) {
     double m = nanos / 1e6;
-    return m >= 100 ? String.format(Locale.ROOT, "%.0f ms", m) : String.format(Locale.ROOT, "%.2f ms", m);
+    return m >= 100
+        ? String.format(Locale.ROOT, "%.0f ms", m)
+        : String.format(Locale.ROOT, "%.2f ms", m);
   }
 
   private static String range(long min, long max) {
-    return signedMs(min).equals(signedMs(max)) ? signedMs(min) : signedMs(min) + "…" + signedMs(max);
+    return signedMs(min).equals(signedMs(max))
+        ? signedMs(min)
+        : signedMs(min) + "…" + signedMs(max);
   }
 
   private static String signedMs(long nanos) {
     return String.format(Locale.ROOT, "%+.1f ms", nanos / 1e6);
   }
-
 
   /** What only the simulator knows: its Raft monitors' findings and every message it carried. */
   private static void simulatorSections(RunOutcome.Simulated sim, StringBuilder h) {
@@ -439,20 +637,29 @@ public final class RunReport {
     }
     h.append("<h2>Messages</h2><table><tr><th>type</th><th>sent</th></tr>");
     for (Map.Entry<String, Long> m : sim.stats().messagesByType().entrySet()) {
-      h.append("<tr><td><code>").append(esc(m.getKey())).append("</code></td><td>")
-          .append(String.format(Locale.ROOT, "%,d", m.getValue())).append("</td></tr>");
+      h.append("<tr><td><code>")
+          .append(esc(m.getKey()))
+          .append("</code></td><td>")
+          .append(String.format(Locale.ROOT, "%,d", m.getValue()))
+          .append("</td></tr>");
     }
     if (!sim.stats().drops().isEmpty()) {
       h.append("<tr><th>dropped, by reason</th><th></th></tr>");
       for (Map.Entry<String, Long> d : sim.stats().drops().entrySet()) {
-        h.append("<tr><td>").append(esc(d.getKey())).append("</td><td>")
-            .append(String.format(Locale.ROOT, "%,d", d.getValue())).append("</td></tr>");
+        h.append("<tr><td>")
+            .append(esc(d.getKey()))
+            .append("</td><td>")
+            .append(String.format(Locale.ROOT, "%,d", d.getValue()))
+            .append("</td></tr>");
       }
     }
     h.append("</table>");
   }
 
-  /** What only the live host knows: its node processes, and what of the scenario it could not reproduce. */
+  /**
+   * What only the live host knows: its node processes, and what of the scenario it could not
+   * reproduce.
+   */
   private static void liveSections(RunOutcome.Live live, StringBuilder h) {
     h.append("<h2>Live host</h2>");
     if (!live.notes().isEmpty()) {
@@ -464,9 +671,15 @@ public final class RunReport {
     }
     h.append("<table><tr><th>node</th><th>process id</th></tr>");
     for (Map.Entry<String, Long> p : new java.util.TreeMap<>(live.pids()).entrySet()) {
-      h.append("<tr><td>").append(esc(p.getKey())).append("</td><td>").append(p.getValue()).append("</td></tr>");
+      h.append("<tr><td>")
+          .append(esc(p.getKey()))
+          .append("</td><td>")
+          .append(p.getValue())
+          .append("</td></tr>");
     }
-    h.append("</table><p class=muted>Data and logs: <code>").append(esc(live.clusterDir())).append("</code></p>");
+    h.append("</table><p class=muted>Data and logs: <code>")
+        .append(esc(live.clusterDir()))
+        .append("</code></p>");
   }
 
   private static String latencyPlot(RunOutcome o) {
@@ -474,7 +687,8 @@ public final class RunReport {
     double maxLatencyMs = 1;
     for (Operation op : o.history().operations()) {
       if (op.completion() != null) {
-        maxLatencyMs = Math.max(maxLatencyMs, (op.completion().timeNanos() - op.invokeTimeNanos()) / 1e6);
+        maxLatencyMs =
+            Math.max(maxLatencyMs, (op.completion().timeNanos() - op.invokeTimeNanos()) / 1e6);
       }
     }
     maxLatencyMs = niceCeil(maxLatencyMs);
@@ -490,8 +704,18 @@ public final class RunReport {
       double x = x(op.completion().timeNanos(), endNanos);
       double y = 10 + plotH - lat / maxLatencyMs * plotH;
       String color = op.isOk() ? "#2e7d32" : op.isFail() ? "#ef6c00" : "#c62828";
-      svg.append(String.format(Locale.ROOT, "<circle cx='%.1f' cy='%.1f' r='%s' fill='%s' fill-opacity='0.6'><title>%s %s → %s, %.2f ms</title></circle>",
-          x, y, op.isOk() ? "1.6" : "2.6", color, "process " + op.process(), esc(op.f()), op.outcome().text(), lat));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<circle cx='%.1f' cy='%.1f' r='%s' fill='%s' fill-opacity='0.6'><title>%s %s → %s, %.2f ms</title></circle>",
+              x,
+              y,
+              op.isOk() ? "1.6" : "2.6",
+              color,
+              "process " + op.process(),
+              esc(op.f()),
+              op.outcome().text(),
+              lat));
     }
     return svg.append("</svg>").toString();
   }
@@ -521,8 +745,15 @@ public final class RunReport {
       double x0 = x(b * bucketNanos, endNanos);
       double x1 = x(Math.min(endNanos, (b + 1) * bucketNanos), endNanos);
       double hgt = rate / maxRate * plotH;
-      svg.append(String.format(Locale.ROOT, "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='#1565c0' fill-opacity='0.75'><title>%.0f ok ops/s</title></rect>",
-          x0, 10 + plotH - hgt, Math.max(0.5, x1 - x0 - 0.5), hgt, rate));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='#1565c0' fill-opacity='0.75'><title>%.0f ok ops/s</title></rect>",
+              x0,
+              10 + plotH - hgt,
+              Math.max(0.5, x1 - x0 - 0.5),
+              hgt,
+              rate));
     }
     return svg.append("</svg>").toString();
   }
@@ -531,8 +762,8 @@ public final class RunReport {
   private static final int TIMELINE_OPS_MAX = 20_000;
 
   /**
-   * One lane per client (a crashed client's later process numbers stay in its lane), each
-   * operation a bar over its interval coloured by outcome.
+   * One lane per client (a crashed client's later process numbers stay in its lane), each operation
+   * a bar over its interval coloured by outcome.
    */
   private static String timeline(RunOutcome o) {
     long endNanos = (long) (o.timings().runSeconds() * 1e9);
@@ -551,63 +782,140 @@ public final class RunReport {
       long end = op.completion() == null ? endNanos : op.completion().timeNanos();
       double x1 = Math.max(x0 + 0.8, x(end, endNanos));
       String color = op.isOk() ? "#2e7d32" : op.isFail() ? "#ef6c00" : "#c62828";
-      svg.append(String.format(Locale.ROOT, "<rect x='%.1f' y='%d' width='%.1f' height='%d' fill='%s'/>",
-          x0, 10 + lane * laneHeight + 2, x1 - x0, laneHeight - 4, color));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x='%.1f' y='%d' width='%.1f' height='%d' fill='%s'/>",
+              x0,
+              10 + lane * laneHeight + 2,
+              x1 - x0,
+              laneHeight - 4,
+              color));
     }
     for (int c = 0; c < clients; c++) {
-      svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='9.5' text-anchor='end' fill='#555'>c%d</text>",
-          MARGIN_LEFT - 6, 10 + c * laneHeight + laneHeight - 3, c + 1));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x='%d' y='%d' font-size='9.5' text-anchor='end' fill='#555'>c%d</text>",
+              MARGIN_LEFT - 6,
+              10 + c * laneHeight + laneHeight - 3,
+              c + 1));
     }
     int bottom = height - MARGIN_BOTTOM;
     double seconds = endNanos / 1e9;
     double step = niceCeil(seconds / 10);
     for (double t = 0; t <= seconds + 1e-9; t += step) {
       double x = x((long) (t * 1e9), endNanos);
-      svg.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' font-size='11' text-anchor='middle' fill='#555'>%ss</text>", x, bottom + 16, fmt(t)));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x='%.1f' y='%d' font-size='11' text-anchor='middle' fill='#555'>%ss</text>",
+              x,
+              bottom + 16,
+              fmt(t)));
     }
     if (drawn > TIMELINE_OPS_MAX) {
-      svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' font-size='11' fill='#555'>first %,d operations drawn</text>", MARGIN_LEFT, bottom + 16, TIMELINE_OPS_MAX));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x='%d' y='%d' font-size='11' fill='#555'>first %,d operations drawn</text>",
+              MARGIN_LEFT,
+              bottom + 16,
+              TIMELINE_OPS_MAX));
     }
     return svg.append("</svg>").toString();
   }
 
   private static StringBuilder svgOpen(int height) {
-    return new StringBuilder().append("<svg xmlns='http://www.w3.org/2000/svg' width='").append(PLOT_WIDTH + 20)
-        .append("' height='").append(height).append("' style='display:block;margin:6px 0'>");
+    return new StringBuilder()
+        .append("<svg xmlns='http://www.w3.org/2000/svg' width='")
+        .append(PLOT_WIDTH + 20)
+        .append("' height='")
+        .append(height)
+        .append("' style='display:block;margin:6px 0'>");
   }
 
   private static void shade(StringBuilder svg, RunOutcome o, long endNanos, int height) {
     for (long[] w : windows(o, endNanos)) {
       double x0 = x(w[0], endNanos);
       double x1 = x(w[1], endNanos);
-      svg.append(String.format(Locale.ROOT, "<rect x='%.1f' y='10' width='%.1f' height='%d' fill='#f3c9c9' fill-opacity='0.45'/>",
-          x0, Math.max(1, x1 - x0), height - MARGIN_BOTTOM - 10));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x='%.1f' y='10' width='%.1f' height='%d' fill='#f3c9c9' fill-opacity='0.45'/>",
+              x0,
+              Math.max(1, x1 - x0),
+              height - MARGIN_BOTTOM - 10));
     }
     double heal = x(o.scenario().duration().toNanos(), endNanos);
-    svg.append(String.format(Locale.ROOT, "<line x1='%.1f' x2='%.1f' y1='10' y2='%d' stroke='#555' stroke-dasharray='4 3'/>"
-        + "<text x='%.1f' y='20' font-size='11' fill='#555'>final heal</text>", heal, heal, height - MARGIN_BOTTOM, heal + 4));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1='%.1f' x2='%.1f' y1='10' y2='%d' stroke='#555' stroke-dasharray='4 3'/>"
+                + "<text x='%.1f' y='20' font-size='11' fill='#555'>final heal</text>",
+            heal,
+            heal,
+            height - MARGIN_BOTTOM,
+            heal + 4));
   }
 
-  private static void axes(StringBuilder svg, long endNanos, int height, double yMax, String yLabel) {
+  private static void axes(
+      StringBuilder svg, long endNanos, int height, double yMax, String yLabel) {
     int bottom = height - MARGIN_BOTTOM;
-    svg.append(String.format(Locale.ROOT, "<line x1='%d' x2='%d' y1='%d' y2='%d' stroke='#999'/>", MARGIN_LEFT, MARGIN_LEFT + PLOT_WIDTH - MARGIN_LEFT, bottom, bottom));
-    svg.append(String.format(Locale.ROOT, "<line x1='%d' x2='%d' y1='10' y2='%d' stroke='#999'/>", MARGIN_LEFT, MARGIN_LEFT, bottom));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1='%d' x2='%d' y1='%d' y2='%d' stroke='#999'/>",
+            MARGIN_LEFT,
+            MARGIN_LEFT + PLOT_WIDTH - MARGIN_LEFT,
+            bottom,
+            bottom));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1='%d' x2='%d' y1='10' y2='%d' stroke='#999'/>",
+            MARGIN_LEFT,
+            MARGIN_LEFT,
+            bottom));
     double seconds = endNanos / 1e9;
     double step = niceCeil(seconds / 10);
     for (double t = 0; t <= seconds + 1e-9; t += step) {
       double x = x((long) (t * 1e9), endNanos);
-      svg.append(String.format(Locale.ROOT, "<line x1='%.1f' x2='%.1f' y1='%d' y2='%d' stroke='#999'/><text x='%.1f' y='%d' font-size='11' text-anchor='middle' fill='#555'>%ss</text>",
-          x, x, bottom, bottom + 4, x, bottom + 16, fmt(t)));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1='%.1f' x2='%.1f' y1='%d' y2='%d' stroke='#999'/><text x='%.1f' y='%d' font-size='11' text-anchor='middle' fill='#555'>%ss</text>",
+              x,
+              x,
+              bottom,
+              bottom + 4,
+              x,
+              bottom + 16,
+              fmt(t)));
     }
     int plotH = bottom - 10;
     for (int i = 0; i <= 4; i++) {
       double val = yMax * i / 4;
       double y = bottom - (double) plotH * i / 4;
-      svg.append(String.format(Locale.ROOT, "<text x='%d' y='%.1f' font-size='11' text-anchor='end' fill='#555'>%s</text><line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='#eee'/>",
-          MARGIN_LEFT - 6, y + 4, fmt(val), MARGIN_LEFT + 1, PLOT_WIDTH, y, y));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x='%d' y='%.1f' font-size='11' text-anchor='end' fill='#555'>%s</text><line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='#eee'/>",
+              MARGIN_LEFT - 6,
+              y + 4,
+              fmt(val),
+              MARGIN_LEFT + 1,
+              PLOT_WIDTH,
+              y,
+              y));
     }
-    svg.append(String.format(Locale.ROOT, "<text x='12' y='%d' font-size='11' fill='#555' transform='rotate(-90 12 %d)' text-anchor='middle'>%s</text>",
-        10 + plotH / 2, 10 + plotH / 2, esc(yLabel)));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<text x='12' y='%d' font-size='11' fill='#555' transform='rotate(-90 12 %d)' text-anchor='middle'>%s</text>",
+            10 + plotH / 2,
+            10 + plotH / 2,
+            esc(yLabel)));
   }
 
   private static double x(long nanos, long endNanos) {

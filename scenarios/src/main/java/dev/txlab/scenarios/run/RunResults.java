@@ -136,5 +136,4 @@ public final class RunResults {
   private static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
   }
-
 }

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A scenario as read and validated from its script: the cluster's shape and knobs, the network
- * and clocks, the workload, the fault schedule, and what the run is expected to show. Values are
- * final and checked; {@link ScenarioReader} is the only way in.
+ * A scenario as read and validated from its script: the cluster's shape and knobs, the network and
+ * clocks, the workload, the fault schedule, and what the run is expected to show. Values are final
+ * and checked; {@link ScenarioReader} is the only way in.
  *
  * @param name the scenario's name (bundled name or file name)
  * @param description one line, for {@code txlab scenarios list}
@@ -51,16 +51,49 @@ public record Scenario(
 
   /** A scenario with the default placement (shard {@code s} on nodes {@code s+1 … s+R}). */
   public Scenario(
-      String name, String description, String narrative, long seed, Duration duration, Duration converge, int nodes,
-      int shards, int replicas, String protocol, Map<String, String> knobs, List<String> consistency,
-      NetworkSpec network, ClockSpec clocks, WorkloadSpec workload, List<String> faults, List<Expectation> expectations) {
-    this(name, description, narrative, seed, duration, converge, nodes, shards, replicas, protocol, knobs, consistency,
-        network, clocks, workload, faults, expectations, List.of());
+      String name,
+      String description,
+      String narrative,
+      long seed,
+      Duration duration,
+      Duration converge,
+      int nodes,
+      int shards,
+      int replicas,
+      String protocol,
+      Map<String, String> knobs,
+      List<String> consistency,
+      NetworkSpec network,
+      ClockSpec clocks,
+      WorkloadSpec workload,
+      List<String> faults,
+      List<Expectation> expectations) {
+    this(
+        name,
+        description,
+        narrative,
+        seed,
+        duration,
+        converge,
+        nodes,
+        shards,
+        replicas,
+        protocol,
+        knobs,
+        consistency,
+        network,
+        clocks,
+        workload,
+        faults,
+        expectations,
+        List.of());
   }
 
   /** The placement as node ids, for the cluster (empty: the default rotation). */
   public List<List<dev.txlab.node.api.NodeId>> placementNodes() {
-    return placement.stream().map(l -> l.stream().map(dev.txlab.node.api.NodeId::of).toList()).toList();
+    return placement.stream()
+        .map(l -> l.stream().map(dev.txlab.node.api.NodeId::of).toList())
+        .toList();
   }
 
   /** The default link behaviour of the simulated network. */
@@ -69,10 +102,11 @@ public record Scenario(
   /**
    * Honest clocks' bounds: offsets drawn within ± {@code offsetMax}, drift within ± {@code
    * driftPpmMax}; then {@code offsets} places chosen clocks exactly (nanoseconds, local − true):
-   * keys are {@code servers}, {@code clients} or a node name, applied in that order so a node
-   * name wins. Placed offsets are not faults; beyond ε they make TrueTime lie.
+   * keys are {@code servers}, {@code clients} or a node name, applied in that order so a node name
+   * wins. Placed offsets are not faults; beyond ε they make TrueTime lie.
    */
-  public record ClockSpec(Duration offsetMax, long driftPpmMax, String epsilon, Map<String, Long> offsets) {
+  public record ClockSpec(
+      Duration offsetMax, long driftPpmMax, String epsilon, Map<String, Long> offsets) {
     public ClockSpec {
       offsets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(offsets));
     }
@@ -97,12 +131,36 @@ public record Scenario(
    * @param initialBalance bank: each account's balance before any transfer
    */
   public record WorkloadSpec(
-      String name, int clients, int rate, int keysPerShard, Duration timeout, int activeKeys, int writesPerKey,
-      int txnLengthMax, int accounts, long initialBalance) {
+      String name,
+      int clients,
+      int rate,
+      int keysPerShard,
+      Duration timeout,
+      int activeKeys,
+      int writesPerKey,
+      int txnLengthMax,
+      int accounts,
+      long initialBalance) {
     public WorkloadSpec(
-        String name, int clients, int rate, int keysPerShard, Duration timeout, int activeKeys, int writesPerKey,
+        String name,
+        int clients,
+        int rate,
+        int keysPerShard,
+        Duration timeout,
+        int activeKeys,
+        int writesPerKey,
         int txnLengthMax) {
-      this(name, clients, rate, keysPerShard, timeout, activeKeys, writesPerKey, txnLengthMax, 8, 10);
+      this(
+          name,
+          clients,
+          rate,
+          keysPerShard,
+          timeout,
+          activeKeys,
+          writesPerKey,
+          txnLengthMax,
+          8,
+          10);
     }
 
     public boolean bank() {

@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The scenarios bundled in the jar ({@code dev/txlab/scenarios/library/NAME.yaml}, listed in
- * order in {@code index.txt}), and how a {@code SCENARIO} argument is resolved: a bundled name,
- * or else a path to a YAML file.
+ * The scenarios bundled in the jar ({@code dev/txlab/scenarios/library/NAME.yaml}, listed in order
+ * in {@code index.txt}), and how a {@code SCENARIO} argument is resolved: a bundled name, or else a
+ * path to a YAML file.
  */
 public final class ScenarioLibrary {
   private static final String ROOT = "/dev/txlab/scenarios/library/";
@@ -43,7 +43,8 @@ public final class ScenarioLibrary {
     }
     String text = resource(name + ".yaml");
     if (text == null) {
-      throw new IllegalStateException("library index lists " + name + " but its YAML is missing from the jar");
+      throw new IllegalStateException(
+          "library index lists " + name + " but its YAML is missing from the jar");
     }
     return new Source(name, "bundled:" + name, text);
   }
@@ -65,7 +66,11 @@ public final class ScenarioLibrary {
       return new Source(name, p.toString(), Files.readString(p, StandardCharsets.UTF_8));
     }
     throw new IOException(
-        "no scenario named '" + argument + "' and no such file (bundled: " + String.join(", ", names()) + ")");
+        "no scenario named '"
+            + argument
+            + "' and no such file (bundled: "
+            + String.join(", ", names())
+            + ")");
   }
 
   private static String resource(String file) {

@@ -3,6 +3,9 @@ package dev.txlab.scenarios.run;
 import dev.txlab.chaos.fault.ClusterView;
 import dev.txlab.chaos.fault.FaultSyntaxException;
 import dev.txlab.chaos.schedule.ScheduleLine;
+import dev.txlab.coordinator.protocol.Knob;
+import dev.txlab.coordinator.protocol.Protocol;
+import dev.txlab.coordinator.protocol.ProtocolRegistry;
 import dev.txlab.scenarios.script.Overrides;
 import dev.txlab.scenarios.script.ScriptException;
 import dev.txlab.scenarios.script.ScriptMap;
@@ -13,15 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import dev.txlab.coordinator.protocol.Knob;
-import dev.txlab.coordinator.protocol.Protocol;
-import dev.txlab.coordinator.protocol.ProtocolRegistry;
 
 /**
- * Reads a scenario script into a {@link Scenario}, refusing anything it cannot run with the
- * file, line and field named: unknown fields, wrong types, bad durations, impossible placements
- * (more replicas than nodes), fault lines that do not parse or name nodes the cluster does not
- * have, expectations that read unknown metrics.
+ * Reads a scenario script into a {@link Scenario}, refusing anything it cannot run with the file,
+ * line and field named: unknown fields, wrong types, bad durations, impossible placements (more
+ * replicas than nodes), fault lines that do not parse or name nodes the cluster does not have,
+ * expectations that read unknown metrics.
  *
  * <p>The schema (every field optional except {@code name}):
  *
@@ -36,20 +36,23 @@ import dev.txlab.coordinator.protocol.ProtocolRegistry;
  * </pre>
  */
 public final class ScenarioReader {
-  public static final List<String> WORKLOADS = List.of("register", "list-append", "rw-register", "bank");
+  public static final List<String> WORKLOADS =
+      List.of("register", "list-append", "rw-register", "bank");
 
   private ScenarioReader() {}
 
   /** Parses, applies {@code --set} overrides, and validates. */
-  public static Scenario read(ScenarioLibrary.Source source, List<String> overrides) throws ScriptException {
+  public static Scenario read(ScenarioLibrary.Source source, List<String> overrides)
+      throws ScriptException {
     return read(source, overrides, List.of());
   }
 
   /**
-   * Parses, applies {@code --set} overrides, appends {@code --fault} schedule lines to the
-   * script's own, and validates all of it; a bad line is named as {@code --fault LINE}.
+   * Parses, applies {@code --set} overrides, appends {@code --fault} schedule lines to the script's
+   * own, and validates all of it; a bad line is named as {@code --fault LINE}.
    */
-  public static Scenario read(ScenarioLibrary.Source source, List<String> overrides, List<String> extraFaults)
+  public static Scenario read(
+      ScenarioLibrary.Source source, List<String> overrides, List<String> extraFaults)
       throws ScriptException {
     ScriptNode root = ScriptParser.parse(source.origin(), source.text());
     root = Overrides.apply(root, overrides);
@@ -73,9 +76,24 @@ public final class ScenarioReader {
       faults.add(line.text());
     }
     return new Scenario(
-        s.name(), s.description(), s.narrative(), s.seed(), s.duration(), s.converge(), s.nodes(), s.shards(),
-        s.replicas(), s.protocol(), s.knobs(), s.consistency(), s.network(), s.clocks(), s.workload(),
-        List.copyOf(faults), s.expectations(), s.placement());
+        s.name(),
+        s.description(),
+        s.narrative(),
+        s.seed(),
+        s.duration(),
+        s.converge(),
+        s.nodes(),
+        s.shards(),
+        s.replicas(),
+        s.protocol(),
+        s.knobs(),
+        s.consistency(),
+        s.network(),
+        s.clocks(),
+        s.workload(),
+        List.copyOf(faults),
+        s.expectations(),
+        s.placement());
   }
 
   static Scenario read(String defaultName, ScriptNode root) throws ScriptException {
@@ -92,14 +110,21 @@ public final class ScenarioReader {
     if (replicas > nodes) {
       ScriptNode at = m.has("replicas") ? m.raw("replicas") : m.raw("nodes");
       throw (at != null ? at : root)
-          .error("impossible placement: " + replicas + " replicas need at least " + replicas + " nodes, the cluster has " + nodes);
+          .error(
+              "impossible placement: "
+                  + replicas
+                  + " replicas need at least "
+                  + replicas
+                  + " nodes, the cluster has "
+                  + nodes);
     }
     List<List<String>> placement = readPlacement(m.map("placement"), nodes, shards, replicas);
     Scenario.WorkloadSpec workload = readWorkload(m.map("workload"));
     // The protocol and its knobs, as the protocol declares them (the registry): nothing here
     // lists a protocol or a knob by name.
     TreeMap<String, String> knobs = new TreeMap<>();
-    Protocol.Serves serves = workload.transactional() ? Protocol.Serves.TRANSACTIONS : Protocol.Serves.SINGLE_KEY;
+    Protocol.Serves serves =
+        workload.transactional() ? Protocol.Serves.TRANSACTIONS : Protocol.Serves.SINGLE_KEY;
     String protocol = m.string("protocol", defaultProtocol(serves));
     Optional<Protocol> found = ProtocolRegistry.find(protocol);
     if (found.isEmpty()) {
@@ -107,15 +132,33 @@ public final class ScenarioReader {
     }
     Protocol p = found.get();
     if (p.serves() != serves) {
-      throw (m.has("protocol") ? m.raw("protocol") : root).error("protocol " + p.name() + " serves "
-          + (p.serves() == Protocol.Serves.TRANSACTIONS ? "transactions" : "single-key operations") + ", not the "
-          + workload.name() + " workload; protocols for it: " + String.join(", ", protocolsServing(serves)));
+      throw (m.has("protocol") ? m.raw("protocol") : root)
+          .error(
+              "protocol "
+                  + p.name()
+                  + " serves "
+                  + (p.serves() == Protocol.Serves.TRANSACTIONS
+                      ? "transactions"
+                      : "single-key operations")
+                  + ", not the "
+                  + workload.name()
+                  + " workload; protocols for it: "
+                  + String.join(", ", protocolsServing(serves)));
     }
     for (Protocol other : ProtocolRegistry.all()) {
       for (Knob k : other.knobs()) {
         if (m.has(k.name()) && p.knob(k.name()).isEmpty()) {
-          throw m.raw(k.name()).error("'" + k.name() + "' is a knob of " + other.name() + ", not of protocol " + p.name()
-              + " (its knobs: " + p.knobNames() + ")");
+          throw m.raw(k.name())
+              .error(
+                  "'"
+                      + k.name()
+                      + "' is a knob of "
+                      + other.name()
+                      + ", not of protocol "
+                      + p.name()
+                      + " (its knobs: "
+                      + p.knobNames()
+                      + ")");
         }
       }
     }
@@ -138,7 +181,12 @@ public final class ScenarioReader {
       for (ScriptNode n : m.list("consistency")) {
         String model = ScriptMap.texts(List.of(n)).get(0);
         if (!dev.txlab.checker.txn.TxnSpec.knownModels().contains(model)) {
-          throw n.error("unknown consistency model '" + model + "' (known: " + String.join(", ", dev.txlab.checker.txn.TxnSpec.knownModels()) + ")");
+          throw n.error(
+              "unknown consistency model '"
+                  + model
+                  + "' (known: "
+                  + String.join(", ", dev.txlab.checker.txn.TxnSpec.knownModels())
+                  + ")");
         }
         models.add(model);
       }
@@ -176,27 +224,57 @@ public final class ScenarioReader {
         throw n.error(ex.getMessage());
       }
       if (e.metric() != null && !SimRun.knownMetric(e.metric(), workload.transactional())) {
-        throw n.error("unknown metric '" + e.metric() + "' (known: " + String.join(", ", SimRun.metrics(workload.transactional())) + ")");
+        throw n.error(
+            "unknown metric '"
+                + e.metric()
+                + "' (known: "
+                + String.join(", ", SimRun.metrics(workload.transactional()))
+                + ")");
       }
       if (e.check() != null && !SimRun.checks(workload, consistency).contains(e.check())) {
-        throw n.error("unknown check '" + e.check() + "' (known: " + String.join(", ", SimRun.checks(workload, consistency)) + ")");
+        throw n.error(
+            "unknown check '"
+                + e.check()
+                + "' (known: "
+                + String.join(", ", SimRun.checks(workload, consistency))
+                + ")");
       }
       expectations.add(e);
     }
     m.finish();
     return new Scenario(
-        name, description, narrative, seed, duration, converge, nodes, shards, replicas, protocol, knobs,
-        consistency, network, clocks, workload, List.copyOf(faults), List.copyOf(expectations), placement);
+        name,
+        description,
+        narrative,
+        seed,
+        duration,
+        converge,
+        nodes,
+        shards,
+        replicas,
+        protocol,
+        knobs,
+        consistency,
+        network,
+        clocks,
+        workload,
+        List.copyOf(faults),
+        List.copyOf(expectations),
+        placement);
   }
 
-  /** A knob's default duration, as a protocol declares it ({@code 0ms}, {@code 250ms}, {@code 2s}). */
+  /**
+   * A knob's default duration, as a protocol declares it ({@code 0ms}, {@code 250ms}, {@code 2s}).
+   */
   private static Duration durationOf(String text) {
     return text.endsWith("ms")
         ? Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)))
         : Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
   }
 
-  /** The protocol a scenario that names none runs: the registry's default for its kind of workload. */
+  /**
+   * The protocol a scenario that names none runs: the registry's default for its kind of workload.
+   */
   private static String defaultProtocol(Protocol.Serves serves) {
     return ProtocolRegistry.defaultFor(serves).name();
   }
@@ -216,7 +294,8 @@ public final class ScenarioReader {
    * {@code placement: {shard-0: [n1, n2, n3], shard-1: …}}: every shard, each on {@code replicas}
    * distinct nodes of the cluster.
    */
-  private static List<List<String>> readPlacement(ScriptMap m, int nodes, int shards, int replicas) throws ScriptException {
+  private static List<List<String>> readPlacement(ScriptMap m, int nodes, int shards, int replicas)
+      throws ScriptException {
     if (m == null) {
       return List.of();
     }
@@ -232,14 +311,28 @@ public final class ScenarioReader {
       List<ScriptNode> on = m.list(shard);
       List<String> placed = ScriptMap.texts(on);
       if (placed.size() != replicas) {
-        throw m.raw(shard).error("impossible placement: " + shard + " needs " + replicas + " nodes (replicas), found " + placed.size());
+        throw m.raw(shard)
+            .error(
+                "impossible placement: "
+                    + shard
+                    + " needs "
+                    + replicas
+                    + " nodes (replicas), found "
+                    + placed.size());
       }
       for (int i = 0; i < placed.size(); i++) {
         if (!names.contains(placed.get(i))) {
-          throw on.get(i).error("unknown node '" + placed.get(i) + "' (the cluster has " + String.join(", ", names) + ")");
+          throw on.get(i)
+              .error(
+                  "unknown node '"
+                      + placed.get(i)
+                      + "' (the cluster has "
+                      + String.join(", ", names)
+                      + ")");
         }
         if (placed.indexOf(placed.get(i)) != i) {
-          throw on.get(i).error("impossible placement: " + shard + " is placed twice on " + placed.get(i));
+          throw on.get(i)
+              .error("impossible placement: " + shard + " is placed twice on " + placed.get(i));
         }
       }
       out.add(List.copyOf(placed));
@@ -270,12 +363,14 @@ public final class ScenarioReader {
       throw m.raw("latency").error(e.getMessage());
     }
     Scenario.NetworkSpec spec =
-        new Scenario.NetworkSpec(latency, m.fraction("loss", 0), m.fraction("duplicate", 0), m.fraction("reorder", 0));
+        new Scenario.NetworkSpec(
+            latency, m.fraction("loss", 0), m.fraction("duplicate", 0), m.fraction("reorder", 0));
     m.finish();
     return spec;
   }
 
-  private static Scenario.ClockSpec readClocks(ScriptMap m, List<String> nodeNames) throws ScriptException {
+  private static Scenario.ClockSpec readClocks(ScriptMap m, List<String> nodeNames)
+      throws ScriptException {
     if (m == null) {
       return new Scenario.ClockSpec(Duration.ofNanos(500_000), 100, "sawtooth");
     }
@@ -312,7 +407,9 @@ public final class ScenarioReader {
         try {
           offsets.put(key, dev.txlab.chaos.fault.Durations.parseOptionallySigned(text));
         } catch (FaultSyntaxException e) {
-          throw placed.raw(key).error("expected a clock offset such as +4ms or -2ms, found '" + text + "'");
+          throw placed
+              .raw(key)
+              .error("expected a clock offset such as +4ms or -2ms, found '" + text + "'");
         }
       }
       placed.finish();

@@ -11,14 +11,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a scenario back as YAML — every field with the value the run used, overrides and the
- * seed included — so {@code scenario.yaml} in a run directory is a script that replays it.
+ * Writes a scenario back as YAML — every field with the value the run used, overrides and the seed
+ * included — so {@code scenario.yaml} in a run directory is a script that replays it.
  */
 public final class ScenarioYaml {
   private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-          .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE));
+      new ObjectMapper(
+          new YAMLFactory()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE));
 
   private ScenarioYaml() {}
 
@@ -59,7 +61,9 @@ public final class ScenarioYaml {
     clocks.put("epsilon", s.clocks().epsilon());
     if (!s.clocks().offsets().isEmpty()) {
       Map<String, Object> offsets = new LinkedHashMap<>();
-      s.clocks().offsets().forEach((k, v) -> offsets.put(k, dev.txlab.chaos.fault.Durations.signedText(v)));
+      s.clocks()
+          .offsets()
+          .forEach((k, v) -> offsets.put(k, dev.txlab.chaos.fault.Durations.signedText(v)));
       clocks.put("offsets", offsets);
     }
     m.put("clocks", clocks);

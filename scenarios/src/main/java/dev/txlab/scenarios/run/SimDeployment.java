@@ -11,11 +11,10 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * The simulator host's adapter for one run: the protocol's cluster built on a {@link Simulator},
- * as the run pipeline ({@link SimRun}) drives it. Everything host- or protocol-specific the
- * pipeline needs — how clients are added, which processes the nemesis can aim at, which metrics
- * and monitors the protocol has — is behind this interface; the pipeline itself is the same for
- * every workload.
+ * The simulator host's adapter for one run: the protocol's cluster built on a {@link Simulator}, as
+ * the run pipeline ({@link SimRun}) drives it. Everything host- or protocol-specific the pipeline
+ * needs — how clients are added, which processes the nemesis can aim at, which metrics and monitors
+ * the protocol has — is behind this interface; the pipeline itself is the same for every workload.
  */
 interface SimDeployment {
   /** The simulated world the cluster lives in. */

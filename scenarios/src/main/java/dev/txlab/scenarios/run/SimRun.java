@@ -26,9 +26,9 @@ import java.util.function.DoubleConsumer;
  * The run pipeline on the simulator, one for every workload and protocol: builds the cluster
  * ({@link SimDeployment}: the protocol's processes on the simulated host), starts the clients and
  * the nemesis, runs the workload with faults for {@code duration}, heals everything, keeps the
- * workload going for {@code converge} (the cluster must make progress again), stops the clients
- * and lets their last operations settle, then checks the history ({@link RunChecks}, the same
- * checks a live run gets) and returns a host-neutral {@link RunOutcome}.
+ * workload going for {@code converge} (the cluster must make progress again), stops the clients and
+ * lets their last operations settle, then checks the history ({@link RunChecks}, the same checks a
+ * live run gets) and returns a host-neutral {@link RunOutcome}.
  *
  * <p>A run is a pure function of (scenario, seed, version): the cluster, the clients and the
  * nemesis all draw from sources derived from the one seed, and nothing here reads the wall clock
@@ -41,18 +41,50 @@ public final class SimRun {
   /** The metrics a register run reports, by the names results and expectations use. */
   public static final List<String> METRICS =
       List.of(
-          "ops", "ops_ok", "ops_fail", "ops_info", "ops_ok_after_heal", "raft_safety_violations",
-          "truetime_lies", "faults_applied", "events", "messages");
+          "ops",
+          "ops_ok",
+          "ops_fail",
+          "ops_info",
+          "ops_ok_after_heal",
+          "raft_safety_violations",
+          "truetime_lies",
+          "faults_applied",
+          "events",
+          "messages");
 
   /** The metrics a transactional run reports (plus {@code aborts_CAUSE} and distributions). */
   public static final List<String> TXN_METRICS =
       List.of(
-          "txns", "txns_ok", "txns_fail", "txns_info", "txns_ok_after_heal", "commits", "aborts", "retries",
-          "unknown_outcomes", "coordinator_decisions", "blocked_txns", "blocked_ms_max", "commit_wait_ms_p50",
-          "commit_wait_ms_p99", "commit_wait_ms_max", "in_doubt_ms_p50", "in_doubt_ms_p99", "in_doubt_ms_max",
-          "lock_hold_ms_p50", "lock_hold_ms_p99", "lock_hold_ms_max", "atomicity_checks",
-          "raft_safety_violations", "truetime_lies", "faults_applied", "events", "messages", "bank_reads",
-          "bank_total_violations", "bank_balance_min");
+          "txns",
+          "txns_ok",
+          "txns_fail",
+          "txns_info",
+          "txns_ok_after_heal",
+          "commits",
+          "aborts",
+          "retries",
+          "unknown_outcomes",
+          "coordinator_decisions",
+          "blocked_txns",
+          "blocked_ms_max",
+          "commit_wait_ms_p50",
+          "commit_wait_ms_p99",
+          "commit_wait_ms_max",
+          "in_doubt_ms_p50",
+          "in_doubt_ms_p99",
+          "in_doubt_ms_max",
+          "lock_hold_ms_p50",
+          "lock_hold_ms_p99",
+          "lock_hold_ms_max",
+          "atomicity_checks",
+          "raft_safety_violations",
+          "truetime_lies",
+          "faults_applied",
+          "events",
+          "messages",
+          "bank_reads",
+          "bank_total_violations",
+          "bank_balance_min");
 
   public static List<String> metrics(boolean transactional) {
     return transactional ? TXN_METRICS : METRICS;
@@ -64,8 +96,14 @@ public final class SimRun {
 
   /** The checks a run performs, in report order ({@link RunChecks#names}). */
   public static List<String> checks(Scenario.WorkloadSpec workload, List<String> consistency) {
-    return RunChecks.names(new RunChecks.Subject(
-        workload.transactional(), "", workload.transactional() ? consistency : List.of(), workload.bank(), 0, 0));
+    return RunChecks.names(
+        new RunChecks.Subject(
+            workload.transactional(),
+            "",
+            workload.transactional() ? consistency : List.of(),
+            workload.bank(),
+            0,
+            0));
   }
 
   /** A simulated second, for readability. */
@@ -82,7 +120,8 @@ public final class SimRun {
    * @param progress told the fraction of simulated time done, now and then
    * @param traceSink every trace line, or null
    */
-  public static RunOutcome run(Scenario scenario, long seed, DoubleConsumer progress, Consumer<String> traceSink) {
+  public static RunOutcome run(
+      Scenario scenario, long seed, DoubleConsumer progress, Consumer<String> traceSink) {
     long wallStart = System.nanoTime();
     SimDeployment cluster = new ProtocolSimDeployment(scenario, seed);
     Simulator sim = cluster.sim();
@@ -103,34 +142,47 @@ public final class SimRun {
     long healAtNanos = scenario.duration().toNanos();
     long convergeEndNanos = healAtNanos + scenario.converge().toNanos();
     SplittableRandom nemesisRandom = new SplittableRandom(seed ^ NEMESIS_SEED_SALT);
-    SimNemesis nemesis = new SimNemesis(cluster.target(), nemesisRandom.split(), new SimNemesis.Recorder() {
-      @Override
-      public void applied(long at, FaultEvent event, Resolved<List<String>> result) {
-        clients.nemesis(
-            event.fault().keyword(),
-            result.isResolved()
-                ? event.fault().text() + (result.value().isEmpty() ? "" : " → " + String.join(",", result.value()))
-                : event.fault().text() + " (not applied: " + result.reason() + ")");
-      }
+    SimNemesis nemesis =
+        new SimNemesis(
+            cluster.target(),
+            nemesisRandom.split(),
+            new SimNemesis.Recorder() {
+              @Override
+              public void applied(long at, FaultEvent event, Resolved<List<String>> result) {
+                clients.nemesis(
+                    event.fault().keyword(),
+                    result.isResolved()
+                        ? event.fault().text()
+                            + (result.value().isEmpty()
+                                ? ""
+                                : " → " + String.join(",", result.value()))
+                        : event.fault().text() + " (not applied: " + result.reason() + ")");
+              }
 
-      @Override
-      public void fired(long at, Fault.TxnPhase phase, String node) {
-        clients.nemesis("kill", "kill coordinator after " + phase.text() + " → " + node);
-      }
-    });
-    cluster.onCoordinatorPhase((phase, coordinator) -> {
-      if (nemesis.state().armedKills().containsValue(phase)) {
-        // Not inside the coordinator's step: right after it, before its next one.
-        sim.schedule(sim.nowNanos(), "nemesis fires kill after " + phase.text(),
-            () -> nemesis.onCoordinatorPhase(phase, coordinator.node().toString()));
-      }
-    });
+              @Override
+              public void fired(long at, Fault.TxnPhase phase, String node) {
+                clients.nemesis("kill", "kill coordinator after " + phase.text() + " → " + node);
+              }
+            });
+    cluster.onCoordinatorPhase(
+        (phase, coordinator) -> {
+          if (nemesis.state().armedKills().containsValue(phase)) {
+            // Not inside the coordinator's step: right after it, before its next one.
+            sim.schedule(
+                sim.nowNanos(),
+                "nemesis fires kill after " + phase.text(),
+                () -> nemesis.onCoordinatorPhase(phase, coordinator.node().toString()));
+          }
+        });
     List<FaultEvent> plan;
     try {
-      plan = Schedule.parse(scenario.faults()).plan(nemesis.view(), healAtNanos, nemesisRandom.split());
+      plan =
+          Schedule.parse(scenario.faults())
+              .plan(nemesis.view(), healAtNanos, nemesisRandom.split());
     } catch (FaultSyntaxException e) {
       // The reader validated every line; failing here is our bug.
-      throw new IllegalStateException("a validated fault line no longer parses: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "a validated fault line no longer parses: " + e.getMessage(), e);
     }
     nemesis.schedule(plan);
     sim.schedule(convergeEndNanos, "workload stop", clients::stop);
@@ -145,10 +197,15 @@ public final class SimRun {
     try {
       history = History.of("history.edn", clients.events());
     } catch (HistoryException e) {
-      throw new IllegalStateException("the recorder wrote an inconsistent history: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the recorder wrote an inconsistent history: " + e.getMessage(), e);
     }
     RunChecks.Result checked =
-        RunChecks.check(RunChecks.Subject.of(scenario), history, clients.okAfter(healAtNanos), "after the final heal");
+        RunChecks.check(
+            RunChecks.Subject.of(scenario),
+            history,
+            clients.okAfter(healAtNanos),
+            "after the final heal");
     long wallChecked = System.nanoTime();
 
     Simulator.Stats stats = sim.stats();
@@ -161,13 +218,26 @@ public final class SimRun {
     metrics.put("faults_applied", (double) nemesis.appliedEvents());
     metrics.put("events", (double) stats.events());
     metrics.put("messages", (double) stats.messagesSent());
-    RunOutcome.Simulated provenance = new RunOutcome.Simulated(seed, sim.trace().digestHex(), stats, violations);
-    RunOutcome.Timings timings = new RunOutcome.Timings(
-        stats.virtualNanos() / 1e9, (System.nanoTime() - wallStart) / 1e9, (wallSimulated - wallStart) / 1e9,
-        (wallChecked - wallSimulated) / 1e9);
+    RunOutcome.Simulated provenance =
+        new RunOutcome.Simulated(seed, sim.trace().digestHex(), stats, violations);
+    RunOutcome.Timings timings =
+        new RunOutcome.Timings(
+            stats.virtualNanos() / 1e9,
+            (System.nanoTime() - wallStart) / 1e9,
+            (wallSimulated - wallStart) / 1e9,
+            (wallChecked - wallSimulated) / 1e9);
     return new RunOutcome(
-        scenario, provenance, history, checked.primary(), checked.checks(), metrics, plan, Schedule.planText(plan),
-        clocks, cluster.distributions(), timings);
+        scenario,
+        provenance,
+        history,
+        checked.primary(),
+        checked.checks(),
+        metrics,
+        plan,
+        Schedule.planText(plan),
+        clocks,
+        cluster.distributions(),
+        timings);
   }
 
   /** The simulated world's settings from the scenario's network and clocks. */
@@ -176,19 +246,37 @@ public final class SimRun {
     Scenario.NetworkSpec n = s.network();
     LinkConfig link =
         new LinkConfig(
-            LatencyText.parse(n.latency()), n.loss(), n.duplicate(), n.reorder(),
+            LatencyText.parse(n.latency()),
+            n.loss(),
+            n.duplicate(),
+            n.reorder(),
             n.reorder() > 0 ? SimNemesis.REORDER_DELAY_NANOS_MAX : 0);
     EpsilonModel eps = LatencyText.epsilon(s.clocks().epsilon());
     SimConfig sim =
         new SimConfig(
-            seed, link, defaults.localLatencyNanos(), defaults.fsyncLatencyNanos(), eps,
-            defaults.clockResyncPeriodNanos(), s.clocks().offsetMax().toNanos(), s.clocks().driftPpmMax(),
-            defaults.eventsMax(), defaults.virtualNanosMax(), defaults.deferredEventsMax(), false);
+            seed,
+            link,
+            defaults.localLatencyNanos(),
+            defaults.fsyncLatencyNanos(),
+            eps,
+            defaults.clockResyncPeriodNanos(),
+            s.clocks().offsetMax().toNanos(),
+            s.clocks().driftPpmMax(),
+            defaults.eventsMax(),
+            defaults.virtualNanosMax(),
+            defaults.deferredEventsMax(),
+            false);
     return sim;
   }
 
-  /** Applies the scenario's placed clock offsets ({@code clocks.offsets}) to servers and clients. */
-  static void placeClocks(Simulator sim, Scenario s, List<dev.txlab.node.api.NodeId> servers, List<String> clientAddresses) {
+  /**
+   * Applies the scenario's placed clock offsets ({@code clocks.offsets}) to servers and clients.
+   */
+  static void placeClocks(
+      Simulator sim,
+      Scenario s,
+      List<dev.txlab.node.api.NodeId> servers,
+      List<String> clientAddresses) {
     Map<String, Long> offsets = s.clocks().offsets();
     if (offsets.isEmpty()) {
       return;
@@ -217,10 +305,13 @@ public final class SimRun {
    * Runs the simulator to {@code endNanos} in slices of at most {@link #CLOCK_SAMPLE_NANOS},
    * sampling the clocks after each and telling {@code progress} as it goes.
    */
-  static void runWithProgress(Simulator sim, long endNanos, DoubleConsumer progress, ClockTimeline clocks) {
+  static void runWithProgress(
+      Simulator sim, long endNanos, DoubleConsumer progress, ClockTimeline clocks) {
     int reported = 0;
     clocks.sample(sim);
-    for (long t = Math.min(endNanos, CLOCK_SAMPLE_NANOS); ; t = Math.min(endNanos, t + CLOCK_SAMPLE_NANOS)) {
+    for (long t = Math.min(endNanos, CLOCK_SAMPLE_NANOS);
+        ;
+        t = Math.min(endNanos, t + CLOCK_SAMPLE_NANOS)) {
       sim.runUntilTime(t);
       clocks.sample(sim);
       int fiftieths = (int) (50 * t / Math.max(1, endNanos));
@@ -233,7 +324,4 @@ public final class SimRun {
       }
     }
   }
-
-
-
 }

@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * {@code --set PATH=VALUE} overrides, applied to a script's tree before it is read: a dotted
- * path ({@code nodes}, {@code workload.rate}) names a field; the value is parsed as YAML (so
- * {@code --set 'faults=[at 5s kill n1]'} sets a list). An override is located as {@code
- * --set PATH=VALUE} in messages, and validated exactly like the file.
+ * {@code --set PATH=VALUE} overrides, applied to a script's tree before it is read: a dotted path
+ * ({@code nodes}, {@code workload.rate}) names a field; the value is parsed as YAML (so {@code
+ * --set 'faults=[at 5s kill n1]'} sets a list). An override is located as {@code --set PATH=VALUE}
+ * in messages, and validated exactly like the file.
  */
 public final class Overrides {
   private Overrides() {}
@@ -25,19 +25,28 @@ public final class Overrides {
       String valueText = a.substring(eq + 1);
       for (String part : path.split("\\.", -1)) {
         if (part.isEmpty() || !part.matches("[A-Za-z0-9_-]+")) {
-          throw new ScriptException(source, 0, 0, path, "not a field path (expected names joined by dots, e.g. workload.rate)");
+          throw new ScriptException(
+              source,
+              0,
+              0,
+              path,
+              "not a field path (expected names joined by dots, e.g. workload.rate)");
         }
       }
-      ScriptNode value = relocate(ScriptParser.parse(source, valueText.isEmpty() ? "''" : valueText), source, path);
+      ScriptNode value =
+          relocate(
+              ScriptParser.parse(source, valueText.isEmpty() ? "''" : valueText), source, path);
       out = set(out, List.of(path.split("\\.")), 0, value, source);
     }
     return out;
   }
 
-  private static ScriptNode set(ScriptNode map, List<String> parts, int i, ScriptNode value, String source)
+  private static ScriptNode set(
+      ScriptNode map, List<String> parts, int i, ScriptNode value, String source)
       throws ScriptException {
     if (map.kind() != ScriptNode.Kind.MAP) {
-      throw new ScriptException(source, 0, 0, map.path(), "cannot set a field inside " + ScriptMap.describe(map));
+      throw new ScriptException(
+          source, 0, 0, map.path(), "cannot set a field inside " + ScriptMap.describe(map));
     }
     String key = parts.get(i);
     if (i == parts.size() - 1) {
@@ -58,20 +67,22 @@ public final class Overrides {
         return ScriptNode.nil(path, source, 0, 0);
       case SCALAR:
         return ScriptNode.scalar(path, source, 0, 0, n.text(), n.quoted());
-      case LIST: {
-        List<ScriptNode> items = new ArrayList<>();
-        for (ScriptNode item : n.items()) {
-          items.add(relocate(item, source, path + "[" + items.size() + "]"));
+      case LIST:
+        {
+          List<ScriptNode> items = new ArrayList<>();
+          for (ScriptNode item : n.items()) {
+            items.add(relocate(item, source, path + "[" + items.size() + "]"));
+          }
+          return ScriptNode.list(path, source, 0, 0, items);
         }
-        return ScriptNode.list(path, source, 0, 0, items);
-      }
-      default: {
-        LinkedHashMap<String, ScriptNode> entries = new LinkedHashMap<>();
-        for (var e : n.entries().entrySet()) {
-          entries.put(e.getKey(), relocate(e.getValue(), source, path + "." + e.getKey()));
+      default:
+        {
+          LinkedHashMap<String, ScriptNode> entries = new LinkedHashMap<>();
+          for (var e : n.entries().entrySet()) {
+            entries.put(e.getKey(), relocate(e.getValue(), source, path + "." + e.getKey()));
+          }
+          return ScriptNode.map(path, source, 0, 0, entries);
         }
-        return ScriptNode.map(path, source, 0, 0, entries);
-      }
     }
   }
 }

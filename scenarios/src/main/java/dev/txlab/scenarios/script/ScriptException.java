@@ -1,9 +1,9 @@
 package dev.txlab.scenarios.script;
 
 /**
- * A scenario that cannot be run as written: malformed YAML, an unknown field, a value of the
- * wrong type or out of range, an impossible combination. The message names the file, line,
- * column and field; the command exits with status 2 and runs nothing.
+ * A scenario that cannot be run as written: malformed YAML, an unknown field, a value of the wrong
+ * type or out of range, an impossible combination. The message names the file, line, column and
+ * field; the command exits with status 2 and runs nothing.
  */
 public final class ScriptException extends Exception {
   private static final long serialVersionUID = 1L;

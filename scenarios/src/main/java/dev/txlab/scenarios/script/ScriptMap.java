@@ -8,9 +8,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Typed, located reading of one map of a scenario script. Every reader names the field and
- * where it was written when the value is wrong; {@link #finish()} refuses fields nobody read, so
- * a typo ({@code replicaz: 3}) is an error rather than a silently ignored line.
+ * Typed, located reading of one map of a scenario script. Every reader names the field and where it
+ * was written when the value is wrong; {@link #finish()} refuses fields nobody read, so a typo
+ * ({@code replicaz: 3}) is an error rather than a silently ignored line.
  */
 public final class ScriptMap {
   private final ScriptNode node;
@@ -118,7 +118,10 @@ public final class ScriptMap {
     }
     String t = n.kind() == ScriptNode.Kind.SCALAR ? n.text().strip() : "";
     try {
-      double v = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).strip()) / 100 : Double.parseDouble(t);
+      double v =
+          t.endsWith("%")
+              ? Double.parseDouble(t.substring(0, t.length() - 1).strip()) / 100
+              : Double.parseDouble(t);
       if (!(v >= 0 && v <= 1)) {
         throw n.error("must be between 0% and 100%, found " + t);
       }
@@ -170,8 +173,11 @@ public final class ScriptMap {
       if (!read.contains(e.getKey())) {
         String suggestion = closest(e.getKey(), read);
         throw e.getValue()
-            .error("unknown field" + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)")
-                + "; known here: " + String.join(", ", read));
+            .error(
+                "unknown field"
+                    + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)")
+                    + "; known here: "
+                    + String.join(", ", read));
       }
     }
   }

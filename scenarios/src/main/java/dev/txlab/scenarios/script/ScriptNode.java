@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * One value of a scenario script — a map, a list or a scalar — with where it was written: the
  * source (a file, or {@code --set}), line and column, and its dotted path from the root. Scalars
- * keep their text; typed readers in {@link ScriptMap} interpret it, so every error can point at
- * the text the user typed.
+ * keep their text; typed readers in {@link ScriptMap} interpret it, so every error can point at the
+ * text the user typed.
  */
 public final class ScriptNode {
   /** What a node holds. */
@@ -32,8 +32,15 @@ public final class ScriptNode {
   private final List<ScriptNode> items;
 
   private ScriptNode(
-      Kind kind, String path, String source, int line, int column, String text, boolean quoted,
-      Map<String, ScriptNode> entries, List<ScriptNode> items) {
+      Kind kind,
+      String path,
+      String source,
+      int line,
+      int column,
+      String text,
+      boolean quoted,
+      Map<String, ScriptNode> entries,
+      List<ScriptNode> items) {
     this.kind = kind;
     this.path = path;
     this.source = source;
@@ -45,7 +52,8 @@ public final class ScriptNode {
     this.items = items;
   }
 
-  static ScriptNode scalar(String path, String source, int line, int column, String text, boolean quoted) {
+  static ScriptNode scalar(
+      String path, String source, int line, int column, String text, boolean quoted) {
     return new ScriptNode(Kind.SCALAR, path, source, line, column, text, quoted, null, null);
   }
 
@@ -53,7 +61,8 @@ public final class ScriptNode {
     return new ScriptNode(Kind.NULL, path, source, line, column, null, false, null, null);
   }
 
-  static ScriptNode map(String path, String source, int line, int column, LinkedHashMap<String, ScriptNode> entries) {
+  static ScriptNode map(
+      String path, String source, int line, int column, LinkedHashMap<String, ScriptNode> entries) {
     return new ScriptNode(Kind.MAP, path, source, line, column, null, false, entries, null);
   }
 
@@ -108,7 +117,8 @@ public final class ScriptNode {
 
   /** A copy of this map with {@code key} set to {@code value} (for overrides). */
   ScriptNode with(String key, ScriptNode value) {
-    LinkedHashMap<String, ScriptNode> copy = new LinkedHashMap<>(entries == null ? Map.of() : entries);
+    LinkedHashMap<String, ScriptNode> copy =
+        new LinkedHashMap<>(entries == null ? Map.of() : entries);
     copy.put(key, value);
     return map(path, source, line, column, copy);
   }

@@ -13,12 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * Reads YAML into {@link ScriptNode}s with Jackson's streaming YAML parser, recording the line
- * and column of every key and value. Duplicate keys are an error (YAML says they are; many
- * parsers silently keep the last), as is more than one document.
+ * Reads YAML into {@link ScriptNode}s with Jackson's streaming YAML parser, recording the line and
+ * column of every key and value. Duplicate keys are an error (YAML says they are; many parsers
+ * silently keep the last), as is more than one document.
  */
 public final class ScriptParser {
   private static final YAMLFactory YAML = new YAMLFactory();
+
   /** Nesting deeper than this is not a scenario; refuse it rather than recurse without bound. */
   private static final int DEPTH_MAX = 64;
 
@@ -37,13 +38,18 @@ public final class ScriptParser {
       ScriptNode root = read(p, source, "", 0);
       if (p.nextToken() != null) {
         JsonLocation at = p.currentTokenLocation();
-        throw new ScriptException(source, line(at), column(at), "", "only one YAML document is expected");
+        throw new ScriptException(
+            source, line(at), column(at), "", "only one YAML document is expected");
       }
       return root;
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       throw new ScriptException(
-          source, at == null ? 0 : line(at), at == null ? 0 : column(at), "", "malformed YAML: " + firstLine(e.getOriginalMessage()));
+          source,
+          at == null ? 0 : line(at),
+          at == null ? 0 : column(at),
+          "",
+          "malformed YAML: " + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new ScriptException(source, 0, 0, "", "cannot read: " + e.getMessage());
     }
@@ -59,30 +65,35 @@ public final class ScriptParser {
     }
     JsonToken t = p.currentToken();
     switch (t) {
-      case START_OBJECT: {
-        LinkedHashMap<String, ScriptNode> entries = new LinkedHashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String key = p.currentName();
-          JsonLocation keyAt = p.currentTokenLocation();
-          String childPath = path.isEmpty() ? key : path + "." + key;
-          if (entries.containsKey(key)) {
-            ScriptNode first = entries.get(key);
-            throw new ScriptException(
-                source, line(keyAt), column(keyAt), childPath,
-                "written twice (first at line " + first.line() + ")");
+      case START_OBJECT:
+        {
+          LinkedHashMap<String, ScriptNode> entries = new LinkedHashMap<>();
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonLocation keyAt = p.currentTokenLocation();
+            String childPath = path.isEmpty() ? key : path + "." + key;
+            if (entries.containsKey(key)) {
+              ScriptNode first = entries.get(key);
+              throw new ScriptException(
+                  source,
+                  line(keyAt),
+                  column(keyAt),
+                  childPath,
+                  "written twice (first at line " + first.line() + ")");
+            }
+            p.nextToken();
+            entries.put(key, read(p, source, childPath, depth + 1));
           }
-          p.nextToken();
-          entries.put(key, read(p, source, childPath, depth + 1));
+          return ScriptNode.map(path, source, line, col, entries);
         }
-        return ScriptNode.map(path, source, line, col, entries);
-      }
-      case START_ARRAY: {
-        List<ScriptNode> items = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          items.add(read(p, source, path + "[" + items.size() + "]", depth + 1));
+      case START_ARRAY:
+        {
+          List<ScriptNode> items = new ArrayList<>();
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            items.add(read(p, source, path + "[" + items.size() + "]", depth + 1));
+          }
+          return ScriptNode.list(path, source, line, col, items);
         }
-        return ScriptNode.list(path, source, line, col, items);
-      }
       case VALUE_NULL:
         return ScriptNode.nil(path, source, line, col);
       case VALUE_STRING:

@@ -9,13 +9,13 @@ import java.util.TreeMap;
 
 /**
  * Bank transfers over a fixed set of accounts whose total never changes. Each account is a
- * list-append key holding the ledger of its transfers: a transfer of {@code a} from account
- * {@code x} to {@code y} is one transaction {@code [[:append x -e] [:append y e]]} where {@code e
- * = id × 100 + a} is unique (so the list-append checker can order every write), and a balance
- * is the initial balance plus the signed amounts of its ledger. A read is one transaction reading
- * every account. The invariant: every committed read sees balances summing to {@code accounts ×
- * initial}. Balances may go negative (Jepsen's bank with negative balances allowed): the total is
- * what transfers must conserve.
+ * list-append key holding the ledger of its transfers: a transfer of {@code a} from account {@code
+ * x} to {@code y} is one transaction {@code [[:append x -e] [:append y e]]} where {@code e = id ×
+ * 100 + a} is unique (so the list-append checker can order every write), and a balance is the
+ * initial balance plus the signed amounts of its ledger. A read is one transaction reading every
+ * account. The invariant: every committed read sees balances summing to {@code accounts × initial}.
+ * Balances may go negative (Jepsen's bank with negative balances allowed): the total is what
+ * transfers must conserve.
  *
  * <p>Deterministic: everything random comes from the source handed to {@link #next}.
  */
@@ -32,7 +32,8 @@ public final class BankGenerator {
 
   public BankGenerator(int accounts, double readFraction) {
     if (accounts < 2 || !(readFraction >= 0 && readFraction <= 1)) {
-      throw new IllegalArgumentException("a bank needs at least 2 accounts and a read fraction in [0, 1]");
+      throw new IllegalArgumentException(
+          "a bank needs at least 2 accounts and a read fraction in [0, 1]");
     }
     this.accounts = accounts;
     this.readFraction = readFraction;
@@ -77,7 +78,9 @@ public final class BankGenerator {
     TreeMap<Long, Long> out = new TreeMap<>();
     for (Object o : mops) {
       List<?> m = (List<?>) o;
-      if (!(m.get(0) instanceof Keyword k) || !k.name().equals("r") || !(m.get(1) instanceof Long key)) {
+      if (!(m.get(0) instanceof Keyword k)
+          || !k.name().equals("r")
+          || !(m.get(1) instanceof Long key)) {
         return null;
       }
       long balance = initial;

@@ -70,8 +70,8 @@ public final class HistoryRecorder implements ClientObserver {
   }
 
   /**
-   * The process a client's operations are recorded under. A client's session id is its address
-   * plus an incarnation suffix ({@code c3/client~1f2e}); the address names the client.
+   * The process a client's operations are recorded under. A client's session id is its address plus
+   * an incarnation suffix ({@code c3/client~1f2e}); the address names the client.
    */
   private int process(String clientId) {
     int tilde = clientId.indexOf('~');

@@ -10,13 +10,13 @@ import java.util.List;
 
 /**
  * Jepsen's register workload over independent keys: each operation picks one of a few keys per
- * shard and reads it, writes a value 0–4, or compares-and-sets one such value for another, a
- * third of the time each. Small values make collisions (and so ambiguity) likely, which is what
- * gives a linearizability checker something to decide.
+ * shard and reads it, writes a value 0–4, or compares-and-sets one such value for another, a third
+ * of the time each. Small values make collisions (and so ambiguity) likely, which is what gives a
+ * linearizability checker something to decide.
  *
- * <p>Keys are decimal numbers ({@code "0"}, {@code "1"}, …) chosen so that every shard gets
- * {@code keysPerShard} of them; in the history each value is a {@code [key value]} tuple, as
- * Jepsen's {@code independent} generator writes it.
+ * <p>Keys are decimal numbers ({@code "0"}, {@code "1"}, …) chosen so that every shard gets {@code
+ * keysPerShard} of them; in the history each value is a {@code [key value]} tuple, as Jepsen's
+ * {@code independent} generator writes it.
  */
 public final class RegisterWorkload implements KvWorkload {
   static final int VALUES = 5;
@@ -69,7 +69,10 @@ public final class RegisterWorkload implements KvWorkload {
       case 1:
         return new KvOp.Put(key, Integer.toString(random.nextInt(VALUES)));
       default:
-        return new KvOp.Cas(key, Integer.toString(random.nextInt(VALUES)), Integer.toString(random.nextInt(VALUES)));
+        return new KvOp.Cas(
+            key,
+            Integer.toString(random.nextInt(VALUES)),
+            Integer.toString(random.nextInt(VALUES)));
     }
   }
 }

@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * Generates transactions for the transactional workloads, as Jepsen writes them in a history: a
- * list of micro-ops {@code [:append k v]} / {@code [:r k nil]} (list-append) or {@code [:w k v]}
- * / {@code [:r k nil]} (rw-register). Keys are integers; values written to a key are unique
- * (1, 2, 3, … per key), which is what lets the checker tell versions apart.
+ * list of micro-ops {@code [:append k v]} / {@code [:r k nil]} (list-append) or {@code [:w k v]} /
+ * {@code [:r k nil]} (rw-register). Keys are integers; values written to a key are unique (1, 2, 3,
+ * … per key), which is what lets the checker tell versions apart.
  *
  * <p>Keys rotate as Elle's generators do: a pool of {@code activeKeys} keys is in use at a time,
  * and a key that has received {@code writesPerKeyMax} writes is retired for a fresh one. Short
@@ -46,9 +46,20 @@ public final class TxnGenerator {
   private long nextKey;
   private boolean stopped;
 
-  public TxnGenerator(Kind kind, int activeKeys, int writesPerKeyMax, int txnLengthMin, int txnLengthMax, double readFraction) {
-    if (activeKeys < 1 || writesPerKeyMax < 1 || txnLengthMin < 1 || txnLengthMax < txnLengthMin || !(readFraction >= 0 && readFraction <= 1)) {
-      throw new IllegalArgumentException("need activeKeys, writesPerKeyMax, 1 <= txnLengthMin <= txnLengthMax, readFraction in [0, 1]");
+  public TxnGenerator(
+      Kind kind,
+      int activeKeys,
+      int writesPerKeyMax,
+      int txnLengthMin,
+      int txnLengthMax,
+      double readFraction) {
+    if (activeKeys < 1
+        || writesPerKeyMax < 1
+        || txnLengthMin < 1
+        || txnLengthMax < txnLengthMin
+        || !(readFraction >= 0 && readFraction <= 1)) {
+      throw new IllegalArgumentException(
+          "need activeKeys, writesPerKeyMax, 1 <= txnLengthMin <= txnLengthMax, readFraction in [0, 1]");
     }
     this.kind = kind;
     this.activeKeys = activeKeys;

@@ -4,8 +4,8 @@ import dev.txlab.checker.history.Keyword;
 import dev.txlab.checker.history.Op;
 import dev.txlab.checker.history.OpType;
 import dev.txlab.coordinator.txn.MicroOp;
-import dev.txlab.node.kv.ClientObserver.Outcome;
 import dev.txlab.coordinator.txn.TxnObserver;
+import dev.txlab.node.kv.ClientObserver.Outcome;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -14,9 +14,9 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * Records what transaction clients observed as a Jepsen list-append or rw-register history:
- * {@code :invoke} with the micro-ops as issued, then {@code :ok} with reads filled in, {@code
- * :fail} (aborted: definitely not applied) or {@code :info} (outcome unknown). As in {@link
+ * Records what transaction clients observed as a Jepsen list-append or rw-register history: {@code
+ * :invoke} with the micro-ops as issued, then {@code :ok} with reads filled in, {@code :fail}
+ * (aborted: definitely not applied) or {@code :info} (outcome unknown). As in {@link
  * HistoryRecorder}, a client whose transaction ended in {@code :info} continues as a new process.
  */
 public final class TxnHistoryRecorder implements TxnObserver {
@@ -59,7 +59,8 @@ public final class TxnHistoryRecorder implements TxnObserver {
   }
 
   @Override
-  public void completed(String client, long seq, List<MicroOp> result, Outcome outcome, String cause) {
+  public void completed(
+      String client, long seq, List<MicroOp> result, Outcome outcome, String cause) {
     int p = process(client);
     switch (outcome) {
       case OK:
@@ -98,19 +99,21 @@ public final class TxnHistoryRecorder implements TxnObserver {
         case WRITE:
           out.add(List.of(WRITE, key, Long.parseLong(m.value())));
           break;
-        case READ_LIST: {
-          Object v = null;
-          if (withReads) {
-            List<Object> elements = new ArrayList<>(m.listValue());
-            v = Collections.unmodifiableList(elements);
+        case READ_LIST:
+          {
+            Object v = null;
+            if (withReads) {
+              List<Object> elements = new ArrayList<>(m.listValue());
+              v = Collections.unmodifiableList(elements);
+            }
+            out.add(Collections.unmodifiableList(Arrays.asList(READ, key, v)));
+            break;
           }
-          out.add(Collections.unmodifiableList(Arrays.asList(READ, key, v)));
-          break;
-        }
-        default: {
-          Object v = withReads && m.value() != null ? (Object) Long.parseLong(m.value()) : null;
-          out.add(Collections.unmodifiableList(Arrays.asList(READ, key, v)));
-        }
+        default:
+          {
+            Object v = withReads && m.value() != null ? (Object) Long.parseLong(m.value()) : null;
+            out.add(Collections.unmodifiableList(Arrays.asList(READ, key, v)));
+          }
       }
     }
     return Collections.unmodifiableList(out);
@@ -144,8 +147,8 @@ public final class TxnHistoryRecorder implements TxnObserver {
   }
 
   /**
-   * The generator's micro-ops as the protocol's: keys and values as decimal text; a read is a
-   * list read in list-append and a register read in rw-register.
+   * The generator's micro-ops as the protocol's: keys and values as decimal text; a read is a list
+   * read in list-append and a register read in rw-register.
    */
   public static List<MicroOp> toMicroOps(List<Object> jepsen, boolean listAppend) {
     List<MicroOp> out = new ArrayList<>(jepsen.size());

@@ -36,8 +36,11 @@ public final class NoCoordinationProtocol implements Protocol {
 
   @Override
   public List<Knob> knobs() {
-    return List.of(Knob.duration("apply-delay", "0ms",
-        "each shard holds a request this long before applying it (a wider window for interleavings)"));
+    return List.of(
+        Knob.duration(
+            "apply-delay",
+            "0ms",
+            "each shard holds a request this long before applying it (a wider window for interleavings)"));
   }
 
   @Override
@@ -56,7 +59,8 @@ public final class NoCoordinationProtocol implements Protocol {
   }
 
   @Override
-  public SimProtocolCluster onSimulator(Topology topology, Map<String, String> settings, SimConfig sim) {
+  public SimProtocolCluster onSimulator(
+      Topology topology, Map<String, String> settings, SimConfig sim) {
     return new ToyCluster(topology, settings(settings), sim);
   }
 }

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Function;
 
-/** The toy's client: sends each shard its part, and calls the transaction done when all answered. */
+/**
+ * The toy's client: sends each shard its part, and calls the transaction done when all answered.
+ */
 final class ToyClient implements Process {
   private static final long GIVE_UP_NANOS = 1_000_000_000L;
 
@@ -33,8 +35,13 @@ final class ToyClient implements Process {
   private int answered;
   private boolean busy;
 
-  ToyClient(Env env, ShardMap shardMap, Function<ShardId, Address> shardAddress, TxnWorkload workload,
-      TxnObserver observer, long thinkNanosMean) {
+  ToyClient(
+      Env env,
+      ShardMap shardMap,
+      Function<ShardId, Address> shardAddress,
+      TxnWorkload workload,
+      TxnObserver observer,
+      long thinkNanosMean) {
     this.env = env;
     this.shardMap = shardMap;
     this.shardAddress = shardAddress;
@@ -49,7 +56,8 @@ final class ToyClient implements Process {
   }
 
   private void scheduleNext() {
-    env.setTimer(1 + (long) env.random().exponential(Math.max(1, thinkNanosMean)), new ToyMessage.Next(seq));
+    env.setTimer(
+        1 + (long) env.random().exponential(Math.max(1, thinkNanosMean)), new ToyMessage.Next(seq));
   }
 
   @Override
@@ -82,7 +90,9 @@ final class ToyClient implements Process {
     busy = true;
     observer.invoked(env.self().toString(), seq, ops);
     for (int i = 0; i < ops.size(); i++) {
-      byShard.computeIfAbsent(shardMap.shardOf(ops.get(i).key()).index(), k -> new ArrayList<>()).add(i);
+      byShard
+          .computeIfAbsent(shardMap.shardOf(ops.get(i).key()).index(), k -> new ArrayList<>())
+          .add(i);
     }
     for (var e : byShard.entrySet()) {
       List<MicroOp> part = new ArrayList<>();
@@ -94,7 +104,10 @@ final class ToyClient implements Process {
 
   @Override
   public void onMessage(Address from, Message message) {
-    if (message instanceof ToyMessage.Applied a && busy && a.seq() == seq && byShard.containsKey(a.shard())) {
+    if (message instanceof ToyMessage.Applied a
+        && busy
+        && a.seq() == seq
+        && byShard.containsKey(a.shard())) {
       List<Integer> idx = byShard.remove(a.shard());
       for (int i = 0; i < idx.size(); i++) {
         results[idx.get(i)] = a.results().get(i);

@@ -35,9 +35,12 @@ final class ToyCluster implements SimProtocolCluster {
     }
     this.shardMap = new ShardMap(nodes, t.shards(), t.replicas(), t.placement());
     String delay = settings.get("apply-delay");
-    long delayNanos = Long.parseLong(delay.replaceAll("[^0-9]", "")) * (delay.endsWith("ms") ? 1_000_000L : 1_000_000_000L);
+    long delayNanos =
+        Long.parseLong(delay.replaceAll("[^0-9]", ""))
+            * (delay.endsWith("ms") ? 1_000_000L : 1_000_000_000L);
     for (ShardId s : shardMap.allShards()) {
-      sim.addProcess(home(s), env -> new ToyShard(env, s.index(), delayNanos, n -> applied[0] += n));
+      sim.addProcess(
+          home(s), env -> new ToyShard(env, s.index(), delayNanos, n -> applied[0] += n));
     }
   }
 
@@ -91,10 +94,13 @@ final class ToyCluster implements SimProtocolCluster {
   }
 
   @Override
-  public Address addTxnClient(Supplier<TxnWorkload> workload, TxnObserver observer, long thinkNanosMean) {
+  public Address addTxnClient(
+      Supplier<TxnWorkload> workload, TxnObserver observer, long thinkNanosMean) {
     Address a = Address.of(NodeId.of("c" + (++clients)), "client");
     sim.addNode(a.node());
-    sim.addProcess(a, env -> new ToyClient(env, shardMap, this::home, workload.get(), observer, thinkNanosMean));
+    sim.addProcess(
+        a,
+        env -> new ToyClient(env, shardMap, this::home, workload.get(), observer, thinkNanosMean));
     return a;
   }
 

@@ -4,8 +4,8 @@ import io.vertx.core.Vertx;
 
 /**
  * A deliberately bad "protocol" class, compiled only for tests: it reads the wall clock, starts a
- * thread, rolls unseeded dice and imports Vert.x. {@code ArchitectureTest} proves its rules
- * reject it, so a rule that silently matches nothing cannot pass for a rule that holds.
+ * thread, rolls unseeded dice and imports Vert.x. {@code ArchitectureTest} proves its rules reject
+ * it, so a rule that silently matches nothing cannot pass for a rule that holds.
  */
 public final class WallClockProcess {
   public long now() {

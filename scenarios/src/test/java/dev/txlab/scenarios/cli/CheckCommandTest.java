@@ -56,7 +56,11 @@ class CheckCommandTest {
   @Test
   void jsonPrintsOneObjectPerFileAndTheWorstStatus() throws Exception {
     Run r =
-        txlab("check", "--json", example("register-ok.jsonl").toString(), example("stale-read.edn").toString());
+        txlab(
+            "check",
+            "--json",
+            example("register-ok.jsonl").toString(),
+            example("stale-read.edn").toString());
     assertThat(r.status).isEqualTo(1);
     List<JsonNode> lines = r.jsonLines();
     assertThat(lines).hasSize(2);
@@ -72,7 +76,13 @@ class CheckCommandTest {
 
   @Test
   void transactionalHistoriesAreJudgedAgainstAModel() throws Exception {
-    Run r = txlab("check", "--json", "--consistency", "snapshot-isolation", example("read-skew.edn").toString());
+    Run r =
+        txlab(
+            "check",
+            "--json",
+            "--consistency",
+            "snapshot-isolation",
+            example("read-skew.edn").toString());
     assertThat(r.status).as(r.err).isEqualTo(1);
     JsonNode result = r.jsonLines().get(0);
     assertThat(result.get("workload").asText()).isEqualTo("list-append");
@@ -92,7 +102,8 @@ class CheckCommandTest {
   @Test
   void malformedHistoryIsBadInputNamingLineAndColumn() throws Exception {
     Path bad = dir.resolve("bad.edn");
-    Files.writeString(bad, "[{:type :invoke :process 0 :f :read}\n {:type :ok :process 0 :f :read :value [1}]\n");
+    Files.writeString(
+        bad, "[{:type :invoke :process 0 :f :read}\n {:type :ok :process 0 :f :read :value [1}]\n");
     Run r = txlab("check", bad.toString());
     assertThat(r.status).isEqualTo(2);
     assertThat(r.err).contains(bad + ":2:").contains("malformed EDN");
@@ -135,7 +146,9 @@ class CheckCommandTest {
   @Test
   void historyThatDoesNotFitTheWorkloadIsBadInput() throws Exception {
     Path h = dir.resolve("h.edn");
-    Files.writeString(h, "{:type :invoke :process 0 :f :cas :value 3}\n{:type :ok :process 0 :f :cas :value 3}\n");
+    Files.writeString(
+        h,
+        "{:type :invoke :process 0 :f :cas :value 3}\n{:type :ok :process 0 :f :cas :value 3}\n");
     Run r = txlab("check", "--workload", "cas-register", h.toString());
     assertThat(r.status).isEqualTo(2);
     assertThat(r.err).contains("does not fit the cas-register workload");
@@ -144,8 +157,10 @@ class CheckCommandTest {
   @Test
   void aCheckThatRunsOutOfTimeIsUnknownWithExitStatusThree() throws Exception {
     Path big = dir.resolve("big.edn");
-    Files.writeString(big, dev.txlab.checker.history.HistoryWriter.edn(
-        dev.txlab.checker.linear.LinearBenchmark.generate("register", 20_000, 3)));
+    Files.writeString(
+        big,
+        dev.txlab.checker.history.HistoryWriter.edn(
+            dev.txlab.checker.linear.LinearBenchmark.generate("register", 20_000, 3)));
     Run r = txlab("check", "--timeout", "1ns", "--json", big.toString());
     assertThat(r.status()).as(r.err()).isEqualTo(3);
     assertThat(r.jsonLines().get(0).get("valid").asText()).isEqualTo("unknown");

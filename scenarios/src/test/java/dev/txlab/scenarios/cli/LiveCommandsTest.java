@@ -8,26 +8,44 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bad input to the live commands: exit status 2 and a message that names the problem, nothing started. */
+/**
+ * Bad input to the live commands: exit status 2 and a message that names the problem, nothing
+ * started.
+ */
 class LiveCommandsTest {
   @TempDir Path dir;
 
   /** A cluster file for three stopped nodes, as {@code cluster stop} leaves it. */
   private void stoppedCluster() throws Exception {
-    List<ClusterFile.Node> nodes = List.of(
-        new ClusterFile.Node("n1", 1, 2, 3, dir.resolve("n1/node.log").toString(), List.of("java"), null, null),
-        new ClusterFile.Node("n2", 4, 5, 6, dir.resolve("n2/node.log").toString(), List.of("java"), null, null),
-        new ClusterFile.Node("n3", 7, 8, 9, dir.resolve("n3/node.log").toString(), List.of("java"), null, null));
-    new ClusterFile(ClusterFile.VERSION, "raft-kv", "x", false, List.of("n1", "n2", "n3"), 1, 3, "always", nodes).write(dir);
+    List<ClusterFile.Node> nodes =
+        List.of(
+            new ClusterFile.Node(
+                "n1", 1, 2, 3, dir.resolve("n1/node.log").toString(), List.of("java"), null, null),
+            new ClusterFile.Node(
+                "n2", 4, 5, 6, dir.resolve("n2/node.log").toString(), List.of("java"), null, null),
+            new ClusterFile.Node(
+                "n3", 7, 8, 9, dir.resolve("n3/node.log").toString(), List.of("java"), null, null));
+    new ClusterFile(
+            ClusterFile.VERSION,
+            "raft-kv",
+            "x",
+            false,
+            List.of("n1", "n2", "n3"),
+            1,
+            3,
+            "always",
+            nodes)
+        .write(dir);
   }
 
   @Test
   void noClusterInTheDirectory() {
-    for (String[] args : List.of(
-        new String[] {"cluster", "status", "--dir", dir.toString()},
-        new String[] {"cluster", "stop", "--dir", dir.toString()},
-        new String[] {"chaos", "kill", "n1", "--dir", dir.toString()},
-        new String[] {"workload", "register", "--duration", "1s", "--dir", dir.toString()})) {
+    for (String[] args :
+        List.of(
+            new String[] {"cluster", "status", "--dir", dir.toString()},
+            new String[] {"cluster", "stop", "--dir", dir.toString()},
+            new String[] {"chaos", "kill", "n1", "--dir", dir.toString()},
+            new String[] {"workload", "register", "--duration", "1s", "--dir", dir.toString()})) {
       CheckCommandTest.Run r = CheckCommandTest.txlab(args);
       assertThat(r.status()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(r.err()).contains("no cluster in " + dir).contains("txlab cluster start");
@@ -36,9 +54,12 @@ class LiveCommandsTest {
 
   @Test
   void badFaultTextIsNamed() {
-    CheckCommandTest.Run r = CheckCommandTest.txlab("chaos", "frobnicate", "n1", "--dir", dir.toString());
+    CheckCommandTest.Run r =
+        CheckCommandTest.txlab("chaos", "frobnicate", "n1", "--dir", dir.toString());
     assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err()).contains("bad fault 'frobnicate n1'").contains("unknown fault 'frobnicate'");
+    assertThat(r.err())
+        .contains("bad fault 'frobnicate n1'")
+        .contains("unknown fault 'frobnicate'");
     r = CheckCommandTest.txlab("chaos", "loss", "120%", "--dir", dir.toString());
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("bad fault 'loss 120%'");
@@ -76,11 +97,23 @@ class LiveCommandsTest {
   void badWorkloadsAndShapesAreRefused() {
     CheckCommandTest.Run r = CheckCommandTest.txlab("workload", "ledger", "--dir", dir.toString());
     assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err()).contains("unknown workload 'ledger'; choose register, list-append, rw-register or bank");
-    r = CheckCommandTest.txlab("cluster", "start", "--nodes", "2", "--replicas", "3", "--dir", dir.resolve("c").toString());
+    assertThat(r.err())
+        .contains("unknown workload 'ledger'; choose register, list-append, rw-register or bank");
+    r =
+        CheckCommandTest.txlab(
+            "cluster",
+            "start",
+            "--nodes",
+            "2",
+            "--replicas",
+            "3",
+            "--dir",
+            dir.resolve("c").toString());
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("--replicas");
-    r = CheckCommandTest.txlab("cluster", "start", "--protocol", "paxos", "--dir", dir.resolve("c").toString());
+    r =
+        CheckCommandTest.txlab(
+            "cluster", "start", "--protocol", "paxos", "--dir", dir.resolve("c").toString());
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("--protocol must be spanner, 2pc or raft-kv");
   }

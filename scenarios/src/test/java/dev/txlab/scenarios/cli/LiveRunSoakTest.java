@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bundled transactional scenarios run on the live host ({@code -Psoak}; about half a minute
- * each, in real time): they meet every expectation the live host measures, name the ones it
- * cannot, and leave no node process behind.
+ * each, in real time): they meet every expectation the live host measures, name the ones it cannot,
+ * and leave no node process behind.
  */
 @Tag("soak")
 class LiveRunSoakTest {
@@ -20,7 +20,9 @@ class LiveRunSoakTest {
 
   private JsonNode run(String scenario) throws Exception {
     Path out = dir.resolve(scenario);
-    CheckCommandTest.Run r = CheckCommandTest.txlab("run", scenario, "--host", "live", "--out", out.toString(), "--json");
+    CheckCommandTest.Run r =
+        CheckCommandTest.txlab(
+            "run", scenario, "--host", "live", "--out", out.toString(), "--json");
     assertThat(r.status()).as(r.err()).isEqualTo(0);
     JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
     assertThat(results.get("host").asText()).isEqualTo("live");
@@ -33,7 +35,9 @@ class LiveRunSoakTest {
   @Test
   void quickstartRunsLive() throws Exception {
     JsonNode results = run("quickstart");
-    assertThat(results.get("expectations_not_measured").toString()).contains("raft_safety_violations").doesNotContain("commits");
+    assertThat(results.get("expectations_not_measured").toString())
+        .contains("raft_safety_violations")
+        .doesNotContain("commits");
     assertThat(results.get("metrics").get("commits").asInt()).isGreaterThan(100);
     assertThat(results.get("metrics").get("faults_applied").asInt()).isGreaterThan(3);
   }
@@ -44,8 +48,10 @@ class LiveRunSoakTest {
     // The coordinator's node halts itself at the phase, so the blocking is real and measured.
     assertThat(results.get("expectations_not_measured").toString()).doesNotContain("blocked");
     assertThat(results.get("metrics").get("blocked_txns").asInt()).isGreaterThan(0);
-    assertThat(results.get("metrics").get("blocked_ms_max").asDouble()).isGreaterThanOrEqualTo(9000);
-    assertThat(results.get("metrics").get("lock_hold_ms_max").asDouble()).isGreaterThanOrEqualTo(9000);
+    assertThat(results.get("metrics").get("blocked_ms_max").asDouble())
+        .isGreaterThanOrEqualTo(9000);
+    assertThat(results.get("metrics").get("lock_hold_ms_max").asDouble())
+        .isGreaterThanOrEqualTo(9000);
     assertThat(results.get("notes").toString()).contains("kill coordinator after prepare");
     assertThat(results.get("faults").toString()).contains("kill coordinator after prepare → n1");
   }

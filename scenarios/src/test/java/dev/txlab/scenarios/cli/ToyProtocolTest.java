@@ -12,16 +12,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The test of the plug-in shape: a toy protocol in the test tree ({@code
  * dev.txlab.coordinator.toy}: a store with no coordination, registered by one services line) runs
- * under {@code txlab run} like any bundled protocol — its knob read and checked from the
- * scenario, shown by {@code txlab protocols}, named in results and report — and the checker finds
- * what it gives up: its histories are not serializable.
+ * under {@code txlab run} like any bundled protocol — its knob read and checked from the scenario,
+ * shown by {@code txlab protocols}, named in results and report — and the checker finds what it
+ * gives up: its histories are not serializable.
  */
 class ToyProtocolTest {
   @TempDir Path dir;
 
   private Path script(String extra) throws Exception {
     Path f = dir.resolve("toy.yaml");
-    Files.writeString(f, """
+    Files.writeString(
+        f,
+        """
         name: toy
         duration: 6s
         converge: 2s
@@ -31,14 +33,23 @@ class ToyProtocolTest {
         protocol: no-coordination
         workload: {name: list-append, clients: 12, rate: 400, timeout: 1s, active-keys: 4, txn-length: 4}
         consistency: [serializable]
-        """ + extra);
+        """
+            + extra);
     return f;
   }
 
   @Test
   void aToyProtocolRunsThroughThePipelineAndTheCheckerCatchesIt() throws Exception {
     Path out = dir.resolve("out");
-    CheckCommandTest.Run r = CheckCommandTest.txlab("run", script("apply-delay: 3ms\n").toString(), "--seed", "4", "--out", out.toString(), "--json");
+    CheckCommandTest.Run r =
+        CheckCommandTest.txlab(
+            "run",
+            script("apply-delay: 3ms\n").toString(),
+            "--seed",
+            "4",
+            "--out",
+            out.toString(),
+            "--json");
     assertThat(r.status()).as(r.err()).isEqualTo(1);
     JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
     assertThat(results.get("protocol").asText()).isEqualTo("no-coordination");
@@ -48,29 +59,45 @@ class ToyProtocolTest {
     assertThat(serializable.get("valid").asBoolean()).as(serializable.toString()).isFalse();
     assertThat(serializable.get("anomaly_types").size()).isPositive();
     assertThat(results.get("metrics").get("toy_parts_applied").asLong()).isPositive();
-    assertThat(Files.readString(out.resolve("report.html"))).contains("no-coordination").contains("nothing coordinates the parts");
+    assertThat(Files.readString(out.resolve("report.html")))
+        .contains("no-coordination")
+        .contains("nothing coordinates the parts");
   }
 
   @Test
   void theToysKnobIsCheckedLikeAnyOther() throws Exception {
-    CheckCommandTest.Run r = CheckCommandTest.txlab("run", script("apply-delay: soon\n").toString());
+    CheckCommandTest.Run r =
+        CheckCommandTest.txlab("run", script("apply-delay: soon\n").toString());
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("toy.yaml:10:").contains("apply-delay");
-    CheckCommandTest.Run wrong = CheckCommandTest.txlab("run", script("commit-wait: off\n").toString());
+    CheckCommandTest.Run wrong =
+        CheckCommandTest.txlab("run", script("commit-wait: off\n").toString());
     assertThat(wrong.status()).isEqualTo(2);
-    assertThat(wrong.err()).contains("'commit-wait' is a knob of").contains("not of protocol no-coordination (its knobs: apply-delay)");
+    assertThat(wrong.err())
+        .contains("'commit-wait' is a knob of")
+        .contains("not of protocol no-coordination (its knobs: apply-delay)");
   }
 
   @Test
   void protocolsListsAndShowsIt() throws Exception {
     CheckCommandTest.Run list = CheckCommandTest.txlab("protocols", "list");
     assertThat(list.status()).isZero();
-    assertThat(list.out()).contains("spanner").contains("classic (2pc)").contains("raft-kv").contains("no-coordination");
+    assertThat(list.out())
+        .contains("spanner")
+        .contains("classic (2pc)")
+        .contains("raft-kv")
+        .contains("no-coordination");
     CheckCommandTest.Run show = CheckCommandTest.txlab("protocols", "show", "no-coordination");
     assertThat(show.status()).isZero();
-    assertThat(show.out()).contains("apply-delay").contains("default 0ms").contains("a wider window for interleavings");
+    assertThat(show.out())
+        .contains("apply-delay")
+        .contains("default 0ms")
+        .contains("a wider window for interleavings");
     CheckCommandTest.Run spanner = CheckCommandTest.txlab("protocols", "show", "spanner");
-    assertThat(spanner.out()).contains("promises: strict-serializable").contains("commit-wait").contains("on|off")
+    assertThat(spanner.out())
+        .contains("promises: strict-serializable")
+        .contains("commit-wait")
+        .contains("on|off")
         .contains("atomicity");
     CheckCommandTest.Run bad = CheckCommandTest.txlab("protocols", "show", "spaner");
     assertThat(bad.status()).isEqualTo(2);

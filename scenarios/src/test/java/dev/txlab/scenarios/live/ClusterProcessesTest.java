@@ -23,7 +23,10 @@ class ClusterProcessesTest {
   @TempDir Path dir;
 
   static LiveCluster.StartOptions threeNodes(Path dir, String protocol) {
-    return LiveCluster.StartOptions.defaults(dir).withShape(3, 1, 3).withProtocol(protocol).withTimeout(Duration.ofSeconds(60));
+    return LiveCluster.StartOptions.defaults(dir)
+        .withShape(3, 1, 3)
+        .withProtocol(protocol)
+        .withTimeout(Duration.ofSeconds(60));
   }
 
   @Test
@@ -34,11 +37,18 @@ class ClusterProcessesTest {
       for (String n : cluster.nodes()) {
         pids.add(cluster.process(n).orElseThrow().pid());
       }
-      assertThat(Files.getPosixFilePermissions(dir.resolve(ClusterFile.TOKEN))).containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+      assertThat(Files.getPosixFilePermissions(dir.resolve(ClusterFile.TOKEN)))
+          .containsExactlyInAnyOrder(
+              java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+              java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
       assertThat(cluster.shardsWithoutLeader()).isEmpty();
 
-      LiveWorkload w = new LiveWorkload(cluster, LiveWorkload.Spec.defaults("register")
-          .withLoad(100, Duration.ofSeconds(4), 5).withTimeout(Duration.ofSeconds(6)));
+      LiveWorkload w =
+          new LiveWorkload(
+              cluster,
+              LiveWorkload.Spec.defaults("register")
+                  .withLoad(100, Duration.ofSeconds(4), 5)
+                  .withTimeout(Duration.ofSeconds(6)));
       LiveNemesis nemesis = new LiveNemesis(cluster, new SplittableRandom(1));
       w.start();
       LiveCluster.sleep(800);
@@ -48,12 +58,15 @@ class ClusterProcessesTest {
       LiveCluster.sleep(1000);
       LiveNemesis.Applied heal = nemesis.apply(Fault.parse("heal"));
       assertThat(heal.applied()).isTrue();
-      // A second and more after the heal, so the check that the cluster made progress again is fair.
+      // A second and more after the heal, so the check that the cluster made progress again is
+      // fair.
       w.runFor(Duration.ofSeconds(4));
       w.stop();
       LiveWorkload.Result r = w.check(-1);
 
-      assertThat(r.checks().get("linearizable").validity()).as(r.checks().toString()).isEqualTo(Validity.VALID);
+      assertThat(r.checks().get("linearizable").validity())
+          .as(r.checks().toString())
+          .isEqualTo(Validity.VALID);
       assertThat(r.validity()).as(r.checks().toString()).isEqualTo(Validity.VALID);
       assertThat(r.metrics().get("ops_ok")).isGreaterThan(20.0);
       List<String> nemesisOps = new ArrayList<>();
@@ -68,7 +81,9 @@ class ClusterProcessesTest {
       assertThat(stop.leftAlive()).isEmpty();
     }
     for (long pid : pids) {
-      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid).isFalse();
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+          .as("pid " + pid)
+          .isFalse();
     }
     assertThat(LiveCluster.load(dir).running()).isEmpty();
   }
@@ -79,7 +94,8 @@ class ClusterProcessesTest {
    * their locks, until it is restarted — and the nodes' own metrics show the blocking.
    */
   @Test
-  void aPhaseTriggeredKillHaltsTheCoordinatorsNodeAndParticipantsBlockUntilItReturns() throws Exception {
+  void aPhaseTriggeredKillHaltsTheCoordinatorsNodeAndParticipantsBlockUntilItReturns()
+      throws Exception {
     LiveCluster cluster = LiveCluster.start(threeNodes(dir, "2pc").withShape(3, 3, 3), null);
     try {
       LiveNemesis nemesis = new LiveNemesis(cluster, new SplittableRandom(1));
@@ -88,14 +104,20 @@ class ClusterProcessesTest {
       assertThat(armed.nodes()).containsExactly("n1");
       assertThat(cluster.alive("n1")).as("armed, not killed").isTrue();
 
-      LiveWorkload w = new LiveWorkload(cluster, LiveWorkload.Spec.defaults("list-append")
-          .withLoad(50, Duration.ofSeconds(10), 4).withTimeout(Duration.ofSeconds(3)));
+      LiveWorkload w =
+          new LiveWorkload(
+              cluster,
+              LiveWorkload.Spec.defaults("list-append")
+                  .withLoad(50, Duration.ofSeconds(10), 4)
+                  .withTimeout(Duration.ofSeconds(3)));
       w.start();
       long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
       while (cluster.alive("n1") && System.nanoTime() < deadline) {
         LiveCluster.sleep(50);
       }
-      assertThat(cluster.alive("n1")).as("n1 halted itself at the first prepared transaction").isFalse();
+      assertThat(cluster.alive("n1"))
+          .as("n1 halted itself at the first prepared transaction")
+          .isFalse();
       LiveCluster.sleep(2500);
       LiveNemesis.Applied back = nemesis.apply(Fault.parse("restart n1"));
       assertThat(back.nodes()).containsExactly("n1");
@@ -103,9 +125,13 @@ class ClusterProcessesTest {
       w.stop();
       java.util.Map<String, Double> measured = LiveScenarioRun.nodeMetrics(cluster);
       LiveWorkload.Result r = w.check(-1);
-      assertThat(r.checks().get("strict-serializable").validity()).as(r.checks().toString()).isEqualTo(Validity.VALID);
+      assertThat(r.checks().get("strict-serializable").validity())
+          .as(r.checks().toString())
+          .isEqualTo(Validity.VALID);
       assertThat(measured.get("blocked_txns")).as(measured.toString()).isGreaterThanOrEqualTo(1.0);
-      assertThat(measured.get("blocked_ms_max")).as("in doubt for the outage").isGreaterThanOrEqualTo(2000.0);
+      assertThat(measured.get("blocked_ms_max"))
+          .as("in doubt for the outage")
+          .isGreaterThanOrEqualTo(2000.0);
     } finally {
       assertThat(cluster.stop(Duration.ofSeconds(5)).leftAlive()).isEmpty();
     }

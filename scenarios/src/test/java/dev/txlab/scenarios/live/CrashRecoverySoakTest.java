@@ -23,16 +23,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real crashes during writes ({@code -Psoak}; about a minute each): the leader of a shard is
- * killed with SIGKILL and restarted from its files, again and again, while clients write. The
- * history must check, and after the last restart every acknowledged write must still be there.
+ * Real crashes during writes ({@code -Psoak}; about a minute each): the leader of a shard is killed
+ * with SIGKILL and restarted from its files, again and again, while clients write. The history must
+ * check, and after the last restart every acknowledged write must still be there.
  */
 @Tag("soak")
 class CrashRecoverySoakTest {
   @TempDir Path dir;
 
   /** Kills a leader (or, with none known, a node), waits, restarts it: {@code rounds} times. */
-  private static void killAndRestart(LiveCluster cluster, LiveNemesis nemesis, int rounds) throws Exception {
+  private static void killAndRestart(LiveCluster cluster, LiveNemesis nemesis, int rounds)
+      throws Exception {
     for (int i = 0; i < rounds; i++) {
       LiveCluster.sleep(2500);
       LiveNemesis.Applied kill = nemesis.apply(Fault.parse("kill leader:shard-0"));
@@ -41,7 +42,8 @@ class CrashRecoverySoakTest {
       }
       assertThat(kill.applied()).as(kill.summary()).isTrue();
       LiveCluster.sleep(1500);
-      LiveNemesis.Applied restart = nemesis.apply(Fault.parse("restart " + String.join(",", kill.nodes())));
+      LiveNemesis.Applied restart =
+          nemesis.apply(Fault.parse("restart " + String.join(",", kill.nodes())));
       assertThat(restart.applied()).as(restart.summary()).isTrue();
     }
   }
@@ -50,8 +52,12 @@ class CrashRecoverySoakTest {
   void registerHistoryStaysLinearizableThroughKillsAndRestarts() throws Exception {
     LiveCluster cluster = LiveCluster.start(ClusterProcessesTest.threeNodes(dir, "raft-kv"), null);
     try {
-      LiveWorkload w = new LiveWorkload(cluster, LiveWorkload.Spec.defaults("register")
-          .withLoad(100, Duration.ofSeconds(30), 8).withTimeout(Duration.ofSeconds(6)));
+      LiveWorkload w =
+          new LiveWorkload(
+              cluster,
+              LiveWorkload.Spec.defaults("register")
+                  .withLoad(100, Duration.ofSeconds(30), 8)
+                  .withTimeout(Duration.ofSeconds(6)));
       w.start();
       killAndRestart(cluster, new LiveNemesis(cluster, new SplittableRandom(7)), 6);
       // At least six seconds of writes after the last restart, so convergence is judged fairly.
@@ -69,8 +75,12 @@ class CrashRecoverySoakTest {
   void noAcknowledgedAppendIsLostThroughKillsAndRestarts() throws Exception {
     LiveCluster cluster = LiveCluster.start(ClusterProcessesTest.threeNodes(dir, "spanner"), null);
     try {
-      LiveWorkload w = new LiveWorkload(cluster, LiveWorkload.Spec.defaults("list-append")
-          .withLoad(60, Duration.ofSeconds(30), 6).withTimeout(Duration.ofSeconds(8)));
+      LiveWorkload w =
+          new LiveWorkload(
+              cluster,
+              LiveWorkload.Spec.defaults("list-append")
+                  .withLoad(60, Duration.ofSeconds(30), 6)
+                  .withTimeout(Duration.ofSeconds(8)));
       w.start();
       killAndRestart(cluster, new LiveNemesis(cluster, new SplittableRandom(11)), 6);
       // At least six seconds of writes after the last restart, so convergence is judged fairly.
@@ -86,7 +96,9 @@ class CrashRecoverySoakTest {
         for (Object m : (List<?>) op.value()) {
           List<?> micro = (List<?>) m;
           if (micro.get(0).equals(Keyword.of("append"))) {
-            acknowledged.computeIfAbsent((Long) micro.get(1), k -> new TreeSet<>()).add((Long) micro.get(2));
+            acknowledged
+                .computeIfAbsent((Long) micro.get(1), k -> new TreeSet<>())
+                .add((Long) micro.get(2));
           }
         }
       }
@@ -114,10 +126,13 @@ class CrashRecoverySoakTest {
       read.add(Long.toString(key));
       read.add(null);
       body.put("ops", List.of(read));
-      NodeApi.Reply reply = cluster.api(cluster.nodes().get(attempt % 3)).post("/txn", body, Duration.ofSeconds(10));
+      NodeApi.Reply reply =
+          cluster.api(cluster.nodes().get(attempt % 3)).post("/txn", body, Duration.ofSeconds(10));
       if (reply.ok() && "ok".equals(reply.body().path("status").asText())) {
         JsonNode v = reply.body().get("ops").get(0).get(2);
-        return v == null || v.isNull() ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode() : v;
+        return v == null || v.isNull()
+            ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()
+            : v;
       }
       last = reply.describe();
       LiveCluster.sleep(500);

@@ -48,17 +48,23 @@ class BankTest {
 
   @Test
   void balancesAreTheInitialPlusTheLedger() {
-    List<Object> read = List.of(
-        java.util.Arrays.asList(Keyword.of("r"), 0L, List.of(-103L, 205L)),
-        java.util.Arrays.asList(Keyword.of("r"), 1L, List.of(103L)),
-        java.util.Arrays.asList(Keyword.of("r"), 2L, null));
-    assertThat(BankGenerator.balances(read, 3, 10)).containsExactly(Map.entry(0L, 12L), Map.entry(1L, 13L), Map.entry(2L, 10L));
-    assertThat(BankGenerator.balances(read.subList(0, 2), 3, 10)).as("not a read of every account").isNull();
+    List<Object> read =
+        List.of(
+            java.util.Arrays.asList(Keyword.of("r"), 0L, List.of(-103L, 205L)),
+            java.util.Arrays.asList(Keyword.of("r"), 1L, List.of(103L)),
+            java.util.Arrays.asList(Keyword.of("r"), 2L, null));
+    assertThat(BankGenerator.balances(read, 3, 10))
+        .containsExactly(Map.entry(0L, 12L), Map.entry(1L, 13L), Map.entry(2L, 10L));
+    assertThat(BankGenerator.balances(read.subList(0, 2), 3, 10))
+        .as("not a read of every account")
+        .isNull();
   }
 
   @Test
   void aRealRunKeepsTheTotalAndALostTransferHalfIsCaught() throws Exception {
-    Scenario s = ScenarioReader.read(ScenarioLibrary.bundled("bank-under-partitions"), List.of("duration=6s"));
+    Scenario s =
+        ScenarioReader.read(
+            ScenarioLibrary.bundled("bank-under-partitions"), List.of("duration=6s"));
     RunOutcome o = SimRun.run(s, 3, f -> {}, null);
     assertThat(o.checks().get("bank-total").validity()).isEqualTo(Validity.VALID);
     assertThat(o.metrics().get("bank_reads")).isGreaterThan(20);
@@ -69,17 +75,22 @@ class BankTest {
     boolean mutated = false;
     for (int i = 0; i < events.size() && !mutated; i++) {
       Op op = events.get(i);
-      if (op.type() != dev.txlab.checker.history.OpType.OK || !(op.value() instanceof List<?> mops)) {
+      if (op.type() != dev.txlab.checker.history.OpType.OK
+          || !(op.value() instanceof List<?> mops)) {
         continue;
       }
-      if (BankGenerator.balances(mops, s.workload().accounts(), s.workload().initialBalance()) == null) {
+      if (BankGenerator.balances(mops, s.workload().accounts(), s.workload().initialBalance())
+          == null) {
         continue;
       }
       List<Object> changed = new ArrayList<>(mops);
       for (int m = 0; m < changed.size() && !mutated; m++) {
         List<?> mop = (List<?>) changed.get(m);
         if (mop.get(2) instanceof List<?> ledger && !ledger.isEmpty()) {
-          changed.set(m, java.util.Arrays.asList(mop.get(0), mop.get(1), List.copyOf(ledger.subList(0, ledger.size() - 1))));
+          changed.set(
+              m,
+              java.util.Arrays.asList(
+                  mop.get(0), mop.get(1), List.copyOf(ledger.subList(0, ledger.size() - 1))));
           mutated = true;
         }
       }
@@ -87,10 +98,17 @@ class BankTest {
     }
     assertThat(mutated).isTrue();
     Map<String, Double> figures = new TreeMap<>();
-    Check c = BankCheck.check(History.of("mutant", events), s.workload().accounts(), s.workload().initialBalance(), figures);
+    Check c =
+        BankCheck.check(
+            History.of("mutant", events),
+            s.workload().accounts(),
+            s.workload().initialBalance(),
+            figures);
     assertThat(c.validity()).isEqualTo(Validity.INVALID);
     assertThat(c.anomalyTypes()).containsExactly("wrong-total");
-    assertThat(c.summary()).contains("summing to").contains("not " + s.workload().accounts() * s.workload().initialBalance());
+    assertThat(c.summary())
+        .contains("summing to")
+        .contains("not " + s.workload().accounts() * s.workload().initialBalance());
     assertThat(figures.get("bank_total_violations")).isEqualTo(1.0);
   }
 }

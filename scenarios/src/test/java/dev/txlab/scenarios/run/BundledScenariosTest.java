@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every bundled scenario teaches what it says for every seed: its expectations hold on 20 seeds
- * (more with {@code -DscenarioSeeds=N}), plus the regression seeds the soak has found. A failure names the scenario, the seed and the command that
- * replays it.
+ * (more with {@code -DscenarioSeeds=N}), plus the regression seeds the soak has found. A failure
+ * names the scenario, the seed and the command that replays it.
  */
 class BundledScenariosTest {
   static List<Arguments> runs() {
@@ -42,7 +42,8 @@ class BundledScenariosTest {
       }
     }
     assertThat(failed)
-        .as("%s seed %d: expectations that did not hold (replay: ./txlab run %s --seed %d); metrics %s; checks %s",
+        .as(
+            "%s seed %d: expectations that did not hold (replay: ./txlab run %s --seed %d); metrics %s; checks %s",
             name, seed, name, seed, o.metrics(), o.checks())
         .isEmpty();
   }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
  * n1–n3, killing n4 and n5 costs nothing; with the default rotation it takes a shard's majority.
  */
 class PlacementTest {
-  private static final String SCRIPT = """
+  private static final String SCRIPT =
+      """
       name: placed
       duration: 8s
       converge: 2s
@@ -25,20 +26,27 @@ class PlacementTest {
       """;
 
   private static RunOutcome run(String extra) throws Exception {
-    Scenario s = ScenarioReader.read(new ScenarioLibrary.Source("placed", "test", SCRIPT + extra), List.of());
+    Scenario s =
+        ScenarioReader.read(
+            new ScenarioLibrary.Source("placed", "test", SCRIPT + extra), List.of());
     return SimRun.run(s, 3, f -> {}, null);
   }
 
   @Test
   void theClusterHonoursThePlacement() throws Exception {
-    RunOutcome placed = run("placement: {shard-0: [n1, n2, n3], shard-1: [n2, n3, n1], shard-2: [n3, n1, n2]}\n");
+    RunOutcome placed =
+        run("placement: {shard-0: [n1, n2, n3], shard-1: [n2, n3, n1], shard-2: [n3, n1, n2]}\n");
     RunOutcome rotated = run("");
     assertThat(placed.checks().get("linearizable").validity()).isEqualTo(Validity.VALID);
     assertThat(rotated.checks().get("linearizable").validity()).isEqualTo(Validity.VALID);
     // (A failed compare-and-set is a :fail too, so timeouts and throughput tell availability.)
-    assertThat(rotated.metrics().get("ops_info")).as("n4 and n5 down take shard-2's majority: its clients time out").isGreaterThan(10);
+    assertThat(rotated.metrics().get("ops_info"))
+        .as("n4 and n5 down take shard-2's majority: its clients time out")
+        .isGreaterThan(10);
     assertThat(placed.metrics().get("ops_info")).as("no shard lives on n4 or n5").isZero();
     assertThat(placed.metrics().get("ops_ok")).isGreaterThan(1.5 * rotated.metrics().get("ops_ok"));
-    assertThat(ScenarioYaml.asRun(placed.scenario(), 3)).contains("placement:").contains("shard-2:");
+    assertThat(ScenarioYaml.asRun(placed.scenario(), 3))
+        .contains("placement:")
+        .contains("shard-2:");
   }
 }

@@ -12,19 +12,26 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The soak: each correct-mode bundled scenario for many seeds (1,000 unless {@code -Dseeds=N};
- * {@code -DfirstSeed=S} to continue a range), with zero checker violations, zero invariant
- * failures (atomicity is checked after every simulated event and throws; Raft's safety monitor
- * counts) and every expectation met. Run with {@code mvn -B -pl scenarios test -Psoak
- * -Dtest=ScenarioSoakTest} ({@code -DsoakScenarios=quickstart,…} for some of them).
+ * {@code -DfirstSeed=S} to continue a range), with zero checker violations, zero invariant failures
+ * (atomicity is checked after every simulated event and throws; Raft's safety monitor counts) and
+ * every expectation met. Run with {@code mvn -B -pl scenarios test -Psoak -Dtest=ScenarioSoakTest}
+ * ({@code -DsoakScenarios=quickstart,…} for some of them).
  */
 @Tag("soak")
 class ScenarioSoakTest {
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"quickstart", "2pc-coordinator-crash", "2pc-replicated-coordinator", "bank-under-partitions"})
+  @ValueSource(
+      strings = {
+        "quickstart",
+        "2pc-coordinator-crash",
+        "2pc-replicated-coordinator",
+        "bank-under-partitions"
+      })
   void correctScenariosHoldForEverySeed(String name) throws Exception {
     String only = System.getProperty("soakScenarios", "");
-    org.junit.jupiter.api.Assumptions.assumeTrue(only.isEmpty() || List.of(only.split(",")).contains(name), "not in -DsoakScenarios");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        only.isEmpty() || List.of(only.split(",")).contains(name), "not in -DsoakScenarios");
     int seeds = Integer.getInteger("seeds", 1000);
     long first = Long.getLong("firstSeed", 1);
     Scenario s = ScenarioReader.read(ScenarioLibrary.bundled(name), List.of());
@@ -57,14 +64,26 @@ class ScenarioSoakTest {
         bad.add("raft safety: " + o.simulated().raftViolations());
       }
       if (!bad.isEmpty()) {
-        failures.add("seed " + seed + ": " + bad + " (replay: ./txlab run " + name + " --seed " + seed + ")");
+        failures.add(
+            "seed "
+                + seed
+                + ": "
+                + bad
+                + " (replay: ./txlab run "
+                + name
+                + " --seed "
+                + seed
+                + ")");
         System.out.println("soak " + name + " FAILED " + failures.get(failures.size() - 1));
       }
       if ((seed - first + 1) % 100 == 0) {
-        System.out.printf("soak %s: %d seeds, %d failures, %.0f s%n", name, seed - first + 1, failures.size(), (System.nanoTime() - started) / 1e9);
+        System.out.printf(
+            "soak %s: %d seeds, %d failures, %.0f s%n",
+            name, seed - first + 1, failures.size(), (System.nanoTime() - started) / 1e9);
       }
     }
-    System.out.printf("soak %s: seeds %d..%d, %,d transactions, %d failures, %.0f s%n",
+    System.out.printf(
+        "soak %s: seeds %d..%d, %,d transactions, %d failures, %.0f s%n",
         name, first, first + seeds - 1, txns, failures.size(), (System.nanoTime() - started) / 1e9);
     assertThat(failures).as(name).isEmpty();
   }

@@ -14,9 +14,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The simulated cluster judged by the real linearizability checker: with every fault active
  * (partitions of every shape, crashes, pauses, clock strobes and skews, lossy and duplicating
- * links) histories stay linearizable and the cluster recovers after the final heal; one seed
- * always gives the same run; and each knob that removes a guarantee makes the checker find the
- * anomaly it implies.
+ * links) histories stay linearizable and the cluster recovers after the final heal; one seed always
+ * gives the same run; and each knob that removes a guarantee makes the checker find the anomaly it
+ * implies.
  */
 class SimRunTest {
   /** The default build's seeds; -Psoak -Dseeds=N runs N. */
@@ -43,15 +43,27 @@ class SimRunTest {
   @MethodSource("seeds")
   void everyFaultStillLinearizableAndRecovers(long seed) throws Exception {
     RunOutcome o =
-        run(linKv("faults=[random combined every ~2s for ~1500ms, every 5s for 1s isolate leader:shard-1]",
-            "network.loss=2%", "network.duplicate=2%"), seed);
+        run(
+            linKv(
+                "faults=[random combined every ~2s for ~1500ms, every 5s for 1s isolate leader:shard-1]",
+                "network.loss=2%",
+                "network.duplicate=2%"),
+            seed);
     assertThat(o.checks().get("linearizable").validity())
-        .as("seed %d: %s (replay: ./txlab run lin-kv --seed %d)", seed, o.checks().get("linearizable").summary(), seed)
+        .as(
+            "seed %d: %s (replay: ./txlab run lin-kv --seed %d)",
+            seed, o.checks().get("linearizable").summary(), seed)
         .isEqualTo(Validity.VALID);
-    assertThat(o.checks().get("converged").validity()).as("seed %d", seed).isEqualTo(Validity.VALID);
+    assertThat(o.checks().get("converged").validity())
+        .as("seed %d", seed)
+        .isEqualTo(Validity.VALID);
     assertThat(o.simulated().raftViolations()).as("seed %d", seed).isEmpty();
-    assertThat(o.metrics().get("faults_applied")).as("seed %d: the nemesis acted", seed).isGreaterThan(4.0);
-    assertThat(o.metrics().get("ops_info")).as("seed %d: faults caused timeouts", seed).isGreaterThanOrEqualTo(0.0);
+    assertThat(o.metrics().get("faults_applied"))
+        .as("seed %d: the nemesis acted", seed)
+        .isGreaterThan(4.0);
+    assertThat(o.metrics().get("ops_info"))
+        .as("seed %d: faults caused timeouts", seed)
+        .isGreaterThanOrEqualTo(0.0);
   }
 
   @Test
@@ -61,14 +73,18 @@ class SimRunTest {
     RunOutcome b = run(s, 11);
     RunOutcome c = run(s, 12);
     assertThat(b.simulated().traceDigest()).isEqualTo(a.simulated().traceDigest());
-    assertThat(HistoryWriter.edn(b.history().events())).isEqualTo(HistoryWriter.edn(a.history().events()));
+    assertThat(HistoryWriter.edn(b.history().events()))
+        .isEqualTo(HistoryWriter.edn(a.history().events()));
     assertThat(c.simulated().traceDigest()).isNotEqualTo(a.simulated().traceDigest());
-    assertThat(HistoryWriter.edn(c.history().events())).isNotEqualTo(HistoryWriter.edn(a.history().events()));
+    assertThat(HistoryWriter.edn(c.history().events()))
+        .isNotEqualTo(HistoryWriter.edn(a.history().events()));
   }
 
   @Test
   void localReadsUnderLeaderIsolationAreCaughtAsStale() throws Exception {
-    String[] knobs = {"faults=[every 3s for 2s isolate leader:shard-0]", "workload.rate=1000", "workload.clients=20"};
+    String[] knobs = {
+      "faults=[every 3s for 2s isolate leader:shard-0]", "workload.rate=1000", "workload.clients=20"
+    };
     int caught = 0;
     for (long seed = 1; seed <= 4; seed++) {
       List<String> local = new ArrayList<>(List.of(knobs));
@@ -80,7 +96,9 @@ class SimRunTest {
       }
       // The same faults with ReadIndex: no anomaly.
       RunOutcome safe = run(linKv(knobs), seed);
-      assertThat(safe.checks().get("linearizable").validity()).as("readindex, seed %d", seed).isEqualTo(Validity.VALID);
+      assertThat(safe.checks().get("linearizable").validity())
+          .as("readindex, seed %d", seed)
+          .isEqualTo(Validity.VALID);
     }
     assertThat(caught).as("stale local reads caught in some of 4 seeds").isGreaterThanOrEqualTo(1);
   }

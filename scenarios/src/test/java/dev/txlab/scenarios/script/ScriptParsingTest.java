@@ -46,16 +46,21 @@ class ScriptParsingTest {
     m.integer("replicas", 3, 1, 9);
     assertThatThrownBy(m::finish)
         .isInstanceOf(ScriptException.class)
-        .hasMessageStartingWith("s.yaml:2:11: field replicaz: unknown field (did you mean 'replicas'?)");
+        .hasMessageStartingWith(
+            "s.yaml:2:11: field replicaz: unknown field (did you mean 'replicas'?)");
   }
 
   @Test
   void wrongTypesAndRangesNameLineAndField() throws Exception {
-    ScriptMap m = new ScriptMap(ScriptParser.parse("s.yaml", "nodes: five\nduration: 10\nshards: 0\nworkload: [1, 2]\n"));
+    ScriptMap m =
+        new ScriptMap(
+            ScriptParser.parse(
+                "s.yaml", "nodes: five\nduration: 10\nshards: 0\nworkload: [1, 2]\n"));
     assertThatThrownBy(() -> m.integer("nodes", 3, 1, 99))
         .hasMessage("s.yaml:1:8: field nodes: expected a whole number, found 'five'");
     assertThatThrownBy(() -> m.duration("duration", null))
-        .hasMessage("s.yaml:2:11: field duration: expected a duration like 500ms, 30s or 2m, found '10'");
+        .hasMessage(
+            "s.yaml:2:11: field duration: expected a duration like 500ms, 30s or 2m, found '10'");
     assertThatThrownBy(() -> m.integer("shards", 1, 1, 64))
         .hasMessage("s.yaml:3:9: field shards: must be between 1 and 64, found 0");
     assertThatThrownBy(() -> m.map("workload"))
@@ -86,7 +91,9 @@ class ScriptParsingTest {
     assertThat(m.map("network").fraction("loss", 0)).isEqualTo(0.05);
     assertThat(ScriptMap.texts(m.list("faults"))).containsExactly("at 1s kill n2");
 
-    ScriptMap bad = new ScriptMap(Overrides.apply(ScriptParser.parse("demo.yaml", SCRIPT), List.of("nodes=lots")));
+    ScriptMap bad =
+        new ScriptMap(
+            Overrides.apply(ScriptParser.parse("demo.yaml", SCRIPT), List.of("nodes=lots")));
     assertThatThrownBy(() -> bad.integer("nodes", 3, 1, 99))
         .hasMessage("--set nodes=lots: field nodes: expected a whole number, found 'lots'");
     assertThatThrownBy(() -> Overrides.apply(ScriptParser.parse("d", SCRIPT), List.of("nodes")))

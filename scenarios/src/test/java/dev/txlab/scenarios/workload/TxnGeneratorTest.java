@@ -33,7 +33,9 @@ class TxnGeneratorTest {
             reads++;
           } else {
             assertThat(op.get(0)).isEqualTo(kind.write);
-            assertThat(written.computeIfAbsent(key, k -> new HashSet<>()).add((Long) op.get(2))).as("unique value").isTrue();
+            assertThat(written.computeIfAbsent(key, k -> new HashSet<>()).add((Long) op.get(2)))
+                .as("unique value")
+                .isTrue();
           }
         }
       }
