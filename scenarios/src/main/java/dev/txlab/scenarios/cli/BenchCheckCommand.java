@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
       "  txlab bench check ../shared/corpus/linearizability/porcupine/test_data/jepsen/",
       "  txlab bench check --generate crashed --ops 3000 /tmp/crashed.edn",
       "",
-      "Generated kinds: register (10 clients, 1,000 keys, 1% crashes), crashed (6 clients, one key,",
+      "Generated kinds: register (10 clients, 1,000 keys, 1%% crashes), crashed (6 clients, one key,",
       "39 pending crashed writes, a stale read at the end), crashed10 (the same over 10 keys)."
     })
 final class BenchCheckCommand implements Callable<Integer> {

@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
       "  partition n1,n2|n3,n4,n5   partition halves   partition majority-ring   isolate leader:shard-1",
       "  kill n3   restart n3   pause n2   resume n2   kill coordinator   (real SIGKILL / SIGSTOP / SIGCONT)",
       "  clock-skew n3 +40ms   clock-drift n2 200ppm   clock-reset all",
-      "  delay 50ms±10ms   loss 20%   duplicate 10%   net-reset   heal",
+      "  delay 50ms±10ms   loss 20%%   duplicate 10%%   net-reset   heal",
       "",
       "Quote the fault when it contains '|' or spaces are awkward: txlab chaos 'partition n1,n2|n3,n4,n5'",
       "Exit status: 0 applied, 1 the cluster could not take it now (e.g. no leader), 2 bad fault text or no cluster."

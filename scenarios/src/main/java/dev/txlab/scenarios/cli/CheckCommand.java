@@ -242,9 +242,44 @@ final class CheckCommand implements Callable<Integer> {
   private int checkOne(
       Path file, HistoryFormat fmt, Object initialValue, PrintWriter stdout, PrintWriter human) {
     long t0 = System.nanoTime();
+    // A run directory (runs/latest): its history, judged as the run judged it unless told
+    // otherwise.
+    Path historyFile = file;
+    String runWorkload = null;
+    List<String> runModels = null;
+    if (java.nio.file.Files.isDirectory(file)) {
+      historyFile = file.resolve("history.edn");
+      if (!java.nio.file.Files.isRegularFile(historyFile)) {
+        return badInput(
+            file,
+            file + ": a directory without history.edn (a run directory holds one)",
+            stdout,
+            human);
+      }
+      Path results = file.resolve("results.json");
+      if (java.nio.file.Files.isRegularFile(results)) {
+        try {
+          com.fasterxml.jackson.databind.JsonNode r =
+              new com.fasterxml.jackson.databind.ObjectMapper().readTree(results.toFile());
+          if (r.hasNonNull("workload")) {
+            String w = r.get("workload").asText();
+            runWorkload = w.equals("bank") ? "list-append" : w;
+          } else if (r.hasNonNull("protocol")) {
+            runWorkload = "cas-register"; // a single-key run: compare-and-set registers
+          }
+          if (r.has("consistency") && r.get("consistency").isArray()) {
+            List<String> models = new ArrayList<>();
+            r.get("consistency").forEach(m -> models.add(m.asText()));
+            runModels = models.isEmpty() ? null : models;
+          }
+        } catch (IOException e) {
+          return badInput(file, results + ": cannot read: " + e.getMessage(), stdout, human);
+        }
+      }
+    }
     History history;
     try {
-      history = HistoryFormat.read(file, fmt);
+      history = HistoryFormat.read(historyFile, fmt);
     } catch (HistoryException e) {
       return badInput(file, e.getMessage(), stdout, human);
     } catch (IOException e) {
@@ -254,7 +289,7 @@ final class CheckCommand implements Callable<Integer> {
     }
     long parseNanos = System.nanoTime() - t0;
 
-    String w = workload;
+    String w = workload.equals("auto") && runWorkload != null ? runWorkload : workload;
     boolean keyed = independent;
     if (w.equals("auto")) {
       w = TxnSpec.guessWorkload(history);
@@ -291,9 +326,9 @@ final class CheckCommand implements Callable<Integer> {
     try {
       if (TxnSpec.WORKLOADS.contains(w)) {
         List<String> models =
-            consistency == null
-                ? List.of("strict-serializable")
-                : List.copyOf(new LinkedHashSet<>(consistency));
+            consistency != null
+                ? List.copyOf(new LinkedHashSet<>(consistency))
+                : runModels != null ? runModels : List.of("strict-serializable");
         result =
             TxnChecker.check(
                 history,

@@ -29,8 +29,9 @@ import picocli.CommandLine.Command;
     },
     footer = {
       "",
-      "Exit status: 0 valid (or expectations met), 1 invalid, 3 unknown (a check gave up),"
-          + " 2 bad usage or input."
+      "Exit status: 0 valid (or every expectation held), 1 invalid (or an expectation did not"
+          + " hold), 2 bad usage or input, 3 unknown (a check gave up), 70 internal error (a txlab"
+          + " bug)."
     })
 public final class Txlab implements Runnable {
 
@@ -58,6 +59,8 @@ public final class Txlab implements Runnable {
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setUsageHelpAutoWidth(true);
+    // A fault's words may start with '-' (clock-skew n3 -40ms): they are values, not options.
+    cl.getSubcommands().get("chaos").setUnmatchedOptionsArePositionalParams(true);
     // Our own failures are bugs: say so plainly and exit non-zero, never with a usage status.
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {

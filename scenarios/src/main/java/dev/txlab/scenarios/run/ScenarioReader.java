@@ -70,6 +70,9 @@ public final class ScenarioReader {
         throw new ScriptException("--fault " + text, 0, 0, "", e.getMessage());
       }
       Optional<String> problem = line.problemWith(view);
+      if (problem.isEmpty()) {
+        problem = afterTheEnd(line, s.duration(), s.converge());
+      }
       if (problem.isPresent()) {
         throw new ScriptException("--fault " + text, 0, 0, "", problem.get());
       }
@@ -208,6 +211,9 @@ public final class ScenarioReader {
         throw n.error(e.getMessage());
       }
       Optional<String> problem = line.problemWith(view);
+      if (problem.isEmpty()) {
+        problem = afterTheEnd(line, duration, converge);
+      }
       if (problem.isPresent()) {
         throw n.error("'" + text + "': " + problem.get());
       }
@@ -261,6 +267,25 @@ public final class ScenarioReader {
         List.copyOf(faults),
         List.copyOf(expectations),
         placement);
+  }
+
+  /**
+   * Why a schedule line would never act: a one-off fault that starts when the faults are over (the
+   * run heals everything at {@code duration} and then only converges), which would otherwise be
+   * dropped without a word.
+   */
+  static Optional<String> afterTheEnd(ScheduleLine line, Duration duration, Duration converge) {
+    if (line instanceof dev.txlab.chaos.schedule.ScheduleEntry e
+        && !e.repeats()
+        && e.startNanos() >= duration.toNanos()) {
+      return Optional.of(
+          "it starts after the faults end: the run has "
+              + ScenarioYaml.text(duration)
+              + " with faults (duration), then "
+              + ScenarioYaml.text(converge)
+              + " to converge, healed");
+    }
+    return Optional.empty();
   }
 
   /**

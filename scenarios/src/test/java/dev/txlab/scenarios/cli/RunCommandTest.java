@@ -277,4 +277,19 @@ class RunCommandTest {
             tmp.resolve("b").toString());
     assertThat(valid.status()).as(valid.out() + valid.err()).isEqualTo(0);
   }
+
+  /** A fault that would start after the faults end is refused, not silently dropped. */
+  @Test
+  void aFaultAfterTheEndIsRefused() throws Exception {
+    assertBad(
+        "name: x\nduration: 10s\nfaults: [at 12s kill n1]\n",
+        "s.yaml:3:",
+        "it starts after the faults end: the run has 10s with faults (duration), then 5s to converge");
+    CheckCommandTest.Run r =
+        CheckCommandTest.txlab("run", "quickstart", "--fault", "at 100s kill n1");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("--fault at 100s kill n1")
+        .contains("it starts after the faults end");
+  }
 }
