@@ -517,15 +517,18 @@ public final class TxnShardReplica implements Process {
    */
   private void expireAbandoned(long now) {
     TreeMap<TxnId, Long> still = new TreeMap<>();
+    List<TxnId> expired = new ArrayList<>();
     for (TxnStateMachine.Active a : machine.activeTxns().values()) {
       if (a.status() == TxnStateMachine.Status.PREPARED) continue;
       long since = unpreparedSinceLocal.getOrDefault(a.txn(), now);
       still.put(a.txn(), since);
-      if (now - since >= UNPREPARED_EXPIRY_NANOS)
-        raft.propose(new TxnCommand.Release(a.txn(), "expired"));
+      if (now - since >= UNPREPARED_EXPIRY_NANOS) expired.add(a.txn());
     }
     unpreparedSinceLocal.clear();
     unpreparedSinceLocal.putAll(still);
+    // Proposed after the scan: a group of one commits and applies a proposal at once, which
+    // changes the active transactions being scanned.
+    for (TxnId t : expired) raft.propose(new TxnCommand.Release(t, "expired"));
   }
 
   /**

@@ -164,7 +164,7 @@ public final class RaftReplica {
     appendToLog(e);
     syncIfDurable();
     for (Address p : peers) maybeSendAppend(p, false);
-    if (peers.isEmpty()) advanceCommitIndex();
+    if (peers.isEmpty()) awaitPersisted();
     return e.index();
   }
 
@@ -251,6 +251,10 @@ public final class RaftReplica {
       onElectionTimeout(et);
     } else if (t instanceof RaftTimer.HeartbeatTick hb) {
       onHeartbeatTick(hb);
+    } else if (t instanceof RaftTimer.Persisted p) {
+      if (role == Role.LEADER && p.term() == currentTerm) {
+        advanceCommitIndex();
+      }
     } else {
       throw new IllegalStateException("no handler for " + t.getClass().getName());
     }
@@ -424,7 +428,7 @@ public final class RaftReplica {
     // A no-op of the new term lets entries of earlier terms commit (§5.4.2) and ReadIndex start.
     appendToLog(new LogEntry(currentTerm, log.lastIndex() + 1, new Command.Noop()));
     syncIfDurable();
-    if (peers.isEmpty()) advanceCommitIndex();
+    if (peers.isEmpty()) awaitPersisted();
     broadcastHeartbeat();
     env.setTimer(config.heartbeatIntervalNanos(), new RaftTimer.HeartbeatTick(currentTerm));
   }
@@ -593,6 +597,16 @@ public final class RaftReplica {
     advanceCommitIndex();
     onReadAck(pr, m.readSeq());
     maybeSendAppend(from, false);
+  }
+
+  /**
+   * A group of one commits an entry by counting only itself, so it must wait until its own copy is
+   * durable — not merely appended in this step, which a crash before the sync completes would undo.
+   * Followers' acknowledgements come after the leader's sync (the host releases the AppendEntries
+   * only then), so larger groups never count a volatile copy.
+   */
+  private void awaitPersisted() {
+    env.setTimer(0, new RaftTimer.Persisted(currentTerm, log.lastIndex()));
   }
 
   private void advanceCommitIndex() {

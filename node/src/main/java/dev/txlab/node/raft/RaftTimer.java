@@ -33,4 +33,11 @@ public sealed interface RaftTimer extends Timer {
           .toString();
     }
   }
+
+  /**
+   * A group of one: the entries up to {@code index} appended in {@code term} are durable now. Set
+   * in the step that appends them; a host releases a step's timers only once its writes are
+   * durable, so when this fires they are, and the leader may count itself for them.
+   */
+  record Persisted(long term, long index) implements RaftTimer {}
 }
