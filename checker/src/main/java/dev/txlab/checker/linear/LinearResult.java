@@ -209,7 +209,36 @@ public final class LinearResult implements CheckResult {
           + r.completedOps()
           + " completed operations.";
     }
-    return "not linearizable" + keyText(f) + ": " + explain(f);
+    return "not linearizable" + keysText(f) + ": " + explain(f);
+  }
+
+  /**
+   * {@code (key 1)}, or with several failing keys {@code (keys 0, 1 are not linearizable; 2
+   * undecided; key 1 explained)}: every failing key is named, not only the one explained.
+   */
+  private String keysText(KeyResult explained) {
+    List<String> invalid = new ArrayList<>();
+    List<String> undecided = new ArrayList<>();
+    for (KeyResult k : keys) {
+      if (k.key == null) {
+        continue;
+      }
+      if (k.validity == Validity.INVALID) {
+        invalid.add(Edn.print(k.key));
+      } else if (k.validity == Validity.UNKNOWN) {
+        undecided.add(Edn.print(k.key));
+      }
+    }
+    if (invalid.size() <= 1 && undecided.isEmpty()) {
+      return keyText(explained);
+    }
+    return " (keys "
+        + String.join(", ", invalid)
+        + (invalid.size() == 1 ? " is" : " are")
+        + " not linearizable"
+        + (undecided.isEmpty() ? "" : "; " + String.join(", ", undecided) + " undecided")
+        + (explained.key == null ? "" : "; key " + Edn.print(explained.key) + " explained")
+        + ")";
   }
 
   private static String keyText(KeyResult f) {

@@ -89,7 +89,10 @@ class HandlerCoverageTest {
           new RaftMessage.TimeoutNow(1, PEER));
 
   static final List<RaftTimer> TIMER_SAMPLES =
-      List.of(new RaftTimer.ElectionTimeout(99), new RaftTimer.HeartbeatTick(7));
+      List.of(
+          new RaftTimer.ElectionTimeout(99),
+          new RaftTimer.HeartbeatTick(7),
+          new RaftTimer.Persisted(7, 3));
 
   private static Set<Class<?>> permitted(Class<?> sealed) {
     return Arrays.stream(sealed.getPermittedSubclasses()).collect(Collectors.toSet());

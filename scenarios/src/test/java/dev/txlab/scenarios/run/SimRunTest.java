@@ -121,4 +121,23 @@ class SimRunTest {
       everyFaultStillLinearizableAndRecovers(seed + 1_000_000);
     }
   }
+
+  /**
+   * Every failing key is reported, not only the first (issue 12): raft-local-reads seed 1 fails on
+   * two.
+   */
+  @Test
+  void everyFailingKeyIsReported() throws Exception {
+    Scenario s = ScenarioReader.read(ScenarioLibrary.bundled("raft-local-reads"), List.of());
+    RunOutcome o = run(s, 1);
+    dev.txlab.checker.linear.LinearResult r = (dev.txlab.checker.linear.LinearResult) o.primary();
+    List<Object> invalid = new ArrayList<>();
+    for (dev.txlab.checker.linear.LinearResult.KeyResult k : r.keys()) {
+      if (k.validity() == Validity.INVALID) {
+        invalid.add(k.key());
+      }
+    }
+    assertThat(invalid).as("keys found not linearizable").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(o.checks().get("linearizable").summary()).contains("are not linearizable");
+  }
 }
