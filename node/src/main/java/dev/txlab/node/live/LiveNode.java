@@ -442,6 +442,41 @@ public final class LiveNode implements AutoCloseable {
   }
 
   /**
+   * With {@code --parent-pid}: a node started for one run ({@code txlab run --host live}) must not
+   * outlive it, even when the run is killed with no chance to stop it (SIGKILL): the node checks
+   * twice a second that its parent lives, and exits (closing cleanly) when it does not. Nodes of
+   * {@code txlab cluster start} get no parent: they run until stopped.
+   */
+  static void watchParent(long pid, String node) {
+    Thread t =
+        new Thread(
+            () -> {
+              while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                try {
+                  Thread.sleep(500);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              System.err.println(
+                  node + ": the run that started this node (pid " + pid + ") is gone; exiting");
+              // A clean close if it is quick; if not, end anyway (as a crash would): a node must
+              // not outlive its run.
+              Thread exit = new Thread(() -> System.exit(0), "txlab-exit");
+              exit.start();
+              try {
+                exit.join(3_000);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              Runtime.getRuntime().halt(0);
+            },
+            "txlab-parent-watch");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
    * A node's command line, parsed: the node's config, where its HTTP APIs listen, and any flags the
    * caller declared for itself ({@code extra}).
    *
@@ -460,6 +495,7 @@ public final class LiveNode implements AutoCloseable {
   /** The flags every live node takes; see {@link #main}. */
   public static final List<String> FLAGS =
       List.of(
+          "parent-pid",
           "node",
           "nodes",
           "ports",
@@ -575,6 +611,15 @@ public final class LiveNode implements AutoCloseable {
     }
     Map<String, String> extra = new LinkedHashMap<>();
     for (String f : extraFlags) if (flags.containsKey(f)) extra.put(f, flags.get(f));
+    if (flags.containsKey("parent-pid")) {
+      try {
+        if (Long.parseLong(flags.get("parent-pid")) < 1) throw new NumberFormatException();
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "--parent-pid must be a process id, not '" + flags.get("parent-pid") + "'");
+      }
+      extra.put("parent-pid", flags.get("parent-pid"));
+    }
     String adminBind = flags.getOrDefault("admin-bind", "127.0.0.1");
     try {
       InetAddress.getByName(adminBind);
@@ -607,6 +652,9 @@ public final class LiveNode implements AutoCloseable {
     Config config = launch.config();
     LiveNode node = start(config, components);
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "txlab-shutdown"));
+    if (launch.extra().containsKey("parent-pid")) {
+      watchParent(Long.parseLong(launch.extra().get("parent-pid")), config.node().toString());
+    }
     StringBuilder ready = new StringBuilder("ready " + config.node());
     if (launch.httpPort() >= 0)
       ready.append(" http ").append(node.startHttp(launch.bindHost(), launch.httpPort()).port());

@@ -162,10 +162,39 @@ public final class LiveScenarioRun {
             .withShape(s.nodes(), s.shards(), s.replicas())
             .withProtocol(s.transactional() ? s.protocol() : "raft-kv")
             .withFsync(fsync)
-            .withNodeFlags(flags)
+            .withNodeFlags(withParent(flags))
             .withTimeout(Duration.ofSeconds(120));
     progress.accept("starting " + s.nodes() + " node processes in " + clusterDir + " …");
-    LiveCluster cluster = LiveCluster.start(o, null);
+    // Stopped on any exit: an interrupted run (Ctrl-C, SIGTERM) stops its nodes from a shutdown
+    // hook — registered before they start, so an interrupt while they start stops them too; a
+    // run killed outright leaves nodes that exit by themselves (--parent-pid).
+    Thread stopOnExit =
+        new Thread(
+            () -> {
+              progress.accept("interrupted: stopping the cluster's node processes …");
+              try {
+                LiveCluster.StopReport r = LiveCluster.load(clusterDir).stop(Duration.ofSeconds(5));
+                progress.accept(
+                    r.leftAlive().isEmpty()
+                        ? "cluster stopped: no node process left"
+                        : "cluster stop left processes alive: " + r.leftAlive());
+              } catch (LiveException e) {
+                progress.accept("no cluster to stop yet (" + e.getMessage() + ")");
+              }
+            },
+            "txlab-stop-cluster");
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
+    LiveCluster cluster;
+    try {
+      cluster = LiveCluster.start(o, null);
+    } catch (LiveException | RuntimeException e) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopOnExit);
+      } catch (IllegalStateException ignored) {
+        // Shutting down already: the hook stops what started.
+      }
+      throw e;
+    }
     Map<String, Long> pids = new java.util.TreeMap<>();
     LiveWorkload.Result result;
     LiveCluster.StopReport stop;
@@ -225,6 +254,11 @@ public final class LiveScenarioRun {
       }
     } finally {
       stop = cluster.stop(Duration.ofSeconds(5));
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopOnExit);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down: the hook is running or has run; nothing to undo.
+      }
       // The nodes' data and logs stay with the run; the copy of the application jar need not.
       try {
         java.nio.file.Files.deleteIfExists(clusterDir.resolve("txlab.jar"));
@@ -304,6 +338,17 @@ public final class LiveScenarioRun {
           String.format(
               java.util.Locale.ROOT, "  %6.2fs    reconcile: %s", w.elapsedNanos() / 1e9, c));
     }
+  }
+
+  /**
+   * The node flags, plus the run's own process id: a node exits when the run that started it is
+   * gone.
+   */
+  static List<String> withParent(List<String> flags) {
+    List<String> out = new ArrayList<>(flags);
+    out.add("--parent-pid");
+    out.add(Long.toString(ProcessHandle.current().pid()));
+    return out;
   }
 
   public static String seconds(Duration d) {
