@@ -1,5 +1,6 @@
 package dev.txlab.scenarios.cli;
 
+import dev.txlab.checker.history.HistoryWriter;
 import dev.txlab.scenarios.run.Check;
 import dev.txlab.scenarios.run.RunArtifacts;
 import dev.txlab.scenarios.run.RunDirectory;
@@ -8,6 +9,7 @@ import dev.txlab.scenarios.run.RunResults;
 import dev.txlab.scenarios.run.Scenario;
 import dev.txlab.scenarios.run.ScenarioLibrary;
 import dev.txlab.scenarios.run.ScenarioReader;
+import dev.txlab.scenarios.run.ScenarioYaml;
 import dev.txlab.scenarios.run.SimRun;
 import dev.txlab.scenarios.script.ScriptException;
 import java.io.BufferedWriter;
@@ -140,6 +142,14 @@ final class RunCommand implements Callable<Integer> {
       o = SimRun.run(s, runSeed, progress::update, line -> writeTraceLine(trace, line));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (SimRun.Failed f) {
+      progress.done();
+      writeFailure(dir, s, f, replayCommand(runSeed));
+      err.println(
+          "txlab: the run stopped on an internal error; what it recorded is in " + dir.path());
+      err.println("  replay: " + replayCommand(runSeed));
+      err.flush();
+      throw f;
     } finally {
       progress.done();
     }
@@ -148,6 +158,7 @@ final class RunCommand implements Callable<Integer> {
     Map<String, Object> results;
     try {
       results = RunArtifacts.write(dir, o, replay);
+      dir.markLatest();
     } catch (IOException e) {
       throw new Txlab.UsageError(
           "cannot write the run directory " + dir.path() + ": " + e.getMessage());
@@ -208,6 +219,32 @@ final class RunCommand implements Callable<Integer> {
   private static String human(java.time.Duration d) {
     long ms = d.toMillis();
     return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
+  }
+
+  /**
+   * A crashed run's directory: the history until the crash, the script as run, and a {@code
+   * results.json} with the error, the seed and the replay command; {@code runs/latest} is left
+   * pointing at the last run that finished.
+   */
+  private static void writeFailure(RunDirectory dir, Scenario s, SimRun.Failed f, String replay) {
+    try {
+      try (BufferedWriter w =
+          Files.newBufferedWriter(dir.resolve(RunDirectory.HISTORY), StandardCharsets.UTF_8)) {
+        HistoryWriter.writeEdn(f.events(), w);
+      }
+      Files.writeString(dir.resolve(RunDirectory.SCENARIO), ScenarioYaml.asRun(s, f.seed()));
+      Map<String, Object> results = new java.util.LinkedHashMap<>();
+      results.put("scenario", s.name());
+      results.put("seed", f.seed());
+      results.put("host", "sim");
+      results.put("error", String.valueOf(f.getCause()));
+      results.put("stopped_at_sim_seconds", f.atNanos() / 1e9);
+      results.put("history_events", f.events().size());
+      results.put("replay", replay);
+      RunArtifacts.writeResults(dir, results);
+    } catch (IOException | RuntimeException e) {
+      f.addSuppressed(e);
+    }
   }
 
   /** The command that reproduces this run exactly. */

@@ -184,6 +184,7 @@ final class WorkloadCommand implements Callable<Integer> {
     Map<String, Object> results;
     try {
       results = LiveReport.write(rd, o, r, command());
+      rd.markLatest();
     } catch (IOException e) {
       throw new Txlab.UsageError(
           "cannot write the run directory " + rd.path() + ": " + e.getMessage());

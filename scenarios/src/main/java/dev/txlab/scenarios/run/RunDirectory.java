@@ -25,14 +25,18 @@ public final class RunDirectory {
 
   private final Path dir;
 
-  private RunDirectory(Path dir) {
+  /** Where {@code latest} lives, or null for a run given {@code --out}. */
+  private final Path runsRoot;
+
+  private RunDirectory(Path dir, Path runsRoot) {
+    this.runsRoot = runsRoot;
     this.dir = dir;
   }
 
   /**
    * Creates the directory for a run of {@code scenario}: {@code out} itself when given (it must be
    * empty or absent, so an old run is never half overwritten), else a fresh timestamped one under
-   * {@code runsRoot}, and points {@code runsRoot/latest} at it.
+   * {@code runsRoot} ({@link #markLatest} points {@code runsRoot/latest} at it once it is done).
    */
   public static RunDirectory create(Path runsRoot, String scenario, Path out) throws IOException {
     if (out != null) {
@@ -47,7 +51,7 @@ public final class RunDirectory {
         }
       }
       Files.createDirectories(out);
-      return new RunDirectory(out);
+      return new RunDirectory(out, null);
     }
     Path parent = runsRoot.resolve(safeName(scenario));
     Files.createDirectories(parent);
@@ -57,6 +61,18 @@ public final class RunDirectory {
       dir = parent.resolve(stamp + "-" + i);
     }
     Files.createDirectories(dir);
+    return new RunDirectory(dir, runsRoot);
+  }
+
+  /**
+   * Points {@code runs/latest} at this run — called once the run has finished and its files are
+   * written, so {@code latest} never names a run that crashed half-way. A run given {@code --out}
+   * leaves {@code latest} alone.
+   */
+  public void markLatest() {
+    if (runsRoot == null) {
+      return;
+    }
     Path latest = runsRoot.resolve("latest");
     try {
       if (Files.isSymbolicLink(latest) || Files.exists(latest, LinkOption.NOFOLLOW_LINKS)) {
@@ -66,7 +82,6 @@ public final class RunDirectory {
     } catch (IOException | UnsupportedOperationException e) {
       // A file system without symbolic links still gets the run; only the shortcut is missing.
     }
-    return new RunDirectory(dir);
   }
 
   /** A scenario name as a directory name: letters, digits, '-', '_' and '.' only. */

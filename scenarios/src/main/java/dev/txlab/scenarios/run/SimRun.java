@@ -115,6 +115,48 @@ public final class SimRun {
   private SimRun() {}
 
   /**
+   * A run that stopped on an internal error (a txlab bug, reported with its seed): the history
+   * recorded until then and the simulated time it stopped at, for an honest run directory.
+   */
+  public static final class Failed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final long seed;
+    private final transient List<dev.txlab.checker.history.Op> events;
+    private final long atNanos;
+
+    Failed(
+        long seed,
+        List<dev.txlab.checker.history.Op> events,
+        long atNanos,
+        RuntimeException cause) {
+      super(
+          "the run stopped at "
+              + atNanos / 1e9
+              + " s of simulated time (seed "
+              + seed
+              + "): "
+              + cause,
+          cause);
+      this.seed = seed;
+      this.events = List.copyOf(events);
+      this.atNanos = atNanos;
+    }
+
+    public long seed() {
+      return seed;
+    }
+
+    /** What the clients saw until the run stopped (its last operations may be incomplete). */
+    public List<dev.txlab.checker.history.Op> events() {
+      return events;
+    }
+
+    public long atNanos() {
+      return atNanos;
+    }
+  }
+
+  /**
    * Runs {@code scenario} with {@code seed} on the simulator.
    *
    * @param progress told the fraction of simulated time done, now and then
@@ -190,7 +232,13 @@ public final class SimRun {
     // Run in slices so a person sees progress; the slices do not change what happens.
     long endNanos = convergeEndNanos + cluster.settleNanos(w);
     ClockTimeline clocks = ClockTimeline.of(sim.nodes());
-    runWithProgress(sim, endNanos, progress, clocks);
+    try {
+      runWithProgress(sim, endNanos, progress, clocks);
+    } catch (RuntimeException e) {
+      // Our bug (an invariant, a monitor, a crash in a process): the run cannot go on, but what
+      // the clients saw until then is kept for the run directory.
+      throw new Failed(seed, clients.events(), sim.nowNanos(), e);
+    }
     long wallSimulated = System.nanoTime();
 
     History history;

@@ -38,6 +38,11 @@ public final class NoCoordinationProtocol implements Protocol {
   public List<Knob> knobs() {
     return List.of(
         Knob.duration(
+            "bug-at",
+            "0ms",
+            "from this simulated time on a shard fails an internal check, as a txlab bug would"
+                + " (0ms: never; for testing what a crashed run leaves)"),
+        Knob.duration(
             "apply-delay",
             "0ms",
             "each shard holds a request this long before applying it (a wider window for interleavings)"));

@@ -34,14 +34,18 @@ final class ToyCluster implements SimProtocolCluster {
       sim.addNode(nodes.get(i - 1));
     }
     this.shardMap = new ShardMap(nodes, t.shards(), t.replicas(), t.placement());
-    String delay = settings.get("apply-delay");
-    long delayNanos =
-        Long.parseLong(delay.replaceAll("[^0-9]", ""))
-            * (delay.endsWith("ms") ? 1_000_000L : 1_000_000_000L);
+    long delayNanos = nanos(settings.get("apply-delay"));
+    long bugAtNanos = nanos(settings.get("bug-at"));
     for (ShardId s : shardMap.allShards()) {
       sim.addProcess(
-          home(s), env -> new ToyShard(env, s.index(), delayNanos, n -> applied[0] += n));
+          home(s),
+          env -> new ToyShard(env, s.index(), delayNanos, bugAtNanos, n -> applied[0] += n));
     }
+  }
+
+  private static long nanos(String duration) {
+    return Long.parseLong(duration.replaceAll("[^0-9]", ""))
+        * (duration.endsWith("ms") ? 1_000_000L : 1_000_000_000L);
   }
 
   private Address home(ShardId s) {

@@ -16,10 +16,12 @@ final class ToyShard implements Process {
   private final Env env;
   private final int shard;
   private final long applyDelayNanos;
+  private final long bugAtNanos;
   private final LongConsumer applied;
   private final TreeMap<String, String> data = new TreeMap<>();
 
-  ToyShard(Env env, int shard, long applyDelayNanos, LongConsumer applied) {
+  ToyShard(Env env, int shard, long applyDelayNanos, long bugAtNanos, LongConsumer applied) {
+    this.bugAtNanos = bugAtNanos;
     this.env = env;
     this.shard = shard;
     this.applyDelayNanos = applyDelayNanos;
@@ -50,6 +52,9 @@ final class ToyShard implements Process {
   }
 
   private void apply(Address from, ToyMessage.Apply a) {
+    if (bugAtNanos > 0 && env.localClockNanos() >= bugAtNanos) {
+      throw new IllegalStateException("toy shard " + shard + ": a bug, on purpose (bug-at)");
+    }
     List<MicroOp> results = new ArrayList<>();
     for (MicroOp op : a.ops()) {
       String current = data.get(op.key());

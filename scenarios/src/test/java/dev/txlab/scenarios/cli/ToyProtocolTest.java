@@ -75,7 +75,7 @@ class ToyProtocolTest {
     assertThat(wrong.status()).isEqualTo(2);
     assertThat(wrong.err())
         .contains("'commit-wait' is a knob of")
-        .contains("not of protocol no-coordination (its knobs: apply-delay)");
+        .contains("not of protocol no-coordination (its knobs: bug-at, apply-delay)");
   }
 
   @Test
@@ -102,5 +102,30 @@ class ToyProtocolTest {
     CheckCommandTest.Run bad = CheckCommandTest.txlab("protocols", "show", "spaner");
     assertThat(bad.status()).isEqualTo(2);
     assertThat(bad.err()).contains("did you mean 'spanner'?");
+  }
+
+  /**
+   * A run that stops on an internal error leaves an honest directory: the history until then, the
+   * script, and a results.json naming the error, the seed and the replay command; exit 70.
+   */
+  @Test
+  void aCrashedRunLeavesAnHonestDirectory() throws Exception {
+    Path out = dir.resolve("crashed");
+    CheckCommandTest.Run r =
+        CheckCommandTest.txlab(
+            "run", script("bug-at: 3s\n").toString(), "--seed", "2", "--out", out.toString());
+    assertThat(r.status()).as(r.err()).isEqualTo(70);
+    assertThat(r.err())
+        .contains("internal error")
+        .contains("replay: ./txlab run")
+        .contains("--seed 2");
+    JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+    assertThat(results.get("error").asText()).contains("a bug, on purpose");
+    assertThat(results.get("seed").asLong()).isEqualTo(2);
+    assertThat(results.get("replay").asText()).contains("--seed 2");
+    assertThat(results.get("history_events").asInt()).isPositive();
+    assertThat(Files.readString(out.resolve("history.edn"))).contains(":invoke");
+    assertThat(Files.size(out.resolve("trace.jsonl"))).isPositive();
+    assertThat(out.resolve("report.html")).doesNotExist();
   }
 }
