@@ -584,12 +584,12 @@ public final class LiveWorkload {
     int fi = 0;
     for (Op op : ops) {
       while (fi < faults.size() && faults.get(fi).atNanos() <= op.timeNanos()) {
-        merged.add(nemesisOp(faults.get(fi++)));
+        merged.addAll(nemesisOps(faults.get(fi++)));
       }
       merged.add(op);
     }
     while (fi < faults.size()) {
-      merged.add(nemesisOp(faults.get(fi++)));
+      merged.addAll(nemesisOps(faults.get(fi++)));
     }
     List<Op> indexed = new ArrayList<>(merged.size());
     for (int i = 0; i < merged.size(); i++) {
@@ -669,8 +669,13 @@ public final class LiveWorkload {
         history, checks, primary, metrics, faults, startWallNanos, seconds, checkSeconds);
   }
 
-  private static Op nemesisOp(FaultRecord f) {
-    return new Op(0, f.atNanos(), Op.NEMESIS, OpType.INFO, f.f(), f.summary());
+  /**
+   * A fault as Jepsen writes it: an :info pair with the same :f, the second carrying what it did.
+   */
+  private static List<Op> nemesisOps(FaultRecord f) {
+    return List.of(
+        new Op(0, f.atNanos(), Op.NEMESIS, OpType.INFO, f.f(), null),
+        new Op(0, f.atNanos(), Op.NEMESIS, OpType.INFO, f.f(), f.summary()));
   }
 
   private List<String> activeAtStart = List.of();

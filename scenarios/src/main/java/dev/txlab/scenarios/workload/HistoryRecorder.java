@@ -66,6 +66,9 @@ public final class HistoryRecorder implements ClientObserver {
 
   /** A fault event, as Jepsen's nemesis records it. */
   public void nemesis(String f, Object value) {
+    // As Jepsen writes a nemesis operation: a pair of :info events with the same :f, the first
+    // (its invocation) without a value, the second with what it did, so tools pair them.
+    add(Op.NEMESIS, OpType.INFO, f, null);
     add(Op.NEMESIS, OpType.INFO, f, value);
   }
 

@@ -80,7 +80,11 @@ public final class TxnHistoryRecorder implements TxnObserver {
 
   /** A fault event, as Jepsen's nemesis records it. */
   public void nemesis(String f, Object v) {
-    events.add(new Op(events.size(), clock.getAsLong(), Op.NEMESIS, OpType.INFO, f, v));
+    // As Jepsen writes a nemesis operation: a pair of :info events with the same :f, the first
+    // (its invocation) without a value, the second with what it did, so tools pair them.
+    long now = clock.getAsLong();
+    events.add(new Op(events.size(), now, Op.NEMESIS, OpType.INFO, f, null));
+    events.add(new Op(events.size(), now, Op.NEMESIS, OpType.INFO, f, v));
   }
 
   private void add(int process, OpType type, Object value) {

@@ -140,4 +140,21 @@ class SimRunTest {
     assertThat(invalid).as("keys found not linearizable").hasSizeGreaterThanOrEqualTo(2);
     assertThat(o.checks().get("linearizable").summary()).contains("are not linearizable");
   }
+
+  /**
+   * Faults are recorded as Jepsen records nemesis operations (issue 12): a pair of :info events
+   * with the same :f, the first without a value, the second with what the fault did.
+   */
+  @Test
+  void nemesisOperationsAreJepsenPairs() throws Exception {
+    RunOutcome o = run(linKv("faults=[at 2s for 2s isolate leader:shard-1, at 3s kill n2]"), 3);
+    List<dev.txlab.checker.history.Op> nemesis = o.history().nemesisEvents();
+    assertThat(nemesis).hasSizeGreaterThanOrEqualTo(6); // isolate, kill, their undos … each a pair
+    assertThat(nemesis.size() % 2).isZero();
+    for (int i = 0; i < nemesis.size(); i += 2) {
+      assertThat(nemesis.get(i).f()).isEqualTo(nemesis.get(i + 1).f());
+      assertThat(nemesis.get(i).value()).isNull();
+      assertThat(nemesis.get(i + 1).value()).isNotNull();
+    }
+  }
 }
