@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ScenariosCommand.class,
       ProtocolsCommand.class,
+      SoakCommand.class,
       ClusterCommand.class,
       ChaosCommand.class,
       WorkloadCommand.class,

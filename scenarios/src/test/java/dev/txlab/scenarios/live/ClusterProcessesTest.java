@@ -73,9 +73,12 @@ class ClusterProcessesTest {
       for (Op op : r.history().events()) {
         if (op.isNemesis()) nemesisOps.add(op.f() + ": " + op.value());
       }
-      assertThat(nemesisOps).hasSize(2);
-      assertThat(nemesisOps.get(0)).startsWith("partition: partition n1|n2,n3");
-      assertThat(nemesisOps.get(1)).startsWith("heal: heal");
+      // Each fault a Jepsen pair: an :info without a value, then one with what it did.
+      assertThat(nemesisOps).hasSize(4);
+      assertThat(nemesisOps.get(0)).isEqualTo("partition: null");
+      assertThat(nemesisOps.get(1)).startsWith("partition: partition n1|n2,n3");
+      assertThat(nemesisOps.get(2)).isEqualTo("heal: null");
+      assertThat(nemesisOps.get(3)).startsWith("heal: heal");
     } finally {
       LiveCluster.StopReport stop = cluster.stop(Duration.ofSeconds(5));
       assertThat(stop.leftAlive()).isEmpty();
