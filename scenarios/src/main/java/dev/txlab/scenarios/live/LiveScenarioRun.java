@@ -244,6 +244,7 @@ public final class LiveScenarioRun {
       w.stop();
       Map<String, Double> measured = s.transactional() ? nodeMetrics(cluster) : Map.of();
       result = w.check(s.duration().toNanos());
+      rateShortfall(s.transactional() ? "txns" : "ops", result, ws.rate()).ifPresent(notes::add);
       if (!measured.isEmpty()) {
         result.metrics().putAll(measured);
         notes.add(
@@ -338,6 +339,28 @@ public final class LiveScenarioRun {
           String.format(
               java.util.Locale.ROOT, "  %6.2fs    reconcile: %s", w.elapsedNanos() / 1e9, c));
     }
+  }
+
+  /**
+   * A warning when the workload did not reach 90 % of the rate asked for: the figures then describe
+   * a lighter load than the scenario names, and a reader must know it.
+   */
+  static java.util.Optional<String> rateShortfall(
+      String unit, LiveWorkload.Result r, int requested) {
+    double n = r.metrics().getOrDefault(unit, 0.0);
+    double achieved = r.runSeconds() > 0 ? n / r.runSeconds() : 0;
+    if (achieved >= 0.9 * requested) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        String.format(
+            java.util.Locale.ROOT,
+            "the workload reached %.1f %s/s of the %d requested (%.0f%%): the clients waited on a"
+                + " slow or unavailable cluster, or this machine could not keep up",
+            achieved,
+            unit,
+            requested,
+            100 * achieved / requested));
   }
 
   /**
