@@ -44,7 +44,8 @@ import org.junit.jupiter.api.TestFactory;
  * stabilize} (deliver until quiet), {@code deliver N}, {@code isolate nX}, {@code heal}, {@code
  * crash nX}, {@code restart nX}, {@code transfer nX nY}, {@code read nX id}, {@code status}, {@code
  * log nX}, {@code elapse MS}, {@code cut nX nY} (both directions), {@code timeout nX} (nX's
- * election timer fires now, without time passing).
+ * election timer fires now, without time passing), {@code persist nX} (a group of one: the host
+ * reports nX's appended entries durable, firing its Persisted timer).
  */
 class RaftScriptTest {
   static final Path DIR = Path.of("src/test/resources/raft");
@@ -257,6 +258,7 @@ class RaftScriptTest {
           fireLatest(node(w[1]), RaftTimer.ElectionTimeout.class);
         }
         case "timeout" -> fireLatest(node(w[1]), RaftTimer.ElectionTimeout.class);
+        case "persist" -> fireLatest(node(w[1]), RaftTimer.Persisted.class);
         case "cut" -> {
           cuts.add(w[1] + "|" + w[2]);
           cuts.add(w[2] + "|" + w[1]);
