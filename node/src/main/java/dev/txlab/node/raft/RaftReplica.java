@@ -215,6 +215,13 @@ public final class RaftReplica {
     if (pr.matchIndex == log.lastIndex()) {
       env.send(target, new RaftMessage.TimeoutNow(currentTerm, self));
     } else {
+      // What the pipeline has in flight to the target may have been lost (a partition, a
+      // restart): bring it up to date from what it is known to hold, now, rather than after the
+      // silent ticks that re-probe an ordinary follower — the handover is waiting on it.
+      if (pr.nextIndex - 1 > pr.matchIndex && pr.snapshotInFlight == 0) {
+        pr.nextIndex = pr.matchIndex + 1;
+        pr.probing = true;
+      }
       maybeSendAppend(target, true);
     }
     return true;
