@@ -26,9 +26,10 @@ import java.util.TreeMap;
  * restarted process is a new object and is checked from scratch).
  */
 public final class AtomicityMonitor implements Simulator.StepObserver {
-  private record Known(TxnDecision decision, long commitTs, String where) {}
+  /** {@code where}: the address (or name) that knew it first, printed only in a violation. */
+  private record Known(TxnDecision decision, long commitTs, Object where) {}
 
-  private final TreeMap<TxnId, Known> decisions = new TreeMap<>();
+  private final java.util.HashMap<TxnId, Known> decisions = new java.util.HashMap<>();
 
   /**
    * Per shard: transactions some replica applied a prepare for, and the log index by which it had.
@@ -42,6 +43,10 @@ public final class AtomicityMonitor implements Simulator.StepObserver {
       new java.util.IdentityHashMap<>();
 
   private final IdentityHashMap<Object, Integer> restoresSeen = new IdentityHashMap<>();
+
+  /** Per state machine, how much of its prepare log has been read. */
+  private final IdentityHashMap<TxnStateMachine, Integer> preparesSeen = new IdentityHashMap<>();
+
   private long checks;
 
   @Override
@@ -53,7 +58,7 @@ public final class AtomicityMonitor implements Simulator.StepObserver {
       List<TxnMessage.Decide> durable = c.durableDecisions();
       int seen = checkedDecisions.getOrDefault(c, 0);
       for (TxnMessage.Decide d : durable.subList(seen, durable.size()))
-        record(d.txn(), d.decision(), d.commitTs(), address.toString());
+        record(d.txn(), d.decision(), d.commitTs(), address);
       checkedDecisions.put(c, durable.size());
     }
   }
@@ -75,24 +80,30 @@ public final class AtomicityMonitor implements Simulator.StepObserver {
     // Only decisions applied since the last look (all of them again after a restore).
     List<TxnId> log = m.decisionLog();
     int seen = checkedDecisions.getOrDefault(m, 0);
+    int preparesRead = preparesSeen.getOrDefault(m, 0);
     if (restoresSeen.getOrDefault(m, 0) != m.restores()) {
       seen = 0;
+      preparesRead = 0;
       restoresSeen.put(m, m.restores());
     }
     if (seen != log.size()) {
       for (TxnId t : log.subList(seen, log.size())) {
         TxnStateMachine.Decided d = m.decided(t);
-        record(t, d.decision(), d.commitTs(), address.toString());
+        record(t, d.decision(), d.commitTs(), address);
       }
       checkedDecisions.put(m, log.size());
       TreeMap<TxnId, Long> p = prepared.get(shard);
       if (p != null) p.keySet().removeIf(t -> m.decided(t) != null && decisions.containsKey(t));
     }
     TreeMap<TxnId, Long> p = prepared.computeIfAbsent(shard, s -> new TreeMap<>());
-    for (TxnStateMachine.Active a : m.activeTxns().values()) {
-      if (a.status() == TxnStateMachine.Status.PREPARED)
-        p.merge(a.txn(), m.appliedIndex(), Math::min);
+    // Those prepared since the last look (all of them again after a restore) and still prepared.
+    List<TxnId> prepares = m.prepareLog();
+    for (TxnId t : prepares.subList(preparesRead, prepares.size())) {
+      TxnStateMachine.Active a = m.active(t);
+      if (a != null && a.status() == TxnStateMachine.Status.PREPARED)
+        p.merge(t, m.appliedIndex(), Math::min);
     }
+    preparesSeen.put(m, prepares.size());
     for (Map.Entry<TxnId, Long> e : p.entrySet()) {
       if (m.appliedIndex() < e.getValue()) continue;
       TxnStateMachine.Active a = m.active(e.getKey());
@@ -115,7 +126,7 @@ public final class AtomicityMonitor implements Simulator.StepObserver {
     }
   }
 
-  private void record(TxnId txn, TxnDecision decision, long commitTs, String where) {
+  private void record(TxnId txn, TxnDecision decision, long commitTs, Object where) {
     Known k = decisions.get(txn);
     if (k == null) {
       decisions.put(txn, new Known(decision, commitTs, where));

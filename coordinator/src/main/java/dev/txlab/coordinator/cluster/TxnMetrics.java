@@ -30,9 +30,9 @@ public final class TxnMetrics implements TxnProbe {
 
   private final LongSupplier clock;
   private final long blockedThresholdNanos;
-  private final TreeMap<Key, Long> grantedAt = new TreeMap<>();
-  private final TreeMap<Key, Long> preparedAt = new TreeMap<>();
-  private final TreeMap<Key, Boolean> settled = new TreeMap<>();
+  private final java.util.HashMap<Key, Long> grantedAt = new java.util.HashMap<>();
+  private final java.util.HashMap<Key, Long> preparedAt = new java.util.HashMap<>();
+  private final java.util.HashSet<Key> settled = new java.util.HashSet<>();
   private final ArrayList<Long> lockHoldNanos = new ArrayList<>();
   private final ArrayList<Long> inDoubtNanos = new ArrayList<>();
   private final ArrayList<Long> commitWaitNanos = new ArrayList<>();
@@ -52,20 +52,20 @@ public final class TxnMetrics implements TxnProbe {
   @Override
   public void lockGranted(ShardId shard, TxnId txn) {
     Key k = new Key(shard, txn);
-    if (!settled.containsKey(k))
+    if (!settled.contains(k))
       grantedAt.putIfAbsent(k, clock.getAsLong()); // not a replay after a restart
   }
 
   @Override
   public void participantPrepared(ShardId shard, TxnId txn, long prepareTs) {
     Key k = new Key(shard, txn);
-    if (!settled.containsKey(k)) preparedAt.putIfAbsent(k, clock.getAsLong());
+    if (!settled.contains(k)) preparedAt.putIfAbsent(k, clock.getAsLong());
   }
 
   @Override
   public void participantDecided(ShardId shard, TxnId txn, TxnDecision decision, long commitTs) {
     Key k = new Key(shard, txn);
-    if (settled.putIfAbsent(k, true) != null) return;
+    if (!settled.add(k)) return;
     long now = clock.getAsLong();
     Long g = grantedAt.remove(k);
     if (g != null) lockHoldNanos.add(now - g);

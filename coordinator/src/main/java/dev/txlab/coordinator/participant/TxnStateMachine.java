@@ -10,6 +10,7 @@ import dev.txlab.node.raft.LogEntry;
 import dev.txlab.node.raft.StateMachine;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -110,11 +111,30 @@ public final class TxnStateMachine implements StateMachine {
    */
   private final ArrayList<TxnId> decisionLog = new ArrayList<>();
 
+  /**
+   * Every transaction as it became PREPARED here, in order (since the last restore, which starts it
+   * over with the snapshot's prepared transactions), so observers can read only what is new.
+   */
+  private final ArrayList<TxnId> prepareLog = new ArrayList<>();
+
+  /**
+   * The locks each active transaction wants ({@link LockTable#wanted}), computed once when it
+   * arrives: granting, releasing and checking all need them, waiters many times over.
+   */
+  private final HashMap<TxnId, TreeMap<String, LockTable.Mode>> wantedOf = new HashMap<>();
+
   private int restores;
   private long closedTs;
   private long maxTs;
   private long appliedIndex;
-  private boolean waitersDirty;
+
+  /**
+   * Keys whose holders lost a transaction since the waiters were last retried: only waiters on
+   * these keys can have become grantable (a waiter waits for holders of its own keys, and a holder
+   * set that only grew blocks at least as much as before).
+   */
+  private final TreeSet<String> releasedKeys = new TreeSet<>();
+
   private final ArrayList<Effect> effects = new ArrayList<>();
 
   /**
@@ -125,10 +145,10 @@ public final class TxnStateMachine implements StateMachine {
   private final TreeSet<TxnId> touched = new TreeSet<>();
 
   /**
-   * A superset of the transactions in WAITING (every one that entered it, pruned as they leave), so
-   * retrying waiters costs the waiters, not every active transaction.
+   * The transactions in WAITING, by each key they want, so retrying after a release costs the
+   * waiters on the released keys, not every waiter or every active transaction.
    */
-  private final TreeSet<TxnId> waitingTxns = new TreeSet<>();
+  private final HashMap<String, TreeSet<TxnId>> waitersByKey = new HashMap<>();
 
   /** A restore replaced everything: the next check scans everything. */
   private boolean touchedAll;
@@ -190,7 +210,9 @@ public final class TxnStateMachine implements StateMachine {
       return;
     }
     touched.add(l.txn());
-    waitingTxns.add(l.txn());
+    TreeMap<String, LockTable.Mode> wanted = LockTable.wanted(l.ops());
+    wantedOf.put(l.txn(), wanted);
+    addWaiter(l.txn(), wanted);
     active.put(
         l.txn(),
         new Active(
@@ -210,7 +232,7 @@ public final class TxnStateMachine implements StateMachine {
   /** Wound-wait: wound younger unprepared holders, wait for older or prepared ones, else grant. */
   private void tryGrant(TxnId txn) {
     Active a = active.get(txn);
-    TreeMap<String, LockTable.Mode> wanted = LockTable.wanted(a.ops());
+    TreeMap<String, LockTable.Mode> wanted = wantedOf.get(txn);
     TreeSet<TxnId> conflicts = locks.conflicts(txn, wanted);
     if (!conflicts.isEmpty() && !woundWait) {
       abortLocal(txn, "lock-conflict");
@@ -227,6 +249,7 @@ public final class TxnStateMachine implements StateMachine {
     }
     if (mustWait) return;
     touched.add(txn);
+    removeWaiter(txn, wanted);
     locks.acquire(txn, wanted);
     TreeMap<String, String> writes = new TreeMap<>();
     List<MicroOp> results = new ArrayList<>(a.ops().size());
@@ -258,26 +281,51 @@ public final class TxnStateMachine implements StateMachine {
     effects.add(new Effect.Granted(txn, g.client(), g.results()));
   }
 
+  /**
+   * Retries the waiters on keys released since the last retry, oldest first (so an old waiter gets
+   * the locks before a younger one), until no retry releases anything more (a retry may wound).
+   */
   private void retryWaiters() {
     int rounds = 0;
-    while (waitersDirty) {
-      waitersDirty = false;
+    while (!releasedKeys.isEmpty()) {
       if (++rounds > 10_000) throw new IllegalStateException("waiter retry does not settle");
-      // Oldest first, so an old waiter gets the locks before a younger one.
-      List<Active> waiting = new ArrayList<>();
-      for (java.util.Iterator<TxnId> it = waitingTxns.iterator(); it.hasNext(); ) {
-        Active a = active.get(it.next());
-        if (a != null && a.status() == Status.WAITING) {
-          waiting.add(a);
-        } else {
-          it.remove(); // granted, aborted or decided since: it never waits again
-        }
+      TreeSet<TxnId> candidates = new TreeSet<>();
+      for (String k : releasedKeys) {
+        TreeSet<TxnId> w = waitersByKey.get(k);
+        if (w != null) candidates.addAll(w);
       }
+      releasedKeys.clear();
+      if (candidates.isEmpty()) return;
+      List<Active> waiting = new ArrayList<>(candidates.size());
+      for (TxnId t : candidates) waiting.add(active.get(t));
       waiting.sort((x, y) -> x.olderThan(y) ? -1 : y.olderThan(x) ? 1 : 0);
       for (Active w : waiting) {
         Active now = active.get(w.txn());
         if (now != null && now.status() == Status.WAITING) tryGrant(w.txn());
       }
+    }
+  }
+
+  private void addWaiter(TxnId txn, TreeMap<String, LockTable.Mode> wanted) {
+    for (String k : wanted.keySet()) waitersByKey.computeIfAbsent(k, x -> new TreeSet<>()).add(txn);
+  }
+
+  private void removeWaiter(TxnId txn, TreeMap<String, LockTable.Mode> wanted) {
+    for (String k : wanted.keySet()) {
+      TreeSet<TxnId> w = waitersByKey.get(k);
+      if (w != null && w.remove(txn) && w.isEmpty()) waitersByKey.remove(k);
+    }
+  }
+
+  /** {@code txn} left the active set: forget what it wanted, release what it held. */
+  private void leave(TxnId txn, Active a) {
+    TreeMap<String, LockTable.Mode> wanted = wantedOf.remove(txn);
+    if (a == null || wanted == null) return;
+    if (a.status() == Status.WAITING) {
+      removeWaiter(txn, wanted);
+    } else {
+      locks.release(txn, wanted.keySet());
+      releasedKeys.addAll(wanted.keySet());
     }
   }
 
@@ -288,9 +336,8 @@ public final class TxnStateMachine implements StateMachine {
     if (a != null && a.status() == Status.PREPARED)
       throw new IllegalStateException("local abort of prepared " + txn);
     boolean held = a != null && a.status() == Status.GRANTED;
-    if (held) locks.release(txn, LockTable.wanted(a.ops()).keySet());
+    leave(txn, a);
     decide(txn, new Decided(TxnDecision.ABORT, 0));
-    waitersDirty = true;
     effects.add(new Effect.Aborted(txn, a == null ? null : a.client(), cause));
     effects.add(new Effect.Decision(txn, TxnDecision.ABORT, 0, held));
   }
@@ -320,6 +367,7 @@ public final class TxnStateMachine implements StateMachine {
         long ts = Math.max(p.candidateTs(), maxTs + 1);
         maxTs = ts;
         touched.add(p.txn());
+        prepareLog.add(p.txn());
         active.put(
             p.txn(),
             a.with(
@@ -369,9 +417,8 @@ public final class TxnStateMachine implements StateMachine {
       maxTs = Math.max(maxTs, commitTs);
     }
     boolean held = a != null && a.status() != Status.WAITING;
-    if (held) locks.release(txn, LockTable.wanted(a.ops()).keySet());
+    leave(txn, a);
     decide(txn, new Decided(decision, commitTs));
-    waitersDirty = true;
     if (a != null && decision == TxnDecision.ABORT)
       effects.add(new Effect.Aborted(txn, a.client(), "coordinator-abort"));
     effects.add(new Effect.Decision(txn, decision, commitTs, held));
@@ -434,6 +481,11 @@ public final class TxnStateMachine implements StateMachine {
    */
   public List<TxnId> decisionLog() {
     return Collections.unmodifiableList(decisionLog);
+  }
+
+  /** The transactions prepared here, in the order they were (see {@link #prepareLog}). */
+  public List<TxnId> prepareLog() {
+    return Collections.unmodifiableList(prepareLog);
   }
 
   /** How many times this machine was restored from a snapshot. */
@@ -505,11 +557,35 @@ public final class TxnStateMachine implements StateMachine {
     }
     if (decided.containsKey(a.txn()))
       throw new IllegalStateException(a.txn() + " both active and decided at " + shard);
-    if (a.status() == Status.WAITING) return;
-    for (String k : LockTable.wanted(a.ops()).keySet()) {
+    TreeMap<String, LockTable.Mode> wanted = wantedOf.get(txn);
+    if (wanted == null || (fullInvariantScan && !wanted.equals(LockTable.wanted(a.ops()))))
+      throw new IllegalStateException(a.txn() + " active without what it wants at " + shard);
+    if (a.status() == Status.WAITING) {
+      for (String k : wanted.keySet()) {
+        TreeSet<TxnId> w = waitersByKey.get(k);
+        if (w == null || !w.contains(txn))
+          throw new IllegalStateException(a.txn() + " waits but is not a waiter on " + k);
+      }
+      if (fullInvariantScan && !blocked(a, wanted))
+        throw new IllegalStateException(a.txn() + " waits though nothing blocks it at " + shard);
+      return;
+    }
+    for (String k : wanted.keySet()) {
       if (!locks.holds(a.txn(), k))
         throw new IllegalStateException(a.txn() + " " + a.status() + " without its lock on " + k);
     }
+  }
+
+  /**
+   * Whether a waiter has a reason to wait: a conflicting holder that is older or prepared (no lost
+   * wake-up; checked on full scans, as it costs a conflict search per waiter).
+   */
+  private boolean blocked(Active a, TreeMap<String, LockTable.Mode> wanted) {
+    for (TxnId h : locks.conflicts(a.txn(), wanted)) {
+      Active holder = active.get(h);
+      if (holder.status() == Status.PREPARED || holder.olderThan(a)) return true;
+    }
+    return false;
   }
 
   @Override
@@ -530,11 +606,15 @@ public final class TxnStateMachine implements StateMachine {
     touchedAll = true;
     active.clear();
     active.putAll(image.active());
-    waitingTxns.clear();
+    wantedOf.clear();
+    waitersByKey.clear();
+    releasedKeys.clear();
+    prepareLog.clear();
     for (Active a : active.values()) {
-      if (a.status() == Status.WAITING) {
-        waitingTxns.add(a.txn());
-      }
+      if (a.status() == Status.PREPARED) prepareLog.add(a.txn());
+      TreeMap<String, LockTable.Mode> wanted = LockTable.wanted(a.ops());
+      wantedOf.put(a.txn(), wanted);
+      if (a.status() == Status.WAITING) addWaiter(a.txn(), wanted);
     }
     decided.clear();
     decided.putAll(image.decided());
@@ -546,7 +626,7 @@ public final class TxnStateMachine implements StateMachine {
     appliedIndex = image.appliedIndex();
     locks.clear();
     for (Active a : active.values()) {
-      if (a.status() != Status.WAITING) locks.acquire(a.txn(), LockTable.wanted(a.ops()));
+      if (a.status() != Status.WAITING) locks.acquire(a.txn(), wantedOf.get(a.txn()));
     }
     effects.clear();
   }

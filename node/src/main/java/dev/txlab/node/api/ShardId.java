@@ -10,9 +10,15 @@ public record ShardId(int index) implements Comparable<ShardId> {
     return new ShardId(index);
   }
 
+  private static final String[] NAMES = new String[256];
+
+  static {
+    for (int i = 0; i < NAMES.length; i++) NAMES[i] = "shard-" + i;
+  }
+
   /** The component name of this shard's replica on a node. */
   public String component() {
-    return "shard-" + index;
+    return index < NAMES.length ? NAMES[index] : "shard-" + index;
   }
 
   @Override

@@ -216,6 +216,10 @@ public final class Simulator implements SimControl {
           1024,
           (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
   private final TreeMap<NodeId, SimNode> nodes = new TreeMap<>();
+
+  /** The same nodes by id, for lookups on hot paths (the tree keeps the iteration order). */
+  private final HashMap<NodeId, SimNode> nodeIndex = new HashMap<>();
+
   private final HashMap<Address, Slot> slots = new HashMap<>();
   private final List<Slot> slotOrder = new ArrayList<>();
   private final HashSet<SimLink> cut = new HashSet<>();
@@ -275,7 +279,9 @@ public final class Simulator implements SimControl {
     RandomSource r = root.fork("clock/" + id);
     long offset = r.between(-config.clockOffsetNanosMax(), config.clockOffsetNanosMax());
     long drift = r.between(-config.clockDriftPpmMax(), config.clockDriftPpmMax());
-    nodes.put(id, new SimNode(id, offset, drift, config.clockResyncPeriodNanos()));
+    SimNode n = new SimNode(id, offset, drift, config.clockResyncPeriodNanos());
+    nodes.put(id, n);
+    nodeIndex.put(id, n);
   }
 
   /**
@@ -285,7 +291,7 @@ public final class Simulator implements SimControl {
     if (slots.containsKey(address))
       throw new IllegalArgumentException("address already hosted: " + address);
     addNode(address.node());
-    SimNode node = nodes.get(address.node());
+    SimNode node = nodeIndex.get(address.node());
     Slot slot = new Slot(address, node, factory);
     slots.put(address, slot);
     slotOrder.add(slot);
@@ -638,7 +644,7 @@ public final class Simulator implements SimControl {
   }
 
   private SimNode node(NodeId id) {
-    SimNode n = nodes.get(id);
+    SimNode n = nodeIndex.get(id);
     if (n == null) throw new IllegalArgumentException("unknown node " + id);
     return n;
   }

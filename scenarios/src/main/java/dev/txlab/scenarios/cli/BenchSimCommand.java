@@ -37,6 +37,14 @@ final class BenchSimCommand implements Callable<Integer> {
   int runs;
 
   @Option(
+      names = "--warmup",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Runs of the first seed before the measured ones, not reported (JIT warm-up; default ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(
       names = "--seed",
       defaultValue = "1",
       paramLabel = "N",
@@ -61,6 +69,9 @@ final class BenchSimCommand implements Callable<Integer> {
   public Integer call() {
     if (runs < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--runs must be at least 1");
+    }
+    if (warmup < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must be at least 0");
     }
     List<String> all = new ArrayList<>();
     if (scenario.equals("lin-kv")) {
@@ -103,8 +114,15 @@ final class BenchSimCommand implements Callable<Integer> {
         "total-s",
         "ops-ok",
         "verdict");
+    if (warmup > 0) {
+      out.printf("warming up: %d run(s) of seed %d, not reported%n", warmup, seed);
+      out.flush();
+      for (int i = 0; i < warmup; i++) SimRun.run(s, seed, f -> {}, null);
+    }
     double bestEventsPerSecond = 0;
     double bestRatio = 0;
+    double[] eventRates = new double[runs];
+    double[] ratios = new double[runs];
     for (int i = 0; i < runs; i++) {
       RunOutcome o = SimRun.run(s, seed + i, f -> {}, null);
       double wall = o.timings().executeWallSeconds();
@@ -113,6 +131,8 @@ final class BenchSimCommand implements Callable<Integer> {
       double ratio = o.timings().runSeconds() / wall;
       bestEventsPerSecond = Math.max(bestEventsPerSecond, eventsPerSecond);
       bestRatio = Math.max(bestRatio, ratio);
+      eventRates[i] = eventsPerSecond;
+      ratios[i] = ratio;
       double ok = o.metrics().getOrDefault("txns_ok", o.metrics().getOrDefault("ops_ok", 0.0));
       out.printf(
           "%-4d %6d %,12d %,12.0f %,12.0f %11.1fx %10.2f %9.2f %9.2f %8.0f %9s%n",
@@ -130,8 +150,18 @@ final class BenchSimCommand implements Callable<Integer> {
       out.flush();
     }
     out.printf(
+        "median: %,.0f simulated events per wall second; %.1fx real time%n",
+        median(eventRates), median(ratios));
+    out.printf(
         "best: %,.0f simulated events per wall second; %.1fx real time (simulation only, checker excluded)%n",
         bestEventsPerSecond, bestRatio);
     return 0;
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    int n = v.length;
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
 }
