@@ -75,10 +75,18 @@ class ArchitectureTest {
                 "dev.txlab.node.cluster.."));
   }
 
-  /** Nor does it name one: no protocol's name appears in the pipeline's source as a literal. */
+  /**
+   * Nor does it name one: no protocol's name appears as a literal in the pipeline's source, on
+   * either host (the simulated run, and the live cluster and live run).
+   */
   @Test
-  void theSimulatedRunPipelineNamesNoProtocol() throws java.io.IOException {
-    java.nio.file.Path dir = java.nio.file.Path.of("src/main/java/dev/txlab/scenarios/run");
+  void theRunPipelineNamesNoProtocol() throws java.io.IOException {
+    for (String d : java.util.List.of("run", "live")) {
+      namesNoProtocol(java.nio.file.Path.of("src/main/java/dev/txlab/scenarios/" + d));
+    }
+  }
+
+  private static void namesNoProtocol(java.nio.file.Path dir) throws java.io.IOException {
     java.util.List<String> names = new java.util.ArrayList<>();
     for (dev.txlab.coordinator.protocol.Protocol p :
         dev.txlab.coordinator.protocol.ProtocolRegistry.all()) {

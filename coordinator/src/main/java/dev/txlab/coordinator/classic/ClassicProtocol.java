@@ -63,4 +63,29 @@ public final class ClassicProtocol implements Protocol {
       Topology topology, Map<String, String> settings, SimConfig sim) {
     return new TxnSimProtocolCluster(topology, settings(settings), sim);
   }
+
+  @Override
+  public List<String> liveNodeMetrics() {
+    return TwoPhaseCommit.LIVE_NODE_METRICS;
+  }
+
+  @Override
+  public boolean runsLive() {
+    return true;
+  }
+
+  @Override
+  public LiveCoordinator liveCoordinator() {
+    return LiveCoordinator.FIRST_NODE;
+  }
+
+  @Override
+  public dev.txlab.node.live.LiveNode.Components onLiveHost(
+      Map<String, String> settings, dev.txlab.coordinator.protocol.LiveOptions options) {
+    return new dev.txlab.coordinator.live.TxnComponents(
+        name(),
+        dev.txlab.coordinator.txn.TxnKnobs.of(settings(settings)),
+        options.lanes(),
+        options.tickNanos());
+  }
 }

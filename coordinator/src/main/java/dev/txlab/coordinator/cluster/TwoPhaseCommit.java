@@ -13,6 +13,13 @@ public final class TwoPhaseCommit {
    * The metrics both report ({@link TxnMetrics}, plus {@code aborts_CAUSE} for each abort cause
    * seen).
    */
+  /**
+   * What a live node of the 2PC protocols measures itself (the rest — commits, aborts, retries —
+   * its clients count).
+   */
+  public static final List<String> LIVE_NODE_METRICS =
+      List.of("blocked_txns", "blocked_ms_max", "in_doubt_ms_", "lock_hold_ms_", "commit_wait_ms_");
+
   public static final List<String> METRICS =
       List.of(
           "commits",

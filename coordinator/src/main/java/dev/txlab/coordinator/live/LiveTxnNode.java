@@ -1,6 +1,7 @@
 package dev.txlab.coordinator.live;
 
 import dev.txlab.coordinator.protocol.Knob;
+import dev.txlab.coordinator.protocol.LiveOptions;
 import dev.txlab.coordinator.protocol.Protocol;
 import dev.txlab.coordinator.protocol.ProtocolRegistry;
 import dev.txlab.coordinator.txn.TxnKnobs;
@@ -10,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A transactional live node: a {@link LiveNode} whose shards are transactional replicas ({@link
- * TxnComponents}), serving {@code POST /txn} and the admin API. What {@code txlab cluster start}
- * launches once per node, as its own OS process:
+ * A transactional live node: a {@link LiveNode} whose processes come from the chosen protocol's
+ * plug-in ({@link Protocol#onLiveHost}: for Spanner-style and classic 2PC, {@link TxnComponents}),
+ * serving {@code POST /txn} and the admin API. What {@code txlab cluster start} launches once per
+ * node, as its own OS process:
  *
  * <pre>
  * java -cp TXLAB_JAR dev.txlab.coordinator.live.LiveTxnNode
@@ -23,10 +25,8 @@ import java.util.Map;
  *     [--http-port P]                                      public API (/txn, /status); 0 = a free port
  *     [--admin-port P --admin-token-file FILE]             admin API; 0 = a free port
  *     [--admin-bind 127.0.0.1]                             the admin API's address (loopback whatever --bind says)
- *     [--protocol spanner|2pc]                             base knobs: Spanner-style (default) or classic 2PC
- *     [--commit-wait on|off] [--coordinator replicated|single] [--read-only snapshot|locking]
- *     [--staleness 0ms] [--lock-wait wound-wait|no-wait] [--cooperative-termination on|off]
- *                                                          knobs over the protocol's base (scenario names)
+ *     [--protocol spanner]                                 any protocol that runs live (txlab protocols list)
+ *     [--KNOB VALUE]…                                      its knobs, by their scenario names (e.g. --commit-wait off)
  *     [--lanes 32]                                         transactions in flight per node
  *     [--tick-ms 20]                                       participants' tick (closed timestamps, in-doubt checks)
  * </pre>
@@ -42,10 +42,20 @@ public final class LiveTxnNode {
   private LiveTxnNode() {}
 
   /**
-   * The protocols a live transactional node can host (it runs their processes: 2PC participants and
-   * coordinators).
+   * The transactional protocols a live node can host: every registered one whose plug-in builds
+   * live processes ({@link Protocol#runsLive}).
    */
-  public static final List<String> HOSTED = List.of("spanner", "classic");
+  public static final List<String> HOSTED = hosted();
+
+  private static List<String> hosted() {
+    List<String> out = new ArrayList<>();
+    for (Protocol p : ProtocolRegistry.all()) {
+      if (p.runsLive() && p.serves() == Protocol.Serves.TRANSACTIONS) {
+        out.add(p.name());
+      }
+    }
+    return List.copyOf(out);
+  }
 
   /**
    * The flags this node takes on top of {@link LiveNode#FLAGS}: the protocol, every knob the hosted
@@ -66,21 +76,33 @@ public final class LiveTxnNode {
     return List.copyOf(out);
   }
 
-  public static final int LANES_DEFAULT = 32;
+  public static final int LANES_DEFAULT = LiveOptions.LANES_DEFAULT;
 
   private static final String USAGE =
       "usage: LiveTxnNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--shards 1]"
           + " [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never] [--bind ADDR] [--epsilon-ms 1] [--http-port P]"
-          + " [--admin-port P --admin-token-file FILE] [--admin-bind 127.0.0.1] [--protocol spanner|2pc] [--commit-wait on|off]"
-          + " [--coordinator replicated|single] [--read-only snapshot|locking] [--staleness 0ms]"
-          + " [--lock-wait wound-wait|no-wait] [--cooperative-termination on|off] [--lanes 32] [--tick-ms 20]";
+          + " [--admin-port P --admin-token-file FILE] [--admin-bind 127.0.0.1] [--protocol "
+          + String.join("|", HOSTED)
+          + "] [--KNOB VALUE]… [--lanes 32] [--tick-ms 20]";
 
   /**
-   * A parsed command line: the node's launch settings, the protocol's knobs, the gateway's lanes.
+   * A parsed command line: the node's launch settings, the protocol and every knob's value, the
+   * gateway's lanes and the tick.
    */
-  public record Launch(LiveNode.Launch node, TxnKnobs knobs, int lanes, long tickNanos) {
-    public TxnComponents components() {
-      return new TxnComponents(knobs, lanes, tickNanos);
+  public record Launch(
+      LiveNode.Launch node,
+      Protocol protocol,
+      java.util.SortedMap<String, String> settings,
+      int lanes,
+      long tickNanos) {
+    /** What this node runs, built by the protocol's plug-in. */
+    public LiveNode.Components components() {
+      return protocol.onLiveHost(settings, new LiveOptions(lanes, tickNanos));
+    }
+
+    /** The knobs as the 2PC protocols read them (only for those; tests). */
+    public TxnKnobs knobs() {
+      return TxnKnobs.of(settings);
     }
   }
 
@@ -88,7 +110,9 @@ public final class LiveTxnNode {
   public static Launch parse(String[] args) {
     LiveNode.Launch node = LiveNode.parseArgs(args, FLAGS);
     Map<String, String> extra = node.extra();
-    String name = extra.getOrDefault("protocol", "spanner");
+    String name =
+        extra.getOrDefault(
+            "protocol", ProtocolRegistry.defaultFor(Protocol.Serves.TRANSACTIONS).name());
     Protocol protocol =
         ProtocolRegistry.find(name)
             .filter(p -> HOSTED.contains(p.name()))
@@ -97,18 +121,32 @@ public final class LiveTxnNode {
                     new IllegalArgumentException(
                         "--protocol must be one the live node hosts ("
                             + String.join("|", HOSTED)
-                            + ", or 2pc for classic), not '"
+                            + "), not '"
                             + name
                             + "'"));
+    for (String flag : extra.keySet()) {
+      if (FLAGS.contains(flag)
+          && !List.of("protocol", "lanes", "tick-ms").contains(flag)
+          && protocol.knob(flag).isEmpty()) {
+        throw new IllegalArgumentException(
+            "--"
+                + flag
+                + " is not a knob of protocol "
+                + protocol.name()
+                + " (its knobs: "
+                + protocol.knobNames()
+                + ")");
+      }
+    }
     java.util.TreeMap<String, String> given = new java.util.TreeMap<>();
     for (Knob k : protocol.knobs()) {
       if (extra.containsKey(k.name())) {
         given.put(k.name(), extra.get(k.name()));
       }
     }
-    TxnKnobs knobs;
+    java.util.TreeMap<String, String> settings;
     try {
-      knobs = TxnKnobs.of(protocol.settings(given));
+      settings = protocol.settings(given);
     } catch (IllegalArgumentException e) {
       String bad =
           given.keySet().stream()
@@ -138,7 +176,7 @@ public final class LiveTxnNode {
     }
     if (tickMs < 1 || tickMs > 10_000)
       throw new IllegalArgumentException("--tick-ms must be in 1..10000, not " + tickMs);
-    return new Launch(node, knobs, lanes, tickMs * 1_000_000L);
+    return new Launch(node, protocol, settings, lanes, tickMs * 1_000_000L);
   }
 
   /**

@@ -61,8 +61,10 @@ public final class TxnComponents implements LiveNode.Components {
   public static final String COORDINATOR = "coord";
 
   /** The simulator's participant tick: closed timestamps, in-doubt checks and prepare resends. */
-  public static final long TICK_NANOS_DEFAULT = 20_000_000L;
+  public static final long TICK_NANOS_DEFAULT =
+      dev.txlab.coordinator.protocol.LiveOptions.TICK_NANOS_DEFAULT;
 
+  private final String protocol;
   private final TxnKnobs knobs;
   private final int lanes;
   private final long tickNanos;
@@ -77,6 +79,12 @@ public final class TxnComponents implements LiveNode.Components {
    *     trades snapshot-read wait for idle disk and CPU
    */
   public TxnComponents(TxnKnobs knobs, int lanes, long tickNanos) {
+    this(knobs.replicatedCoordinator() ? "spanner" : "classic", knobs, lanes, tickNanos);
+  }
+
+  /** The components of the named protocol (shown on status pages) with these knobs. */
+  public TxnComponents(String protocol, TxnKnobs knobs, int lanes, long tickNanos) {
+    this.protocol = protocol;
     if (knobs == null || lanes < 1 || tickNanos < 1_000_000L)
       throw new IllegalArgumentException("need knobs, lanes >= 1, a tick >= 1 ms");
     this.knobs = knobs;
@@ -155,7 +163,7 @@ public final class TxnComponents implements LiveNode.Components {
   @Override
   public Map<String, String> describe() {
     TreeMap<String, String> d = new TreeMap<>(knobs.knobs());
-    d.put("protocol", knobs.replicatedCoordinator() ? "spanner" : "2pc");
+    d.put("protocol", protocol);
     d.put("lanes", Integer.toString(lanes));
     d.put("tick", tickNanos / 1_000_000 + "ms");
     return d;

@@ -23,6 +23,19 @@ public interface Protocol {
     SINGLE_KEY
   }
 
+  /**
+   * Where, on a live cluster, the coordinator of the next transaction runs (what the {@code
+   * coordinator} fault target means there).
+   */
+  enum LiveCoordinator {
+    /** No coordinator to aim at. */
+    NONE,
+    /** A single coordinator on the cluster's first node. */
+    FIRST_NODE,
+    /** The leader of the first shard (coordinators are shard leaders). */
+    FIRST_SHARD_LEADER
+  }
+
   /** An invariant checked after every simulated step, by name, with what it means. */
   record Monitor(String name, String doc) {}
 
@@ -68,6 +81,40 @@ public interface Protocol {
    * @param settings every knob's value, as {@link #settings} returns them
    */
   SimProtocolCluster onSimulator(Topology topology, Map<String, String> settings, SimConfig sim);
+
+  /**
+   * Whether live nodes host it ({@code txlab run --host live}, {@code txlab cluster start}): then
+   * {@link #onLiveHost} builds what each node runs.
+   */
+  default boolean runsLive() {
+    return false;
+  }
+
+  /**
+   * The metrics its live nodes measure inside themselves (names, or prefixes ending in {@code _}),
+   * read from every node's status when a live run ends; the run reports the maximum over the nodes.
+   */
+  default List<String> liveNodeMetrics() {
+    return List.of();
+  }
+
+  /** Where its coordinator runs on a live cluster. */
+  default LiveCoordinator liveCoordinator() {
+    return LiveCoordinator.NONE;
+  }
+
+  /**
+   * What one live node runs for this protocol: its shard processes, its node-level processes and
+   * the endpoint behind {@code POST /txn}, its wire classes and metrics. The same processes as on
+   * the simulator, hosted by real threads, disks and sockets.
+   *
+   * @param settings every knob's value, as {@link #settings} returns them
+   * @throws UnsupportedOperationException unless {@link #runsLive()}
+   */
+  default dev.txlab.node.live.LiveNode.Components onLiveHost(
+      Map<String, String> settings, LiveOptions options) {
+    throw new UnsupportedOperationException(name() + " runs on the simulator only");
+  }
 
   /** The knob called {@code name}, if it has one. */
   default java.util.Optional<Knob> knob(String name) {

@@ -178,6 +178,15 @@ public final class LiveNode implements AutoCloseable {
       return process instanceof ShardReplica r ? r.raft() : null;
     }
 
+    /**
+     * For a protocol without Raft: whether this process of a shard is the one that serves it (the
+     * status page names its node as the shard's leader, so tools that wait for leaders, or aim
+     * faults at them, work alike).
+     */
+    default boolean servesShard(Process process) {
+      return false;
+    }
+
     /** Whether the single-key API ({@code /kv}) applies to these replicas. */
     default boolean servesSingleKey() {
       return true;
@@ -385,6 +394,12 @@ public final class LiveNode implements AutoCloseable {
               shard.component(),
               p -> {
                 RaftReplica r = p == null ? null : components.raftOf(p);
+                if (r == null && p != null && components.servesShard(p)) {
+                  return new JsonObject()
+                      .put("role", "leader")
+                      .put("term", 0)
+                      .put("leader", config.node().name());
+                }
                 if (r == null) return new JsonObject().put("role", "down");
                 return new JsonObject()
                     .put("role", r.role().name().toLowerCase(java.util.Locale.ROOT))

@@ -52,7 +52,7 @@ final class LiveRunCommand {
     List<String> kept = new ArrayList<>();
     List<String> unmeasured = new ArrayList<>();
     for (Expectation e : full.expectations()) {
-      (LiveScenarioRun.measurable(e, full.transactional()) ? kept : unmeasured).add(e.text());
+      (LiveScenarioRun.measurable(e, full) ? kept : unmeasured).add(e.text());
     }
     List<String> liveOverrides = new ArrayList<>(overrides);
     liveOverrides.add("expect=[" + String.join(", ", kept) + "]");

@@ -2,6 +2,8 @@ package dev.txlab.scenarios.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.txlab.chaos.fault.ClusterSnapshot;
+import dev.txlab.coordinator.protocol.Protocol;
+import dev.txlab.coordinator.protocol.ProtocolRegistry;
 import dev.txlab.node.api.NodeId;
 import dev.txlab.node.api.ShardId;
 import dev.txlab.node.kv.ShardMap;
@@ -75,7 +77,7 @@ public final class LiveCluster {
           5,
           3,
           3,
-          "spanner",
+          ProtocolRegistry.defaultFor(Protocol.Serves.TRANSACTIONS).name(),
           "always",
           List.of(),
           List.of(
@@ -193,7 +195,24 @@ public final class LiveCluster {
   }
 
   public boolean transactional() {
-    return !file.protocol().equals("raft-kv");
+    return protocolOf(file.protocol()).serves() == Protocol.Serves.TRANSACTIONS;
+  }
+
+  /** The registered protocol called {@code name} (or an alias of it). */
+  static Protocol protocolOf(String name) {
+    return ProtocolRegistry.find(name)
+        .orElseThrow(() -> new IllegalArgumentException("no protocol called " + name));
+  }
+
+  /** The protocols a live cluster can run: those whose nodes a live host builds, and single-key. */
+  public static List<String> liveProtocols() {
+    List<String> out = new ArrayList<>();
+    for (Protocol p : ProtocolRegistry.all()) {
+      if (p.runsLive() || p.serves() == Protocol.Serves.SINGLE_KEY) {
+        out.add(p.name());
+      }
+    }
+    return out;
   }
 
   /** The node, or a {@link LiveException} naming the cluster's nodes. */
@@ -330,9 +349,14 @@ public final class LiveCluster {
               + o.nodes()
               + " nodes)");
     }
-    if (!List.of("spanner", "2pc", "raft-kv").contains(o.protocol())) {
+    Optional<Protocol> p = ProtocolRegistry.find(o.protocol());
+    if (p.isEmpty() || !(p.get().runsLive() || p.get().serves() == Protocol.Serves.SINGLE_KEY)) {
       throw new LiveException(
-          "--protocol must be spanner, 2pc or raft-kv, not '" + o.protocol() + "'");
+          "--protocol must be one a live cluster runs ("
+              + String.join(", ", liveProtocols())
+              + "), not '"
+              + o.protocol()
+              + "'");
     }
     if (!List.of("always", "never").contains(o.fsync())) {
       throw new LiveException("--fsync must be always or never, not '" + o.fsync() + "'");
@@ -349,12 +373,14 @@ public final class LiveCluster {
     }
   }
 
+  /** The protocol's own name (not an alias), or single-key nodes when no transactional node. */
   private static String resolveProtocol(String asked) throws LiveException {
-    if (!asked.equals("raft-kv") && !txnNodeAvailable()) {
+    Protocol p = protocolOf(asked);
+    if (p.serves() == Protocol.Serves.TRANSACTIONS && !txnNodeAvailable()) {
       // Until the transactional node exists, a cluster of single-key nodes is what can run.
-      return "raft-kv";
+      return ProtocolRegistry.defaultFor(Protocol.Serves.SINGLE_KEY).name();
     }
-    return asked;
+    return p.name();
   }
 
   private static String writeToken(Path dir) throws IOException {
@@ -372,7 +398,7 @@ public final class LiveCluster {
 
   private static ClusterFile layout(StartOptions o, Path dir) throws IOException, LiveException {
     String protocol = resolveProtocol(o.protocol());
-    boolean txn = !protocol.equals("raft-kv");
+    boolean txn = protocolOf(protocol).serves() == Protocol.Serves.TRANSACTIONS;
     String main = txn ? TXN_NODE_MAIN : KV_NODE_MAIN;
     List<String> names = new ArrayList<>();
     for (int i = 1; i <= o.nodes(); i++) {
@@ -752,13 +778,11 @@ public final class LiveCluster {
    * "the coordinator the next transaction would use".
    */
   private String coordinatorNode(ClusterSnapshot snap) {
-    if (file.protocol().equals("2pc")) {
-      return file.nodes().get(0);
-    }
-    if (file.protocol().equals("spanner")) {
-      return snap.leaderOf(shards().get(0)).orElse(null);
-    }
-    return null;
+    return switch (protocolOf(file.protocol()).liveCoordinator()) {
+      case FIRST_NODE -> file.nodes().get(0);
+      case FIRST_SHARD_LEADER -> snap.leaderOf(shards().get(0)).orElse(null);
+      case NONE -> null;
+    };
   }
 
   // ------------------------------------------------------------------ signals

@@ -58,7 +58,10 @@ public final class LiveScenarioRun {
    * The expectations the live host can evaluate (verdicts, checks, anomalies, and metrics it
    * measures).
    */
-  public static boolean measurable(Expectation e, boolean transactional) {
+  public static boolean measurable(Expectation e, Scenario s) {
+    boolean transactional = s.transactional();
+    List<String> nodeMetrics =
+        dev.txlab.coordinator.protocol.ProtocolRegistry.get(s.protocol()).liveNodeMetrics();
     String metric = e.metric();
     if (metric == null) {
       return true;
@@ -69,20 +72,20 @@ public final class LiveScenarioRun {
         || metric.startsWith("latency_ms_")
         || metric.startsWith("bank_")
         || (transactional
-            && (metric.equals("commits") || NODE_METRICS.stream().anyMatch(metric::startsWith)));
+            && (metric.equals("commits") || nodeMetrics.stream().anyMatch(metric::startsWith)));
   }
 
   /**
-   * Protocol metrics the live nodes measure inside themselves ({@code GET /admin/status}'s {@code
-   * metrics}), read just before the cluster stops: the cluster-wide figure is the maximum over the
-   * nodes (every replica of a shard sees the same in-doubt transaction; a node killed during the
-   * run restarted with empty figures).
+   * The metrics the cluster's protocol says its live nodes measure inside themselves ({@code GET
+   * /admin/status}'s {@code metrics}; {@link
+   * dev.txlab.coordinator.protocol.Protocol#liveNodeMetrics}), read just before the cluster stops:
+   * the cluster-wide figure is the maximum over the nodes that answer (every replica of a shard
+   * sees the same in-doubt transaction; a node killed during the run restarted with empty figures).
    */
-  static final List<String> NODE_METRICS =
-      List.of("blocked_txns", "blocked_ms_max", "in_doubt_ms_", "lock_hold_ms_", "commit_wait_ms_");
-
-  /** The maximum of each node metric over the live nodes that answer. */
   public static Map<String, Double> nodeMetrics(LiveCluster cluster) {
+    List<String> wanted =
+        dev.txlab.coordinator.protocol.ProtocolRegistry.get(cluster.file().protocol())
+            .liveNodeMetrics();
     Map<String, Double> out = new java.util.TreeMap<>();
     for (LiveCluster.NodeStatus st : cluster.status()) {
       if (st.status() == null || !st.status().has("metrics")) {
@@ -93,8 +96,7 @@ public final class LiveScenarioRun {
           .fields()
           .forEachRemaining(
               e -> {
-                if (e.getValue().isNumber()
-                    && NODE_METRICS.stream().anyMatch(e.getKey()::startsWith)) {
+                if (e.getValue().isNumber() && wanted.stream().anyMatch(e.getKey()::startsWith)) {
                   out.merge(e.getKey(), e.getValue().asDouble(), Math::max);
                 }
               });
@@ -160,7 +162,7 @@ public final class LiveScenarioRun {
     LiveCluster.StartOptions o =
         LiveCluster.StartOptions.defaults(clusterDir)
             .withShape(s.nodes(), s.shards(), s.replicas())
-            .withProtocol(s.transactional() ? s.protocol() : "raft-kv")
+            .withProtocol(s.protocol())
             .withFsync(fsync)
             .withNodeFlags(withParent(flags))
             .withTimeout(Duration.ofSeconds(120));

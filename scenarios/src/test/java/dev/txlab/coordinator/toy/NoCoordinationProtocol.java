@@ -68,4 +68,24 @@ public final class NoCoordinationProtocol implements Protocol {
       Topology topology, Map<String, String> settings, SimConfig sim) {
     return new ToyCluster(topology, settings(settings), sim);
   }
+
+  @Override
+  public List<String> liveNodeMetrics() {
+    return List.of("toy_parts_applied");
+  }
+
+  @Override
+  public boolean runsLive() {
+    return true;
+  }
+
+  @Override
+  public dev.txlab.node.live.LiveNode.Components onLiveHost(
+      Map<String, String> settings, dev.txlab.coordinator.protocol.LiveOptions options) {
+    String delay = settings(settings).get("apply-delay");
+    long nanos =
+        Long.parseLong(delay.replaceAll("[^0-9]", ""))
+            * (delay.endsWith("ms") ? 1_000_000L : 1_000_000_000L);
+    return new ToyLiveComponents(nanos, options.lanes());
+  }
 }

@@ -42,6 +42,22 @@ final class ToyClient implements Process {
       TxnWorkload workload,
       TxnObserver observer,
       long thinkNanosMean) {
+    this(env, shardMap, shardAddress, workload, observer, thinkNanosMean, 0);
+  }
+
+  /**
+   * @param firstSeq the sequence number before its first transaction's (a live lane starts from its
+   *     clock, so a rebuilt lane never reuses one)
+   */
+  ToyClient(
+      Env env,
+      ShardMap shardMap,
+      Function<ShardId, Address> shardAddress,
+      TxnWorkload workload,
+      TxnObserver observer,
+      long thinkNanosMean,
+      long firstSeq) {
+    this.seq = firstSeq;
     this.env = env;
     this.shardMap = shardMap;
     this.shardAddress = shardAddress;

@@ -5,8 +5,8 @@ import dev.txlab.node.api.Message;
 import dev.txlab.node.api.Timer;
 import java.util.List;
 
-/** The toy's messages and timers. */
-sealed interface ToyMessage extends Message {
+/** The toy's messages and timers (public: the live host's codec reads the messages' records). */
+public sealed interface ToyMessage extends Message {
   /** Apply these micro-ops of the client's {@code seq}-th transaction. */
   record Apply(long seq, List<MicroOp> ops) implements ToyMessage {
     public Apply {

@@ -21,11 +21,32 @@ final class ToyShard implements Process {
   private final TreeMap<String, String> data = new TreeMap<>();
 
   ToyShard(Env env, int shard, long applyDelayNanos, long bugAtNanos, LongConsumer applied) {
+    this(env, shard, applyDelayNanos, bugAtNanos, applied, true);
+  }
+
+  private final boolean home;
+
+  /**
+   * @param home whether this copy is the one clients use (on a live node every replica of a shard
+   *     runs a copy; only the first replica's serves)
+   */
+  ToyShard(
+      Env env,
+      int shard,
+      long applyDelayNanos,
+      long bugAtNanos,
+      LongConsumer applied,
+      boolean home) {
+    this.home = home;
     this.bugAtNanos = bugAtNanos;
     this.env = env;
     this.shard = shard;
     this.applyDelayNanos = applyDelayNanos;
     this.applied = applied;
+  }
+
+  boolean home() {
+    return home;
   }
 
   @Override

@@ -64,6 +64,34 @@ class ToyProtocolTest {
         .contains("nothing coordinates the parts");
   }
 
+  /**
+   * The same toy on the live host: three node processes built from the plug-in ({@code
+   * onLiveHost}), real sockets, the same workload driver and checker — and the same verdict.
+   */
+  @Test
+  void theToyRunsOnTheLiveHostToo() throws Exception {
+    Path out = dir.resolve("live");
+    CheckCommandTest.Run r =
+        CheckCommandTest.txlab(
+            "run",
+            script("apply-delay: 3ms\n").toString(),
+            "--host",
+            "live",
+            "--out",
+            out.toString(),
+            "--json");
+    assertThat(r.status()).as(r.out() + r.err()).isEqualTo(1);
+    JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+    assertThat(results.get("protocol").asText()).isEqualTo("no-coordination");
+    assertThat(results.get("host").asText()).isEqualTo("live");
+    assertThat(results.has("trace_sha256")).as("no simulated-only field").isFalse();
+    assertThat(results.get("pids").size()).isEqualTo(3);
+    JsonNode serializable = results.get("checks").get("serializable");
+    assertThat(serializable.get("valid").asBoolean()).as(serializable.toString()).isFalse();
+    assertThat(results.get("metrics").get("toy_parts_applied").asLong()).isPositive();
+    assertThat(Files.readString(out.resolve("report.html"))).contains("no-coordination");
+  }
+
   @Test
   void theToysKnobIsCheckedLikeAnyOther() throws Exception {
     CheckCommandTest.Run r =
