@@ -108,8 +108,10 @@ class LiveTxnNodeMainTest {
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(err)
-        .contains(
-            "--protocol must be one the live node hosts (spanner|classic, or 2pc for classic)");
+        .contains("--protocol must be one the live node hosts (")
+        .contains("spanner")
+        .contains("classic")
+        .contains("not '3pc'");
   }
 
   @Test
@@ -170,7 +172,7 @@ class LiveTxnNodeMainTest {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(status.statusCode()).isEqualTo(200);
-      assertThat(status.body()).contains("\"pid\":" + p.pid()).contains("\"protocol\":\"2pc\"");
+      assertThat(status.body()).contains("\"pid\":" + p.pid()).contains("\"protocol\":\"classic\"");
     } finally {
       p.destroyForcibly();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();

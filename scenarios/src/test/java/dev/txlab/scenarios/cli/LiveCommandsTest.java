@@ -115,6 +115,10 @@ class LiveCommandsTest {
         CheckCommandTest.txlab(
             "cluster", "start", "--protocol", "paxos", "--dir", dir.resolve("c").toString());
     assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err()).contains("--protocol must be spanner, 2pc or raft-kv");
+    assertThat(r.err())
+        .contains("--protocol must be one a live cluster runs (")
+        .contains("spanner")
+        .contains("raft-kv")
+        .contains("not 'paxos'");
   }
 }
