@@ -35,12 +35,9 @@ import java.util.TreeSet;
  * reads once its safe time has reached the read timestamp.
  *
  * <p>With {@code coordinator: replicated} the leader is also the coordinator of the transactions
- * whose client chose this shard (Spanner §4.2.1): it collects prepare votes, picks the commit
- * timestamp {@code s ≥ max(prepare timestamps, TT.now().latest)}, logs the decision through Raft,
- * and commit-waits until {@code TT.after(s)} before telling the client and the participants. A new
- * leader finishes what its predecessor left: the decision is in the log; a transaction whose
- * decision was never logged is aborted when an in-doubt participant asks (presumed abort — the
- * log's first decision for a transaction wins, so a racing COMMIT proposal can never override it).
+ * whose client chose this shard (Spanner §4.2.1): that role is a {@link ReplicatedCoordinator},
+ * which proposes its decisions into this shard's log and learns from this replica when they are
+ * applied and when leadership is lost.
  *
  * <p>All coordinator and reply-routing state here is leader-local and volatile by design: losing it
  * costs a retry, never safety, because everything that decides an outcome is in the log.
@@ -70,24 +67,6 @@ public final class TxnShardReplica implements Process {
     }
   }
 
-  /** A transaction this leader coordinates: the votes so far. */
-  private static final class Collecting {
-    final TxnId txn;
-    final List<ShardId> participants;
-    Address client;
-    final TreeMap<ShardId, Long> votes = new TreeMap<>();
-    boolean decisionProposed;
-    long lastSentLocal;
-
-    Collecting(TxnId txn, List<ShardId> participants, Address client) {
-      this.txn = txn;
-      this.participants = participants;
-      this.client = client;
-    }
-  }
-
-  private record Announce(List<ShardId> participants, Address client, long waitStartLocal) {}
-
   private record PendingRead(Address client, TxnMessage.SnapshotRead read, long deadlineLocal) {}
 
   static final int PENDING_READS_MAX = 1_000;
@@ -98,12 +77,13 @@ public final class TxnShardReplica implements Process {
   private final TxnStateMachine machine;
   private final RaftReplica raft;
 
+  /** The coordinator role of this shard's leader ({@code coordinator: replicated}). */
+  private final ReplicatedCoordinator coordinator;
+
   // Leader-local, volatile: cleared when leadership is lost.
   private final TreeSet<TxnId> proposedLocks = new TreeSet<>();
   private final TreeMap<TxnId, Address> prepareReplyTo = new TreeMap<>();
   private final TreeSet<TxnId> proposedDecides = new TreeSet<>();
-  private final TreeMap<TxnId, Collecting> collecting = new TreeMap<>();
-  private final TreeMap<TxnId, Announce> announcing = new TreeMap<>();
   private final TreeMap<TxnId, Long> preparedSinceLocal = new TreeMap<>();
   private final TreeMap<TxnId, Long> unpreparedSinceLocal = new TreeMap<>();
   // Any replica: snapshot reads waiting for safe time.
@@ -119,6 +99,35 @@ public final class TxnShardReplica implements Process {
         new TxnStateMachine(
             config.shard(), config.knobs().woundWait(), config.versionsRetainedPerKey());
     this.raft = new RaftReplica(env, config.raft(), new ActingMachine(), new Listener());
+    this.coordinator =
+        new ReplicatedCoordinator(
+            env,
+            config.shard(),
+            config.shardMap(),
+            config.knobs(),
+            probe,
+            new ReplicatedCoordinator.Host() {
+              @Override
+              public boolean isLeader() {
+                return raft.isLeader();
+              }
+
+              @Override
+              public long propose(TxnCommand command) {
+                return raft.propose(command);
+              }
+
+              @Override
+              public TxnStateMachine.Decided decided(TxnId txn) {
+                return machine.decided(txn);
+              }
+
+              @Override
+              public void drop(String reason) {
+                TxnShardReplica.this.drop(reason);
+              }
+            },
+            proposedDecides);
   }
 
   private final class ActingMachine implements StateMachine {
@@ -155,8 +164,7 @@ public final class TxnShardReplica implements Process {
       proposedLocks.clear();
       prepareReplyTo.clear();
       proposedDecides.clear();
-      collecting.clear();
-      announcing.clear();
+      coordinator.leadershipLost();
       preparedSinceLocal.clear();
       unpreparedSinceLocal.clear();
     }
@@ -195,12 +203,7 @@ public final class TxnShardReplica implements Process {
       probe.participantDecided(config.shard(), d.txn(), d.decision(), d.commitTs());
       preparedSinceLocal.remove(d.txn());
       proposedDecides.remove(d.txn());
-      Collecting c = collecting.remove(d.txn());
-      if (leader && c != null) {
-        probe.coordinatorDecided(env.self(), d.txn(), d.decision(), d.commitTs());
-        announcing.put(d.txn(), new Announce(c.participants, c.client, env.localClockNanos()));
-        maybeAnnounce(d.txn());
-      }
+      coordinator.decisionApplied(d.txn(), d.decision(), d.commitTs(), leader);
     } else {
       throw new IllegalStateException("no handler for effect " + e);
     }
@@ -223,9 +226,9 @@ public final class TxnShardReplica implements Process {
     } else if (message instanceof TxnMessage.DecisionQuery m) {
       onDecisionQuery(from, m);
     } else if (message instanceof TxnMessage.Commit m) {
-      onCommit(from, m);
+      if (raft.isLeader()) coordinator.onCommit(from, m);
     } else if (message instanceof TxnMessage.PrepareReply m) {
-      onPrepareReply(m);
+      coordinator.onPrepareReply(m);
     } else if (message instanceof TxnMessage.SnapshotRead m) {
       onSnapshotRead(from, m);
     } else if (message instanceof TxnMessage) {
@@ -242,7 +245,7 @@ public final class TxnShardReplica implements Process {
     } else if (timer instanceof TxnTimer.Tick t) {
       onTick(t);
     } else if (timer instanceof TxnTimer.CommitWait w) {
-      maybeAnnounce(w.txn());
+      coordinator.commitWaitOver(w.txn());
     } else {
       throw new IllegalStateException("unexpected timer " + timer);
     }
@@ -354,11 +357,7 @@ public final class TxnShardReplica implements Process {
     }
     if (!raft.isLeader()) return;
     if (config.shard().equals(m.coordinatorShard())) {
-      // The coordinator: a transaction it is not collecting votes for will never be decided by it
-      // (its votes were lost with an earlier leader): presumed abort, through the log.
-      if (collecting.containsKey(m.txn()) || proposedDecides.contains(m.txn())) return;
-      if (raft.propose(new TxnCommand.CoordinatorDecide(m.txn(), TxnDecision.ABORT, 0)) >= 0)
-        proposedDecides.add(m.txn());
+      coordinator.undecidedQuery(m.txn());
       return;
     }
     // Cooperative termination: a participant that has not prepared may abort unilaterally, which
@@ -367,88 +366,6 @@ public final class TxnShardReplica implements Process {
     if (a == null || a.status() != TxnStateMachine.Status.PREPARED) {
       raft.propose(new TxnCommand.Release(m.txn(), "cooperative-termination"));
     }
-  }
-
-  // ================================================================ coordinator (coordinator:
-  // replicated)
-
-  private void onCommit(Address from, TxnMessage.Commit m) {
-    if (!raft.isLeader()) return;
-    if (!m.participants().contains(config.shard())) {
-      drop("commit-to-non-participant");
-      return;
-    }
-    TxnStateMachine.Decided d = machine.decided(m.txn());
-    if (d != null) {
-      Announce prior = announcing.get(m.txn());
-      if (prior == null)
-        announcing.put(m.txn(), new Announce(m.participants(), from, env.localClockNanos()));
-      maybeAnnounce(m.txn());
-      return;
-    }
-    Collecting c = collecting.get(m.txn());
-    if (c != null) {
-      c.client = from;
-      return;
-    }
-    c = new Collecting(m.txn(), m.participants(), from);
-    collecting.put(m.txn(), c);
-    sendPrepares(c);
-  }
-
-  private void sendPrepares(Collecting c) {
-    c.lastSentLocal = env.localClockNanos();
-    for (ShardId s : c.participants) {
-      if (c.votes.containsKey(s)) continue;
-      for (Address r : config.shardMap().replicasOf(s))
-        env.send(r, new TxnMessage.Prepare(c.txn, config.shard(), c.participants));
-    }
-  }
-
-  private void onPrepareReply(TxnMessage.PrepareReply m) {
-    Collecting c = collecting.get(m.txn());
-    if (c == null || c.decisionProposed || !raft.isLeader()) return;
-    if (!m.yes()) {
-      proposeDecision(c, TxnDecision.ABORT, 0);
-      return;
-    }
-    c.votes.put(m.shard(), m.prepareTs());
-    if (c.votes.size() < c.participants.size()) return;
-    probe.coordinatorPrepared(env.self(), c.txn);
-    long s = env.trueTime().latest();
-    for (long ts : c.votes.values()) s = Math.max(s, ts);
-    proposeDecision(c, TxnDecision.COMMIT, s);
-  }
-
-  private void proposeDecision(Collecting c, TxnDecision d, long s) {
-    if (raft.propose(new TxnCommand.CoordinatorDecide(c.txn, d, s)) >= 0) {
-      c.decisionProposed = true;
-      proposedDecides.add(c.txn);
-    }
-  }
-
-  /** Tells the client and the participants once commit wait is over (Spanner §4.1.2). */
-  private void maybeAnnounce(TxnId txn) {
-    Announce a = announcing.get(txn);
-    TxnStateMachine.Decided d = machine.decided(txn);
-    if (a == null || d == null || !raft.isLeader()) return;
-    if (d.decision() == TxnDecision.COMMIT && config.knobs().commitWait()) {
-      long remaining =
-          dev.txlab.coordinator.txn.CommitWait.remainingNanos(d.commitTs(), env.trueTime());
-      if (remaining > 0) {
-        env.setTimer(remaining, new TxnTimer.CommitWait(txn, d.commitTs()));
-        return;
-      }
-    }
-    announcing.remove(txn);
-    if (d.decision() == TxnDecision.COMMIT)
-      probe.commitWaited(env.self(), txn, env.localClockNanos() - a.waitStartLocal());
-    for (ShardId s : a.participants()) {
-      for (Address r : config.shardMap().replicasOf(s))
-        env.send(r, new TxnMessage.Decide(txn, d.decision(), d.commitTs()));
-    }
-    if (a.client() != null)
-      env.send(a.client(), new TxnMessage.Outcome(txn, d.decision(), d.commitTs()));
   }
 
   // ================================================================ snapshot reads (any replica)
@@ -497,10 +414,7 @@ public final class TxnShardReplica implements Process {
     raft.propose(new TxnCommand.SafeTime(env.trueTime().latest()));
     if (ticks % 5 != 0) return;
     long now = env.localClockNanos();
-    for (Collecting c : collecting.values()) {
-      if (!c.decisionProposed && now - c.lastSentLocal >= config.inDoubtQueryNanos() / 2)
-        sendPrepares(c);
-    }
+    coordinator.resendPrepares(now, config.inDoubtQueryNanos() / 2);
     expireAbandoned(now);
     for (Map.Entry<TxnId, Long> e : preparedSinceLocal.entrySet()) {
       if (now - e.getValue() < config.inDoubtQueryNanos()) continue;
