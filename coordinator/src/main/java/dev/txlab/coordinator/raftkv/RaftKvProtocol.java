@@ -77,4 +77,19 @@ public final class RaftKvProtocol implements Protocol {
       Topology topology, Map<String, String> settings, SimConfig sim) {
     return new KvSimProtocolCluster(topology, settings(settings), sim);
   }
+
+  @Override
+  public boolean runsLive() {
+    return true;
+  }
+
+  /**
+   * Plain single-key shard replicas; the knobs the single-key node takes as its own flags ({@code
+   * --reads}, {@code --fsync}) reach them through its configuration (a live run notes any other).
+   */
+  @Override
+  public dev.txlab.node.live.LiveNode.Components onLiveHost(
+      Map<String, String> settings, dev.txlab.coordinator.protocol.LiveOptions options) {
+    return dev.txlab.node.live.LiveNode.Components.kv();
+  }
 }

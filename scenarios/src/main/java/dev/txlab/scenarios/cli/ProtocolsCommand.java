@@ -71,6 +71,7 @@ final class ProtocolsCommand implements Runnable {
               + (p.isDefault() ? " — the default for " + serves(p) : ""));
       out.println("  " + p.summary());
       out.println("serves: " + serves(p));
+      out.println("runs on: " + (p.runsLive() ? "the simulator and live nodes" : "the simulator"));
       out.println(
           "promises: " + String.join(", ", p.promises()) + " (with every knob at its default)");
       out.println("knobs:");

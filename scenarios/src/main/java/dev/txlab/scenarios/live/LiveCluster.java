@@ -204,11 +204,11 @@ public final class LiveCluster {
         .orElseThrow(() -> new IllegalArgumentException("no protocol called " + name));
   }
 
-  /** The protocols a live cluster can run: those whose nodes a live host builds, and single-key. */
+  /** The protocols a live cluster can run: those whose plug-in builds live nodes. */
   public static List<String> liveProtocols() {
     List<String> out = new ArrayList<>();
     for (Protocol p : ProtocolRegistry.all()) {
-      if (p.runsLive() || p.serves() == Protocol.Serves.SINGLE_KEY) {
+      if (p.runsLive()) {
         out.add(p.name());
       }
     }
@@ -350,7 +350,7 @@ public final class LiveCluster {
               + " nodes)");
     }
     Optional<Protocol> p = ProtocolRegistry.find(o.protocol());
-    if (p.isEmpty() || !(p.get().runsLive() || p.get().serves() == Protocol.Serves.SINGLE_KEY)) {
+    if (p.isEmpty() || !p.get().runsLive()) {
       throw new LiveException(
           "--protocol must be one a live cluster runs ("
               + String.join(", ", liveProtocols())
