@@ -114,6 +114,63 @@ class LiveTxnNodeMainTest {
         .contains("not '3pc'");
   }
 
+  /**
+   * A node whose log was damaged in the middle (a byte flipped in data a later record says was
+   * fsynced) refuses to start, naming the file and the offsets, with exit status 74 — where it once
+   * truncated the log there and rejoined as a voter that had forgotten what it acknowledged.
+   */
+  @Test
+  void aNodeWithDamagedDurableDataRefusesToStart() throws Exception {
+    Path dir = Files.createTempDirectory("txlab-corrupt");
+    int port = LiveTxnCluster.freePorts(1).get(0);
+    String[] args = {
+      "--node", "n1", "--nodes", "n1", "--ports", Integer.toString(port), "--dir", dir.toString()
+    };
+    Process p = java(args).redirectError(dir.resolve("err1.txt").toFile()).start();
+    try {
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(out.readLine()).as(Files.readString(dir.resolve("err1.txt"))).startsWith("ready");
+      // A leader of one replicates a closed timestamp every tick: records accumulate, each fsynced.
+      Path wal = null;
+      for (int i = 0; i < 100; i++) {
+        Thread.sleep(100);
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+          wal =
+              s.filter(f -> f.toString().contains("shard-0") && f.toString().endsWith(".log"))
+                  .findFirst()
+                  .orElse(null);
+        }
+        if (wal != null && Files.size(wal) > 4_000) break;
+      }
+      assertThat(wal).isNotNull();
+    } finally {
+      p.destroyForcibly();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    Path wal;
+    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+      wal =
+          s.filter(f -> f.toString().contains("shard-0") && f.toString().endsWith(".log"))
+              .findFirst()
+              .orElseThrow();
+    }
+    byte[] data = Files.readAllBytes(wal);
+    int middle = data.length / 2;
+    data[middle] ^= 0x5A;
+    Files.write(wal, data);
+    Process again = java(args).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String err = new String(again.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(again.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(again.exitValue()).as(err).isEqualTo(74);
+    assertThat(err)
+        .contains("txlab live node n1: cannot start:")
+        .contains(wal.getFileName().toString())
+        .contains("fsynced through offset")
+        .contains("refusing to start");
+    assertThat(Files.readAllBytes(wal)).as("the damaged file is left as it was").isEqualTo(data);
+  }
+
   @Test
   void aNodeProcessPrintsItsReadyLineAndServes() throws Exception {
     Path dir = Files.createTempDirectory("txlab-main");

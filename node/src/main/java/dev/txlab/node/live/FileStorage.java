@@ -20,14 +20,16 @@ import java.util.zip.CRC32C;
  *
  * <h2>On disk</h2>
  *
- * {@code wal-<generation>.log}: an 8-byte header ({@code TXLW}, format version, zeros), then
- * records {@code [u32 payload length][u32 CRC32C of payload][payload]}. A payload is a batch of
- * operations (put, delete, append, truncate, compact, reset) — everything a process wrote since the
- * previous batch, so always whole steps. The first record of every generation is an image of the
- * whole state (a reset, the puts, the log entries). When the file grows past {@link
- * Options#rotateBytes} the next batch becomes the image of a new generation, written to a {@code
- * .tmp} file, fsynced, renamed into place and the directory fsynced before the old generation is
- * deleted — so the newest complete generation is always readable.
+ * {@code wal-<generation>.log}: an 8-byte header ({@code TXLW}, format version 2, zeros), then
+ * records {@code [u32 payload length][u32 CRC32C of payload][payload]}. A payload opens with the
+ * record's <em>durable mark</em> — how many bytes of this file were known to be fsynced when the
+ * record was written — and goes on with a batch of operations (put, delete, append, truncate,
+ * compact, reset) — everything a process wrote since the previous batch, so always whole steps. The
+ * first record of every generation is an image of the whole state (a reset, the puts, the log
+ * entries). When the file grows past {@link Options#rotateBytes} the next batch becomes the image
+ * of a new generation, written to a {@code .tmp} file, fsynced, renamed into place and the
+ * directory fsynced before the old generation is deleted — so the newest complete generation is
+ * always readable.
  *
  * <h2>Crash safety</h2>
  *
@@ -35,11 +37,17 @@ import java.util.zip.CRC32C;
  *   <li>A batch is one record: after a crash it is either entirely there (its CRC matches) or it is
  *       dropped with everything after it. A record is never half-applied, and a step's writes never
  *       survive in part.
- *   <li>Recovery on open reads the newest generation, replays valid records, and truncates the file
- *       at the first torn or corrupt one (short length, bad CRC, garbage); what it did is in {@link
- *       #recovery()}. Records after the last completed fsync may be missing or torn in any order
- *       (the page cache writes back as it likes), so truncating at the first bad record loses only
- *       writes that were never acknowledged as durable.
+ *   <li>Recovery on open reads the newest generation and replays valid records up to the first bad
+ *       one (short length, bad CRC, garbage). It then tells a torn tail from corruption. Records
+ *       after the last completed fsync may be missing or torn in any order (the page cache writes
+ *       back as it likes), so a bad record that no later record vouches for is a torn tail: the
+ *       file is truncated there, losing only writes never acknowledged as durable, and {@link
+ *       #recovery()} says so. But if any valid record after it carries a durable mark beyond the
+ *       bad record's offset, that record was fsynced — acknowledged, perhaps counted in a Raft
+ *       commit majority — and is now damaged: forgetting it is not safe (a log that forgets
+ *       acknowledged entries can elect a leader without them), so the storage refuses to open with
+ *       {@link CorruptStorageException} naming the file and offsets. (Damage to the last fsynced
+ *       record, with nothing written after it, cannot be told from a torn write this way.)
  *   <li>A record whose CRC is valid but whose content does not decode or apply, or a bad image
  *       record, is not a torn write: it is reported as {@link CorruptStorageException} and the
  *       storage refuses to open rather than guess.
@@ -102,7 +110,11 @@ public final class FileStorage implements Storage {
   /** A batch taken from memory, to be written by the disk thread. */
   public record Batch(byte[] record, boolean image) {}
 
-  static final byte[] MAGIC = {'T', 'X', 'L', 'W', 1, 0, 0, 0};
+  static final byte[] MAGIC = {'T', 'X', 'L', 'W', 2, 0, 0, 0};
+
+  /** Bytes of a record before its operations: length, CRC, durable mark. */
+  static final int RECORD_PREFIX = 16;
+
   static final int HEADER = MAGIC.length;
   private static final int MAX_RECORD_BYTES = 256 << 20;
 
@@ -133,6 +145,10 @@ public final class FileStorage implements Storage {
   private FileChannel channel;
   private long generation;
   private boolean closed;
+
+  /** Bytes of the current generation known to be fsynced (the next record's durable mark). */
+  private long durableBytes;
+
   private long fsyncs;
 
   private FileStorage(Path dir, RecordCodec codec, Options options) throws IOException {
@@ -307,17 +323,29 @@ public final class FileStorage implements Storage {
     return rec.toByteArray();
   }
 
+  /**
+   * {@code [length][crc][durable mark][op count][ops]}; the disk thread fills in the durable mark
+   * and the CRC when it writes the record ({@link #seal}).
+   */
   private static void frame(RecordCodec.Bytes rec, int opCount, byte[] ops, int opsLength) {
     rec.writeInt(0); // length, filled below
-    rec.writeInt(0); // crc, filled below
+    rec.writeInt(0); // crc, filled when written
     int start = rec.size();
+    rec.writeInt(0); // durable mark (high), filled when written
+    rec.writeInt(0); // durable mark (low)
     rec.writeVarLong(opCount);
     rec.writeBytes(ops, 0, opsLength);
-    int length = rec.size() - start;
+    rec.putInt(0, rec.size() - start);
+  }
+
+  /** Stamps a framed record with its durable mark and its CRC, just before it is written. */
+  private static byte[] seal(byte[] record, long durable) {
+    ByteBuffer b = ByteBuffer.wrap(record);
+    b.putLong(8, durable);
     CRC32C crc = new CRC32C();
-    crc.update(rec.array(), start, length);
-    rec.putInt(0, length);
-    rec.putInt(4, (int) crc.getValue());
+    crc.update(record, 8, record.length - 8);
+    b.putInt(4, (int) crc.getValue());
+    return record;
   }
 
   // ---------------------------------------------------------------- disk thread
@@ -329,7 +357,7 @@ public final class FileStorage implements Storage {
       if (batch.image()) {
         startGeneration(generation + 1, batch.record());
       } else {
-        ByteBuffer buf = ByteBuffer.wrap(batch.record());
+        ByteBuffer buf = ByteBuffer.wrap(seal(batch.record(), durableBytes));
         while (buf.hasRemaining()) channel.write(buf);
       }
       return true;
@@ -341,8 +369,12 @@ public final class FileStorage implements Storage {
     synchronized (io) {
       if (closed) return false;
       if (options.fsync() == Fsync.ALWAYS) {
+        long written = channel.position();
         channel.force(false);
         fsyncs++;
+        // With fsync off nothing is ever known durable: every later record's mark stays put, and
+        // recovery treats any damage as a torn tail, as it must.
+        durableBytes = written;
       }
       return true;
     }
@@ -407,7 +439,7 @@ public final class FileStorage implements Storage {
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
       ByteBuffer buf = ByteBuffer.allocate(HEADER + image.length);
-      buf.put(MAGIC).put(image).flip();
+      buf.put(MAGIC).put(seal(image, 0)).flip();
       while (buf.hasRemaining()) out.write(buf);
       // The image is the only copy of the state once the old generation is deleted: it is
       // always fsynced, whatever the fsync knob says about ordinary batches.
@@ -421,6 +453,7 @@ public final class FileStorage implements Storage {
     long oldGeneration = generation;
     channel = next;
     generation = g;
+    durableBytes = HEADER + image.length; // the image was fsynced above
     if (old != null) {
       old.close();
       Files.deleteIfExists(walPath(dir, oldGeneration));
@@ -461,6 +494,17 @@ public final class FileStorage implements Storage {
       }
       long g = generationOf(newest);
       byte[] data = Files.readAllBytes(newest);
+      if (data.length >= HEADER
+          && java.util.Arrays.equals(data, 0, 4, MAGIC, 0, 4)
+          && data[4] != MAGIC[4]) {
+        throw new CorruptStorageException(
+            newest
+                + ": written in storage format "
+                + data[4]
+                + ", which this txlab does not read (it writes format "
+                + MAGIC[4]
+                + "); start this node with an empty data directory");
+      }
       if (data.length < HEADER || !java.util.Arrays.equals(data, 0, HEADER, MAGIC, 0, HEADER)) {
         throw new CorruptStorageException(
             newest + ": bad header (not a txlab wal, or an unknown format version)");
@@ -475,7 +519,7 @@ public final class FileStorage implements Storage {
         }
         int length = ByteBuffer.wrap(data, pos, 4).getInt();
         int crc = ByteBuffer.wrap(data, pos + 4, 4).getInt();
-        if (length <= 0 || length > MAX_RECORD_BYTES || length > data.length - pos - 8) {
+        if (length < 9 || length > MAX_RECORD_BYTES || length > data.length - pos - 8) {
           torn = "a record claiming " + length + " bytes with " + (data.length - pos - 8) + " left";
           break;
         }
@@ -486,7 +530,7 @@ public final class FileStorage implements Storage {
           break;
         }
         try {
-          applyRecord(data, pos + 8, length, records == 0);
+          applyRecord(data, pos + RECORD_PREFIX, length - 8, records == 0);
         } catch (RecordCodec.CodecException | RuntimeException e) {
           throw new CorruptStorageException(
               newest
@@ -506,6 +550,21 @@ public final class FileStorage implements Storage {
             newest + ": the generation's image record is missing or corrupt (" + torn + ")");
       }
       long truncated = data.length - pos;
+      if (torn != null) {
+        long vouched = durableMarkAfter(data, pos);
+        if (vouched > pos) {
+          throw new CorruptStorageException(
+              newest
+                  + ": "
+                  + torn
+                  + " at offset "
+                  + pos
+                  + ", but a later record says the file was fsynced through offset "
+                  + vouched
+                  + ": acknowledged writes are damaged, not torn; refusing to start rather than"
+                  + " forget them (rebuild this node from its peers)");
+        }
+      }
       channel = FileChannel.open(newest, StandardOpenOption.WRITE, StandardOpenOption.READ);
       if (torn != null) {
         notes.add(
@@ -523,8 +582,32 @@ public final class FileStorage implements Storage {
       channel.position(pos);
       generation = g;
       generationBytes = pos;
+      durableBytes = pos; // read back whole: it is on disk
       return new Recovery(g, records, truncated, notes);
     }
+  }
+
+  /**
+   * The largest durable mark of any valid record at or after {@code from} (0 if none): records are
+   * found by their length and CRC, skipping byte by byte over anything that is not one.
+   */
+  static long durableMarkAfter(byte[] data, int from) {
+    long mark = 0;
+    int pos = from + 1;
+    while (pos + RECORD_PREFIX <= data.length) {
+      int length = ByteBuffer.wrap(data, pos, 4).getInt();
+      if (length >= 9 && length <= MAX_RECORD_BYTES && length <= data.length - pos - 8) {
+        CRC32C c = new CRC32C();
+        c.update(data, pos + 8, length);
+        if ((int) c.getValue() == ByteBuffer.wrap(data, pos + 4, 4).getInt()) {
+          mark = Math.max(mark, ByteBuffer.wrap(data, pos + 8, 8).getLong());
+          pos += 8 + length;
+          continue;
+        }
+      }
+      pos++;
+    }
+    return mark;
   }
 
   /** Decodes every operation of a record first, then applies them all: never half-applied. */

@@ -665,7 +665,20 @@ public final class LiveNode implements AutoCloseable {
       }
     }
     Config config = launch.config();
-    LiveNode node = start(config, components);
+    LiveNode node;
+    try {
+      node = start(config, components);
+    } catch (Exception e) {
+      FileStorage.CorruptStorageException corrupt = corruptCause(e);
+      if (corrupt == null) throw e;
+      // Damaged durable data: refuse to start, naming the file and offsets, rather than run with a
+      // log that may have forgotten what it acknowledged.
+      System.err.println(
+          "txlab live node " + config.node() + ": cannot start: " + corrupt.getMessage());
+      System.err.flush();
+      System.exit(EXIT_CORRUPT_STORAGE);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "txlab-shutdown"));
     if (launch.extra().containsKey("parent-pid")) {
       watchParent(Long.parseLong(launch.extra().get("parent-pid")), config.node().toString());
@@ -689,6 +702,16 @@ public final class LiveNode implements AutoCloseable {
     System.out.println(ready);
     System.out.flush();
     Thread.currentThread().join();
+  }
+
+  /** The exit status of a node whose durable data is damaged (sysexits' EX_IOERR). */
+  public static final int EXIT_CORRUPT_STORAGE = 74;
+
+  private static FileStorage.CorruptStorageException corruptCause(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof FileStorage.CorruptStorageException e) return e;
+    }
+    return null;
   }
 
   private static final String USAGE =

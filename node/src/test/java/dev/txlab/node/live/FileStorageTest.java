@@ -246,8 +246,8 @@ class FileStorageTest {
   @Test
   void aValidChecksumOverUndecodableContentIsCorruptionNotATornWrite() throws IOException {
     writeBatches(2).close();
-    // A well-formed record (length, CRC) whose operation is unknown.
-    byte[] payload = {1, 42};
+    // A well-formed record (length, CRC, durable mark) whose operation is unknown.
+    byte[] payload = {0, 0, 0, 0, 0, 0, 0, 0, 1, 42};
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     crc.update(payload);
     ByteBuffer rec =
@@ -289,18 +289,26 @@ class FileStorageTest {
     assertThat(always.fsyncCount()).isEqualTo(1);
   }
 
+  /**
+   * Random damage after the image, each batch fsynced as it was written: a cut, or a flipped byte
+   * in the last record, is a torn tail and recovery keeps exactly the whole batches before it; a
+   * flipped byte in any earlier record is damage to acknowledged data — a later record vouches that
+   * it was fsynced — and the storage refuses to open.
+   */
   @Test
-  void randomDamageNeverYieldsAPartialBatch() throws IOException {
+  void randomDamageNeverYieldsAPartialBatchNorForgetsAcknowledgedOnes() throws IOException {
     writeBatches(6).close();
     byte[] whole = Files.readAllBytes(wal());
     List<Long> offsets = recordOffsets();
     Random random = new Random(11);
+    int refused = 0;
+    int truncated = 0;
     for (int trial = 0; trial < 200; trial++) {
       byte[] damaged = whole.clone();
-      // Damage somewhere after the image: flip a byte, or cut the file.
       int from = (int) (long) offsets.get(1);
       int at = from + random.nextInt(whole.length - from);
-      if (random.nextBoolean()) {
+      boolean flip = random.nextBoolean();
+      if (flip) {
         damaged[at] ^= (byte) (1 + random.nextInt(255));
       } else {
         damaged = java.util.Arrays.copyOf(damaged, at);
@@ -309,16 +317,56 @@ class FileStorageTest {
       int intact = 0;
       for (int i = 1; i < offsets.size(); i++)
         if (offsets.get(i) + recordLength(whole, offsets.get(i)) <= at) intact++;
-      FileStorage r;
-      try {
-        r = open();
-      } catch (FileStorage.CorruptStorageException e) {
-        // Only possible if the flip produced a record with a valid CRC: vanishingly unlikely.
-        throw new AssertionError("trial " + trial + " at " + at, e);
+      boolean inLastRecord = at >= offsets.get(offsets.size() - 1);
+      if (flip && !inLastRecord) {
+        assertThatThrownBy(this::open)
+            .as("trial %d: flip at %d", trial, at)
+            .isInstanceOf(FileStorage.CorruptStorageException.class)
+            .hasMessageContaining("fsynced through offset");
+        refused++;
+        continue;
       }
+      FileStorage r = open();
       assertBatches(r, intact);
       r.close();
+      truncated++;
     }
+    assertThat(refused).isPositive();
+    assertThat(truncated).isPositive();
+  }
+
+  @Test
+  void corruptionBeforeTheEndRefusesToOpenNamingFileAndOffsets() throws IOException {
+    writeBatches(5).close();
+    List<Long> offsets = recordOffsets();
+    long second = offsets.get(2);
+    flipByte(second + 20);
+    byte[] before = Files.readAllBytes(wal());
+    assertThatThrownBy(this::open)
+        .isInstanceOf(FileStorage.CorruptStorageException.class)
+        .hasMessageContaining(wal().getFileName().toString())
+        .hasMessageContaining("at offset " + second)
+        .hasMessageContaining("fsynced through offset " + offsets.get(offsets.size() - 1))
+        .hasMessageContaining("refusing to start");
+    assertThat(Files.readAllBytes(wal())).as("nothing changed on disk").isEqualTo(before);
+  }
+
+  /** Records written after the last fsync carry no promise: damage there is a torn tail. */
+  @Test
+  void damageToRecordsNeverFsyncedIsATornTail() throws IOException {
+    FileStorage s = writeBatches(2);
+    for (int i = 3; i <= 4; i++) {
+      s.put("hard", new HardState(i, N1));
+      s.logAppend(entry(i, i));
+      s.write(s.takeBatch()); // written, never forced
+    }
+    s.close();
+    List<Long> offsets = recordOffsets();
+    flipByte(offsets.get(3) + 20); // batch 3: batch 4 after it was written before any fsync
+    FileStorage r = open();
+    assertBatches(r, 2);
+    assertThat(r.recovery().notes()).singleElement().asString().contains("truncated");
+    r.close();
   }
 
   private static long recordLength(byte[] data, long offset) {
