@@ -125,12 +125,23 @@ public final class RunChecks {
           "the recorder wrote a history the checker cannot read: " + e.getMessage(), e);
     }
     String unit = subject.transactional() ? " transactions committed" : " operations succeeded";
-    checks.put(
-        "converged",
-        new Check(
-            okAfterHeal > 0 ? Validity.VALID : Validity.INVALID,
-            okAfterHeal > 0 ? List.of() : List.of("no-progress-after-heal"),
-            okAfterHeal + unit + (convergedSummary.isEmpty() ? "" : " " + convergedSummary)));
+    if (history.operations().isEmpty()) {
+      // No client ran (workload clients: 0): nothing in the history shows whether the cluster
+      // serves again after the faults — unknown, not a failure to make progress.
+      checks.put(
+          "converged",
+          new Check(
+              Validity.UNKNOWN,
+              List.of(),
+              "no client operation in the history: nothing to judge progress by"));
+    } else {
+      checks.put(
+          "converged",
+          new Check(
+              okAfterHeal > 0 ? Validity.VALID : Validity.INVALID,
+              okAfterHeal > 0 ? List.of() : List.of("no-progress-after-heal"),
+              okAfterHeal + unit + (convergedSummary.isEmpty() ? "" : " " + convergedSummary)));
+    }
     return new Result(checks, primary, figures);
   }
 

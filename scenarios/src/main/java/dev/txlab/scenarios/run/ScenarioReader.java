@@ -453,7 +453,7 @@ public final class ScenarioReader {
     Scenario.WorkloadSpec spec =
         new Scenario.WorkloadSpec(
             name,
-            m.integer("clients", 10, 1, 1000),
+            m.integer("clients", 10, 0, 1000),
             m.integer("rate", 200, 1, 1_000_000),
             txn ? 2 : m.integer("keys-per-shard", 2, 1, 1000),
             m.duration("timeout", Duration.ofSeconds(txn ? 2 : 1)),
