@@ -203,6 +203,7 @@ public final class LiveTxnNode {
   }
 
   public static void main(String[] args) throws Exception {
+    LiveNode.oneLineLogs();
     run(args);
   }
 

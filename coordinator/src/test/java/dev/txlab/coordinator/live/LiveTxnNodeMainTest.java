@@ -230,6 +230,15 @@ class LiveTxnNodeMainTest {
               HttpResponse.BodyHandlers.ofString());
       assertThat(status.statusCode()).isEqualTo(200);
       assertThat(status.body()).contains("\"pid\":" + p.pid()).contains("\"protocol\":\"classic\"");
+      // The node's log tells its story, one line per record: the election it won, for one.
+      String log = "";
+      for (int i = 0; i < 50 && !log.contains("n1/shard-0: "); i++) {
+        Thread.sleep(100);
+        log = Files.readString(dir.resolve("err.txt"));
+      }
+      assertThat(log)
+          .containsPattern(
+              "(?m)^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO n1/shard-0: .*leader in term \\d+");
     } finally {
       p.destroyForcibly();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();

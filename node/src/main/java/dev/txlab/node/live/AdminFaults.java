@@ -57,6 +57,19 @@ public final class AdminFaults {
    * not parse.
    */
   public synchronized Applied apply(String text) {
+    Applied a = applyUnlogged(text);
+    LOG.log(
+        System.Logger.Level.INFO,
+        self
+            + ": fault "
+            + text.trim()
+            + (a.changed() ? " applied" : " (no change)")
+            + "; in force: "
+            + (a.active().isEmpty() ? "none" : String.join(", ", a.active())));
+    return a;
+  }
+
+  private Applied applyUnlogged(String text) {
     if (text == null) throw new IllegalArgumentException("field 'fault' is required");
     String[] w = text.trim().split("\\s+");
     String kind = w[0];
@@ -165,11 +178,21 @@ public final class AdminFaults {
   }
 
   /** Ends partitions and link faults, and with {@code clocks} the clock faults too. */
+  private static final System.Logger LOG = System.getLogger("txlab.live");
+
   public synchronized List<String> heal(boolean clocks) {
     links.heal();
     partition = null;
     if (clocks) clock.reset();
-    return active();
+    List<String> left = active();
+    LOG.log(
+        System.Logger.Level.INFO,
+        self
+            + ": healed"
+            + (clocks ? " (clocks too)" : "")
+            + "; in force: "
+            + (left.isEmpty() ? "none" : String.join(", ", left)));
+    return left;
   }
 
   /**

@@ -21,6 +21,11 @@ import java.util.function.Consumer;
  * and its sync.
  */
 public final class GroupCommitter implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger("txlab.live");
+
+  /** An fsync round slower than this is logged: a slow disk shows in every commit's latency. */
+  static final long SLOW_FSYNC_MILLIS = 200;
+
   /** One step's request: write {@code batch} (may be null) and, if {@code force}, fsync. */
   public record Job(
       FileStorage storage,
@@ -107,7 +112,19 @@ public final class GroupCommitter implements AutoCloseable {
           failed.put(job.storage(), e);
         }
       }
+      long started = System.nanoTime();
       forced += forceAll(forceOrder, failed);
+      long tookMillis = (System.nanoTime() - started) / 1_000_000;
+      if (tookMillis >= SLOW_FSYNC_MILLIS) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "slow fsync: " + tookMillis + " ms for " + forceOrder.size() + " file(s)");
+      }
+      for (java.util.Map.Entry<FileStorage, Throwable> f : failed.entrySet()) {
+        LOG.log(
+            System.Logger.Level.ERROR,
+            "disk write or fsync failed in " + f.getKey().dir() + ": " + f.getValue());
+      }
       for (Job job : round) {
         Throwable t = failed.get(job.storage());
         if (t != null) {

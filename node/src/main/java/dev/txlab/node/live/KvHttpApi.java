@@ -444,7 +444,37 @@ public final class KvHttpApi {
   }
 
   private static void error(RoutingContext ctx, int status, String message, boolean definite) {
+    logRequestError(ctx, status, message);
     json(ctx, status, new JsonObject().put("error", message).put("definite", definite));
+  }
+
+  private static final java.util.concurrent.atomic.AtomicLong lastErrorLogMillis =
+      new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicLong suppressedErrors =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * Logs a refused request at INFO, at most one a second (a fuzzing or misconfigured client must
+   * not flood the log), counting the ones left out.
+   */
+  private static void logRequestError(RoutingContext ctx, int status, String message) {
+    long now = System.currentTimeMillis();
+    long last = lastErrorLogMillis.get();
+    if (now - last < 1000 || !lastErrorLogMillis.compareAndSet(last, now)) {
+      suppressedErrors.incrementAndGet();
+      return;
+    }
+    long skipped = suppressedErrors.getAndSet(0);
+    LOG.log(
+        System.Logger.Level.INFO,
+        ctx.request().method()
+            + " "
+            + ctx.request().path()
+            + " → "
+            + status
+            + ": "
+            + message
+            + (skipped > 0 ? " (and " + skipped + " more refused since the last line)" : ""));
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

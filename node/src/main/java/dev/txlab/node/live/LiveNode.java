@@ -270,6 +270,41 @@ public final class LiveNode implements AutoCloseable {
     this.adminFaults =
         new AdminFaults(config.node(), config.nodes(), transport.faults(), host.clock());
     components.attach(adminFaults);
+    this.roleWatch = vertx.setPeriodic(ROLE_WATCH_MILLIS, id -> status().onSuccess(this::logRoles));
+  }
+
+  /** How often the node looks at its replicas' roles, to log each change. */
+  static final long ROLE_WATCH_MILLIS = 100;
+
+  private static final System.Logger NODE_LOG = System.getLogger("txlab.live");
+  private final long roleWatch;
+  private final java.util.HashMap<String, String> lastRoles = new java.util.HashMap<>();
+
+  /**
+   * Logs each hosted shard's role, term and leader when they change (elections, step-downs, a new
+   * leader learned): the node's log then tells its story without a debugger.
+   */
+  private void logRoles(JsonObject status) {
+    JsonObject shards = status.getJsonObject("shards");
+    if (shards == null) return;
+    synchronized (lastRoles) {
+      for (String shard : shards.fieldNames()) {
+        JsonObject s = shards.getJsonObject(shard);
+        String role = s.getString("role");
+        String now =
+            role
+                + (s.containsKey("term") ? " in term " + s.getValue("term") : "")
+                + (s.getValue("leader") == null || "leader".equals(role)
+                    ? ""
+                    : " (leader " + s.getValue("leader") + ")");
+        String before = lastRoles.put(shard, now);
+        if (!now.equals(before)) {
+          NODE_LOG.log(
+              System.Logger.Level.INFO,
+              config.node() + "/" + shard + ": " + (before == null ? "" : before + " → ") + now);
+        }
+      }
+    }
   }
 
   /**
@@ -446,6 +481,7 @@ public final class LiveNode implements AutoCloseable {
    */
   @Override
   public void close() {
+    vertx.cancelTimer(roleWatch);
     host.close();
     disk.close();
     try {
@@ -704,6 +740,17 @@ public final class LiveNode implements AutoCloseable {
     Thread.currentThread().join();
   }
 
+  /**
+   * A node's log as one line per record — {@code 2026-12-04 02:50:44.120 INFO n1/shard-0: …} —
+   * unless the launch set a format. Called first thing in a node's main, before anything logs.
+   */
+  public static void oneLineLogs() {
+    String key = "java.util.logging.SimpleFormatter.format";
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, "%1$tF %1$tT.%1$tL %4$s %5$s%6$s%n");
+    }
+  }
+
   /** The exit status of a node whose durable data is damaged (sysexits' EX_IOERR). */
   public static final int EXIT_CORRUPT_STORAGE = 74;
 
@@ -731,6 +778,7 @@ public final class LiveNode implements AutoCloseable {
    * transactional shards.
    */
   public static void main(String[] args) throws Exception {
+    oneLineLogs();
     Launch launch;
     try {
       launch = parseArgs(args, List.of());

@@ -441,6 +441,16 @@ public final class VertxHost implements AutoCloseable {
         LOG.log(
             System.Logger.Level.WARNING,
             address + " storage repaired on open: " + storage.recovery().notes());
+      } else if (storage.recovery().records() > 1) {
+        // More than the generation's image: state this process had before (a restart).
+        LOG.log(
+            System.Logger.Level.INFO,
+            address
+                + " storage recovered: generation "
+                + storage.recovery().generation()
+                + ", "
+                + storage.recovery().records()
+                + " records replayed");
       }
       held.clear();
       durableTicket = nextTicket - 1;

@@ -76,6 +76,39 @@ public final class LiveScenarioRun {
   }
 
   /**
+   * A cluster with a node process that is not running at the end has not converged, whatever the
+   * clients managed meanwhile (a majority serves without it): the {@code converged} check says so,
+   * naming the nodes.
+   */
+  static LiveWorkload.Result notConvergedIfDown(LiveWorkload.Result r, List<String> down) {
+    if (down.isEmpty() || !r.checks().containsKey("converged")) {
+      return r;
+    }
+    Map<String, dev.txlab.scenarios.run.Check> checks = new java.util.LinkedHashMap<>(r.checks());
+    dev.txlab.scenarios.run.Check c = checks.get("converged");
+    checks.put(
+        "converged",
+        new dev.txlab.scenarios.run.Check(
+            dev.txlab.checker.Validity.INVALID,
+            List.of("node-down-at-end"),
+            "not converged: "
+                + String.join(", ", down)
+                + (down.size() == 1 ? " is" : " are")
+                + " down at the end ("
+                + c.summary()
+                + ")"));
+    return new LiveWorkload.Result(
+        r.history(),
+        checks,
+        r.primary(),
+        r.metrics(),
+        r.faults(),
+        r.startWallNanos(),
+        r.runSeconds(),
+        r.checkSeconds());
+  }
+
+  /**
    * The metrics the cluster's protocol says its live nodes measure inside themselves ({@code GET
    * /admin/status}'s {@code metrics}; {@link
    * dev.txlab.coordinator.protocol.Protocol#liveNodeMetrics}), read just before the cluster stops:
@@ -244,8 +277,14 @@ public final class LiveScenarioRun {
       applyPlan(plan, w, nemesis, clusterDir, progress);
       w.runFor(s.duration().plus(s.converge()));
       w.stop();
+      List<String> down = new ArrayList<>();
+      for (String n : cluster.nodes()) {
+        if (!cluster.alive(n)) {
+          down.add(n);
+        }
+      }
       Map<String, Double> measured = s.transactional() ? nodeMetrics(cluster) : Map.of();
-      result = w.check(s.duration().toNanos());
+      result = notConvergedIfDown(w.check(s.duration().toNanos()), down);
       rateShortfall(s.transactional() ? "txns" : "ops", result, ws.rate()).ifPresent(notes::add);
       if (!measured.isEmpty()) {
         result.metrics().putAll(measured);

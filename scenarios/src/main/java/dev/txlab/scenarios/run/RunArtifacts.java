@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,9 +31,13 @@ public final class RunArtifacts {
         Files.newBufferedWriter(dir.resolve(RunDirectory.HISTORY), StandardCharsets.UTF_8)) {
       HistoryWriter.writeEdn(o.history().events(), w);
     }
+    long seed = o.seed().orElse(o.scenario().seed());
     Files.writeString(
         dir.resolve(RunDirectory.SCENARIO),
-        ScenarioYaml.asRun(o.scenario(), o.seed().orElse(o.scenario().seed())));
+        o.provenance() instanceof RunOutcome.Live
+            ? ScenarioYaml.asLiveRun(
+                o.scenario(), seed, o.plan().isEmpty() ? List.of() : List.of(o.plan().split("\n")))
+            : ScenarioYaml.asRun(o.scenario(), seed));
     writeResults(dir, results);
     Path checkReport = o.primary() == null ? null : o.primary().writeReport(dir.path());
     RunReport.write(

@@ -96,6 +96,38 @@ public final class ScenarioYaml {
     }
   }
 
+  /**
+   * The script as a live run ran it: what the simulator alone models ({@code network:}, {@code
+   * clocks:}) is kept but commented out, saying the live host did not apply it, and the faults as
+   * applied — with their times from the workload's start — close the file as comments. It stays a
+   * script that runs again ({@code faults:} and {@code seed:} give the same plan).
+   */
+  public static String asLiveRun(Scenario s, long seed, List<String> applied) {
+    StringBuilder out = new StringBuilder();
+    boolean commenting = false;
+    for (String line : asRun(s, seed).split("\n", -1)) {
+      boolean topLevel = !line.isEmpty() && !Character.isWhitespace(line.charAt(0));
+      if (topLevel) {
+        commenting = line.startsWith("network:") || line.startsWith("clocks:");
+        if (commenting) {
+          out.append("# simulated only — the live host did not apply this:\n");
+        }
+      }
+      if (line.isEmpty()) {
+        continue;
+      }
+      out.append(commenting ? "# " : "").append(line).append('\n');
+    }
+    out.append("# faults as applied on the live cluster (seconds from the workload's start):\n");
+    if (applied.isEmpty()) {
+      out.append("#   none\n");
+    }
+    for (String f : applied) {
+      out.append("#   ").append(f).append('\n');
+    }
+    return out.toString();
+  }
+
   static String text(Duration d) {
     long nanos = d.toNanos();
     if (nanos % 1_000_000_000L == 0) {
