@@ -33,14 +33,17 @@ import picocli.CommandLine.Option;
 @Command(
     name = "soak",
     mixinStandardHelpOptions = true,
-    description = "Long checks of txlab itself: random cluster shapes under every fault (shapes).",
-    subcommands = {SoakCommand.Shapes.class})
+    description =
+        "Long checks of txlab itself: random cluster shapes under every fault (shapes); no"
+            + " acknowledged write lost through real kills (durability).",
+    subcommands = {SoakCommand.Shapes.class, SoakCommand.Durability.class})
 final class SoakCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "expected 'shapes'");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "expected 'shapes' or 'durability'");
   }
 
   @Command(
@@ -208,6 +211,92 @@ final class SoakCommand implements Runnable {
         y.append('\n');
       }
       return y.toString();
+    }
+  }
+
+  @Command(
+      name = "durability",
+      mixinStandardHelpOptions = true,
+      description =
+          "Three real node processes; clients append while the leader is killed (SIGKILL) and"
+              + " restarted --kills times, then every node at once; then every key is read back."
+              + " Exit 0 only if no acknowledged append is lost, no value appears that no client"
+              + " wrote, and the history checks.")
+  static final class Durability implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--kills",
+        defaultValue = "10",
+        paramLabel = "N",
+        description = "Leader kills while clients write (default ${DEFAULT-VALUE}).")
+    int kills;
+
+    @Option(
+        names = "--duration",
+        defaultValue = "60s",
+        paramLabel = "DURATION",
+        description = "How long clients write (default ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        description = "The cluster's directory (default a fresh one under runs/soak-durability).")
+    Path dir;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the fault choices.")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      if (kills < 0 || kills > 1000) {
+        throw new Txlab.UsageError("--kills must be 0..1000, not " + kills);
+      }
+      java.time.Duration writing;
+      try {
+        writing = java.time.Duration.ofNanos(dev.txlab.chaos.fault.Durations.parse(duration));
+      } catch (dev.txlab.chaos.fault.FaultSyntaxException | RuntimeException e) {
+        throw new Txlab.UsageError("--duration: " + e.getMessage());
+      }
+      if (writing.toSeconds() < 5) {
+        throw new Txlab.UsageError("--duration must be at least 5s, not " + duration);
+      }
+      Path where =
+          dir != null
+              ? dir
+              : Path.of("runs", "soak-durability", String.valueOf(System.currentTimeMillis()));
+      PrintWriter w = spec.commandLine().getOut();
+      dev.txlab.scenarios.live.DurabilityProbe.Report r;
+      try {
+        r =
+            dev.txlab.scenarios.live.DurabilityProbe.run(
+                where,
+                kills,
+                writing,
+                seed,
+                line -> {
+                  w.println(line);
+                  w.flush();
+                });
+      } catch (dev.txlab.scenarios.live.LiveException e) {
+        throw new Txlab.UsageError(e.getMessage());
+      }
+      w.printf(
+          "%d leader kills and one whole-cluster kill; %,d acknowledged appends on %d keys:"
+              + " %d lost, %d never written; history %s (%s)%n",
+          r.leaderKills(),
+          r.acknowledged(),
+          r.keys(),
+          r.lost().size(),
+          r.phantom().size(),
+          r.history().name().toLowerCase(java.util.Locale.ROOT),
+          r.historySummary());
+      if (!r.lost().isEmpty()) w.println("lost: " + r.lost());
+      if (!r.phantom().isEmpty()) w.println("never written: " + r.phantom());
+      w.println("cluster data and node logs: " + where);
+      w.flush();
+      return r.ok() ? 0 : 1;
     }
   }
 }
