@@ -98,6 +98,7 @@ public final class TxnShardReplica implements Process {
     this.machine =
         new TxnStateMachine(
             config.shard(), config.knobs().woundWait(), config.versionsRetainedPerKey());
+    machine.setFullInvariantScan(config.knobs().fullInvariantScan());
     this.raft = new RaftReplica(env, config.raft(), new ActingMachine(), new Listener());
     this.coordinator =
         new ReplicatedCoordinator(

@@ -15,6 +15,9 @@ import java.util.TreeMap;
  * @param woundWait {@code lock-wait: wound-wait|no-wait}
  * @param cooperativeTermination {@code cooperative-termination: on|off}: an in-doubt participant
  *     also asks the other participants
+ * @param fullInvariantScan {@code invariant-scan: incremental|full}: each participant's state
+ *     machine checks its invariants on what a step touched (the default), or on everything after
+ *     every step (slower; for a run that looks suspicious)
  */
 public record TxnKnobs(
     boolean commitWait,
@@ -22,77 +25,46 @@ public record TxnKnobs(
     boolean snapshotReads,
     long stalenessNanos,
     boolean woundWait,
-    boolean cooperativeTermination) {
+    boolean cooperativeTermination,
+    boolean fullInvariantScan) {
   public TxnKnobs {
     if (stalenessNanos < 0) throw new IllegalArgumentException("staleness must be >= 0");
   }
 
   /** Spanner-style: commit wait on, replicated coordinator, snapshot reads, wound-wait. */
   public static TxnKnobs spanner() {
-    return new TxnKnobs(true, true, true, 0, true, false);
+    return new TxnKnobs(true, true, true, 0, true, false, false);
   }
 
   /** Classic 2PC: a single coordinator, locking reads, no cooperative termination. */
   public static TxnKnobs classic2pc() {
-    return new TxnKnobs(true, false, false, 0, true, false);
+    return new TxnKnobs(true, false, false, 0, true, false, false);
   }
 
   public TxnKnobs withKnob(String name, String value) {
+    boolean cw = commitWait;
+    boolean rc = replicatedCoordinator;
+    boolean sr = snapshotReads;
+    long st = stalenessNanos;
+    boolean ww = woundWait;
+    boolean ct = cooperativeTermination;
+    boolean fs = fullInvariantScan;
     switch (name) {
-      case "commit-wait":
-        return new TxnKnobs(
-            onOff(name, value),
-            replicatedCoordinator,
-            snapshotReads,
-            stalenessNanos,
-            woundWait,
-            cooperativeTermination);
-      case "coordinator":
-        return new TxnKnobs(
-            commitWait,
-            choice(name, value, "replicated", "single"),
-            snapshotReads,
-            stalenessNanos,
-            woundWait,
-            cooperativeTermination);
-      case "read-only":
-        return new TxnKnobs(
-            commitWait,
-            replicatedCoordinator,
-            choice(name, value, "snapshot", "locking"),
-            stalenessNanos,
-            woundWait,
-            cooperativeTermination);
-      case "staleness":
-        return new TxnKnobs(
-            commitWait,
-            replicatedCoordinator,
-            snapshotReads,
-            parseMillis(value),
-            woundWait,
-            cooperativeTermination);
-      case "lock-wait":
-        return new TxnKnobs(
-            commitWait,
-            replicatedCoordinator,
-            snapshotReads,
-            stalenessNanos,
-            choice(name, value, "wound-wait", "no-wait"),
-            cooperativeTermination);
-      case "cooperative-termination":
-        return new TxnKnobs(
-            commitWait,
-            replicatedCoordinator,
-            snapshotReads,
-            stalenessNanos,
-            woundWait,
-            onOff(name, value));
-      default:
-        throw new IllegalArgumentException(
-            "unknown knob '"
-                + name
-                + "' (known: commit-wait, coordinator, read-only, staleness, lock-wait, cooperative-termination)");
+      case "commit-wait" -> cw = onOff(name, value);
+      case "coordinator" -> rc = choice(name, value, "replicated", "single");
+      case "read-only" -> sr = choice(name, value, "snapshot", "locking");
+      case "staleness" -> st = parseMillis(value);
+      case "lock-wait" -> ww = choice(name, value, "wound-wait", "no-wait");
+      case "cooperative-termination" -> ct = onOff(name, value);
+      case "invariant-scan" -> fs = choice(name, value, "full", "incremental");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown knob '"
+                  + name
+                  + "' (known: commit-wait, coordinator, read-only, staleness, lock-wait,"
+                  + " cooperative-termination, invariant-scan)");
     }
+    return new TxnKnobs(cw, rc, sr, st, ww, ct, fs);
   }
 
   /**
@@ -130,7 +102,12 @@ public record TxnKnobs(
             "cooperative-termination",
             d.get("cooperative-termination"),
             java.util.List.of("on", "off"),
-            "an in-doubt participant also asks the other participants for the decision"));
+            "an in-doubt participant also asks the other participants for the decision"),
+        dev.txlab.coordinator.protocol.Knob.choice(
+            "invariant-scan",
+            d.get("invariant-scan"),
+            java.util.List.of("incremental", "full"),
+            "participants check their invariants on what each step touched, or on everything after every step (slower; for a suspicious run)"));
   }
 
   /**
@@ -152,6 +129,7 @@ public record TxnKnobs(
     k.put("staleness", String.format(Locale.ROOT, "%dms", stalenessNanos / 1_000_000));
     k.put("lock-wait", woundWait ? "wound-wait" : "no-wait");
     k.put("cooperative-termination", cooperativeTermination ? "on" : "off");
+    k.put("invariant-scan", fullInvariantScan ? "full" : "incremental");
     return k;
   }
 
