@@ -45,7 +45,9 @@ import org.junit.jupiter.api.TestFactory;
  * crash nX}, {@code restart nX}, {@code transfer nX nY}, {@code read nX id}, {@code status}, {@code
  * log nX}, {@code elapse MS}, {@code cut nX nY} (both directions), {@code timeout nX} (nX's
  * election timer fires now, without time passing), {@code persist nX} (a group of one: the host
- * reports nX's appended entries durable, firing its Persisted timer).
+ * reports nX's appended entries durable, firing its Persisted timer), {@code truncate-log nX I}
+ * (nX, down, loses its stored log from index I on: what a storage that "repairs" a corrupt record
+ * by truncating there would do).
  */
 class RaftScriptTest {
   static final Path DIR = Path.of("src/test/resources/raft");
@@ -299,6 +301,16 @@ class RaftScriptTest {
           n.timers.clear();
           network.removeIf(e -> e.to().equals(n.self));
           out.append(w[1]).append(" crashed\n");
+        }
+        case "truncate-log" -> {
+          Node n = node(w[1]);
+          if (n.raft != null) throw new IllegalStateException(w[1] + " must be down to lose data");
+          long from = Long.parseLong(w[2]);
+          n.storage.logTruncateFrom(from);
+          out.append(w[1])
+              .append("'s stored log cut from index ")
+              .append(from)
+              .append(" (as repairing a corrupt record by truncation would)\n");
         }
         case "restart" -> {
           node(w[1]).start();
