@@ -180,7 +180,7 @@ class RunCommandTest {
     assertBad(
         txn + "reads: local\n",
         "s.yaml:3:",
-        "'reads' is a knob of raft-kv, not of protocol spanner (its knobs: commit-wait, coordinator, read-only, staleness, lock-wait, cooperative-termination)");
+        "'reads' is a knob of raft-kv, not of protocol spanner (its knobs: commit-wait, coordinator, read-only, staleness, lock-wait, cooperative-termination, invariant-scan)");
     assertBad(txn + "commit-wait: maybe\n", "s.yaml:3:", "commit-wait must be on|off, not 'maybe'");
     assertBad(txn + "staleness: a-bit\n", "s.yaml:3:", "field staleness: expected a duration");
     assertBad(
