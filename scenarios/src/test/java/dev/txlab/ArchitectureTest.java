@@ -86,6 +86,22 @@ class ArchitectureTest {
     }
   }
 
+  /**
+   * The live host serves the transaction layer's {@code POST /txn} through its generic JSON route;
+   * no route of a protocol is written into the host.
+   */
+  @Test
+  void theLiveHostRegistersNoProtocolRoute() throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Path.of("../node/src/main/java/dev/txlab/node/live");
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+      for (java.nio.file.Path f : files.toList()) {
+        org.assertj.core.api.Assertions.assertThat(java.nio.file.Files.readString(f))
+            .as(f + " registers a protocol's route")
+            .doesNotContain("\"/txn\"");
+      }
+    }
+  }
+
   private static void namesNoProtocol(java.nio.file.Path dir) throws java.io.IOException {
     java.util.List<String> names = new java.util.ArrayList<>();
     for (dev.txlab.coordinator.protocol.Protocol p :

@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * coordinators, Spanner-style); with {@code coordinator: single} the classic 2PC {@link
  * SingleCoordinator} runs as {@code coord} on the cluster's first node, its decision log on that
  * node's disk; and every node runs a pool of {@link TxnLane}s behind {@link TxnGateway} for {@code
- * POST /txn}. One instance per node.
+ * POST /txn} ({@link TxnRoute}). One instance per node.
  */
 public final class TxnComponents implements LiveNode.Components {
   /** Blocked: a participant in doubt for longer than this (as in the simulator's default). */
@@ -134,7 +134,7 @@ public final class TxnComponents implements LiveNode.Components {
       int lane = i;
       processes.put(TxnGateway.component(i), env -> new TxnLane(env, lane, client, gateway));
     }
-    return new LiveNode.Extras(processes, gateway);
+    return new LiveNode.Extras(processes, List.of(new TxnRoute(gateway)));
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.txlab.coordinator.live;
 import dev.txlab.coordinator.txn.MicroOp;
 import dev.txlab.node.kv.ClientObserver.Outcome;
 import dev.txlab.node.live.LiveNode;
-import dev.txlab.node.live.TxnEndpoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;

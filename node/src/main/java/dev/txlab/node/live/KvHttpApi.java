@@ -7,11 +7,16 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,15 +32,13 @@ import java.util.function.Supplier;
  * POST /kv/{key}/cas     {"expected": "e"|null, "value": "v"}
  *                                                  → 200 {"key","value"} | 409 {"error":"cas-failed","actual",…}
  * POST /kv/{key}/append  {"value": "v"}            → 200 {"key","value"}        (the value after the append)
- * POST /txn              {"client","seq","ops":[[f,key,value]…]}
- *                                                  → 200 {"status":"ok","ops"} | 409 {"status":"aborted","cause"}
- *                                                    | 504 {"status":"unknown","cause"}   (see {@link TxnRequests})
+ * POST {route}           a plug-in's JSON route ({@link JsonRoute}; e.g. the transaction layer's /txn)
  * GET  /status                                     → 200 {node, components, members, drops, faults, failures, shards…}
  * </pre>
  *
  * Errors are JSON {@code {"error": …, "definite": true|false}}: 400 for malformed JSON, wrong
  * types, missing fields or an oversize key or value; 413 for an oversize body; 501 for an API this
- * node's shards do not serve (single-key on transactional shards, {@code /txn} on plain KV shards);
+ * node's shards do not serve (single keys on transactional shards), 404 for a route no one serves;
  * 503 when the gateway is busy (definite: nothing was done); 504 when the outcome is unknown
  * (indefinite: a write may still apply). A bad request changes nothing and the node stays up.
  *
@@ -61,7 +64,8 @@ public final class KvHttpApi {
    * @param txn the endpoint behind {@code POST /txn}, or null
    * @param status extra fields for {@code GET /status} (shard roles…), or null
    */
-  public record Options(boolean singleKey, TxnEndpoint txn, Supplier<Future<JsonObject>> status) {
+  public record Options(
+      boolean singleKey, List<JsonRoute> routes, Supplier<Future<JsonObject>> status) {
     public static Options kvOnly() {
       return new Options(true, null, null);
     }
@@ -144,7 +148,9 @@ public final class KvHttpApi {
     router.put("/kv/:key").handler(ctx -> keyOp(ctx, "put"));
     router.post("/kv/:key/cas").handler(ctx -> keyOp(ctx, "cas"));
     router.post("/kv/:key/append").handler(ctx -> keyOp(ctx, "append"));
-    router.post("/txn").handler(this::txn);
+    for (JsonRoute r : options.routes()) {
+      router.post(r.path()).handler(ctx -> route(ctx, r));
+    }
     router.get("/status").handler(this::status);
     router
         .route()
@@ -163,7 +169,16 @@ public final class KvHttpApi {
 
   private void keyOp(RoutingContext ctx, String write) {
     if (!options.singleKey()) {
-      error(ctx, 501, "this node runs transactional shards: use POST /txn", true);
+      error(
+          ctx,
+          501,
+          "this node's shards serve no single keys"
+              + (options.routes().isEmpty()
+                  ? ""
+                  : ": use "
+                      + String.join(
+                          ", ", options.routes().stream().map(r -> "POST " + r.path()).toList())),
+          true);
       return;
     }
     String key = ctx.pathParam("key");
@@ -200,14 +215,12 @@ public final class KvHttpApi {
       if (body.containsKey("client") || body.containsKey("seq")) {
         Object c = body.getValue("client");
         Object q = body.getValue("seq");
-        if (!(c instanceof String cs)
-            || cs.isEmpty()
-            || cs.length() > TxnRequests.MAX_CLIENT_CHARS) {
+        if (!(c instanceof String cs) || cs.isEmpty() || cs.length() > JsonRoute.MAX_CLIENT_CHARS) {
           error(
               ctx,
               400,
               "field 'client' must be a string of 1.."
-                  + TxnRequests.MAX_CLIENT_CHARS
+                  + JsonRoute.MAX_CLIENT_CHARS
                   + " characters (with 'seq')",
               true);
           return;
@@ -222,7 +235,7 @@ public final class KvHttpApi {
       }
     }
     KvOp theOp = op;
-    once(ctx, "kv", client, seq, op.toString(), () -> runKv(theOp));
+    once(ctx, "kv", client, seq, op.toString(), () -> runKv(theOp), null);
   }
 
   /** Runs a single-key op through the gateway; the future completes with the HTTP answer. */
@@ -239,40 +252,75 @@ public final class KvHttpApi {
     return f;
   }
 
-  private void txn(RoutingContext ctx) {
-    if (options.txn() == null) {
-      error(
-          ctx,
-          501,
-          "this node runs no transactional shards (start it with a transaction protocol)",
-          true);
-      return;
-    }
+  /** A plug-in's route: the body parsed to plain values, checked by the route, run at most once. */
+  private void route(RoutingContext ctx, JsonRoute r) {
     JsonObject body = jsonBody(ctx);
     if (body == null) return;
-    TxnRequests.Parsed p = TxnRequests.parse(body);
-    if (p.error() != null) {
-      error(ctx, 400, p.error(), true);
+    JsonRoute.Call call;
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> plain = (Map<String, Object>) plain(body);
+      call = r.accept(plain);
+    } catch (IllegalArgumentException e) {
+      error(ctx, 400, e.getMessage(), true);
       return;
     }
-    TxnEndpoint.Request r = p.request();
     once(
         ctx,
-        "txn",
-        r.client(),
-        r.seq(),
-        TxnRequests.fingerprint(r),
+        r.path(),
+        call.client(),
+        call.seq(),
+        call.fingerprint(),
         () -> {
           CompletableFuture<RequestDedup.Reply> f = new CompletableFuture<>();
           try {
-            options
-                .txn()
-                .submit(r, result -> f.complete(TxnRequests.render(r, p.jsonKeys(), result)));
+            call.run()
+                .get()
+                .whenComplete(
+                    (reply, failure) -> {
+                      if (failure != null) f.completeExceptionally(failure);
+                      else f.complete(encode(reply));
+                    });
           } catch (RuntimeException e) {
             f.completeExceptionally(e);
           }
           return f;
-        });
+        },
+        r);
+  }
+
+  /** 504: the single-key operation may or may not have happened. */
+  private static RequestDedup.Reply unknownReply(String cause) {
+    return new RequestDedup.Reply(
+        504,
+        new JsonObject()
+            .put("status", "unknown")
+            .put("cause", cause)
+            .put("error", "the outcome is unknown: the operation may or may not have happened")
+            .put("definite", false)
+            .encode());
+  }
+
+  private static RequestDedup.Reply encode(JsonRoute.Reply reply) {
+    return new RequestDedup.Reply(reply.status(), new JsonObject(reply.body()).encode());
+  }
+
+  /** A decoded JSON value as plain Java values: maps, lists, strings, numbers, booleans, null. */
+  static Object plain(Object v) {
+    if (v instanceof JsonObject o) return plain(o.getMap());
+    if (v instanceof JsonArray a) return plain(a.getList());
+    if (v instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : m.entrySet())
+        out.put(String.valueOf(e.getKey()), plain(e.getValue()));
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      for (Object x : l) out.add(plain(x));
+      return out;
+    }
+    return v;
   }
 
   /**
@@ -285,7 +333,8 @@ public final class KvHttpApi {
       String client,
       long seq,
       String fingerprint,
-      Supplier<CompletableFuture<RequestDedup.Reply>> run) {
+      Supplier<CompletableFuture<RequestDedup.Reply>> run,
+      JsonRoute route) {
     CompletableFuture<RequestDedup.Reply> answer;
     if (client == null) {
       answer = run.get();
@@ -318,7 +367,13 @@ public final class KvHttpApi {
     long timer =
         vertx.setTimer(
             ANSWER_WAIT_MILLIS,
-            id -> send(ctx, TxnRequests.unknown("no answer within " + ANSWER_WAIT_MILLIS + " ms")));
+            id ->
+                send(
+                    ctx,
+                    route == null
+                        ? unknownReply("no answer within " + ANSWER_WAIT_MILLIS + " ms")
+                        : encode(
+                            route.noAnswer("no answer within " + ANSWER_WAIT_MILLIS + " ms"))));
     answer.whenComplete(
         (reply, failure) -> {
           Runnable out =

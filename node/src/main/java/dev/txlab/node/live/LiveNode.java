@@ -233,13 +233,15 @@ public final class LiveNode implements AutoCloseable {
 
   /**
    * @param processes node-level processes by component name, started in this order
-   * @param txn what answers {@code POST /txn}, or null
+   * @param routes the public API's routes the plug-in answers (the transaction layer's {@code POST
+   *     /txn}), registered by the host beside its own
    */
-  public record Extras(Map<String, ProcessFactory> processes, TxnEndpoint txn) {
-    public static final Extras NONE = new Extras(Map.of(), null);
+  public record Extras(Map<String, ProcessFactory> processes, List<JsonRoute> routes) {
+    public static final Extras NONE = new Extras(Map.of(), List.of());
 
     public Extras {
       processes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(processes));
+      routes = List.copyOf(routes);
     }
   }
 
@@ -393,7 +395,7 @@ public final class LiveNode implements AutoCloseable {
    */
   public KvHttpApi startHttp(String bindHost, int port) throws Exception {
     KvHttpApi.Options options =
-        new KvHttpApi.Options(components.servesSingleKey(), extras.txn(), this::status);
+        new KvHttpApi.Options(components.servesSingleKey(), extras.routes(), this::status);
     return KvHttpApi.start(vertx, host, transport, config.shardMap(), bindHost, port, options)
         .toCompletionStage()
         .toCompletableFuture()

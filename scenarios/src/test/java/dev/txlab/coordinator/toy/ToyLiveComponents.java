@@ -57,7 +57,8 @@ final class ToyLiveComponents implements LiveNode.Components {
                   s -> config.shardMap().replicasOf(s).get(0),
                   gateway));
     }
-    return new LiveNode.Extras(processes, gateway);
+    return new LiveNode.Extras(
+        processes, List.of(new dev.txlab.coordinator.live.TxnRoute(gateway)));
   }
 
   @Override

@@ -1,27 +1,63 @@
-package dev.txlab.node.live;
+package dev.txlab.coordinator.live;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import dev.txlab.node.live.JsonRoute;
+import dev.txlab.node.live.KvHttpApi;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Parses and checks a {@code POST /txn} body — {@code
- * {"client":"c7","seq":12,"ops":[["append","k3",5], ["r","k3",null],["w","k1",2]]}} with an
- * optional {@code "workload":"list-append"|"rw-register"} — and renders answers. Every problem is
- * named in the error (field and op index), and nothing is run for a request with any problem.
+ * The transaction layer's route on a live node's public API, {@code POST /txn}: registered through
+ * {@link dev.txlab.node.live.LiveNode.Extras#routes} on the host's generic JSON route, it parses
+ * and checks a body — {@code {"client":"c7","seq":12,"ops":[["append","k3",5],
+ * ["r","k3",null],["w","k1",2]]}} with an optional {@code "workload":"list-append"|"rw-register"} —
+ * and renders answers. Every problem is named in the error (field and op index), and nothing is run
+ * for a request with any problem.
  *
  * <p>Keys are strings or integers (an integer key is the same key as its decimal string; answers
  * echo keys as they were sent). Values are 64-bit integers. A transaction with appends reads lists,
  * one with writes reads registers; mixing both is refused; a read-only transaction reads lists
- * unless {@code workload} says {@code rw-register}.
+ * unless {@code workload} says {@code rw-register}. A checked request runs on the {@link
+ * TxnEndpoint} (the node's gateway of transaction lanes); the host runs it at most once per {@code
+ * (client, seq)}.
  */
-public final class TxnRequests {
+public final class TxnRoute implements JsonRoute {
   public static final int MAX_OPS = 64;
-  public static final int MAX_CLIENT_CHARS = 128;
 
-  private TxnRequests() {}
+  private final TxnEndpoint endpoint;
+
+  public TxnRoute(TxnEndpoint endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  @Override
+  public String path() {
+    return "/txn";
+  }
+
+  @Override
+  public Call accept(Map<String, Object> body) {
+    Parsed p = parse(body);
+    if (p.error() != null) throw new IllegalArgumentException(p.error());
+    TxnEndpoint.Request r = p.request();
+    return new Call(
+        r.client(),
+        r.seq(),
+        fingerprint(r),
+        () -> {
+          CompletableFuture<Reply> f = new CompletableFuture<>();
+          endpoint.submit(r, result -> f.complete(render(r, p.jsonKeys(), result)));
+          return f;
+        });
+  }
+
+  @Override
+  public Reply noAnswer(String cause) {
+    return unknown(cause);
+  }
 
   /** A parsed request and the keys as the client spelled them (for echoing), or an error. */
   public record Parsed(TxnEndpoint.Request request, List<Object> jsonKeys, String error) {
@@ -30,26 +66,26 @@ public final class TxnRequests {
     }
   }
 
-  public static Parsed parse(JsonObject body) {
-    Object client = body.getValue("client");
+  public static Parsed parse(Map<String, Object> body) {
+    Object client = body.get("client");
     if (client == null) return Parsed.error("field 'client' is required");
     if (!(client instanceof String c) || c.isEmpty() || c.length() > MAX_CLIENT_CHARS) {
       return Parsed.error(
           "field 'client' must be a string of 1.." + MAX_CLIENT_CHARS + " characters");
     }
-    Object seqValue = body.getValue("seq");
+    Object seqValue = body.get("seq");
     if (seqValue == null) return Parsed.error("field 'seq' is required");
     if (!(seqValue instanceof Integer || seqValue instanceof Long)
         || ((Number) seqValue).longValue() < 0) {
       return Parsed.error("field 'seq' must be a non-negative 64-bit integer");
     }
-    Object workload = body.getValue("workload");
+    Object workload = body.get("workload");
     if (workload != null && !"list-append".equals(workload) && !"rw-register".equals(workload)) {
       return Parsed.error("field 'workload' must be list-append or rw-register");
     }
-    Object opsValue = body.getValue("ops");
+    Object opsValue = body.get("ops");
     if (opsValue == null) return Parsed.error("field 'ops' is required");
-    if (!(opsValue instanceof JsonArray ops))
+    if (!(opsValue instanceof List<?> ops))
       return Parsed.error("field 'ops' must be an array of [f, key, value] arrays");
     if (ops.isEmpty())
       return Parsed.error("field 'ops' is empty: a transaction needs at least one op");
@@ -60,11 +96,11 @@ public final class TxnRequests {
     boolean writes = false;
     for (int i = 0; i < ops.size(); i++) {
       String where = "ops[" + i + "]";
-      if (!(ops.getValue(i) instanceof JsonArray op) || op.size() != 3)
+      if (!(ops.get(i) instanceof List<?> op) || op.size() != 3)
         return Parsed.error(where + " must be an array [f, key, value]");
-      if (!(op.getValue(0) instanceof String f))
+      if (!(op.get(0) instanceof String f))
         return Parsed.error(where + "[0] must be a string: append, r or w");
-      Object key = op.getValue(1);
+      Object key = op.get(1);
       String keyText;
       if (key instanceof String s) {
         if (s.isEmpty() || s.getBytes(StandardCharsets.UTF_8).length > KvHttpApi.MAX_KEY_BYTES) {
@@ -76,7 +112,7 @@ public final class TxnRequests {
       } else {
         return Parsed.error(where + " key must be a string or a 64-bit integer");
       }
-      Object v = op.getValue(2);
+      Object v = op.get(2);
       Long value;
       switch (f) {
         case "append", "w" -> {
@@ -119,7 +155,7 @@ public final class TxnRequests {
   }
 
   /** The HTTP answer for a result. */
-  public static RequestDedup.Reply render(
+  public static Reply render(
       TxnEndpoint.Request request, List<Object> jsonKeys, TxnEndpoint.Result result) {
     switch (result.status()) {
       case OK -> {
@@ -131,36 +167,31 @@ public final class TxnRequests {
                   + request.ops().size()
                   + " ops");
         }
-        JsonArray ops = new JsonArray();
+        List<Object> ops = new ArrayList<>();
         for (int i = 0; i < request.ops().size(); i++) {
           Object v = result.values().get(i);
-          ops.add(
-              new JsonArray()
-                  .add(request.ops().get(i).f())
-                  .add(jsonKeys.get(i))
-                  .add(v instanceof List<?> l ? new JsonArray(new ArrayList<>(l)) : v));
+          List<Object> op = new ArrayList<>();
+          op.add(request.ops().get(i).f());
+          op.add(jsonKeys.get(i));
+          op.add(v instanceof List<?> l ? new ArrayList<>(l) : v);
+          ops.add(op);
         }
-        return new RequestDedup.Reply(
-            200, new JsonObject().put("status", "ok").put("ops", ops).encode());
+        return reply(200, "status", "ok", "ops", ops);
       }
       case ABORTED -> {
-        return new RequestDedup.Reply(
-            409,
-            new JsonObject()
-                .put("status", "aborted")
-                .put("cause", result.cause())
-                .put("definite", true)
-                .encode());
+        return reply(409, "status", "aborted", "cause", result.cause(), "definite", true);
       }
       case BUSY -> {
-        return new RequestDedup.Reply(
+        return reply(
             503,
-            new JsonObject()
-                .put("status", "busy")
-                .put("error", "too many transactions in flight on this node")
-                .put("cause", result.cause())
-                .put("definite", true)
-                .encode());
+            "status",
+            "busy",
+            "error",
+            "too many transactions in flight on this node",
+            "cause",
+            result.cause(),
+            "definite",
+            true);
       }
       default -> {
         return unknown(result.cause());
@@ -168,14 +199,23 @@ public final class TxnRequests {
     }
   }
 
-  public static RequestDedup.Reply unknown(String cause) {
-    return new RequestDedup.Reply(
+  public static Reply unknown(String cause) {
+    return reply(
         504,
-        new JsonObject()
-            .put("status", "unknown")
-            .put("cause", cause)
-            .put("error", "the outcome is unknown: the transaction may or may not have committed")
-            .put("definite", false)
-            .encode());
+        "status",
+        "unknown",
+        "cause",
+        cause,
+        "error",
+        "the outcome is unknown: the transaction may or may not have committed",
+        "definite",
+        false);
+  }
+
+  /** A reply whose body has these fields, in this order. */
+  private static Reply reply(int status, Object... fields) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    for (int i = 0; i < fields.length; i += 2) body.put((String) fields[i], fields[i + 1]);
+    return new Reply(status, body);
   }
 }

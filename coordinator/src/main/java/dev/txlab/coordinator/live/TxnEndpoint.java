@@ -1,4 +1,4 @@
-package dev.txlab.node.live;
+package dev.txlab.coordinator.live;
 
 import java.util.ArrayList;
 import java.util.Collections;
