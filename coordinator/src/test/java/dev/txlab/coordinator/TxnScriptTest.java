@@ -555,7 +555,8 @@ class TxnScriptTest {
         throw new IllegalStateException(e);
       }
       String name = c.getName();
-      if (v instanceof Long l && (name.endsWith("Ts") || name.equals("priority"))) {
+      if (v instanceof Long l
+          && (name.endsWith("Ts") || name.equals("ts") || name.equals("priority"))) {
         v = l / 1000 + "us";
       }
       b.append(' ').append(name).append('=').append(v);
