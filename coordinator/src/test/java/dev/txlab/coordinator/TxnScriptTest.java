@@ -52,14 +52,15 @@ import org.junit.jupiter.api.TestFactory;
  * every transaction message, and each client outcome. Regenerate the expected output with {@code
  * -Dgolden.rewrite=true}.
  *
- * <p>Commands: {@code cluster SHARDS} (three nodes; shard k's first leader is n(k mod 3 + 1)),
- * {@code keys} (which shard each of the keys a..h lives on), {@code begin cX OP; OP…} (client cX
- * runs a transaction: {@code append k v}, {@code r k}; cX is created on first use), {@code
- * stabilize} (deliver until quiet; no time passes), {@code deliver N} (until N transaction messages
- * went), {@code hold cX} / {@code release cX} (messages from cX wait in the network, then go on in
- * their order), {@code elapse MS} (time passes, timers fire as they come due, each followed by
- * delivery), {@code crash nX}, {@code restart nX}, {@code isolate nX}, {@code heal}, {@code status}
- * (each shard's leader and, per replica, its transactions).
+ * <p>Commands: {@code cluster SHARDS [classic]} (three nodes; shard k's first leader is n(k mod 3 +
+ * 1); with {@code classic}, classic 2PC: locking reads and one unreplicated coordinator {@code
+ * c0/coord}), {@code keys} (which shard each of the keys a..h lives on), {@code begin cX OP; OP…}
+ * (client cX runs a transaction: {@code append k v}, {@code r k}; cX is created on first use),
+ * {@code stabilize} (deliver until quiet; no time passes), {@code deliver N} (until N transaction
+ * messages went), {@code hold cX} / {@code release cX} (messages from cX wait in the network, then
+ * go on in their order), {@code elapse MS} (time passes, timers fire as they come due, each
+ * followed by delivery), {@code crash nX}, {@code restart nX}, {@code isolate nX}, {@code heal},
+ * {@code status} (each shard's leader and, per replica, its transactions).
  */
 class TxnScriptTest {
   static final Path DIR = Path.of("src/test/resources/txn");
@@ -126,7 +127,11 @@ class TxnScriptTest {
   /** The processes, the in-order network and the manual clock of one script. */
   private static final class World {
     final List<NodeId> servers = List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3"));
-    final TxnKnobs knobs = TxnKnobs.spanner();
+    TxnKnobs knobs = TxnKnobs.spanner();
+
+    /** Classic 2PC's coordinator ({@code cluster N classic}), or null. */
+    Address single;
+
     long now;
     long timerSeq;
     ShardMap shardMap;
@@ -233,7 +238,13 @@ class TxnScriptTest {
       out.setLength(0);
       String[] w = line.trim().split("\\s+");
       switch (w[0]) {
-        case "cluster" -> cluster(Integer.parseInt(w[1]));
+        case "cluster" -> {
+          if (w.length > 2 && w[2].equals("classic")) {
+            knobs = TxnKnobs.classic2pc();
+            single = Address.of(NodeId.of("c0"), "coord");
+          }
+          cluster(Integer.parseInt(w[1]));
+        }
         case "keys" -> {
           for (char k = 'a'; k <= 'h'; k++) {
             out.append(k).append(" on ").append(shardMap.shardOf(String.valueOf(k))).append('\n');
@@ -289,13 +300,22 @@ class TxnScriptTest {
                 RaftConfig.defaults(members),
                 shardMap,
                 knobs,
-                null,
+                single,
                 16,
                 20_000_000L,
                 300_000_000L);
         for (Address a : members) {
           hosts.put(a, new Host(a, env -> new TxnShardReplica(env, rc, TxnProbe.NONE)));
         }
+      }
+      if (single != null) {
+        hosts.put(
+            single,
+            new Host(
+                single,
+                env ->
+                    new dev.txlab.coordinator.single.SingleCoordinator(
+                        env, shardMap, knobs, TxnProbe.NONE)));
       }
       for (Host h : hosts.values()) h.start();
       // An election timeout passes (no timer fires on its own), then each first leader campaigns.
@@ -338,7 +358,7 @@ class TxnScriptTest {
               n -> {
                 Client cl = new Client(n);
                 Address a = Address.of(NodeId.of(n), "client");
-                TxnClient.Config cc = TxnClient.Config.defaults(shardMap, knobs, null, 1);
+                TxnClient.Config cc = TxnClient.Config.defaults(shardMap, knobs, single, 1);
                 Host h =
                     new Host(
                         a,
