@@ -67,6 +67,7 @@ class ArchitectureTest {
             .resideInAnyPackage(
                 "dev.txlab.coordinator.spanner..",
                 "dev.txlab.coordinator.classic..",
+                "dev.txlab.coordinator.twopc..",
                 "dev.txlab.coordinator.raftkv..",
                 "dev.txlab.coordinator.participant..",
                 "dev.txlab.coordinator.single..",
