@@ -5,13 +5,11 @@ import dev.txlab.coordinator.txn.MicroOp;
 import dev.txlab.coordinator.txn.TxnObserver;
 import dev.txlab.node.api.Address;
 import dev.txlab.node.api.Env;
+import dev.txlab.node.api.ForwardingEnv;
 import dev.txlab.node.api.Message;
 import dev.txlab.node.api.Process;
-import dev.txlab.node.api.RandomSource;
 import dev.txlab.node.api.ShardId;
-import dev.txlab.node.api.Storage;
 import dev.txlab.node.api.Timer;
-import dev.txlab.node.api.TrueTimeInterval;
 import dev.txlab.node.kv.ClientObserver.Outcome;
 import dev.txlab.node.kv.ShardMap;
 import java.util.List;
@@ -95,46 +93,15 @@ final class ToyLane implements Process {
   }
 
   /** The lane's environment, except that the client's next-transaction timer is parked. */
-  private final class LaneEnv implements Env {
-    @Override
-    public Address self() {
-      return env.self();
-    }
-
-    @Override
-    public void send(Address to, Message message) {
-      env.send(to, message);
+  private final class LaneEnv extends ForwardingEnv {
+    LaneEnv() {
+      super(env);
     }
 
     @Override
     public void setTimer(long delayNanos, Timer timer) {
       if (timer instanceof ToyMessage.Next n) parked = n;
-      else env.setTimer(delayNanos, timer);
-    }
-
-    @Override
-    public long localClockNanos() {
-      return env.localClockNanos();
-    }
-
-    @Override
-    public TrueTimeInterval trueTime() {
-      return env.trueTime();
-    }
-
-    @Override
-    public RandomSource random() {
-      return env.random();
-    }
-
-    @Override
-    public Storage storage() {
-      return env.storage();
-    }
-
-    @Override
-    public void log(String text) {
-      env.log(text);
+      else super.setTimer(delayNanos, timer);
     }
   }
 }
