@@ -1,18 +1,16 @@
 package dev.txlab.coordinator;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.txlab.coordinator.client.TxnClient;
 import dev.txlab.coordinator.participant.TxnShardReplica;
 import dev.txlab.coordinator.participant.TxnStateMachine;
 import dev.txlab.coordinator.txn.MicroOp;
 import dev.txlab.coordinator.txn.TxnKnobs;
-import dev.txlab.coordinator.txn.TxnMessage;
 import dev.txlab.coordinator.txn.TxnObserver;
 import dev.txlab.coordinator.txn.TxnProbe;
 import dev.txlab.coordinator.txn.TxnTimer;
 import dev.txlab.node.api.Address;
 import dev.txlab.node.api.Env;
+import dev.txlab.node.api.ForwardingEnv;
 import dev.txlab.node.api.InMemoryStorage;
 import dev.txlab.node.api.Message;
 import dev.txlab.node.api.NodeId;
@@ -22,6 +20,7 @@ import dev.txlab.node.api.ShardId;
 import dev.txlab.node.api.Storage;
 import dev.txlab.node.api.Timer;
 import dev.txlab.node.api.TrueTimeInterval;
+import dev.txlab.node.golden.GoldenScripts;
 import dev.txlab.node.kv.ClientObserver.Outcome;
 import dev.txlab.node.kv.ShardMap;
 import dev.txlab.node.raft.RaftConfig;
@@ -29,8 +28,6 @@ import dev.txlab.node.raft.RaftMessage;
 import dev.txlab.node.raft.RaftTimer;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -64,60 +61,11 @@ import org.junit.jupiter.api.TestFactory;
  */
 class TxnScriptTest {
   static final Path DIR = Path.of("src/test/resources/txn");
-  static final boolean REWRITE = Boolean.getBoolean("golden.rewrite");
   static final long EPSILON_NANOS = 1_000_000L;
 
   @TestFactory
   Stream<DynamicTest> scripts() throws IOException {
-    List<Path> files;
-    try (Stream<Path> s = Files.list(DIR)) {
-      files = s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
-    }
-    assertThat(files).isNotEmpty();
-    return files.stream()
-        .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> runFile(f)));
-  }
-
-  private void runFile(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    StringBuilder rewritten = new StringBuilder();
-    int i = 0;
-    while (i < lines.size() && (lines.get(i).startsWith("#") || lines.get(i).isBlank())) {
-      rewritten.append(lines.get(i)).append('\n');
-      i++;
-    }
-    World world = new World();
-    List<String> mismatches = new ArrayList<>();
-    while (i < lines.size()) {
-      String command = lines.get(i++);
-      if (command.isBlank()) continue;
-      if (i >= lines.size() || !lines.get(i).equals("----")) {
-        throw new IllegalStateException(file + ":" + i + ": expected ---- after '" + command + "'");
-      }
-      i++;
-      StringBuilder expected = new StringBuilder();
-      while (i < lines.size() && !lines.get(i).isEmpty())
-        expected.append(lines.get(i++)).append('\n');
-      String actual = world.run(command);
-      if (!actual.equals(expected.toString())) {
-        mismatches.add(
-            file.getFileName()
-                + ": '"
-                + command
-                + "'\n--- expected\n"
-                + expected
-                + "--- actual\n"
-                + actual);
-      }
-      rewritten.append(command).append("\n----\n").append(actual).append('\n');
-    }
-    if (REWRITE) {
-      Files.writeString(file, rewritten.toString().stripTrailing() + "\n", StandardCharsets.UTF_8);
-      return;
-    }
-    assertThat(mismatches)
-        .as("golden script mismatch (regenerate with -Dgolden.rewrite=true)")
-        .isEmpty();
+    return GoldenScripts.tests(DIR, World::new);
   }
 
   private record Envelope(Address from, Address to, Message message) {}
@@ -125,7 +73,7 @@ class TxnScriptTest {
   private record Due(long atNanos, long seq, Address owner, Timer timer) {}
 
   /** The processes, the in-order network and the manual clock of one script. */
-  private static final class World {
+  private static final class World implements GoldenScripts.World {
     final List<NodeId> servers = List.of(NodeId.of("n1"), NodeId.of("n2"), NodeId.of("n3"));
     TxnKnobs knobs = TxnKnobs.spanner();
 
@@ -234,7 +182,8 @@ class TxnScriptTest {
 
     final TreeMap<String, Client> clients = new TreeMap<>();
 
-    String run(String line) {
+    @Override
+    public String run(String line) {
       out.setLength(0);
       String[] w = line.trim().split("\\s+");
       switch (w[0]) {
@@ -396,53 +345,19 @@ class TxnScriptTest {
     }
 
     /** The client's environment, with its next-transaction timer parked until a begin. */
-    final class ParkingEnv implements Env {
-      final Env env;
+    final class ParkingEnv extends ForwardingEnv {
       final Client client;
 
       ParkingEnv(Env env, Client client) {
-        this.env = env;
+        super(env);
         this.client = client;
-      }
-
-      @Override
-      public Address self() {
-        return env.self();
-      }
-
-      @Override
-      public void send(Address to, Message message) {
-        env.send(to, message);
       }
 
       @Override
       public void setTimer(long delayNanos, Timer timer) {
         if (timer instanceof TxnTimer.ClientNext n) client.parked = n;
-        else env.setTimer(delayNanos, timer);
+        else super.setTimer(delayNanos, timer);
       }
-
-      @Override
-      public long localClockNanos() {
-        return env.localClockNanos();
-      }
-
-      @Override
-      public TrueTimeInterval trueTime() {
-        return env.trueTime();
-      }
-
-      @Override
-      public RandomSource random() {
-        return env.random();
-      }
-
-      @Override
-      public Storage storage() {
-        return env.storage();
-      }
-
-      @Override
-      public void log(String text) {}
     }
 
     boolean reachable(Address from, Address to) {
@@ -582,10 +497,5 @@ class TxnScriptTest {
       b.append(' ').append(name).append('=').append(v);
     }
     return b.toString();
-  }
-
-  static {
-    // Used in describe(): make sure the message types print as records.
-    assertThat(TxnMessage.Execute.class.isRecord()).isTrue();
   }
 }

@@ -1,7 +1,5 @@
 package dev.txlab.node.raft;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.txlab.node.api.Address;
 import dev.txlab.node.api.Env;
 import dev.txlab.node.api.InMemoryStorage;
@@ -11,9 +9,8 @@ import dev.txlab.node.api.RandomSource;
 import dev.txlab.node.api.Storage;
 import dev.txlab.node.api.Timer;
 import dev.txlab.node.api.TrueTimeInterval;
+import dev.txlab.node.golden.GoldenScripts;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -51,65 +48,16 @@ import org.junit.jupiter.api.TestFactory;
  */
 class RaftScriptTest {
   static final Path DIR = Path.of("src/test/resources/raft");
-  static final boolean REWRITE = Boolean.getBoolean("golden.rewrite");
 
   @TestFactory
   Stream<DynamicTest> scripts() throws IOException {
-    List<Path> files;
-    try (Stream<Path> s = Files.list(DIR)) {
-      files = s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
-    }
-    assertThat(files).isNotEmpty();
-    return files.stream()
-        .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> runFile(f)));
-  }
-
-  private void runFile(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    StringBuilder rewritten = new StringBuilder();
-    int i = 0;
-    while (i < lines.size() && (lines.get(i).startsWith("#") || lines.get(i).isBlank())) {
-      rewritten.append(lines.get(i)).append('\n');
-      i++;
-    }
-    World world = new World();
-    List<String> mismatches = new ArrayList<>();
-    while (i < lines.size()) {
-      String command = lines.get(i++);
-      if (command.isBlank()) continue;
-      if (i >= lines.size() || !lines.get(i).equals("----")) {
-        throw new IllegalStateException(file + ":" + i + ": expected ---- after '" + command + "'");
-      }
-      i++;
-      StringBuilder expected = new StringBuilder();
-      while (i < lines.size() && !lines.get(i).isEmpty())
-        expected.append(lines.get(i++)).append('\n');
-      String actual = world.run(command);
-      if (!actual.equals(expected.toString())) {
-        mismatches.add(
-            file.getFileName()
-                + ": '"
-                + command
-                + "'\n--- expected\n"
-                + expected
-                + "--- actual\n"
-                + actual);
-      }
-      rewritten.append(command).append("\n----\n").append(actual).append('\n');
-    }
-    if (REWRITE) {
-      Files.writeString(file, rewritten.toString().stripTrailing() + "\n", StandardCharsets.UTF_8);
-      return;
-    }
-    assertThat(mismatches)
-        .as("golden script mismatch (regenerate with -Dgolden.rewrite=true)")
-        .isEmpty();
+    return GoldenScripts.tests(DIR, World::new);
   }
 
   private record Envelope(Address from, Address to, RaftMessage message) {}
 
   /** The replicas, the hand-cranked network and the manual clock of one script. */
-  private static final class World {
+  private static final class World implements GoldenScripts.World {
     final RaftConfig template =
         RaftConfig.defaults(List.of(Address.parse("x/raft"))).withSnapshotThresholdEntries(5);
     final long[] clock = {0};
@@ -241,7 +189,8 @@ class RaftScriptTest {
       return n;
     }
 
-    String run(String command) {
+    @Override
+    public String run(String command) {
       out = new StringBuilder();
       String[] w = command.trim().split("\\s+");
       switch (w[0]) {
