@@ -272,7 +272,8 @@ public final class LiveNode implements AutoCloseable {
     this.adminFaults =
         new AdminFaults(config.node(), config.nodes(), transport.faults(), host.clock());
     components.attach(adminFaults);
-    this.roleWatch = vertx.setPeriodic(ROLE_WATCH_MILLIS, id -> status().onSuccess(this::logRoles));
+    this.roleWatch =
+        vertx.setPeriodic(ROLE_WATCH_MILLIS, id -> shardRoles().onSuccess(this::logRoles));
   }
 
   /** How often the node looks at its replicas' roles, to log each change. */
@@ -286,9 +287,7 @@ public final class LiveNode implements AutoCloseable {
    * Logs each hosted shard's role, term and leader when they change (elections, step-downs, a new
    * leader learned): the node's log then tells its story without a debugger.
    */
-  private void logRoles(JsonObject status) {
-    JsonObject shards = status.getJsonObject("shards");
-    if (shards == null) return;
+  private void logRoles(JsonObject shards) {
     synchronized (lastRoles) {
       for (String shard : shards.fieldNames()) {
         JsonObject s = shards.getJsonObject(shard);
@@ -423,6 +422,31 @@ public final class LiveNode implements AutoCloseable {
    * (read on the replica's own thread), the faults in force, the clock, and what runs here.
    */
   public Future<JsonObject> status() {
+    return shardRoles()
+        .map(
+            byShard ->
+                new JsonObject()
+                    .put("node", config.node().name())
+                    .put("pid", ProcessHandle.current().pid())
+                    .put("shards", byShard)
+                    .put("faults", adminFaults.active())
+                    .put("clock_offset_ms", host.clock().offsetNanos() / 1e6)
+                    .put("epsilon_ms", host.clock().epsilonNanos() / 1e6)
+                    .put(
+                        "config",
+                        new JsonObject(
+                            new java.util.TreeMap<String, Object>(components.describe())))
+                    .put(
+                        "metrics",
+                        new JsonObject(
+                            new java.util.TreeMap<String, Object>(components.metrics()))));
+  }
+
+  /**
+   * Each hosted shard's role, term, leader, commit index and applied index, read on the replica's
+   * own thread: all the role watch needs, without the status page's metrics.
+   */
+  private Future<JsonObject> shardRoles() {
     List<ShardId> shards = config.hostedShards();
     List<Future<JsonObject>> each = new ArrayList<>();
     for (ShardId shard : shards) {
@@ -452,19 +476,7 @@ public final class LiveNode implements AutoCloseable {
               JsonObject byShard = new JsonObject();
               for (int i = 0; i < shards.size(); i++)
                 byShard.put(shards.get(i).component(), each.get(i).result());
-              return new JsonObject()
-                  .put("node", config.node().name())
-                  .put("pid", ProcessHandle.current().pid())
-                  .put("shards", byShard)
-                  .put("faults", adminFaults.active())
-                  .put("clock_offset_ms", host.clock().offsetNanos() / 1e6)
-                  .put("epsilon_ms", host.clock().epsilonNanos() / 1e6)
-                  .put(
-                      "config",
-                      new JsonObject(new java.util.TreeMap<String, Object>(components.describe())))
-                  .put(
-                      "metrics",
-                      new JsonObject(new java.util.TreeMap<String, Object>(components.metrics())));
+              return byShard;
             });
   }
 
