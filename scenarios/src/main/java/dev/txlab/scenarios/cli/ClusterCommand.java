@@ -145,12 +145,6 @@ final class ClusterCommand implements Runnable {
               .withFsync(fsync)
               .withNodeFlags(nodeFlags)
               .withTimeout(timeout);
-      if (!protocol.equals("raft-kv") && !LiveCluster.txnNodeAvailable()) {
-        out.println(
-            "note: this build has no transactional node yet ("
-                + LiveCluster.TXN_NODE_MAIN
-                + "); starting single-key nodes (raft-kv)");
-      }
       LiveCluster c;
       try {
         c = LiveCluster.start(o, out);

@@ -363,24 +363,9 @@ public final class LiveCluster {
     }
   }
 
-  /** Whether the transactional node is on the class path (it lands separately from this CLI). */
-  public static boolean txnNodeAvailable() {
-    try {
-      Class.forName(TXN_NODE_MAIN, false, LiveCluster.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
-    }
-  }
-
-  /** The protocol's own name (not an alias), or single-key nodes when no transactional node. */
-  private static String resolveProtocol(String asked) throws LiveException {
-    Protocol p = protocolOf(asked);
-    if (p.serves() == Protocol.Serves.TRANSACTIONS && !txnNodeAvailable()) {
-      // Until the transactional node exists, a cluster of single-key nodes is what can run.
-      return ProtocolRegistry.defaultFor(Protocol.Serves.SINGLE_KEY).name();
-    }
-    return p.name();
+  /** The protocol's own name (not an alias). */
+  private static String resolveProtocol(String asked) {
+    return protocolOf(asked).name();
   }
 
   private static String writeToken(Path dir) throws IOException {
