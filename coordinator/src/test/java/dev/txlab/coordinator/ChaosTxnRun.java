@@ -103,6 +103,7 @@ final class ChaosTxnRun {
     cluster.sim().runFor(10 * S); // clients finish; in-doubt and abandoned transactions resolve
     List<String> problems = new ArrayList<>(Oracle.checkListAppend(cluster, history));
     problems.addAll(leftovers(cluster));
+    problems.addAll(retainedDecisions(cluster, clients));
     // External consistency holds with commit wait as long as TrueTime told the truth.
     if (config.knobs().commitWait() && cluster.sim().stats().trueTimeLies() == 0)
       problems.addAll(Oracle.checkRealTime(history));
@@ -119,6 +120,39 @@ final class ChaosTxnRun {
         history.count(Outcome.INFO),
         cluster.metrics().summary().toString(),
         cluster.sim().stats().trueTimeLies());
+  }
+
+  /**
+   * After a quiet phase every coordinator record has ended (each participant acknowledged it), and
+   * a replica keeps no more decisions than about one per client (each client's latest attempt
+   * there, and a few attempts above it that were refused here): memory bounded by the clients, not
+   * by the length of the run.
+   */
+  static List<String> retainedDecisions(SimTxnCluster cluster, int clients) {
+    List<String> out = new ArrayList<>();
+    for (ShardId s : cluster.shardMap().allShards()) {
+      for (Address a : cluster.shardMap().replicasOf(s)) {
+        TxnShardReplica r = cluster.replica(a);
+        if (r == null) continue;
+        if (!r.machine().awaitingEnd().isEmpty())
+          out.add(
+              a
+                  + " still awaits acknowledgements for "
+                  + r.machine().awaitingEnd().size()
+                  + " records (first "
+                  + r.machine().awaitingEnd().firstKey()
+                  + ")");
+        if (r.machine().decisions().size() > 2 * clients)
+          out.add(
+              a
+                  + " keeps "
+                  + r.machine().decisions().size()
+                  + " decisions for "
+                  + clients
+                  + " clients");
+      }
+    }
+    return out;
   }
 
   /** After a quiet phase nothing may stay prepared or locked anywhere. */

@@ -38,8 +38,18 @@ class HandlerCoverageTest {
                 dev.txlab.node.api.Address.parse("c1/client"),
                 java.util.List.of(dev.txlab.coordinator.txn.MicroOp.write("x", 1))),
             new TxnCommand.Prepare(t, 5, null, java.util.List.of(dev.txlab.node.api.ShardId.of(0))),
-            new TxnCommand.CoordinatorDecide(t, dev.txlab.coordinator.txn.TxnDecision.COMMIT, 10),
-            new TxnCommand.CoordinatorDecide(t, dev.txlab.coordinator.txn.TxnDecision.ABORT, 0),
+            new TxnCommand.CoordinatorDecide(
+                t,
+                dev.txlab.coordinator.txn.TxnDecision.COMMIT,
+                10,
+                java.util.List.of(
+                    dev.txlab.node.api.ShardId.of(0), dev.txlab.node.api.ShardId.of(1))),
+            new TxnCommand.CoordinatorDecide(
+                t,
+                dev.txlab.coordinator.txn.TxnDecision.ABORT,
+                0,
+                java.util.List.of(dev.txlab.node.api.ShardId.of(0))),
+            new TxnCommand.End(java.util.List.of(t)),
             new TxnCommand.Decide(t, dev.txlab.coordinator.txn.TxnDecision.COMMIT, 10),
             new TxnCommand.Release(t, "x"),
             new TxnCommand.SafeTime(20))) {

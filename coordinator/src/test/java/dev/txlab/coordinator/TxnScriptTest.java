@@ -57,7 +57,9 @@ import org.junit.jupiter.api.TestFactory;
  * messages went), {@code hold cX} / {@code release cX} (messages from cX wait in the network, then
  * go on in their order), {@code elapse MS} (time passes, timers fire as they come due, each
  * followed by delivery), {@code crash nX}, {@code restart nX}, {@code isolate nX}, {@code heal},
- * {@code status} (each shard's leader and, per replica, its transactions).
+ * {@code status} (each shard's leader and, per replica, its transactions: active ones with their
+ * state, decided ones it still keeps — a coordinator record not yet acknowledged by every
+ * participant is marked {@code (awaiting acks)}).
  */
 class TxnScriptTest {
   static final Path DIR = Path.of("src/test/resources/txn");
@@ -455,7 +457,8 @@ class TxnScriptTest {
                     + d.getValue().decision().name().toLowerCase()
                     + (d.getValue().commitTs() > 0
                         ? "@" + d.getValue().commitTs() / 1000 + "us"
-                        : ""));
+                        : "")
+                    + (m.awaitingEnd().containsKey(d.getKey()) ? " (awaiting acks)" : ""));
           }
           out.append(parts.isEmpty() ? "-" : String.join(", ", parts))
               .append("  data ")

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TxnStateMachinePropertyTest {
   static final ShardId S0 = ShardId.of(0);
-  static final Address CLIENT = Address.parse("c1/client");
+  static final int CLIENTS = 3;
   static final List<String> KEYS = List.of("a", "b", "c", "d", "e");
 
   @ParameterizedTest
@@ -63,12 +63,16 @@ class TxnStateMachinePropertyTest {
         TxnStateMachine.Active a = m.activeTxns().firstEntry().getValue();
         TxnCommand c =
             a.status() == Status.PREPARED
-                ? new TxnCommand.CoordinatorDecide(a.txn(), TxnDecision.COMMIT, a.prepareTs())
+                ? new TxnCommand.CoordinatorDecide(
+                    a.txn(), TxnDecision.COMMIT, a.prepareTs(), List.of(S0))
                 : new TxnCommand.Release(a.txn(), "drain");
         apply(m, c, ++index);
       }
       assertTrue(m.activeTxns().isEmpty(), "seed " + seed + ": drained");
       assertEquals(0, m.locks().lockedKeys(), "seed " + seed + ": no lock outlives its holder");
+      assertTrue(
+          m.decisions().size() <= CLIENTS,
+          "seed " + seed + ": only each client's latest decision is kept, not " + m.decisions());
     }
   }
 
@@ -96,8 +100,11 @@ class TxnStateMachinePropertyTest {
         ops.add(random.nextBoolean() ? MicroOp.read(k) : MicroOp.append(k, seq * 10 + i));
       }
       // Priorities collide now and then, so ties are broken by the transaction id.
+      // Three clients; each numbers its transactions in order, so each new lock also moves its
+      // client's floor (the older attempts still active run on; decided ones may be forgotten).
+      String client = "c" + (seq % CLIENTS) + "/client";
       return new TxnCommand.Lock(
-          new TxnId("c1/client", seq, 0), random.nextInt(50), CLIENT, List.copyOf(ops));
+          new TxnId(client, seq, 0), random.nextInt(50), Address.parse(client), List.copyOf(ops));
     }
     TxnStateMachine.Active a = active.get(random.nextInt(active.size()));
     assertNotNull(a);
@@ -105,7 +112,7 @@ class TxnStateMachinePropertyTest {
       case PREPARED ->
           random.nextBoolean()
               ? new TxnCommand.CoordinatorDecide(
-                  a.txn(), TxnDecision.COMMIT, a.prepareTs() + random.nextInt(3))
+                  a.txn(), TxnDecision.COMMIT, a.prepareTs() + random.nextInt(3), List.of(S0))
               : new TxnCommand.Decide(a.txn(), TxnDecision.ABORT, 0);
       case GRANTED ->
           roll < 8

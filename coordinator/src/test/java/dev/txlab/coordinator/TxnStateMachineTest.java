@@ -24,14 +24,18 @@ import org.junit.jupiter.api.Test;
 /** The participant's state machine as a specification: locks, wound-wait, timestamps, decisions. */
 class TxnStateMachineTest {
   static final ShardId S0 = ShardId.of(0);
-  static final Address CLIENT = Address.parse("c1/client");
 
-  static TxnId txn(long seq) {
-    return new TxnId("c1/client", seq, 0);
+  /**
+   * Transaction {@code n}: the first transaction of client cn (concurrent transactions come from
+   * different clients; a client's own attempts are numbered in order and it is done with the older
+   * ones once a newer one is locked — see the forgetting tests).
+   */
+  static TxnId txn(long n) {
+    return new TxnId("c" + n + "/client", 1, 0);
   }
 
-  static TxnCommand.Lock lock(long seq, long priority, MicroOp... ops) {
-    return new TxnCommand.Lock(txn(seq), priority, CLIENT, List.of(ops));
+  static TxnCommand.Lock lock(long n, long priority, MicroOp... ops) {
+    return new TxnCommand.Lock(txn(n), priority, Address.parse("c" + n + "/client"), List.of(ops));
   }
 
   static Status status(TxnStateMachine m, long seq) {
@@ -171,9 +175,9 @@ class TxnStateMachineTest {
     m.setFullInvariantScan(true);
     m.apply(lock(1, 100, MicroOp.write("x", 7)));
     m.apply(new TxnCommand.Prepare(txn(1), 1_000, S0, List.of(S0)));
-    m.apply(new TxnCommand.CoordinatorDecide(txn(1), TxnDecision.COMMIT, 2_000));
-    m.apply(new TxnCommand.CoordinatorDecide(txn(1), TxnDecision.COMMIT, 3_000));
-    m.apply(new TxnCommand.CoordinatorDecide(txn(1), TxnDecision.ABORT, 0));
+    m.apply(new TxnCommand.CoordinatorDecide(txn(1), TxnDecision.COMMIT, 2_000, List.of(S0)));
+    m.apply(new TxnCommand.CoordinatorDecide(txn(1), TxnDecision.COMMIT, 3_000, List.of(S0)));
+    m.apply(new TxnCommand.CoordinatorDecide(txn(1), TxnDecision.ABORT, 0, List.of(S0)));
     assertEquals(new TxnStateMachine.Decided(TxnDecision.COMMIT, 2_000), m.decided(txn(1)));
     assertThrows(
         IllegalStateException.class,
@@ -242,5 +246,134 @@ class TxnStateMachineTest {
     TrueTimeInterval later = TrueTimeInterval.around(10_000 + 6_001, 3_000);
     assertTrue(later.after(s));
     assertEquals(0, CommitWait.remainingNanos(s, later));
+  }
+
+  // ================================================================ forgetting decisions
+
+  static TxnId attempt(long seq, int attempt) {
+    return new TxnId("c1/client", seq, attempt);
+  }
+
+  static TxnCommand.Lock lockAttempt(TxnId t, MicroOp... ops) {
+    return new TxnCommand.Lock(t, 100, Address.parse("c1/client"), List.of(ops));
+  }
+
+  static TxnStateMachine checked() {
+    TxnStateMachine m = new TxnStateMachine(S0, true, 16);
+    m.setFullInvariantScan(true);
+    return m;
+  }
+
+  @Test
+  void aClientsNextAttemptMakesItsEarlierOnesStaleAndTheirDecisionsGo() {
+    TxnStateMachine m = checked();
+    TxnId first = attempt(1, 0);
+    m.apply(lockAttempt(first, MicroOp.write("x", 1)));
+    m.apply(new TxnCommand.Release(first, "client-abort"));
+    assertEquals(TxnDecision.ABORT, m.decided(first).decision(), "kept while it is the latest");
+    m.apply(lockAttempt(attempt(1, 1), MicroOp.write("x", 2)));
+    m.checkInvariants();
+    assertNull(m.decided(first), "the client is past it: forgotten");
+    assertTrue(m.forgotten(first));
+    m.takeEffects();
+
+    // Late copies of the old attempt's requests change nothing and are answered as stale.
+    m.apply(lockAttempt(first, MicroOp.write("y", 1)));
+    assertEquals(
+        List.of(
+            new TxnStateMachine.Effect.Aborted(first, Address.parse("c1/client"), "stale-attempt")),
+        m.takeEffects());
+    m.apply(new TxnCommand.Prepare(first, 10, S0, List.of(S0)));
+    assertEquals(List.of(new TxnStateMachine.Effect.Prepared(first, false, 0)), m.takeEffects());
+    m.apply(new TxnCommand.Decide(first, TxnDecision.ABORT, 0));
+    m.apply(new TxnCommand.Release(first, "client-abort"));
+    assertEquals(List.of(), m.takeEffects());
+    m.checkInvariants();
+    assertNull(m.decided(first));
+    assertEquals(Status.GRANTED, m.active(attempt(1, 1)).status(), "the live attempt is untouched");
+    assertEquals(
+        0,
+        m.locks().conflicts(attempt(9, 0), LockTable.wanted(List.of(MicroOp.write("y", 1)))).size(),
+        "the stale lock took nothing");
+  }
+
+  @Test
+  void aCoordinatorRecordOutlivesTheClientUntilEveryParticipantAcknowledged() {
+    TxnStateMachine m = checked();
+    ShardId s1 = ShardId.of(1);
+    TxnId t = attempt(1, 0);
+    m.apply(lockAttempt(t, MicroOp.write("x", 1)));
+    m.apply(new TxnCommand.Prepare(t, 1_000, S0, List.of(S0, s1)));
+    m.apply(new TxnCommand.CoordinatorDecide(t, TxnDecision.COMMIT, 2_000, List.of(S0, s1)));
+    m.apply(lockAttempt(attempt(2, 0), MicroOp.read("x")));
+    m.checkInvariants();
+    assertEquals(List.of(S0, s1), m.awaitingEnd().get(t));
+    assertEquals(TxnDecision.COMMIT, m.decided(t).decision(), "shard-1 may still ask");
+    m.apply(new TxnCommand.End(List.of(t)));
+    m.checkInvariants();
+    assertNull(m.decided(t), "acknowledged by all and the client is past it: forgotten");
+    assertTrue(m.awaitingEnd().isEmpty());
+  }
+
+  @Test
+  void anEndedRecordStaysWhileItsClientMayStillAsk() {
+    TxnStateMachine m = checked();
+    TxnId t = attempt(1, 0);
+    m.apply(lockAttempt(t, MicroOp.write("x", 1)));
+    m.apply(new TxnCommand.Prepare(t, 1_000, S0, List.of(S0, ShardId.of(1))));
+    m.apply(
+        new TxnCommand.CoordinatorDecide(t, TxnDecision.COMMIT, 2_000, List.of(S0, ShardId.of(1))));
+    m.apply(new TxnCommand.End(List.of(t)));
+    m.checkInvariants();
+    assertEquals(TxnDecision.COMMIT, m.decided(t).decision(), "c1 may resend its commit");
+    m.apply(lockAttempt(attempt(2, 0), MicroOp.read("x")));
+    assertNull(m.decided(t));
+  }
+
+  @Test
+  void anAttemptInDoubtWhenItsClientGaveUpIsAppliedThenForgotten() {
+    TxnStateMachine m = checked();
+    TxnId t = attempt(1, 0);
+    m.apply(lockAttempt(t, MicroOp.write("x", 7)));
+    m.apply(new TxnCommand.Prepare(t, 1_000, S0, List.of(S0, ShardId.of(1))));
+    // The client timed out (its outcome unknown) and went on; the prepared attempt stays.
+    m.apply(lockAttempt(attempt(2, 0), MicroOp.read("y")));
+    assertEquals(Status.PREPARED, m.active(t).status(), "prepared is never forgotten");
+    assertFalse(m.forgotten(t));
+    m.apply(new TxnCommand.Decide(t, TxnDecision.COMMIT, 2_000));
+    m.checkInvariants();
+    assertEquals("7", m.readAt("x", 2_000), "the commit is applied");
+    assertNull(m.decided(t), "and, its client being past it, not kept");
+    assertEquals(
+        List.of(
+            new TxnStateMachine.Decision(
+                t, new TxnStateMachine.Decided(TxnDecision.COMMIT, 2_000))),
+        m.drainDecisions().stream().filter(d -> d.txn().equals(t)).toList(),
+        "observers still see the decision");
+  }
+
+  @Test
+  void presumedAbortOfAForgottenAttemptIsRecordedForTheParticipantsInDoubt() {
+    // Coordinator shard S0 aborted c1:1.0 locally (wounded) and forgot it when c1 moved on; a
+    // participant prepared meanwhile asks, and the coordinator logs ABORT: it must be kept until
+    // that participant acknowledges.
+    TxnStateMachine m = checked();
+    ShardId s1 = ShardId.of(1);
+    TxnId t = attempt(1, 0);
+    m.apply(lockAttempt(t, MicroOp.write("x", 1)));
+    m.apply(new TxnCommand.Release(t, "wounded"));
+    m.apply(lockAttempt(attempt(2, 0), MicroOp.read("x")));
+    assertTrue(m.forgotten(t));
+    m.apply(new TxnCommand.CoordinatorDecide(t, TxnDecision.ABORT, 0, List.of(S0, s1)));
+    m.checkInvariants();
+    assertEquals(TxnDecision.ABORT, m.decided(t).decision());
+    assertEquals(List.of(S0, s1), m.awaitingEnd().get(t));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            m.apply(
+                new TxnCommand.CoordinatorDecide(
+                    attempt(1, 5), TxnDecision.COMMIT, 9, List.of(S0, s1))),
+        "a forgotten attempt was never prepared here: committing it is an atomicity violation");
   }
 }

@@ -22,8 +22,13 @@ import java.util.TreeMap;
  * holds it prepared or decided, across crashes and restarts. A violation throws, and the simulator
  * reports the seed.
  *
- * <p>Incremental: for each process object it remembers how many decisions it has already checked (a
- * restarted process is a new object and is checked from scratch).
+ * <p>Once a replica has applied a decision, the prepare is settled there: the replica may later
+ * forget the decision (when the client has moved on; see {@link TxnStateMachine}), which is no
+ * longer checked as forgetting the prepare.
+ *
+ * <p>Incremental: it drains each state machine's new decisions and prepares after every step (a
+ * restore refills them with the snapshot's), and for the classic coordinator remembers how many
+ * decisions it has checked (a restarted process is a new object and is checked from scratch).
  */
 public final class AtomicityMonitor implements Simulator.StepObserver {
   /** {@code where}: the address (or name) that knew it first, printed only in a violation. */
@@ -43,9 +48,6 @@ public final class AtomicityMonitor implements Simulator.StepObserver {
       new java.util.IdentityHashMap<>();
 
   private final IdentityHashMap<Object, Integer> restoresSeen = new IdentityHashMap<>();
-
-  /** Per state machine, how much of its prepare log has been read. */
-  private final IdentityHashMap<TxnStateMachine, Integer> preparesSeen = new IdentityHashMap<>();
 
   private long checks;
 
@@ -77,39 +79,31 @@ public final class AtomicityMonitor implements Simulator.StepObserver {
       return;
     }
     appliedSeen.put(m, applied);
-    // Only decisions applied since the last look (all of them again after a restore).
-    List<TxnId> log = m.decisionLog();
-    int seen = checkedDecisions.getOrDefault(m, 0);
-    int preparesRead = preparesSeen.getOrDefault(m, 0);
-    if (restoresSeen.getOrDefault(m, 0) != m.restores()) {
-      seen = 0;
-      preparesRead = 0;
-      restoresSeen.put(m, m.restores());
-    }
-    if (seen != log.size()) {
-      for (TxnId t : log.subList(seen, log.size())) {
-        TxnStateMachine.Decided d = m.decided(t);
-        record(t, d.decision(), d.commitTs(), address);
-      }
-      checkedDecisions.put(m, log.size());
-      TreeMap<TxnId, Long> p = prepared.get(shard);
-      if (p != null) p.keySet().removeIf(t -> m.decided(t) != null && decisions.containsKey(t));
-    }
+    restoresSeen.put(m, m.restores());
+    if (m.observationsDropped() > 0)
+      throw new IllegalStateException(address + " dropped observations nobody drained");
     TreeMap<TxnId, Long> p = prepared.computeIfAbsent(shard, s -> new TreeMap<>());
+    // Only decisions applied since the last look (all of them again after a restore).
+    for (TxnStateMachine.Decision d : m.drainDecisions()) {
+      record(d.txn(), d.decided().decision(), d.decided().commitTs(), address);
+      p.remove(d.txn());
+    }
     // Those prepared since the last look (all of them again after a restore) and still prepared.
-    List<TxnId> prepares = m.prepareLog();
-    for (TxnId t : prepares.subList(preparesRead, prepares.size())) {
+    for (TxnId t : m.drainPrepares()) {
       TxnStateMachine.Active a = m.active(t);
       if (a != null && a.status() == TxnStateMachine.Status.PREPARED)
         p.merge(t, m.appliedIndex(), Math::min);
     }
-    preparesSeen.put(m, prepares.size());
     for (Map.Entry<TxnId, Long> e : p.entrySet()) {
       if (m.appliedIndex() < e.getValue()) continue;
       TxnStateMachine.Active a = m.active(e.getKey());
+      // Or it decided it and has since forgotten it (a prepared transaction leaves only by a
+      // decision, and only decisions are forgotten): a replica that lagged may have reported the
+      // prepare after this one had already decided.
       boolean knows =
           m.decided(e.getKey()) != null
-              || (a != null && a.status() == TxnStateMachine.Status.PREPARED);
+              || (a != null && a.status() == TxnStateMachine.Status.PREPARED)
+              || (m.forgotten(e.getKey()) && decisions.containsKey(e.getKey()));
       if (!knows) {
         throw new IllegalStateException(
             "atomicity: "

@@ -51,7 +51,9 @@ public final class TxnCodecTable {
           TxnStateMachine.Active.class,
           TxnStateMachine.Decided.class,
           TxnStateMachine.Image.class,
-          SingleCoordinator.DecisionRecord.class);
+          SingleCoordinator.DecisionRecord.class,
+          TxnMessage.DecideAck.class,
+          TxnCommand.End.class);
 
   /** The coordinator module's classes (appended after the node module's). */
   public static List<Class<?>> classes() {

@@ -29,6 +29,14 @@ import java.util.TreeMap;
  * never decide it otherwise, so it logs ABORT (presumed abort) — the log's first decision for a
  * transaction wins, so a racing COMMIT proposal can never override it. The golden scripts in {@code
  * src/test/resources/txn} show each path.
+ *
+ * <p>Forgetting (presumed abort's end record, Mohan, Lindsay & Obermarck 1986): a participant's
+ * leader acknowledges each decision it has applied ({@link TxnMessage.DecideAck}); once every other
+ * participant has, the leader logs {@link TxnCommand.End}, and the shard may forget the record when
+ * the client has moved on. Until then the leader announces the decision again, periodically, to the
+ * participants that have not acknowledged it — so every record ends, even after a lost announcement
+ * or a change of leader. The acknowledgements themselves are leader-local: a new leader collects
+ * them again.
  */
 public final class ReplicatedCoordinator {
   /** What the coordinator needs from the replica that hosts it. */
@@ -40,6 +48,12 @@ public final class ReplicatedCoordinator {
 
     /** The decision the shard's state machine has applied, or null. */
     TxnStateMachine.Decided decided(TxnId txn);
+
+    /** Whether the shard has forgotten {@code txn} (its client moved past it; see the machine). */
+    boolean forgotten(TxnId txn);
+
+    /** The shard's coordinator records awaiting their participants' acknowledgements. */
+    java.util.NavigableMap<TxnId, List<ShardId>> awaitingEnd();
 
     /** Counts a message dropped, by reason. */
     void drop(String reason);
@@ -81,6 +95,18 @@ public final class ReplicatedCoordinator {
   private final TreeMap<TxnId, Collecting> collecting = new TreeMap<>();
   private final TreeMap<TxnId, Announce> announcing = new TreeMap<>();
 
+  /** Per record awaiting its end: the participants that acknowledged it to this leader. */
+  private final TreeMap<TxnId, java.util.TreeSet<ShardId>> acks = new TreeMap<>();
+
+  /** Per record awaiting its end: when this leader last announced it (local clock). */
+  private final TreeMap<TxnId, Long> announcedLocal = new TreeMap<>();
+
+  /** Records every participant acknowledged (their End proposed, or to be at the next round). */
+  private final java.util.TreeSet<TxnId> ended = new java.util.TreeSet<>();
+
+  /** Of those, the ones whose End this leader has proposed (not yet applied). */
+  private final java.util.TreeSet<TxnId> endProposed = new java.util.TreeSet<>();
+
   public ReplicatedCoordinator(
       Env env,
       ShardId shard,
@@ -103,6 +129,10 @@ public final class ReplicatedCoordinator {
     if (!host.isLeader()) return;
     if (!m.participants().contains(shard)) {
       host.drop("commit-to-non-participant");
+      return;
+    }
+    if (host.forgotten(m.txn())) {
+      host.drop("commit-for-forgotten-txn"); // the client is long past it
       return;
     }
     TxnStateMachine.Decided d = host.decided(m.txn());
@@ -156,7 +186,7 @@ public final class ReplicatedCoordinator {
   }
 
   private void proposeDecision(Collecting c, TxnDecision d, long s) {
-    if (host.propose(new TxnCommand.CoordinatorDecide(c.txn, d, s)) >= 0) {
+    if (host.propose(new TxnCommand.CoordinatorDecide(c.txn, d, s, c.participants)) >= 0) {
       c.decisionProposed = true;
       proposedDecides.add(c.txn);
     }
@@ -167,10 +197,13 @@ public final class ReplicatedCoordinator {
    * Collecting no votes for it, this leader will never decide it otherwise (the votes were lost
    * with an earlier leader): presumed abort, through the log.
    */
-  public void undecidedQuery(TxnId txn) {
+  public void undecidedQuery(TxnId txn, List<ShardId> participants) {
     if (!host.isLeader() || collecting.containsKey(txn) || proposedDecides.contains(txn)) return;
-    if (host.propose(new TxnCommand.CoordinatorDecide(txn, TxnDecision.ABORT, 0)) >= 0)
-      proposedDecides.add(txn);
+    // Forgotten: every participant acknowledged its decision (or it aborted here before anyone
+    // could prepare it), so this query is a late copy from a participant long since answered.
+    if (host.forgotten(txn)) return;
+    if (host.propose(new TxnCommand.CoordinatorDecide(txn, TxnDecision.ABORT, 0, participants))
+        >= 0) proposedDecides.add(txn);
   }
 
   /** The shard applied a decision: if this leader collected its votes, announce it. */
@@ -203,12 +236,64 @@ public final class ReplicatedCoordinator {
     announcing.remove(txn);
     if (d.decision() == TxnDecision.COMMIT)
       probe.commitWaited(env.self(), txn, env.localClockNanos() - a.waitStartLocal());
-    for (ShardId s : a.participants()) {
+    announce(txn, d, a.participants(), false);
+    if (a.client() != null)
+      env.send(a.client(), new TxnMessage.Outcome(txn, d.decision(), d.commitTs()));
+  }
+
+  /**
+   * Sends the decision to every replica of the participants that have not acknowledged it (again:
+   * not to this shard, whose replicas have the record in their log).
+   */
+  private void announce(
+      TxnId txn, TxnStateMachine.Decided d, List<ShardId> participants, boolean again) {
+    java.util.TreeSet<ShardId> acked = acks.get(txn);
+    announcedLocal.put(txn, env.localClockNanos());
+    for (ShardId s : participants) {
+      if ((acked != null && acked.contains(s)) || (again && s.equals(shard))) continue;
       for (Address r : shardMap.replicasOf(s))
         env.send(r, new TxnMessage.Decide(txn, d.decision(), d.commitTs()));
     }
-    if (a.client() != null)
-      env.send(a.client(), new TxnMessage.Outcome(txn, d.decision(), d.commitTs()));
+  }
+
+  /** A participant applied a decision this shard coordinated. */
+  public void onDecideAck(TxnMessage.DecideAck m) {
+    if (!host.isLeader()) return;
+    List<ShardId> participants = host.awaitingEnd().get(m.txn());
+    if (participants == null || !participants.contains(m.shard())) return;
+    java.util.TreeSet<ShardId> acked =
+        acks.computeIfAbsent(m.txn(), t -> new java.util.TreeSet<>());
+    acked.add(m.shard());
+    for (ShardId p : participants) if (!p.equals(shard) && !acked.contains(p)) return;
+    ended.add(m.txn());
+  }
+
+  /**
+   * Periodic: logs the end of the records every participant acknowledged, and announces again, to
+   * those that have not, the records last announced at least {@code afterNanos} ago (a COMMIT only
+   * once its commit wait is over).
+   */
+  public void endOrReannounce(long nowLocal, long afterNanos) {
+    if (!host.isLeader()) return;
+    java.util.NavigableMap<TxnId, List<ShardId>> awaiting = host.awaitingEnd();
+    ended.retainAll(awaiting.keySet());
+    endProposed.retainAll(awaiting.keySet());
+    acks.keySet().retainAll(awaiting.keySet());
+    announcedLocal.keySet().retainAll(awaiting.keySet());
+    java.util.List<TxnId> toEnd = new java.util.ArrayList<>();
+    for (TxnId t : ended) if (!endProposed.contains(t)) toEnd.add(t);
+    if (!toEnd.isEmpty() && host.propose(new TxnCommand.End(toEnd)) >= 0) endProposed.addAll(toEnd);
+    for (java.util.Map.Entry<TxnId, List<ShardId>> e : awaiting.entrySet()) {
+      TxnId txn = e.getKey();
+      if (announcing.containsKey(txn) || ended.contains(txn)) continue;
+      Long last = announcedLocal.get(txn);
+      if (last != null && nowLocal - last < afterNanos) continue;
+      TxnStateMachine.Decided d = host.decided(txn);
+      if (d.decision() == TxnDecision.COMMIT
+          && knobs.commitWait()
+          && !env.trueTime().after(d.commitTs())) continue;
+      announce(txn, d, e.getValue(), true);
+    }
   }
 
   /**
@@ -217,6 +302,10 @@ public final class ReplicatedCoordinator {
   public void leadershipLost() {
     collecting.clear();
     announcing.clear();
+    acks.clear();
+    announcedLocal.clear();
+    ended.clear();
+    endProposed.clear();
   }
 
   /** Transactions whose votes are being collected (tests, status). */

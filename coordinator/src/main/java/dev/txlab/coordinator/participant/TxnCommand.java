@@ -42,8 +42,27 @@ public sealed interface TxnCommand extends Command {
    * it too). The first record for a transaction in the log is the decision; later proposals — by a
    * new leader that started collecting votes again before it had applied its predecessor's record,
    * or a presumed abort racing a commit — are ignored. Only applied decisions are ever announced.
+   * Its {@code participants} must all acknowledge the decision before the record may be forgotten
+   * ({@link End}).
    */
-  record CoordinatorDecide(TxnId txn, TxnDecision decision, long commitTs) implements TxnCommand {}
+  record CoordinatorDecide(
+      TxnId txn, TxnDecision decision, long commitTs, List<ShardId> participants)
+      implements TxnCommand {
+    public CoordinatorDecide {
+      participants = List.copyOf(participants);
+    }
+  }
+
+  /**
+   * Every participant of these transactions, coordinated here, has applied their decision (presumed
+   * abort's end record): no one can be in doubt about them any more, so their decision records may
+   * be forgotten once their clients have moved past them.
+   */
+  record End(List<TxnId> txns) implements TxnCommand {
+    public End {
+      txns = List.copyOf(txns);
+    }
+  }
 
   /** Abort an attempt that is not prepared (client abort, cooperative termination). */
   record Release(TxnId txn, String cause) implements TxnCommand {}

@@ -86,6 +86,7 @@ public final class TxnShardReplica implements Process {
   private final TreeSet<TxnId> proposedDecides = new TreeSet<>();
   private final TreeMap<TxnId, Long> preparedSinceLocal = new TreeMap<>();
   private final TreeMap<TxnId, Long> unpreparedSinceLocal = new TreeMap<>();
+  private final TreeMap<TxnId, Address> decideAckTo = new TreeMap<>();
   // Any replica: snapshot reads waiting for safe time.
   private final ArrayList<PendingRead> pendingReads = new ArrayList<>();
   private final TreeMap<String, Long> dropped = new TreeMap<>();
@@ -121,6 +122,16 @@ public final class TxnShardReplica implements Process {
               @Override
               public TxnStateMachine.Decided decided(TxnId txn) {
                 return machine.decided(txn);
+              }
+
+              @Override
+              public boolean forgotten(TxnId txn) {
+                return machine.forgotten(txn);
+              }
+
+              @Override
+              public java.util.NavigableMap<TxnId, List<ShardId>> awaitingEnd() {
+                return machine.awaitingEnd();
               }
 
               @Override
@@ -168,6 +179,7 @@ public final class TxnShardReplica implements Process {
       coordinator.leadershipLost();
       preparedSinceLocal.clear();
       unpreparedSinceLocal.clear();
+      decideAckTo.clear();
     }
   }
 
@@ -204,6 +216,8 @@ public final class TxnShardReplica implements Process {
       probe.participantDecided(config.shard(), d.txn(), d.decision(), d.commitTs());
       preparedSinceLocal.remove(d.txn());
       proposedDecides.remove(d.txn());
+      Address ackTo = decideAckTo.remove(d.txn());
+      if (leader && ackTo != null) acknowledge(ackTo, d.txn());
       coordinator.decisionApplied(d.txn(), d.decision(), d.commitTs(), leader);
     } else {
       throw new IllegalStateException("no handler for effect " + e);
@@ -223,7 +237,9 @@ public final class TxnShardReplica implements Process {
     } else if (message instanceof TxnMessage.Prepare m) {
       onPrepare(from, m);
     } else if (message instanceof TxnMessage.Decide m) {
-      onDecide(m);
+      onDecide(from, m);
+    } else if (message instanceof TxnMessage.DecideAck m) {
+      coordinator.onDecideAck(m);
     } else if (message instanceof TxnMessage.DecisionQuery m) {
       onDecisionQuery(from, m);
     } else if (message instanceof TxnMessage.Commit m) {
@@ -261,6 +277,7 @@ public final class TxnShardReplica implements Process {
           TxnMessage.Abort.class,
           TxnMessage.Prepare.class,
           TxnMessage.Decide.class,
+          TxnMessage.DecideAck.class,
           TxnMessage.DecisionQuery.class,
           TxnMessage.Commit.class,
           TxnMessage.PrepareReply.class,
@@ -271,9 +288,11 @@ public final class TxnShardReplica implements Process {
   private void onExecute(TxnMessage.Execute m) {
     if (!raft.isLeader()) return; // the client sends to every replica; the leader answers
     TxnStateMachine.Decided d = machine.decided(m.txn());
-    if (d != null) {
+    if (d != null || machine.forgotten(m.txn())) {
       env.send(
-          clientOf(m.txn()), new TxnMessage.Aborted(m.txn(), config.shard(), "already-decided"));
+          clientOf(m.txn()),
+          new TxnMessage.Aborted(
+              m.txn(), config.shard(), d != null ? "already-decided" : "stale-attempt"));
       return;
     }
     TxnStateMachine.Active a = machine.active(m.txn());
@@ -294,7 +313,7 @@ public final class TxnShardReplica implements Process {
   }
 
   private void onAbort(TxnMessage.Abort m) {
-    if (!raft.isLeader() || machine.decided(m.txn()) != null) return;
+    if (!raft.isLeader() || machine.decided(m.txn()) != null || machine.forgotten(m.txn())) return;
     TxnStateMachine.Active a = machine.active(m.txn());
     if (a != null && a.status() == TxnStateMachine.Status.PREPARED) return;
     raft.propose(new TxnCommand.Release(m.txn(), "client-abort"));
@@ -315,6 +334,11 @@ public final class TxnShardReplica implements Process {
       env.send(from, new TxnMessage.PrepareReply(m.txn(), config.shard(), true, a.prepareTs()));
       return;
     }
+    if (machine.forgotten(m.txn())) {
+      // Its client moved on: whatever happened here, it will never prepare now.
+      env.send(from, new TxnMessage.PrepareReply(m.txn(), config.shard(), false, 0));
+      return;
+    }
     boolean proposed = prepareReplyTo.containsKey(m.txn());
     prepareReplyTo.put(m.txn(), from);
     if (proposed) return;
@@ -329,9 +353,21 @@ public final class TxnShardReplica implements Process {
     }
   }
 
-  private void onDecide(TxnMessage.Decide m) {
-    if (!raft.isLeader() || machine.decided(m.txn()) != null || proposedDecides.contains(m.txn()))
+  /**
+   * A decision for this participant: applied through the log, then acknowledged to whoever
+   * announced it (with the replicated coordinator, which forgets its record only once every
+   * participant has).
+   */
+  private void onDecide(Address from, TxnMessage.Decide m) {
+    if (!raft.isLeader()) return;
+    if (machine.decided(m.txn()) != null || machine.forgotten(m.txn())) {
+      acknowledge(from, m.txn());
       return;
+    }
+    if (proposedDecides.contains(m.txn())) {
+      decideAckTo.put(m.txn(), from);
+      return;
+    }
     if (m.decision() == TxnDecision.COMMIT) {
       TxnStateMachine.Active a = machine.active(m.txn());
       if (a == null || a.status() != TxnStateMachine.Status.PREPARED) {
@@ -340,8 +376,20 @@ public final class TxnShardReplica implements Process {
         return;
       }
     }
-    if (raft.propose(new TxnCommand.Decide(m.txn(), m.decision(), m.commitTs())) >= 0)
+    if (raft.propose(new TxnCommand.Decide(m.txn(), m.decision(), m.commitTs())) >= 0) {
       proposedDecides.add(m.txn());
+      decideAckTo.put(m.txn(), from);
+    }
+  }
+
+  /**
+   * Tells a replicated coordinator's replica this shard has {@code txn}'s decision (not a replica
+   * of this very shard, whose record is its own; not the classic coordinator, which keeps its log).
+   */
+  private void acknowledge(Address to, TxnId txn) {
+    if (!config.knobs().replicatedCoordinator()
+        || to.component().equals(config.shard().component())) return;
+    env.send(to, new TxnMessage.DecideAck(txn, config.shard()));
   }
 
   private void onDecisionQuery(Address from, TxnMessage.DecisionQuery m) {
@@ -356,9 +404,9 @@ public final class TxnShardReplica implements Process {
       }
       return;
     }
-    if (!raft.isLeader()) return;
+    if (!raft.isLeader() || machine.forgotten(m.txn())) return;
     if (config.shard().equals(m.coordinatorShard())) {
-      coordinator.undecidedQuery(m.txn());
+      coordinator.undecidedQuery(m.txn(), m.participants());
       return;
     }
     // Cooperative termination: a participant that has not prepared may abort unilaterally, which
@@ -416,6 +464,7 @@ public final class TxnShardReplica implements Process {
     if (ticks % 5 != 0) return;
     long now = env.localClockNanos();
     coordinator.resendPrepares(now, config.inDoubtQueryNanos() / 2);
+    coordinator.endOrReannounce(now, config.inDoubtQueryNanos() / 2);
     expireAbandoned(now);
     for (Map.Entry<TxnId, Long> e : preparedSinceLocal.entrySet()) {
       if (now - e.getValue() < config.inDoubtQueryNanos()) continue;
@@ -456,7 +505,8 @@ public final class TxnShardReplica implements Process {
 
   private void askForDecision(TxnStateMachine.Active a) {
     TxnMessage.DecisionQuery q =
-        new TxnMessage.DecisionQuery(a.txn(), a.coordinatorShard(), config.shard());
+        new TxnMessage.DecisionQuery(
+            a.txn(), a.coordinatorShard(), config.shard(), a.participants());
     if (a.coordinatorShard() != null) {
       for (Address r : config.shardMap().replicasOf(a.coordinatorShard())) env.send(r, q);
     } else {

@@ -35,9 +35,22 @@ import java.util.TreeSet;
  * increasing timestamps and a snapshot read at {@code t ≤ closedTs} is safe unless a prepared
  * transaction with a prepare timestamp ≤ t writes one of its keys.
  *
+ * <p>Forgetting decisions (bounded memory): a decision is kept while anyone may still need it, and
+ * no longer. Each client runs one transaction at a time and numbers its attempts in increasing
+ * order, so once a client's {@link TxnCommand.Lock} for attempt {@code T} is applied here, the
+ * client is done with every earlier attempt: those attempts are below its <em>floor</em>, a request
+ * for one of them is stale (a late Lock is refused, a late Prepare voted no, a late Decide or
+ * Release ignored — none of them recorded), and their decisions are forgotten — except the records
+ * of transactions this shard coordinated, which stay until every participant has acknowledged the
+ * decision ({@link TxnCommand.End}, presumed abort's end record), because an in-doubt participant
+ * asks the coordinator and must get the answer it was given before. What remains is at most the
+ * decisions at or above each client's floor and those awaiting acknowledgements: bounded by the
+ * clients, not the length of the run.
+ *
  * <p>Always-on invariants: a decision is never changed; a COMMIT only applies to a prepared
  * transaction at a timestamp ≥ its prepare timestamp; a prepared transaction leaves only by a
- * decision.
+ * decision; a coordinator record awaiting its end is decided; a decision below its client's floor
+ * is kept only while it awaits its end.
  */
 public final class TxnStateMachine implements StateMachine {
   public enum Status {
@@ -75,6 +88,9 @@ public final class TxnStateMachine implements StateMachine {
 
   public record Decided(TxnDecision decision, long commitTs) {}
 
+  /** One decision as applied, for observers ({@link #drainDecisions}). */
+  public record Decision(TxnId txn, Decided decided) {}
+
   /** What applying an entry did, for the hosting replica to act on. */
   public sealed interface Effect {
     record Granted(TxnId txn, Address client, List<MicroOp> results) implements Effect {}
@@ -94,6 +110,8 @@ public final class TxnStateMachine implements StateMachine {
       MvccStore.Image store,
       NavigableMap<TxnId, Active> active,
       NavigableMap<TxnId, Decided> decided,
+      NavigableMap<TxnId, List<ShardId>> awaitingEnd,
+      Map<String, TxnId> floors,
       long closedTs,
       long maxTs,
       long appliedIndex) {}
@@ -106,16 +124,25 @@ public final class TxnStateMachine implements StateMachine {
   private final TreeMap<TxnId, Decided> decided = new TreeMap<>();
 
   /**
-   * Every decision as applied, in order (a re-decision appears again), so observers can read only
-   * what is new.
+   * Transactions this shard coordinated whose decision some participant has not acknowledged yet,
+   * with their participants: their records must outlive every in-doubt participant.
    */
-  private final ArrayList<TxnId> decisionLog = new ArrayList<>();
+  private final TreeMap<TxnId, List<ShardId>> awaitingEnd = new TreeMap<>();
+
+  /** Per client, the latest attempt whose Lock was applied here: everything below is stale. */
+  private final HashMap<String, TxnId> floors = new HashMap<>();
 
   /**
-   * Every transaction as it became PREPARED here, in order (since the last restore, which starts it
-   * over with the snapshot's prepared transactions), so observers can read only what is new.
+   * Decisions as applied and transactions as they became PREPARED, in order, until an observer
+   * drains them (a restore starts both over with the snapshot's). Nobody drains them on the live
+   * host, so each keeps at most {@link #OBSERVATIONS_MAX}, dropping its older half when full.
    */
+  private final ArrayList<Decision> decisionLog = new ArrayList<>();
+
   private final ArrayList<TxnId> prepareLog = new ArrayList<>();
+  private long observationsDropped;
+
+  static final int OBSERVATIONS_MAX = 1 << 16;
 
   /**
    * The locks each active transaction wants ({@link LockTable#wanted}), computed once when it
@@ -182,9 +209,11 @@ public final class TxnStateMachine implements StateMachine {
     } else if (c instanceof TxnCommand.Prepare p) {
       onPrepare(p);
     } else if (c instanceof TxnCommand.Decide d) {
-      onDecide(d.txn(), d.decision(), d.commitTs(), false);
+      onDecide(d.txn(), d.decision(), d.commitTs(), null);
     } else if (c instanceof TxnCommand.CoordinatorDecide d) {
-      onDecide(d.txn(), d.decision(), d.commitTs(), true);
+      onDecide(d.txn(), d.decision(), d.commitTs(), d.participants());
+    } else if (c instanceof TxnCommand.End e) {
+      onEnd(e);
     } else if (c instanceof TxnCommand.Release r) {
       onRelease(r);
     } else if (c instanceof TxnCommand.SafeTime s) {
@@ -209,6 +238,11 @@ public final class TxnStateMachine implements StateMachine {
         effects.add(new Effect.Granted(a.txn(), a.client(), a.results()));
       return;
     }
+    if (forgotten(l.txn())) {
+      effects.add(new Effect.Aborted(l.txn(), l.client(), "stale-attempt"));
+      return;
+    }
+    raiseFloor(l.txn());
     touched.add(l.txn());
     TreeMap<String, LockTable.Mode> wanted = LockTable.wanted(l.ops());
     wantedOf.put(l.txn(), wanted);
@@ -349,6 +383,11 @@ public final class TxnStateMachine implements StateMachine {
       return;
     }
     Active a = active.get(p.txn());
+    if (a == null && forgotten(p.txn())) {
+      // A stale prepare: its client moved on; nothing is recorded (a late Lock is refused anyway).
+      effects.add(new Effect.Prepared(p.txn(), false, 0));
+      return;
+    }
     if (a == null) {
       // Never executed here (or forgotten by a client abort that raced): refuse, and make sure a
       // late Lock can never grant it.
@@ -367,7 +406,7 @@ public final class TxnStateMachine implements StateMachine {
         long ts = Math.max(p.candidateTs(), maxTs + 1);
         maxTs = ts;
         touched.add(p.txn());
-        prepareLog.add(p.txn());
+        observe(prepareLog, p.txn());
         active.put(
             p.txn(),
             a.with(
@@ -383,10 +422,19 @@ public final class TxnStateMachine implements StateMachine {
     }
   }
 
-  private void onDecide(TxnId txn, TxnDecision decision, long commitTs, boolean coordinatorRecord) {
+  /**
+   * A decision: a participant's ({@code participants} null) or this shard's record as coordinator.
+   */
+  private void onDecide(
+      TxnId txn, TxnDecision decision, long commitTs, List<ShardId> participants) {
+    boolean coordinatorRecord = participants != null;
     Decided prior = decided.get(txn);
     if (prior != null) {
-      if (coordinatorRecord) return; // the first record in the log is the decision
+      if (coordinatorRecord) {
+        // The first record in the log is the decision; participants still learn and acknowledge it.
+        awaitEnd(txn, participants);
+        return;
+      }
       if (prior.decision() != decision
           || (decision == TxnDecision.COMMIT && prior.commitTs() != commitTs)) {
         throw new IllegalStateException(
@@ -403,6 +451,10 @@ public final class TxnStateMachine implements StateMachine {
       }
       return;
     }
+    // A participant's copy of a decision it has forgotten: a duplicate, nothing to do. (The
+    // coordinator's own record is applied even so: it can only be an ABORT for a transaction that
+    // aborted here and was forgotten, and in-doubt participants need it.)
+    if (!coordinatorRecord && forgotten(txn)) return;
     Active a = active.get(txn);
     if (decision == TxnDecision.COMMIT
         && (a == null || a.status() != Status.PREPARED || commitTs < a.prepareTs())) {
@@ -418,14 +470,66 @@ public final class TxnStateMachine implements StateMachine {
     }
     boolean held = a != null && a.status() != Status.WAITING;
     leave(txn, a);
+    if (coordinatorRecord) awaitEnd(txn, participants);
     decide(txn, new Decided(decision, commitTs));
     if (a != null && decision == TxnDecision.ABORT)
       effects.add(new Effect.Aborted(txn, a.client(), "coordinator-abort"));
     effects.add(new Effect.Decision(txn, decision, commitTs, held));
   }
 
+  /** Registers a coordinator record that other participants must acknowledge before it goes. */
+  private void awaitEnd(TxnId txn, List<ShardId> participants) {
+    for (ShardId p : participants) {
+      if (!p.equals(shard)) {
+        awaitingEnd.put(txn, List.copyOf(participants));
+        touched.add(txn);
+        return;
+      }
+    }
+  }
+
+  /** Every participant acknowledged: the records may go once their clients are past them. */
+  private void onEnd(TxnCommand.End e) {
+    for (TxnId t : e.txns()) {
+      if (awaitingEnd.remove(t) == null) continue;
+      touched.add(t);
+      if (belowFloor(t)) decided.remove(t);
+    }
+  }
+
+  /** {@code txn}'s client has had a later attempt locked here. */
+  private boolean belowFloor(TxnId txn) {
+    TxnId floor = floors.get(txn.client());
+    return floor != null && txn.compareTo(floor) < 0;
+  }
+
+  /**
+   * Whether a request about {@code txn} is stale: its client has moved past it here, and nothing
+   * about it is kept (it is neither active nor a decision still kept).
+   */
+  public boolean forgotten(TxnId txn) {
+    return belowFloor(txn) && !active.containsKey(txn) && !decided.containsKey(txn);
+  }
+
+  /**
+   * {@code txn}'s Lock is applied: its client is done with every earlier attempt, whose decisions
+   * go unless they await their end.
+   */
+  private void raiseFloor(TxnId txn) {
+    TxnId prior = floors.put(txn.client(), txn);
+    if (prior != null && prior.compareTo(txn) > 0)
+      throw new IllegalStateException(txn + " locked below its client's floor " + prior);
+    var below = decided.subMap(new TxnId(txn.client(), 0, 0), true, txn, false);
+    for (var it = below.keySet().iterator(); it.hasNext(); ) {
+      TxnId t = it.next();
+      if (awaitingEnd.containsKey(t)) continue;
+      it.remove();
+      touched.add(t);
+    }
+  }
+
   private void onRelease(TxnCommand.Release r) {
-    if (decided.containsKey(r.txn())) return;
+    if (decided.containsKey(r.txn()) || forgotten(r.txn())) return;
     Active a = active.get(r.txn());
     if (a != null && a.status() == Status.PREPARED) return; // only the coordinator may end it now
     abortLocal(r.txn(), r.cause());
@@ -469,23 +573,53 @@ public final class TxnStateMachine implements StateMachine {
     return decided.get(txn);
   }
 
+  /**
+   * Records a decision — and forgets it at once if its client has moved past it and no participant
+   * awaits it (an attempt in doubt when its client gave up, decided later).
+   */
   private void decide(TxnId txn, Decided d) {
     touched.add(txn);
-    decided.put(txn, d);
-    decisionLog.add(txn);
+    observe(decisionLog, new Decision(txn, d));
+    if (belowFloor(txn) && !awaitingEnd.containsKey(txn)) {
+      decided.remove(txn);
+    } else {
+      decided.put(txn, d);
+    }
+  }
+
+  private <T> void observe(ArrayList<T> log, T item) {
+    if (log.size() >= OBSERVATIONS_MAX) {
+      log.subList(0, OBSERVATIONS_MAX / 2).clear();
+      observationsDropped += OBSERVATIONS_MAX / 2;
+    }
+    log.add(item);
   }
 
   /**
-   * The transactions decided here, in the order their decisions were applied (since the last
-   * restore, which starts it over with every decision of the snapshot: see {@link #restores()}).
+   * The decisions applied here since the last drain, in order (after a restore: every decision of
+   * the snapshot first; see {@link #restores()}).
    */
-  public List<TxnId> decisionLog() {
-    return Collections.unmodifiableList(decisionLog);
+  public List<Decision> drainDecisions() {
+    List<Decision> out = List.copyOf(decisionLog);
+    decisionLog.clear();
+    return out;
   }
 
-  /** The transactions prepared here, in the order they were (see {@link #prepareLog}). */
-  public List<TxnId> prepareLog() {
-    return Collections.unmodifiableList(prepareLog);
+  /** The transactions that became prepared here since the last drain, in order. */
+  public List<TxnId> drainPrepares() {
+    List<TxnId> out = List.copyOf(prepareLog);
+    prepareLog.clear();
+    return out;
+  }
+
+  /** Observations dropped because nobody drained them (zero wherever an observer drains). */
+  public long observationsDropped() {
+    return observationsDropped;
+  }
+
+  /** Coordinator records awaiting their participants' acknowledgements, with the participants. */
+  public NavigableMap<TxnId, List<ShardId>> awaitingEnd() {
+    return Collections.unmodifiableNavigableMap(awaitingEnd);
   }
 
   /** How many times this machine was restored from a snapshot. */
@@ -523,13 +657,15 @@ public final class TxnStateMachine implements StateMachine {
 
   /**
    * Local invariants: every granted or prepared transaction holds its locks; nothing active is
-   * decided.
+   * decided; what awaits its end is decided; what is below its floor is kept only to await its end.
    */
   public void checkInvariants() {
     if (fullInvariantScan || touchedAll) {
       for (Active a : active.values()) {
         checkInvariants(a.txn());
       }
+      for (TxnId t : decided.keySet()) checkInvariants(t);
+      for (TxnId t : awaitingEnd.keySet()) checkInvariants(t);
       touchedAll = false;
     } else {
       for (TxnId txn : touched) {
@@ -552,7 +688,11 @@ public final class TxnStateMachine implements StateMachine {
    */
   private void checkInvariants(TxnId txn) {
     Active a = active.get(txn);
+    if (awaitingEnd.containsKey(txn) && !decided.containsKey(txn))
+      throw new IllegalStateException(txn + " awaits its end undecided at " + shard);
     if (a == null) {
+      if (decided.containsKey(txn) && belowFloor(txn) && !awaitingEnd.containsKey(txn))
+        throw new IllegalStateException(txn + " kept below its client's floor at " + shard);
       return;
     }
     if (decided.containsKey(a.txn()))
@@ -594,6 +734,8 @@ public final class TxnStateMachine implements StateMachine {
         store.image(),
         Collections.unmodifiableNavigableMap(new TreeMap<>(active)),
         Collections.unmodifiableNavigableMap(new TreeMap<>(decided)),
+        Collections.unmodifiableNavigableMap(new TreeMap<>(awaitingEnd)),
+        Collections.unmodifiableMap(new TreeMap<>(floors)),
         closedTs,
         maxTs,
         appliedIndex);
@@ -611,15 +753,20 @@ public final class TxnStateMachine implements StateMachine {
     releasedKeys.clear();
     prepareLog.clear();
     for (Active a : active.values()) {
-      if (a.status() == Status.PREPARED) prepareLog.add(a.txn());
+      if (a.status() == Status.PREPARED) observe(prepareLog, a.txn());
       TreeMap<String, LockTable.Mode> wanted = LockTable.wanted(a.ops());
       wantedOf.put(a.txn(), wanted);
       if (a.status() == Status.WAITING) addWaiter(a.txn(), wanted);
     }
     decided.clear();
     decided.putAll(image.decided());
+    awaitingEnd.clear();
+    awaitingEnd.putAll(image.awaitingEnd());
+    floors.clear();
+    floors.putAll(image.floors());
     decisionLog.clear();
-    decisionLog.addAll(decided.keySet());
+    for (Map.Entry<TxnId, Decided> d : decided.entrySet())
+      observe(decisionLog, new Decision(d.getKey(), d.getValue()));
     restores++;
     closedTs = image.closedTs();
     maxTs = image.maxTs();

@@ -65,9 +65,23 @@ public sealed interface TxnMessage extends Message {
   record Decide(TxnId txn, TxnDecision decision, long commitTs) implements TxnMessage {}
 
   /**
-   * In-doubt participant → coordinator (or, cooperatively, → other participants): what was decided?
+   * Participant leader → the replicated coordinator that announced a decision: {@code shard} has
+   * applied it (or had already, or has since forgotten it), so it will never ask about it again.
    */
-  record DecisionQuery(TxnId txn, ShardId coordinatorShard, ShardId asker) implements TxnMessage {}
+  record DecideAck(TxnId txn, ShardId shard) implements TxnMessage {}
+
+  /**
+   * In-doubt participant → coordinator (or, cooperatively, → other participants): what was decided?
+   * {@code participants} are the transaction's, as its prepare named them: a coordinator that has
+   * to presume abort must hear every one of them acknowledge it before forgetting.
+   */
+  record DecisionQuery(
+      TxnId txn, ShardId coordinatorShard, ShardId asker, List<ShardId> participants)
+      implements TxnMessage {
+    public DecisionQuery {
+      participants = List.copyOf(participants);
+    }
+  }
 
   /** Client → any replica: read {@code keys} at snapshot timestamp {@code ts} (no locks). */
   record SnapshotRead(TxnId txn, long ts, List<String> keys) implements TxnMessage {

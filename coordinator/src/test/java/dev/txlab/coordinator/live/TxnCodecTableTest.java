@@ -51,14 +51,16 @@ class TxnCodecTableTest {
             new TxnMessage.Prepare(t, null, List.of(s0)),
             new TxnMessage.PrepareReply(t, s0, true, 7),
             new TxnMessage.Decide(t, TxnDecision.ABORT, 0),
-            new TxnMessage.DecisionQuery(t, s0, ShardId.of(1)),
+            new TxnMessage.DecisionQuery(t, s0, ShardId.of(1), List.of(s0, ShardId.of(1))),
+            new TxnMessage.DecideAck(t, s0),
             new TxnMessage.SnapshotRead(t, 123, List.of("a", "b")),
             new TxnMessage.SnapshotReadReply(
                 t, s0, 123, List.of("a", "b"), Arrays.asList("1", null)),
             new TxnCommand.Lock(t, 42, Address.parse("n1/txn-3"), ops),
             new TxnCommand.Prepare(t, 5, s0, List.of(s0)),
             new TxnCommand.Decide(t, TxnDecision.COMMIT, 6),
-            new TxnCommand.CoordinatorDecide(t, TxnDecision.COMMIT, 6),
+            new TxnCommand.CoordinatorDecide(t, TxnDecision.COMMIT, 6, List.of(s0)),
+            new TxnCommand.End(List.of(t)),
             new TxnCommand.Release(t, "client-abort"),
             new TxnCommand.SafeTime(77),
             new TxnStateMachine.Active(
@@ -75,6 +77,24 @@ class TxnCodecTableTest {
             new dev.txlab.coordinator.single.SingleCoordinator.DecisionRecord(
                 t, TxnDecision.COMMIT, 8));
     for (Object v : values) assertThat(codec.decode(codec.encode(v))).as(v.toString()).isEqualTo(v);
+  }
+
+  @Test
+  void aSnapshotImageWithFloorsAndRecordsAwaitingTheirEndSurvivesARoundTrip() throws Exception {
+    ShardId s0 = ShardId.of(0);
+    TxnStateMachine m = new TxnStateMachine(s0, true, 4);
+    Address client = Address.parse("n1/txn-0");
+    TxnId first = new TxnId("n1/txn-0", 1, 0);
+    TxnId second = new TxnId("n1/txn-0", 2, 0);
+    m.apply(new TxnCommand.Lock(first, 1, client, List.of(MicroOp.write("x", 1))));
+    m.apply(new TxnCommand.Prepare(first, 5, s0, List.of(s0, ShardId.of(1))));
+    m.apply(
+        new TxnCommand.CoordinatorDecide(first, TxnDecision.COMMIT, 6, List.of(s0, ShardId.of(1))));
+    m.apply(new TxnCommand.Lock(second, 2, client, List.of(MicroOp.read("x"))));
+    TxnStateMachine.Image image = (TxnStateMachine.Image) m.snapshot();
+    assertThat(image.awaitingEnd()).containsKey(first);
+    assertThat(image.floors()).containsEntry("n1/txn-0", second);
+    assertThat(codec.decode(codec.encode(image))).isEqualTo(image);
   }
 
   @Test
