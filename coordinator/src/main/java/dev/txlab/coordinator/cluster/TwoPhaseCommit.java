@@ -38,7 +38,8 @@ public final class TwoPhaseCommit {
           "lock_hold_ms_p50",
           "lock_hold_ms_p99",
           "lock_hold_ms_max",
-          "atomicity_checks");
+          "atomicity_checks",
+          "aborts_");
 
   /** The monitors both run after every simulated event. */
   public static final List<Protocol.Monitor> MONITORS =

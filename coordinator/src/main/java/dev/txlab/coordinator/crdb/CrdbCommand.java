@@ -21,11 +21,14 @@ public sealed interface CrdbCommand extends Command {
   /**
    * A write ({@link MicroOp.Kind#WRITE}) or an append ({@link MicroOp.Kind#APPEND}: a read at
    * {@code readTs} then a write) leaving an intent; {@code anchor} creates the transaction's record
-   * here.
+   * here. {@code seq} numbers the transaction's writes within an epoch: a write whose intent is
+   * already there with this sequence number or a later one is a replay (a resend), not applied
+   * again — an append must not append twice.
    */
   record Put(
       long requestId,
       CrdbTxn txn,
+      int seq,
       MicroOp op,
       HlcTimestamp readTs,
       HlcTimestamp limit,
@@ -39,7 +42,7 @@ public sealed interface CrdbCommand extends Command {
   /**
    * Keeps a pending record alive; {@code waitingOn} is the transaction it is blocked on, if any.
    */
-  record Heartbeat(long requestId, CrdbTxn txn, HlcTimestamp now, TxnId waitingOn)
+  record Heartbeat(long requestId, CrdbTxn txn, HlcTimestamp now, CrdbTxn waitingOn)
       implements CrdbCommand {}
 
   enum PushType {

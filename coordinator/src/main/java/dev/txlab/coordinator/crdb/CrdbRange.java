@@ -56,8 +56,8 @@ public final class CrdbRange implements StateMachine {
     ABORTED
   }
 
-  /** A provisional value. */
-  public record Intent(CrdbTxn txn, HlcTimestamp ts, String value) {}
+  /** A provisional value, written by the transaction's write number {@code seq} of its epoch. */
+  public record Intent(CrdbTxn txn, HlcTimestamp ts, String value, int seq) {}
 
   /**
    * A transaction's record: its latest meta, status, the timestamp it may commit no lower than (or
@@ -68,8 +68,8 @@ public final class CrdbRange implements StateMachine {
       Status status,
       HlcTimestamp minCommitTs,
       HlcTimestamp lastHeartbeat,
-      TxnId waitingOn) {
-    TxnRecord with(Status s, HlcTimestamp min, HlcTimestamp hb, TxnId waiting) {
+      CrdbTxn waitingOn) {
+    TxnRecord with(Status s, HlcTimestamp min, HlcTimestamp hb, CrdbTxn waiting) {
       return new TxnRecord(txn, s, min, hb, waiting);
     }
   }
@@ -104,7 +104,13 @@ public final class CrdbRange implements StateMachine {
      * A push's result: the pushee's status, the timestamp it will commit at or above (or committed
      * at), whether the push achieved what it asked, and what the pushee waits on.
      */
-    record Pushed(Status status, HlcTimestamp ts, boolean succeeded, String cause, TxnId waitingOn)
+    record Pushed(
+        CrdbTxn pushee,
+        Status status,
+        HlcTimestamp ts,
+        boolean succeeded,
+        String cause,
+        CrdbTxn waitingOn)
         implements Outcome {}
 
     /** A record read: null when there is none. */
@@ -117,8 +123,8 @@ public final class CrdbRange implements StateMachine {
     record Done() implements Outcome {}
   }
 
-  /** What one applied request produced. */
-  public record Answer(long requestId, Outcome outcome) {}
+  /** What one applied request produced, and whom to tell ({@code replyTo}; null in tests). */
+  public record Answer(dev.txlab.node.api.Address replyTo, long requestId, Outcome outcome) {}
 
   /** The state in a snapshot. */
   public record Image(
@@ -151,12 +157,16 @@ public final class CrdbRange implements StateMachine {
     if (entry.index() <= appliedIndex)
       throw new IllegalStateException("entry " + entry.index() + " applied twice");
     appliedIndex = entry.index();
-    if (entry.command() instanceof CrdbCommand c) apply(c);
+    if (entry.command() instanceof CrdbProposal p) apply(p.replyTo(), p.command());
     return null;
   }
 
-  /** Applies one request (also used directly by tests). */
+  /** Applies one request with no one to answer (tests). */
   public void apply(CrdbCommand c) {
+    apply(null, c);
+  }
+
+  private void apply(dev.txlab.node.api.Address replyTo, CrdbCommand c) {
     Outcome o;
     if (c instanceof CrdbCommand.Get g) o = get(g);
     else if (c instanceof CrdbCommand.Put p) o = put(p);
@@ -168,7 +178,7 @@ public final class CrdbRange implements StateMachine {
     else if (c instanceof CrdbCommand.Refresh r) o = refresh(r);
     else if (c instanceof CrdbCommand.GcRecord g) o = gc(g);
     else throw new IllegalStateException("no handler for " + c.getClass().getName());
-    answers.add(new Answer(c.requestId(), o));
+    answers.add(new Answer(replyTo, c.requestId(), o));
   }
 
   // ================================================================ reads
@@ -217,6 +227,8 @@ public final class CrdbRange implements StateMachine {
     Intent intent = intents.get(key);
     if (intent != null && !intent.txn().id().equals(txn.id()))
       return new Outcome.IntentConflict(intent.txn(), intent.ts());
+    if (intent != null && intent.txn().epoch() == txn.epoch() && intent.seq() >= p.seq())
+      return new Outcome.Written(intent.ts(), null); // a replay
     String value;
     if (p.op().kind() == MicroOp.Kind.APPEND) {
       Outcome base = read(txn, key, p.readTs(), p.limit());
@@ -247,7 +259,7 @@ public final class CrdbRange implements StateMachine {
       ts = vs.lastKey().next();
       pushedBy = "write-too-old";
     }
-    intents.put(key, new Intent(txn.withWriteTs(ts), ts, value));
+    intents.put(key, new Intent(txn.withWriteTs(ts), ts, value, p.seq()));
     return new Outcome.Written(ts, pushedBy);
   }
 
@@ -302,25 +314,32 @@ public final class CrdbRange implements StateMachine {
       // never commit now.
       r = new TxnRecord(p.pushee(), Status.ABORTED, p.pushee().writeTs(), p.now(), null);
       records.put(id, r);
-      return new Outcome.Pushed(Status.ABORTED, r.minCommitTs(), true, "missing-record", null);
+      return new Outcome.Pushed(
+          r.txn(), Status.ABORTED, r.minCommitTs(), true, "missing-record", null);
     }
     if (r.status() != Status.PENDING)
-      return new Outcome.Pushed(r.status(), r.minCommitTs(), true, "finished", null);
+      return new Outcome.Pushed(r.txn(), r.status(), r.minCommitTs(), true, "finished", null);
     if (p.now().wallNanos() - r.lastHeartbeat().wallNanos() > EXPIRY_NANOS) {
       records.put(id, r.with(Status.ABORTED, r.minCommitTs(), r.lastHeartbeat(), null));
-      return new Outcome.Pushed(Status.ABORTED, r.minCommitTs(), true, "expired", null);
+      return new Outcome.Pushed(r.txn(), Status.ABORTED, r.minCommitTs(), true, "expired", null);
     }
     if (p.type() == CrdbCommand.PushType.TIMESTAMP) {
       HlcTimestamp min = HlcTimestamp.max(r.minCommitTs(), p.pushTo());
       records.put(id, r.with(Status.PENDING, min, r.lastHeartbeat(), r.waitingOn()));
-      return new Outcome.Pushed(Status.PENDING, min, true, "timestamp", r.waitingOn());
+      return new Outcome.Pushed(r.txn(), Status.PENDING, min, true, "timestamp", r.waitingOn());
     }
     if (p.force() || p.pusher().priority() > r.txn().priority()) {
       records.put(id, r.with(Status.ABORTED, r.minCommitTs(), r.lastHeartbeat(), null));
       return new Outcome.Pushed(
-          Status.ABORTED, r.minCommitTs(), true, p.force() ? "deadlock" : "priority", null);
+          r.txn(),
+          Status.ABORTED,
+          r.minCommitTs(),
+          true,
+          p.force() ? "deadlock" : "priority",
+          null);
     }
-    return new Outcome.Pushed(Status.PENDING, r.minCommitTs(), false, "wait", r.waitingOn());
+    return new Outcome.Pushed(
+        r.txn(), Status.PENDING, r.minCommitTs(), false, "wait", r.waitingOn());
   }
 
   private Outcome gc(CrdbCommand.GcRecord g) {
@@ -338,7 +357,9 @@ public final class CrdbRange implements StateMachine {
       switch (r.status()) {
         case PENDING -> {
           if (r.ts().compareTo(intent.ts()) > 0)
-            intents.put(key, new Intent(intent.txn().withWriteTs(r.ts()), r.ts(), intent.value()));
+            intents.put(
+                key,
+                new Intent(intent.txn().withWriteTs(r.ts()), r.ts(), intent.value(), intent.seq()));
         }
         case ABORTED -> intents.remove(key);
         case COMMITTED -> {

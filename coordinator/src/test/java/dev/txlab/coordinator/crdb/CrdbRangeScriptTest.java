@@ -107,6 +107,7 @@ class CrdbRangeScriptTest {
               new CrdbCommand.Put(
                   id,
                   t,
+                  (int) id,
                   op,
                   at,
                   ts(opt(w, "limit", ms(at))),

@@ -229,12 +229,14 @@ public final class ScenarioReader {
       } catch (IllegalArgumentException ex) {
         throw n.error(ex.getMessage());
       }
-      if (e.metric() != null && !SimRun.knownMetric(e.metric(), workload.transactional())) {
+      if (e.metric() != null && !SimRun.knownMetric(e.metric(), p, workload.transactional())) {
         throw n.error(
             "unknown metric '"
                 + e.metric()
-                + "' (known: "
-                + String.join(", ", SimRun.metrics(workload.transactional()))
+                + "' for protocol "
+                + p.name()
+                + " (known: "
+                + String.join(", ", SimRun.metrics(p, workload.transactional()))
                 + ")");
       }
       if (e.check() != null && !SimRun.checks(workload, consistency).contains(e.check())) {

@@ -8,6 +8,7 @@ import dev.txlab.chaos.schedule.Schedule;
 import dev.txlab.chaos.sim.SimNemesis;
 import dev.txlab.checker.history.History;
 import dev.txlab.checker.history.HistoryException;
+import dev.txlab.coordinator.protocol.Protocol;
 import dev.txlab.node.api.Address;
 import dev.txlab.node.api.NodeId;
 import dev.txlab.node.sim.LinkConfig;
@@ -52,7 +53,10 @@ public final class SimRun {
           "events",
           "messages");
 
-  /** The metrics a transactional run reports (plus {@code aborts_CAUSE} and distributions). */
+  /**
+   * The metrics the pipeline itself reports for a transactional run, whatever the protocol (the
+   * protocol's own come from {@link Protocol#metrics}).
+   */
   public static final List<String> TXN_METRICS =
       List.of(
           "txns",
@@ -60,23 +64,6 @@ public final class SimRun {
           "txns_fail",
           "txns_info",
           "txns_ok_after_heal",
-          "commits",
-          "aborts",
-          "retries",
-          "unknown_outcomes",
-          "coordinator_decisions",
-          "blocked_txns",
-          "blocked_ms_max",
-          "commit_wait_ms_p50",
-          "commit_wait_ms_p99",
-          "commit_wait_ms_max",
-          "in_doubt_ms_p50",
-          "in_doubt_ms_p99",
-          "in_doubt_ms_max",
-          "lock_hold_ms_p50",
-          "lock_hold_ms_p99",
-          "lock_hold_ms_max",
-          "atomicity_checks",
           "raft_safety_violations",
           "truetime_lies",
           "faults_applied",
@@ -86,12 +73,22 @@ public final class SimRun {
           "bank_total_violations",
           "bank_balance_min");
 
-  public static List<String> metrics(boolean transactional) {
-    return transactional ? TXN_METRICS : METRICS;
+  /**
+   * The metrics a run of {@code protocol} reports: the pipeline's and the protocol's (a declared
+   * name ending in {@code _} stands for every metric it begins).
+   */
+  public static List<String> metrics(Protocol protocol, boolean transactional) {
+    List<String> all = new java.util.ArrayList<>(transactional ? TXN_METRICS : METRICS);
+    all.addAll(protocol.metrics());
+    return all;
   }
 
-  public static boolean knownMetric(String name, boolean transactional) {
-    return metrics(transactional).contains(name) || (transactional && name.startsWith("aborts_"));
+  public static boolean knownMetric(String name, Protocol protocol, boolean transactional) {
+    for (String m : metrics(protocol, transactional)) {
+      if (m.equals(name) || (m.endsWith("_") && name.startsWith(m) && name.length() > m.length()))
+        return true;
+    }
+    return false;
   }
 
   /** The checks a run performs, in report order ({@link RunChecks#names}). */

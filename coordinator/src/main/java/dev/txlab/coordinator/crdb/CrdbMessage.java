@@ -1,0 +1,44 @@
+package dev.txlab.coordinator.crdb;
+
+import dev.txlab.coordinator.txn.MicroOp;
+import dev.txlab.node.api.Message;
+import dev.txlab.node.api.ShardId;
+import dev.txlab.node.kv.ClientObserver.Outcome;
+import java.util.List;
+
+/** The messages of the {@code crdb} protocol. Every one between nodes carries an HLC reading. */
+public sealed interface CrdbMessage extends Message {
+  /** Client → a gateway: run these operations as one transaction (the client's op {@code seq}). */
+  record RunTxn(long seq, List<MicroOp> ops) implements CrdbMessage {
+    public RunTxn {
+      ops = List.copyOf(ops);
+    }
+  }
+
+  /**
+   * Gateway → client: how op {@code seq} ended. {@code OK}: committed (with the values read);
+   * {@code FAIL}: certainly not committed; {@code INFO}: unknown (the commit was sent, its answer
+   * never came).
+   */
+  record TxnDone(long seq, Outcome outcome, List<MicroOp> results, String cause)
+      implements CrdbMessage {
+    public TxnDone {
+      results = List.copyOf(results);
+    }
+  }
+
+  /**
+   * Gateway → every replica of a range (the leaseholder acts): a request, with the gateway's clock.
+   */
+  record Request(HlcTimestamp clock, CrdbCommand command) implements CrdbMessage {}
+
+  /** Leaseholder → gateway: a request's outcome, with the leaseholder's clock after it. */
+  record Reply(long requestId, ShardId range, HlcTimestamp clock, CrdbRange.Outcome outcome)
+      implements CrdbMessage {}
+
+  /**
+   * Leaseholder → gateway: the request's clock reading was beyond the maximum offset ahead of this
+   * node's clock; refused.
+   */
+  record ClockRejected(long requestId, ShardId range, HlcTimestamp clock) implements CrdbMessage {}
+}

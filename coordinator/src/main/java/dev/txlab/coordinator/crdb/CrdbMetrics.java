@@ -1,0 +1,102 @@
+package dev.txlab.coordinator.crdb;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The {@code crdb} protocol's counters, fed by every gateway's {@link CrdbProbe}. */
+public final class CrdbMetrics implements CrdbProbe {
+  /**
+   * The metrics, by the names results and expectations use ({@code restarts_CAUSE} and {@code
+   * aborted_CAUSE} break the restarts and aborted attempts down by cause).
+   */
+  public static final List<String> NAMES =
+      List.of(
+          "commits",
+          "uncertainty_restarts",
+          "uncertainty_refreshes",
+          "write_too_old_pushes",
+          "ts_cache_pushes",
+          "refreshes",
+          "refresh_failures",
+          "restarts",
+          "txn_pushes",
+          "deadlocks",
+          "attempts_aborted",
+          "commit_ms_p50",
+          "commit_ms_max",
+          "restarts_",
+          "aborted_");
+
+  private final TreeMap<String, Long> counts = new TreeMap<>();
+  private final java.util.ArrayList<Long> commitNanos = new java.util.ArrayList<>();
+
+  private void count(String name) {
+    counts.merge(name, 1L, Long::sum);
+  }
+
+  @Override
+  public void uncertainty(boolean refreshedInstead) {
+    count(refreshedInstead ? "uncertainty_refreshes" : "uncertainty_restarts");
+  }
+
+  @Override
+  public void writePushed(String why) {
+    count(why.equals("write-too-old") ? "write_too_old_pushes" : "ts_cache_pushes");
+  }
+
+  @Override
+  public void refreshed(boolean ok) {
+    count(ok ? "refreshes" : "refresh_failures");
+  }
+
+  @Override
+  public void restarted(String cause) {
+    count("restarts");
+    // A refresh after an uncertain read that fails restarts for uncertainty all the same.
+    if (cause.equals("uncertainty")) return;
+    count("restarts_" + cause.replace('-', '_'));
+  }
+
+  @Override
+  public void pushSent(CrdbCommand.PushType type) {
+    count("txn_pushes");
+  }
+
+  @Override
+  public void deadlock() {
+    count("deadlocks");
+  }
+
+  @Override
+  public void attemptAborted(String cause) {
+    count("attempts_aborted");
+    count("aborted_" + cause.replace('-', '_'));
+  }
+
+  @Override
+  public void committed(long nanos) {
+    count("commits");
+    commitNanos.add(Math.max(0, nanos));
+  }
+
+  /** Every metric (zero where nothing happened). */
+  public Map<String, Double> summary() {
+    TreeMap<String, Double> m = new TreeMap<>();
+    for (String n : NAMES) if (!n.endsWith("_")) m.put(n, 0.0);
+    counts.forEach((k, v) -> m.put(k, (double) v));
+    long[] c = commitDistribution();
+    if (c.length > 0) {
+      m.put("commit_ms_p50", c[c.length / 2] / 1e6);
+      m.put("commit_ms_max", c[c.length - 1] / 1e6);
+    }
+    return m;
+  }
+
+  /** Commit latencies at the gateways, sorted, in nanoseconds. */
+  public long[] commitDistribution() {
+    long[] a = commitNanos.stream().mapToLong(Long::longValue).toArray();
+    java.util.Arrays.sort(a);
+    return a;
+  }
+}

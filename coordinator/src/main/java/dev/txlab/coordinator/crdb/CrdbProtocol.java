@@ -1,0 +1,96 @@
+package dev.txlab.coordinator.crdb;
+
+import dev.txlab.coordinator.protocol.Knob;
+import dev.txlab.coordinator.protocol.Protocol;
+import dev.txlab.coordinator.protocol.SimProtocolCluster;
+import dev.txlab.coordinator.protocol.Topology;
+import dev.txlab.node.sim.SimConfig;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CockroachDB's transaction model (the {@code crdb} plug-in): hybrid logical clocks instead of
+ * TrueTime, transaction records and write intents on Raft-replicated ranges, uncertainty restarts
+ * and read refreshes instead of commit wait. Serializable, and linearizable per key — but not
+ * strictly serializable: two transactions on disjoint keys, through gateways whose clocks differ by
+ * less than the maximum offset, can be ordered against real time (the "causal reverse").
+ */
+public final class CrdbProtocol implements Protocol {
+  static final List<Knob> KNOBS =
+      List.of(
+          Knob.duration(
+              "max-offset",
+              "500ms",
+              "the bound on clock offsets between nodes: the width of a read's uncertainty interval"),
+          Knob.choice(
+              "read-refresh",
+              "on",
+              List.of("on", "off"),
+              "a read that meets an uncertain value refreshes its earlier reads instead of restarting"),
+          Knob.choice(
+              "observed-timestamps",
+              "on",
+              List.of("on", "off"),
+              "narrow each range's uncertainty to the clock reading of its first answer"));
+
+  @Override
+  public String name() {
+    return "crdb";
+  }
+
+  @Override
+  public List<String> aliases() {
+    return List.of("cockroachdb");
+  }
+
+  @Override
+  public String summary() {
+    return "CockroachDB-style: HLC timestamps, intents and transaction records, uncertainty"
+        + " restarts and read refreshes; no commit wait";
+  }
+
+  @Override
+  public Serves serves() {
+    return Serves.TRANSACTIONS;
+  }
+
+  @Override
+  public List<Knob> knobs() {
+    return KNOBS;
+  }
+
+  @Override
+  public List<String> promises() {
+    return List.of("serializable");
+  }
+
+  @Override
+  public List<String> metrics() {
+    return CrdbMetrics.NAMES;
+  }
+
+  @Override
+  public List<Monitor> monitors() {
+    return List.of(
+        new Monitor(
+            "raft-safety",
+            "one leader per term, log matching, leader completeness, state-machine safety"),
+        new Monitor(
+            "mvcc-order",
+            "a key's versions are written in increasing timestamp order, never below an intent"));
+  }
+
+  @Override
+  public SimProtocolCluster onSimulator(
+      Topology topology, Map<String, String> settings, SimConfig sim) {
+    return new CrdbSimCluster(topology, settings(settings), sim);
+  }
+
+  /** {@code max-offset} in nanoseconds. */
+  static long maxOffsetNanos(Map<String, String> settings) {
+    String v = settings.get("max-offset");
+    return v.endsWith("ms")
+        ? Long.parseLong(v.substring(0, v.length() - 2)) * 1_000_000L
+        : Long.parseLong(v.substring(0, v.length() - 1)) * 1_000_000_000L;
+  }
+}

@@ -1,0 +1,175 @@
+package dev.txlab.coordinator.crdb;
+
+import dev.txlab.coordinator.protocol.SimProtocolCluster;
+import dev.txlab.coordinator.protocol.Topology;
+import dev.txlab.coordinator.txn.TxnObserver;
+import dev.txlab.coordinator.txn.TxnWorkload;
+import dev.txlab.node.api.Address;
+import dev.txlab.node.api.NodeId;
+import dev.txlab.node.api.Process;
+import dev.txlab.node.api.ShardId;
+import dev.txlab.node.kv.ShardMap;
+import dev.txlab.node.raft.RaftConfig;
+import dev.txlab.node.raft.RaftSafetyMonitor;
+import dev.txlab.node.sim.SimConfig;
+import dev.txlab.node.sim.SimControl;
+import dev.txlab.node.sim.Simulator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The {@code crdb} protocol on the simulator: server nodes {@code n1…nN}, each hosting its ranges'
+ * replicas ({@code nX/shard-K}, Raft groups of {@link CrdbReplica}s) and a gateway ({@code
+ * nX/gateway}); clients {@code cK/client} on their own nodes, client K starting at gateway K.
+ * Raft's safety properties are checked after every event.
+ */
+public final class CrdbSimCluster implements SimProtocolCluster {
+  private final Simulator sim;
+  private final SimConfig simConfig;
+  private final ShardMap shardMap;
+  private final List<NodeId> serverNodes = new ArrayList<>();
+  private final List<Address> gateways = new ArrayList<>();
+  private final List<Address> clients = new ArrayList<>();
+  private final RaftSafetyMonitor raftMonitor = new RaftSafetyMonitor(true);
+  private final CrdbMetrics metrics = new CrdbMetrics();
+  private final CrdbGateway.Config gatewayConfig;
+
+  /** A client's patience: longer than a gateway's, so a gateway's verdict arrives first. */
+  static final long CLIENT_TIMEOUT_NANOS = 5_000_000_000L;
+
+  public CrdbSimCluster(Topology t, Map<String, String> settings, SimConfig sim) {
+    this.simConfig = sim;
+    this.sim = new Simulator(sim);
+    for (int i = 1; i <= t.nodes(); i++) serverNodes.add(NodeId.of("n" + i));
+    this.shardMap = new ShardMap(serverNodes, t.shards(), t.replicas(), t.placement());
+    long maxOffset = CrdbProtocol.maxOffsetNanos(settings);
+    this.gatewayConfig =
+        CrdbGateway.Config.defaults(
+            shardMap,
+            maxOffset,
+            settings.get("read-refresh").equals("on"),
+            settings.get("observed-timestamps").equals("on"));
+    this.sim.addObserver(
+        (address, process) -> {
+          if (process instanceof CrdbReplica r)
+            raftMonitor.observe(r.config().range().component(), r.raft());
+        });
+    for (NodeId n : serverNodes) {
+      this.sim.addNode(n);
+      Address g = Address.of(n, "gateway");
+      gateways.add(g);
+      this.sim.addProcess(g, env -> new CrdbGateway(env, gatewayConfig, metrics));
+    }
+    for (ShardId range : shardMap.allShards()) {
+      List<Address> members = shardMap.replicasOf(range);
+      CrdbReplica.Config rc =
+          new CrdbReplica.Config(
+              range,
+              RaftConfig.defaults(members),
+              256,
+              maxOffset,
+              gatewayConfig.persistAheadNanos());
+      for (Address a : members) this.sim.addProcess(a, env -> new CrdbReplica(env, rc));
+    }
+  }
+
+  @Override
+  public Address addTxnClient(
+      Supplier<TxnWorkload> workload, TxnObserver observer, long thinkNanosMean) {
+    Address a = Address.of(NodeId.of("c" + (clients.size() + 1)), "client");
+    CrdbClient.Config cc =
+        new CrdbClient.Config(gateways, clients.size(), thinkNanosMean, CLIENT_TIMEOUT_NANOS);
+    clients.add(a);
+    sim.addNode(a.node());
+    sim.addProcess(a, env -> new CrdbClient(env, cc, workload.get(), observer));
+    return a;
+  }
+
+  @Override
+  public Simulator sim() {
+    return sim;
+  }
+
+  @Override
+  public SimControl control() {
+    return sim;
+  }
+
+  @Override
+  public SimConfig simConfig() {
+    return simConfig;
+  }
+
+  @Override
+  public List<NodeId> serverNodes() {
+    return List.copyOf(serverNodes);
+  }
+
+  @Override
+  public List<NodeId> faultableNodes() {
+    return List.copyOf(serverNodes);
+  }
+
+  @Override
+  public ShardMap shardMap() {
+    return shardMap;
+  }
+
+  @Override
+  public Optional<NodeId> leaderOf(String shard) {
+    long bestTerm = -1;
+    NodeId best = null;
+    for (ShardId s : shardMap.allShards()) {
+      if (!s.component().equals(shard)) continue;
+      for (Address a : shardMap.replicasOf(s)) {
+        if (sim.process(a) instanceof CrdbReplica r
+            && r.raft().isLeader()
+            && r.raft().currentTerm() > bestTerm) {
+          bestTerm = r.raft().currentTerm();
+          best = a.node();
+        }
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  @Override
+  public Optional<NodeId> coordinatorNode() {
+    return Optional.empty();
+  }
+
+  @Override
+  public Map<String, Double> metrics() {
+    return metrics.summary();
+  }
+
+  @Override
+  public Map<String, long[]> distributions() {
+    TreeMap<String, long[]> d = new TreeMap<>();
+    d.put("commit", metrics.commitDistribution());
+    return d;
+  }
+
+  @Override
+  public List<String> raftViolations() {
+    return raftMonitor.violations();
+  }
+
+  /** The replica at {@code a}, or null if its node is down (tests). */
+  public CrdbReplica replica(Address a) {
+    Process p = sim.process(a);
+    return p instanceof CrdbReplica r ? r : null;
+  }
+
+  public List<Address> gateways() {
+    return List.copyOf(gateways);
+  }
+
+  public CrdbMetrics crdbMetrics() {
+    return metrics;
+  }
+}
