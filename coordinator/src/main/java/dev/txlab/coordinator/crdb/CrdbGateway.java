@@ -73,7 +73,7 @@ public final class CrdbGateway implements Process {
           observed,
           100_000_000L,
           500_000_000L,
-          4_000_000_000L,
+          2_500_000_000L,
           20,
           5,
           1_000_000_000L);
@@ -167,6 +167,14 @@ public final class CrdbGateway implements Process {
   private final TreeMap<String, Run> runs = new TreeMap<>();
   private final TreeMap<String, Cleanup> cleanups = new TreeMap<>();
   private final TreeMap<Long, Pending> pending = new TreeMap<>();
+
+  /**
+   * Per client, the last operation this gateway finished (one entry per client). Volatile: after a
+   * restart, a copy of an old request delayed past the restart would run again — the simulated
+   * network delivers copies within milliseconds, and a real client's connection would be gone.
+   */
+  private final TreeMap<Address, Long> finished = new TreeMap<>();
+
   private long nextRequestId;
   private long ticks;
 
@@ -195,7 +203,11 @@ public final class CrdbGateway implements Process {
   public void onMessage(Address from, Message message) {
     if (message instanceof CrdbMessage.RunTxn m) {
       Run r = new Run(from, m.seq(), m.ops());
-      if (runs.containsKey(r.key) || m.ops().isEmpty()) return;
+      // A copy of a request already running or done (the network duplicates): a client runs its
+      // operations in order, so anything at or below the last one finished here is old.
+      if (runs.containsKey(r.key)
+          || m.seq() <= finished.getOrDefault(from, 0L)
+          || m.ops().isEmpty()) return;
       runs.put(r.key, r);
       begin(r);
     } else if (message instanceof CrdbMessage.Reply m) {
@@ -650,6 +662,7 @@ public final class CrdbGateway implements Process {
 
   private void done(Run r, Outcome outcome, String cause) {
     runs.remove(r.key);
+    finished.merge(r.client, r.seq, Math::max);
     r.step++;
     List<MicroOp> results = outcome == Outcome.OK ? Arrays.asList(r.results) : r.ops;
     env.send(r.client, new CrdbMessage.TxnDone(r.seq, outcome, List.copyOf(results), cause));

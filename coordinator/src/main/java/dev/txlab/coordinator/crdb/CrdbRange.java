@@ -56,6 +56,15 @@ public final class CrdbRange implements StateMachine {
     ABORTED
   }
 
+  /**
+   * The timestamp cache's entry for a key: the latest read, and its reader (null when several
+   * transactions read at that timestamp) — a transaction's own read never pushes its own write.
+   */
+  public record ReadMark(HlcTimestamp ts, TxnId reader) {}
+
+  /** A committed value, and the transaction that wrote it (to recognise a replayed write). */
+  public record Version(String value, TxnId writer) {}
+
   /** A provisional value, written by the transaction's write number {@code seq} of its epoch. */
   public record Intent(CrdbTxn txn, HlcTimestamp ts, String value, int seq) {}
 
@@ -128,10 +137,10 @@ public final class CrdbRange implements StateMachine {
 
   /** The state in a snapshot. */
   public record Image(
-      NavigableMap<String, NavigableMap<HlcTimestamp, String>> versions,
+      NavigableMap<String, NavigableMap<HlcTimestamp, Version>> versions,
       Map<String, Intent> intents,
       NavigableMap<TxnId, TxnRecord> records,
-      Map<String, HlcTimestamp> tsCache,
+      Map<String, ReadMark> tsCache,
       long appliedIndex) {}
 
   /** A pending record not heartbeated for this long is abandoned: any pusher may abort it. */
@@ -139,10 +148,10 @@ public final class CrdbRange implements StateMachine {
 
   private final ShardId range;
   private final int versionsRetained;
-  private final TreeMap<String, TreeMap<HlcTimestamp, String>> versions = new TreeMap<>();
+  private final TreeMap<String, TreeMap<HlcTimestamp, Version>> versions = new TreeMap<>();
   private final HashMap<String, Intent> intents = new HashMap<>();
   private final TreeMap<TxnId, TxnRecord> records = new TreeMap<>();
-  private final HashMap<String, HlcTimestamp> tsCache = new HashMap<>();
+  private final HashMap<String, ReadMark> tsCache = new HashMap<>();
   private final ArrayList<Answer> answers = new ArrayList<>();
   private long appliedIndex;
 
@@ -185,7 +194,7 @@ public final class CrdbRange implements StateMachine {
 
   private Outcome get(CrdbCommand.Get g) {
     Outcome o = read(g.txn(), g.key(), g.readTs(), g.limit());
-    if (o instanceof Outcome.Value) recordRead(g.key(), g.readTs());
+    if (o instanceof Outcome.Value) recordRead(g.key(), g.readTs(), g.txn().id());
     return o;
   }
 
@@ -200,23 +209,39 @@ public final class CrdbRange implements StateMachine {
         return new Outcome.IntentConflict(intent.txn(), intent.ts());
       }
     }
-    TreeMap<HlcTimestamp, String> vs = versions.get(key);
+    TreeMap<HlcTimestamp, Version> vs = versions.get(key);
     if (vs == null) return new Outcome.Value(null);
     if (limit.compareTo(readTs) > 0) {
-      NavigableMap<HlcTimestamp, String> window = vs.subMap(readTs, false, limit, true);
+      NavigableMap<HlcTimestamp, Version> window = vs.subMap(readTs, false, limit, true);
       if (!window.isEmpty()) return new Outcome.Uncertain(window.lastKey());
     }
-    Map.Entry<HlcTimestamp, String> at = vs.floorEntry(readTs);
+    Map.Entry<HlcTimestamp, Version> at = vs.floorEntry(readTs);
     if (at == null) {
       // Nothing at or below: either the key was first written later, or older versions are gone.
       if (vs.size() >= versionsRetained) return new Outcome.TooOld(vs.firstKey());
       return new Outcome.Value(null);
     }
-    return new Outcome.Value(at.getValue());
+    return new Outcome.Value(at.getValue().value());
   }
 
-  private void recordRead(String key, HlcTimestamp ts) {
-    tsCache.merge(key, ts, HlcTimestamp::max);
+  /**
+   * The version of {@code key} at or above {@code from} written by {@code id}, if any: a write
+   * request from a transaction whose write here already committed is a copy that came late (the
+   * network duplicates), not a second write.
+   */
+  private Map.Entry<HlcTimestamp, Version> committedBy(TxnId id, String key, HlcTimestamp from) {
+    TreeMap<HlcTimestamp, Version> vs = versions.get(key);
+    if (vs == null) return null;
+    for (Map.Entry<HlcTimestamp, Version> e : vs.tailMap(from, true).entrySet())
+      if (e.getValue().writer().equals(id)) return e;
+    return null;
+  }
+
+  private void recordRead(String key, HlcTimestamp ts, TxnId reader) {
+    ReadMark old = tsCache.get(key);
+    if (old == null || ts.compareTo(old.ts()) > 0) tsCache.put(key, new ReadMark(ts, reader));
+    else if (ts.equals(old.ts()) && !reader.equals(old.reader()))
+      tsCache.put(key, new ReadMark(ts, null));
   }
 
   // ================================================================ writes
@@ -227,13 +252,17 @@ public final class CrdbRange implements StateMachine {
     Intent intent = intents.get(key);
     if (intent != null && !intent.txn().id().equals(txn.id()))
       return new Outcome.IntentConflict(intent.txn(), intent.ts());
-    if (intent != null && intent.txn().epoch() == txn.epoch() && intent.seq() >= p.seq())
-      return new Outcome.Written(intent.ts(), null); // a replay
+    if (intent != null
+        && (intent.txn().epoch() > txn.epoch()
+            || (intent.txn().epoch() == txn.epoch() && intent.seq() >= p.seq())))
+      return new Outcome.Written(intent.ts(), null); // a replay (or a copy from an older epoch)
+    Map.Entry<HlcTimestamp, Version> mine = committedBy(txn.id(), key, txn.writeTs());
+    if (mine != null) return new Outcome.Written(mine.getKey(), null); // a replay, after commit
     String value;
     if (p.op().kind() == MicroOp.Kind.APPEND) {
       Outcome base = read(txn, key, p.readTs(), p.limit());
       if (!(base instanceof Outcome.Value v)) return base;
-      recordRead(key, p.readTs());
+      recordRead(key, p.readTs(), txn.id());
       value = MicroOp.appended(v.value(), p.op().value());
     } else if (p.op().kind() == MicroOp.Kind.WRITE) {
       value = p.op().value();
@@ -249,12 +278,12 @@ public final class CrdbRange implements StateMachine {
     }
     HlcTimestamp ts = txn.writeTs();
     String pushedBy = null;
-    HlcTimestamp read = tsCache.get(key);
-    if (read != null && read.compareTo(ts) >= 0) {
-      ts = read.next();
+    ReadMark read = tsCache.get(key);
+    if (read != null && read.ts().compareTo(ts) >= 0 && !txn.id().equals(read.reader())) {
+      ts = read.ts().next();
       pushedBy = "timestamp-cache";
     }
-    TreeMap<HlcTimestamp, String> vs = versions.get(key);
+    TreeMap<HlcTimestamp, Version> vs = versions.get(key);
     if (vs != null && !vs.isEmpty() && vs.lastKey().compareTo(ts) >= 0) {
       ts = vs.lastKey().next();
       pushedBy = "write-too-old";
@@ -384,7 +413,7 @@ public final class CrdbRange implements StateMachine {
               + ts
               + " below its intent at "
               + intent.ts());
-    TreeMap<HlcTimestamp, String> vs = versions.computeIfAbsent(key, k -> new TreeMap<>());
+    TreeMap<HlcTimestamp, Version> vs = versions.computeIfAbsent(key, k -> new TreeMap<>());
     if (!vs.isEmpty() && vs.lastKey().compareTo(ts) >= 0)
       throw new IllegalStateException(
           range
@@ -396,7 +425,7 @@ public final class CrdbRange implements StateMachine {
               + ts
               + ", not above "
               + vs.lastKey());
-    vs.put(ts, intent.value());
+    vs.put(ts, new Version(intent.value(), intent.txn().id()));
     while (vs.size() > versionsRetained) vs.pollFirstEntry();
   }
 
@@ -404,14 +433,14 @@ public final class CrdbRange implements StateMachine {
 
   private Outcome refresh(CrdbCommand.Refresh r) {
     for (String key : r.keys()) {
-      TreeMap<HlcTimestamp, String> vs = versions.get(key);
+      TreeMap<HlcTimestamp, Version> vs = versions.get(key);
       if (vs != null && !vs.subMap(r.from(), false, r.to(), true).isEmpty())
         return new Outcome.Refreshed(false);
       Intent intent = intents.get(key);
       if (intent != null && !intent.txn().id().equals(r.id()) && intent.ts().compareTo(r.to()) <= 0)
         return new Outcome.Refreshed(false);
     }
-    for (String key : r.keys()) recordRead(key, r.to());
+    for (String key : r.keys()) recordRead(key, r.to(), r.id());
     return new Outcome.Refreshed(true);
   }
 
@@ -427,12 +456,12 @@ public final class CrdbRange implements StateMachine {
 
   /** The newest committed value of {@code key} (convergence checks, status). */
   public String latest(String key) {
-    TreeMap<HlcTimestamp, String> vs = versions.get(key);
-    return vs == null || vs.isEmpty() ? null : vs.lastEntry().getValue();
+    TreeMap<HlcTimestamp, Version> vs = versions.get(key);
+    return vs == null || vs.isEmpty() ? null : vs.lastEntry().getValue().value();
   }
 
-  public NavigableMap<HlcTimestamp, String> versionsOf(String key) {
-    TreeMap<HlcTimestamp, String> vs = versions.get(key);
+  public NavigableMap<HlcTimestamp, Version> versionsOf(String key) {
+    TreeMap<HlcTimestamp, Version> vs = versions.get(key);
     return vs == null ? Collections.emptyNavigableMap() : Collections.unmodifiableNavigableMap(vs);
   }
 
@@ -453,7 +482,8 @@ public final class CrdbRange implements StateMachine {
   }
 
   public HlcTimestamp readTimestamp(String key) {
-    return tsCache.get(key);
+    ReadMark m = tsCache.get(key);
+    return m == null ? null : m.ts();
   }
 
   public long appliedIndex() {
@@ -466,7 +496,7 @@ public final class CrdbRange implements StateMachine {
 
   @Override
   public Object snapshot() {
-    TreeMap<String, NavigableMap<HlcTimestamp, String>> vs = new TreeMap<>();
+    TreeMap<String, NavigableMap<HlcTimestamp, Version>> vs = new TreeMap<>();
     versions.forEach((k, v) -> vs.put(k, Collections.unmodifiableNavigableMap(new TreeMap<>(v))));
     return new Image(
         Collections.unmodifiableNavigableMap(vs),

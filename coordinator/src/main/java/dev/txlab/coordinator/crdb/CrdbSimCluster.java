@@ -39,7 +39,7 @@ public final class CrdbSimCluster implements SimProtocolCluster {
   private final CrdbGateway.Config gatewayConfig;
 
   /** A client's patience: longer than a gateway's, so a gateway's verdict arrives first. */
-  static final long CLIENT_TIMEOUT_NANOS = 5_000_000_000L;
+  static final long CLIENT_TIMEOUT_NANOS = 3_000_000_000L;
 
   public CrdbSimCluster(Topology t, Map<String, String> settings, SimConfig sim) {
     this.simConfig = sim;

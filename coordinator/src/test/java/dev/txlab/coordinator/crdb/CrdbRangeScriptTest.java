@@ -94,6 +94,11 @@ class CrdbRangeScriptTest {
                     id, txn(w[1]), w[2], ts(opt(w, "at", null)), ts(opt(w, "limit", null)));
         case "put", "append" -> {
           CrdbTxn t = txn(w[1]);
+          int epoch = Integer.parseInt(opt(w, "epoch", Integer.toString(t.epoch())));
+          if (epoch != t.epoch())
+            t =
+                new CrdbTxn(
+                    t.id(), epoch, t.writeTs(), t.priority(), t.anchorKey(), t.anchorRange());
           if (flag(w, "anchor")) {
             t = t.withAnchor(w[2], range);
             txns.put(w[1], t);
@@ -107,7 +112,7 @@ class CrdbRangeScriptTest {
               new CrdbCommand.Put(
                   id,
                   t,
-                  (int) id,
+                  Integer.parseInt(opt(w, "seq", "0")),
                   op,
                   at,
                   ts(opt(w, "limit", ms(at))),
@@ -223,7 +228,7 @@ class CrdbRangeScriptTest {
         out.append(k).append(':');
         machine
             .versionsOf(k)
-            .forEach((t, v) -> out.append(' ').append(v).append('@').append(ms(t)));
+            .forEach((t, v) -> out.append(' ').append(v.value()).append('@').append(ms(t)));
         CrdbRange.Intent i = machine.intent(k);
         if (i != null)
           out.append(" intent ")
