@@ -128,6 +128,11 @@ class RunCommandTest {
         "s.yaml:2:",
         "field reads: reads must be readindex|lease|local|follower, not 'sometimes'");
     assertBad("name: x\nexpect: [ops_done > 3]\n", "s.yaml:2:", "unknown metric 'ops_done'");
+    // Metrics are the protocol's: Spanner's commit wait is not something crdb reports.
+    assertBad(
+        "name: x\nprotocol: crdb\nworkload: {name: list-append}\nexpect: [commit_wait_ms_p50 < 5]\n",
+        "s.yaml:4:",
+        "unknown metric 'commit_wait_ms_p50' for protocol crdb");
     assertBad(
         "name: x\nworkload: {rate: fast}\n",
         "s.yaml:2:",
