@@ -44,6 +44,14 @@ import java.util.TreeSet;
  *       intents are resolved afterwards (then the record is forgotten).
  * </ul>
  *
+ * <p>The clock guard ({@code clock-guard: on}): a gateway pings the other gateways every {@link
+ * #PING_NANOS} and estimates each one's clock offset from the answer (half the round trip is the
+ * error bar). When its clock is more than {@link #GUARD_FRACTION} of the maximum offset away from a
+ * majority of them, the clocks the whole protocol rests on are broken here, and it refuses to run
+ * transactions — as a CockroachDB node exits rather than serve with a clock past the bound — until
+ * its clock is back. A transaction it refuses has not run: the client hears {@code FAIL} and tries
+ * the next gateway.
+ *
  * <p>A gateway that crashes loses its transactions: their records stop heartbeating, and the next
  * transaction that meets one of their intents aborts the record and removes the intent. A client
  * waiting on a crashed gateway records {@code :info}.
@@ -55,9 +63,11 @@ public final class CrdbGateway implements Process {
    */
   public record Config(
       ShardMap shardMap,
+      List<Address> gateways,
       long maxOffsetNanos,
       boolean readRefresh,
       boolean observedTimestamps,
+      boolean clockGuard,
       long retryNanos,
       long heartbeatNanos,
       long giveUpNanos,
@@ -65,12 +75,19 @@ public final class CrdbGateway implements Process {
       int attemptsMax,
       long persistAheadNanos) {
     public static Config defaults(
-        ShardMap shardMap, long maxOffsetNanos, boolean readRefresh, boolean observed) {
+        ShardMap shardMap,
+        List<Address> gateways,
+        long maxOffsetNanos,
+        boolean readRefresh,
+        boolean observed,
+        boolean clockGuard) {
       return new Config(
           shardMap,
+          List.copyOf(gateways),
           maxOffsetNanos,
           readRefresh,
           observed,
+          clockGuard,
           100_000_000L,
           500_000_000L,
           2_500_000_000L,
@@ -178,6 +195,11 @@ public final class CrdbGateway implements Process {
   private long nextRequestId;
   private long ticks;
 
+  /** Per peer gateway, its clock's offset from ours as last measured (peer − local). */
+  private final TreeMap<Address, Long> offsets = new TreeMap<>();
+
+  private boolean fenced;
+
   public CrdbGateway(Env env, Config config, CrdbProbe probe) {
     this.env = env;
     this.config = config;
@@ -201,6 +223,20 @@ public final class CrdbGateway implements Process {
 
   @Override
   public void onMessage(Address from, Message message) {
+    if (message instanceof CrdbMessage.ClockPing m) {
+      env.send(from, new CrdbMessage.ClockPong(m.sentLocalNanos(), env.localClockNanos()));
+      return;
+    }
+    if (message instanceof CrdbMessage.ClockPong m) {
+      onPong(from, m);
+      return;
+    }
+    if (message instanceof CrdbMessage.RunTxn m && fenced) {
+      // Nothing ran: a definite failure, and the client goes elsewhere.
+      probe.fenced();
+      env.send(from, new CrdbMessage.TxnDone(m.seq(), Outcome.FAIL, m.ops(), "clock-fenced"));
+      return;
+    }
     if (message instanceof CrdbMessage.RunTxn m) {
       Run r = new Run(from, m.seq(), m.ops());
       // A copy of a request already running or done (the network duplicates): a client runs its
@@ -232,7 +268,51 @@ public final class CrdbGateway implements Process {
 
   /** The message types a gateway handles. */
   public static final List<Class<?>> HANDLED =
-      List.of(CrdbMessage.RunTxn.class, CrdbMessage.Reply.class, CrdbMessage.ClockRejected.class);
+      List.of(
+          CrdbMessage.RunTxn.class,
+          CrdbMessage.Reply.class,
+          CrdbMessage.ClockRejected.class,
+          CrdbMessage.ClockPing.class,
+          CrdbMessage.ClockPong.class);
+
+  // ================================================================ the clock guard
+
+  /** Gateways measure each other's clocks this often. */
+  static final long PING_NANOS = 250_000_000L;
+
+  /** A gateway fences itself beyond this share of the maximum offset from most of its peers. */
+  static final double GUARD_FRACTION = 0.8;
+
+  private void onPong(Address from, CrdbMessage.ClockPong m) {
+    long now = env.localClockNanos();
+    long rtt = now - m.pingSentLocalNanos();
+    if (rtt < 0 || rtt > PING_NANOS * 4) return; // a stale answer, or a clock that jumped
+    offsets.put(from, m.peerClockNanos() - (m.pingSentLocalNanos() + rtt / 2));
+    if (!config.clockGuard()) return;
+    long bound = (long) (config.maxOffsetNanos() * GUARD_FRACTION);
+    int far = 0;
+    for (long o : offsets.values()) if (Math.abs(o) > bound) far++;
+    boolean nowFenced = offsets.size() > 0 && far * 2 > config.gateways().size() - 1;
+    if (nowFenced && !fenced) {
+      env.log(
+          "clock guard: this clock is beyond " + bound / 1_000_000 + " ms of most peers; fenced");
+      for (Run r : new ArrayList<>(runs.values())) {
+        if (!r.endSent) abandon(r, "clock-fenced");
+      }
+    }
+    fenced = nowFenced;
+  }
+
+  /** The largest offset measured to a peer, in nanoseconds (0 before any measurement). */
+  public long offsetMaxNanos() {
+    long max = 0;
+    for (long o : offsets.values()) max = Math.max(max, Math.abs(o));
+    return max;
+  }
+
+  public boolean fenced() {
+    return fenced;
+  }
 
   // ================================================================ requests
 
@@ -259,6 +339,10 @@ public final class CrdbGateway implements Process {
   private void onTick() {
     ticks++;
     long now = env.localClockNanos();
+    if (ticks % (PING_NANOS / TICK_NANOS) == 0) {
+      for (Address g : config.gateways())
+        if (!g.equals(env.self())) env.send(g, new CrdbMessage.ClockPing(now));
+    }
     for (Pending p : pending.values()) {
       if (now - p.sentLocal() >= config.retryNanos()) transmit(p.range(), p.command());
     }

@@ -41,4 +41,10 @@ public sealed interface CrdbMessage extends Message {
    * node's clock; refused.
    */
   record ClockRejected(long requestId, ShardId range, HlcTimestamp clock) implements CrdbMessage {}
+
+  /** Gateway → the other gateways: what is your clock? (CockroachDB's remote clock monitor.) */
+  record ClockPing(long sentLocalNanos) implements CrdbMessage {}
+
+  /** The answer: the ping's send time, echoed, and the peer's physical clock when it answered. */
+  record ClockPong(long pingSentLocalNanos, long peerClockNanos) implements CrdbMessage {}
 }

@@ -23,6 +23,7 @@ public final class CrdbMetrics implements CrdbProbe {
           "txn_pushes",
           "deadlocks",
           "attempts_aborted",
+          "clock_fenced",
           "commit_ms_p50",
           "commit_ms_max",
           "restarts_",
@@ -72,6 +73,11 @@ public final class CrdbMetrics implements CrdbProbe {
   public void attemptAborted(String cause) {
     count("attempts_aborted");
     count("aborted_" + cause.replace('-', '_'));
+  }
+
+  @Override
+  public void fenced() {
+    count("clock_fenced");
   }
 
   @Override

@@ -28,5 +28,8 @@ public interface CrdbProbe {
   /** A transaction committed after {@code nanos} at its gateway. */
   default void committed(long nanos) {}
 
+  /** A gateway refused a transaction: its clock is beyond the bound (clock guard). */
+  default void fenced() {}
+
   CrdbProbe NONE = new CrdbProbe() {};
 }

@@ -31,7 +31,12 @@ public final class CrdbProtocol implements Protocol {
               "observed-timestamps",
               "on",
               List.of("on", "off"),
-              "narrow each range's uncertainty to the clock reading of its first answer"));
+              "narrow each range's uncertainty to the clock reading of its first answer"),
+          Knob.choice(
+              "clock-guard",
+              "on",
+              List.of("on", "off"),
+              "a gateway whose clock is beyond the maximum offset from most peers refuses to serve"));
 
   @Override
   public String name() {

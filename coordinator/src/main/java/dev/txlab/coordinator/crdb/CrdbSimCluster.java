@@ -47,12 +47,16 @@ public final class CrdbSimCluster implements SimProtocolCluster {
     for (int i = 1; i <= t.nodes(); i++) serverNodes.add(NodeId.of("n" + i));
     this.shardMap = new ShardMap(serverNodes, t.shards(), t.replicas(), t.placement());
     long maxOffset = CrdbProtocol.maxOffsetNanos(settings);
+    List<Address> gatewayAddresses = new ArrayList<>();
+    for (NodeId n : serverNodes) gatewayAddresses.add(Address.of(n, "gateway"));
     this.gatewayConfig =
         CrdbGateway.Config.defaults(
             shardMap,
+            gatewayAddresses,
             maxOffset,
             settings.get("read-refresh").equals("on"),
-            settings.get("observed-timestamps").equals("on"));
+            settings.get("observed-timestamps").equals("on"),
+            settings.get("clock-guard").equals("on"));
     this.sim.addObserver(
         (address, process) -> {
           if (process instanceof CrdbReplica r)

@@ -1,0 +1,29 @@
+package dev.txlab.scenarios.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.txlab.checker.Validity;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The crdb knobs flipped where the checker must see the difference: the bundled
+ * crdb-clock-beyond-max-offset scenario (clock guard off) loses real-time order on every seed (its
+ * own expectations, checked by {@link BundledScenariosTest}); with the guard on, the gateway whose
+ * clock is 2 s off fences itself and the same runs are strictly serializable.
+ */
+class CrdbKnobsTest {
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3})
+  void theClockGuardKeepsRealTimeOrderWhenAClockLeavesTheBound(long seed) throws Exception {
+    Scenario s =
+        ScenarioReader.read(
+            ScenarioLibrary.bundled("crdb-clock-beyond-max-offset"), List.of("clock-guard=on"));
+    RunOutcome o = SimRun.run(s, seed, f -> {}, null);
+    assertThat(o.checks().get("strict-serializable").validity())
+        .as("seed %d: %s", seed, o.checks())
+        .isEqualTo(Validity.VALID);
+    assertThat(o.metrics().get("clock_fenced")).as("the gateway refused to serve").isPositive();
+  }
+}
