@@ -12,6 +12,7 @@ import dev.txlab.scenarios.run.Scenario;
 import dev.txlab.scenarios.run.ScenarioLibrary;
 import dev.txlab.scenarios.run.ScenarioReader;
 import dev.txlab.scenarios.script.ScriptException;
+import dev.txlab.scenarios.workload.WorkloadDriver;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -115,7 +116,7 @@ final class WorkloadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!LiveWorkload.NAMES.contains(name)) {
+    if (!WorkloadDriver.NAMES.contains(name)) {
       throw new Txlab.UsageError(
           "unknown workload '" + name + "'; choose register, list-append, rw-register or bank");
     }

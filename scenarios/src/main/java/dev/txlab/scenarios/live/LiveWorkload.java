@@ -9,17 +9,13 @@ import dev.txlab.checker.history.Op;
 import dev.txlab.checker.history.OpType;
 import dev.txlab.coordinator.txn.MicroOp;
 import dev.txlab.node.api.RandomSource;
-import dev.txlab.node.api.ShardId;
 import dev.txlab.node.kv.ClientObserver;
 import dev.txlab.node.kv.KvOp;
-import dev.txlab.node.kv.ShardMap;
 import dev.txlab.scenarios.run.Check;
 import dev.txlab.scenarios.run.RunChecks;
-import dev.txlab.scenarios.workload.BankGenerator;
-import dev.txlab.scenarios.workload.HistoryRecorder;
-import dev.txlab.scenarios.workload.RegisterWorkload;
-import dev.txlab.scenarios.workload.TxnGenerator;
-import dev.txlab.scenarios.workload.TxnHistoryRecorder;
+import dev.txlab.scenarios.workload.RegisterDriver;
+import dev.txlab.scenarios.workload.TxnDriver;
+import dev.txlab.scenarios.workload.WorkloadDriver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,13 +30,12 @@ import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
- * Clients against a live cluster, recording what they observe as a Jepsen history with wall-clock
- * times (nanoseconds since the workload started): {@code register} (reads, writes and
- * compare-and-sets of small values on a few keys per shard, over the single-key API), and the
- * transactional {@code list-append} and {@code rw-register} (Elle's key rotation, from {@link
- * TxnGenerator}, over {@code POST /txn}), and {@code bank} (transfers between accounts kept as
- * list-append ledgers, {@link BankGenerator}; every read of all accounts must see the bank's
- * total).
+ * The live host's adapter for a workload: client threads against a live cluster, driven by the
+ * run's {@link WorkloadDriver} — the same one the simulator uses, which picks the operations and
+ * records what the clients observe as a Jepsen history, here with wall-clock times (nanoseconds
+ * since the workload started). What is live's own is the transport: a {@code register} operation
+ * goes over the single-key API, a transaction ({@code list-append}, {@code rw-register}, {@code
+ * bank}) over {@code POST /txn}, and each reply becomes an outcome.
  *
  * <p>Fixed concurrency: each client is a thread with one request in flight, paced so that all of
  * them together issue {@code rate} operations per second (fewer if the cluster is slower). A client
@@ -58,9 +53,6 @@ import org.HdrHistogram.Histogram;
  * operations.
  */
 public final class LiveWorkload {
-  public static final List<String> NAMES =
-      List.of("register", "list-append", "rw-register", "bank");
-
   /**
    * @param rate operations per second, all clients together (0: as fast as they go)
    * @param timeout how long a client waits for one answer before recording {@code :info}
@@ -80,7 +72,9 @@ public final class LiveWorkload {
       long initialBalance) {
     public Spec {
       consistency = List.copyOf(consistency);
-      if (!NAMES.contains(name)) throw new IllegalArgumentException("unknown workload " + name);
+      if (!WorkloadDriver.NAMES.contains(name)) {
+        throw new IllegalArgumentException("unknown workload " + name);
+      }
       if (rate < 0
           || clients < 1
           || duration.isNegative()
@@ -91,13 +85,10 @@ public final class LiveWorkload {
       }
     }
 
-    public boolean transactional() {
-      return !name.equals("register");
-    }
-
-    /** The transactional checker's workload: bank ledgers are list-append keys. */
-    public String checkerWorkload() {
-      return name.equals("bank") ? "list-append" : name;
+    /** What the workload's driver needs of these settings. */
+    public WorkloadDriver.Spec driverSpec() {
+      return new WorkloadDriver.Spec(
+          name, keysPerShard, activeKeys, writesPerKey, txnLengthMax, accounts);
     }
 
     public static Spec defaults(String name) {
@@ -225,12 +216,10 @@ public final class LiveWorkload {
   private final String runId;
   private final long keyBase;
   private final Object lock = new Object();
-  private final HistoryRecorder registerRecorder;
-  private final TxnHistoryRecorder txnRecorder;
-  private final RegisterWorkload registers;
-  private final TxnGenerator generator;
-  private final BankGenerator bank;
-  private final RandomSource generatorRandom;
+
+  /** Its generator and recorder are not thread safe: clients use them holding {@link #lock}. */
+  private final WorkloadDriver driver;
+
   private final Histogram latencyMicros = new Histogram(60_000_000L, 3);
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean stopping;
@@ -250,67 +239,28 @@ public final class LiveWorkload {
     for (int i = 1; i <= spec.clients(); i++) {
       clientIds.add("c" + i);
     }
-    if (spec.transactional()) {
-      if (!cluster.transactional()) {
-        throw new IllegalArgumentException(
-            "the '"
-                + spec.name()
-                + "' workload needs transactional nodes; this cluster runs "
-                + cluster.file().protocol()
-                + " (single-key nodes): use the register workload");
-      }
-      registerRecorder = null;
-      registers = null;
-      txnRecorder = new TxnHistoryRecorder(this::now, clientIds);
-      bank = spec.name().equals("bank") ? new BankGenerator(spec.accounts(), 0.5) : null;
-      generator =
-          bank != null
-              ? null
-              : new TxnGenerator(
-                  spec.name().equals("list-append")
-                      ? TxnGenerator.Kind.LIST_APPEND
-                      : TxnGenerator.Kind.RW_REGISTER,
-                  spec.activeKeys(),
-                  spec.writesPerKey(),
-                  1,
-                  spec.txnLengthMax(),
-                  0.5);
-      generatorRandom = new RandomSource(wall);
-    } else {
-      if (cluster.transactional()) {
-        throw new IllegalArgumentException(
-            "the register workload uses the single-key API of raft-kv nodes; this cluster runs "
-                + cluster.file().protocol()
-                + " (transactional nodes): use list-append, rw-register or bank, or start a cluster"
-                + " with --protocol raft-kv");
-      }
-      txnRecorder = null;
-      generator = null;
-      bank = null;
-      generatorRandom = null;
-      registerRecorder = new HistoryRecorder(this::now, clientIds);
-      registers = new RegisterWorkload(freshKeys(cluster.shardMap(), spec.keysPerShard(), keyBase));
+    this.driver =
+        WorkloadDriver.create(spec.driverSpec(), cluster.shardMap(), keyBase, this::now, clientIds);
+    boolean transactional = driver.spec().transactional();
+    if (transactional && !cluster.transactional()) {
+      throw new IllegalArgumentException(
+          "the '"
+              + spec.name()
+              + "' workload needs transactional nodes; this cluster runs "
+              + cluster.file().protocol()
+              + " (single-key nodes): use the register workload");
+    }
+    if (!transactional && cluster.transactional()) {
+      throw new IllegalArgumentException(
+          "the register workload uses the single-key API of raft-kv nodes; this cluster runs "
+              + cluster.file().protocol()
+              + " (transactional nodes): use list-append, rw-register or bank, or start a cluster"
+              + " with --protocol raft-kv");
     }
   }
 
   private long now() {
     return System.nanoTime() - startNanos;
-  }
-
-  /** {@code perShard} decimal keys of each shard, from {@code base} up. */
-  static List<String> freshKeys(ShardMap map, int perShard, long base) {
-    int[] count = new int[map.shards()];
-    List<String> keys = new ArrayList<>();
-    int needed = map.shards() * perShard;
-    for (long k = base; keys.size() < needed && k < base + 1000L * needed + 1000; k++) {
-      String key = Long.toString(k);
-      ShardId s = map.shardOf(key);
-      if (count[s.index()] < perShard) {
-        count[s.index()]++;
-        keys.add(key);
-      }
-    }
-    return keys;
   }
 
   /** Starts the clients. */
@@ -339,6 +289,9 @@ public final class LiveWorkload {
   /** Stops issuing operations and waits for those in flight (at most a timeout). */
   public void stop() {
     stopping = true;
+    synchronized (lock) {
+      driver.stop();
+    }
     long deadline = System.nanoTime() + spec.timeout().toNanos() + 2_000_000_000L;
     for (Thread t : threads) {
       long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
@@ -352,14 +305,10 @@ public final class LiveWorkload {
     stopNanos = System.nanoTime();
   }
 
-  /** {@code [ok, fail, info]} so far. */
-  public long[] counts() {
+  /** The completions so far, by outcome. */
+  public WorkloadDriver.Tally tally() {
     synchronized (lock) {
-      return spec.transactional()
-          ? new long[] {txnRecorder.okTxns(), txnRecorder.failTxns(), txnRecorder.infoTxns()}
-          : new long[] {
-            registerRecorder.okOps(), registerRecorder.failOps(), registerRecorder.infoOps()
-          };
+      return driver.tally();
     }
   }
 
@@ -370,15 +319,15 @@ public final class LiveWorkload {
     while (System.nanoTime() < end) {
       LiveCluster.sleep(Math.max(1, Math.min(100, (end - System.nanoTime()) / 1_000_000)));
       if (System.nanoTime() >= nextReport && System.nanoTime() < end) {
-        long[] c = counts();
+        WorkloadDriver.Tally t = tally();
         progress.accept(
             String.format(
                 java.util.Locale.ROOT,
                 "  %5.1fs  %,d ok  %,d fail  %,d info",
                 (System.nanoTime() - startNanos) / 1e9,
-                c[0],
-                c[1],
-                c[2]));
+                t.ok(),
+                t.fail(),
+                t.info()));
         nextReport += everyNanos;
       }
     }
@@ -410,23 +359,30 @@ public final class LiveWorkload {
       }
       next = Math.max(next + intervalNanos, System.nanoTime() - intervalNanos);
       NodeApi api = cluster.api(nodes.get(nodeIndex));
-      seq++;
+      long s = ++seq;
       boolean refused =
-          spec.transactional()
-              ? txn(api, client, wireClient, seq)
-              : register(api, client, random, seq);
+          driver.match(
+              r -> register(r, api, client, random, s),
+              t -> txn(t, api, client, wireClient, random, s));
       if (refused) {
         nodeIndex = (nodeIndex + 1) % nodes.size();
       }
     }
   }
 
-  /** One register operation; returns true when the node refused the connection. */
-  private boolean register(NodeApi api, String client, RandomSource random, long seq) {
+  /**
+   * One single-key operation over the node's key-value API; returns true when the node refused the
+   * connection.
+   */
+  private boolean register(
+      RegisterDriver d, NodeApi api, String client, RandomSource random, long seq) {
     KvOp op;
     synchronized (lock) {
-      op = registers.next(random);
-      registerRecorder.invoked(client, seq, op);
+      op = d.operations().next(random);
+      if (op == null) {
+        return false; // stopped
+      }
+      d.observer().invoked(client, seq, op);
     }
     long t0 = System.nanoTime();
     NodeApi.Reply r;
@@ -455,7 +411,7 @@ public final class LiveWorkload {
       outcome = ClientObserver.Outcome.INFO;
     }
     synchronized (lock) {
-      registerRecorder.completed(client, seq, op, outcome, value);
+      d.observer().completed(client, seq, op, outcome, value);
       if (r.ok())
         latencyMicros.recordValue(
             Math.min(latencyMicros.getHighestTrackableValue(), (System.nanoTime() - t0) / 1000));
@@ -475,23 +431,16 @@ public final class LiveWorkload {
     return d != null && d.asBoolean(false);
   }
 
-  private boolean txn(NodeApi api, String client, String wireClient, long seq) {
-    List<Object> jepsen;
+  /** One transaction over {@code POST /txn}; returns true when the node refused the connection. */
+  private boolean txn(
+      TxnDriver d, NodeApi api, String client, String wireClient, RandomSource random, long seq) {
+    List<MicroOp> ops;
     synchronized (lock) {
-      jepsen = bank != null ? bank.next(generatorRandom) : generator.next(generatorRandom);
-    }
-    if (jepsen == null) {
-      return false;
-    }
-    boolean listAppend = !spec.name().equals("rw-register");
-    // Keys as the history records them: the generator's, offset into this run's fresh range.
-    List<MicroOp> ops = new ArrayList<>();
-    for (MicroOp m : TxnHistoryRecorder.toMicroOps(jepsen, listAppend)) {
-      String key = Long.toString(keyBase + Long.parseLong(m.key()));
-      ops.add(new MicroOp(m.kind(), key, m.value()));
-    }
-    synchronized (lock) {
-      txnRecorder.invoked(client, seq, ops);
+      ops = d.operations().next(random);
+      if (ops == null) {
+        return false; // stopped
+      }
+      d.observer().invoked(client, seq, ops);
     }
     List<List<Object>> wire = new ArrayList<>();
     for (MicroOp m : ops) {
@@ -504,7 +453,7 @@ public final class LiveWorkload {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("client", wireClient);
     body.put("seq", seq);
-    body.put("workload", spec.checkerWorkload());
+    body.put("workload", d.checkerWorkload());
     body.put("ops", wire);
     long t0 = System.nanoTime();
     NodeApi.Reply r = api.post("/txn", body, spec.timeout());
@@ -522,7 +471,7 @@ public final class LiveWorkload {
       cause = r.describe();
     }
     synchronized (lock) {
-      txnRecorder.completed(client, seq, result, outcome, cause);
+      d.observer().completed(client, seq, result, outcome, cause);
       if (outcome == ClientObserver.Outcome.OK) {
         latencyMicros.recordValue(
             Math.min(latencyMicros.getHighestTrackableValue(), (System.nanoTime() - t0) / 1000));
@@ -577,8 +526,21 @@ public final class LiveWorkload {
     }
     faults.addAll(
         readFaults(cluster.dir(), startWallNanos, startWallNanos + (runEnd - startNanos)));
-    List<Op> ops =
-        new ArrayList<>(spec.transactional() ? txnRecorder.events() : registerRecorder.events());
+    long healAt = healAtNanos;
+    if (healAt < 0) {
+      healAt = 0;
+      for (FaultRecord f : faults) {
+        if (f.applied()) healAt = Math.max(healAt, f.atNanos());
+      }
+    }
+    List<Op> ops;
+    Map<String, Double> counts;
+    long okAfter;
+    synchronized (lock) {
+      ops = new ArrayList<>(driver.events());
+      counts = driver.counts(healAt);
+      okAfter = driver.okAfter(healAt);
+    }
     // Nemesis operations at their own times, among the clients' in time order.
     List<Op> merged = new ArrayList<>(ops.size() + faults.size());
     int fi = 0;
@@ -603,26 +565,9 @@ public final class LiveWorkload {
       throw new IllegalStateException(
           "the live recorder wrote an inconsistent history: " + e.getMessage(), e);
     }
-    long healAt = healAtNanos;
-    if (healAt < 0) {
-      healAt = 0;
-      for (FaultRecord f : faults) {
-        if (f.applied()) healAt = Math.max(healAt, f.atNanos());
-      }
-    }
-    long okAfter = 0;
-    for (Op o : indexed) {
-      if (o.type() == OpType.OK && !o.isNemesis() && o.timeNanos() > healAt) okAfter++;
-    }
     long checkStart = System.nanoTime();
     RunChecks.Subject subject =
-        new RunChecks.Subject(
-            spec.transactional(),
-            spec.transactional() ? spec.checkerWorkload() : "cas-register",
-            spec.consistency(),
-            bank != null,
-            spec.accounts(),
-            spec.initialBalance());
+        RunChecks.Subject.of(driver.spec(), spec.consistency(), spec.initialBalance());
     RunChecks.Result checked =
         RunChecks.check(
             subject,
@@ -635,24 +580,16 @@ public final class LiveWorkload {
     double checkSeconds = (System.nanoTime() - checkStart) / 1e9;
 
     double seconds = (runEnd - startNanos) / 1e9;
-    Map<String, Double> metrics = new TreeMap<>();
-    String unit = spec.transactional() ? "txns" : "ops";
-    long ok = 0, fail = 0, info = 0, commits = 0;
-    for (Op o : indexed) {
-      if (o.isNemesis()) continue;
-      if (o.type() == OpType.OK && spec.transactional() && writes(o.value())) commits++;
-      if (o.type() == OpType.OK) ok++;
-      else if (o.type() == OpType.FAIL) fail++;
-      else if (o.type() == OpType.INFO) info++;
-    }
-    metrics.put(unit, (double) (ok + fail + info));
-    metrics.put(unit + "_ok", (double) ok);
-    metrics.put(unit + "_fail", (double) fail);
-    metrics.put(unit + "_info", (double) info);
-    metrics.put(unit + "_ok_after_heal", (double) okAfter);
+    Map<String, Double> metrics = new TreeMap<>(counts);
+    String unit = driver.unit();
+    double ok = counts.get(unit + "_ok");
     metrics.put(unit + "_ok_per_s", Math.round(ok / Math.max(seconds, 1e-9) * 10) / 10.0);
-    if (spec.transactional()) {
+    if (driver.spec().transactional()) {
       // As the simulator counts them: read-write transactions acknowledged as committed.
+      long commits = 0;
+      for (Op o : ops) {
+        if (o.type() == OpType.OK && writes(o.value())) commits++;
+      }
       metrics.put("commits", (double) commits);
     }
     synchronized (lock) {

@@ -2,7 +2,6 @@ package dev.txlab.scenarios.run;
 
 import dev.txlab.chaos.fault.Fault;
 import dev.txlab.chaos.sim.SimNemesis;
-import dev.txlab.checker.history.Op;
 import dev.txlab.coordinator.protocol.CoordinatorPhase;
 import dev.txlab.coordinator.protocol.Protocol;
 import dev.txlab.coordinator.protocol.ProtocolRegistry;
@@ -15,23 +14,19 @@ import dev.txlab.node.sim.LinkConfig;
 import dev.txlab.node.sim.SimControl;
 import dev.txlab.node.sim.Simulator;
 import dev.txlab.node.time.EpsilonModel;
-import dev.txlab.scenarios.workload.BankGenerator;
-import dev.txlab.scenarios.workload.HistoryRecorder;
-import dev.txlab.scenarios.workload.RegisterWorkload;
-import dev.txlab.scenarios.workload.TxnGenerator;
-import dev.txlab.scenarios.workload.TxnHistoryRecorder;
+import dev.txlab.scenarios.workload.WorkloadDriver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
  * The simulator host's adapter: the scenario's protocol, looked up in the {@link ProtocolRegistry}
- * and built on the simulator ({@link Protocol#onSimulator}), with the scenario's workload driving
- * it — the register workload for a protocol that serves single keys; list-append, rw-register or
- * the bank's transfers for one that serves transactions. Nothing here names a protocol.
+ * and built on the simulator ({@link Protocol#onSimulator}), with the scenario's {@link
+ * WorkloadDriver} driving it through the protocol's client processes — single-key clients for the
+ * register workload, transaction clients for list-append, rw-register and the bank. Nothing here
+ * names a protocol or a workload.
  */
 final class ProtocolSimDeployment implements SimDeployment {
   private final SimProtocolCluster cluster;
@@ -55,122 +50,28 @@ final class ProtocolSimDeployment implements SimDeployment {
     return cluster.serverNodes();
   }
 
+  /**
+   * One driver for all clients, created from the workload's spec; each client process gets the
+   * driver's operations and records into its observer. Keys start at 0: a simulated cluster is new.
+   */
   @Override
-  public SimClients addClients(Scenario.WorkloadSpec w, List<String> clientIds) {
-    return w.transactional() ? addTxnClients(w, clientIds) : addKvClients(w, clientIds);
-  }
-
-  private static void expect(Address a, String id) {
-    if (!a.toString().equals(id)) {
-      throw new IllegalStateException("client address " + a + " is not the expected " + id);
-    }
-  }
-
-  private SimClients addKvClients(Scenario.WorkloadSpec w, List<String> clientIds) {
-    RegisterWorkload workload =
-        new RegisterWorkload(RegisterWorkload.keysFor(cluster.shardMap(), w.keysPerShard()));
-    long thinkNanos = (long) ((double) w.clients() * SimRun.SECOND_NANOS / w.rate());
-    HistoryRecorder recorder = new HistoryRecorder(cluster.sim()::nowNanos, clientIds);
-    for (String id : clientIds) {
-      expect(cluster.addKvClient(workload, recorder, thinkNanos, w.timeout().toNanos()), id);
-    }
-    return new SimClients() {
-      @Override
-      public void stop() {
-        workload.stop();
-      }
-
-      @Override
-      public void nemesis(String f, Object value) {
-        recorder.nemesis(f, value);
-      }
-
-      @Override
-      public List<Op> events() {
-        return recorder.events();
-      }
-
-      @Override
-      public long okAfter(long nanos) {
-        return recorder.okOpsAfter(nanos);
-      }
-
-      @Override
-      public Map<String, Double> counts(long healAtNanos) {
-        Map<String, Double> m = new TreeMap<>();
-        m.put("ops", (double) (recorder.okOps() + recorder.failOps() + recorder.infoOps()));
-        m.put("ops_ok", (double) recorder.okOps());
-        m.put("ops_fail", (double) recorder.failOps());
-        m.put("ops_info", (double) recorder.infoOps());
-        m.put("ops_ok_after_heal", (double) recorder.okOpsAfter(healAtNanos));
-        return m;
-      }
-    };
-  }
-
-  private SimClients addTxnClients(Scenario.WorkloadSpec w, List<String> clientIds) {
-    boolean listAppend = !w.name().equals("rw-register");
-    TxnGenerator generator =
-        w.bank()
-            ? null
-            : new TxnGenerator(
-                listAppend ? TxnGenerator.Kind.LIST_APPEND : TxnGenerator.Kind.RW_REGISTER,
-                w.activeKeysInUse(),
-                w.writesPerKey(),
-                1,
-                w.txnLengthMax(),
-                0.5);
-    BankGenerator bank = w.bank() ? new BankGenerator(w.accounts(), 0.5) : null;
-    TxnHistoryRecorder recorder = new TxnHistoryRecorder(cluster.sim()::nowNanos, clientIds);
+  public WorkloadDriver addClients(Scenario.WorkloadSpec w, List<String> clientIds) {
+    WorkloadDriver driver =
+        WorkloadDriver.create(
+            w.driverSpec(), cluster.shardMap(), 0, cluster.sim()::nowNanos, clientIds);
     long thinkNanos = (long) ((double) w.clients() * SimRun.SECOND_NANOS / w.rate());
     for (String id : clientIds) {
-      expect(
-          cluster.addTxnClient(
-              () ->
-                  random -> {
-                    List<Object> txn = bank != null ? bank.next(random) : generator.next(random);
-                    return txn == null ? null : TxnHistoryRecorder.toMicroOps(txn, listAppend);
-                  },
-              recorder,
-              thinkNanos),
-          id);
+      Address a =
+          driver.match(
+              r ->
+                  cluster.addKvClient(
+                      r.operations(), r.observer(), thinkNanos, w.timeout().toNanos()),
+              t -> cluster.addTxnClient(t::operations, t.observer(), thinkNanos));
+      if (!a.toString().equals(id)) {
+        throw new IllegalStateException("client address " + a + " is not the expected " + id);
+      }
     }
-    return new SimClients() {
-      @Override
-      public void stop() {
-        if (bank != null) {
-          bank.stop();
-        } else {
-          generator.stop();
-        }
-      }
-
-      @Override
-      public void nemesis(String f, Object value) {
-        recorder.nemesis(f, value);
-      }
-
-      @Override
-      public List<Op> events() {
-        return recorder.events();
-      }
-
-      @Override
-      public long okAfter(long nanos) {
-        return recorder.okAfter(nanos);
-      }
-
-      @Override
-      public Map<String, Double> counts(long healAtNanos) {
-        Map<String, Double> m = new TreeMap<>();
-        m.put("txns", (double) (recorder.okTxns() + recorder.failTxns() + recorder.infoTxns()));
-        m.put("txns_ok", (double) recorder.okTxns());
-        m.put("txns_fail", (double) recorder.failTxns());
-        m.put("txns_info", (double) recorder.infoTxns());
-        m.put("txns_ok_after_heal", (double) recorder.okAfter(healAtNanos));
-        return m;
-      }
-    };
+    return driver;
   }
 
   @Override

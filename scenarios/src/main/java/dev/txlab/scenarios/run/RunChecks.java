@@ -10,6 +10,7 @@ import dev.txlab.checker.linear.NilRead;
 import dev.txlab.checker.txn.TxnChecker;
 import dev.txlab.checker.txn.TxnResult;
 import dev.txlab.checker.txn.TxnSpec;
+import dev.txlab.scenarios.workload.WorkloadDriver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,14 +43,21 @@ public final class RunChecks {
     }
 
     public static Subject of(Scenario s) {
-      Scenario.WorkloadSpec w = s.workload();
+      return of(s.workload().driverSpec(), s.consistency(), s.workload().initialBalance());
+    }
+
+    /**
+     * A workload as its driver describes it, on either host; {@code consistency} counts only for
+     * transactions.
+     */
+    public static Subject of(WorkloadDriver.Spec w, List<String> consistency, long initialBalance) {
       return new Subject(
           w.transactional(),
-          w.transactional() ? w.checkerWorkload() : "cas-register",
-          s.transactional() ? s.consistency() : List.of(),
+          w.checkerWorkload(),
+          w.transactional() ? consistency : List.of(),
           w.bank(),
           w.accounts(),
-          w.initialBalance());
+          initialBalance);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.txlab.scenarios.run;
 
+import dev.txlab.scenarios.workload.WorkloadDriver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -163,17 +164,18 @@ public record Scenario(
           10);
     }
 
-    public boolean bank() {
-      return name.equals("bank");
+    /** What the workload's driver needs of these settings. */
+    public WorkloadDriver.Spec driverSpec() {
+      return new WorkloadDriver.Spec(
+          name, keysPerShard, activeKeysInUse(), writesPerKey, txnLengthMax, accounts);
     }
 
-    /** The transactional checker's workload for this history: bank ledgers are list-append keys. */
-    public String checkerWorkload() {
-      return bank() ? "list-append" : name;
+    public boolean bank() {
+      return driverSpec().bank();
     }
 
     public boolean transactional() {
-      return !name.equals("register");
+      return driverSpec().transactional();
     }
 
     /** At most this many clients share one active key: more clients get more keys. */

@@ -11,6 +11,7 @@ import dev.txlab.scenarios.script.ScriptException;
 import dev.txlab.scenarios.script.ScriptMap;
 import dev.txlab.scenarios.script.ScriptNode;
 import dev.txlab.scenarios.script.ScriptParser;
+import dev.txlab.scenarios.workload.WorkloadDriver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,9 +37,6 @@ import java.util.TreeMap;
  * </pre>
  */
 public final class ScenarioReader {
-  public static final List<String> WORKLOADS =
-      List.of("register", "list-append", "rw-register", "bank");
-
   private ScenarioReader() {}
 
   /** Parses, applies {@code --set} overrides, and validates. */
@@ -449,7 +447,7 @@ public final class ScenarioReader {
     if (m == null) {
       return new Scenario.WorkloadSpec("register", 10, 200, 2, Duration.ofSeconds(1), 5, 32, 4);
     }
-    String name = m.oneOf("name", "register", WORKLOADS);
+    String name = m.oneOf("name", "register", WorkloadDriver.NAMES);
     boolean txn = !name.equals("register");
     boolean bank = name.equals("bank");
     Scenario.WorkloadSpec spec =

@@ -2,10 +2,10 @@ package dev.txlab.scenarios.run;
 
 import dev.txlab.chaos.fault.Fault;
 import dev.txlab.chaos.sim.SimNemesis;
-import dev.txlab.checker.history.Op;
 import dev.txlab.node.api.Address;
 import dev.txlab.node.api.NodeId;
 import dev.txlab.node.sim.Simulator;
+import dev.txlab.scenarios.workload.WorkloadDriver;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -28,9 +28,9 @@ interface SimDeployment {
 
   /**
    * Adds the workload's clients, one per id in {@code clientIds} (addresses {@code cN/client}, in
-   * order), recording into one history.
+   * order), driven by one {@link WorkloadDriver} that records them into one history.
    */
-  SimClients addClients(Scenario.WorkloadSpec workload, List<String> clientIds);
+  WorkloadDriver addClients(Scenario.WorkloadSpec workload, List<String> clientIds);
 
   /**
    * Calls {@code hook} with the phase and the coordinator's address whenever a coordinator reaches
@@ -53,22 +53,4 @@ interface SimDeployment {
 
   /** Raft safety violations its monitors found. */
   List<String> raftViolations();
-
-  /** The clients of one run: their recorded history and its counts. */
-  interface SimClients {
-    /** Clients start no new operation from now on. */
-    void stop();
-
-    /** Records a nemesis operation in the history. */
-    void nemesis(String f, Object value);
-
-    /** The recorded history, in order. */
-    List<Op> events();
-
-    /** Operations (or transactions) that succeeded after {@code nanos}. */
-    long okAfter(long nanos);
-
-    /** The workload's counts: {@code ops, ops_ok, …} or {@code txns, txns_ok, …}. */
-    Map<String, Double> counts(long healAtNanos);
-  }
 }

@@ -15,6 +15,7 @@ import dev.txlab.node.sim.LinkConfig;
 import dev.txlab.node.sim.SimConfig;
 import dev.txlab.node.sim.Simulator;
 import dev.txlab.node.time.EpsilonModel;
+import dev.txlab.scenarios.workload.WorkloadDriver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -174,7 +175,7 @@ public final class SimRun {
     for (int i = 1; i <= w.clients(); i++) {
       clientIds.add(Address.of(NodeId.of("c" + i), "client").toString());
     }
-    SimDeployment.SimClients clients = cluster.addClients(w, clientIds);
+    WorkloadDriver driver = cluster.addClients(w, clientIds);
     placeClocks(sim, scenario, cluster.serverNodes(), clientIds);
 
     // The nemesis: the plan is fixed up front from the seed; role targets resolve when they fire.
@@ -188,7 +189,7 @@ public final class SimRun {
             new SimNemesis.Recorder() {
               @Override
               public void applied(long at, FaultEvent event, Resolved<List<String>> result) {
-                clients.nemesis(
+                driver.nemesis(
                     event.fault().keyword(),
                     result.isResolved()
                         ? event.fault().text()
@@ -200,7 +201,7 @@ public final class SimRun {
 
               @Override
               public void fired(long at, Fault.TxnPhase phase, String node) {
-                clients.nemesis("kill", "kill coordinator after " + phase.text() + " → " + node);
+                driver.nemesis("kill", "kill coordinator after " + phase.text() + " → " + node);
               }
             });
     cluster.onCoordinatorPhase(
@@ -224,7 +225,7 @@ public final class SimRun {
           "a validated fault line no longer parses: " + e.getMessage(), e);
     }
     nemesis.schedule(plan);
-    sim.schedule(convergeEndNanos, "workload stop", clients::stop);
+    sim.schedule(convergeEndNanos, "workload stop", driver::stop);
 
     // Run in slices so a person sees progress; the slices do not change what happens.
     long endNanos = convergeEndNanos + cluster.settleNanos(w);
@@ -234,13 +235,13 @@ public final class SimRun {
     } catch (RuntimeException e) {
       // Our bug (an invariant, a monitor, a crash in a process): the run cannot go on, but what
       // the clients saw until then is kept for the run directory.
-      throw new Failed(seed, clients.events(), sim.nowNanos(), e);
+      throw new Failed(seed, driver.events(), sim.nowNanos(), e);
     }
     long wallSimulated = System.nanoTime();
 
     History history;
     try {
-      history = History.of("history.edn", clients.events());
+      history = History.of("history.edn", driver.events());
     } catch (HistoryException e) {
       throw new IllegalStateException(
           "the recorder wrote an inconsistent history: " + e.getMessage(), e);
@@ -249,13 +250,13 @@ public final class SimRun {
         RunChecks.check(
             RunChecks.Subject.of(scenario),
             history,
-            clients.okAfter(healAtNanos),
+            driver.okAfter(healAtNanos),
             "after the final heal");
     long wallChecked = System.nanoTime();
 
     Simulator.Stats stats = sim.stats();
     List<String> violations = cluster.raftViolations();
-    Map<String, Double> metrics = new TreeMap<>(clients.counts(healAtNanos));
+    Map<String, Double> metrics = new TreeMap<>(driver.counts(healAtNanos));
     metrics.putAll(cluster.metrics());
     metrics.putAll(checked.figures());
     metrics.put("raft_safety_violations", (double) violations.size());

@@ -19,7 +19,7 @@ import java.util.TreeMap;
  *
  * <p>Deterministic: everything random comes from the source handed to {@link #next}.
  */
-public final class BankGenerator {
+public final class BankGenerator implements TxnSource {
   /** Transfer amounts are 1..MAX_TRANSFER, and an element's last two digits. */
   public static final int MAX_TRANSFER = 5;
 
@@ -39,12 +39,13 @@ public final class BankGenerator {
     this.readFraction = readFraction;
   }
 
-  /** From now on {@link #next} returns null: clients stop. */
+  @Override
   public void stop() {
     stopped = true;
   }
 
   /** The next transaction (a transfer or a read of every account), or null once stopped. */
+  @Override
   public List<Object> next(RandomSource random) {
     if (stopped) {
       return null;

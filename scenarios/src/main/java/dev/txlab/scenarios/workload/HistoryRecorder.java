@@ -11,12 +11,12 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * Records what simulated clients observed as a Jepsen history with virtual times: an {@code
- * :invoke} when a client issues an operation, then {@code :ok}, {@code :fail} (a compare-and-set
- * that found another value: definitely did not happen) or {@code :info} (timed out: may or may not
- * have happened). A client whose operation ended in {@code :info} continues under a new process
- * number ({@code old + clients}), because Jepsen never reuses a process whose last operation is in
- * doubt. Fault events are recorded as {@code :nemesis :info} operations.
+ * Records what clients observed as a Jepsen history with the host's times: an {@code :invoke} when
+ * a client issues an operation, then {@code :ok}, {@code :fail} (a compare-and-set that found
+ * another value: definitely did not happen) or {@code :info} (timed out: may or may not have
+ * happened). A client whose operation ended in {@code :info} continues under a new process number
+ * ({@code old + clients}), because Jepsen never reuses a process whose last operation is in doubt.
+ * Fault events are recorded as {@code :nemesis :info} operations.
  */
 public final class HistoryRecorder implements ClientObserver {
   private final LongSupplier clock;
@@ -28,7 +28,7 @@ public final class HistoryRecorder implements ClientObserver {
   private long infoOps;
 
   /**
-   * @param clock virtual time now, in nanoseconds
+   * @param clock the host's time now (virtual on the simulator), in nanoseconds
    * @param clientIds the clients' ids in order; client {@code i} starts as process {@code i}
    */
   public HistoryRecorder(LongSupplier clock, List<String> clientIds) {
@@ -131,7 +131,7 @@ public final class HistoryRecorder implements ClientObserver {
     return infoOps;
   }
 
-  /** OK completions after virtual time {@code fromNanos}. */
+  /** OK completions after time {@code fromNanos}. */
   public long okOpsAfter(long fromNanos) {
     long n = 0;
     for (Op e : events) {

@@ -33,11 +33,19 @@ public final class RegisterWorkload implements KvWorkload {
 
   /** The first {@code keysPerShard} decimal keys of each shard, in numeric order. */
   public static List<String> keysFor(ShardMap map, int keysPerShard) {
+    return keysFor(map, keysPerShard, 0);
+  }
+
+  /**
+   * The first {@code keysPerShard} decimal keys of each shard from {@code base} on, in numeric
+   * order: a live run's keys start at a fresh base so no earlier run has written them.
+   */
+  public static List<String> keysFor(ShardMap map, int keysPerShard, long base) {
     int[] count = new int[map.shards()];
     List<String> keys = new ArrayList<>();
     int needed = map.shards() * keysPerShard;
     // Bounded: FNV-1a spreads decimal keys evenly, so a few times the count always suffices.
-    for (long k = 0; keys.size() < needed && k < 1000L * needed + 1000; k++) {
+    for (long k = base; keys.size() < needed && k < base + 1000L * needed + 1000; k++) {
       String key = Long.toString(k);
       ShardId s = map.shardOf(key);
       if (count[s.index()] < keysPerShard) {
@@ -48,7 +56,6 @@ public final class RegisterWorkload implements KvWorkload {
     if (keys.size() < needed) {
       throw new IllegalStateException("could not find " + keysPerShard + " keys for every shard");
     }
-    keys.sort((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b)));
     return keys;
   }
 

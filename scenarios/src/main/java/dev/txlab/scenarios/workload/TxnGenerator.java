@@ -20,7 +20,7 @@ import java.util.List;
  * <p>Deterministic: everything random comes from the source handed to {@link #next}. Not thread
  * safe (one simulator thread drives all clients).
  */
-public final class TxnGenerator {
+public final class TxnGenerator implements TxnSource {
   /** Which workload's micro-ops to generate. */
   public enum Kind {
     LIST_APPEND("append"),
@@ -82,12 +82,12 @@ public final class TxnGenerator {
     writes.add(0L);
   }
 
-  /** From now on {@link #next} returns null: clients stop. */
+  @Override
   public void stop() {
     stopped = true;
   }
 
-  /** The next transaction's micro-ops, or null once stopped. */
+  @Override
   public List<Object> next(RandomSource random) {
     if (stopped) {
       return null;

@@ -139,7 +139,7 @@ public final class TxnHistoryRecorder implements TxnObserver {
     return info;
   }
 
-  /** OK completions after virtual time {@code fromNanos}. */
+  /** OK completions after time {@code fromNanos}. */
   public long okAfter(long fromNanos) {
     long n = 0;
     for (Op e : events) {
@@ -148,29 +148,5 @@ public final class TxnHistoryRecorder implements TxnObserver {
       }
     }
     return n;
-  }
-
-  /**
-   * The generator's micro-ops as the protocol's: keys and values as decimal text; a read is a list
-   * read in list-append and a register read in rw-register.
-   */
-  public static List<MicroOp> toMicroOps(List<Object> jepsen, boolean listAppend) {
-    List<MicroOp> out = new ArrayList<>(jepsen.size());
-    for (Object o : jepsen) {
-      List<?> m = (List<?>) o;
-      String f = ((Keyword) m.get(0)).name();
-      String key = String.valueOf(m.get(1));
-      switch (f) {
-        case "append":
-          out.add(MicroOp.append(key, (Long) m.get(2)));
-          break;
-        case "w":
-          out.add(MicroOp.write(key, (Long) m.get(2)));
-          break;
-        default:
-          out.add(listAppend ? MicroOp.readList(key) : MicroOp.read(key));
-      }
-    }
-    return out;
   }
 }
