@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The {@code crdb} protocol's counters, fed by every gateway's {@link CrdbProbe}. */
+/**
+ * The {@code crdb} protocol's counters, fed by every gateway's {@link CrdbProbe} (synchronized: on
+ * a live node the gateway's thread writes while the status page reads).
+ */
 public final class CrdbMetrics implements CrdbProbe {
   /**
    * The metrics, by the names results and expectations use ({@code restarts_CAUSE} and {@code
@@ -32,27 +35,27 @@ public final class CrdbMetrics implements CrdbProbe {
   private final TreeMap<String, Long> counts = new TreeMap<>();
   private final java.util.ArrayList<Long> commitNanos = new java.util.ArrayList<>();
 
-  private void count(String name) {
+  private synchronized void count(String name) {
     counts.merge(name, 1L, Long::sum);
   }
 
   @Override
-  public void uncertainty(boolean refreshedInstead) {
+  public synchronized void uncertainty(boolean refreshedInstead) {
     count(refreshedInstead ? "uncertainty_refreshes" : "uncertainty_restarts");
   }
 
   @Override
-  public void writePushed(String why) {
+  public synchronized void writePushed(String why) {
     count(why.equals("write-too-old") ? "write_too_old_pushes" : "ts_cache_pushes");
   }
 
   @Override
-  public void refreshed(boolean ok) {
+  public synchronized void refreshed(boolean ok) {
     count(ok ? "refreshes" : "refresh_failures");
   }
 
   @Override
-  public void restarted(String cause) {
+  public synchronized void restarted(String cause) {
     count("restarts");
     // A refresh after an uncertain read that fails restarts for uncertainty all the same.
     if (cause.equals("uncertainty")) return;
@@ -60,34 +63,34 @@ public final class CrdbMetrics implements CrdbProbe {
   }
 
   @Override
-  public void pushSent(CrdbCommand.PushType type) {
+  public synchronized void pushSent(CrdbCommand.PushType type) {
     count("txn_pushes");
   }
 
   @Override
-  public void deadlock() {
+  public synchronized void deadlock() {
     count("deadlocks");
   }
 
   @Override
-  public void attemptAborted(String cause) {
+  public synchronized void attemptAborted(String cause) {
     count("attempts_aborted");
     count("aborted_" + cause.replace('-', '_'));
   }
 
   @Override
-  public void fenced() {
+  public synchronized void fenced() {
     count("clock_fenced");
   }
 
   @Override
-  public void committed(long nanos) {
+  public synchronized void committed(long nanos) {
     count("commits");
     commitNanos.add(Math.max(0, nanos));
   }
 
   /** Every metric (zero where nothing happened). */
-  public Map<String, Double> summary() {
+  public synchronized Map<String, Double> summary() {
     TreeMap<String, Double> m = new TreeMap<>();
     for (String n : NAMES) if (!n.endsWith("_")) m.put(n, 0.0);
     counts.forEach((k, v) -> m.put(k, (double) v));
@@ -100,7 +103,7 @@ public final class CrdbMetrics implements CrdbProbe {
   }
 
   /** Commit latencies at the gateways, sorted, in nanoseconds. */
-  public long[] commitDistribution() {
+  public synchronized long[] commitDistribution() {
     long[] a = commitNanos.stream().mapToLong(Long::longValue).toArray();
     java.util.Arrays.sort(a);
     return a;

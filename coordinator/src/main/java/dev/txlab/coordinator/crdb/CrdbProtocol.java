@@ -91,6 +91,26 @@ public final class CrdbProtocol implements Protocol {
     return new CrdbSimCluster(topology, settings(settings), sim);
   }
 
+  @Override
+  public boolean runsLive() {
+    return true;
+  }
+
+  /**
+   * The gateways' retry counters (each node's own; the run reports the largest). Not {@code
+   * commits}: a live run counts those from its history, across all gateways.
+   */
+  @Override
+  public List<String> liveNodeMetrics() {
+    return CrdbMetrics.NAMES.stream().filter(n -> !n.equals("commits")).toList();
+  }
+
+  @Override
+  public dev.txlab.node.live.LiveNode.Components onLiveHost(
+      Map<String, String> settings, dev.txlab.coordinator.protocol.LiveOptions options) {
+    return new CrdbLiveComponents(settings(settings), options.lanes());
+  }
+
   /** {@code max-offset} in nanoseconds. */
   static long maxOffsetNanos(Map<String, String> settings) {
     String v = settings.get("max-offset");
