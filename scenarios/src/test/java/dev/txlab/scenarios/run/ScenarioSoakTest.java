@@ -26,7 +26,9 @@ class ScenarioSoakTest {
         "quickstart",
         "2pc-coordinator-crash",
         "2pc-replicated-coordinator",
-        "bank-under-partitions"
+        "bank-under-partitions",
+        "crdb-quickstart",
+        "crdb-bank"
       })
   void correctScenariosHoldForEverySeed(String name) throws Exception {
     String only = System.getProperty("soakScenarios", "");
