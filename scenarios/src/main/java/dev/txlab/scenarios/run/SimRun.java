@@ -13,13 +13,13 @@ import dev.txlab.node.api.NodeId;
 import dev.txlab.node.sim.LinkConfig;
 import dev.txlab.node.sim.SimConfig;
 import dev.txlab.node.sim.Simulator;
+import dev.txlab.node.sim.TraceSink;
 import dev.txlab.node.time.EpsilonModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import java.util.function.DoubleConsumer;
 
 /**
@@ -163,7 +163,7 @@ public final class SimRun {
    * @param traceSink every trace line, or null
    */
   public static RunOutcome run(
-      Scenario scenario, long seed, DoubleConsumer progress, Consumer<String> traceSink) {
+      Scenario scenario, long seed, DoubleConsumer progress, TraceSink traceSink) {
     long wallStart = System.nanoTime();
     SimDeployment cluster = new ProtocolSimDeployment(scenario, seed);
     Simulator sim = cluster.sim();

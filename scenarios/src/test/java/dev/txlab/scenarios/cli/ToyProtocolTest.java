@@ -153,7 +153,7 @@ class ToyProtocolTest {
     assertThat(results.get("replay").asText()).contains("--seed 2");
     assertThat(results.get("history_events").asInt()).isPositive();
     assertThat(Files.readString(out.resolve("history.edn"))).contains(":invoke");
-    assertThat(Files.size(out.resolve("trace.jsonl"))).isPositive();
+    assertThat(Files.size(out.resolve("trace.jsonl.gz"))).isPositive();
     assertThat(out.resolve("report.html")).doesNotExist();
   }
 }
