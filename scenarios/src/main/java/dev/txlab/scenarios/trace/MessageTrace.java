@@ -31,11 +31,9 @@ public final class MessageTrace {
    */
   public record Msg(
       long sent, long at, String from, String to, String type, String txn, String lost) {
-    /**
-     * Whether this message belongs to transaction {@code id}: that attempt, or any of its attempts.
-     */
+    /** Whether this message belongs to transaction {@code id} ({@link TraceLine#inTransaction}). */
     public boolean ofTransaction(String id) {
-      return txn != null && (txn.equals(id) || txn.startsWith(id + "."));
+      return TraceLine.inTransaction(txn, id);
     }
   }
 

@@ -12,6 +12,15 @@ package dev.txlab.scenarios.trace;
  * @param txn the message's transaction, or null
  */
 public record TraceLine(long t, String at, String what, long sent, String txn) {
+  /**
+   * Whether a message of transaction {@code txn} belongs to {@code id}: that attempt ({@code
+   * c1/client:4.0}), or any attempt of that operation ({@code c1/client:4}) — never another
+   * operation whose number starts the same ({@code c1/client:40}).
+   */
+  public static boolean inTransaction(String txn, String id) {
+    return txn != null && (txn.equals(id) || txn.startsWith(id + "."));
+  }
+
   /** The line as the digest saw it: {@code "t at what"}. */
   public String digested() {
     return t + " " + at + " " + what;

@@ -14,7 +14,7 @@
   const SPAN_FILL = { down: '#D55E00', paused: '#E69F00', cut: '#CC79A7' };
   const SPAN_WORD = { down: 'crashed', paused: 'paused', cut: 'partitioned' };
   const DRAW_MAX = 1500; // arrows drawn at once; more are counted, not drawn
-  const LANE = 22;
+  const LANE_MIN = 22; // px per lane, more when there are few
   const TOP = 40;
   const LEFT = 118;
   const RIGHT = 14;
@@ -129,7 +129,7 @@
       return true;
     }
 
-    /** A message belongs to transaction `id`: that attempt, or any attempt of that operation. */
+    /** A message belongs to transaction `id`: that attempt, or any attempt of that operation (the rule of TraceLine.inTransaction). */
     function setTxns(terms) {
       st.txns = terms.filter((t) => t.length);
       txnHit = new Uint8Array(D.txns.length);
@@ -180,14 +180,48 @@
       setWindow(lo - pad, hi + pad);
     }
 
-    /** A small first view: about 60 messages from the clients' first request. */
-    function defaultWindow() {
+    /**
+     * A small first view. With transactions: one of them, whole — of the first 50 that got an
+     * answer back to their client, one that took a single attempt, with the most kinds of message
+     * (the fullest story), the quickest of those. Without: about 60 messages from the clients'
+     * first request.
+     */
+    function defaultView() {
+      const isClient = D.lanes.map((l) => l.endsWith('/client'));
+      const ops = new Map(); // transaction operation → {kinds, attempts, first, last}
+      const answered = [];
+      for (let i = 0; i < n && answered.length < 50; i++) {
+        if (!D.x[i]) continue;
+        const id = D.txns[D.x[i] - 1];
+        const op = id.slice(0, id.lastIndexOf('.'));
+        if (!ops.has(op)) ops.set(op, { kinds: new Set(), attempts: new Set(), first: S[i], last: A[i] });
+        const o = ops.get(op);
+        o.kinds.add(D.k[i]);
+        o.attempts.add(id);
+        o.last = Math.max(o.last, A[i]);
+        if (D.t[i] >= 0 && isClient[D.t[i]] && lost[i] < 0 && !answered.includes(op)) answered.push(op);
+      }
+      if (answered.length) {
+        const score = (op) => {
+          const o = ops.get(op);
+          return (o.attempts.size === 1 ? 1000 : 0) + o.kinds.size;
+        };
+        let best = answered[0];
+        for (const op of answered) {
+          const d = score(op) - score(best);
+          if (d > 0 || (d === 0 && ops.get(op).last - ops.get(op).first < ops.get(best).last - ops.get(best).first)) best = op;
+        }
+        setTxns([best]);
+        fit();
+        return 'First, one transaction whole: ' + best + ', an early one answered in a single attempt. Clear the filters to see everything else in this window.';
+      }
       let i = 0;
-      while (i < n && !D.lanes[D.f[i]].endsWith('/client')) i++;
+      while (i < n && !isClient[D.f[i]]) i++;
       if (i === n) i = 0;
       const w0 = Math.max(0, S[i] - 100);
       const j = Math.min(n - 1, i + 59);
       setWindow(w0, w0 + niceCeil(Math.max(MIN_WIDTH, A[j] - w0)));
+      return '';
     }
 
     // ---------------------------------------------------------------- the address
@@ -408,6 +442,8 @@
         lanes = [...on].sort((a, b) => a - b);
       }
       const row = new Map(lanes.map((j, r) => [j, r]));
+      // Few lanes get room: a transaction's arrows are easier to follow spread out.
+      const LANE = Math.round(Math.max(LANE_MIN, Math.min(46, 400 / Math.max(1, lanes.length))));
       const W = Math.max(480, svg.parentElement.clientWidth || 1000);
       const H = TOP + lanes.length * LANE + 8;
       const plotW = W - LEFT - RIGHT;
@@ -441,8 +477,15 @@
       for (let t = Math.ceil(w0 / step) * step; t <= st.w1 + 1e-6; t += step) {
         const x = X(t);
         s += '<line x1="' + x + '" x2="' + x + '" y1="' + (TOP - 20) + '" y2="' + H + '" stroke="#eceff2"/>';
-        s += '<text x="' + x + '" y="' + (TOP - 24) + '" text-anchor=middle fill="#555">' + seconds(t, decimals) + ' s</text>';
       }
+      s += '</g>';
+      for (let t = Math.ceil(w0 / step) * step; t <= st.w1 + 1e-6; t += step) {
+        const x = X(t);
+        const label = seconds(t, decimals) + ' s';
+        if (x - 3 * label.length < LEFT || x + 3 * label.length > W) continue;
+        s += '<text x="' + x + '" y="' + (TOP - 24) + '" text-anchor=middle fill="#555">' + label + '</text>';
+      }
+      s += '<g clip-path="url(#md-clip)">';
       // Faults on the lanes of their node.
       for (const [node, kind, from, to, text] of D.spans) {
         if (to < w0 || from > st.w1) continue;
@@ -475,9 +518,14 @@
         }
       }
       // Messages: arrows, then labels where they do not collide.
+      // A label goes where it overlaps no other, and not close to one naming the same type: a
+      // fan-out of one request to three replicas is labelled once.
       const boxes = [];
-      const free = (x, y, w) => {
-        for (const b of boxes) if (x < b[0] + b[2] && b[0] < x + w && Math.abs(y - b[1]) < 11) return false;
+      const free = (x, y, w, k) => {
+        for (const b of boxes) {
+          if (x < b[0] + b[2] && b[0] < x + w && Math.abs(y - b[1]) < 11) return false;
+          if (b[3] === k && Math.abs(x - b[0]) < 60 && Math.abs(y - b[1]) < 3 * LANE) return false;
+        }
         return true;
       };
       for (const i of drawn) {
@@ -519,8 +567,8 @@
         const lw = 5.6 * type.length + 4;
         const lx = (x1 + x2) / 2 - lw / 2;
         const ly = (y1 + y2) / 2;
-        if (lx > LEFT && lx + lw < W - RIGHT && free(lx, ly, lw)) {
-          boxes.push([lx, ly, lw]);
+        if (lx > LEFT && lx + lw < W - RIGHT && free(lx, ly, lw, D.k[i])) {
+          boxes.push([lx, ly, lw, D.k[i]]);
           s += '<text class=lab x="' + (lx + lw / 2) + '" y="' + (ly + 3) + '" text-anchor=middle fill="' + PALETTE[c] + '">' + esc(type) + '</text>';
         }
         s += '</g>';
@@ -547,11 +595,13 @@
       update();
     });
 
-    if (!readHash()) defaultWindow();
+    let note = '';
+    if (!readHash()) note = defaultView();
     else el('messages').scrollIntoView();
     controls();
     draw();
     overview();
+    if (note && !status.textContent) status.textContent = note;
     root.dataset.ready = 'true';
   }
 })();
