@@ -2,6 +2,7 @@ package dev.txlab.scenarios.run;
 
 import dev.txlab.checker.history.History;
 import dev.txlab.checker.history.Op;
+import dev.txlab.checker.history.Operation;
 import dev.txlab.scenarios.trace.MessageTrace;
 import dev.txlab.scenarios.trace.TraceException;
 import dev.txlab.scenarios.trace.TraceMode;
@@ -98,6 +99,7 @@ public final class MessageDiagram {
   String section() {
     StringBuilder h = new StringBuilder();
     h.append("<h2 id=messages>Messages</h2>");
+    h.append("<style>").append(resource("message-diagram.css")).append("</style>");
     if (trace == null) {
       h.append("<p class=md-none>").append(RunReport.esc(unavailable)).append("</p>");
       return h.toString();
@@ -111,7 +113,6 @@ public final class MessageDiagram {
         .append(
             " move it with the arrows or the overview, narrow what is drawn by transaction, node or type; hover an")
         .append(" arrow for its details, click one to follow its transaction.</p>");
-    h.append("<style>").append(resource("message-diagram.css")).append("</style>");
     h.append("<div id=md class=md>")
         .append("<div class=md-row><button type=button id=md-prev title=\"earlier\">◀</button>")
         .append("<button type=button id=md-next title=\"later\">▶</button>")
@@ -124,7 +125,8 @@ public final class MessageDiagram {
         .append(" <span id=md-count class=muted></span></div>")
         .append(
             "<div class=md-row><label>transaction <input id=md-txn size=30 placeholder=\"e.g. c1/client:4\"></label>")
-        .append(" <button type=button id=md-clear>clear filters</button></div>")
+        .append(
+            " <button type=button id=md-clear>clear filters</button> <span id=md-legend></span></div>")
         .append("<div class=md-row id=md-nodes><span class=md-key>nodes</span></div>")
         .append("<div class=md-row id=md-types><span class=md-key>types</span></div>")
         .append("<svg id=md-overview class=md-overview></svg>")
@@ -156,16 +158,35 @@ public final class MessageDiagram {
         + ")</p>";
   }
 
-  /** A link to the messages sent from {@code fromNanos} to {@code toNanos}. */
-  String linkToWindow(long fromNanos, long toNanos) {
+  /**
+   * A link to the messages of the clients of {@code operations} (a linearizability
+   * counterexample's) from {@code fromNanos} to {@code toNanos}: what they asked and were told, and
+   * of whom. Single-key messages name no transaction, so the clients stand for the operations.
+   */
+  String linkToOperations(
+      long fromNanos, long toNanos, Collection<Operation> operations, int clients) {
     if (trace == null) {
       return NO_DIAGRAM_LINK;
     }
+    LinkedHashSet<String> nodes = new LinkedHashSet<>();
+    for (Operation op : operations) {
+      if (clients > 0) {
+        nodes.add(clientNode(op.process() % clients));
+      }
+    }
     return String.format(
         Locale.ROOT,
-        "<p class=md-link>→ <a href=\"#messages?from=%.6f&amp;to=%.6f\">the messages of that time</a></p>",
+        "<p class=md-link>→ <a href=\"#messages?from=%.6f&amp;to=%.6f&amp;node=%s\">the messages of"
+            + " these operations' clients, then</a> (%s)</p>",
         fromNanos / 1e9,
-        toNanos / 1e9);
+        toNanos / 1e9,
+        RunReport.esc(String.join(",", nodes)),
+        RunReport.esc(String.join(", ", nodes)));
+  }
+
+  /** The node of client {@code index} (0-based), as the run pipeline names it ({@code c1}). */
+  private static String clientNode(int index) {
+    return "c" + (index + 1);
   }
 
   /**
@@ -187,7 +208,7 @@ public final class MessageDiagram {
       String id;
       if (e.isInvoke()) {
         int seq = invoked.merge(client, 1, Integer::sum);
-        id = "c" + (client + 1) + "/client:" + seq;
+        id = clientNode(client) + "/client:" + seq;
         openOf.put(e.process(), id);
       } else {
         id = openOf.get(e.process());

@@ -277,7 +277,12 @@ public final class RunReport {
                 " (named under Checks above) and the last operations of the longest legal order before it;")
             .append(" <a href=\"linearizability.html\">linearizability.html</a> draws them.</p>");
         when(o, span[0], span[1], endNanos, "they ran", h);
-        h.append(messages.linkToWindow(span[0], span[1]));
+        h.append(
+            messages.linkToOperations(
+                span[0],
+                span[1],
+                lin.counterexampleOperations(),
+                o.scenario().workload().clients()));
       }
       return;
     }

@@ -528,10 +528,20 @@
         }
         return true;
       };
+      // Arrows take their type's colour; with several transactions chosen, their transaction's,
+      // so the transactions of an anomaly are told apart.
+      const byTxn = st.txns.length > 1;
+      const txnColour = (i) => {
+        const id = D.txns[D.x[i] - 1];
+        return st.txns.findIndex((t) => id === t || id.startsWith(t + '.')) % PALETTE.length;
+      };
+      el('md-legend').innerHTML = byTxn
+        ? 'colour: ' + st.txns.map((t, j) => '<i style="background:' + PALETTE[j % PALETTE.length] + '"></i>' + esc(t)).join(' ')
+        : '';
       for (const i of drawn) {
         const f = D.f[i];
         const t = D.t[i];
-        const c = PALETTE.indexOf(colour[D.k[i]]);
+        const c = byTxn && D.x[i] ? txnColour(i) : PALETTE.indexOf(colour[D.k[i]]);
         const x1 = X(S[i]);
         const y1 = Y(f);
         let x2 = X(A[i]);
@@ -564,9 +574,14 @@
         if (reason) {
           s += '<text x="' + x2 + '" y="' + (y2 + 4) + '" text-anchor=middle font-size="13" font-weight="700" fill="#000">✗</text>';
         }
+        // The label sits on the arrow where it crosses the boundary between two lanes nearest its
+        // middle, so it never lies on a lane it has nothing to do with.
         const lw = 5.6 * type.length + 4;
-        const lx = (x1 + x2) / 2 - lw / 2;
-        const ly = (y1 + y2) / 2;
+        let ly = (y1 + y2) / 2;
+        if (Math.abs(y2 - y1) > LANE) {
+          ly = TOP + Math.round((ly - TOP) / LANE) * LANE;
+        }
+        const lx = (y2 === y1 ? (x1 + x2) / 2 : x1 + ((x2 - x1) * (ly - y1)) / (y2 - y1)) - lw / 2;
         if (lx > LEFT && lx + lw < W - RIGHT && free(lx, ly, lw, D.k[i])) {
           boxes.push([lx, ly, lw, D.k[i]]);
           s += '<text class=lab x="' + (lx + lw / 2) + '" y="' + (ly + 3) + '" text-anchor=middle fill="' + PALETTE[c] + '">' + esc(type) + '</text>';

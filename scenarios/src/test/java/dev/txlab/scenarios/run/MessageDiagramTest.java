@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.txlab.checker.history.Op;
+import dev.txlab.checker.history.OpType;
 import dev.txlab.checker.history.Operation;
 import dev.txlab.scenarios.trace.MessageTrace;
 import dev.txlab.scenarios.trace.TraceMode;
@@ -171,11 +172,25 @@ class MessageDiagramTest {
   }
 
   @Test
+  void aLinearizabilityCounterexampleLinksToItsClientsMessagesThen() {
+    List<Operation> ops = new ArrayList<>();
+    for (int process : new int[] {10, 19, 30}) {
+      Op invoke = new Op(process, 5_000_000L, process, OpType.INVOKE, "read", null);
+      Op ok = new Op(process + 100, 6_000_000L, process, OpType.OK, "read", 1L);
+      ops.add(new Operation(ops.size(), invoke, ok, process, process + 100));
+    }
+    assertThat(MessageDiagram.of(trace).linkToOperations(5_000_000L, 6_500_000L, ops, 20))
+        .contains("href=\"#messages?from=0.005000&amp;to=0.006500&amp;node=c11,c20\"")
+        .contains("(c11, c20)");
+  }
+
+  @Test
   void withoutATraceTheReportSaysWhyThereIsNoDiagram() {
     MessageDiagram off = MessageDiagram.of(run, dir.resolve("elsewhere"), TraceMode.OFF);
     assertThat(off.available()).isFalse();
     assertThat(off.section()).contains("--trace off").doesNotContain("<script");
-    assertThat(off.linkToWindow(0, 1)).contains("why this run has no message diagram");
+    assertThat(off.linkToOperations(0, 1, List.of(), 3))
+        .contains("why this run has no message diagram");
     MessageDiagram missing = MessageDiagram.of(run, dir.resolve("elsewhere"), TraceMode.FULL);
     assertThat(missing.section()).contains("no trace file");
     assertThat(MessageDiagram.of(run, dir, TraceMode.FULL).available()).isTrue();
