@@ -35,10 +35,9 @@ import java.util.zip.GZIPOutputStream;
  * #messages?txn=…&from=…&to=…}) says what is shown, so an anomaly card links to "the messages of
  * these transactions".
  *
- * <p>The messages travel in the page as compact columns (times in microseconds, names as indices),
- * gzip-compressed and base64-encoded: a quickstart run's ~68,000 messages in about 400 kB. The page
- * unpacks them with the browser's own {@code DecompressionStream}; script and style are inline, so
- * the page needs no network.
+ * <p>The messages travel in the page as compact columns ({@link #pack}): a quickstart run's ~68,000
+ * messages in about 360 kB. The page unpacks them with the browser's own {@code
+ * DecompressionStream}; script and style are inline, so the page needs no network.
  */
 public final class MessageDiagram {
   /** Where an anomaly's link leads when the run has no diagram: to the reason. */

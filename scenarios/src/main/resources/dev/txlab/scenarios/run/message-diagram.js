@@ -562,7 +562,8 @@
           type + '  ' + D.lanes[f] + ' → ' + (t >= 0 ? D.lanes[t] : '(nobody)') + '\nsent ' + seconds(S[i]) + ' s, ' +
           (reason ? 'lost (' + reason + ') at ' : 'arrived ') + seconds(A[i]) + ' s (' + ms(A[i] - S[i]) + ' ms later)' +
           (txn ? '\ntransaction ' + txn + ' — click for all its messages' : '');
-        s += '<g class=m data-i="' + i + '"' + (txn ? ' data-txn="' + esc(txn) + '"' : '') + (reason ? ' data-lost="' + reason + '"' : '') + '>';
+        s +=
+          '<g class=m data-type="' + esc(type) + '"' + (txn ? ' data-txn="' + esc(txn) + '"' : '') + (reason ? ' data-lost="' + esc(reason) + '"' : '') + '>';
         s += '<title>' + esc(title) + '</title>';
         const dash = reason ? ' stroke-dasharray="5 3"' : '';
         if (f === t && !reason) {
