@@ -72,7 +72,7 @@ public final class MessageDiagram {
       return unavailable("The run directory holds no trace file, so there is no message diagram.");
     }
     try {
-      return new MessageDiagram(MessageTrace.read(file), null);
+      return of(MessageTrace.read(file));
     } catch (TraceException e) {
       return unavailable(
           "The trace could not be read, so there is no message diagram: " + e.getMessage());
@@ -87,11 +87,6 @@ public final class MessageDiagram {
   /** A diagram of {@code trace}. */
   static MessageDiagram of(MessageTrace trace) {
     return new MessageDiagram(trace, null);
-  }
-
-  /** Whether there is a diagram; else {@link #section} says why not. */
-  boolean available() {
-    return trace != null;
   }
 
   /** The report's {@code Messages} section: the diagram and its controls, or why there is none. */
@@ -154,6 +149,7 @@ public final class MessageDiagram {
         + RunReport.esc(String.join(",", ids))
         + "\">the messages of these transactions</a> ("
         + RunReport.esc(String.join(", ", ids))
+        + String.format(Locale.ROOT, ": %,d messages", trace.ofTransactions(ids).size())
         + ")</p>";
   }
 

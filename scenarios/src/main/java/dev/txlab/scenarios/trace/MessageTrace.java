@@ -111,12 +111,6 @@ public final class MessageTrace {
     return out;
   }
 
-  /** The node a process runs on: {@code n1} for {@code n1/shard-0}. */
-  public static String node(String process) {
-    int slash = process.indexOf('/');
-    return slash < 0 ? process : process.substring(0, slash);
-  }
-
   /** Compares names with their numbers as numbers: {@code n2} before {@code n10}. */
   static final Comparator<String> NATURAL =
       (a, b) -> {

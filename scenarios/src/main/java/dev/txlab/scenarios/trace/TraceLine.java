@@ -20,9 +20,4 @@ public record TraceLine(long t, String at, String what, long sent, String txn) {
   public static boolean inTransaction(String txn, String id) {
     return txn != null && (txn.equals(id) || txn.startsWith(id + "."));
   }
-
-  /** The line as the digest saw it: {@code "t at what"}. */
-  public String digested() {
-    return t + " " + at + " " + what;
-  }
 }

@@ -161,6 +161,18 @@ class MessageDiagramTest {
         d.linkToTransactions(
             run.history(), run.scenario().workload().clients(), List.of(first.index()));
     assertThat(link).matches("(?s).*href=\"#messages\\?txn=c\\d+/client:1\".*");
+    assertThat(link)
+        .contains(
+            String.format(
+                java.util.Locale.ROOT,
+                ": %,d messages)",
+                trace
+                    .ofTransactions(
+                        MessageDiagram.transactions(
+                            run.history(),
+                            run.scenario().workload().clients(),
+                            List.of(first.index())))
+                    .size()));
     String section = d.section();
     assertThat(section)
         .contains("<h2 id=messages>Messages</h2>")
@@ -187,12 +199,11 @@ class MessageDiagramTest {
   @Test
   void withoutATraceTheReportSaysWhyThereIsNoDiagram() {
     MessageDiagram off = MessageDiagram.of(run, dir.resolve("elsewhere"), TraceMode.OFF);
-    assertThat(off.available()).isFalse();
     assertThat(off.section()).contains("--trace off").doesNotContain("<script");
     assertThat(off.linkToOperations(0, 1, List.of(), 3))
         .contains("why this run has no message diagram");
     MessageDiagram missing = MessageDiagram.of(run, dir.resolve("elsewhere"), TraceMode.FULL);
     assertThat(missing.section()).contains("no trace file");
-    assertThat(MessageDiagram.of(run, dir, TraceMode.FULL).available()).isTrue();
+    assertThat(MessageDiagram.of(run, dir, TraceMode.FULL).section()).contains("id=md-data>");
   }
 }

@@ -86,11 +86,11 @@ class MessageTraceTest {
     int partitioned = 0;
     for (MessageTrace.Msg m : trace.messages()) {
       if ("down".equals(m.lost())) {
-        assertThat(covered(MessageTrace.node(m.to()), "down", m.at())).as("%s", m).isTrue();
+        assertThat(covered(node(m.to()), "down", m.at())).as("%s", m).isTrue();
         down++;
       } else if ("partition".equals(m.lost())) {
-        assertThat(covered(MessageTrace.node(m.from()), "cut", m.at())).as("%s", m).isTrue();
-        assertThat(covered(MessageTrace.node(m.to()), "cut", m.at())).as("%s", m).isTrue();
+        assertThat(covered(node(m.from()), "cut", m.at())).as("%s", m).isTrue();
+        assertThat(covered(node(m.to()), "cut", m.at())).as("%s", m).isTrue();
         partitioned++;
       }
     }
@@ -113,6 +113,11 @@ class MessageTraceTest {
               assertThat(s.text()).contains("n1->n2", "n2->n1", "n5->n1");
             });
     assertThat(trace.marks()).anyMatch(m -> m.text().contains("isolate n1"));
+  }
+
+  /** The node of a process: {@code n1} for {@code n1/shard-0}. */
+  private static String node(String process) {
+    return process.substring(0, process.indexOf('/'));
   }
 
   private static boolean covered(String node, String kind, long t) {

@@ -61,7 +61,6 @@ class TraceFileTest {
             new TraceLine(11, "n3/shard-0", "drop partition n1/shard-0 Heartbeat", 11, null),
             new TraceLine(12, "n3", "log a \"quoted\" \\ line", -1, null),
             new TraceLine(13, "net", "cut n1->n2", -1, null));
-    assertThat(lines.get(2).digested()).isEqualTo("7 n2/shard-0 recv n1/shard-0 Prepare");
   }
 
   @Test
