@@ -76,36 +76,47 @@ public final class LinearResult implements CheckResult {
     return null;
   }
 
-  /** Total configurations explored over all keys. */
   /**
    * When the counterexample happened: from the earliest invocation to the latest completion among
    * the operation that cannot be placed and the last three of the prefix before it (nanoseconds of
    * history time), or null if the history is not invalid.
    */
   public long[] counterexampleSpanNanos() {
-    KeyResult f = failing();
-    if (f == null || f.search() == null || f.search().counterexample() == null) {
+    List<Operation> ops = counterexampleOperations();
+    if (ops.isEmpty()) {
       return null;
     }
-    WglSearch.Counterexample c = f.search().counterexample();
-    List<LinOp> ops = new java.util.ArrayList<>();
-    ops.add(c.blocked());
-    List<LinOp> prefix = c.prefix();
-    ops.addAll(prefix.subList(Math.max(0, prefix.size() - 3), prefix.size()));
     long from = Long.MAX_VALUE;
     long to = Long.MIN_VALUE;
-    for (LinOp op : ops) {
-      from = Math.min(from, op.operation().invokeTimeNanos());
+    for (Operation op : ops) {
+      from = Math.min(from, op.invokeTimeNanos());
       to =
           Math.max(
-              to,
-              op.operation().completion() != null
-                  ? op.operation().completion().timeNanos()
-                  : op.operation().invokeTimeNanos());
+              to, op.completion() != null ? op.completion().timeNanos() : op.invokeTimeNanos());
     }
     return new long[] {from, to};
   }
 
+  /**
+   * The operations of the counterexample a reader is shown: the one that cannot be placed, then the
+   * last three of the prefix before it; empty if the history is not invalid.
+   */
+  public List<Operation> counterexampleOperations() {
+    KeyResult f = failing();
+    if (f == null || f.search() == null || f.search().counterexample() == null) {
+      return List.of();
+    }
+    WglSearch.Counterexample c = f.search().counterexample();
+    List<Operation> ops = new java.util.ArrayList<>();
+    ops.add(c.blocked().operation());
+    List<LinOp> prefix = c.prefix();
+    for (LinOp op : prefix.subList(Math.max(0, prefix.size() - 3), prefix.size())) {
+      ops.add(op.operation());
+    }
+    return ops;
+  }
+
+  /** Total configurations explored over all keys. */
   public long explored() {
     long n = 0;
     for (KeyResult k : keys) {

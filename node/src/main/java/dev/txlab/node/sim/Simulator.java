@@ -61,6 +61,9 @@ public final class Simulator implements SimControl {
     final Object payload;
     final long incarnation;
 
+    /** When a delivery's message was sent (its time changes if it is deferred); else 0. */
+    final long sentAt;
+
     Event(
         long time,
         long seq,
@@ -69,7 +72,8 @@ public final class Simulator implements SimControl {
         Address from,
         String fromName,
         Object payload,
-        long incarnation) {
+        long incarnation,
+        long sentAt) {
       this.time = time;
       this.seq = seq;
       this.kind = kind;
@@ -78,6 +82,7 @@ public final class Simulator implements SimControl {
       this.fromName = fromName;
       this.payload = payload;
       this.incarnation = incarnation;
+      this.sentAt = sentAt;
     }
   }
 
@@ -407,11 +412,11 @@ public final class Simulator implements SimControl {
   private void schedule(long time, int kind, Slot slot, Address from, Object payload) {
     queue.add(
         new Event(
-            time, seq++, kind, slot, from, null, payload, slot == null ? 0 : slot.incarnation));
+            time, seq++, kind, slot, from, null, payload, slot == null ? 0 : slot.incarnation, 0));
   }
 
   private void scheduleDelivery(long time, Slot target, Address from, String fromName, Message m) {
-    queue.add(new Event(time, seq++, DELIVER, target, from, fromName, m, target.incarnation));
+    queue.add(new Event(time, seq++, DELIVER, target, from, fromName, m, target.incarnation, now));
   }
 
   private void step() {
@@ -442,13 +447,13 @@ public final class Simulator implements SimControl {
     Slot slot = e.slot;
     if (e.kind == DELIVER) {
       if (!slot.node.up) {
-        drop("down", e.fromName, slot, (Message) e.payload);
+        drop("down", e.fromName, slot, (Message) e.payload, e.sentAt);
         return;
       }
       if (!cut.isEmpty()
           && !slot.node.id.equals(e.from.node())
           && cut.contains(new SimLink(e.from.node(), slot.node.id))) {
-        drop("partition", e.fromName, slot, (Message) e.payload);
+        drop("partition", e.fromName, slot, (Message) e.payload, e.sentAt);
         return;
       }
     } else if (e.incarnation != slot.incarnation || !slot.node.up) {
@@ -481,7 +486,7 @@ public final class Simulator implements SimControl {
       Message m = (Message) e.payload;
       currentEvent = slot.name;
       currentKind = "recv";
-      trace.line(now, slot.name, "recv", e.fromName, describe(m));
+      trace.message(now, slot.name, "recv", e.fromName, describe(m), m, e.sentAt);
       env.inStep = true;
       p.onMessage(e.from, m);
     } else if (e.kind == TIMER) {
@@ -570,7 +575,7 @@ public final class Simulator implements SimControl {
     Slot target = slots.get(to);
     if (target == null) {
       countDrop("unknown-address");
-      trace.line(now, fromName, "drop unknown-address", to.toString(), null);
+      trace.message(now, fromName, "drop unknown-address", to.toString(), null, m, now);
       return;
     }
     if (from.node().equals(to.node())) {
@@ -579,12 +584,12 @@ public final class Simulator implements SimControl {
     }
     SimLink link = cut.isEmpty() && links.isEmpty() ? null : new SimLink(from.node(), to.node());
     if (link != null && cut.contains(link)) {
-      drop("partition", fromName, target, m);
+      drop("partition", fromName, target, m, now);
       return;
     }
     LinkConfig lc = link == null ? defaultLink : links.getOrDefault(link, defaultLink);
     if (lc.lossProbability() > 0 && network.chance(lc.lossProbability())) {
-      drop("loss", fromName, target, m);
+      drop("loss", fromName, target, m, now);
       return;
     }
     scheduleDelivery(now + delay(lc), target, from, fromName, m);
@@ -600,9 +605,11 @@ public final class Simulator implements SimControl {
     return d;
   }
 
-  private void drop(String reason, String fromName, Slot to, Message m) {
+  /** A message lost on its way to {@code to}: here, now; it was sent at {@code sentAt}. */
+  private void drop(String reason, String fromName, Slot to, Message m, long sentAt) {
     countDrop(reason);
-    trace.line(now, to.name, "drop " + reason, fromName, m.getClass().getSimpleName());
+    trace.message(
+        now, to.name, "drop " + reason, fromName, m.getClass().getSimpleName(), m, sentAt);
   }
 
   private void countDrop(String reason) {
@@ -823,7 +830,7 @@ public final class Simulator implements SimControl {
     if (atNanos < now)
       throw new IllegalArgumentException("cannot schedule in the past: " + atNanos + " < " + now);
     queue.add(
-        new Event(atNanos, seq++, ACTION, null, null, null, new NamedAction(what, action), 0));
+        new Event(atNanos, seq++, ACTION, null, null, null, new NamedAction(what, action), 0, 0));
   }
 
   private record NamedAction(String what, Runnable action) implements Runnable {

@@ -1,14 +1,15 @@
 package dev.txlab.node.sim;
 
+import dev.txlab.node.api.Message;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.function.Consumer;
 
 /**
  * The run's trace: one line per event ({@code time address what}), folded into a SHA-256 digest and
- * optionally handed to a sink (the scenario runner writes {@code trace.jsonl}). Two runs of one
- * scenario and seed produce the same digest; the first differing line is where they diverged.
+ * optionally handed to a {@link TraceSink} (the scenario runner writes {@code trace.jsonl.gz}). Two
+ * runs of one scenario and seed produce the same digest; the first differing line is where they
+ * diverged.
  *
  * <p>Lines are buffered and digested in blocks, which keeps hashing off the per-event cost.
  */
@@ -17,7 +18,7 @@ public final class Trace {
   private final byte[] buffer = new byte[1 << 16];
   private int used;
   private long lines;
-  private Consumer<String> sink;
+  private TraceSink sink;
   private String digestHex;
 
   public Trace() {
@@ -29,19 +30,45 @@ public final class Trace {
   }
 
   /** Every subsequent line is also handed to {@code sink}. */
-  public void setSink(Consumer<String> sink) {
+  public void setSink(TraceSink sink) {
     this.sink = sink;
   }
 
   public void line(long timeNanos, String address, String what) {
-    line(timeNanos, address, what, null, null);
+    write(timeNanos, address, what, null, null, null, -1);
+  }
+
+  public void line(long timeNanos, String address, String what, String arg1, String arg2) {
+    write(timeNanos, address, what, arg1, arg2, null, -1);
+  }
+
+  /**
+   * A line about {@code message}, sent at {@code sentNanos}: digested as any other line; the sink
+   * also gets the message and its send time.
+   */
+  public void message(
+      long timeNanos,
+      String address,
+      String what,
+      String arg1,
+      String arg2,
+      Message message,
+      long sentNanos) {
+    write(timeNanos, address, what, arg1, arg2, message, sentNanos);
   }
 
   /**
    * The line {@code "time address what[ arg1[ arg2]]"}. Written piecewise into the digest buffer so
    * that, without a sink, no line string is ever built; the bytes are the same either way.
    */
-  public void line(long timeNanos, String address, String what, String arg1, String arg2) {
+  private void write(
+      long timeNanos,
+      String address,
+      String what,
+      String arg1,
+      String arg2,
+      Message message,
+      long sentNanos) {
     if (digestHex != null) throw new IllegalStateException("trace already digested");
     lines++;
     if (sink != null) {
@@ -54,7 +81,7 @@ public final class Trace {
               .append(what);
       if (arg1 != null) sb.append(' ').append(arg1);
       if (arg2 != null) sb.append(' ').append(arg2);
-      sink.accept(sb.toString());
+      sink.accept(sb.toString(), message, sentNanos);
     }
     addLong(timeNanos);
     addChar(' ');

@@ -87,7 +87,8 @@ final class ChaosRun {
       java.util.function.Consumer<String> traceSink) {
     SimCluster cluster = new SimCluster(config);
     cluster.sim().setLogLines(false);
-    if (traceSink != null) cluster.sim().trace().setSink(traceSink);
+    if (traceSink != null)
+      cluster.sim().trace().setSink((line, message, sent) -> traceSink.accept(line));
     AppendOracle oracle = new AppendOracle(cluster.sim()::nowNanos);
     boolean[] stop = {false};
     for (int c = 0; c < clients; c++) {

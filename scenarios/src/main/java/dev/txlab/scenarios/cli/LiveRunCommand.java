@@ -13,6 +13,7 @@ import dev.txlab.scenarios.run.Scenario;
 import dev.txlab.scenarios.run.ScenarioLibrary;
 import dev.txlab.scenarios.run.ScenarioReader;
 import dev.txlab.scenarios.script.ScriptException;
+import dev.txlab.scenarios.trace.TraceMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -37,7 +38,8 @@ final class LiveRunCommand {
       List<String> overrides,
       List<String> faults,
       Path out,
-      boolean json) {
+      boolean json,
+      TraceMode trace) {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter human = json ? err : spec.commandLine().getOut();
     Scenario full;
@@ -115,7 +117,7 @@ final class LiveRunCommand {
             notes);
     Map<String, Object> results;
     try {
-      results = LiveReport.write(dir, o, lo.result(), command(scenario, overrides, faults));
+      results = LiveReport.write(dir, o, lo.result(), command(scenario, overrides, faults), trace);
       results.put("expectations_not_measured", unmeasured);
       RunArtifacts.writeResults(dir, results);
       dir.markLatest();

@@ -12,6 +12,8 @@ import dev.txlab.scenarios.run.ScenarioReader;
 import dev.txlab.scenarios.run.ScenarioYaml;
 import dev.txlab.scenarios.run.SimRun;
 import dev.txlab.scenarios.script.ScriptException;
+import dev.txlab.scenarios.trace.TraceMode;
+import dev.txlab.scenarios.trace.TraceWriter;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -97,10 +99,26 @@ final class RunCommand implements Callable<Integer> {
           "sim (the deterministic simulator, default) or live (real node processes on this machine, real time).")
   String host;
 
+  @Option(
+      names = "--trace",
+      paramLabel = "full|summary|off",
+      defaultValue = "full",
+      description =
+          "What the run directory keeps of the simulator's trace (trace.jsonl.gz): full (every event, the default),"
+              + " summary (messages, faults and process starts: what the report's message diagram needs), or off (none;"
+              + " the report then has no message diagram). The trace digest is over every event either way.")
+  String trace;
+
   @Override
   public Integer call() {
+    TraceMode traceMode;
+    try {
+      traceMode = TraceMode.parse(trace);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     if (host.equals("live")) {
-      return LiveRunCommand.run(spec, scenario, seed, overrides, faults, out, json);
+      return LiveRunCommand.run(spec, scenario, seed, overrides, faults, out, json, traceMode);
     }
     if (!host.equals("sim")) {
       throw new CommandLine.ParameterException(
@@ -137,11 +155,14 @@ final class RunCommand implements Callable<Integer> {
 
     RunOutcome o;
     Progress progress = new Progress(err, System.console() != null);
-    try (BufferedWriter trace =
-        Files.newBufferedWriter(dir.resolve(RunDirectory.TRACE), StandardCharsets.UTF_8)) {
-      o = SimRun.run(s, runSeed, progress::update, line -> writeTraceLine(trace, line));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    try (TraceWriter traceFile =
+        traceMode == TraceMode.OFF
+            ? null
+            : TraceWriter.open(dir.resolve(RunDirectory.TRACE), traceMode)) {
+      o = SimRun.run(s, runSeed, progress::update, traceFile);
+    } catch (IOException | UncheckedIOException e) {
+      throw new Txlab.UsageError(
+          "cannot write the trace " + dir.resolve(RunDirectory.TRACE) + ": " + e.getMessage());
     } catch (SimRun.Failed f) {
       progress.done();
       writeFailure(dir, s, f, replayCommand(runSeed));
@@ -157,7 +178,7 @@ final class RunCommand implements Callable<Integer> {
     String replay = replayCommand(runSeed);
     Map<String, Object> results;
     try {
-      results = RunArtifacts.write(dir, o, replay);
+      results = RunArtifacts.write(dir, o, replay, traceMode);
       dir.markLatest();
     } catch (IOException e) {
       throw new Txlab.UsageError(
@@ -268,39 +289,6 @@ final class RunCommand implements Callable<Integer> {
       return s;
     }
     return "'" + s.replace("'", "'\\''") + "'";
-  }
-
-  /** Turns a trace line ({@code time address what}) into one JSON object. */
-  private static void writeTraceLine(BufferedWriter out, String line) {
-    int a = line.indexOf(' ');
-    int b = line.indexOf(' ', a + 1);
-    try {
-      out.write("{\"t\":");
-      out.write(line, 0, a);
-      out.write(",\"at\":");
-      writeJsonString(out, b < 0 ? line.substring(a + 1) : line.substring(a + 1, b));
-      out.write(",\"what\":");
-      writeJsonString(out, b < 0 ? "" : line.substring(b + 1));
-      out.write("}\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void writeJsonString(BufferedWriter out, String s) throws IOException {
-    out.write('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        out.write('\\');
-        out.write(c);
-      } else if (c < 0x20) {
-        out.write(String.format("\\u%04x", (int) c));
-      } else {
-        out.write(c);
-      }
-    }
-    out.write('"');
   }
 
   /** A progress bar on a terminal; a few milestone lines otherwise (CI logs stay short). */

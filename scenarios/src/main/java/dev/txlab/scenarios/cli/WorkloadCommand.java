@@ -12,6 +12,7 @@ import dev.txlab.scenarios.run.Scenario;
 import dev.txlab.scenarios.run.ScenarioLibrary;
 import dev.txlab.scenarios.run.ScenarioReader;
 import dev.txlab.scenarios.script.ScriptException;
+import dev.txlab.scenarios.trace.TraceMode;
 import dev.txlab.scenarios.workload.WorkloadDriver;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -184,7 +185,7 @@ final class WorkloadCommand implements Callable<Integer> {
             s, r, java.util.OptionalLong.empty(), pids, c.dir().toString(), List.of());
     Map<String, Object> results;
     try {
-      results = LiveReport.write(rd, o, r, command());
+      results = LiveReport.write(rd, o, r, command(), TraceMode.FULL);
       rd.markLatest();
     } catch (IOException e) {
       throw new Txlab.UsageError(

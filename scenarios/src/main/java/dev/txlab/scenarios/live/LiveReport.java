@@ -9,12 +9,11 @@ import dev.txlab.scenarios.run.ClockTimeline;
 import dev.txlab.scenarios.run.RunArtifacts;
 import dev.txlab.scenarios.run.RunDirectory;
 import dev.txlab.scenarios.run.RunOutcome;
-import dev.txlab.scenarios.run.RunResults;
 import dev.txlab.scenarios.run.Scenario;
+import dev.txlab.scenarios.trace.TraceMode;
+import dev.txlab.scenarios.trace.TraceWriter;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,8 +22,8 @@ import java.util.Map;
  * RunOutcome.Live} provenance — the nodes' process ids, the wall-clock start, the cluster
  * directory, the notes on what the live host could not reproduce — and nothing of the simulator's
  * (no trace digest, no simulated message counts); the report and {@code results.json} are the same
- * renderer's as a simulated run's ({@link RunArtifacts}). {@code trace.jsonl} here lists the faults
- * applied, one per line.
+ * renderer's as a simulated run's ({@link RunArtifacts}). Its trace file lists the faults applied,
+ * one per line.
  */
 public final class LiveReport {
   private LiveReport() {}
@@ -125,19 +124,21 @@ public final class LiveReport {
             && f.keyword().equals(started.keyword());
   }
 
-  /** Writes the run directory; returns the result object (also in {@code results.json}). */
+  /**
+   * Writes the run directory; returns the result object (also in {@code results.json}). The trace
+   * file lists the faults applied (a live run records no messages), unless {@code trace} is off.
+   */
   public static Map<String, Object> write(
-      RunDirectory dir, RunOutcome o, LiveWorkload.Result r, String command) throws IOException {
-    StringBuilder trace = new StringBuilder();
-    for (LiveWorkload.FaultRecord f : r.faults()) {
-      Map<String, Object> line = new LinkedHashMap<>();
-      line.put("t", f.atNanos());
-      line.put("at", "nemesis");
-      line.put("what", f.summary());
-      trace.append(RunResults.json(line, false)).append('\n');
+      RunDirectory dir, RunOutcome o, LiveWorkload.Result r, String command, TraceMode trace)
+      throws IOException {
+    if (trace != TraceMode.OFF) {
+      try (TraceWriter w = TraceWriter.open(dir.resolve(RunDirectory.TRACE), trace)) {
+        for (LiveWorkload.FaultRecord f : r.faults()) {
+          w.event(f.atNanos(), "nemesis", f.summary());
+        }
+      }
     }
-    Files.writeString(dir.resolve(RunDirectory.TRACE), trace.toString());
-    return RunArtifacts.write(dir, o, command);
+    return RunArtifacts.write(dir, o, command, trace);
   }
 
   public static String word(Validity v) {

@@ -1,6 +1,7 @@
 package dev.txlab.scenarios.run;
 
 import dev.txlab.checker.history.HistoryWriter;
+import dev.txlab.scenarios.trace.TraceMode;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,10 @@ import java.util.Map;
 /**
  * Writes a run's directory from its outcome, the same for both hosts: {@code history.edn} (Jepsen
  * EDN), {@code scenario.yaml} (the script as run, with the seed), {@code results.json}, {@code
- * report.html} and the checker's own page beside it. {@code trace.jsonl} is the host's: the
- * simulator streams every event into it while it runs; the live host writes the faults it applied.
+ * report.html} and the checker's own page beside it. The trace file ({@code trace.jsonl.gz}) is the
+ * host's: the simulator streams its events into it while it runs (as much as the run's {@link
+ * TraceMode} keeps); the live host writes the faults it applied. The report's message diagram is
+ * drawn from it.
  */
 public final class RunArtifacts {
   private RunArtifacts() {}
@@ -23,9 +26,10 @@ public final class RunArtifacts {
    * results.json} holds.
    *
    * @param replay the command that replays (simulated) or repeats (live) the run
+   * @param trace how much of the trace the run wrote (none: the report says it has no diagram)
    */
-  public static Map<String, Object> write(RunDirectory dir, RunOutcome o, String replay)
-      throws IOException {
+  public static Map<String, Object> write(
+      RunDirectory dir, RunOutcome o, String replay, TraceMode trace) throws IOException {
     Map<String, Object> results = RunResults.toMap(o, replay, dir.path().toString());
     try (BufferedWriter w =
         Files.newBufferedWriter(dir.resolve(RunDirectory.HISTORY), StandardCharsets.UTF_8)) {
@@ -44,7 +48,8 @@ public final class RunArtifacts {
         dir.resolve(RunDirectory.REPORT),
         o,
         results,
-        checkReport == null ? null : checkReport.getFileName().toString());
+        checkReport == null ? null : checkReport.getFileName().toString(),
+        MessageDiagram.of(o, dir.path(), trace));
     return results;
   }
 

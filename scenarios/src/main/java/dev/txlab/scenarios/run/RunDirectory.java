@@ -17,7 +17,13 @@ import java.time.format.DateTimeFormatter;
 public final class RunDirectory {
   public static final String HISTORY = "history.edn";
   public static final String RESULTS = "results.json";
-  public static final String TRACE = "trace.jsonl";
+
+  /** The simulator's trace, gzip-compressed JSON Lines ({@code TraceWriter}). */
+  public static final String TRACE = "trace.jsonl.gz";
+
+  /** The trace's name before it was compressed: run directories written then still hold it. */
+  static final String TRACE_UNCOMPRESSED = "trace.jsonl";
+
   public static final String SCENARIO = "scenario.yaml";
   public static final String REPORT = "report.html";
 
@@ -82,6 +88,20 @@ public final class RunDirectory {
     } catch (IOException | UnsupportedOperationException e) {
       // A file system without symbolic links still gets the run; only the shortcut is missing.
     }
+  }
+
+  /**
+   * The trace file in the run directory {@code dir}: {@link #TRACE}, or the uncompressed {@code
+   * trace.jsonl} of a run written before traces were compressed; null when it holds neither.
+   */
+  public static Path traceFile(Path dir) {
+    for (String name : new String[] {TRACE, TRACE_UNCOMPRESSED}) {
+      Path p = dir.resolve(name);
+      if (Files.isRegularFile(p)) {
+        return p;
+      }
+    }
+    return null;
   }
 
   /** A scenario name as a directory name: letters, digits, '-', '_' and '.' only. */

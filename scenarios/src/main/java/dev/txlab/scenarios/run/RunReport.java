@@ -32,13 +32,20 @@ public final class RunReport {
   /**
    * @param checkReport the checker's own page beside this one ({@code linearizability.html}, {@code
    *     txn-report.html}), or null
+   * @param messages the run's message diagram, or why it has none
    */
-  public static void write(Path file, RunOutcome o, Map<String, Object> results, String checkReport)
+  static void write(
+      Path file,
+      RunOutcome o,
+      Map<String, Object> results,
+      String checkReport,
+      MessageDiagram messages)
       throws IOException {
-    Files.writeString(file, render(o, results, checkReport), StandardCharsets.UTF_8);
+    Files.writeString(file, render(o, results, checkReport, messages), StandardCharsets.UTF_8);
   }
 
-  static String render(RunOutcome o, Map<String, Object> results, String checkReport) {
+  static String render(
+      RunOutcome o, Map<String, Object> results, String checkReport, MessageDiagram messages) {
     Scenario s = o.scenario();
     StringBuilder h = new StringBuilder(64 * 1024);
     h.append("<!doctype html><html lang=en><head><meta charset=utf-8><title>txlab · ")
@@ -173,7 +180,7 @@ public final class RunReport {
       h.append("</table>");
     }
 
-    anomalies(o, h);
+    anomalies(o, messages, h);
 
     h.append("<h2 id=operations>Operations over time</h2>");
     h.append(
@@ -184,6 +191,7 @@ public final class RunReport {
     h.append(throughputPlot(o));
     h.append("<h3>Each client's operations</h3>");
     h.append(timeline(o));
+    h.append(messages.section());
 
     if (!o.clocks().isEmpty()) {
       h.append(
@@ -221,7 +229,8 @@ public final class RunReport {
     h.append(
             "<p class=muted>Written by txlab. Files beside this page: history.edn (Jepsen EDN, readable by Knossos and Elle),")
         .append(
-            " results.json, scenario.yaml (the script as run), trace.jsonl (simulated: every event; live: the faults applied).</p></body></html>\n");
+            " results.json, scenario.yaml (the script as run), trace.jsonl.gz (simulated: the simulator's events, unless")
+        .append(" run with --trace off; live: the faults applied).</p></body></html>\n");
     return h.toString();
   }
 
@@ -256,7 +265,7 @@ public final class RunReport {
    * the moment it happened: when its transactions ran, the faults active then and where every clock
    * stood — so a reader can connect the cycle to its cause.
    */
-  private static void anomalies(RunOutcome o, StringBuilder h) {
+  private static void anomalies(RunOutcome o, MessageDiagram messages, StringBuilder h) {
     long endNanos = (long) (o.timings().runSeconds() * 1e9);
     if (o.primary() instanceof dev.txlab.checker.linear.LinearResult lin
         && lin.validity() == Validity.INVALID) {
@@ -268,6 +277,12 @@ public final class RunReport {
                 " (named under Checks above) and the last operations of the longest legal order before it;")
             .append(" <a href=\"linearizability.html\">linearizability.html</a> draws them.</p>");
         when(o, span[0], span[1], endNanos, "they ran", h);
+        h.append(
+            messages.linkToOperations(
+                span[0],
+                span[1],
+                lin.counterexampleOperations(),
+                o.scenario().workload().clients()));
       }
       return;
     }
@@ -297,6 +312,9 @@ public final class RunReport {
             .append("</p>");
       }
       h.append(c.html());
+      h.append(
+          messages.linkToTransactions(
+              o.history(), o.scenario().workload().clients(), c.opIndices()));
       long from = Long.MAX_VALUE;
       long to = Long.MIN_VALUE;
       for (long index : c.opIndices()) {
@@ -635,7 +653,7 @@ public final class RunReport {
       }
       h.append("</pre>");
     }
-    h.append("<h2>Messages</h2><table><tr><th>type</th><th>sent</th></tr>");
+    h.append("<h2>Messages by type</h2><table><tr><th>type</th><th>sent</th></tr>");
     for (Map.Entry<String, Long> m : sim.stats().messagesByType().entrySet()) {
       h.append("<tr><td><code>")
           .append(esc(m.getKey()))

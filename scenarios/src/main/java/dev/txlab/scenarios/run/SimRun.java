@@ -14,6 +14,7 @@ import dev.txlab.node.api.NodeId;
 import dev.txlab.node.sim.LinkConfig;
 import dev.txlab.node.sim.SimConfig;
 import dev.txlab.node.sim.Simulator;
+import dev.txlab.node.sim.TraceSink;
 import dev.txlab.node.time.EpsilonModel;
 import dev.txlab.scenarios.workload.WorkloadDriver;
 import java.util.ArrayList;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import java.util.function.DoubleConsumer;
 
 /**
@@ -161,7 +161,7 @@ public final class SimRun {
    * @param traceSink every trace line, or null
    */
   public static RunOutcome run(
-      Scenario scenario, long seed, DoubleConsumer progress, Consumer<String> traceSink) {
+      Scenario scenario, long seed, DoubleConsumer progress, TraceSink traceSink) {
     long wallStart = System.nanoTime();
     SimDeployment cluster = new ProtocolSimDeployment(scenario, seed);
     Simulator sim = cluster.sim();

@@ -48,7 +48,7 @@ class RunCommandTest {
         new String[] {
           "history.edn",
           "results.json",
-          "trace.jsonl",
+          "trace.jsonl.gz",
           "scenario.yaml",
           "report.html",
           "linearizability.html"

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.txlab.scenarios.trace.TraceLine;
+import dev.txlab.scenarios.trace.TraceReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -153,7 +157,10 @@ class ToyProtocolTest {
     assertThat(results.get("replay").asText()).contains("--seed 2");
     assertThat(results.get("history_events").asInt()).isPositive();
     assertThat(Files.readString(out.resolve("history.edn"))).contains(":invoke");
-    assertThat(Files.size(out.resolve("trace.jsonl"))).isPositive();
+    // The trace until the crash, finished: it reads to its end.
+    List<TraceLine> trace = new ArrayList<>();
+    TraceReader.read(out.resolve("trace.jsonl.gz"), trace::add);
+    assertThat(trace).isNotEmpty();
     assertThat(out.resolve("report.html")).doesNotExist();
   }
 }

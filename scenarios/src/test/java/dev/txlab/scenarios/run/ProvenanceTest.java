@@ -3,6 +3,7 @@ package dev.txlab.scenarios.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.txlab.scenarios.trace.TraceMode;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -60,11 +61,11 @@ class ProvenanceTest {
     Map<String, Object> stats = (Map<String, Object>) r.get("stats");
     assertThat(stats).containsKeys("events", "messages", "messages_by_type", "sim_seconds");
     assertThat(r).doesNotContainKeys("pids", "cluster_dir", "start", "command");
-    String html = RunReport.render(o, r, null);
+    String html = RunReport.render(o, r, null, MessageDiagram.unavailable("none"));
     assertThat(html)
         .contains("trace sha256")
         .contains("Replay:")
-        .contains("<h2>Messages</h2>")
+        .contains("<h2>Messages by type</h2>")
         .doesNotContain("Live host");
   }
 
@@ -91,8 +92,11 @@ class ProvenanceTest {
             "drops",
             "sim_seconds",
             "simulate_wall_seconds");
-    String html = RunReport.render(o, r, null);
+    String html =
+        RunReport.render(
+            o, r, null, MessageDiagram.of(o, java.nio.file.Path.of("no-such-run"), TraceMode.FULL));
     assertThat(html)
+        .contains("A live run has no message trace")
         .contains("live host")
         .contains("Live host")
         .contains("101")
@@ -101,7 +105,7 @@ class ProvenanceTest {
         .doesNotContain("simulated ·")
         .doesNotContain("s simulated in")
         .doesNotContain("of simulated time")
-        .doesNotContain("<h2>Messages</h2>")
+        .doesNotContain("<h2>Messages by type</h2>")
         .doesNotContain("Replay:");
     assertThatThrownBy(o::simulated).isInstanceOf(IllegalStateException.class);
   }
@@ -111,7 +115,7 @@ class ProvenanceTest {
     RunOutcome o = live(simulated(), OptionalLong.empty());
     Map<String, Object> r = RunResults.toMap(o, "./txlab workload register", "out");
     assertThat(r).doesNotContainKey("seed");
-    assertThat(RunReport.render(o, r, null))
+    assertThat(RunReport.render(o, r, null, MessageDiagram.unavailable("none")))
         .doesNotContain(" · seed ")
         .doesNotContain("fault schedule seed");
   }
