@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * A node's transaction gateway (CockroachDB's {@code TxnCoordSender}): it runs each transaction a
@@ -303,17 +302,6 @@ public final class CrdbGateway implements Process {
     fenced = nowFenced;
   }
 
-  /** The largest offset measured to a peer, in nanoseconds (0 before any measurement). */
-  public long offsetMaxNanos() {
-    long max = 0;
-    for (long o : offsets.values()) max = Math.max(max, Math.abs(o));
-    return max;
-  }
-
-  public boolean fenced() {
-    return fenced;
-  }
-
   // ================================================================ requests
 
   private void send(Run run, Purpose purpose, ShardId range, CrdbCommand command) {
@@ -375,7 +363,7 @@ public final class CrdbGateway implements Process {
     switch (p.purpose()) {
       case OP -> onOp(run, p, m.outcome());
       case PUSH -> onPushed(run, p, (CrdbRange.Outcome.Pushed) m.outcome());
-      case QUERY -> onQueried(run, p, (CrdbRange.Outcome.Record) m.outcome());
+      case QUERY -> onQueried(run, (CrdbRange.Outcome.Record) m.outcome());
       case RESOLVE_CONFLICT -> sendOp(run);
       case REFRESH -> onRefreshed(run, (CrdbRange.Outcome.Refreshed) m.outcome());
       case END -> onEnded(run, m.outcome());
@@ -538,19 +526,24 @@ public final class CrdbGateway implements Process {
     boolean newWait = r.waitingOn == null || !r.waitingOn.id().equals(x.pushee().id());
     r.waitingOn = x.pushee();
     if (newWait && r.hasRecord) heartbeat(r);
-    if (x.waitingOn() != null) {
-      if (x.waitingOn().id().equals(r.txn.id())) {
-        deadlock(r, x.pushee());
+    followWaits(r, x.waitingOn());
+  }
+
+  /**
+   * One step along the waits-for chain from the transaction we wait on: {@code next} is whom the
+   * last record says it waits on. Back at ourselves, a deadlock; else ask the next record, up to
+   * {@link #CHAIN_MAX} deep; else wait and push again.
+   */
+  private void followWaits(Run r, CrdbTxn next) {
+    if (next != null) {
+      if (next.id().equals(r.txn.id())) {
+        deadlock(r, r.waitingOn);
         return;
       }
       if (r.pushChain < CHAIN_MAX) {
         r.pushChain++;
         r.step++;
-        send(
-            r,
-            Purpose.QUERY,
-            x.waitingOn().anchorRange(),
-            new CrdbCommand.QueryTxn(id(), x.waitingOn().id()));
+        send(r, Purpose.QUERY, next.anchorRange(), new CrdbCommand.QueryTxn(id(), next.id()));
         return;
       }
     }
@@ -560,25 +553,10 @@ public final class CrdbGateway implements Process {
   /** How many records deep a pusher follows the waits-for chain looking for itself. */
   static final int CHAIN_MAX = 4;
 
-  private void onQueried(Run r, Pending p, CrdbRange.Outcome.Record x) {
+  private void onQueried(Run r, CrdbRange.Outcome.Record x) {
     CrdbRange.TxnRecord rec = x.record();
-    if (rec != null && rec.status() == CrdbRange.Status.PENDING && rec.waitingOn() != null) {
-      if (rec.waitingOn().id().equals(r.txn.id())) {
-        deadlock(r, r.waitingOn);
-        return;
-      }
-      if (r.pushChain < CHAIN_MAX) {
-        r.pushChain++;
-        r.step++;
-        send(
-            r,
-            Purpose.QUERY,
-            rec.waitingOn().anchorRange(),
-            new CrdbCommand.QueryTxn(id(), rec.waitingOn().id()));
-        return;
-      }
-    }
-    waitThenRetry(r);
+    boolean waiting = rec != null && rec.status() == CrdbRange.Status.PENDING;
+    followWaits(r, waiting ? rec.waitingOn() : null);
   }
 
   /**
@@ -804,27 +782,5 @@ public final class CrdbGateway implements Process {
       case CLEANUP_GC -> cleanups.remove(c.key);
       default -> throw new IllegalStateException("not a cleanup: " + p.purpose());
     }
-  }
-
-  // ================================================================ observation
-
-  public int running() {
-    return runs.size();
-  }
-
-  public int cleaningUp() {
-    return cleanups.size();
-  }
-
-  public HybridLogicalClock clock() {
-    return clock;
-  }
-
-  /** Keys this gateway's running transactions wait on (tests). */
-  public TreeSet<String> waiting() {
-    TreeSet<String> out = new TreeSet<>();
-    for (Run r : runs.values())
-      if (r.waitingOn != null) out.add(r.txn.id() + "->" + r.waitingOn.id());
-    return out;
   }
 }

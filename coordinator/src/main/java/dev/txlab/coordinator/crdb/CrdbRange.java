@@ -402,29 +402,14 @@ public final class CrdbRange implements StateMachine {
   }
 
   private void commitVersion(String key, HlcTimestamp ts, Intent intent) {
-    if (ts.compareTo(intent.ts()) < 0)
-      throw new IllegalStateException(
-          range
-              + ": "
-              + intent.txn().id()
-              + " commits "
-              + key
-              + " at "
-              + ts
-              + " below its intent at "
-              + intent.ts());
     TreeMap<HlcTimestamp, Version> vs = versions.computeIfAbsent(key, k -> new TreeMap<>());
-    if (!vs.isEmpty() && vs.lastKey().compareTo(ts) >= 0)
+    String wrong =
+        ts.compareTo(intent.ts()) < 0
+            ? "below its intent at " + intent.ts()
+            : !vs.isEmpty() && vs.lastKey().compareTo(ts) >= 0 ? "not above " + vs.lastKey() : null;
+    if (wrong != null)
       throw new IllegalStateException(
-          range
-              + ": "
-              + intent.txn().id()
-              + " commits "
-              + key
-              + " at "
-              + ts
-              + ", not above "
-              + vs.lastKey());
+          range + ": " + intent.txn().id() + " commits " + key + " at " + ts + ", " + wrong);
     vs.put(ts, new Version(intent.value(), intent.txn().id()));
     while (vs.size() > versionsRetained) vs.pollFirstEntry();
   }
@@ -467,10 +452,6 @@ public final class CrdbRange implements StateMachine {
 
   public Intent intent(String key) {
     return intents.get(key);
-  }
-
-  public Map<String, Intent> intents() {
-    return Collections.unmodifiableMap(intents);
   }
 
   public TxnRecord record(TxnId id) {

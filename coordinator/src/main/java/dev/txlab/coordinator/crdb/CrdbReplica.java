@@ -174,15 +174,7 @@ public final class CrdbReplica implements Process {
     return raft;
   }
 
-  public CrdbRange machine() {
-    return machine;
-  }
-
   public Config config() {
     return config;
-  }
-
-  public HybridLogicalClock clock() {
-    return clock;
   }
 }

@@ -6,7 +6,6 @@ import dev.txlab.coordinator.txn.TxnObserver;
 import dev.txlab.coordinator.txn.TxnWorkload;
 import dev.txlab.node.api.Address;
 import dev.txlab.node.api.NodeId;
-import dev.txlab.node.api.Process;
 import dev.txlab.node.api.ShardId;
 import dev.txlab.node.kv.ShardMap;
 import dev.txlab.node.raft.RaftConfig;
@@ -161,19 +160,5 @@ public final class CrdbSimCluster implements SimProtocolCluster {
   @Override
   public List<String> raftViolations() {
     return raftMonitor.violations();
-  }
-
-  /** The replica at {@code a}, or null if its node is down (tests). */
-  public CrdbReplica replica(Address a) {
-    Process p = sim.process(a);
-    return p instanceof CrdbReplica r ? r : null;
-  }
-
-  public List<Address> gateways() {
-    return List.copyOf(gateways);
-  }
-
-  public CrdbMetrics crdbMetrics() {
-    return metrics;
   }
 }

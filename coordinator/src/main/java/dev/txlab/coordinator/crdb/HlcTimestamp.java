@@ -23,10 +23,6 @@ public record HlcTimestamp(long wallNanos, int logical) implements Comparable<Hl
     return new HlcTimestamp(wallNanos + nanos, logical);
   }
 
-  public boolean after(HlcTimestamp o) {
-    return compareTo(o) > 0;
-  }
-
   public static HlcTimestamp max(HlcTimestamp a, HlcTimestamp b) {
     return a.compareTo(b) >= 0 ? a : b;
   }

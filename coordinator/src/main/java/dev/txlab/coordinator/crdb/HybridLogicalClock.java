@@ -101,10 +101,6 @@ public final class HybridLogicalClock {
     return maxOffsetNanos;
   }
 
-  public long persistedBound() {
-    return persistedBound;
-  }
-
   private void keepBoundAhead() {
     if (wall < persistedBound) return;
     persistedBound = wall + persistAheadNanos;
