@@ -14,9 +14,17 @@ import java.util.List;
 public sealed interface CrdbCommand extends Command {
   long requestId();
 
+  /** The transaction on whose behalf the request is made (what a trace files it under). */
+  TxnId transaction();
+
   /** A transactional read of {@code key} at {@code readTs}, uncertain up to {@code limit}. */
   record Get(long requestId, CrdbTxn txn, String key, HlcTimestamp readTs, HlcTimestamp limit)
-      implements CrdbCommand {}
+      implements CrdbCommand {
+    @Override
+    public TxnId transaction() {
+      return txn.id();
+    }
+  }
 
   /**
    * A write ({@link MicroOp.Kind#WRITE}) or an append ({@link MicroOp.Kind#APPEND}: a read at
@@ -34,16 +42,31 @@ public sealed interface CrdbCommand extends Command {
       HlcTimestamp limit,
       boolean anchor,
       HlcTimestamp now)
-      implements CrdbCommand {}
+      implements CrdbCommand {
+    @Override
+    public TxnId transaction() {
+      return txn.id();
+    }
+  }
 
   /** Commit (at the transaction's write timestamp) or abort, on the record's range. */
-  record EndTxn(long requestId, CrdbTxn txn, boolean commit) implements CrdbCommand {}
+  record EndTxn(long requestId, CrdbTxn txn, boolean commit) implements CrdbCommand {
+    @Override
+    public TxnId transaction() {
+      return txn.id();
+    }
+  }
 
   /**
    * Keeps a pending record alive; {@code waitingOn} is the transaction it is blocked on, if any.
    */
   record Heartbeat(long requestId, CrdbTxn txn, HlcTimestamp now, CrdbTxn waitingOn)
-      implements CrdbCommand {}
+      implements CrdbCommand {
+    @Override
+    public TxnId transaction() {
+      return txn.id();
+    }
+  }
 
   enum PushType {
     /** A reader: push the pushee's commit timestamp above {@code pushTo}. */
@@ -61,10 +84,20 @@ public sealed interface CrdbCommand extends Command {
       HlcTimestamp pushTo,
       boolean force,
       HlcTimestamp now)
-      implements CrdbCommand {}
+      implements CrdbCommand {
+    @Override
+    public TxnId transaction() {
+      return pusher.id();
+    }
+  }
 
   /** Reads a record (deadlock detection follows the waits-for chain through these). */
-  record QueryTxn(long requestId, TxnId id) implements CrdbCommand {}
+  record QueryTxn(long requestId, TxnId id) implements CrdbCommand {
+    @Override
+    public TxnId transaction() {
+      return id;
+    }
+  }
 
   /**
    * Resolves the transaction's intents on {@code keys}: committed ones become versions at {@code
@@ -79,6 +112,11 @@ public sealed interface CrdbCommand extends Command {
       CrdbRange.Status status,
       HlcTimestamp ts)
       implements CrdbCommand {
+    @Override
+    public TxnId transaction() {
+      return id;
+    }
+
     public Resolve {
       keys = List.copyOf(keys);
     }
@@ -90,11 +128,21 @@ public sealed interface CrdbCommand extends Command {
    */
   record Refresh(long requestId, TxnId id, List<String> keys, HlcTimestamp from, HlcTimestamp to)
       implements CrdbCommand {
+    @Override
+    public TxnId transaction() {
+      return id;
+    }
+
     public Refresh {
       keys = List.copyOf(keys);
     }
   }
 
   /** Forgets a finished record once its intents are resolved. */
-  record GcRecord(long requestId, TxnId id) implements CrdbCommand {}
+  record GcRecord(long requestId, TxnId id) implements CrdbCommand {
+    @Override
+    public TxnId transaction() {
+      return id;
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package dev.txlab.coordinator.crdb;
 
 import dev.txlab.coordinator.txn.MicroOp;
+import dev.txlab.coordinator.txn.TxnId;
 import dev.txlab.node.api.Message;
 import dev.txlab.node.api.ShardId;
 import dev.txlab.node.kv.ClientObserver.Outcome;
@@ -28,12 +29,18 @@ public sealed interface CrdbMessage extends Message {
   }
 
   /**
-   * Gateway → every replica of a range (the leaseholder acts): a request, with the gateway's clock.
+   * Gateway → every replica of a range (the leaseholder acts): a request, with the gateway's clock
+   * and its transaction ({@code txn}: what the trace and the message diagram file it under).
    */
-  record Request(HlcTimestamp clock, CrdbCommand command) implements CrdbMessage {}
+  record Request(HlcTimestamp clock, CrdbCommand command, TxnId txn) implements CrdbMessage {
+    public Request(HlcTimestamp clock, CrdbCommand command) {
+      this(clock, command, command.transaction());
+    }
+  }
 
   /** Leaseholder → gateway: a request's outcome, with the leaseholder's clock after it. */
-  record Reply(long requestId, ShardId range, HlcTimestamp clock, CrdbRange.Outcome outcome)
+  record Reply(
+      long requestId, ShardId range, HlcTimestamp clock, CrdbRange.Outcome outcome, TxnId txn)
       implements CrdbMessage {}
 
   /**

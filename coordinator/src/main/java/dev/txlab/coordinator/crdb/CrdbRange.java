@@ -133,7 +133,8 @@ public final class CrdbRange implements StateMachine {
   }
 
   /** What one applied request produced, and whom to tell ({@code replyTo}; null in tests). */
-  public record Answer(dev.txlab.node.api.Address replyTo, long requestId, Outcome outcome) {}
+  public record Answer(
+      dev.txlab.node.api.Address replyTo, long requestId, Outcome outcome, TxnId txn) {}
 
   /** The state in a snapshot. */
   public record Image(
@@ -187,7 +188,7 @@ public final class CrdbRange implements StateMachine {
     else if (c instanceof CrdbCommand.Refresh r) o = refresh(r);
     else if (c instanceof CrdbCommand.GcRecord g) o = gc(g);
     else throw new IllegalStateException("no handler for " + c.getClass().getName());
-    answers.add(new Answer(replyTo, c.requestId(), o));
+    answers.add(new Answer(replyTo, c.requestId(), o, c.transaction()));
   }
 
   // ================================================================ reads

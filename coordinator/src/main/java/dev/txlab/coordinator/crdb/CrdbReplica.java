@@ -97,7 +97,8 @@ public final class CrdbReplica implements Process {
         if (leader)
           env.send(
               a.replyTo(),
-              new CrdbMessage.Reply(a.requestId(), config.range(), clock.now(), a.outcome()));
+              new CrdbMessage.Reply(
+                  a.requestId(), config.range(), clock.now(), a.outcome(), a.txn()));
       }
       return r;
     }

@@ -43,11 +43,14 @@ class CrdbCodecTest {
             new CrdbCommand.Resolve(5, txn.id(), 0, List.of("x"), CrdbRange.Status.COMMITTED, t));
     for (CrdbCommand c : commands) {
       range.apply(c);
+      CrdbMessage.Request request = new CrdbMessage.Request(t, c);
+      assertThat(request.txn()).isEqualTo(txn.id());
+      assertThat(codec.decode(codec.encode(request))).isEqualTo(request);
       CrdbProposal p = new CrdbProposal(Address.parse("n1/gateway"), c);
       assertThat(codec.decode(codec.encode(p))).isEqualTo(p);
     }
     for (CrdbRange.Answer a : range.takeAnswers()) {
-      CrdbMessage.Reply reply = new CrdbMessage.Reply(a.requestId(), r0, t, a.outcome());
+      CrdbMessage.Reply reply = new CrdbMessage.Reply(a.requestId(), r0, t, a.outcome(), a.txn());
       assertThat(codec.decode(codec.encode(reply))).isEqualTo(reply);
     }
     Object image = range.snapshot();
