@@ -11,8 +11,6 @@ import dev.txlab.coordinator.txn.TxnObserver;
 import dev.txlab.coordinator.txn.TxnWorkload;
 import dev.txlab.node.api.Address;
 import dev.txlab.node.api.NodeId;
-import dev.txlab.node.api.Process;
-import dev.txlab.node.api.ShardId;
 import dev.txlab.node.kv.ShardMap;
 import dev.txlab.node.sim.SimConfig;
 import dev.txlab.node.sim.SimControl;
@@ -82,27 +80,11 @@ public final class TxnSimProtocolCluster implements SimProtocolCluster {
 
   @Override
   public Optional<NodeId> leaderOf(String shard) {
-    ShardId id = null;
-    for (ShardId s : cluster.shardMap().allShards()) {
-      if (s.component().equals(shard)) {
-        id = s;
-      }
-    }
-    if (id == null) {
-      return Optional.empty();
-    }
-    long bestTerm = -1;
-    NodeId best = null;
-    for (Address a : cluster.shardMap().replicasOf(id)) {
-      Process p = cluster.sim().process(a);
-      if (p instanceof TxnShardReplica r
-          && r.raft().isLeader()
-          && r.raft().currentTerm() > bestTerm) {
-        bestTerm = r.raft().currentTerm();
-        best = a.node();
-      }
-    }
-    return Optional.ofNullable(best);
+    return SimProtocolCluster.raftLeader(
+        cluster.sim(),
+        cluster.shardMap(),
+        shard,
+        p -> p instanceof TxnShardReplica r ? r.raft() : null);
   }
 
   @Override

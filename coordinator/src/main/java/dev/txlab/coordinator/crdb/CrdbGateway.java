@@ -135,7 +135,6 @@ public final class CrdbGateway implements Process {
     final TreeMap<String, ShardId> readKeys = new TreeMap<>();
     final TreeMap<String, ShardId> written = new TreeMap<>();
     int op;
-    int writes;
     int attempt = -1;
     Phase phase = Phase.OPS;
     int step;
@@ -331,8 +330,11 @@ public final class CrdbGateway implements Process {
       for (Address g : config.gateways())
         if (!g.equals(env.self())) env.send(g, new CrdbMessage.ClockPing(now));
     }
-    for (Pending p : pending.values()) {
-      if (now - p.sentLocal() >= config.retryNanos()) transmit(p.range(), p.command());
+    for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+      Pending p = e.getValue();
+      if (now - p.sentLocal() < config.retryNanos()) continue;
+      transmit(p.range(), p.command());
+      e.setValue(new Pending(p.run(), p.purpose(), p.range(), p.command(), p.step(), now));
     }
     for (Run r : new ArrayList<>(runs.values())) {
       if (now - r.startLocal >= config.giveUpNanos()) {
@@ -396,7 +398,6 @@ public final class CrdbGateway implements Process {
     r.results = new MicroOp[r.ops.size()];
     r.readKeys.clear();
     r.op = 0;
-    r.writes = 0;
     r.waitingOn = null;
     r.pushChain = 0;
     r.phase = Phase.OPS;

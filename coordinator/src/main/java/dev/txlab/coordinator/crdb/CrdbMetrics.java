@@ -57,7 +57,7 @@ public final class CrdbMetrics implements CrdbProbe {
   @Override
   public synchronized void restarted(String cause) {
     count("restarts");
-    // A refresh after an uncertain read that fails restarts for uncertainty all the same.
+    // An uncertainty restart is already counted as uncertainty_restarts.
     if (cause.equals("uncertainty")) return;
     count("restarts_" + cause.replace('-', '_'));
   }

@@ -124,20 +124,8 @@ public final class CrdbSimCluster implements SimProtocolCluster {
 
   @Override
   public Optional<NodeId> leaderOf(String shard) {
-    long bestTerm = -1;
-    NodeId best = null;
-    for (ShardId s : shardMap.allShards()) {
-      if (!s.component().equals(shard)) continue;
-      for (Address a : shardMap.replicasOf(s)) {
-        if (sim.process(a) instanceof CrdbReplica r
-            && r.raft().isLeader()
-            && r.raft().currentTerm() > bestTerm) {
-          bestTerm = r.raft().currentTerm();
-          best = a.node();
-        }
-      }
-    }
-    return Optional.ofNullable(best);
+    return SimProtocolCluster.raftLeader(
+        sim, shardMap, shard, p -> p instanceof CrdbReplica r ? r.raft() : null);
   }
 
   @Override

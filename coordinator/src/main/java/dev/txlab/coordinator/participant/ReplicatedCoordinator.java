@@ -11,9 +11,13 @@ import dev.txlab.node.api.Address;
 import dev.txlab.node.api.Env;
 import dev.txlab.node.api.ShardId;
 import dev.txlab.node.kv.ShardMap;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The coordinator of a transaction, played by the leader of one of its shards ({@code coordinator:
@@ -53,7 +57,7 @@ public final class ReplicatedCoordinator {
     boolean forgotten(TxnId txn);
 
     /** The shard's coordinator records awaiting their participants' acknowledgements. */
-    java.util.NavigableMap<TxnId, List<ShardId>> awaitingEnd();
+    NavigableMap<TxnId, List<ShardId>> awaitingEnd();
 
     /** Counts a message dropped, by reason. */
     void drop(String reason);
@@ -96,16 +100,16 @@ public final class ReplicatedCoordinator {
   private final TreeMap<TxnId, Announce> announcing = new TreeMap<>();
 
   /** Per record awaiting its end: the participants that acknowledged it to this leader. */
-  private final TreeMap<TxnId, java.util.TreeSet<ShardId>> acks = new TreeMap<>();
+  private final TreeMap<TxnId, TreeSet<ShardId>> acks = new TreeMap<>();
 
   /** Per record awaiting its end: when this leader last announced it (local clock). */
   private final TreeMap<TxnId, Long> announcedLocal = new TreeMap<>();
 
   /** Records every participant acknowledged (their End proposed, or to be at the next round). */
-  private final java.util.TreeSet<TxnId> ended = new java.util.TreeSet<>();
+  private final TreeSet<TxnId> ended = new TreeSet<>();
 
   /** Of those, the ones whose End this leader has proposed (not yet applied). */
-  private final java.util.TreeSet<TxnId> endProposed = new java.util.TreeSet<>();
+  private final TreeSet<TxnId> endProposed = new TreeSet<>();
 
   public ReplicatedCoordinator(
       Env env,
@@ -247,7 +251,7 @@ public final class ReplicatedCoordinator {
    */
   private void announce(
       TxnId txn, TxnStateMachine.Decided d, List<ShardId> participants, boolean again) {
-    java.util.TreeSet<ShardId> acked = acks.get(txn);
+    TreeSet<ShardId> acked = acks.get(txn);
     announcedLocal.put(txn, env.localClockNanos());
     for (ShardId s : participants) {
       if ((acked != null && acked.contains(s)) || (again && s.equals(shard))) continue;
@@ -261,8 +265,7 @@ public final class ReplicatedCoordinator {
     if (!host.isLeader()) return;
     List<ShardId> participants = host.awaitingEnd().get(m.txn());
     if (participants == null || !participants.contains(m.shard())) return;
-    java.util.TreeSet<ShardId> acked =
-        acks.computeIfAbsent(m.txn(), t -> new java.util.TreeSet<>());
+    TreeSet<ShardId> acked = acks.computeIfAbsent(m.txn(), t -> new TreeSet<>());
     acked.add(m.shard());
     for (ShardId p : participants) if (!p.equals(shard) && !acked.contains(p)) return;
     ended.add(m.txn());
@@ -275,15 +278,15 @@ public final class ReplicatedCoordinator {
    */
   public void endOrReannounce(long nowLocal, long afterNanos) {
     if (!host.isLeader()) return;
-    java.util.NavigableMap<TxnId, List<ShardId>> awaiting = host.awaitingEnd();
+    NavigableMap<TxnId, List<ShardId>> awaiting = host.awaitingEnd();
     ended.retainAll(awaiting.keySet());
     endProposed.retainAll(awaiting.keySet());
     acks.keySet().retainAll(awaiting.keySet());
     announcedLocal.keySet().retainAll(awaiting.keySet());
-    java.util.List<TxnId> toEnd = new java.util.ArrayList<>();
+    List<TxnId> toEnd = new ArrayList<>();
     for (TxnId t : ended) if (!endProposed.contains(t)) toEnd.add(t);
     if (!toEnd.isEmpty() && host.propose(new TxnCommand.End(toEnd)) >= 0) endProposed.addAll(toEnd);
-    for (java.util.Map.Entry<TxnId, List<ShardId>> e : awaiting.entrySet()) {
+    for (Map.Entry<TxnId, List<ShardId>> e : awaiting.entrySet()) {
       TxnId txn = e.getKey();
       if (announcing.containsKey(txn) || ended.contains(txn)) continue;
       Long last = announcedLocal.get(txn);

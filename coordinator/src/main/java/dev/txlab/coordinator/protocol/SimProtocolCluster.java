@@ -4,9 +4,12 @@ import dev.txlab.coordinator.txn.TxnObserver;
 import dev.txlab.coordinator.txn.TxnWorkload;
 import dev.txlab.node.api.Address;
 import dev.txlab.node.api.NodeId;
+import dev.txlab.node.api.Process;
+import dev.txlab.node.api.ShardId;
 import dev.txlab.node.kv.ClientObserver;
 import dev.txlab.node.kv.KvWorkload;
 import dev.txlab.node.kv.ShardMap;
+import dev.txlab.node.raft.RaftReplica;
 import dev.txlab.node.sim.SimConfig;
 import dev.txlab.node.sim.SimControl;
 import dev.txlab.node.sim.Simulator;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +50,29 @@ public interface SimProtocolCluster {
 
   /** The node whose replica of {@code shard} leads now, if any. */
   Optional<NodeId> leaderOf(String shard);
+
+  /**
+   * For Raft-replicated protocols: the node whose replica of {@code shard} leads in the highest
+   * term (a deposed leader may not know yet), if any; {@code raftOf} finds a live process's Raft
+   * replica, or null.
+   */
+  static Optional<NodeId> raftLeader(
+      Simulator sim, ShardMap map, String shard, Function<Process, RaftReplica> raftOf) {
+    long bestTerm = -1;
+    NodeId best = null;
+    for (ShardId s : map.allShards()) {
+      if (!s.component().equals(shard)) continue;
+      for (Address a : map.replicasOf(s)) {
+        Process p = sim.process(a);
+        RaftReplica r = p == null ? null : raftOf.apply(p);
+        if (r != null && r.isLeader() && r.currentTerm() > bestTerm) {
+          bestTerm = r.currentTerm();
+          best = a.node();
+        }
+      }
+    }
+    return Optional.ofNullable(best);
+  }
 
   /**
    * The node of the coordinator a role target {@code coordinator} names, if the protocol has a
