@@ -593,7 +593,7 @@ public final class CrdbGateway implements Process {
 
   private void finishOps(Run r) {
     if (r.written.isEmpty()) {
-      done(r, Outcome.OK, null);
+      done(r, Outcome.OK, "read at " + r.readTs + " through " + env.self().node());
       return;
     }
     if (r.txn.writeTs().compareTo(r.readTs) > 0) {
@@ -660,7 +660,7 @@ public final class CrdbGateway implements Process {
     if (o instanceof CrdbRange.Outcome.Committed c) {
       probe.committed(env.localClockNanos() - r.startLocal);
       startCleanup(new Cleanup(r.txn, CrdbRange.Status.COMMITTED, c.ts(), r.written), false);
-      done(r, Outcome.OK, null);
+      done(r, Outcome.OK, "committed at " + c.ts() + " through " + env.self().node());
     } else if (o instanceof CrdbRange.Outcome.PushedTo x) {
       // A reader pushed it while it ran: refresh to the pushed timestamp, then commit there.
       r.endSent = false;

@@ -450,6 +450,8 @@ public final class ScenarioReader {
     String name = m.oneOf("name", "register", WorkloadDriver.NAMES);
     boolean txn = !name.equals("register");
     boolean bank = name.equals("bank");
+    // causal-reverse: txn-length is the reader's reads (x, keys nobody writes, y).
+    boolean causal = name.equals("causal-reverse");
     Scenario.WorkloadSpec spec =
         new Scenario.WorkloadSpec(
             name,
@@ -457,9 +459,9 @@ public final class ScenarioReader {
             m.integer("rate", 200, 1, 1_000_000),
             txn ? 2 : m.integer("keys-per-shard", 2, 1, 1000),
             m.duration("timeout", Duration.ofSeconds(txn ? 2 : 1)),
-            txn && !bank ? m.integer("active-keys", 5, 1, 10_000) : 5,
-            txn && !bank ? m.integer("writes-per-key", 32, 1, 100_000) : 32,
-            txn && !bank ? m.integer("txn-length", 4, 1, 64) : 4,
+            txn && !bank && !causal ? m.integer("active-keys", 5, 1, 10_000) : 5,
+            txn && !bank ? m.integer("writes-per-key", causal ? 16 : 32, 1, 100_000) : 32,
+            txn && !bank ? m.integer("txn-length", causal ? 24 : 4, causal ? 2 : 1, 64) : 4,
             bank ? m.integer("accounts", 8, 2, 1000) : 8,
             bank ? m.integer("initial-balance", 10, 0, 1_000_000_000) : 10);
     if (spec.timeout().toMillis() < 10) {

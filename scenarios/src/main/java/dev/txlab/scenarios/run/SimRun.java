@@ -283,7 +283,8 @@ public final class SimRun {
         Schedule.planText(plan),
         clocks,
         cluster.distributions(),
-        timings);
+        timings,
+        driver.notes());
   }
 
   /** The simulated world's settings from the scenario's network and clocks. */
