@@ -25,8 +25,10 @@ public final class CrdbProtocol implements Protocol {
           Knob.choice(
               "read-refresh",
               "on",
-              List.of("on", "off"),
-              "a read that meets an uncertain value refreshes its earlier reads instead of restarting"),
+              List.of("on", "off", "unchecked"),
+              "a transaction whose timestamp moves (an uncertain value, a pushed write) re-checks its"
+                  + " reads there instead of restarting; unchecked: moves without re-checking, an"
+                  + " unsafe mutant for the checker to catch"),
           Knob.choice(
               "observed-timestamps",
               "on",
