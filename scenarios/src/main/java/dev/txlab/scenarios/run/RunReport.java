@@ -137,7 +137,9 @@ public final class RunReport {
                     .append(". It promises <b>")
                     .append(esc(String.join(", ", p.promises())))
                     .append(
-                        "</b> with every knob at its default; this run's knobs are listed under Knobs and metrics.</p>"));
+                        "</b> with every knob at its default; this run's knobs are listed under Knobs and metrics.")
+                    .append(disclaimers(p))
+                    .append("</p>"));
     if (!s.narrative().isEmpty()) {
       h.append("<p>").append(esc(s.narrative().strip()).replace("\n\n", "</p><p>")).append("</p>");
     }
@@ -255,6 +257,20 @@ public final class RunReport {
       out.add(new long[] {e.atNanos(), end});
     }
     return out;
+  }
+
+  /** What the protocol says it does not promise, and why, as sentences. */
+  private static String disclaimers(dev.txlab.coordinator.protocol.Protocol p) {
+    StringBuilder out = new StringBuilder();
+    new java.util.TreeMap<>(p.disclaims())
+        .forEach(
+            (model, why) ->
+                out.append(" It does not promise <b>")
+                    .append(esc(model))
+                    .append("</b>: ")
+                    .append(esc(why))
+                    .append('.'));
+    return out.toString();
   }
 
   /** Anomaly cases drawn by the checker, shown at most this many per type. */
