@@ -100,6 +100,29 @@ public final class PercolatorProtocol implements Protocol {
     return new PercolatorSimCluster(topology, settings(settings), sim);
   }
 
+  @Override
+  public boolean runsLive() {
+    return true;
+  }
+
+  /**
+   * The gateways' counters (each node's own; the run reports the largest). Not {@code commits}: a
+   * live run counts those from its history, across all gateways; not {@code locks_left}, which only
+   * the simulator can count.
+   */
+  @Override
+  public List<String> liveNodeMetrics() {
+    return PercolatorMetrics.NAMES.stream()
+        .filter(n -> !n.equals("commits") && !n.equals("locks_left"))
+        .toList();
+  }
+
+  @Override
+  public dev.txlab.node.live.LiveNode.Components onLiveHost(
+      Map<String, String> settings, dev.txlab.coordinator.protocol.LiveOptions options) {
+    return new PercolatorLiveComponents(settings(settings), options.lanes());
+  }
+
   /** A duration knob's value ({@code 250ms}, {@code 3s}) in milliseconds. */
   static long millis(Map<String, String> settings, String knob) {
     String v = settings.get(knob);
