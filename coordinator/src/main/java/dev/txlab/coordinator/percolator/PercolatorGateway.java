@@ -187,7 +187,7 @@ public final class PercolatorGateway implements Process {
 
   private long nextRequestId;
   private long ticks;
-  private int scansRunning;
+  private long scanStartedLocal = -1;
 
   public PercolatorGateway(Env env, Config config, PercolatorProbe probe) {
     this.env = env;
@@ -662,22 +662,24 @@ public final class PercolatorGateway implements Process {
    * them from their primaries.
    */
   private void scanForLocks() {
-    if (scansRunning > 0) return;
+    long now = env.localClockNanos();
+    // One scan at a time; one whose answer never came (dropped after a while) is forgotten.
+    if (scanStartedLocal >= 0 && now - scanStartedLocal < BACKGROUND_NANOS) return;
     List<ShardId> shards = config.shardMap().allShards();
     int me = Math.max(0, config.shardMap().nodes().indexOf(env.self().node()));
     ShardId shard = shards.get((int) ((ticks / (SCAN_NANOS / TICK_NANOS) + me) % shards.size()));
-    scansRunning++;
+    scanStartedLocal = now;
     askTs(
-        now -> {
+        nowTs -> {
           long safe =
               TsoTimestamp.compose(
-                  Math.max(0, TsoTimestamp.physicalMs(now) - config.lockTtlMs()), 0);
+                  Math.max(0, TsoTimestamp.physicalMs(nowTs) - config.lockTtlMs()), 0);
           send(
               null,
               shard,
               new PercolatorCommand.ScanLocks(id(), null, safe, SCAN_LIMIT),
               o -> {
-                scansRunning--;
+                scanStartedLocal = -1;
                 for (PercolatorShard.LockInfo l : ((PercolatorShard.Outcome.Locks) o).locks())
                   resolveLock(null, l, true, resolved -> {});
               });

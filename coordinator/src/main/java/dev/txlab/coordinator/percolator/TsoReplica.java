@@ -112,7 +112,8 @@ public final class TsoReplica implements Process {
       // Taking over (not inside Raft's own callback: the next tick is soon enough).
       TsoCommand c = tso.lead(raft.currentTerm(), nowMs());
       env.log("tso: leading in term " + raft.currentTerm() + ": " + tso.describe());
-      if (c != null) raft.propose(c);
+      // Not proposed (leadership just moved on): forget it, the next tick looks again.
+      if (c != null && raft.propose(c) < 0) tso.stepDown();
     } else if (!raft.isLeader() && tso.term() >= 0) {
       tso.stepDown();
       waiting.clear();
