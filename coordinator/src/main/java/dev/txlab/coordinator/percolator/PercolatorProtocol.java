@@ -50,7 +50,8 @@ public final class PercolatorProtocol implements Protocol {
   @Override
   public String summary() {
     return "TiDB-style: Percolator two-phase commit (locks, a primary commit point, readers that"
-        + " roll locks forward or back) with timestamps from a Raft-replicated oracle";
+        + " roll locks forward or back), timestamps from a Raft-replicated oracle; snapshot"
+        + " isolation, not serializable (write skew)";
   }
 
   @Override
