@@ -180,10 +180,17 @@ public final class PercolatorGateway implements Process {
   private long nextToken;
 
   /**
-   * Per client, the last operation this gateway finished or is running (one entry per client):
-   * volatile, as in the crdb gateway — a copy of a request delayed past a restart would run again.
+   * Per client, the last operation this gateway started (one entry per client); for transactions
+   * also kept in storage ({@link #lastRun}). A timestamp asked for again after a restart is simply
+   * served again: a fresh timestamp is as good an answer as the lost one.
    */
   private final TreeMap<Address, Long> seen = new TreeMap<>();
+
+  /**
+   * Per client, the answer to its last operation finished here: a client that resends the request
+   * (the answer was lost) gets it again. One entry per client.
+   */
+  private final TreeMap<Address, Message> answered = new TreeMap<>();
 
   private long nextRequestId;
   private long ticks;
@@ -214,15 +221,25 @@ public final class PercolatorGateway implements Process {
   @Override
   public void onMessage(Address from, Message message) {
     if (message instanceof PercolatorMessage.RunTxn m) {
-      if (m.seq() <= seen.getOrDefault(from, 0L) || m.ops().isEmpty()) return; // a copy
+      if (m.seq() <= lastRun(from) || m.ops().isEmpty()) {
+        answerAgain(from, m.seq()); // a resend or a copy
+        return;
+      }
+      // Kept on disk: clients resend, and a transaction this gateway ran before a crash must
+      // not run again when the resend reaches it restarted (an append would be applied twice).
       seen.put(from, m.seq());
+      env.storage().put("ran/" + from, m.seq());
+      env.storage().sync();
       Run r = new Run(from, m.seq(), m.ops());
       runs.put(r.key, r);
       begin(r);
     } else if (message instanceof PercolatorMessage.GetTimestamp m) {
-      if (m.seq() <= seen.getOrDefault(from, 0L)) return; // a copy
+      if (m.seq() <= seen.getOrDefault(from, 0L)) {
+        answerAgain(from, m.seq()); // a resend or a copy
+        return;
+      }
       seen.put(from, m.seq());
-      askTs(ts -> env.send(from, new PercolatorMessage.TimestampDone(m.seq(), ts)));
+      askTs(ts -> answer(from, new PercolatorMessage.TimestampDone(m.seq(), ts)));
     } else if (message instanceof PercolatorMessage.TsoReply m) {
       onTsoReply(m);
     } else if (message instanceof PercolatorMessage.Reply m) {
@@ -242,6 +259,32 @@ public final class PercolatorGateway implements Process {
       Runnable r = wakes.remove(w.token());
       if (r != null) r.run();
     }
+  }
+
+  /** The last transaction of {@code client} this gateway started, in any incarnation. */
+  private long lastRun(Address client) {
+    Long n = seen.get(client);
+    if (n == null) {
+      Long stored = env.storage().get("ran/" + client, Long.class);
+      n = stored == null ? 0L : stored;
+      seen.put(client, n);
+    }
+    return n;
+  }
+
+  private void answer(Address client, Message m) {
+    answered.put(client, m);
+    env.send(client, m);
+  }
+
+  /** The client asks again for op {@code seq}: if it is done here, its answer was lost. */
+  private void answerAgain(Address client, long seq) {
+    Message m = answered.get(client);
+    long done =
+        m instanceof PercolatorMessage.TxnDone d
+            ? d.seq()
+            : m instanceof PercolatorMessage.TimestampDone t ? t.seq() : -1;
+    if (done == seq) env.send(client, m);
   }
 
   /** The message types a gateway handles. */
@@ -652,7 +695,7 @@ public final class PercolatorGateway implements Process {
     runs.remove(r.key);
     pending.entrySet().removeIf(e -> e.getValue().owner == r);
     List<MicroOp> results = outcome == Outcome.OK ? Arrays.asList(r.results) : r.ops;
-    env.send(r.client, new PercolatorMessage.TxnDone(r.seq, outcome, List.copyOf(results), cause));
+    answer(r.client, new PercolatorMessage.TxnDone(r.seq, outcome, List.copyOf(results), cause));
   }
 
   // ================================================================ lock scanning

@@ -10,6 +10,9 @@ public sealed interface PercolatorTimer extends Timer {
   /** A client's next operation. */
   record ClientNext(long afterSeq) implements PercolatorTimer {}
 
+  /** A client asks again for op {@code seq} if it is still waiting. */
+  record ClientResend(long seq) implements PercolatorTimer {}
+
   /** A client gives up on op {@code seq} if it is still waiting. */
   record ClientTimeout(long seq) implements PercolatorTimer {}
 

@@ -46,6 +46,9 @@ public final class TimestampClient implements Process {
     this.gateway = config.firstGateway() % config.gateways().size();
   }
 
+  /** A request unanswered this long is sent again, until the client's patience runs out. */
+  static final long RESEND_NANOS = 500_000_000L;
+
   @Override
   public void onStart() {
     scheduleNext();
@@ -63,6 +66,13 @@ public final class TimestampClient implements Process {
   public void onTimer(Timer timer) {
     if (timer instanceof PercolatorTimer.ClientNext n) {
       if (n.afterSeq() == seq && !waiting) begin();
+    } else if (timer instanceof PercolatorTimer.ClientResend r) {
+      if (r.seq() == seq && waiting) {
+        // The request or its answer may have been lost: ask the same gateway again (it answers
+        // a request it already finished from memory, and ignores one still running).
+        env.send(config.gateways().get(gateway), new PercolatorMessage.GetTimestamp(seq));
+        env.setTimer(RESEND_NANOS, new PercolatorTimer.ClientResend(seq));
+      }
     } else if (timer instanceof PercolatorTimer.ClientTimeout t) {
       if (t.seq() == seq && waiting) {
         waiting = false;
@@ -84,6 +94,7 @@ public final class TimestampClient implements Process {
     waiting = true;
     env.send(config.gateways().get(gateway), new PercolatorMessage.GetTimestamp(seq));
     env.setTimer(config.timeoutNanos(), new PercolatorTimer.ClientTimeout(seq));
+    env.setTimer(RESEND_NANOS, new PercolatorTimer.ClientResend(seq));
   }
 
   @Override

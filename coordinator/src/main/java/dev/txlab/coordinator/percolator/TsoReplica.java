@@ -140,13 +140,22 @@ public final class TsoReplica implements Process {
   }
 
   private void serveWaiting() {
-    while (!waiting.isEmpty() && raft.isLeader() && raft.leaseValid()) {
+    while (!waiting.isEmpty() && raft.isLeader() && leaseHolds()) {
       Waiting w = waiting.peek();
       long last = tso.allocate(w.count(), nowMs());
       if (last < 0) return;
       waiting.poll();
       env.send(w.from(), new PercolatorMessage.TsoReply(w.requestId(), last, w.count()));
     }
+  }
+
+  /**
+   * Whether no other replica can be serving: the Raft lease holds (acknowledged by a majority
+   * within it, whose members refuse to vote meanwhile) — or the group has one member, which no one
+   * can depose.
+   */
+  private boolean leaseHolds() {
+    return raft.members().size() == 1 || raft.leaseValid();
   }
 
   @Override
