@@ -181,13 +181,26 @@ public final class ScenarioReader {
     TreeMap<String, String> knobs = new TreeMap<>();
     Protocol.Serves serves =
         workload.transactional() ? Protocol.Serves.TRANSACTIONS : Protocol.Serves.SINGLE_KEY;
-    String protocol = m.string("protocol", defaultProtocol(serves));
+    String protocol =
+        m.string(
+            "protocol",
+            workload.driverSpec().timestamps()
+                ? protocolsWithOracle().get(0)
+                : defaultProtocol(serves));
     Optional<Protocol> found = ProtocolRegistry.find(protocol);
     if (found.isEmpty()) {
       throw m.raw("protocol").error(ProtocolRegistry.unknown(protocol));
     }
     Protocol p = found.get();
-    if (p.serves() != serves) {
+    if (workload.driverSpec().timestamps() && !p.servesTimestamps()) {
+      throw (m.has("protocol") ? m.raw("protocol") : root)
+          .error(
+              "protocol "
+                  + p.name()
+                  + " has no timestamp oracle for the tso workload; protocols with one: "
+                  + String.join(", ", protocolsWithOracle()));
+    }
+    if (p.serves() != serves && !workload.driverSpec().timestamps()) {
       throw (m.has("protocol") ? m.raw("protocol") : root)
           .error(
               "protocol "
@@ -357,6 +370,17 @@ public final class ScenarioReader {
    */
   private static String defaultProtocol(Protocol.Serves serves) {
     return ProtocolRegistry.defaultFor(serves).name();
+  }
+
+  /** The names of the protocols that run a timestamp oracle (the tso workload's). */
+  private static List<String> protocolsWithOracle() {
+    List<String> out = new ArrayList<>();
+    for (Protocol p : ProtocolRegistry.all()) {
+      if (p.servesTimestamps()) {
+        out.add(p.name());
+      }
+    }
+    return out;
   }
 
   /** The names of the protocols that serve {@code serves}. */
@@ -581,7 +605,7 @@ public final class ScenarioReader {
       return new Scenario.WorkloadSpec("register", 10, 200, 2, Duration.ofSeconds(1), 5, 32, 4);
     }
     String name = m.oneOf("name", "register", WorkloadDriver.NAMES);
-    boolean txn = !name.equals("register");
+    boolean txn = !name.equals("register") && !name.equals("tso");
     boolean bank = name.equals("bank");
     // causal-reverse: txn-length is the reader's reads (x, keys nobody writes, y).
     boolean causal = name.equals("causal-reverse");
@@ -590,7 +614,7 @@ public final class ScenarioReader {
             name,
             m.integer("clients", 10, 0, 1000),
             m.integer("rate", 200, 1, 1_000_000),
-            txn ? 2 : m.integer("keys-per-shard", 2, 1, 1000),
+            txn || name.equals("tso") ? 2 : m.integer("keys-per-shard", 2, 1, 1000),
             m.duration("timeout", Duration.ofSeconds(txn ? 2 : 1)),
             txn && !bank && !causal ? m.integer("active-keys", 5, 1, 10_000) : 5,
             txn && !bank ? m.integer("writes-per-key", causal ? 16 : 32, 1, 100_000) : 32,
