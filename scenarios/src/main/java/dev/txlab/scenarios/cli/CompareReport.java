@@ -136,8 +136,8 @@ final class CompareReport {
         .append(
             "table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
         .append("td:first-child,th:first-child{text-align:left}th{background:#f4f4f4}")
-        .append(".valid{color:#0072B2}.INVALID{color:#D55E00;font-weight:600}")
-        .append(".muted{color:#666}a{color:#0072B2}")
+        .append(".valid a{color:#0072B2}.INVALID a{color:#D55E00;font-weight:600}")
+        .append(".muted{color:#666}p a{color:#0072B2}")
         .append("</style></head><body><h1>txlab compare · ")
         .append(esc(s.name()))
         .append("</h1><p>")
