@@ -184,9 +184,16 @@ public final class TxnResult implements CheckResult {
    * @param html a self-contained fragment: the cycle drawn, its transactions, one step per edge
    *     (style it with {@link #caseCss()})
    * @param opIndices the history indices of the transactions involved (invocation and completion)
+   * @param cycleCompletions for a cycle, the history index of each transaction's completion in the
+   *     cycle's order (T1, T2, …; -1 for one that never completed); empty otherwise
    */
   public record CaseView(
-      String type, String meaning, String text, String html, List<Long> opIndices) {}
+      String type,
+      String meaning,
+      String text,
+      String html,
+      List<Long> opIndices,
+      List<Long> cycleCompletions) {}
 
   /** The first {@code maxPerType} reportable cases of each anomaly type, most severe type first. */
   public List<CaseView> caseViews(int maxPerType) {
@@ -198,9 +205,11 @@ public final class TxnResult implements CheckResult {
         StringBuilder h = new StringBuilder();
         TxnReport.caseHtml(c, i, h);
         java.util.TreeSet<Long> indices = new java.util.TreeSet<>();
+        List<Long> completions = new ArrayList<>();
         if (c.cycle() != null) {
           for (Txn t : c.cycle().txns()) {
             addIndices(t, indices);
+            completions.add(t.op().completion() == null ? -1L : t.op().completion().index());
           }
         }
         for (Object v : c.data().values()) {
@@ -212,7 +221,8 @@ public final class TxnResult implements CheckResult {
                 TxnReport.meaning(e.getKey()),
                 text(c, i),
                 h.toString(),
-                List.copyOf(indices)));
+                List.copyOf(indices),
+                List.copyOf(completions)));
       }
     }
     return out;

@@ -30,7 +30,9 @@ import java.util.TreeMap;
  *       read-refresh: on} the reads done so far are refreshed to the new timestamp (no restart if
  *       nothing was written on them), otherwise — or if the refresh fails — the transaction
  *       restarts (a new epoch: same id, record and anchor; the intents of earlier epochs are
- *       dropped when it resolves).
+ *       dropped when it resolves). {@code read-refresh: unchecked} is a deliberate mutant: it moves
+ *       the read timestamp without asking the ranges, which is exactly the check that makes a
+ *       refresh safe — the checker must catch it.
  *   <li>An intent in the way is pushed: a reader pushes its writer's timestamp above its own
  *       uncertainty limit and resolves the intent upwards; a writer asks to abort the holder, which
  *       succeeds only if the holder is finished, abandoned (no heartbeat), or in a deadlock with it
@@ -38,7 +40,8 @@ import java.util.TreeMap;
  *       transaction's record says whom it waits on, and a pusher that finds itself at the end of
  *       that chain has found a cycle; the younger of the two aborts.
  *   <li>Writes pushed above the read timestamp (timestamp cache, write too old) are fine until
- *       commit: then the reads are refreshed to the write timestamp; if that fails, it restarts.
+ *       commit: then the reads are refreshed to the write timestamp; if that fails (or with {@code
+ *       read-refresh: off}), it restarts.
  *   <li>Commit flips the record on the anchor range; the client hears the outcome at once, and the
  *       intents are resolved afterwards (then the record is forgotten).
  * </ul>
@@ -56,6 +59,21 @@ import java.util.TreeMap;
  * waiting on a crashed gateway records {@code :info}.
  */
 public final class CrdbGateway implements Process {
+  /** What a gateway does when its transaction's timestamp must move (knob {@code read-refresh}). */
+  public enum ReadRefresh {
+    /** Re-check the reads so far at the new timestamp; restart only if one of them changed. */
+    ON,
+    /** Restart at the new timestamp. */
+    OFF,
+    /** A mutant: move to the new timestamp without re-checking anything (unsafe). */
+    UNCHECKED;
+
+    /** The knob's value ({@code on}, {@code off}, {@code unchecked}). */
+    public static ReadRefresh of(String knob) {
+      return valueOf(knob.toUpperCase(java.util.Locale.ROOT));
+    }
+  }
+
   /**
    * @param giveUpNanos a transaction still running after this long is abandoned: aborted if it has
    *     not asked to commit (the client hears {@code FAIL}), unknown if it has ({@code INFO})
@@ -64,7 +82,7 @@ public final class CrdbGateway implements Process {
       ShardMap shardMap,
       List<Address> gateways,
       long maxOffsetNanos,
-      boolean readRefresh,
+      ReadRefresh readRefresh,
       boolean observedTimestamps,
       boolean clockGuard,
       long retryNanos,
@@ -77,7 +95,7 @@ public final class CrdbGateway implements Process {
         ShardMap shardMap,
         List<Address> gateways,
         long maxOffsetNanos,
-        boolean readRefresh,
+        ReadRefresh readRefresh,
         boolean observed,
         boolean clockGuard) {
       return new Config(
@@ -459,7 +477,7 @@ public final class CrdbGateway implements Process {
       push(r, c.holder(), p.range(), m.isWrite(), false);
     } else if (o instanceof CrdbRange.Outcome.Uncertain u) {
       HlcTimestamp to = u.valueTs().next();
-      if (config.readRefresh()) {
+      if (config.readRefresh() != ReadRefresh.OFF) {
         probe.uncertainty(true);
         refresh(r, to, true);
       } else {
@@ -593,11 +611,12 @@ public final class CrdbGateway implements Process {
 
   private void finishOps(Run r) {
     if (r.written.isEmpty()) {
-      done(r, Outcome.OK, null);
+      done(r, Outcome.OK, "read at " + r.readTs + " through " + env.self().node());
       return;
     }
     if (r.txn.writeTs().compareTo(r.readTs) > 0) {
-      refresh(r, r.txn.writeTs(), false);
+      if (config.readRefresh() == ReadRefresh.OFF) restart(r, r.txn.writeTs(), "pushed");
+      else refresh(r, r.txn.writeTs(), false);
     } else {
       commit(r);
     }
@@ -616,7 +635,7 @@ public final class CrdbGateway implements Process {
     TreeMap<ShardId, List<String>> byRange = new TreeMap<>();
     r.readKeys.forEach((k, range) -> byRange.computeIfAbsent(range, x -> new ArrayList<>()).add(k));
     r.outstanding = byRange.size();
-    if (byRange.isEmpty()) {
+    if (byRange.isEmpty() || config.readRefresh() == ReadRefresh.UNCHECKED) {
       refreshed(r);
       return;
     }
@@ -660,11 +679,12 @@ public final class CrdbGateway implements Process {
     if (o instanceof CrdbRange.Outcome.Committed c) {
       probe.committed(env.localClockNanos() - r.startLocal);
       startCleanup(new Cleanup(r.txn, CrdbRange.Status.COMMITTED, c.ts(), r.written), false);
-      done(r, Outcome.OK, null);
+      done(r, Outcome.OK, "committed at " + c.ts() + " through " + env.self().node());
     } else if (o instanceof CrdbRange.Outcome.PushedTo x) {
       // A reader pushed it while it ran: refresh to the pushed timestamp, then commit there.
       r.endSent = false;
-      refresh(r, x.ts(), false);
+      if (config.readRefresh() == ReadRefresh.OFF) restart(r, x.ts(), "pushed");
+      else refresh(r, x.ts(), false);
     } else if (o instanceof CrdbRange.Outcome.Aborted) {
       r.endSent = false;
       attemptAborted(r, "aborted-by-pusher");

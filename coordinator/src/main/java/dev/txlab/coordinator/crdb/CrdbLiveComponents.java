@@ -111,7 +111,7 @@ final class CrdbLiveComponents implements LiveNode.Components {
             config.shardMap(),
             gateways,
             maxOffset(),
-            settings.get("read-refresh").equals("on"),
+            CrdbGateway.ReadRefresh.of(settings.get("read-refresh")),
             settings.get("observed-timestamps").equals("on"),
             settings.get("clock-guard").equals("on"));
     Address gateway = Address.of(config.node(), "gateway");

@@ -25,8 +25,10 @@ public final class CrdbProtocol implements Protocol {
           Knob.choice(
               "read-refresh",
               "on",
-              List.of("on", "off"),
-              "a read that meets an uncertain value refreshes its earlier reads instead of restarting"),
+              List.of("on", "off", "unchecked"),
+              "a transaction whose timestamp moves (an uncertain value, a pushed write) re-checks its"
+                  + " reads there instead of restarting; unchecked: moves without re-checking, an"
+                  + " unsafe mutant for the checker to catch"),
           Knob.choice(
               "observed-timestamps",
               "on",
@@ -67,6 +69,16 @@ public final class CrdbProtocol implements Protocol {
   @Override
   public List<String> promises() {
     return List.of("serializable");
+  }
+
+  @Override
+  public java.util.Map<String, String> disclaims() {
+    return java.util.Map.of(
+        "strict-serializable",
+        "transactions on disjoint keys, through gateways whose clocks differ within the maximum"
+            + " offset, can be ordered against real time — the causal reverse"
+            + " (crdb-causal-reverse); a single key stays linearizable, as the uncertainty interval"
+            + " sees to it");
   }
 
   @Override

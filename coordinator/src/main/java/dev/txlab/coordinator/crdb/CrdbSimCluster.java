@@ -53,7 +53,7 @@ public final class CrdbSimCluster implements SimProtocolCluster {
             shardMap,
             gatewayAddresses,
             maxOffset,
-            settings.get("read-refresh").equals("on"),
+            CrdbGateway.ReadRefresh.of(settings.get("read-refresh")),
             settings.get("observed-timestamps").equals("on"),
             settings.get("clock-guard").equals("on"));
     this.sim.addObserver(

@@ -78,6 +78,15 @@ public interface Protocol {
    */
   List<String> promises();
 
+  /**
+   * Stronger models it does not promise, each with why, in a sentence (empty: nothing to say). A
+   * design that stops short of a model on purpose says so here, so nobody mistakes the anomaly for
+   * a bug.
+   */
+  default java.util.Map<String, String> disclaims() {
+    return java.util.Map.of();
+  }
+
   /** The metrics it reports, by the names results and expectations use. */
   List<String> metrics();
 

@@ -12,8 +12,10 @@ public interface TxnObserver {
   void invoked(String client, long seq, List<MicroOp> txn);
 
   /**
-   * {@code result}: the micro-ops with reads filled in (OK) or as invoked; {@code cause} for
-   * FAIL/INFO.
+   * {@code result}: the micro-ops with reads filled in (OK) or as invoked; {@code cause}: why, for
+   * FAIL/INFO; for OK, null or a note — what the protocol can say of the committed transaction that
+   * the history cannot (its commit timestamp, the node that served it), shown beside the
+   * transaction where a report explains an anomaly.
    */
   void completed(String client, long seq, List<MicroOp> result, Outcome outcome, String cause);
 

@@ -263,7 +263,7 @@ final class CheckCommand implements Callable<Integer> {
               new com.fasterxml.jackson.databind.ObjectMapper().readTree(results.toFile());
           if (r.hasNonNull("workload")) {
             String w = r.get("workload").asText();
-            runWorkload = w.equals("bank") ? "list-append" : w;
+            runWorkload = w.equals("bank") || w.equals("causal-reverse") ? "list-append" : w;
           } else if (r.hasNonNull("protocol")) {
             runWorkload = "cas-register"; // a single-key run: compare-and-set registers
           }

@@ -77,6 +77,8 @@ final class ProtocolsCommand implements Runnable {
       out.println("runs on: " + (p.runsLive() ? "the simulator and live nodes" : "the simulator"));
       out.println(
           "promises: " + String.join(", ", p.promises()) + " (with every knob at its default)");
+      p.disclaims()
+          .forEach((model, why) -> out.println("does not promise: " + model + " — " + why));
       out.println("knobs:");
       for (Knob k : p.knobs()) {
         out.printf("  %-26s default %-12s %s%n", k.name(), k.defaultValue(), k.values());

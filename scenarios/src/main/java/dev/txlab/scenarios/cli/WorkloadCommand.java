@@ -56,7 +56,8 @@ final class WorkloadCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "NAME",
-      description = "register, list-append, rw-register or bank.")
+      description =
+          "register, list-append, rw-register, bank or causal-reverse (three roles: a reader and two writers on disjoint keys).")
   String name;
 
   @Option(
@@ -120,7 +121,10 @@ final class WorkloadCommand implements Callable<Integer> {
     if (!WorkloadDriver.NAMES.contains(name) || name.equals("tso")) {
       // tso runs on the simulator only: a live node serves no timestamps to outside clients.
       throw new Txlab.UsageError(
-          "unknown workload '" + name + "'; choose register, list-append, rw-register or bank");
+          "unknown workload '"
+              + name
+              + "'; choose one of "
+              + String.join(", ", WorkloadDriver.NAMES));
     }
     if (accounts < 2 || accounts > 1000 || initialBalance < 0) {
       throw new Txlab.UsageError("need --accounts 2..1000 and --initial-balance >= 0");

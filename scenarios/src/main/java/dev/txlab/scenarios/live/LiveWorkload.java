@@ -363,7 +363,7 @@ public final class LiveWorkload {
       boolean refused =
           driver.match(
               r -> register(r, api, client, random, s),
-              t -> txn(t, api, client, wireClient, random, s));
+              t -> txn(t, api, index, client, wireClient, random, s));
       if (refused) {
         nodeIndex = (nodeIndex + 1) % nodes.size();
       }
@@ -433,10 +433,16 @@ public final class LiveWorkload {
 
   /** One transaction over {@code POST /txn}; returns true when the node refused the connection. */
   private boolean txn(
-      TxnDriver d, NodeApi api, String client, String wireClient, RandomSource random, long seq) {
+      TxnDriver d,
+      NodeApi api,
+      int index,
+      String client,
+      String wireClient,
+      RandomSource random,
+      long seq) {
     List<MicroOp> ops;
     synchronized (lock) {
-      ops = d.operations().next(random);
+      ops = d.operations(index).next(random);
       if (ops == null) {
         return false; // stopped
       }

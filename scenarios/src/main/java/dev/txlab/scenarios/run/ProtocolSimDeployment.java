@@ -60,13 +60,15 @@ final class ProtocolSimDeployment implements SimDeployment {
         WorkloadDriver.create(
             w.driverSpec(), cluster.shardMap(), 0, cluster.sim()::nowNanos, clientIds);
     long thinkNanos = (long) ((double) w.clients() * SimRun.SECOND_NANOS / w.rate());
-    for (String id : clientIds) {
+    for (int i = 0; i < clientIds.size(); i++) {
+      String id = clientIds.get(i);
+      int client = i;
       Address a =
           driver.match(
               r ->
                   cluster.addKvClient(
                       r.operations(), r.observer(), thinkNanos, w.timeout().toNanos()),
-              t -> cluster.addTxnClient(t::operations, t.observer(), thinkNanos));
+              t -> cluster.addTxnClient(() -> t.operations(client), t.observer(), thinkNanos));
       if (!a.toString().equals(id)) {
         throw new IllegalStateException("client address " + a + " is not the expected " + id);
       }

@@ -24,6 +24,8 @@ import java.util.Map;
  * @param plan the same, one schedule line per fault, for people
  * @param clocks every node's clock error over the run (empty where the host does not sample it)
  * @param distributions protocol distributions (commit wait, in doubt, lock hold), in nanoseconds
+ * @param notes what the protocol said of committed transactions that the history cannot hold (their
+ *     timestamp, the node that served them), by the index of their completion event
  */
 public record RunOutcome(
     Scenario scenario,
@@ -36,7 +38,36 @@ public record RunOutcome(
     String plan,
     ClockTimeline clocks,
     Map<String, long[]> distributions,
-    Timings timings) {
+    Timings timings,
+    Map<Long, String> notes) {
+
+  /** An outcome without notes. */
+  public RunOutcome(
+      Scenario scenario,
+      Provenance provenance,
+      History history,
+      CheckResult primary,
+      Map<String, Check> checks,
+      Map<String, Double> metrics,
+      List<FaultEvent> planEvents,
+      String plan,
+      ClockTimeline clocks,
+      Map<String, long[]> distributions,
+      Timings timings) {
+    this(
+        scenario,
+        provenance,
+        history,
+        primary,
+        checks,
+        metrics,
+        planEvents,
+        plan,
+        clocks,
+        distributions,
+        timings,
+        Map.of());
+  }
 
   /** Where a run came from: the only host-specific part of an outcome. */
   public sealed interface Provenance permits Simulated, Live {
@@ -108,6 +139,7 @@ public record RunOutcome(
     metrics = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(metrics));
     planEvents = List.copyOf(planEvents);
     distributions = Map.copyOf(distributions);
+    notes = Map.copyOf(notes);
   }
 
   /** The overall verdict: the worst over the checks. */

@@ -137,7 +137,9 @@ public final class RunReport {
                     .append(". It promises <b>")
                     .append(esc(String.join(", ", p.promises())))
                     .append(
-                        "</b> with every knob at its default; this run's knobs are listed under Knobs and metrics.</p>"));
+                        "</b> with every knob at its default; this run's knobs are listed under Knobs and metrics.")
+                    .append(disclaimers(p))
+                    .append("</p>"));
     if (!s.narrative().isEmpty()) {
       h.append("<p>").append(esc(s.narrative().strip()).replace("\n\n", "</p><p>")).append("</p>");
     }
@@ -257,6 +259,20 @@ public final class RunReport {
     return out;
   }
 
+  /** What the protocol says it does not promise, and why, as sentences. */
+  private static String disclaimers(dev.txlab.coordinator.protocol.Protocol p) {
+    StringBuilder out = new StringBuilder();
+    new java.util.TreeMap<>(p.disclaims())
+        .forEach(
+            (model, why) ->
+                out.append(" It does not promise <b>")
+                    .append(esc(model))
+                    .append("</b>: ")
+                    .append(esc(why))
+                    .append('.'));
+    return out.toString();
+  }
+
   /** Anomaly cases drawn by the checker, shown at most this many per type. */
   private static final int CASES_PER_TYPE = 3;
 
@@ -312,6 +328,7 @@ public final class RunReport {
             .append("</p>");
       }
       h.append(c.html());
+      notes(o, c, h);
       h.append(
           messages.linkToTransactions(
               o.history(), o.scenario().workload().clients(), c.opIndices()));
@@ -338,6 +355,36 @@ public final class RunReport {
           .append(total - cases.size())
           .append(" more cases in the checker's page.</p>");
     }
+  }
+
+  /**
+   * What the protocol said of a cycle's transactions that the history cannot hold — for a
+   * timestamp-ordered protocol, the timestamp each committed at and the node that gave it — in the
+   * cycle's order, so the order the protocol chose can be read against real time and the clocks.
+   */
+  private static void notes(
+      RunOutcome o, dev.txlab.checker.txn.TxnResult.CaseView c, StringBuilder h) {
+    List<String> rows = new ArrayList<>();
+    for (int i = 0; i < c.cycleCompletions().size(); i++) {
+      String note = o.notes().get(c.cycleCompletions().get(i));
+      if (note != null) {
+        rows.add("<li><b>T" + (i + 1) + "</b> " + esc(note) + "</li>");
+      }
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    h.append("<div class=when><b>What the protocol recorded of them:</b><ul>");
+    rows.forEach(h::append);
+    h.append("</ul>");
+    if (c.type().endsWith("-realtime")) {
+      h.append(
+          "The cycle closes only through real time: the protocol ordered these transactions by the"
+              + " timestamps above, and a transaction that began after another had finished"
+              + " received the lower one. Timestamps come from the clocks of the nodes named;"
+              + " compare them with where those clocks stood (below).");
+    }
+    h.append("</div>");
   }
 
   /**

@@ -46,7 +46,7 @@ public final class BankGenerator implements TxnSource {
 
   /** The next transaction (a transfer or a read of every account), or null once stopped. */
   @Override
-  public List<Object> next(RandomSource random) {
+  public List<Object> next(int client, RandomSource random) {
     if (stopped) {
       return null;
     }

@@ -31,12 +31,13 @@ public final class TxnDriver implements WorkloadDriver {
   }
 
   /**
-   * A client's transactions (each client draws from its own random source; they share the
-   * generator, so keys rotate and written values stay unique across clients); null once stopped.
+   * Client {@code client}'s transactions (clients numbered from 0; each draws from its own random
+   * source; they share the generator, so keys rotate and written values stay unique across
+   * clients); null once stopped.
    */
-  public TxnWorkload operations() {
+  public TxnWorkload operations(int client) {
     return random -> {
-      List<Object> txn = source.next(random);
+      List<Object> txn = source.next(client, random);
       return txn == null ? null : toMicroOps(txn);
     };
   }
@@ -91,6 +92,11 @@ public final class TxnDriver implements WorkloadDriver {
   @Override
   public List<Op> events() {
     return recorder.events();
+  }
+
+  @Override
+  public java.util.Map<Long, String> notes() {
+    return recorder.notes();
   }
 
   @Override

@@ -88,7 +88,7 @@ public final class TxnGenerator implements TxnSource {
   }
 
   @Override
-  public List<Object> next(RandomSource random) {
+  public List<Object> next(int client, RandomSource random) {
     if (stopped) {
       return null;
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
@@ -28,6 +29,7 @@ public final class TxnHistoryRecorder implements TxnObserver {
   private final int clients;
   private final List<Op> events = new ArrayList<>();
   private final TreeMap<String, Integer> processOf = new TreeMap<>();
+  private final TreeMap<Long, String> notes = new TreeMap<>();
   private long ok;
   private long fail;
   private long info;
@@ -65,6 +67,9 @@ public final class TxnHistoryRecorder implements TxnObserver {
     switch (outcome) {
       case OK:
         ok++;
+        if (cause != null) {
+          notes.put((long) events.size(), cause);
+        }
         add(p, OpType.OK, value(result, true));
         break;
       case FAIL:
@@ -125,6 +130,14 @@ public final class TxnHistoryRecorder implements TxnObserver {
 
   public List<Op> events() {
     return Collections.unmodifiableList(events);
+  }
+
+  /**
+   * What the protocol said of committed transactions (their timestamp, the node that served them),
+   * by the index of their {@code :ok} event; empty where it says nothing.
+   */
+  public Map<Long, String> notes() {
+    return Collections.unmodifiableMap(notes);
   }
 
   public long okTxns() {

@@ -9,8 +9,12 @@ import java.util.List;
  * everything random comes from the source handed to {@link #next}.
  */
 interface TxnSource {
-  /** The next transaction's micro-ops, or null once stopped. */
-  List<Object> next(RandomSource random);
+  /**
+   * Client {@code client}'s next transaction's micro-ops (clients are numbered from 0 in the order
+   * the run lists them; most workloads give every client the same kind of transaction), or null
+   * once stopped.
+   */
+  List<Object> next(int client, RandomSource random);
 
   /** From now on {@link #next} returns null: clients stop. */
   void stop();

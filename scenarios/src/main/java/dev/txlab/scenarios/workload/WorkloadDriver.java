@@ -19,13 +19,15 @@ import java.util.function.LongSupplier;
  *
  * <p>Two shapes of operation, one implementation each: single-key operations ({@code register},
  * {@code tso}: {@link RegisterDriver}) and transactions ({@code list-append}, {@code rw-register},
- * {@code bank}, {@link TxnDriver}). {@link #match} hands a host the shape it has to serve.
+ * {@code bank}, {@code causal-reverse}: {@link TxnDriver}). {@link #match} hands a host the shape
+ * it has to serve.
  *
  * <p>Not thread safe: one simulator thread drives every client; live client threads share a lock.
  */
 public sealed interface WorkloadDriver permits RegisterDriver, TxnDriver {
   /** The workloads there are, by name. */
-  List<String> NAMES = List.of("register", "list-append", "rw-register", "bank", "tso");
+  List<String> NAMES =
+      List.of("register", "list-append", "rw-register", "bank", "causal-reverse", "tso");
 
   /**
    * What a driver needs of a workload's settings, whichever host's settings they come from (a
@@ -34,8 +36,10 @@ public sealed interface WorkloadDriver permits RegisterDriver, TxnDriver {
    * @param name one of {@link #NAMES}
    * @param keysPerShard register: how many keys of each shard the clients use
    * @param activeKeys transactions: how many keys are in use at a time (Elle's key rotation)
-   * @param writesPerKey transactions: a key is retired after this many writes
-   * @param txnLengthMax transactions: at most this many micro-ops each
+   * @param writesPerKey transactions: a key is retired after this many writes (causal-reverse: the
+   *     pair of keys, after this many appends to the first)
+   * @param txnLengthMax transactions: at most this many micro-ops each (causal-reverse: the
+   *     reader's reads)
    * @param accounts bank: how many accounts
    */
   record Spec(
@@ -72,7 +76,7 @@ public sealed interface WorkloadDriver permits RegisterDriver, TxnDriver {
     public String checkerWorkload() {
       return switch (name) {
         case "register" -> "cas-register";
-        case "bank" -> "list-append";
+        case "bank", "causal-reverse" -> "list-append";
         default -> name;
       };
     }
@@ -110,6 +114,16 @@ public sealed interface WorkloadDriver permits RegisterDriver, TxnDriver {
           new TxnDriver(
               spec,
               new BankGenerator(spec.accounts(), 0.5),
+              keyBase,
+              new TxnHistoryRecorder(clock, clientIds));
+      case "causal-reverse" ->
+          new TxnDriver(
+              spec,
+              new CausalReverseGenerator(
+                  k -> shards.shardOf(Long.toString(keyBase + k)).index(),
+                  shards.shards(),
+                  spec.txnLengthMax(),
+                  spec.writesPerKey()),
               keyBase,
               new TxnHistoryRecorder(clock, clientIds));
       default ->
@@ -155,6 +169,14 @@ public sealed interface WorkloadDriver permits RegisterDriver, TxnDriver {
 
   /** The recorded history, in order. */
   List<Op> events();
+
+  /**
+   * What the protocol said of committed operations that the history cannot hold (a commit
+   * timestamp, the node that served it), by the index of their completion event.
+   */
+  default Map<Long, String> notes() {
+    return Map.of();
+  }
 
   /** The completions so far, by outcome. */
   Tally tally();

@@ -26,7 +26,7 @@ class BankTest {
     Set<Long> seen = new HashSet<>();
     int transfers = 0;
     for (int i = 0; i < 2000; i++) {
-      List<Object> txn = g.next(r);
+      List<Object> txn = g.next(0, r);
       List<?> first = (List<?>) txn.get(0);
       if (((Keyword) first.get(0)).name().equals("r")) {
         assertThat(txn).hasSize(5);
@@ -43,7 +43,7 @@ class BankTest {
     }
     assertThat(transfers).isBetween(1200, 1600);
     g.stop();
-    assertThat(g.next(r)).isNull();
+    assertThat(g.next(0, r)).isNull();
   }
 
   @Test

@@ -22,7 +22,7 @@ class TxnGeneratorTest {
       Set<Long> keys = new HashSet<>();
       int reads = 0;
       for (int t = 0; t < 2000; t++) {
-        List<Object> txn = g.next(r);
+        List<Object> txn = g.next(0, r);
         assertThat(txn).hasSizeBetween(1, 4);
         for (Object m : txn) {
           List<?> op = (List<?>) m;
@@ -52,9 +52,9 @@ class TxnGeneratorTest {
     RandomSource ra = new RandomSource(3);
     RandomSource rb = new RandomSource(3);
     for (int i = 0; i < 100; i++) {
-      assertThat(a.next(ra)).isEqualTo(b.next(rb));
+      assertThat(a.next(0, ra)).isEqualTo(b.next(0, rb));
     }
     a.stop();
-    assertThat(a.next(ra)).isNull();
+    assertThat(a.next(0, ra)).isNull();
   }
 }

@@ -92,7 +92,7 @@ class WorkloadDriverTest {
             "list-append", Set.of(MicroOp.Kind.APPEND, MicroOp.Kind.READ_LIST),
             "rw-register", Set.of(MicroOp.Kind.WRITE, MicroOp.Kind.READ));
     for (Map.Entry<String, Set<MicroOp.Kind>> e : expected.entrySet()) {
-      TxnWorkload ops = txns(driver(e.getKey(), base)).operations();
+      TxnWorkload ops = txns(driver(e.getKey(), base)).operations(0);
       RandomSource random = new RandomSource(2);
       Set<MicroOp.Kind> kinds = new HashSet<>();
       for (int i = 0; i < 500; i++) {
@@ -110,13 +110,13 @@ class WorkloadDriverTest {
   @Test
   void aTransactionDriverDrawsAsItsGeneratorDoes() {
     // The simulator's runs depend on it: the driver adds no random draw of its own.
-    TxnWorkload ops = txns(driver("list-append", 0)).operations();
+    TxnWorkload ops = txns(driver("list-append", 0)).operations(0);
     TxnGenerator g = new TxnGenerator(TxnGenerator.Kind.LIST_APPEND, 3, 4, 1, 3, 0.5);
     RandomSource a = new RandomSource(9);
     RandomSource b = new RandomSource(9);
     for (int i = 0; i < 200; i++) {
       List<MicroOp> txn = ops.next(a);
-      List<Object> jepsen = g.next(b);
+      List<Object> jepsen = g.next(0, b);
       assertThat(txn).hasSameSizeAs(jepsen);
       for (int j = 0; j < txn.size(); j++) {
         assertThat(txn.get(j).key()).isEqualTo(String.valueOf(((List<?>) jepsen.get(j)).get(1)));
@@ -127,7 +127,7 @@ class WorkloadDriverTest {
   @Test
   void bankTransfersBetweenTwoAccountsOrReadsThemAll() {
     long base = 100;
-    TxnWorkload ops = txns(driver("bank", base)).operations();
+    TxnWorkload ops = txns(driver("bank", base)).operations(0);
     RandomSource random = new RandomSource(3);
     Set<String> accounts = new HashSet<>();
     for (long a = base; a < base + 5; a++) {
@@ -193,7 +193,7 @@ class WorkloadDriverTest {
     List<Outcome> outcomes = List.of(Outcome.INFO, Outcome.OK, Outcome.FAIL, Outcome.OK);
     for (int i = 0; i < outcomes.size(); i++) {
       now[0] = i * 10L;
-      List<MicroOp> txn = d.operations().next(random);
+      List<MicroOp> txn = d.operations(0).next(random);
       o.invoked("c2/client", i, txn);
       o.completed("c2/client", i, txn, outcomes.get(i), null);
     }
@@ -220,10 +220,10 @@ class WorkloadDriverTest {
     for (String name : WorkloadDriver.NAMES) {
       WorkloadDriver d = driver(name, 0);
       RandomSource random = new RandomSource(6);
-      Object before = d.match(r -> r.operations().next(random), t -> t.operations().next(random));
+      Object before = d.match(r -> r.operations().next(random), t -> t.operations(0).next(random));
       assertThat(before).as(name).isNotNull();
       d.stop();
-      Object after = d.match(r -> r.operations().next(random), t -> t.operations().next(random));
+      Object after = d.match(r -> r.operations().next(random), t -> t.operations(0).next(random));
       assertThat(after).as(name + " after stop").isNull();
     }
   }
