@@ -75,6 +75,14 @@ public final class PercolatorProtocol implements Protocol {
   }
 
   @Override
+  public Map<String, String> disclaims() {
+    return Map.of(
+        "serializable",
+        "only write-write conflicts are checked: two transactions that read each other's keys and"
+            + " write different ones both commit — write skew, G2-item (percolator-write-skew)");
+  }
+
+  @Override
   public List<String> metrics() {
     return PercolatorMetrics.NAMES;
   }
