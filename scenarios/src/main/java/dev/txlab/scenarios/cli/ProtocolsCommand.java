@@ -93,8 +93,10 @@ final class ProtocolsCommand implements Runnable {
                   ? "(only the workload's and the simulator's)"
                   : String.join(", ", p.metrics())));
       out.println("monitors (checked after every simulated event):");
+      int width = 14;
+      for (Protocol.Monitor m : p.monitors()) width = Math.max(width, m.name().length());
       for (Protocol.Monitor m : p.monitors()) {
-        out.printf("  %-14s %s%n", m.name(), m.doc());
+        out.printf("  %-" + width + "s %s%n", m.name(), m.doc());
       }
       out.flush();
     }
