@@ -101,6 +101,14 @@ public interface Protocol {
   SimProtocolCluster onSimulator(Topology topology, Map<String, String> settings, SimConfig sim);
 
   /**
+   * Whether it runs on the simulator ({@link #onSimulator}). A protocol that is an external system
+   * — a real database the live host drives directly — does not: its runs are live only.
+   */
+  default boolean runsOnSimulator() {
+    return true;
+  }
+
+  /**
    * Whether live nodes host it ({@code txlab run --host live}, {@code txlab cluster start}): then
    * {@link #onLiveHost} builds what each node runs.
    */

@@ -115,6 +115,10 @@ final class CompareCommand implements Callable<Integer> {
       Protocol p =
           ProtocolRegistry.find(name.strip())
               .orElseThrow(() -> new Txlab.UsageError(ProtocolRegistry.unknown(name.strip())));
+      if (!p.runsOnSimulator()) {
+        throw new Txlab.UsageError(
+            p.name() + " is a real server, not simulated: compare runs on the simulator only");
+      }
       if (ps.contains(p)) {
         throw new Txlab.UsageError("--protocols names " + p.name() + " twice");
       }

@@ -74,7 +74,11 @@ final class ProtocolsCommand implements Runnable {
           "serves: "
               + serves(p)
               + (p.servesTimestamps() ? ", and its oracle's timestamps (the tso workload)" : ""));
-      out.println("runs on: " + (p.runsLive() ? "the simulator and live nodes" : "the simulator"));
+      out.println(
+          "runs on: "
+              + (!p.runsOnSimulator()
+                  ? "the live host only (a real server, not the simulator)"
+                  : p.runsLive() ? "the simulator and live nodes" : "the simulator"));
       out.println(
           "promises: " + String.join(", ", p.promises()) + " (with every knob at its default)");
       p.disclaims()

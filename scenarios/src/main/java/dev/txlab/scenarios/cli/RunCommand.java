@@ -94,9 +94,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--host",
       paramLabel = "HOST",
-      defaultValue = "sim",
       description =
-          "sim (the deterministic simulator, default) or live (real node processes on this machine, real time).")
+          "sim (the deterministic simulator, default) or live (real node processes on this machine, real time;"
+              + " the default for a protocol that is a real server, such as postgres).")
   String host;
 
   @Option(
@@ -117,6 +117,23 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    if (host == null) {
+      host = "sim";
+      try {
+        Scenario peek = ScenarioReader.read(ScenarioLibrary.resolve(scenario), overrides, faults);
+        if (!dev.txlab.coordinator.protocol.ProtocolRegistry.get(peek.protocol())
+            .runsOnSimulator()) {
+          host = "live";
+          (json ? spec.commandLine().getErr() : spec.commandLine().getOut())
+              .println(
+                  "txlab: protocol "
+                      + peek.protocol()
+                      + " is a real server, not simulated: running on the live host");
+        }
+      } catch (ScriptException | IOException e) {
+        throw new Txlab.UsageError(e.getMessage());
+      }
+    }
     if (host.equals("live")) {
       return LiveRunCommand.run(spec, scenario, seed, overrides, faults, out, json, traceMode);
     }
@@ -135,6 +152,12 @@ final class RunCommand implements Callable<Integer> {
       throw new Txlab.UsageError(e.getMessage());
     }
     long runSeed = seed != null ? seed : s.seed();
+    if (!dev.txlab.coordinator.protocol.ProtocolRegistry.get(s.protocol()).runsOnSimulator()) {
+      throw new Txlab.UsageError(
+          "protocol "
+              + s.protocol()
+              + " is a real server and does not run on the simulator: use --host live");
+    }
 
     RunDirectory dir;
     try {

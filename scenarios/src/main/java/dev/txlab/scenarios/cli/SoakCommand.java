@@ -167,6 +167,7 @@ final class SoakCommand implements Runnable {
           workload.equals("register") ? Protocol.Serves.SINGLE_KEY : Protocol.Serves.TRANSACTIONS;
       List<Protocol> fit = new ArrayList<>();
       for (Protocol p : ProtocolRegistry.all()) {
+        if (!p.runsOnSimulator()) continue;
         if (p.serves() == serves && !p.promises().isEmpty()) {
           fit.add(p);
         }

@@ -489,7 +489,7 @@ public final class LiveNemesis {
 
   // ------------------------------------------------------------------ faults.jsonl
 
-  static long wallNanos() {
+  public static long wallNanos() {
     Instant now = Instant.now();
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }

@@ -80,7 +80,7 @@ public final class LiveScenarioRun {
    * clients managed meanwhile (a majority serves without it): the {@code converged} check says so,
    * naming the nodes.
    */
-  static LiveWorkload.Result notConvergedIfDown(LiveWorkload.Result r, List<String> down) {
+  public static LiveWorkload.Result notConvergedIfDown(LiveWorkload.Result r, List<String> down) {
     if (down.isEmpty() || !r.checks().containsKey("converged")) {
       return r;
     }
@@ -145,6 +145,10 @@ public final class LiveScenarioRun {
       throws LiveException {
     dev.txlab.coordinator.protocol.Protocol protocol =
         dev.txlab.coordinator.protocol.ProtocolRegistry.get(s.protocol());
+    java.util.Optional<LiveTarget> target = LiveTarget.forProtocol(protocol.name());
+    if (target.isPresent()) {
+      return target.get().run(s, seed, clusterDir, progress);
+    }
     if (s.transactional()
         && !dev.txlab.coordinator.live.LiveTxnNode.HOSTED.contains(protocol.name())) {
       throw new LiveException(
@@ -240,13 +244,7 @@ public final class LiveScenarioRun {
     LiveCluster.StopReport stop;
     try {
       Scenario.WorkloadSpec ws = s.workload();
-      LiveWorkload.Spec spec =
-          LiveWorkload.Spec.defaults(ws.name())
-              .withLoad(ws.rate(), s.duration().plus(s.converge()), ws.clients())
-              .withTimeout(ws.timeout())
-              .withTxnShape(ws.activeKeysInUse(), ws.writesPerKey(), ws.txnLengthMax())
-              .withConsistency(s.transactional() ? s.consistency() : List.of())
-              .withBank(ws.accounts(), ws.initialBalance());
+      LiveWorkload.Spec spec = workloadSpec(s);
       List<FaultEvent> plan;
       try {
         plan =
@@ -279,7 +277,7 @@ public final class LiveScenarioRun {
               + seconds(s.converge())
               + " to converge");
       w.start();
-      applyPlan(plan, w, nemesis, clusterDir, progress);
+      applyPlan(plan, w::elapsedNanos, w.startWallNanos(), nemesis, clusterDir, progress);
       w.runFor(s.duration().plus(s.converge()));
       w.stop();
       List<String> down = new ArrayList<>();
@@ -317,6 +315,17 @@ public final class LiveScenarioRun {
     return new Outcome(result, notes, stop, clusterDir, pids);
   }
 
+  /** The scenario's workload as live clients run it, for its duration and convergence. */
+  public static LiveWorkload.Spec workloadSpec(Scenario s) {
+    Scenario.WorkloadSpec ws = s.workload();
+    return LiveWorkload.Spec.defaults(ws.name())
+        .withLoad(ws.rate(), s.duration().plus(s.converge()), ws.clients())
+        .withTimeout(ws.timeout())
+        .withTxnShape(ws.activeKeysInUse(), ws.writesPerKey(), ws.txnLengthMax())
+        .withConsistency(s.transactional() ? s.consistency() : List.of())
+        .withBank(ws.accounts(), ws.initialBalance());
+  }
+
   /** How often, between planned events, the nemesis reconciles the cluster with its state. */
   private static final long RECONCILE_EVERY_MILLIS = 250;
 
@@ -328,19 +337,21 @@ public final class LiveScenarioRun {
    * node that came back gets the settings the plan still wants. Every event, applied or refused,
    * and every fired kill goes to the cluster's {@code faults.jsonl}.
    */
-  private static void applyPlan(
+  public static void applyPlan(
       List<FaultEvent> plan,
-      LiveWorkload w,
+      java.util.function.LongSupplier elapsedNanos,
+      long startWallNanos,
       dev.txlab.chaos.live.LiveNemesis nemesis,
       Path clusterDir,
       Consumer<String> progress) {
     for (FaultEvent e : plan) {
-      while (e.atNanos() - w.elapsedNanos() > 0) {
+      while (e.atNanos() - elapsedNanos.getAsLong() > 0) {
         LiveCluster.sleep(
             Math.min(
-                RECONCILE_EVERY_MILLIS, Math.max(1, (e.atNanos() - w.elapsedNanos()) / 1_000_000)));
-        if (e.atNanos() - w.elapsedNanos() > 0) {
-          report(nemesis.reconcile(), nemesis, clusterDir, w, progress);
+                RECONCILE_EVERY_MILLIS,
+                Math.max(1, (e.atNanos() - elapsedNanos.getAsLong()) / 1_000_000)));
+        if (e.atNanos() - elapsedNanos.getAsLong() > 0) {
+          report(nemesis.reconcile(), nemesis, clusterDir, elapsedNanos, progress);
         }
       }
       long wall = LiveNemesis.wallNanos();
@@ -358,11 +369,8 @@ public final class LiveScenarioRun {
       // finished: a restart takes seconds.
       progress.accept(
           String.format(
-              java.util.Locale.ROOT,
-              "  %6.2fs  %s",
-              (wall - w.startWallNanos()) / 1e9,
-              a.summary()));
-      report(List.of(), nemesis, clusterDir, w, progress);
+              java.util.Locale.ROOT, "  %6.2fs  %s", (wall - startWallNanos) / 1e9, a.summary()));
+      report(List.of(), nemesis, clusterDir, elapsedNanos, progress);
     }
   }
 
@@ -371,7 +379,7 @@ public final class LiveScenarioRun {
       List<String> changes,
       dev.txlab.chaos.live.LiveNemesis nemesis,
       Path clusterDir,
-      LiveWorkload w,
+      java.util.function.LongSupplier elapsedNanos,
       Consumer<String> progress) {
     for (dev.txlab.chaos.live.LiveNemesis.Fired f : nemesis.drainFired()) {
       Fault kill =
@@ -388,7 +396,10 @@ public final class LiveScenarioRun {
     for (String c : changes) {
       progress.accept(
           String.format(
-              java.util.Locale.ROOT, "  %6.2fs    reconcile: %s", w.elapsedNanos() / 1e9, c));
+              java.util.Locale.ROOT,
+              "  %6.2fs    reconcile: %s",
+              elapsedNanos.getAsLong() / 1e9,
+              c));
     }
   }
 
@@ -396,7 +407,7 @@ public final class LiveScenarioRun {
    * A warning when the workload did not reach 90 % of the rate asked for: the figures then describe
    * a lighter load than the scenario names, and a reader must know it.
    */
-  static java.util.Optional<String> rateShortfall(
+  public static java.util.Optional<String> rateShortfall(
       String unit, LiveWorkload.Result r, int requested) {
     double n = r.metrics().getOrDefault(unit, 0.0);
     double achieved = r.runSeconds() > 0 ? n / r.runSeconds() : 0;

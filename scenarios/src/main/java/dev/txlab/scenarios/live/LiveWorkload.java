@@ -532,6 +532,36 @@ public final class LiveWorkload {
     }
     faults.addAll(
         readFaults(cluster.dir(), startWallNanos, startWallNanos + (runEnd - startNanos)));
+    return checked(
+        driver,
+        lock,
+        spec,
+        faults,
+        healAtNanos,
+        startWallNanos,
+        (runEnd - startNanos) / 1e9,
+        latencyMicros);
+  }
+
+  /**
+   * A workload's history checked, whoever carried its operations (txlab's nodes, or a database):
+   * the driver's events with the faults of the run's window merged in at their times, every check,
+   * and the counts and figures.
+   *
+   * @param lock what the clients hold while they use the driver and the histogram
+   * @param healAtNanos time after which the target must make progress ({@code converged}), or -1 to
+   *     use the last fault of the window
+   * @param seconds how long the workload ran
+   */
+  public static Result checked(
+      WorkloadDriver driver,
+      Object lock,
+      Spec spec,
+      List<FaultRecord> faults,
+      long healAtNanos,
+      long startWallNanos,
+      double seconds,
+      Histogram latencyMicros) {
     long healAt = healAtNanos;
     if (healAt < 0) {
       healAt = 0;
@@ -585,7 +615,6 @@ public final class LiveWorkload {
     Map<String, Double> bankFigures = checked.figures();
     double checkSeconds = (System.nanoTime() - checkStart) / 1e9;
 
-    double seconds = (runEnd - startNanos) / 1e9;
     Map<String, Double> metrics = new TreeMap<>(counts);
     String unit = driver.unit();
     double ok = counts.get(unit + "_ok");

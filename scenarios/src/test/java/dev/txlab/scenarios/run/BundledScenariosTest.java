@@ -15,10 +15,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * names the scenario, the seed and the command that replays it.
  */
 class BundledScenariosTest {
-  static List<Arguments> runs() {
+  static List<Arguments> runs() throws Exception {
     int seeds = Integer.getInteger("scenarioSeeds", 20);
     List<Arguments> out = new ArrayList<>();
     for (String name : ScenarioLibrary.names()) {
+      Scenario s = ScenarioReader.read(ScenarioLibrary.bundled(name), List.of());
+      if (!dev.txlab.coordinator.protocol.ProtocolRegistry.get(s.protocol()).runsOnSimulator()) {
+        continue; // a real server's scenarios run live (PostgresScenariosTest)
+      }
       for (long seed = 1; seed <= seeds; seed++) {
         out.add(Arguments.of(name, seed));
       }
