@@ -148,7 +148,8 @@ public final class LinearizabilityChecker {
               r == null
                   ? new WglSearch.Result(
                       WglSearch.Outcome.OUT_OF_BUDGET, 0, e.getValue().size(), 0, null)
-                  : r));
+                  : r,
+              e.getValue()));
     }
     return new LinearResult(spec, model, history, overall, keys, relevant);
   }
