@@ -61,7 +61,7 @@
     }
     if (n === 0) { lo = 0; hi = 1; }
     const span = Math.max(hi - lo, 1);
-    k.lo = lo - span * 0.01;
+    k.lo = lo >= 0 ? Math.max(0, lo - span * 0.01) : lo - span * 0.01;
     k.hi = hi + span * 0.04; // open (crashed) intervals run to here
     k.end = (i) => (k.t1[i] < 0 ? k.hi : k.t1[i]);
     // Operations per lane, by invocation: a lane's operations do not overlap, except open ones.
@@ -333,13 +333,16 @@
     while (pe < K.pt.length && K.pt[pe] <= x1) pe++;
     const from = Math.max(0, pa - 1), to = Math.min(K.pt.length, pe + 1);
     const cy = (j) => laneY(K.lane[K.lin[j]]) + laneH / 2;
-    if (to - from > 1) {
+    // Points closer than a few pixels apart would only be a tangle: then the order is left out
+    // until the reader zooms in.
+    const pointsShown = pe - pa <= (width - LEFT) / 5;
+    if (pointsShown && to - from > 1) {
       ctx.strokeStyle = C.path; ctx.lineWidth = 1.5; ctx.beginPath();
       for (let j = from; j < to; j++) (j === from ? ctx.moveTo : ctx.lineTo).call(ctx, X(K.pt[j]), cy(j));
       ctx.stroke(); ctx.lineWidth = 1;
     }
     const spacing = (pe - pa) > 0 ? (width - LEFT) / (pe - pa) : width;
-    if (pe - pa <= 5000) {
+    if (pointsShown) {
       ctx.font = '10px system-ui,sans-serif'; ctx.textAlign = 'center';
       for (let j = pa; j < pe; j++) {
         const x = X(K.pt[j]), y = cy(j);
@@ -365,6 +368,7 @@
     canvas.dataset.blockedDrawn = String(blockedDrawn);
     canvas.dataset.renderMs = ms.toFixed(1);
     status.textContent = timeText(x0) + ' – ' + timeText(x1) + ' · ' + drawn + ' of ' + K.lane.length + ' operations in view' +
+      (pointsShown ? '' : ' · zoom in to see the ' + (pe - pa) + ' linearization points here') +
       (K.hasBlocked && !blockedDrawn ? ' · the operation that cannot be placed is out of view' : '');
   }
 
