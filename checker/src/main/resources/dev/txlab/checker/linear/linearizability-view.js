@@ -96,7 +96,8 @@
   function buildPanel() {
     panel.textContent = '';
     panel.append(el('h2', { id: 'key-title' }, keyName(K) + ' ', el('span', { class: 'badge ' + K.validity, text: WORD[K.validity] })));
-    if (K.validity !== 'valid') panel.append(el('p', { id: 'key-text', text: K.text }));
+    // A failing key is told in the box below; an undecided one here.
+    if (K.validity === 'unknown') panel.append(el('p', { id: 'key-text', text: K.text }));
     if (K.hasBlocked) {
       const last = K.lin.length;
       const box = el('div', { class: 'failure', id: 'failure', 'data-op': K.ix[K.blocked] });
@@ -276,9 +277,10 @@
     }
     axis();
     ctx.save();
-    ctx.beginPath(); ctx.rect(LEFT, TOP - 2, width - LEFT, height - TOP + 2); ctx.clip();
+    ctx.beginPath(); ctx.rect(LEFT, TOP - 8, width - LEFT, height - TOP + 8); ctx.clip();
     const barH = Math.max(4, Math.round(laneH * 0.5));
     let drawn = 0, blockedDrawn = false;
+    delete canvas.dataset.blockedAt;
     const labels = [];
     const bar = (i) => {
       const xa = X(K.t0[i]), xb = X(K.end(i));
@@ -297,7 +299,11 @@
         ctx.lineWidth = 2.5; ctx.strokeStyle = isBlocked ? '#7a2e00' : C.sel;
         ctx.strokeRect(x - 1.5, y - 1.5, w + 3, barH + 3); ctx.lineWidth = 1;
       }
-      if (isBlocked) blockedDrawn = xb >= LEFT && xa <= width;
+      if (isBlocked) {
+        blockedDrawn = xb >= LEFT && xa <= width;
+        // Where it is, for a reader's tools and the browser test: the middle of its visible part.
+        canvas.dataset.blockedAt = Math.round(x + w / 2) + ',' + Math.round(y + barH / 2);
+      }
       if (w > 26) labels.push([i, x, y, w]);
       drawn++;
     };

@@ -161,6 +161,50 @@ class LinearizabilityViewBrowserTest {
     assertThat(listedKeys(dom)).containsExactly(Map.entry("", "valid"));
   }
 
+  /**
+   * A reader's pointer, simulated by a script added to a copy of the page: hovering over the
+   * operation that cannot be placed names it, its values and times; the wheel zooms; dragging pans.
+   */
+  @Test
+  void hoverNamesTheOperationAndTheWheelAndDragMoveTheWindow() throws Exception {
+    Path out = dir.resolve("stale-read");
+    CheckCommandTest.Run r =
+        CheckCommandTest.txlab(
+            "check",
+            "--out",
+            out.toString(),
+            CheckCommandTest.example("stale-read.edn").toString());
+    assertThat(r.status()).as(r.err()).isEqualTo(1);
+    String page = Files.readString(out.resolve("linearizability.html"));
+    String pointer =
+        "<script>(function(){const c=document.getElementById('timeline');"
+            + "const s=()=>document.getElementById('status').textContent;"
+            + "const [x,y]=c.dataset.blockedAt.split(',').map(Number);"
+            + "const b=c.getBoundingClientRect();const at={clientX:b.left+x,clientY:b.top+y,"
+            + "bubbles:true,cancelable:true};"
+            + "c.dispatchEvent(new MouseEvent('mousemove',at));"
+            + "const tip=document.getElementById('tip');"
+            + "document.body.dataset.hover=tip.hidden?'hidden':tip.textContent;"
+            + "const w0=s();c.dispatchEvent(new WheelEvent('wheel',Object.assign({deltaY:-100},at)));"
+            + "const w1=s();document.body.dataset.zoomed=String(w1!==w0);"
+            + "c.dispatchEvent(new MouseEvent('mousedown',at));"
+            + "c.dispatchEvent(new MouseEvent('mousemove',Object.assign({},at,{clientX:at.clientX+200})));"
+            + "window.dispatchEvent(new MouseEvent('mouseup',at));"
+            + "document.body.dataset.panned=String(s()!==w1);})();</script>";
+    Path probe = out.resolve("probe.html");
+    Files.writeString(probe, page.replace("</body>", pointer + "</body>"));
+    String dom = dom(probe, "");
+    Matcher hover = Pattern.compile("data-hover=\"([^\"]*)\"").matcher(dom);
+    assertThat(hover.find()).as("the probe ran").isTrue();
+    assertThat(hover.group(1))
+        .contains("process 2’s read 1 (op 8)")
+        .contains("invoked 18 ms")
+        .contains("completed 23 ms")
+        .contains("result: ok")
+        .contains("cannot be placed: it needed the register to hold 1");
+    assertThat(dom).contains("data-zoomed=\"true\"").contains("data-panned=\"true\"");
+  }
+
   @Test
   void aKeyWithTwelveThousandOperationsIsDrawnWhole() throws Exception {
     // Eight processes writing and reading one register in turn: linearizable, 12,000 operations.
