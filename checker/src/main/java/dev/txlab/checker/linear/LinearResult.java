@@ -188,6 +188,15 @@ public final class LinearResult implements CheckResult {
         }
       }
       g.writeEndArray();
+      if (bad.stream().anyMatch(k -> k.validity == Validity.UNKNOWN)) {
+        g.writeArrayFieldStart("undecided_keys");
+        for (KeyResult k : bad) {
+          if (k.validity == Validity.UNKNOWN) {
+            HistoryWriter.writeJson(k.key, g);
+          }
+        }
+        g.writeEndArray();
+      }
     }
     KeyResult f = failing();
     if (f != null && f.search.counterexample() != null) {

@@ -236,7 +236,7 @@
     return { d: 1, u: ' ns' };
   }
   function timeText(t) {
-    if (!D.timed) return 'position ' + t;
+    if (!D.timed) return 'position ' + Math.round(t);
     const u = unitOf(Math.abs(t) || 1);
     return fmt.format(t / u.d) + u.u;
   }
