@@ -11,7 +11,7 @@
   const tip = document.getElementById('tip');
   // Okabe–Ito colours: told apart with the common colour blindnesses; shapes and words as well.
   const C = {
-    placed: '#0072B2', unplaced: '#9a9a9a', crashed: '#56B4E9', blocked: '#D55E00',
+    placed: '#0072B2', unplaced: '#9a9a9a', blocked: '#D55E00',
     point: '#1b1b1b', path: '#E69F00', sel: '#CC79A7', lane: '#f6f6f6', grid: '#e4e4e4',
   };
   const LEFT = 96; // px for lane labels
@@ -127,7 +127,7 @@
     panel.append(el('div', { class: 'legend' },
       sw(C.placed, 'in the legal order found'),
       sw(C.unplaced, 'not placed in it'),
-      sw(C.crashed, 'outcome unknown: may take effect any time after it starts, or never', 'background:repeating-linear-gradient(90deg,' + C.crashed + ' 0 5px,transparent 5px 8px)'),
+      sw(null, 'pale, dashed, to the end: outcome unknown (may take effect any time after it starts, or never)', 'background:repeating-linear-gradient(90deg,#99c7e0 0 5px,transparent 5px 8px)'),
       sw(C.blocked, '✗ cannot be placed'),
       el('span', {}, '● linearization point, numbered in order, joined by the ', el('b', { style: 'color:' + C.path, text: 'orange' }), ' line'),
       el('span', { class: 'muted', text: 'wheel or buttons: zoom · drag: pan · hover: details' })));
@@ -288,12 +288,13 @@
       const y = laneY(K.lane[i]) + (laneH - barH) / 2;
       const isBlocked = K.hasBlocked && i === K.blocked;
       const open = K.t1[i] < 0;
-      ctx.globalAlpha = open ? 0.45 : 1;
-      ctx.fillStyle = isBlocked ? C.blocked : open ? C.crashed : K.pos[i] >= 0 ? C.placed : C.unplaced;
+      // An open (crashed) operation is paler and dashed; blue still if the order found applies it.
+      ctx.globalAlpha = open ? 0.4 : 1;
+      ctx.fillStyle = isBlocked ? C.blocked : K.pos[i] >= 0 ? C.placed : C.unplaced;
       ctx.fillRect(x, y, w, barH);
       ctx.globalAlpha = 1;
       if (open) {
-        ctx.setLineDash([5, 3]); ctx.strokeStyle = '#1f6f99'; ctx.strokeRect(x + 0.5, y + 0.5, w - 1, barH - 1); ctx.setLineDash([]);
+        ctx.setLineDash([5, 3]); ctx.strokeStyle = K.pos[i] >= 0 ? '#00527f' : '#666'; ctx.strokeRect(x + 0.5, y + 0.5, w - 1, barH - 1); ctx.setLineDash([]);
       }
       if (isBlocked || i === selected) {
         ctx.lineWidth = 2.5; ctx.strokeStyle = isBlocked ? '#7a2e00' : C.sel;
@@ -328,7 +329,7 @@
           while (s.length > 1 && ctx.measureText(s + '…').width > room) s = s.slice(0, -1);
           s += '…';
         }
-        if (room > 14) { ctx.fillStyle = K.t1[i] < 0 ? '#0b3954' : '#fff'; ctx.fillText(s, x + 3, y + barH / 2); }
+        if (room > 14) { ctx.fillStyle = K.t1[i] < 0 ? '#1b1b1b' : '#fff'; ctx.fillText(s, x + 3, y + barH / 2); }
       }
       ctx.textBaseline = 'alphabetic';
     }
