@@ -60,6 +60,15 @@ public interface Protocol {
 
   Serves serves();
 
+  /**
+   * Whether it runs a timestamp oracle that clients can ask directly: the {@code tso} workload,
+   * served through {@link SimProtocolCluster#addKvClient} with {@code KvOp.Timestamp} operations
+   * and checked for linearizability as a counter.
+   */
+  default boolean servesTimestamps() {
+    return false;
+  }
+
   /** Its knobs, in the order people read them. */
   List<Knob> knobs();
 

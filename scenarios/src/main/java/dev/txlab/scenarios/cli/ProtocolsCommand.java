@@ -70,7 +70,10 @@ final class ProtocolsCommand implements Runnable {
               + (p.aliases().isEmpty() ? "" : " (also: " + String.join(", ", p.aliases()) + ")")
               + (p.isDefault() ? " — the default for " + serves(p) : ""));
       out.println("  " + p.summary());
-      out.println("serves: " + serves(p));
+      out.println(
+          "serves: "
+              + serves(p)
+              + (p.servesTimestamps() ? ", and its oracle's timestamps (the tso workload)" : ""));
       out.println("runs on: " + (p.runsLive() ? "the simulator and live nodes" : "the simulator"));
       out.println(
           "promises: " + String.join(", ", p.promises()) + " (with every knob at its default)");
