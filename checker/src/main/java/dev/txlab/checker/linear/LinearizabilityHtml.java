@@ -113,7 +113,7 @@ final class LinearizabilityHtml {
           .append(unknown == 1 ? " key was" : " keys were")
           .append(" not decided within the search's budget. ");
     }
-    if (keyed) {
+    if (r.keys().size() > 1) {
       s.append("The keys are listed with those that fail first.");
     }
     return s.toString().trim();
@@ -133,13 +133,11 @@ final class LinearizabilityHtml {
   static String data(LinearResult r) {
     StringWriter out = new StringWriter(64 * 1024);
     try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+      // History time as recorded, as the checker's sentences give it: a reader can match them.
       boolean timed = true;
-      long base = Long.MAX_VALUE;
       for (LinearResult.KeyResult k : r.keys()) {
         for (LinOp op : k.history()) {
-          long t = op.operation().invokeTimeNanos();
-          timed &= t != Op.NO_TIME;
-          base = Math.min(base, t);
+          timed &= op.operation().invokeTimeNanos() != Op.NO_TIME;
         }
       }
       g.writeStartObject();
@@ -149,7 +147,7 @@ final class LinearizabilityHtml {
       g.writeBooleanField("timed", timed);
       g.writeArrayFieldStart("keys");
       for (LinearResult.KeyResult k : r.keysFailingFirst()) {
-        writeKey(r, k, timed, timed ? base : 0, g);
+        writeKey(r, k, timed, g);
       }
       g.writeEndArray();
       g.writeEndObject();
@@ -162,8 +160,7 @@ final class LinearizabilityHtml {
   }
 
   private static void writeKey(
-      LinearResult r, LinearResult.KeyResult k, boolean timed, long base, JsonGenerator g)
-      throws IOException {
+      LinearResult r, LinearResult.KeyResult k, boolean timed, JsonGenerator g) throws IOException {
     Model model = r.model();
     List<LinOp> ops = k.history();
     g.writeStartObject();
@@ -210,7 +207,7 @@ final class LinearizabilityHtml {
     g.writeEndArray();
     g.writeArrayFieldStart("t0");
     for (LinOp op : ops) {
-      g.writeNumber(timed ? op.operation().invokeTimeNanos() - base : op.invokePosition());
+      g.writeNumber(timed ? op.operation().invokeTimeNanos() : op.invokePosition());
     }
     g.writeEndArray();
     g.writeArrayFieldStart("t1"); // -1: the outcome is unknown, the interval open
@@ -219,7 +216,7 @@ final class LinearizabilityHtml {
       if (op.crashed() || o.isIndeterminate()) {
         g.writeNumber(-1);
       } else if (timed && o.completeTimeNanos() != Op.NO_TIME) {
-        g.writeNumber(o.completeTimeNanos() - base);
+        g.writeNumber(o.completeTimeNanos());
       } else {
         g.writeNumber(op.completePosition());
       }
