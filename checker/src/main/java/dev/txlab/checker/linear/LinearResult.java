@@ -22,8 +22,27 @@ import java.util.Locale;
  * could, and the state that prefix leaves.
  */
 public final class LinearResult implements CheckResult {
-  /** One key's outcome ({@code key} null for a single-object history). */
-  public record KeyResult(Object key, Validity validity, int ops, WglSearch.Result search) {}
+  /**
+   * One key's outcome ({@code key} null for a single-object history), with the operations the
+   * search was given ({@code history}, in the order the checker read them) for the view to draw.
+   */
+  public record KeyResult(
+      Object key, Validity validity, int ops, WglSearch.Result search, List<LinOp> history) {
+    public KeyResult {
+      history = List.copyOf(history);
+    }
+
+    /**
+     * The legal order the search found: the whole key's for a linearizable key, the longest prefix
+     * for one that is not (or the deepest reached when the search gave up); empty if none.
+     */
+    List<LinOp> linearization() {
+      if (search.linearization() != null) {
+        return search.linearization();
+      }
+      return search.counterexample() == null ? List.of() : search.counterexample().prefix();
+    }
+  }
 
   private final LinearSpec spec;
   private final Model model;
@@ -59,6 +78,22 @@ public final class LinearResult implements CheckResult {
 
   public List<KeyResult> keys() {
     return keys;
+  }
+
+  /**
+   * The keys in the order a reader wants them: every key that is not linearizable, then those the
+   * search could not decide, then the linearizable ones; in the checker's order within each.
+   */
+  public List<KeyResult> keysFailingFirst() {
+    List<KeyResult> out = new ArrayList<>(keys.size());
+    for (Validity v : List.of(Validity.INVALID, Validity.UNKNOWN, Validity.VALID)) {
+      for (KeyResult k : keys) {
+        if (k.validity == v) {
+          out.add(k);
+        }
+      }
+    }
+    return out;
   }
 
   /** The first key that is not linearizable (or, failing that, whose check gave up), or null. */
@@ -153,6 +188,15 @@ public final class LinearResult implements CheckResult {
         }
       }
       g.writeEndArray();
+      if (bad.stream().anyMatch(k -> k.validity == Validity.UNKNOWN)) {
+        g.writeArrayFieldStart("undecided_keys");
+        for (KeyResult k : bad) {
+          if (k.validity == Validity.UNKNOWN) {
+            HistoryWriter.writeJson(k.key, g);
+          }
+        }
+        g.writeEndArray();
+      }
     }
     KeyResult f = failing();
     if (f != null && f.search.counterexample() != null) {

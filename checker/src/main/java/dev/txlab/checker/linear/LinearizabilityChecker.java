@@ -87,6 +87,9 @@ public final class LinearizabilityChecker {
     List<Object> order = new ArrayList<>(byKey.keySet());
     Map<Object, WglSearch.Result> decided = new LinkedHashMap<>();
     Map<Object, WglSearch> searches = new LinkedHashMap<>();
+    // Where each key's search stood when its budget last ran out: for a key left undecided, the
+    // deepest order it found and how far it looked, which the report shows.
+    Map<Object, WglSearch.Result> lastRound = new LinkedHashMap<>();
     // Once a key has failed the verdict is settled; the others still get searched, but only up to
     // AFTER_FAILURE_BUDGET_STEPS each, and any still undecided then is reported as such.
     long budgetCap = Long.MAX_VALUE;
@@ -102,6 +105,7 @@ public final class LinearizabilityChecker {
                 : search.run(budget);
         if (r.outcome() == WglSearch.Outcome.OUT_OF_BUDGET) {
           undecided.add(key);
+          lastRound.put(key, r);
           continue;
         }
         searches.remove(key); // decided: let its memo go
@@ -112,10 +116,18 @@ public final class LinearizabilityChecker {
         if (r.outcome() == WglSearch.Outcome.TIMED_OUT) {
           // Past the deadline every other search would give up at once: record them as such.
           for (Object other : order) {
+            WglSearch.Result last = lastRound.get(other);
             decided.putIfAbsent(
                 other,
-                new WglSearch.Result(
-                    WglSearch.Outcome.TIMED_OUT, 0, byKey.get(other).size(), 0, null));
+                last == null
+                    ? new WglSearch.Result(
+                        WglSearch.Outcome.TIMED_OUT, 0, byKey.get(other).size(), 0, null)
+                    : new WglSearch.Result(
+                        WglSearch.Outcome.TIMED_OUT,
+                        last.explored(),
+                        last.completedOps(),
+                        last.linearizedMax(),
+                        last.counterexample()));
           }
           undecided.clear();
           break;
@@ -128,10 +140,12 @@ public final class LinearizabilityChecker {
     Validity overall = Validity.VALID;
     for (Map.Entry<Object, List<LinOp>> e : byKey.entrySet()) {
       WglSearch.Result r = decided.get(e.getKey());
+      if (r == null) {
+        r = lastRound.get(e.getKey()); // left undecided after another key failed
+      }
       Validity v;
       if (r == null) {
-        v = Validity.UNKNOWN; // never decided (cannot happen: every key runs to its end or the
-        // deadline)
+        v = Validity.UNKNOWN; // never searched (cannot happen: every key gets a first round)
       } else if (r.outcome() == WglSearch.Outcome.LINEARIZABLE) {
         v = Validity.VALID;
       } else if (r.outcome() == WglSearch.Outcome.NOT_LINEARIZABLE) {
@@ -148,7 +162,8 @@ public final class LinearizabilityChecker {
               r == null
                   ? new WglSearch.Result(
                       WglSearch.Outcome.OUT_OF_BUDGET, 0, e.getValue().size(), 0, null)
-                  : r));
+                  : r,
+              e.getValue()));
     }
     return new LinearResult(spec, model, history, overall, keys, relevant);
   }

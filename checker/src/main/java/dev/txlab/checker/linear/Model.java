@@ -52,6 +52,12 @@ interface Model {
   /** A short human description of an input ("write 3", "cas 1→2", "read 4"). */
   String describeInput(Object input);
 
+  /**
+   * What {@code input} needs of the state to be legal, in words that follow "it needed" ("the
+   * register to hold 4", "the lock to be free"); "nothing" for an input legal in every state.
+   */
+  String describeNeed(Object input);
+
   Object IRRELEVANT =
       new Object() {
         @Override

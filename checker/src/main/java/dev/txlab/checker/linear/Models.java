@@ -162,6 +162,12 @@ final class Models {
           return "cas " + Edn.print(i.a) + "→" + Edn.print(i.b);
       }
     }
+
+    @Override
+    public String describeNeed(Object in) {
+      RegisterInput i = (RegisterInput) in;
+      return i.kind == 'w' ? "nothing" : "the register to hold " + Edn.print(i.a);
+    }
   }
 
   /** A register's value as a state: boxed so that {@code nil} is a state too. */
@@ -343,6 +349,12 @@ final class Models {
       KvInput i = (KvInput) in;
       return (i.kind == 'g' ? "get " : i.kind == 'p' ? "put " : "append ") + Edn.print(i.s);
     }
+
+    @Override
+    public String describeNeed(Object in) {
+      KvInput i = (KvInput) in;
+      return i.kind == 'g' ? "the value to be " + Edn.print(i.s) : "nothing";
+    }
   }
 
   // ------------------------------------------------------------------ multi-register
@@ -439,6 +451,23 @@ final class Models {
     public String describeInput(Object in) {
       return "txn " + Edn.print(in);
     }
+
+    @Override
+    public String describeNeed(Object in) {
+      // The reads that see the state before the transaction: those of registers it has not
+      // written yet, with a value (a nil read observed nothing).
+      TreeMap<Object, Object> need = new TreeMap<>(Models::compareKeys);
+      java.util.Set<Object> written = new java.util.HashSet<>();
+      for (Object m : (List<?>) in) {
+        List<?> t = (List<?>) m;
+        if (name(t.get(0)).startsWith("w")) {
+          written.add(t.get(1));
+        } else if (t.get(2) != null && !written.contains(t.get(1))) {
+          need.putIfAbsent(t.get(1), t.get(2));
+        }
+      }
+      return need.isEmpty() ? "nothing" : "the registers to hold " + Edn.print(need);
+    }
   }
 
   static int compareKeys(Object a, Object b) {
@@ -496,6 +525,11 @@ final class Models {
     public String describeInput(Object in) {
       return (Boolean) in ? "acquire" : "release";
     }
+
+    @Override
+    public String describeNeed(Object in) {
+      return (Boolean) in ? "the lock to be free" : "the lock to be held";
+    }
   }
 
   // ------------------------------------------------------------------ tso (a timestamp oracle)
@@ -546,6 +580,11 @@ final class Models {
     @Override
     public String describeInput(Object in) {
       return "ts " + in;
+    }
+
+    @Override
+    public String describeNeed(Object in) {
+      return "every timestamp handed out before it to be smaller than " + in;
     }
   }
 }

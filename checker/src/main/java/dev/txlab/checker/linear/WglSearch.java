@@ -77,12 +77,28 @@ final class WglSearch {
    */
   record Counterexample(LinOp blocked, List<LinOp> prefix, Object state) {}
 
+  /**
+   * What one search found.
+   *
+   * @param linearization for a linearizable subhistory, the legal order found (on-demand crashed
+   *     operations included), else null; recorded once, when the search succeeds
+   */
   record Result(
       Outcome outcome,
       long explored,
       int completedOps,
       int linearizedMax,
-      Counterexample counterexample) {}
+      Counterexample counterexample,
+      List<LinOp> linearization) {
+    Result(
+        Outcome outcome,
+        long explored,
+        int completedOps,
+        int linearizedMax,
+        Counterexample counterexample) {
+      this(outcome, explored, completedOps, linearizedMax, counterexample, null);
+    }
+  }
 
   private final Model model;
   private final List<LinOp> ops;
@@ -150,7 +166,13 @@ final class WglSearch {
     long budgetEnd = iterations + stepBudget;
     while (true) {
       if (completedRemaining == 0) {
-        return new Result(Outcome.LINEARIZABLE, memo.size(), completedTotal, completedTotal, null);
+        return new Result(
+            Outcome.LINEARIZABLE,
+            memo.size(),
+            completedTotal,
+            completedTotal,
+            null,
+            List.copyOf(prefix(stack)));
       }
       if ((++iterations & 0xFFF) == 0) {
         if (System.nanoTime() > deadlineNanos) {

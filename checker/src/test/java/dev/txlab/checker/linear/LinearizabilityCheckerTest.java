@@ -432,11 +432,9 @@ class LinearizabilityCheckerTest {
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("lin");
     String html = java.nio.file.Files.readString(r.writeReport(dir));
     assertThat(html)
-        .contains("<svg")
+        .contains("id=lin-data", "getContext")
         .contains("not linearizable")
-        .contains("#c62828")
-        .doesNotContain("<script src", "<link ", "@import");
+        .doesNotContain("<script src", "<link ", "@import", "http://", "https://");
     assertThat(r.toText()).contains("process 1's read 2").contains("the register holds 1");
-    assertThat(html.split("<rect").length - 1).as("one bar per operation").isEqualTo(2);
   }
 }
