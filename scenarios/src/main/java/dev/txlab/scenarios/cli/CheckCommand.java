@@ -263,7 +263,13 @@ final class CheckCommand implements Callable<Integer> {
               new com.fasterxml.jackson.databind.ObjectMapper().readTree(results.toFile());
           if (r.hasNonNull("workload")) {
             String w = r.get("workload").asText();
-            runWorkload = w.equals("bank") || w.equals("causal-reverse") ? "list-append" : w;
+            // As the run's own checks read it: a register run is a cas-register history, a bank or
+            // causal-reverse run a list-append one, a tso run the oracle's.
+            runWorkload =
+                dev.txlab.scenarios.workload.WorkloadDriver.NAMES.contains(w)
+                    ? new dev.txlab.scenarios.workload.WorkloadDriver.Spec(w, 1, 1, 1, 1, 2)
+                        .checkerWorkload()
+                    : w;
           } else if (r.hasNonNull("protocol")) {
             runWorkload = "cas-register"; // a single-key run: compare-and-set registers
           }
@@ -291,6 +297,13 @@ final class CheckCommand implements Callable<Integer> {
 
     String w = workload.equals("auto") && runWorkload != null ? runWorkload : workload;
     boolean keyed = independent;
+    NilRead runNil = null;
+    if (workload.equals("auto") && runWorkload != null && !TxnSpec.WORKLOADS.contains(w)) {
+      // A run's single-key history is checked as the run checked it: key by key, a nil read
+      // meaning the key is absent.
+      keyed = true;
+      runNil = NilRead.ABSENT;
+    }
     if (w.equals("auto")) {
       w = TxnSpec.guessWorkload(history);
       if (w == null) {
@@ -334,7 +347,7 @@ final class CheckCommand implements Callable<Integer> {
                 history,
                 new TxnSpec(w, models, wfrKeys, sequentialKeys, linearizableKeys, timeout));
       } else {
-        NilRead nr = nilRead == null ? null : NilRead.valueOf(nilRead.toUpperCase(Locale.ROOT));
+        NilRead nr = nilRead == null ? runNil : NilRead.valueOf(nilRead.toUpperCase(Locale.ROOT));
         result =
             LinearizabilityChecker.check(
                 history, new LinearSpec(w, initialValue, nr, keyed, timeout));

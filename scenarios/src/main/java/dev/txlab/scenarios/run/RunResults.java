@@ -62,8 +62,8 @@ public final class RunResults {
     m.put("protocol", o.scenario().protocol());
     dev.txlab.coordinator.protocol.ProtocolRegistry.find(o.scenario().protocol())
         .ifPresent(p -> m.put("promises", p.promises()));
+    m.put("workload", o.scenario().workload().name());
     if (o.scenario().transactional()) {
-      m.put("workload", o.scenario().workload().name());
       m.put("consistency", o.scenario().consistency());
     }
     m.put("valid", o.validity().json());
