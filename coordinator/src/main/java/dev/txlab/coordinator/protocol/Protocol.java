@@ -69,6 +69,15 @@ public interface Protocol {
    */
   List<String> promises();
 
+  /**
+   * The knob settings and faults under which it no longer keeps a promise, each with why: what the
+   * report names on an anomaly card as able to explain it. None by default (a protocol that
+   * declares none has every anomaly reported as unexplained by its settings).
+   */
+  default List<Weakening> weakenings() {
+    return List.of();
+  }
+
   /** The metrics it reports, by the names results and expectations use. */
   List<String> metrics();
 

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       RunCommand.class,
       TraceCommand.class,
+      RunsCommand.class,
+      ServeCommand.class,
       ScenariosCommand.class,
       ProtocolsCommand.class,
       SoakCommand.class,

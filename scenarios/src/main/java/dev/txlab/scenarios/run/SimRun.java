@@ -284,7 +284,8 @@ public final class SimRun {
         clocks,
         cluster.distributions(),
         timings,
-        driver.notes());
+        driver.notes(),
+        cluster.waitStories());
   }
 
   /** The simulated world's settings from the scenario's network and clocks. */

@@ -1,0 +1,73 @@
+package dev.txlab.coordinator.protocol;
+
+import java.util.List;
+
+/**
+ * A condition under which a protocol no longer keeps one of its promises, declared by the protocol
+ * as data (not written into the report): a knob setting ({@code commit-wait: off}, {@code
+ * staleness} above zero, {@code reads: local}) or a kind of fault ({@code truetime-violation},
+ * {@code clock-skew}). The report names, on every anomaly card, the weakenings in force during the
+ * anomaly whose lost promise the anomaly breaks — the knobs and faults that can explain it.
+ *
+ * @param knob the knob's name, or empty for a fault's weakening
+ * @param values the knob's values that weaken the promise; {@code >0} stands for any duration above
+ *     zero, {@code <0} for any negative fraction
+ * @param faults for a fault's weakening, the faults' first words ({@code clock-skew}), any of which
+ *     weakens the promise while it is active
+ * @param weakens the consistency model no longer promised ({@code strict-serializable})
+ * @param why one sentence: how the setting or fault lets the anomaly happen
+ */
+public record Weakening(
+    String knob, List<String> values, List<String> faults, String weakens, String why) {
+  public Weakening {
+    values = List.copyOf(values);
+    faults = List.copyOf(faults);
+    if (knob.isEmpty() == faults.isEmpty() || knob.isEmpty() != values.isEmpty()) {
+      throw new IllegalArgumentException("a weakening is a knob's values or a list of faults");
+    }
+    if (weakens.isEmpty() || why.isEmpty()) {
+      throw new IllegalArgumentException("a weakening names the promise it weakens, and why");
+    }
+  }
+
+  /** The knob {@code knob} at any of {@code values} weakens {@code weakens}. */
+  public static Weakening knob(String knob, List<String> values, String weakens, String why) {
+    return new Weakening(knob, values, List.of(), weakens, why);
+  }
+
+  /** Any of {@code faults}, while active, weakens {@code weakens}. */
+  public static Weakening faults(List<String> faults, String weakens, String why) {
+    return new Weakening("", List.of(), faults, weakens, why);
+  }
+
+  /** Whether the knob's {@code value} (as the scenario wrote it) is one that weakens. */
+  public boolean weakensAt(String value) {
+    if (knob.isEmpty() || value == null) {
+      return false;
+    }
+    if (values.contains(value)) {
+      return true;
+    }
+    if (values.contains(">0") && value.matches("[0-9]+(ms|s)")) {
+      return Long.parseLong(value.replaceAll("[^0-9]", "")) > 0;
+    }
+    if (values.contains("<0")) {
+      try {
+        return Double.parseDouble(value) < 0;
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a fault whose text is {@code faultText} is one of this weakening's faults. */
+  public boolean weakenedBy(String faultText) {
+    for (String f : faults) {
+      if (faultText.equals(f) || faultText.startsWith(f + " ")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
