@@ -5,7 +5,6 @@ import dev.txlab.chaos.schedule.FaultEvent;
 import dev.txlab.checker.history.Op;
 import dev.txlab.checker.history.Operation;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -129,25 +128,51 @@ final class RunPlots {
     return s.length() * CHAR_PX * fontPx / 11.0 + 4;
   }
 
-  /** Places labels in rows, left to right, so that none overlaps another. */
+  /**
+   * Places labels in rows above a drawing so that none overlaps another, nor another's leader line
+   * (the line from a label down to the point it names, through the rows nearer the drawing). Row 0
+   * is the nearest; a label goes in the nearest row where it fits.
+   */
   static final class Rows {
-    private final double[] freeFrom;
+    private final List<List<double[]>> spans = new ArrayList<>();
+    private final List<List<Double>> lines = new ArrayList<>();
     private final double left;
     private final double right;
 
     Rows(int rows, double left, double right) {
-      freeFrom = new double[rows];
-      Arrays.fill(freeFrom, Double.NEGATIVE_INFINITY);
+      for (int r = 0; r < rows; r++) {
+        spans.add(new ArrayList<>());
+        lines.add(new ArrayList<>());
+      }
       this.left = left;
       this.right = right;
     }
 
-    /** The row and left edge for a label {@code width} wide wanted at {@code x}, or null. */
-    double[] place(double x, double width) {
-      double at = Math.max(left, Math.min(x, right - width));
-      for (int r = 0; r < freeFrom.length; r++) {
-        if (freeFrom[r] <= at) {
-          freeFrom[r] = at + width + 6;
+    /**
+     * The row and left edge for a label {@code width} wide naming the point at {@code anchor}, or
+     * null when no row has room.
+     */
+    double[] place(double anchor, double width) {
+      double at = Math.max(left, Math.min(anchor, right - width));
+      double end = at + width;
+      for (int r = 0; r < spans.size(); r++) {
+        boolean free = true;
+        for (double[] sp : spans.get(r)) {
+          free &= end + 6 <= sp[0] || at >= sp[1] + 6;
+        }
+        for (double x : lines.get(r)) {
+          free &= x < at - 3 || x > end + 3;
+        }
+        for (int below = 0; below < r && free; below++) {
+          for (double[] sp : spans.get(below)) {
+            free &= anchor < sp[0] - 3 || anchor > sp[1] + 3;
+          }
+        }
+        if (free) {
+          spans.get(r).add(new double[] {at, end});
+          for (int below = 0; below < r; below++) {
+            lines.get(below).add(anchor);
+          }
           return new double[] {r, at};
         }
       }
@@ -316,7 +341,7 @@ final class RunPlots {
         double width = textWidth(text, 11);
         double[] at = rows.place(x, width);
         if (at != null) {
-          double y = top - 5 - (LABEL_ROWS - 1 - at[0]) * LABEL_ROW_PX;
+          double y = top - 5 - at[0] * LABEL_ROW_PX;
           svg.append(
               String.format(
                   Locale.ROOT,
@@ -461,6 +486,23 @@ final class RunPlots {
     yLabel(svg, top, bottom, "latency (log)");
     timeAxis(svg, endNanos, bottom);
     for (String pass : List.of("ok", "fail", "info")) {
+      if (pass.equals("ok")) {
+        // Many: one group carries their colour, each circle only its place.
+        svg.append("<g class=ok-marks fill='").append(OK).append("' fill-opacity='0.55'>");
+        for (Operation op : done) {
+          if (op.isOk()) {
+            double lat = (op.completion().timeNanos() - op.invokeTimeNanos()) / 1e6;
+            svg.append(
+                String.format(
+                    Locale.ROOT,
+                    "<circle cx='%.1f' cy='%.1f' r='1.7'/>",
+                    x(op.completion().timeNanos(), endNanos),
+                    y.applyAsDouble(lat)));
+          }
+        }
+        svg.append("</g>");
+        continue;
+      }
       for (Operation op : done) {
         if (!outcome(op).equals(pass)) {
           continue;

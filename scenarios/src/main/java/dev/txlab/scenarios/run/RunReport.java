@@ -79,6 +79,9 @@ public final class RunReport {
         .append(
             ".story{border:1px solid #ddd;border-radius:6px;padding:4px 12px 8px;margin:10px 0}.story h3{font-size:14px;margin:6px 0}")
         .append(".cause{margin:4px 0}.causes{margin:4px 0 0 0;padding-left:18px}")
+        .append(
+            ".tl{position:relative}.tl-tip{position:absolute;background:#fff;border:1px solid #999;border-radius:4px;padding:3px 6px;font:12px ui-monospace,monospace;pointer-events:none;max-width:620px;box-shadow:0 1px 4px rgba(0,0,0,.2)}")
+        .append(".tl-ops .o{fill:#009E73}.tl-ops .f{fill:#E69F00}.tl-ops .i{fill:#D55E00}")
         .append("</style></head><body>");
     Validity v = o.validity();
     h.append("<h1>")
@@ -198,7 +201,15 @@ public final class RunReport {
     h.append(RunPlots.throughput(o, bands, endNanos));
     h.append(RunPlots.legend(bands, true));
     h.append("<h3>Each client's operations</h3>");
-    h.append(timeline(o));
+    StringBuilder tips = new StringBuilder();
+    h.append("<div class=tl>")
+        .append(timeline(o, tips))
+        .append("<div id=tl-tip class=tl-tip hidden></div></div>")
+        .append("<script type=application/json id=tl-data>")
+        .append(tips)
+        .append("</script><script>")
+        .append(TIMELINE_SCRIPT)
+        .append("</script>");
     h.append(messages.section());
 
     if (!o.clocks().isEmpty()) {
@@ -398,6 +409,25 @@ public final class RunReport {
                   + ")</span></li>");
         }
         continue;
+      }
+      if (w.faults().contains("truetime-violation")) {
+        // Clocks the scenario set beyond ε lie as a fault would: name the nodes that lied then.
+        List<String> liars = new ArrayList<>();
+        for (ClockTimeline.Span sp : o.clocks().during(from, to)) {
+          if (sp.outsideEpsilon()) {
+            liars.add(sp.node().toString());
+          }
+        }
+        if (!liars.isEmpty()) {
+          items.add(
+              "<li>clocks outside ε then on <span class=liar>"
+                  + esc(String.join(", ", liars))
+                  + "</span> (see <a href=\"#clocks\">Clocks</a>) — "
+                  + esc(w.why())
+                  + " <span class=muted>(gives up "
+                  + esc(w.weakens())
+                  + ")</span></li>");
+        }
       }
       for (RunPlots.Band b : bands) {
         // A clock set wrong stays wrong until undone: a fault active at any point of the anomaly.
@@ -789,7 +819,7 @@ public final class RunReport {
    * One lane per client (a crashed client's later process numbers stay in its lane), each operation
    * a bar over its interval coloured by outcome.
    */
-  private static String timeline(RunOutcome o) {
+  private static String timeline(RunOutcome o, StringBuilder tips) {
     long endNanos = (long) (o.timings().runSeconds() * 1e9);
     int clients = o.scenario().workload().clients();
     int laneHeight = 12;
@@ -797,6 +827,11 @@ public final class RunReport {
     StringBuilder svg = svgOpen(height);
     shade(svg, o, endNanos, height);
     int drawn = 0;
+    // Bars carry a class for their outcome and, in one list beside the drawing, a line of text
+    // each (client, process, values, outcome, times): the page's script shows it on hover. A
+    // <title> per bar would weigh three times as much.
+    tips.append("[");
+    svg.append("<g class=tl-ops>");
     for (Operation op : o.history().operations()) {
       if (drawn++ >= TIMELINE_OPS_MAX) {
         break;
@@ -805,31 +840,38 @@ public final class RunReport {
       double x0 = x(op.invokeTimeNanos(), endNanos);
       long end = op.completion() == null ? endNanos : op.completion().timeNanos();
       double x1 = Math.max(x0 + 0.8, x(end, endNanos));
-      String color = op.isOk() ? RunPlots.OK : op.isFail() ? RunPlots.FAIL : RunPlots.INFO;
       svg.append(
           String.format(
               Locale.ROOT,
-              "<rect x='%.1f' y='%d' width='%.1f' height='%d' fill='%s'><title>c%d, process %d: %s %s → %s%s, %.3f–%s</title></rect>",
+              "<rect x='%.1f' y='%d' width='%.1f' height='%d' class=%s />",
               x0,
               10 + lane * laneHeight + 2,
               x1 - x0,
               laneHeight - 4,
-              color,
+              op.isOk() ? "o" : op.isFail() ? "f" : "i"));
+      String tip =
+          String.format(
+              Locale.ROOT,
+              "c%d p%d %s %s %s · %.3f–%s",
               lane + 1,
               op.process(),
-              esc(op.f()),
-              esc(brief(op.invocation().value())),
               op.outcome().text(),
-              op.isOk() ? " " + esc(brief(op.completion().value())) : "",
+              op.f(),
+              // An ok's completion holds its writes and what its reads returned; otherwise only
+              // what was asked is known.
+              brief(op.isOk() ? op.completion().value() : op.invocation().value()),
               op.invokeTimeNanos() / 1e9,
               op.completion() == null
                   ? "never completed"
                   : String.format(
                       Locale.ROOT,
-                      "%.3f s (%.2f ms)",
+                      "%.3f s (%.1f ms)",
                       op.completion().timeNanos() / 1e9,
-                      (op.completion().timeNanos() - op.invokeTimeNanos()) / 1e6)));
+                      (op.completion().timeNanos() - op.invokeTimeNanos()) / 1e6));
+      tips.append(tips.length() > 1 ? "," : "").append(jsonString(tip));
     }
+    svg.append("</g>");
+    tips.append("]");
     for (int c = 0; c < clients; c++) {
       svg.append(
           String.format(
@@ -866,9 +908,39 @@ public final class RunReport {
 
   /** A value for a tooltip, cut to a readable length. */
   private static String brief(Object value) {
-    String v = String.valueOf(value);
-    return v.length() > 160 ? v.substring(0, 157) + "…" : v;
+    // EDN's spelling, shorter than Java's: [[:append 1 2] [:r 3 [1]]].
+    String v = String.valueOf(value).replace(", ", " ").replace("null", "nil");
+    return v.length() > 96 ? v.substring(0, 94) + "…" : v;
   }
+
+  /** A JSON string literal that is also safe inside a script element. */
+  static String jsonString(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        b.append('\\').append(c);
+      } else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.append('"').toString();
+  }
+
+  /** Shows a client-lane bar's text (its values, outcome and times) where the pointer is. */
+  private static final String TIMELINE_SCRIPT =
+      "(function(){var d=document.getElementById('tl-data'),tip=document.getElementById('tl-tip');"
+          + "if(!d||!tip)return;var texts=JSON.parse(d.textContent),"
+          + "bars=document.querySelectorAll('.tl-ops rect'),box=tip.parentNode;"
+          + "Array.prototype.forEach.call(bars,function(r,i){r.setAttribute('data-i',i);});"
+          + "box.addEventListener('mouseover',function(e){var i=e.target.getAttribute&&"
+          + "e.target.getAttribute('data-i');if(i===null||i===undefined){tip.hidden=true;return;}"
+          + "var b=box.getBoundingClientRect();tip.textContent=texts[+i];tip.hidden=false;"
+          + "tip.style.left=Math.min(e.clientX-b.left+12,b.width-tip.offsetWidth-4)+'px';"
+          + "tip.style.top=(e.clientY-b.top+14)+'px';});"
+          + "box.addEventListener('mouseleave',function(){tip.hidden=true;});})();";
 
   private static StringBuilder svgOpen(int height) {
     return new StringBuilder()
@@ -898,12 +970,10 @@ public final class RunReport {
     svg.append(
         String.format(
             Locale.ROOT,
-            "<line x1='%.1f' x2='%.1f' y1='10' y2='%d' stroke='#555' stroke-dasharray='4 3'/>"
-                + "<text x='%.1f' y='20' font-size='11' fill='#555'>final heal</text>",
+            "<line x1='%.1f' x2='%.1f' y1='10' y2='%d' stroke='#555' stroke-dasharray='4 3'><title>final heal</title></line>",
             heal,
             heal,
-            height - MARGIN_BOTTOM,
-            heal + 4));
+            height - MARGIN_BOTTOM));
   }
 
   private static void axes(

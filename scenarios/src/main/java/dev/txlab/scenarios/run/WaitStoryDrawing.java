@@ -178,7 +178,7 @@ final class WaitStoryDrawing {
                 Locale.ROOT,
                 "<text class=lbl x='%.1f' y='%.1f' font-size='11' fill='#333'>%s</text>",
                 at[1] + 2,
-                top - 6 - (1 - at[0]) * 14,
+                top - 6 - at[0] * 14,
                 RunReport.esc(label)));
       }
     }

@@ -1,7 +1,6 @@
 package dev.txlab.scenarios.serve;
 
 import dev.txlab.scenarios.run.RunIndex;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -91,15 +90,25 @@ public final class RunsServer implements AutoCloseable {
     return root;
   }
 
+  /** Stops listening and closes every connection (Vert.x closes its servers with it). */
   @Override
   public void close() {
-    Future<Void> f = server.close().compose(v -> vertx.close());
     try {
-      f.toCompletionStage().toCompletableFuture().get();
+      // No grace: a browser's idle keep-alive connection would otherwise hold the close open.
+      server
+          .shutdown(0, java.util.concurrent.TimeUnit.SECONDS)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      vertx
+          .close()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("closing the server failed", e.getCause());
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("closing the server failed", e);
     }
   }
 
