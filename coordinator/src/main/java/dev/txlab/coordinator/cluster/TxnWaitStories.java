@@ -278,12 +278,15 @@ public final class TxnWaitStories implements TxnProbe {
   private static String lockText(Part p) {
     List<String> parts = new ArrayList<>();
     if (!p.writes.isEmpty()) {
-      parts.add("write " + String.join(" ", p.writes));
+      parts.add(String.join(" ", p.writes) + " (write)");
     }
     if (!p.reads.isEmpty()) {
-      parts.add("read " + String.join(" ", p.reads));
+      parts.add(String.join(" ", p.reads) + " (read)");
     }
-    return parts.isEmpty() ? "locks" : "locks: " + String.join("; ", parts);
+    int keys = p.writes.size() + p.reads.size();
+    return parts.isEmpty()
+        ? "locks"
+        : (keys == 1 ? "lock on key " : "locks on keys ") + String.join(", ", parts);
   }
 
   /**

@@ -67,7 +67,7 @@ class TxnWaitStoriesTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(1, 100 * MS, 3000 * MS),
             org.assertj.core.groups.Tuple.tuple(2, 100 * MS, 3000 * MS));
-    assertThat(s.holds().get(0).what()).isEqualTo("locks: write k0; read r");
+    assertThat(s.holds().get(0).what()).isEqualTo("locks on keys k0 (write), r (read)");
     assertThat(s.marks())
         .extracting(WaitStory.Mark::label)
         .contains("votes all yes", "COMMIT", "PREPARED", "locked");

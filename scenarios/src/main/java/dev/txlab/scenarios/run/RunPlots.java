@@ -410,13 +410,15 @@ final class RunPlots {
       svg.append(
           String.format(
               Locale.ROOT,
-              "<line x1='%.1f' x2='%.1f' y1='%d' y2='%d' stroke='#999'/><text class=lbl x='%.1f' y='%d' font-size='11' text-anchor='middle' fill='#555'>%s s</text>",
+              "<line x1='%.1f' x2='%.1f' y1='%d' y2='%d' stroke='#999'/><text class=lbl x='%.1f' y='%d' font-size='11' text-anchor='%s' fill='#555'>%s s</text>",
               x,
               x,
               bottom,
               bottom + 4,
               x,
               bottom + 16,
+              // The first starts at the axis, clear of the lowest value's label left of it.
+              t == 0 ? "start" : "middle",
               fmt(t)));
     }
   }

@@ -944,7 +944,7 @@ public final class RunReport {
 
   private static StringBuilder svgOpen(int height) {
     return new StringBuilder()
-        .append("<svg xmlns='http://www.w3.org/2000/svg' width='")
+        .append("<svg xmlns='http://www.w3.org/2000/svg' class=plot width='")
         .append(PLOT_WIDTH + 20)
         .append("' height='")
         .append(height)
