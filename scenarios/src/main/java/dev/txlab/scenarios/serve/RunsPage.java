@@ -52,7 +52,8 @@ final class RunsPage {
             ".valid{background:#009E73}.invalid{background:#D55E00}.unknown{background:#8a7d00}")
         .append(
             "code{font:12px ui-monospace,monospace}.num{text-align:right;font-variant-numeric:tabular-nums}")
-        .append(".controls{margin:10px 0}.controls input{width:320px}")
+        .append(
+            ".controls{margin:10px 0}.controls input{width:320px}.small{font-size:12px;color:#444}")
         .append("</style></head><body>");
     h.append("<h1>txlab runs</h1><p class=muted>")
         .append(runs.size())
@@ -80,6 +81,7 @@ final class RunsPage {
       {"ok / total", "num"},
       {"blocked", "num"},
       {"in doubt max (ms)", "num"},
+      {"other metrics", "text"},
       {"report", "text"}
     };
     for (String[] c : cols) {
@@ -113,7 +115,8 @@ final class RunsPage {
       List<String> checks = new ArrayList<>();
       if (l.get("checks") instanceof Map<?, ?> cs) {
         for (Map.Entry<?, ?> c : cs.entrySet()) {
-          checks.add(c.getKey() + " " + verdict(c.getValue()));
+          String v = verdict(c.getValue());
+          checks.add(c.getKey() + (v.equals("valid") ? " ✓" : v.equals("invalid") ? " ✗" : " ?"));
         }
       }
       cell(h, String.join(", ", checks), null);
@@ -133,6 +136,20 @@ final class RunsPage {
           h,
           doubt instanceof Number n ? String.format(Locale.ROOT, "%.0f", n.doubleValue()) : "",
           "num");
+      List<String> others = new ArrayList<>();
+      for (Map.Entry<?, ?> m : metrics.entrySet()) {
+        String k = String.valueOf(m.getKey());
+        if (!k.matches("(txns|ops)(_ok)?|blocked_txns|in_doubt_ms_max")) {
+          others.add(
+              k.replace('_', ' ')
+                  + " "
+                  + (m.getValue() instanceof Number n
+                          && n.doubleValue() != Math.rint(n.doubleValue())
+                      ? String.format(Locale.ROOT, "%.1f", n.doubleValue())
+                      : str(m.getValue())));
+        }
+      }
+      cell(h, String.join(" · ", others), "small");
       h.append("<td><a href=\"runs/")
           .append(Html.escape(e.dir()))
           .append("/report.html\">report</a> · <a href=\"runs/")
