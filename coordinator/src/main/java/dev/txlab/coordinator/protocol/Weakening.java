@@ -16,12 +16,20 @@ import java.util.List;
  *     weakens the promise while it is active
  * @param weakens the consistency model no longer promised ({@code strict-serializable})
  * @param why one sentence: how the setting or fault lets the anomaly happen
+ * @param onlyWith knob settings without which it weakens nothing (raft-kv's clock faults matter
+ *     only with {@code reads: lease}): each knob named must be at one of its listed values
  */
 public record Weakening(
-    String knob, List<String> values, List<String> faults, String weakens, String why) {
+    String knob,
+    List<String> values,
+    List<String> faults,
+    String weakens,
+    String why,
+    java.util.Map<String, List<String>> onlyWith) {
   public Weakening {
     values = List.copyOf(values);
     faults = List.copyOf(faults);
+    onlyWith = java.util.Map.copyOf(onlyWith);
     if (knob.isEmpty() == faults.isEmpty() || knob.isEmpty() != values.isEmpty()) {
       throw new IllegalArgumentException("a weakening is a knob's values or a list of faults");
     }
@@ -32,12 +40,29 @@ public record Weakening(
 
   /** The knob {@code knob} at any of {@code values} weakens {@code weakens}. */
   public static Weakening knob(String knob, List<String> values, String weakens, String why) {
-    return new Weakening(knob, values, List.of(), weakens, why);
+    return new Weakening(knob, values, List.of(), weakens, why, java.util.Map.of());
   }
 
   /** Any of {@code faults}, while active, weakens {@code weakens}. */
   public static Weakening faults(List<String> faults, String weakens, String why) {
-    return new Weakening("", List.of(), faults, weakens, why);
+    return new Weakening("", List.of(), faults, weakens, why, java.util.Map.of());
+  }
+
+  /** This weakening, only while {@code knob} is at one of {@code values}. */
+  public Weakening onlyWith(String knob, List<String> values) {
+    java.util.Map<String, List<String>> m = new java.util.TreeMap<>(onlyWith);
+    m.put(knob, List.copyOf(values));
+    return new Weakening(this.knob, this.values, faults, weakens, why, m);
+  }
+
+  /** Whether a run's knob settings meet {@link #onlyWith}. */
+  public boolean applies(java.util.Map<String, String> settings) {
+    for (java.util.Map.Entry<String, List<String>> e : onlyWith.entrySet()) {
+      if (!e.getValue().contains(settings.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether the knob's {@code value} (as the scenario wrote it) is one that weakens. */

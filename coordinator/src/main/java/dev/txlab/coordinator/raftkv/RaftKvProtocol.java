@@ -75,10 +75,11 @@ public final class RaftKvProtocol implements Protocol {
             "a leader trusts its lease longer than a follower's clock allows, so a new leader can"
                 + " accept writes the old one still reads past"),
         dev.txlab.coordinator.protocol.Weakening.faults(
-            List.of("clock-drift", "clock-skew", "clock-strobe"),
-            "linearizable",
-            "with leases, a clock running faster than lease-drift-bound lets two leaders serve"
-                + " reads at once"));
+                List.of("clock-drift", "clock-skew", "clock-strobe"),
+                "linearizable",
+                "with leases, a clock running faster than lease-drift-bound lets two leaders serve"
+                    + " reads at once")
+            .onlyWith("reads", List.of("lease")));
   }
 
   @Override

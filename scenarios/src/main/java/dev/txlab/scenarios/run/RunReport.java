@@ -390,12 +390,14 @@ public final class RunReport {
     }
     List<String> items = new ArrayList<>();
     List<RunPlots.Band> bands = RunPlots.bands(o, endNanos);
+    // Every knob's value, the defaults too: a default can be the setting that weakens.
+    Map<String, String> settings = protocol.get().settings(o.scenario().knobs());
     for (dev.txlab.coordinator.protocol.Weakening w : protocol.get().weakenings()) {
-      if (!broken.contains(w.weakens())) {
+      if (!broken.contains(w.weakens()) || !w.applies(settings)) {
         continue;
       }
       if (!w.knob().isEmpty()) {
-        String value = o.scenario().knobs().get(w.knob());
+        String value = settings.get(w.knob());
         if (w.weakensAt(value)) {
           items.add(
               "<li>knob <code>"
