@@ -296,6 +296,8 @@ public final class LinearResult implements CheckResult {
         return "the registers hold";
       case "kv":
         return "the value is";
+      case "tso":
+        return "the oracle's";
       default:
         return "the register holds";
     }

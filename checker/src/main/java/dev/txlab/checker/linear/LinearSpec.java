@@ -21,7 +21,7 @@ import java.util.Set;
 public record LinearSpec(
     String workload, Object initial, NilRead nilRead, boolean independent, Duration timeout) {
   public static final List<String> WORKLOADS =
-      List.of("register", "cas-register", "kv", "multi-register", "mutex");
+      List.of("register", "cas-register", "kv", "multi-register", "mutex", "tso");
 
   public LinearSpec {
     if (!WORKLOADS.contains(workload)) {
@@ -47,6 +47,9 @@ public record LinearSpec(
     }
     if (Set.of("acquire", "release").containsAll(fs)) {
       return "mutex";
+    }
+    if (Set.of("ts").containsAll(fs)) {
+      return "tso";
     }
     if (Set.of("get", "put", "append").containsAll(fs)) {
       return "kv";

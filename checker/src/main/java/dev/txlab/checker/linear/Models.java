@@ -28,6 +28,8 @@ final class Models {
         return new MultiRegister(spec.initial());
       case "mutex":
         return new Mutex();
+      case "tso":
+        return new TimestampOracle();
       default:
         throw new IllegalArgumentException("unknown linearizability workload " + spec.workload());
     }
@@ -493,6 +495,57 @@ final class Models {
     @Override
     public String describeInput(Object in) {
       return (Boolean) in ? "acquire" : "release";
+    }
+  }
+
+  // ------------------------------------------------------------------ tso (a timestamp oracle)
+
+  /**
+   * A timestamp oracle as a counter: each {@code ts} operation returns a timestamp greater than
+   * every one returned before it. Linearizable means what an oracle must guarantee: no timestamp is
+   * handed out twice, and one obtained after another was received is larger. The state is the
+   * largest timestamp handed out so far; a {@code ts} whose answer was lost constrains nothing.
+   */
+  static final class TimestampOracle implements Model {
+    @Override
+    public Object initialState() {
+      return Long.MIN_VALUE;
+    }
+
+    @Override
+    public Object input(Operation op, Object value, boolean crashed) throws UnfitHistoryException {
+      if (!op.f().equals("ts")) {
+        throw new UnfitHistoryException(
+            op.invocation().index(), "a timestamp oracle has ts, not :" + op.f());
+      }
+      if (crashed) {
+        return IRRELEVANT;
+      }
+      if (!(value instanceof Long)) {
+        throw new UnfitHistoryException(
+            op.invocation().index(), "a timestamp is an integer, found " + Edn.print(value));
+      }
+      return value;
+    }
+
+    @Override
+    public Object step(Object state, Object in) {
+      return (Long) in > (Long) state ? in : null;
+    }
+
+    @Override
+    public boolean overwrites() {
+      return false;
+    }
+
+    @Override
+    public String describe(Object state) {
+      return (Long) state == Long.MIN_VALUE ? "none handed out" : "last " + state;
+    }
+
+    @Override
+    public String describeInput(Object in) {
+      return "ts " + in;
     }
   }
 }

@@ -95,6 +95,16 @@ public final class CrdbProtocol implements Protocol {
   }
 
   @Override
+  public java.util.Map<String, String> disclaims() {
+    return java.util.Map.of(
+        "strict-serializable",
+        "transactions on disjoint keys, through gateways whose clocks differ within the maximum"
+            + " offset, can be ordered against real time — the causal reverse"
+            + " (crdb-causal-reverse); a single key stays linearizable, as the uncertainty interval"
+            + " sees to it");
+  }
+
+  @Override
   public List<String> metrics() {
     return CrdbMetrics.NAMES;
   }

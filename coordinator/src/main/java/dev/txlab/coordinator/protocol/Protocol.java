@@ -60,6 +60,15 @@ public interface Protocol {
 
   Serves serves();
 
+  /**
+   * Whether it runs a timestamp oracle that clients can ask directly: the {@code tso} workload,
+   * served through {@link SimProtocolCluster#addKvClient} with {@code KvOp.Timestamp} operations
+   * and checked for linearizability as a counter.
+   */
+  default boolean servesTimestamps() {
+    return false;
+  }
+
   /** Its knobs, in the order people read them. */
   List<Knob> knobs();
 
@@ -76,6 +85,15 @@ public interface Protocol {
    */
   default List<Weakening> weakenings() {
     return List.of();
+  }
+
+  /**
+   * Stronger models it does not promise, each with why, in a sentence (empty: nothing to say). A
+   * design that stops short of a model on purpose says so here, so nobody mistakes the anomaly for
+   * a bug.
+   */
+  default java.util.Map<String, String> disclaims() {
+    return java.util.Map.of();
   }
 
   /** The metrics it reports, by the names results and expectations use. */

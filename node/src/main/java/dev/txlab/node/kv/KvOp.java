@@ -119,6 +119,22 @@ public sealed interface KvOp {
     }
   }
 
+  /**
+   * Asks a timestamp oracle for a fresh timestamp (the {@code tso} workload; {@code key} names the
+   * oracle, as a register's key names it). It changes the oracle's state: no timestamp is handed
+   * out twice.
+   */
+  record Timestamp(String key) implements KvOp {
+    public Timestamp {
+      requireKey(key);
+    }
+
+    @Override
+    public boolean isWrite() {
+      return true;
+    }
+  }
+
   private static void requireKey(String key) {
     if (key == null || key.isEmpty())
       throw new IllegalArgumentException("op needs a non-empty key");

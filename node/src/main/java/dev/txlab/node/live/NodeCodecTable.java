@@ -61,7 +61,9 @@ public final class NodeCodecTable {
           KvStateMachine.Session.class,
           KvStateMachine.Image.class,
           MvccStore.Image.class,
-          ReadMode.class);
+          ReadMode.class,
+          // Added after the first release of the table: appended, so earlier ids stay.
+          KvOp.Timestamp.class);
 
   /** The node module's classes. */
   public static List<Class<?>> classes() {

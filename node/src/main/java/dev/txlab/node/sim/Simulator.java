@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
@@ -233,6 +234,13 @@ public final class Simulator implements SimControl {
   private final Trace trace = new Trace();
   private final TreeMap<String, Long> drops = new TreeMap<>();
   private LinkConfig defaultLink;
+
+  /** Each placed node's region (nodes not placed are in none: no wide-area delay). */
+  private final HashMap<NodeId, String> regionOf = new HashMap<>();
+
+  /** The one-way wide-area latency between two regions, keyed by {@link #regionPair}. */
+  private final HashMap<String, Latency> betweenRegions = new HashMap<>();
+
   private EpsilonModel epsilon;
   private boolean epsilonFault;
   private long now;
@@ -592,11 +600,50 @@ public final class Simulator implements SimControl {
       drop("loss", fromName, target, m, now);
       return;
     }
-    scheduleDelivery(now + delay(lc), target, from, fromName, m);
+    long wide = regionOf.isEmpty() ? 0 : wideAreaDelay(from.node(), to.node());
+    scheduleDelivery(now + wide + delay(lc), target, from, fromName, m);
     if (lc.duplicateProbability() > 0 && network.chance(lc.duplicateProbability())) {
       countDrop("duplicated");
-      scheduleDelivery(now + delay(lc), target, from, fromName, m);
+      scheduleDelivery(now + wide + delay(lc), target, from, fromName, m);
     }
+  }
+
+  /**
+   * The wide-area part of a message's delay: nothing within a region (or for an unplaced node),
+   * else a sample of the latency between the two regions, on top of the link's own.
+   */
+  private long wideAreaDelay(NodeId from, NodeId to) {
+    String a = regionOf.get(from);
+    String b = regionOf.get(to);
+    if (a == null || b == null || a.equals(b)) return 0;
+    return betweenRegions.get(regionPair(a, b)).sampleNanos(network);
+  }
+
+  private static String regionPair(String a, String b) {
+    return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
+  }
+
+  /**
+   * Places nodes in regions: a message between nodes of two different regions takes, on top of its
+   * link's latency (the local network's, and any delay fault), a sample of the latency between
+   * those regions. Called before the run starts; the link faults stay independent of it.
+   *
+   * @param regionOf each placed node's region
+   * @param between the one-way latency of every pair of distinct regions used, keyed by either
+   *     order ({@code "us|eu"} or {@code "eu|us"})
+   * @throws IllegalArgumentException if a pair of regions used has no latency
+   */
+  public void setRegions(Map<NodeId, String> regionOf, Map<List<String>, Latency> between) {
+    this.regionOf.clear();
+    this.betweenRegions.clear();
+    between.forEach((pair, l) -> betweenRegions.put(regionPair(pair.get(0), pair.get(1)), l));
+    TreeSet<String> regions = new TreeSet<>(regionOf.values());
+    for (String a : regions)
+      for (String b : regions)
+        if (a.compareTo(b) < 0 && !betweenRegions.containsKey(regionPair(a, b)))
+          throw new IllegalArgumentException("no latency between regions " + a + " and " + b);
+    this.regionOf.putAll(regionOf);
+    trace.line(now, "net", "regions " + new TreeMap<>(regionOf));
   }
 
   private long delay(LinkConfig lc) {

@@ -70,10 +70,15 @@ final class ProtocolsCommand implements Runnable {
               + (p.aliases().isEmpty() ? "" : " (also: " + String.join(", ", p.aliases()) + ")")
               + (p.isDefault() ? " — the default for " + serves(p) : ""));
       out.println("  " + p.summary());
-      out.println("serves: " + serves(p));
+      out.println(
+          "serves: "
+              + serves(p)
+              + (p.servesTimestamps() ? ", and its oracle's timestamps (the tso workload)" : ""));
       out.println("runs on: " + (p.runsLive() ? "the simulator and live nodes" : "the simulator"));
       out.println(
           "promises: " + String.join(", ", p.promises()) + " (with every knob at its default)");
+      p.disclaims()
+          .forEach((model, why) -> out.println("does not promise: " + model + " — " + why));
       out.println("knobs:");
       for (Knob k : p.knobs()) {
         out.printf("  %-26s default %-12s %s%n", k.name(), k.defaultValue(), k.values());
@@ -88,8 +93,10 @@ final class ProtocolsCommand implements Runnable {
                   ? "(only the workload's and the simulator's)"
                   : String.join(", ", p.metrics())));
       out.println("monitors (checked after every simulated event):");
+      int width = 14;
+      for (Protocol.Monitor m : p.monitors()) width = Math.max(width, m.name().length());
       for (Protocol.Monitor m : p.monitors()) {
-        out.printf("  %-14s %s%n", m.name(), m.doc());
+        out.printf("  %-" + width + "s %s%n", m.name(), m.doc());
       }
       out.flush();
     }

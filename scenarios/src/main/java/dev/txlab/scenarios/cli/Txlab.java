@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CheckCommand.class,
       RunCommand.class,
+      CompareCommand.class,
       TraceCommand.class,
       RunsCommand.class,
       ServeCommand.class,

@@ -118,7 +118,8 @@ final class WorkloadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!WorkloadDriver.NAMES.contains(name)) {
+    if (!WorkloadDriver.NAMES.contains(name) || name.equals("tso")) {
+      // tso runs on the simulator only: a live node serves no timestamps to outside clients.
       throw new Txlab.UsageError(
           "unknown workload '"
               + name

@@ -176,6 +176,11 @@ public final class LiveScenarioRun {
               + ", loss/duplicate/reorder) is not"
               + " applied: live nodes talk over real loopback TCP");
     }
+    if (!s.network().regions().isEmpty()) {
+      notes.add(
+          "the scenario's regions and their latencies are simulated only; live nodes all run on"
+              + " this machine");
+    }
     notes.add(
         "clock bounds and TrueTime's epsilon model are simulated only; live nodes use the system clock with a fixed epsilon");
     if (!s.placement().isEmpty()) {

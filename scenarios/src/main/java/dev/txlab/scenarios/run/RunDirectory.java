@@ -92,7 +92,7 @@ public final class RunDirectory {
    * written, so {@code latest} never names a run that crashed half-way. A run given {@code --out}
    * leaves {@code latest} alone.
    */
-  private void markLatest() {
+  public void markLatest() {
     if (runsRoot == null) {
       return;
     }

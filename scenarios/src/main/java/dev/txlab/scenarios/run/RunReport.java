@@ -144,7 +144,9 @@ public final class RunReport {
                     .append(". It promises <b>")
                     .append(esc(String.join(", ", p.promises())))
                     .append(
-                        "</b> with every knob at its default; this run's knobs are listed under Knobs and metrics.</p>"));
+                        "</b> with every knob at its default; this run's knobs are listed under Knobs and metrics.")
+                    .append(disclaimers(p))
+                    .append("</p>"));
     if (!s.narrative().isEmpty()) {
       h.append("<p>").append(esc(s.narrative().strip()).replace("\n\n", "</p><p>")).append("</p>");
     }
@@ -251,6 +253,20 @@ public final class RunReport {
             " results.json, scenario.yaml (the script as run), trace.jsonl.gz (simulated: the simulator's events, unless")
         .append(" run with --trace off; live: the faults applied).</p></body></html>\n");
     return h.toString();
+  }
+
+  /** What the protocol says it does not promise, and why, as sentences. */
+  private static String disclaimers(dev.txlab.coordinator.protocol.Protocol p) {
+    StringBuilder out = new StringBuilder();
+    new java.util.TreeMap<>(p.disclaims())
+        .forEach(
+            (model, why) ->
+                out.append(" It does not promise <b>")
+                    .append(esc(model))
+                    .append("</b>: ")
+                    .append(esc(why))
+                    .append('.'));
+    return out.toString();
   }
 
   /** Anomaly cases drawn by the checker, shown at most this many per type. */
@@ -392,6 +408,19 @@ public final class RunReport {
     List<RunPlots.Band> bands = RunPlots.bands(o, endNanos);
     // Every knob's value, the defaults too: a default can be the setting that weakens.
     Map<String, String> settings = protocol.get().settings(o.scenario().knobs());
+    for (Map.Entry<String, String> d :
+        new java.util.TreeMap<>(protocol.get().disclaims()).entrySet()) {
+      if (broken.contains(d.getKey())) {
+        items.add(
+            "<li>the design: "
+                + esc(protocol.get().name())
+                + " does not promise <b>"
+                + esc(d.getKey())
+                + "</b> — "
+                + esc(d.getValue())
+                + "</li>");
+      }
+    }
     for (dev.txlab.coordinator.protocol.Weakening w : protocol.get().weakenings()) {
       if (!broken.contains(w.weakens()) || !w.applies(settings)) {
         continue;

@@ -97,8 +97,32 @@ public record Scenario(
         .toList();
   }
 
-  /** The default link behaviour of the simulated network. */
-  public record NetworkSpec(String latency, double loss, double duplicate, double reorder) {}
+  /**
+   * The default link behaviour of the simulated network, and where nodes stand.
+   *
+   * @param regions each region's nodes, in the order written (empty: one place, no wide-area
+   *     delay); a client is in the region of the node it is numbered after ({@code c1} with {@code
+   *     n1}, … wrapping around)
+   * @param regionLatency the one-way latency between two regions, keyed {@code A-B} with {@code A}
+   *     before {@code B} in the order the regions are written
+   */
+  public record NetworkSpec(
+      String latency,
+      double loss,
+      double duplicate,
+      double reorder,
+      Map<String, List<String>> regions,
+      Map<String, String> regionLatency) {
+    public NetworkSpec {
+      regions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(regions));
+      regionLatency =
+          java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(regionLatency));
+    }
+
+    public NetworkSpec(String latency, double loss, double duplicate, double reorder) {
+      this(latency, loss, duplicate, reorder, Map.of(), Map.of());
+    }
+  }
 
   /**
    * Honest clocks' bounds: offsets drawn within ± {@code offsetMax}, drift within ± {@code

@@ -58,6 +58,11 @@ public final class ScenarioReader {
     if (extraFaults.isEmpty()) {
       return s;
     }
+    return withFaults(s, extraFaults);
+  }
+
+  /** {@code s} with {@code --fault} lines appended, each checked; a bad one is named. */
+  private static Scenario withFaults(Scenario s, List<String> extraFaults) throws ScriptException {
     List<String> faults = new ArrayList<>(s.faults());
     ClusterView view = ClusterView.ofShape(nodeNames(s.nodes()), shardNames(s.shards()));
     for (String text : extraFaults) {
@@ -97,6 +102,56 @@ public final class ScenarioReader {
         s.placement());
   }
 
+  /**
+   * The scenario as {@code txlab compare} runs it on {@code protocol}: the script with its
+   * overrides and extra faults, on that protocol, with the knobs of other protocols left out (each
+   * one named in {@code skipped}), without expectations (a comparison judges nothing against them),
+   * and checked against {@code models} unless the script names its own.
+   */
+  public static Scenario readForComparison(
+      ScenarioLibrary.Source source,
+      List<String> overrides,
+      List<String> extraFaults,
+      Protocol protocol,
+      List<String> models,
+      List<String> skipped)
+      throws ScriptException {
+    ScriptNode root = ScriptParser.parse(source.origin(), source.text());
+    root = Overrides.apply(root, overrides);
+    if (root.kind() == ScriptNode.Kind.MAP) {
+      java.util.Map<String, List<String>> owners = new java.util.LinkedHashMap<>();
+      for (Protocol other : ProtocolRegistry.all()) {
+        for (Knob k : other.knobs()) {
+          owners.computeIfAbsent(k.name(), x -> new ArrayList<>()).add(other.name());
+        }
+      }
+      for (java.util.Map.Entry<String, List<String>> k : owners.entrySet()) {
+        ScriptNode value = root.entries().get(k.getKey());
+        if (value != null && protocol.knob(k.getKey()).isEmpty()) {
+          skipped.add(
+              "knob "
+                  + k.getKey()
+                  + "="
+                  + (value.text() == null ? value.toPlain() : value.text())
+                  + " (a knob of "
+                  + String.join(" and ", k.getValue())
+                  + ")");
+          root = Overrides.remove(root, k.getKey());
+        }
+      }
+      boolean ownModels = root.entries().containsKey("consistency");
+      root = Overrides.remove(root, "expect");
+      List<String> assignments = new ArrayList<>();
+      assignments.add("protocol=" + protocol.name());
+      if (!ownModels && !models.isEmpty()) {
+        assignments.add("consistency=[" + String.join(", ", models) + "]");
+      }
+      root = Overrides.apply(root, assignments);
+    }
+    Scenario s = read(source.name(), root);
+    return extraFaults.isEmpty() ? s : withFaults(s, extraFaults);
+  }
+
   static Scenario read(String defaultName, ScriptNode root) throws ScriptException {
     ScriptMap m = new ScriptMap(root);
     String name = m.string("name", defaultName);
@@ -126,13 +181,26 @@ public final class ScenarioReader {
     TreeMap<String, String> knobs = new TreeMap<>();
     Protocol.Serves serves =
         workload.transactional() ? Protocol.Serves.TRANSACTIONS : Protocol.Serves.SINGLE_KEY;
-    String protocol = m.string("protocol", defaultProtocol(serves));
+    String protocol =
+        m.string(
+            "protocol",
+            workload.driverSpec().timestamps()
+                ? protocolsWithOracle().get(0)
+                : defaultProtocol(serves));
     Optional<Protocol> found = ProtocolRegistry.find(protocol);
     if (found.isEmpty()) {
       throw m.raw("protocol").error(ProtocolRegistry.unknown(protocol));
     }
     Protocol p = found.get();
-    if (p.serves() != serves) {
+    if (workload.driverSpec().timestamps() && !p.servesTimestamps()) {
+      throw (m.has("protocol") ? m.raw("protocol") : root)
+          .error(
+              "protocol "
+                  + p.name()
+                  + " has no timestamp oracle for the tso workload; protocols with one: "
+                  + String.join(", ", protocolsWithOracle()));
+    }
+    if (p.serves() != serves && !workload.driverSpec().timestamps()) {
       throw (m.has("protocol") ? m.raw("protocol") : root)
           .error(
               "protocol "
@@ -195,7 +263,7 @@ public final class ScenarioReader {
       consistency = models.isEmpty() ? List.copyOf(p.promises()) : List.copyOf(models);
     }
 
-    Scenario.NetworkSpec network = readNetwork(m.map("network"));
+    Scenario.NetworkSpec network = readNetwork(m.map("network"), nodeNames(nodes));
     Scenario.ClockSpec clocks = readClocks(m.map("clocks"), nodeNames(nodes));
 
     List<String> faults = new ArrayList<>();
@@ -304,6 +372,17 @@ public final class ScenarioReader {
     return ProtocolRegistry.defaultFor(serves).name();
   }
 
+  /** The names of the protocols that run a timestamp oracle (the tso workload's). */
+  private static List<String> protocolsWithOracle() {
+    List<String> out = new ArrayList<>();
+    for (Protocol p : ProtocolRegistry.all()) {
+      if (p.servesTimestamps()) {
+        out.add(p.name());
+      }
+    }
+    return out;
+  }
+
   /** The names of the protocols that serve {@code serves}. */
   private static List<String> protocolsServing(Protocol.Serves serves) {
     List<String> out = new ArrayList<>();
@@ -377,7 +456,8 @@ public final class ScenarioReader {
     return d;
   }
 
-  private static Scenario.NetworkSpec readNetwork(ScriptMap m) throws ScriptException {
+  private static Scenario.NetworkSpec readNetwork(ScriptMap m, List<String> nodeNames)
+      throws ScriptException {
     if (m == null) {
       return new Scenario.NetworkSpec("0.5ms..1.5ms", 0, 0, 0);
     }
@@ -387,9 +467,86 @@ public final class ScenarioReader {
     } catch (IllegalArgumentException e) {
       throw m.raw("latency").error(e.getMessage());
     }
+    java.util.Map<String, List<String>> regions = new java.util.LinkedHashMap<>();
+    java.util.Map<String, String> between = new java.util.LinkedHashMap<>();
+    ScriptMap r = m.map("regions");
+    if (r != null) {
+      java.util.Map<String, String> placedIn = new java.util.HashMap<>();
+      for (String region : r.node().entries().keySet()) {
+        ScriptNode list = r.raw(region);
+        if (!region.matches("[a-z][a-z0-9]*")) {
+          throw list.error(
+              "a region's name is lower-case letters and digits (for the latency pairs A-B), not '"
+                  + region
+                  + "'");
+        }
+        if (list.kind() != ScriptNode.Kind.LIST || list.items().isEmpty()) {
+          throw list.error("expected the region's nodes as a list, e.g. [n1, n2]");
+        }
+        List<String> names = ScriptMap.texts(list.items());
+        for (int i = 0; i < names.size(); i++) {
+          String n = names.get(i);
+          ScriptNode at = list.items().get(i);
+          if (!nodeNames.contains(n)) {
+            throw at.error("no node '" + n + "' (nodes: " + String.join(", ", nodeNames) + ")");
+          }
+          String earlier = placedIn.put(n, region);
+          if (earlier != null) {
+            throw at.error(n + " is already in region " + earlier);
+          }
+        }
+        regions.put(region, names);
+      }
+      List<String> missing = new ArrayList<>(nodeNames);
+      missing.removeAll(placedIn.keySet());
+      if (!missing.isEmpty()) {
+        throw r.node()
+            .error("every node needs a region; not placed: " + String.join(", ", missing));
+      }
+      r.finish();
+      ScriptMap l = m.map("region-latency");
+      List<String> names = new ArrayList<>(regions.keySet());
+      for (int i = 0; i < names.size(); i++) {
+        for (int j = i + 1; j < names.size(); j++) {
+          String key = names.get(i) + "-" + names.get(j);
+          String reversed = names.get(j) + "-" + names.get(i);
+          String text =
+              l == null
+                  ? null
+                  : l.has(key)
+                      ? l.string(key, null)
+                      : l.has(reversed) ? l.string(reversed, null) : null;
+          if (text == null) {
+            throw (l == null ? m.node() : l.node())
+                .error(
+                    "region-latency needs the one-way latency between "
+                        + key
+                        + ", e.g. "
+                        + key
+                        + ": 40ms±4ms");
+          }
+          try {
+            LatencyText.parse(text);
+          } catch (IllegalArgumentException e) {
+            throw l.raw(l.has(key) ? key : reversed).error(e.getMessage());
+          }
+          between.put(key, text);
+        }
+      }
+      if (l != null) {
+        l.finish();
+      }
+    } else if (m.has("region-latency")) {
+      throw m.raw("region-latency").error("region-latency needs regions");
+    }
     Scenario.NetworkSpec spec =
         new Scenario.NetworkSpec(
-            latency, m.fraction("loss", 0), m.fraction("duplicate", 0), m.fraction("reorder", 0));
+            latency,
+            m.fraction("loss", 0),
+            m.fraction("duplicate", 0),
+            m.fraction("reorder", 0),
+            regions,
+            between);
     m.finish();
     return spec;
   }
@@ -448,7 +605,7 @@ public final class ScenarioReader {
       return new Scenario.WorkloadSpec("register", 10, 200, 2, Duration.ofSeconds(1), 5, 32, 4);
     }
     String name = m.oneOf("name", "register", WorkloadDriver.NAMES);
-    boolean txn = !name.equals("register");
+    boolean txn = !name.equals("register") && !name.equals("tso");
     boolean bank = name.equals("bank");
     // causal-reverse: txn-length is the reader's reads (x, keys nobody writes, y).
     boolean causal = name.equals("causal-reverse");
@@ -457,7 +614,7 @@ public final class ScenarioReader {
             name,
             m.integer("clients", 10, 0, 1000),
             m.integer("rate", 200, 1, 1_000_000),
-            txn ? 2 : m.integer("keys-per-shard", 2, 1, 1000),
+            txn || name.equals("tso") ? 2 : m.integer("keys-per-shard", 2, 1, 1000),
             m.duration("timeout", Duration.ofSeconds(txn ? 2 : 1)),
             txn && !bank && !causal ? m.integer("active-keys", 5, 1, 10_000) : 5,
             txn && !bank ? m.integer("writes-per-key", causal ? 16 : 32, 1, 100_000) : 32,

@@ -54,6 +54,10 @@ public final class ScenarioYaml {
     net.put("loss", percent(s.network().loss()));
     net.put("duplicate", percent(s.network().duplicate()));
     net.put("reorder", percent(s.network().reorder()));
+    if (!s.network().regions().isEmpty()) {
+      net.put("regions", new LinkedHashMap<>(s.network().regions()));
+      net.put("region-latency", new LinkedHashMap<>(s.network().regionLatency()));
+    }
     m.put("network", net);
     Map<String, Object> clocks = new LinkedHashMap<>();
     clocks.put("offset-max", text(s.clocks().offsetMax()));
@@ -75,7 +79,9 @@ public final class ScenarioYaml {
       w.put("accounts", s.workload().accounts());
       w.put("initial-balance", s.workload().initialBalance());
     } else if (s.transactional()) {
-      w.put("active-keys", s.workload().activeKeys());
+      if (!s.workload().name().equals("causal-reverse")) {
+        w.put("active-keys", s.workload().activeKeys());
+      }
       w.put("writes-per-key", s.workload().writesPerKey());
       w.put("txn-length", s.workload().txnLengthMax());
     } else {

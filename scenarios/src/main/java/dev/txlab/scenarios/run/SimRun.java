@@ -177,6 +177,7 @@ public final class SimRun {
     }
     WorkloadDriver driver = cluster.addClients(w, clientIds);
     placeClocks(sim, scenario, cluster.serverNodes(), clientIds);
+    placeRegions(sim, scenario, cluster.serverNodes(), clientIds);
 
     // The nemesis: the plan is fixed up front from the seed; role targets resolve when they fire.
     long healAtNanos = scenario.duration().toNanos();
@@ -286,6 +287,34 @@ public final class SimRun {
         timings,
         driver.notes(),
         cluster.waitStories());
+  }
+
+  /**
+   * Places servers in the scenario's regions, and each client {@code ci} in the region of the
+   * {@code i}-th server (wrapping around): clients are spread over the regions as the servers are.
+   */
+  static void placeRegions(
+      Simulator sim, Scenario s, List<NodeId> servers, List<String> clientIds) {
+    Scenario.NetworkSpec n = s.network();
+    if (n.regions().isEmpty()) {
+      return;
+    }
+    Map<NodeId, String> regionOf = new java.util.HashMap<>();
+    n.regions().forEach((region, nodes) -> nodes.forEach(x -> regionOf.put(NodeId.of(x), region)));
+    for (int i = 0; i < clientIds.size(); i++) {
+      NodeId client = Address.parse(clientIds.get(i)).node();
+      regionOf.put(client, regionOf.get(servers.get(i % servers.size())));
+    }
+    Map<List<String>, dev.txlab.node.sim.Latency> between = new java.util.HashMap<>();
+    n.regionLatency()
+        .forEach(
+            (pair, text) -> {
+              int dash = pair.indexOf('-');
+              between.put(
+                  List.of(pair.substring(0, dash), pair.substring(dash + 1)),
+                  LatencyText.parse(text));
+            });
+    sim.setRegions(regionOf, between);
   }
 
   /** The simulated world's settings from the scenario's network and clocks. */

@@ -41,6 +41,11 @@ public final class Overrides {
     return out;
   }
 
+  /** The script without its top-level field {@code key} (unchanged if it has none). */
+  public static ScriptNode remove(ScriptNode root, String key) {
+    return root.kind() == ScriptNode.Kind.MAP ? root.without(key) : root;
+  }
+
   private static ScriptNode set(
       ScriptNode map, List<String> parts, int i, ScriptNode value, String source)
       throws ScriptException {

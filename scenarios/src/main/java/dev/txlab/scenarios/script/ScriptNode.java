@@ -116,6 +116,16 @@ public final class ScriptNode {
   }
 
   /** A copy of this map with {@code key} set to {@code value} (for overrides). */
+  /** This map without {@code key} (the same map if it has none). */
+  ScriptNode without(String key) {
+    if (entries == null || !entries.containsKey(key)) {
+      return this;
+    }
+    LinkedHashMap<String, ScriptNode> copy = new LinkedHashMap<>(entries);
+    copy.remove(key);
+    return map(path, source, line, column, copy);
+  }
+
   ScriptNode with(String key, ScriptNode value) {
     LinkedHashMap<String, ScriptNode> copy =
         new LinkedHashMap<>(entries == null ? Map.of() : entries);

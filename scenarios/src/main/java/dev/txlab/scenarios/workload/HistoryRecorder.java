@@ -96,6 +96,8 @@ public final class HistoryRecorder implements ClientObserver {
       return "write";
     } else if (op instanceof KvOp.Cas) {
       return "cas";
+    } else if (op instanceof KvOp.Timestamp) {
+      return "ts";
     }
     throw new IllegalStateException("the register workload does not issue " + op);
   }
@@ -104,7 +106,7 @@ public final class HistoryRecorder implements ClientObserver {
   private static Object value(KvOp op, String observed, boolean completedOk) {
     Long key = Long.parseLong(op.key());
     Object v;
-    if (op instanceof KvOp.Get) {
+    if (op instanceof KvOp.Get || op instanceof KvOp.Timestamp) {
       v = completedOk && observed != null ? (Object) Long.parseLong(observed) : null;
     } else if (op instanceof KvOp.Put) {
       v = Long.parseLong(((KvOp.Put) op).value());

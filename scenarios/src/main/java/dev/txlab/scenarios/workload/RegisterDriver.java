@@ -7,17 +7,28 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The driver of the single-key {@code register} workload: reads, writes and compare-and-sets from
- * {@link RegisterWorkload}, recorded by a {@link HistoryRecorder}.
+ * The driver of the single-key workloads, recorded by a {@link HistoryRecorder}: {@code register}
+ * (reads, writes and compare-and-sets from {@link RegisterWorkload}) and {@code tso} (timestamps
+ * from a protocol's oracle, {@link TimestampWorkload}).
  */
 public final class RegisterDriver implements WorkloadDriver {
   private final Spec spec;
-  private final RegisterWorkload workload;
+  private final KvWorkload workload;
+  private final Runnable stop;
   private final HistoryRecorder recorder;
 
   RegisterDriver(Spec spec, RegisterWorkload workload, HistoryRecorder recorder) {
+    this(spec, workload, workload::stop, recorder);
+  }
+
+  RegisterDriver(Spec spec, TimestampWorkload workload, HistoryRecorder recorder) {
+    this(spec, workload, workload::stop, recorder);
+  }
+
+  private RegisterDriver(Spec spec, KvWorkload workload, Runnable stop, HistoryRecorder recorder) {
     this.spec = spec;
     this.workload = workload;
+    this.stop = stop;
     this.recorder = recorder;
   }
 
@@ -46,7 +57,7 @@ public final class RegisterDriver implements WorkloadDriver {
 
   @Override
   public void stop() {
-    workload.stop();
+    stop.run();
   }
 
   @Override

@@ -18,15 +18,16 @@ import java.util.function.LongSupplier;
  * hosts because there is only one of it.
  *
  * <p>Two shapes of operation, one implementation each: single-key operations ({@code register},
- * {@link RegisterDriver}) and transactions ({@code list-append}, {@code rw-register}, {@code bank},
- * {@code causal-reverse}, {@link TxnDriver}). {@link #match} hands a host the shape it has to
- * serve.
+ * {@code tso}: {@link RegisterDriver}) and transactions ({@code list-append}, {@code rw-register},
+ * {@code bank}, {@code causal-reverse}: {@link TxnDriver}). {@link #match} hands a host the shape
+ * it has to serve.
  *
  * <p>Not thread safe: one simulator thread drives every client; live client threads share a lock.
  */
 public sealed interface WorkloadDriver permits RegisterDriver, TxnDriver {
   /** The workloads there are, by name. */
-  List<String> NAMES = List.of("register", "list-append", "rw-register", "bank", "causal-reverse");
+  List<String> NAMES =
+      List.of("register", "list-append", "rw-register", "bank", "causal-reverse", "tso");
 
   /**
    * What a driver needs of a workload's settings, whichever host's settings they come from (a
@@ -56,7 +57,12 @@ public sealed interface WorkloadDriver permits RegisterDriver, TxnDriver {
 
     /** Whether clients issue transactions (or single-key operations). */
     public boolean transactional() {
-      return !name.equals("register");
+      return !name.equals("register") && !name.equals("tso");
+    }
+
+    /** Whether clients ask a protocol's timestamp oracle (single-key operations on it). */
+    public boolean timestamps() {
+      return name.equals("tso");
     }
 
     public boolean bank() {
@@ -102,6 +108,8 @@ public sealed interface WorkloadDriver permits RegisterDriver, TxnDriver {
               spec,
               new RegisterWorkload(RegisterWorkload.keysFor(shards, spec.keysPerShard(), keyBase)),
               new HistoryRecorder(clock, clientIds));
+      case "tso" ->
+          new RegisterDriver(spec, new TimestampWorkload(), new HistoryRecorder(clock, clientIds));
       case "bank" ->
           new TxnDriver(
               spec,

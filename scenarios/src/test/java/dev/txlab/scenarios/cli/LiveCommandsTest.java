@@ -98,7 +98,8 @@ class LiveCommandsTest {
     CheckCommandTest.Run r = CheckCommandTest.txlab("workload", "ledger", "--dir", dir.toString());
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err())
-        .contains("unknown workload 'ledger'; choose register, list-append, rw-register or bank");
+        .contains(
+            "unknown workload 'ledger'; choose one of register, list-append, rw-register, bank, causal-reverse");
     r =
         CheckCommandTest.txlab(
             "cluster",

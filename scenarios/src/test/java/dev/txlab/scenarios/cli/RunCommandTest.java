@@ -133,6 +133,12 @@ class RunCommandTest {
         "name: x\nprotocol: crdb\nworkload: {name: list-append}\nexpect: [commit_wait_ms_p50 < 5]\n",
         "s.yaml:4:",
         "unknown metric 'commit_wait_ms_p50' for protocol crdb");
+    // The tso workload needs a protocol with a timestamp oracle.
+    assertBad(
+        "name: x\nprotocol: crdb\nworkload: {name: tso}\n",
+        "s.yaml:2:",
+        "protocol crdb has no timestamp oracle for the tso workload; protocols with one:"
+            + " percolator");
     assertBad(
         "name: x\nworkload: {rate: fast}\n",
         "s.yaml:2:",

@@ -34,6 +34,7 @@ class CrdbCausalReverseTest {
             new PrintWriter(err, true));
     assertThat(status).as(err.toString()).isZero();
     String report = Files.readString(run.resolve("report.html"));
+    assertThat(report).contains("It does not promise <b>strict-serializable</b>");
     int card = report.indexOf("id=anomalies");
     assertThat(card).isPositive();
     String anomalies = report.substring(card);

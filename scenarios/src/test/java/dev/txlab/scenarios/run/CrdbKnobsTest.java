@@ -58,4 +58,32 @@ class CrdbKnobsTest {
                 + o.metrics().getOrDefault("restarts_pushed", 0.0))
         .isPositive();
   }
+
+  /**
+   * Each retry cause the results break down is reachable and counted: blind writes (rw-register)
+   * meet newer versions (write too old), everything else comes with contention and skew.
+   */
+  @org.junit.jupiter.api.Test
+  void everyRetryCauseIsCounted() throws Exception {
+    Scenario s =
+        ScenarioReader.read(
+            ScenarioLibrary.bundled("crdb-quickstart"), List.of("workload.name=rw-register"));
+    RunOutcome o = SimRun.run(s, 1, f -> {}, null);
+    for (String m :
+        List.of(
+            "write_too_old_pushes",
+            "ts_cache_pushes",
+            "uncertainty_refreshes",
+            "refresh_failures",
+            "txn_pushes",
+            "deadlocks")) {
+      assertThat(o.metrics().get(m)).as(m).isPositive();
+    }
+    Scenario off =
+        ScenarioReader.read(
+            ScenarioLibrary.bundled("crdb-quickstart"),
+            List.of("workload.name=rw-register", "read-refresh=off"));
+    assertThat(SimRun.run(off, 1, f -> {}, null).metrics().get("uncertainty_restarts"))
+        .isPositive();
+  }
 }

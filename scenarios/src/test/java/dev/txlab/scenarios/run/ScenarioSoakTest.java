@@ -28,7 +28,10 @@ class ScenarioSoakTest {
         "2pc-replicated-coordinator",
         "bank-under-partitions",
         "crdb-quickstart",
-        "crdb-bank"
+        "crdb-bank",
+        "percolator-quickstart",
+        "percolator-client-crash",
+        "tso-failover"
       })
   void correctScenariosHoldForEverySeed(String name) throws Exception {
     String only = System.getProperty("soakScenarios", "");
