@@ -3,6 +3,7 @@ package dev.txlab.coordinator.cluster;
 import dev.txlab.coordinator.client.TxnClient;
 import dev.txlab.coordinator.participant.TxnShardReplica;
 import dev.txlab.coordinator.single.SingleCoordinator;
+import dev.txlab.coordinator.txn.MicroOp;
 import dev.txlab.coordinator.txn.TxnDecision;
 import dev.txlab.coordinator.txn.TxnId;
 import dev.txlab.coordinator.txn.TxnKnobs;
@@ -157,6 +158,7 @@ public final class SimTxnCluster {
   private final RaftSafetyMonitor raftMonitor = new RaftSafetyMonitor(true);
   private final AtomicityMonitor atomicity = new AtomicityMonitor();
   private final TxnMetrics metrics;
+  private final TxnWaitStories stories;
   private final List<CoordinatorListener> listeners = new ArrayList<>();
   private final List<TxnProbe> extraProbes = new ArrayList<>();
   private final TxnProbe probe;
@@ -168,6 +170,7 @@ public final class SimTxnCluster {
     this.shardMap =
         new ShardMap(serverNodes, config.shards(), config.replicas(), config.placement());
     this.metrics = new TxnMetrics(sim::nowNanos, config.blockedThresholdNanos());
+    this.stories = new TxnWaitStories(sim::nowNanos, config.blockedThresholdNanos());
     this.probe = new FanOut();
     sim.addObserver(
         (address, process) -> {
@@ -202,30 +205,41 @@ public final class SimTxnCluster {
     @Override
     public void lockGranted(ShardId shard, TxnId txn) {
       metrics.lockGranted(shard, txn);
+      stories.lockGranted(shard, txn);
       for (TxnProbe p : extraProbes) p.lockGranted(shard, txn);
+    }
+
+    @Override
+    public void locksHeld(ShardId shard, TxnId txn, List<MicroOp> ops) {
+      stories.locksHeld(shard, txn, ops);
+      for (TxnProbe p : extraProbes) p.locksHeld(shard, txn, ops);
     }
 
     @Override
     public void locksReleased(ShardId shard, TxnId txn) {
       metrics.locksReleased(shard, txn);
+      stories.locksReleased(shard, txn);
       for (TxnProbe p : extraProbes) p.locksReleased(shard, txn);
     }
 
     @Override
     public void participantPrepared(ShardId shard, TxnId txn, long prepareTs) {
       metrics.participantPrepared(shard, txn, prepareTs);
+      stories.participantPrepared(shard, txn, prepareTs);
       for (TxnProbe p : extraProbes) p.participantPrepared(shard, txn, prepareTs);
     }
 
     @Override
     public void participantDecided(ShardId shard, TxnId txn, TxnDecision decision, long commitTs) {
       metrics.participantDecided(shard, txn, decision, commitTs);
+      stories.participantDecided(shard, txn, decision, commitTs);
       for (TxnProbe p : extraProbes) p.participantDecided(shard, txn, decision, commitTs);
     }
 
     @Override
     public void coordinatorPrepared(Address coordinator, TxnId txn) {
       metrics.coordinatorPrepared(coordinator, txn);
+      stories.coordinatorPrepared(coordinator, txn);
       for (TxnProbe p : extraProbes) p.coordinatorPrepared(coordinator, txn);
       for (CoordinatorListener l : List.copyOf(listeners)) l.prepared(coordinator, txn);
     }
@@ -234,6 +248,7 @@ public final class SimTxnCluster {
     public void coordinatorDecided(
         Address coordinator, TxnId txn, TxnDecision decision, long commitTs) {
       metrics.coordinatorDecided(coordinator, txn, decision, commitTs);
+      stories.coordinatorDecided(coordinator, txn, decision, commitTs);
       for (TxnProbe p : extraProbes) p.coordinatorDecided(coordinator, txn, decision, commitTs);
       for (CoordinatorListener l : List.copyOf(listeners)) l.decided(coordinator, txn, decision);
     }
@@ -361,6 +376,11 @@ public final class SimTxnCluster {
 
   public List<Address> clients() {
     return List.copyOf(clients);
+  }
+
+  /** The transactions that waited longest in doubt, told for the report. */
+  public TxnWaitStories waitStories() {
+    return stories;
   }
 
   public TxnMetrics metrics() {

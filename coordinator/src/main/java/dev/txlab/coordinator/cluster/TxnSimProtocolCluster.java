@@ -136,6 +136,11 @@ public final class TxnSimProtocolCluster implements SimProtocolCluster {
   }
 
   @Override
+  public List<dev.txlab.coordinator.protocol.WaitStory> waitStories() {
+    return cluster.waitStories().stories();
+  }
+
+  @Override
   public List<String> raftViolations() {
     return cluster.raftMonitor().violations();
   }

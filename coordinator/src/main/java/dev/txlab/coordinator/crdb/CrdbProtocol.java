@@ -57,6 +57,29 @@ public final class CrdbProtocol implements Protocol {
   }
 
   @Override
+  public List<dev.txlab.coordinator.protocol.Weakening> weakenings() {
+    return List.of(
+        dev.txlab.coordinator.protocol.Weakening.knob(
+            "read-refresh",
+            List.of("unchecked"),
+            "serializable",
+            "a transaction's read timestamp moves without re-checking its reads, so it commits"
+                + " reads that a write in between made stale"),
+        dev.txlab.coordinator.protocol.Weakening.knob(
+            "clock-guard",
+            List.of("off"),
+            "strict-serializable",
+            "a gateway whose clock is beyond max-offset keeps serving, handing out timestamps"
+                + " that other nodes' uncertainty intervals do not cover"),
+        dev.txlab.coordinator.protocol.Weakening.faults(
+            List.of("clock-skew", "clock-drift", "clock-strobe", "truetime-violation"),
+            "strict-serializable",
+            "CockroachDB has no commit wait: clocks apart by less than max-offset can already"
+                + " order two transactions on disjoint keys against real time (the causal"
+                + " reverse); beyond max-offset, uncertainty no longer catches it"));
+  }
+
+  @Override
   public Serves serves() {
     return Serves.TRANSACTIONS;
   }

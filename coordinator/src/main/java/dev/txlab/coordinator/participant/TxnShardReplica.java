@@ -195,6 +195,7 @@ public final class TxnShardReplica implements Process {
     boolean leader = raft.isLeader();
     if (e instanceof TxnStateMachine.Effect.Granted g) {
       probe.lockGranted(config.shard(), g.txn());
+      probe.locksHeld(config.shard(), g.txn(), g.results());
       proposedLocks.remove(g.txn());
       if (leader && g.client() != null)
         env.send(g.client(), new TxnMessage.ExecuteReply(g.txn(), config.shard(), g.results()));

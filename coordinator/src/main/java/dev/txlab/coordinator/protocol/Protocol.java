@@ -79,6 +79,15 @@ public interface Protocol {
   List<String> promises();
 
   /**
+   * The knob settings and faults under which it no longer keeps a promise, each with why: what the
+   * report names on an anomaly card as able to explain it. None by default (a protocol that
+   * declares none has every anomaly reported as unexplained by its settings).
+   */
+  default List<Weakening> weakenings() {
+    return List.of();
+  }
+
+  /**
    * Stronger models it does not promise, each with why, in a sentence (empty: nothing to say). A
    * design that stops short of a model on purpose says so here, so nobody mistakes the anomaly for
    * a bug.

@@ -119,6 +119,14 @@ public interface SimProtocolCluster {
     return Map.of();
   }
 
+  /**
+   * The transactions that waited longest (blocked in doubt, an intent or a lock left behind), told
+   * for the report to draw, read after the run; none for a protocol that tells none.
+   */
+  default List<WaitStory> waitStories() {
+    return List.of();
+  }
+
   /** Raft safety violations its monitors found (always none unless a knob removes a guarantee). */
   List<String> raftViolations();
 }

@@ -55,6 +55,34 @@ public final class RaftKvProtocol implements Protocol {
   }
 
   @Override
+  public List<dev.txlab.coordinator.protocol.Weakening> weakenings() {
+    return List.of(
+        dev.txlab.coordinator.protocol.Weakening.knob(
+            "reads",
+            List.of("local", "follower"),
+            "linearizable",
+            "a replica answers reads from its own state, which can be behind the last write (a"
+                + " deposed leader's or a lagging follower's)"),
+        dev.txlab.coordinator.protocol.Weakening.knob(
+            "fsync",
+            List.of("never"),
+            "linearizable",
+            "an acknowledged write that was never on disk is lost when its node crashes"),
+        dev.txlab.coordinator.protocol.Weakening.knob(
+            "lease-drift-bound",
+            List.of("<0"),
+            "linearizable",
+            "a leader trusts its lease longer than a follower's clock allows, so a new leader can"
+                + " accept writes the old one still reads past"),
+        dev.txlab.coordinator.protocol.Weakening.faults(
+                List.of("clock-drift", "clock-skew", "clock-strobe"),
+                "linearizable",
+                "with leases, a clock running faster than lease-drift-bound lets two leaders serve"
+                    + " reads at once")
+            .onlyWith("reads", List.of("lease")));
+  }
+
+  @Override
   public List<String> promises() {
     return List.of("linearizable");
   }

@@ -8,6 +8,7 @@ import dev.txlab.coordinator.protocol.LiveOptions;
 import dev.txlab.coordinator.protocol.Protocol;
 import dev.txlab.coordinator.protocol.SimProtocolCluster;
 import dev.txlab.coordinator.protocol.Topology;
+import dev.txlab.coordinator.protocol.Weakening;
 import dev.txlab.coordinator.txn.TxnKnobs;
 import dev.txlab.node.live.LiveNode;
 import dev.txlab.node.sim.SimConfig;
@@ -36,6 +37,32 @@ public abstract class TwoPhaseCommitProtocol implements Protocol {
   @Override
   public final List<String> promises() {
     return List.of("strict-serializable");
+  }
+
+  /** TrueTime's bound and commit wait carry strictness; staleness gives it up on purpose. */
+  static final List<Weakening> WEAKENINGS =
+      List.of(
+          Weakening.knob(
+              "commit-wait",
+              List.of("off"),
+              "strict-serializable",
+              "a coordinator announces a commit before its timestamp has surely passed, so a"
+                  + " transaction that starts after it finished can be given an earlier timestamp"),
+          Weakening.knob(
+              "staleness",
+              List.of(">0"),
+              "strict-serializable",
+              "read-only transactions read a snapshot this far in the past, so they can miss"
+                  + " commits that finished before they began"),
+          Weakening.faults(
+              List.of("truetime-violation", "clock-skew", "clock-drift", "clock-strobe"),
+              "strict-serializable",
+              "a clock outside TrueTime's ε makes its interval miss true time, and commit wait"
+                  + " then waits out the wrong interval"));
+
+  @Override
+  public final List<Weakening> weakenings() {
+    return WEAKENINGS;
   }
 
   @Override

@@ -12,6 +12,12 @@ import dev.txlab.node.api.ShardId;
 public interface TxnProbe {
   default void lockGranted(ShardId shard, TxnId txn) {}
 
+  /**
+   * The same grant with what it locked: the transaction's micro-operations on this shard (a write
+   * locks its key exclusively, a read shares it). Only for drawing; metrics need not listen.
+   */
+  default void locksHeld(ShardId shard, TxnId txn, java.util.List<MicroOp> ops) {}
+
   default void locksReleased(ShardId shard, TxnId txn) {}
 
   default void participantPrepared(ShardId shard, TxnId txn, long prepareTs) {}

@@ -120,7 +120,7 @@ final class LiveRunCommand {
       results = LiveReport.write(dir, o, lo.result(), command(scenario, overrides, faults), trace);
       results.put("expectations_not_measured", unmeasured);
       RunArtifacts.writeResults(dir, results);
-      dir.markLatest();
+      dir.finish(results);
     } catch (IOException e) {
       throw new Txlab.UsageError(
           "cannot write the run directory " + dir.path() + ": " + e.getMessage());

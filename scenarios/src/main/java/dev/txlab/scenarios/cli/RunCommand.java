@@ -202,7 +202,7 @@ final class RunCommand implements Callable<Integer> {
     Map<String, Object> results;
     try {
       results = RunArtifacts.write(dir, o, replay, traceMode);
-      dir.markLatest();
+      dir.finish(results);
     } catch (IOException e) {
       throw new Txlab.UsageError(
           "cannot write the run directory " + dir.path() + ": " + e.getMessage());

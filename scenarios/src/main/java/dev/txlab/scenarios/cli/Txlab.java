@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       CompareCommand.class,
       TraceCommand.class,
+      RunsCommand.class,
+      ServeCommand.class,
       ScenariosCommand.class,
       ProtocolsCommand.class,
       SoakCommand.class,

@@ -191,7 +191,7 @@ final class WorkloadCommand implements Callable<Integer> {
     Map<String, Object> results;
     try {
       results = LiveReport.write(rd, o, r, command(), TraceMode.FULL);
-      rd.markLatest();
+      rd.finish(results);
     } catch (IOException e) {
       throw new Txlab.UsageError(
           "cannot write the run directory " + rd.path() + ": " + e.getMessage());

@@ -153,6 +153,18 @@ public final class MessageDiagram {
         + ")</p>";
   }
 
+  /** A link to the messages of one transaction, as the trace names it ({@code c3/client:17.1}). */
+  String linkToTransaction(String txn) {
+    if (trace == null) {
+      return NO_DIAGRAM_LINK;
+    }
+    return "<p class=md-link>→ <a href=\"#messages?txn="
+        + RunReport.esc(txn)
+        + "\">the messages of this transaction</a> ("
+        + String.format(Locale.ROOT, "%,d messages", trace.ofTransactions(List.of(txn)).size())
+        + ")</p>";
+  }
+
   /**
    * A link to the messages of the clients of {@code operations} (a linearizability
    * counterexample's) from {@code fromNanos} to {@code toNanos}: what they asked and were told, and

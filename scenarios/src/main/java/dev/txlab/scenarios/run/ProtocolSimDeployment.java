@@ -102,6 +102,11 @@ final class ProtocolSimDeployment implements SimDeployment {
   }
 
   @Override
+  public List<dev.txlab.coordinator.protocol.WaitStory> waitStories() {
+    return cluster.waitStories();
+  }
+
+  @Override
   public List<String> raftViolations() {
     return cluster.raftViolations();
   }

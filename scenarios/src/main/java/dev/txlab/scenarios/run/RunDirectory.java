@@ -71,6 +71,23 @@ public final class RunDirectory {
   }
 
   /**
+   * The run has finished and its files are written: points {@code runs/latest} at it ({@link
+   * #markLatest}) and appends its line to {@code runs/index.jsonl} ({@link RunIndex}). A run given
+   * {@code --out} does neither.
+   */
+  public void finish(java.util.Map<String, Object> results) {
+    markLatest();
+    if (runsRoot == null) {
+      return;
+    }
+    try {
+      RunIndex.append(runsRoot, dir, results);
+    } catch (IOException e) {
+      // The run is whole without its line: listing falls back to scanning for run directories.
+    }
+  }
+
+  /**
    * Points {@code runs/latest} at this run — called once the run has finished and its files are
    * written, so {@code latest} never names a run that crashed half-way. A run given {@code --out}
    * leaves {@code latest} alone.

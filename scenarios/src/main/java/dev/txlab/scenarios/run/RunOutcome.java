@@ -26,6 +26,8 @@ import java.util.Map;
  * @param distributions protocol distributions (commit wait, in doubt, lock hold), in nanoseconds
  * @param notes what the protocol said of committed transactions that the history cannot hold (their
  *     timestamp, the node that served them), by the index of their completion event
+ * @param waitStories the transactions that waited longest, as the protocol tells them (a blocked
+ *     2PC transaction: its coordinator, participants, locks and moments), longest first
  */
 public record RunOutcome(
     Scenario scenario,
@@ -39,7 +41,38 @@ public record RunOutcome(
     ClockTimeline clocks,
     Map<String, long[]> distributions,
     Timings timings,
-    Map<Long, String> notes) {
+    Map<Long, String> notes,
+    List<dev.txlab.coordinator.protocol.WaitStory> waitStories) {
+
+  /** An outcome without wait stories. */
+  public RunOutcome(
+      Scenario scenario,
+      Provenance provenance,
+      History history,
+      CheckResult primary,
+      Map<String, Check> checks,
+      Map<String, Double> metrics,
+      List<FaultEvent> planEvents,
+      String plan,
+      ClockTimeline clocks,
+      Map<String, long[]> distributions,
+      Timings timings,
+      Map<Long, String> notes) {
+    this(
+        scenario,
+        provenance,
+        history,
+        primary,
+        checks,
+        metrics,
+        planEvents,
+        plan,
+        clocks,
+        distributions,
+        timings,
+        notes,
+        List.of());
+  }
 
   /** An outcome without notes. */
   public RunOutcome(
@@ -140,6 +173,7 @@ public record RunOutcome(
     planEvents = List.copyOf(planEvents);
     distributions = Map.copyOf(distributions);
     notes = Map.copyOf(notes);
+    waitStories = List.copyOf(waitStories);
   }
 
   /** The overall verdict: the worst over the checks. */

@@ -1,6 +1,5 @@
 package dev.txlab.scenarios.run;
 
-import dev.txlab.chaos.schedule.FaultEvent;
 import dev.txlab.checker.Validity;
 import dev.txlab.checker.history.Operation;
 import dev.txlab.coordinator.protocol.ProtocolRegistry;
@@ -22,8 +21,6 @@ import java.util.Map;
  */
 public final class RunReport {
   private static final int PLOT_WIDTH = 1000;
-  private static final int LATENCY_HEIGHT = 260;
-  private static final int THROUGHPUT_HEIGHT = 140;
   private static final int MARGIN_LEFT = 60;
   private static final int MARGIN_BOTTOM = 28;
 
@@ -75,6 +72,16 @@ public final class RunReport {
             ".when{background:#fff8e1;border:1px solid #f0dca0;border-radius:6px;padding:8px 12px;margin:-6px 0 18px}")
         .append(
             ".liar{color:#c62828;font-weight:600}.dist td{text-align:right}.dist td:first-child{text-align:left}")
+        .append(
+            ".ln{display:inline-block;width:18px;border-top:2px solid;vertical-align:middle;margin-right:4px}")
+        .append(
+            "ol.faults{margin:4px 0;padding-left:0;list-style:none;columns:2;font-size:13px}ol.faults li{margin:1px 0}")
+        .append(
+            ".story{border:1px solid #ddd;border-radius:6px;padding:4px 12px 8px;margin:10px 0}.story h3{font-size:14px;margin:6px 0}")
+        .append(".cause{margin:4px 0}.causes{margin:4px 0 0 0;padding-left:18px}")
+        .append(
+            ".tl{position:relative}.tl-tip{position:absolute;background:#fff;border:1px solid #999;border-radius:4px;padding:3px 6px;font:12px ui-monospace,monospace;pointer-events:none;max-width:620px;box-shadow:0 1px 4px rgba(0,0,0,.2)}")
+        .append(".tl-ops .o{fill:#009E73}.tl-ops .f{fill:#E69F00}.tl-ops .i{fill:#D55E00}")
         .append("</style></head><body>");
     Validity v = o.validity();
     h.append("<h1>")
@@ -184,15 +191,27 @@ public final class RunReport {
 
     anomalies(o, messages, h);
 
+    long endNanos = (long) (o.timings().runSeconds() * 1e9);
+    List<RunPlots.Band> bands = RunPlots.bands(o, endNanos);
+    WaitStoryDrawing.section(o, bands, messages, h);
     h.append("<h2 id=operations>Operations over time</h2>");
     h.append(
-            "<div class=legend><span><i class=sw style=background:#2e7d32></i>ok</span><span><i class=sw style=background:#ef6c00></i>fail (definitely did not happen)</span>")
-        .append(
-            "<span><i class=sw style=background:#c62828></i>info (timed out: unknown)</span><span><i class=sw style=\"background:#f3c9c9;border-radius:0\"></i>fault active</span></div>");
-    h.append(latencyPlot(o));
-    h.append(throughputPlot(o));
+        "<p class=muted>Each operation's latency when it ended (log scale), with the p50 and p99 of the ok"
+            + " ones over time; below, completed operations per second by outcome. Shaded: the faults, by kind,"
+            + " numbered as listed under the plots; the dashed line is the final heal.</p>");
+    h.append(RunPlots.latency(o, bands, endNanos));
+    h.append(RunPlots.throughput(o, bands, endNanos));
+    h.append(RunPlots.legend(bands, true));
     h.append("<h3>Each client's operations</h3>");
-    h.append(timeline(o));
+    StringBuilder tips = new StringBuilder();
+    h.append("<div class=tl>")
+        .append(timeline(o, tips))
+        .append("<div id=tl-tip class=tl-tip hidden></div></div>")
+        .append("<script type=application/json id=tl-data>")
+        .append(tips)
+        .append("</script><script>")
+        .append(TIMELINE_SCRIPT)
+        .append("</script>");
     h.append(messages.section());
 
     if (!o.clocks().isEmpty()) {
@@ -236,29 +255,6 @@ public final class RunReport {
     return h.toString();
   }
 
-  /** Fault windows: [start, end) in nanoseconds, from each start event to its undo (or the end). */
-  private static List<long[]> windows(RunOutcome o, long endNanos) {
-    List<long[]> out = new ArrayList<>();
-    List<FaultEvent> plan = o.planEvents();
-    for (FaultEvent e : plan) {
-      if (e.cause() != FaultEvent.Cause.START) {
-        continue;
-      }
-      long end = endNanos;
-      for (FaultEvent u : plan) {
-        if (u.cause() == FaultEvent.Cause.UNDO && u.undoesIndex() == e.index()) {
-          end = u.atNanos();
-          break;
-        }
-      }
-      if (end == endNanos) {
-        end = Math.min(endNanos, o.scenario().duration().toNanos());
-      }
-      out.add(new long[] {e.atNanos(), end});
-    }
-    return out;
-  }
-
   /** What the protocol says it does not promise, and why, as sentences. */
   private static String disclaimers(dev.txlab.coordinator.protocol.Protocol p) {
     StringBuilder out = new StringBuilder();
@@ -293,6 +289,7 @@ public final class RunReport {
                 " (named under Checks above) and the last operations of the longest legal order before it;")
             .append(" <a href=\"linearizability.html\">linearizability.html</a> draws them.</p>");
         when(o, span[0], span[1], endNanos, "they ran", h);
+        causes(o, List.of("linearizable"), span[0], span[1], endNanos, h);
         h.append(
             messages.linkToOperations(
                 span[0],
@@ -345,6 +342,15 @@ public final class RunReport {
         continue;
       }
       when(o, from, to, endNanos, "its transactions ran", h);
+      causes(
+          o,
+          c.type().endsWith("-realtime")
+              ? List.of("strict-serializable")
+              : List.of("serializable", "strict-serializable"),
+          from,
+          to,
+          endNanos,
+          h);
     }
     int total = 0;
     for (String t : r.anomalyTypes()) {
@@ -388,6 +394,107 @@ public final class RunReport {
   }
 
   /**
+   * The knob settings and faults in force during an anomaly that its protocol declares as weakening
+   * a promise the anomaly breaks ({@code broken}): what can explain it. With none, the card says
+   * the protocol's promises were intact — the anomaly then points at a bug.
+   */
+  private static void causes(
+      RunOutcome o, List<String> broken, long from, long to, long endNanos, StringBuilder h) {
+    var protocol = ProtocolRegistry.find(o.scenario().protocol());
+    if (protocol.isEmpty()) {
+      return;
+    }
+    List<String> items = new ArrayList<>();
+    List<RunPlots.Band> bands = RunPlots.bands(o, endNanos);
+    // Every knob's value, the defaults too: a default can be the setting that weakens.
+    Map<String, String> settings = protocol.get().settings(o.scenario().knobs());
+    for (Map.Entry<String, String> d :
+        new java.util.TreeMap<>(protocol.get().disclaims()).entrySet()) {
+      if (broken.contains(d.getKey())) {
+        items.add(
+            "<li>the design: "
+                + esc(protocol.get().name())
+                + " does not promise <b>"
+                + esc(d.getKey())
+                + "</b> — "
+                + esc(d.getValue())
+                + "</li>");
+      }
+    }
+    for (dev.txlab.coordinator.protocol.Weakening w : protocol.get().weakenings()) {
+      if (!broken.contains(w.weakens()) || !w.applies(settings)) {
+        continue;
+      }
+      if (!w.knob().isEmpty()) {
+        String value = settings.get(w.knob());
+        if (w.weakensAt(value)) {
+          items.add(
+              "<li>knob <code>"
+                  + esc(w.knob())
+                  + ": "
+                  + esc(value)
+                  + "</code> — "
+                  + esc(w.why())
+                  + " <span class=muted>(gives up "
+                  + esc(w.weakens())
+                  + ")</span></li>");
+        }
+        continue;
+      }
+      if (w.faults().contains("truetime-violation")) {
+        // Clocks the scenario set beyond ε lie as a fault would: name the nodes that lied then.
+        List<String> liars = new ArrayList<>();
+        for (ClockTimeline.Span sp : o.clocks().during(from, to)) {
+          if (sp.outsideEpsilon()) {
+            liars.add(sp.node().toString());
+          }
+        }
+        if (!liars.isEmpty()) {
+          items.add(
+              "<li>clocks outside ε then on <span class=liar>"
+                  + esc(String.join(", ", liars))
+                  + "</span> (see <a href=\"#clocks\">Clocks</a>) — "
+                  + esc(w.why())
+                  + " <span class=muted>(gives up "
+                  + esc(w.weakens())
+                  + ")</span></li>");
+        }
+      }
+      for (RunPlots.Band b : bands) {
+        // A clock set wrong stays wrong until undone: a fault active at any point of the anomaly.
+        if (w.weakenedBy(b.text()) && b.start() <= to && b.end() >= from) {
+          items.add(
+              "<li>fault <a href=\"#fault-"
+                  + b.number()
+                  + "\">F"
+                  + b.number()
+                  + "</a> <code>"
+                  + esc(b.text())
+                  + "</code>, active then — "
+                  + esc(w.why())
+                  + " <span class=muted>(gives up "
+                  + esc(w.weakens())
+                  + ")</span></li>");
+        }
+      }
+    }
+    h.append("<div class=when><b>What can explain it:</b> ");
+    if (items.isEmpty()) {
+      h.append("no knob setting or fault in force is one that ")
+          .append(esc(protocol.get().name()))
+          .append(" declares as giving up ")
+          .append(esc(String.join(" or ", broken)))
+          .append(
+              ". With its promises intact, this anomaly points at a bug in the protocol (or the"
+                  + " checker).</div>");
+      return;
+    }
+    h.append("<ul class=causes>");
+    items.forEach(h::append);
+    h.append("</ul></div>");
+  }
+
+  /**
    * The moment of an anomaly: its time span, the faults active then, and where every clock stood.
    */
   private static void when(
@@ -402,12 +509,23 @@ public final class RunReport {
             o.provenance() instanceof RunOutcome.Simulated ? " of simulated time" : " into the run")
         .append(". <b>Faults active:</b> ");
     List<String> active = new ArrayList<>();
-    for (Window w : namedWindows(o, endNanos)) {
+    for (RunPlots.Band w : RunPlots.bands(o, endNanos)) {
       if (w.start() <= to && w.end() >= from) {
-        active.add(w.text() + " (" + seconds(w.start()) + "–" + seconds(w.end()) + ")");
+        active.add(
+            "<a href=\"#fault-"
+                + w.number()
+                + "\">F"
+                + w.number()
+                + "</a> "
+                + esc(w.text())
+                + " ("
+                + seconds(w.start())
+                + "–"
+                + seconds(w.end())
+                + ")");
       }
     }
-    h.append(active.isEmpty() ? "none" : esc(String.join("; ", active))).append(".");
+    h.append(active.isEmpty() ? "none" : String.join("; ", active)).append(".");
     List<ClockTimeline.Span> spans = o.clocks().during(from, to);
     if (!spans.isEmpty()) {
       h.append("<br><b>Clocks</b> (local − true, ε ")
@@ -543,8 +661,16 @@ public final class RunReport {
         .append(upper)
         .append(lower)
         .append("' fill='#9e9e9e' fill-opacity='0.25'/>");
+    // Okabe–Ito, then dashes: a node's line is told apart without relying on colour alone.
     String[] palette = {
-      "#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457", "#5d4037", "#827717"
+      RunPlots.BLUE,
+      RunPlots.FAIL,
+      RunPlots.OK,
+      RunPlots.PURPLE,
+      RunPlots.INFO,
+      RunPlots.SKY,
+      RunPlots.BLACK,
+      "#8a7d00"
     };
     List<dev.txlab.node.api.NodeId> nodes = c.nodes();
     int colour = 0;
@@ -640,36 +766,6 @@ public final class RunReport {
     return legend.append("</div>").append(svg.append("</svg>")).toString();
   }
 
-  private record Window(long start, long end, String text) {}
-
-  /**
-   * Fault windows with the fault's text (role targets as written; the nemesis log says what they
-   * hit).
-   */
-  private static List<Window> namedWindows(RunOutcome o, long endNanos) {
-    List<Window> out = new ArrayList<>();
-    List<long[]> spans = windows(o, endNanos);
-    int i = 0;
-    List<dev.txlab.checker.history.Op> nemesis = o.history().nemesisEvents();
-    for (FaultEvent e : o.planEvents()) {
-      if (e.cause() == FaultEvent.Cause.START) {
-        long[] w = spans.get(i++);
-        String text = e.fault().text();
-        for (dev.txlab.checker.history.Op op : nemesis) {
-          // The nemesis log says what a role target resolved to ("… → n1").
-          if (op.timeNanos() == e.atNanos()
-              && op.value() instanceof String v
-              && v.startsWith(text)) {
-            text = v;
-            break;
-          }
-        }
-        out.add(new Window(w[0], w[1], text));
-      }
-    }
-    return out;
-  }
-
   private static String seconds(long nanos) {
     return String.format(Locale.ROOT, "%.3f s", nanos / 1e9);
   }
@@ -747,82 +843,6 @@ public final class RunReport {
         .append("</code></p>");
   }
 
-  private static String latencyPlot(RunOutcome o) {
-    long endNanos = (long) (o.timings().runSeconds() * 1e9);
-    double maxLatencyMs = 1;
-    for (Operation op : o.history().operations()) {
-      if (op.completion() != null) {
-        maxLatencyMs =
-            Math.max(maxLatencyMs, (op.completion().timeNanos() - op.invokeTimeNanos()) / 1e6);
-      }
-    }
-    maxLatencyMs = niceCeil(maxLatencyMs);
-    StringBuilder svg = svgOpen(LATENCY_HEIGHT);
-    shade(svg, o, endNanos, LATENCY_HEIGHT);
-    axes(svg, endNanos, LATENCY_HEIGHT, maxLatencyMs, "latency (ms)");
-    int plotH = LATENCY_HEIGHT - MARGIN_BOTTOM - 10;
-    for (Operation op : o.history().operations()) {
-      if (op.completion() == null) {
-        continue;
-      }
-      double lat = (op.completion().timeNanos() - op.invokeTimeNanos()) / 1e6;
-      double x = x(op.completion().timeNanos(), endNanos);
-      double y = 10 + plotH - lat / maxLatencyMs * plotH;
-      String color = op.isOk() ? "#2e7d32" : op.isFail() ? "#ef6c00" : "#c62828";
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<circle cx='%.1f' cy='%.1f' r='%s' fill='%s' fill-opacity='0.6'><title>%s %s → %s, %.2f ms</title></circle>",
-              x,
-              y,
-              op.isOk() ? "1.6" : "2.6",
-              color,
-              "process " + op.process(),
-              esc(op.f()),
-              op.outcome().text(),
-              lat));
-    }
-    return svg.append("</svg>").toString();
-  }
-
-  private static String throughputPlot(RunOutcome o) {
-    long endNanos = (long) (o.timings().runSeconds() * 1e9);
-    int buckets = Math.max(1, (int) Math.ceil(o.timings().runSeconds() * 4));
-    long bucketNanos = Math.max(1, endNanos / buckets + 1);
-    int[] ok = new int[buckets];
-    for (Operation op : o.history().operations()) {
-      if (op.isOk()) {
-        int b = (int) Math.min(buckets - 1, op.completion().timeNanos() / bucketNanos);
-        ok[b]++;
-      }
-    }
-    double maxRate = 1;
-    for (int c : ok) {
-      maxRate = Math.max(maxRate, c * 1e9 / bucketNanos);
-    }
-    maxRate = niceCeil(maxRate);
-    StringBuilder svg = svgOpen(THROUGHPUT_HEIGHT);
-    shade(svg, o, endNanos, THROUGHPUT_HEIGHT);
-    axes(svg, endNanos, THROUGHPUT_HEIGHT, maxRate, "ok ops/s");
-    int plotH = THROUGHPUT_HEIGHT - MARGIN_BOTTOM - 10;
-    for (int b = 0; b < buckets; b++) {
-      double rate = ok[b] * 1e9 / bucketNanos;
-      double x0 = x(b * bucketNanos, endNanos);
-      double x1 = x(Math.min(endNanos, (b + 1) * bucketNanos), endNanos);
-      double hgt = rate / maxRate * plotH;
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='#1565c0' fill-opacity='0.75'><title>%.0f ok ops/s</title></rect>",
-              x0,
-              10 + plotH - hgt,
-              Math.max(0.5, x1 - x0 - 0.5),
-              hgt,
-              rate));
-    }
-    return svg.append("</svg>").toString();
-  }
-
   /** Bars beyond this many are not drawn (the page would get too heavy to open). */
   private static final int TIMELINE_OPS_MAX = 20_000;
 
@@ -830,7 +850,7 @@ public final class RunReport {
    * One lane per client (a crashed client's later process numbers stay in its lane), each operation
    * a bar over its interval coloured by outcome.
    */
-  private static String timeline(RunOutcome o) {
+  private static String timeline(RunOutcome o, StringBuilder tips) {
     long endNanos = (long) (o.timings().runSeconds() * 1e9);
     int clients = o.scenario().workload().clients();
     int laneHeight = 12;
@@ -838,6 +858,11 @@ public final class RunReport {
     StringBuilder svg = svgOpen(height);
     shade(svg, o, endNanos, height);
     int drawn = 0;
+    // Bars carry a class for their outcome and, in one list beside the drawing, a line of text
+    // each (client, process, values, outcome, times): the page's script shows it on hover. A
+    // <title> per bar would weigh three times as much.
+    tips.append("[");
+    svg.append("<g class=tl-ops>");
     for (Operation op : o.history().operations()) {
       if (drawn++ >= TIMELINE_OPS_MAX) {
         break;
@@ -846,17 +871,38 @@ public final class RunReport {
       double x0 = x(op.invokeTimeNanos(), endNanos);
       long end = op.completion() == null ? endNanos : op.completion().timeNanos();
       double x1 = Math.max(x0 + 0.8, x(end, endNanos));
-      String color = op.isOk() ? "#2e7d32" : op.isFail() ? "#ef6c00" : "#c62828";
       svg.append(
           String.format(
               Locale.ROOT,
-              "<rect x='%.1f' y='%d' width='%.1f' height='%d' fill='%s'/>",
+              "<rect x='%.1f' y='%d' width='%.1f' height='%d' class=%s />",
               x0,
               10 + lane * laneHeight + 2,
               x1 - x0,
               laneHeight - 4,
-              color));
+              op.isOk() ? "o" : op.isFail() ? "f" : "i"));
+      String tip =
+          String.format(
+              Locale.ROOT,
+              "c%d p%d %s %s %s · %.3f–%s",
+              lane + 1,
+              op.process(),
+              op.outcome().text(),
+              op.f(),
+              // An ok's completion holds its writes and what its reads returned; otherwise only
+              // what was asked is known.
+              brief(op.isOk() ? op.completion().value() : op.invocation().value()),
+              op.invokeTimeNanos() / 1e9,
+              op.completion() == null
+                  ? "never completed"
+                  : String.format(
+                      Locale.ROOT,
+                      "%.3f s (%.1f ms)",
+                      op.completion().timeNanos() / 1e9,
+                      (op.completion().timeNanos() - op.invokeTimeNanos()) / 1e6));
+      tips.append(tips.length() > 1 ? "," : "").append(jsonString(tip));
     }
+    svg.append("</g>");
+    tips.append("]");
     for (int c = 0; c < clients; c++) {
       svg.append(
           String.format(
@@ -891,9 +937,45 @@ public final class RunReport {
     return svg.append("</svg>").toString();
   }
 
+  /** A value for a tooltip, cut to a readable length. */
+  private static String brief(Object value) {
+    // EDN's spelling, shorter than Java's: [[:append 1 2] [:r 3 [1]]].
+    String v = String.valueOf(value).replace(", ", " ").replace("null", "nil");
+    return v.length() > 96 ? v.substring(0, 94) + "…" : v;
+  }
+
+  /** A JSON string literal that is also safe inside a script element. */
+  static String jsonString(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        b.append('\\').append(c);
+      } else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.append('"').toString();
+  }
+
+  /** Shows a client-lane bar's text (its values, outcome and times) where the pointer is. */
+  private static final String TIMELINE_SCRIPT =
+      "(function(){var d=document.getElementById('tl-data'),tip=document.getElementById('tl-tip');"
+          + "if(!d||!tip)return;var texts=JSON.parse(d.textContent),"
+          + "bars=document.querySelectorAll('.tl-ops rect'),box=tip.parentNode;"
+          + "Array.prototype.forEach.call(bars,function(r,i){r.setAttribute('data-i',i);});"
+          + "box.addEventListener('mouseover',function(e){var i=e.target.getAttribute&&"
+          + "e.target.getAttribute('data-i');if(i===null||i===undefined){tip.hidden=true;return;}"
+          + "var b=box.getBoundingClientRect();tip.textContent=texts[+i];tip.hidden=false;"
+          + "tip.style.left=Math.min(e.clientX-b.left+12,b.width-tip.offsetWidth-4)+'px';"
+          + "tip.style.top=(e.clientY-b.top+14)+'px';});"
+          + "box.addEventListener('mouseleave',function(){tip.hidden=true;});})();";
+
   private static StringBuilder svgOpen(int height) {
     return new StringBuilder()
-        .append("<svg xmlns='http://www.w3.org/2000/svg' width='")
+        .append("<svg xmlns='http://www.w3.org/2000/svg' class=plot width='")
         .append(PLOT_WIDTH + 20)
         .append("' height='")
         .append(height)
@@ -901,27 +983,28 @@ public final class RunReport {
   }
 
   private static void shade(StringBuilder svg, RunOutcome o, long endNanos, int height) {
-    for (long[] w : windows(o, endNanos)) {
-      double x0 = x(w[0], endNanos);
-      double x1 = x(w[1], endNanos);
+    for (RunPlots.Band w : RunPlots.bands(o, endNanos)) {
+      double x0 = x(w.start(), endNanos);
+      double x1 = x(w.end(), endNanos);
       svg.append(
           String.format(
               Locale.ROOT,
-              "<rect x='%.1f' y='10' width='%.1f' height='%d' fill='#f3c9c9' fill-opacity='0.45'/>",
+              "<rect x='%.1f' y='10' width='%.1f' height='%d' fill='%s' fill-opacity='0.22'><title>F%d %s</title></rect>",
               x0,
               Math.max(1, x1 - x0),
-              height - MARGIN_BOTTOM - 10));
+              height - MARGIN_BOTTOM - 10,
+              w.kind().colour,
+              w.number(),
+              esc(w.text())));
     }
     double heal = x(o.scenario().duration().toNanos(), endNanos);
     svg.append(
         String.format(
             Locale.ROOT,
-            "<line x1='%.1f' x2='%.1f' y1='10' y2='%d' stroke='#555' stroke-dasharray='4 3'/>"
-                + "<text x='%.1f' y='20' font-size='11' fill='#555'>final heal</text>",
+            "<line x1='%.1f' x2='%.1f' y1='10' y2='%d' stroke='#555' stroke-dasharray='4 3'><title>final heal</title></line>",
             heal,
             heal,
-            height - MARGIN_BOTTOM,
-            heal + 4));
+            height - MARGIN_BOTTOM));
   }
 
   private static void axes(

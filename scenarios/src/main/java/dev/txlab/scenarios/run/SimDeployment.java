@@ -51,6 +51,11 @@ interface SimDeployment {
   /** The protocol's distributions (in nanoseconds), read once the run has ended. */
   Map<String, long[]> distributions();
 
+  /**
+   * The protocol's stories of the transactions that waited longest, read once the run has ended.
+   */
+  List<dev.txlab.coordinator.protocol.WaitStory> waitStories();
+
   /** Raft safety violations its monitors found. */
   List<String> raftViolations();
 }

@@ -285,7 +285,8 @@ public final class SimRun {
         clocks,
         cluster.distributions(),
         timings,
-        driver.notes());
+        driver.notes(),
+        cluster.waitStories());
   }
 
   /**
