@@ -267,8 +267,7 @@ final class CheckCommand implements Callable<Integer> {
             // causal-reverse run a list-append one, a tso run the oracle's.
             runWorkload =
                 dev.txlab.scenarios.workload.WorkloadDriver.NAMES.contains(w)
-                    ? new dev.txlab.scenarios.workload.WorkloadDriver.Spec(w, 1, 1, 1, 1, 2)
-                        .checkerWorkload()
+                    ? dev.txlab.scenarios.workload.WorkloadDriver.checkerWorkload(w)
                     : w;
           } else if (r.hasNonNull("protocol")) {
             runWorkload = "cas-register"; // a single-key run: compare-and-set registers

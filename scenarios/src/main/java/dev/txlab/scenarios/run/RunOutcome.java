@@ -44,37 +44,7 @@ public record RunOutcome(
     Map<Long, String> notes,
     List<dev.txlab.coordinator.protocol.WaitStory> waitStories) {
 
-  /** An outcome without wait stories. */
-  public RunOutcome(
-      Scenario scenario,
-      Provenance provenance,
-      History history,
-      CheckResult primary,
-      Map<String, Check> checks,
-      Map<String, Double> metrics,
-      List<FaultEvent> planEvents,
-      String plan,
-      ClockTimeline clocks,
-      Map<String, long[]> distributions,
-      Timings timings,
-      Map<Long, String> notes) {
-    this(
-        scenario,
-        provenance,
-        history,
-        primary,
-        checks,
-        metrics,
-        planEvents,
-        plan,
-        clocks,
-        distributions,
-        timings,
-        notes,
-        List.of());
-  }
-
-  /** An outcome without notes. */
+  /** An outcome without notes or wait stories (a live run has neither). */
   public RunOutcome(
       Scenario scenario,
       Provenance provenance,
@@ -99,7 +69,8 @@ public record RunOutcome(
         clocks,
         distributions,
         timings,
-        Map.of());
+        Map.of(),
+        List.of());
   }
 
   /** Where a run came from: the only host-specific part of an outcome. */

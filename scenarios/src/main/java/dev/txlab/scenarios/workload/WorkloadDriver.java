@@ -74,12 +74,21 @@ public sealed interface WorkloadDriver permits RegisterDriver, TxnDriver {
      * ledgers are list-append keys.
      */
     public String checkerWorkload() {
-      return switch (name) {
-        case "register" -> "cas-register";
-        case "bank", "causal-reverse" -> "list-append";
-        default -> name;
-      };
+      return WorkloadDriver.checkerWorkload(name);
     }
+  }
+
+  /**
+   * The checker's workload for a history of workload {@code name}: a register's is a
+   * compare-and-set register's; bank and causal-reverse histories are list-append ones; the others
+   * are their own.
+   */
+  static String checkerWorkload(String name) {
+    return switch (name) {
+      case "register" -> "cas-register";
+      case "bank", "causal-reverse" -> "list-append";
+      default -> name;
+    };
   }
 
   /** How many operations (or transactions) completed, by outcome. */
