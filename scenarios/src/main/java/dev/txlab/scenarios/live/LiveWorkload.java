@@ -312,6 +312,22 @@ public final class LiveWorkload {
     }
   }
 
+  /**
+   * Waits until at least {@code more} operations complete ok after this call, or {@code max}
+   * passes; returns whether they did. Tests and probes use it after a heal or restart instead of a
+   * fixed sleep, so a slow machine (a JVM restarting, an election) still sees the cluster make
+   * progress before the run ends, and a fast one does not wait longer than it needs.
+   */
+  public boolean awaitOk(long more, Duration max) {
+    long target = tally().ok() + more;
+    long deadline = System.nanoTime() + max.toNanos();
+    while (tally().ok() < target) {
+      if (System.nanoTime() >= deadline) return false;
+      LiveCluster.sleep(50);
+    }
+    return true;
+  }
+
   /** Runs for {@code d}, telling {@code progress} a line every {@code everyNanos}. */
   public void runFor(Duration d, long everyNanos, java.util.function.Consumer<String> progress) {
     long end = startNanos + d.toNanos();
