@@ -24,11 +24,34 @@ public final class LinearizabilityChecker {
   static final long FIRST_BUDGET_STEPS = 50_000;
 
   /**
-   * After a key fails, how far each other key is still searched: enough for the keys an ordinary
-   * run leaves (a stale read on a second key, issue 12), not for a hard key to hold up a verdict
-   * that is already INVALID.
+   * After a key fails, how many steps in all each other key is still searched, one key at a time
+   * (its memo dropped before the next starts, so memory stays that of one search): enough to decide
+   * every key of Porcupine's c50-bad history that Porcupine decides in two minutes a key (its
+   * hardest failing key needs some 15 million steps), not so much that an undecidable key holds up
+   * a verdict that is already INVALID for long. A step bound, not a time one, so the keys a report
+   * lists do not depend on the machine — up to {@link #AFTER_FAILURE_MAX_NANOS}.
    */
-  static final long AFTER_FAILURE_BUDGET_STEPS = 800_000;
+  static final long AFTER_FAILURE_BUDGET_STEPS = 25_600_000;
+
+  /**
+   * After a key fails, the rounds (every open key a turn) go on up to this budget, so the keys that
+   * decide quickly are not queued behind a hard one.
+   */
+  static final long AFTER_FAILURE_ROUND_STEPS = 800_000;
+
+  /**
+   * A safety net for histories with many hard keys: after the first failure, the search of the
+   * other keys stops after this long in all, and the keys not reached are listed as undecided.
+   */
+  static final long AFTER_FAILURE_MAX_NANOS = 120_000_000_000L;
+
+  /**
+   * After a key fails, a key's search also stops once its memo holds this many configurations (or
+   * fewer, one per 300 bytes of the heap: a configuration costs some 230 with its share of states
+   * and transitions), so the search after the verdict cannot exhaust the heap: c50-bad's hardest
+   * failing key decides with 4.3 million.
+   */
+  static final long AFTER_FAILURE_MEMO_MAX = 6_000_000;
 
   private LinearizabilityChecker() {}
 
@@ -87,22 +110,28 @@ public final class LinearizabilityChecker {
     List<Object> order = new ArrayList<>(byKey.keySet());
     Map<Object, WglSearch.Result> decided = new LinkedHashMap<>();
     Map<Object, WglSearch> searches = new LinkedHashMap<>();
+    // Steps each key has been given so far (its rounds' budgets, summed).
+    Map<Object, Long> spent = new LinkedHashMap<>();
     // Where each key's search stood when its budget last ran out: for a key left undecided, the
     // deepest order it found and how far it looked, which the report shows.
     Map<Object, WglSearch.Result> lastRound = new LinkedHashMap<>();
-    // Once a key has failed the verdict is settled; the others still get searched, but only up to
-    // AFTER_FAILURE_BUDGET_STEPS each, and any still undecided then is reported as such.
-    long budgetCap = Long.MAX_VALUE;
-    for (long budget = FIRST_BUDGET_STEPS; !order.isEmpty() && budget <= budgetCap; budget *= 4) {
+    boolean failed = false;
+    boolean timedOut = false;
+    // Once a key has failed, the rounds go on only to AFTER_FAILURE_ROUND_STEPS (the keys an
+    // ordinary run leaves decide there, a stale read on a second key, issue 12); the keys still
+    // open then are searched one at a time, below.
+    long roundCap = Long.MAX_VALUE;
+    for (long budget = FIRST_BUDGET_STEPS;
+        !order.isEmpty() && !timedOut && budget <= roundCap;
+        budget *= 4) {
       List<Object> undecided = new ArrayList<>();
       for (Object key : order) {
-        WglSearch search =
-            searches.computeIfAbsent(key, k -> new WglSearch(model, byKey.get(k), deadline));
+        if (timedOut) {
+          undecided.add(key);
+          continue;
+        }
         WglSearch.Result r =
-            System.nanoTime() > deadline
-                ? new WglSearch.Result(
-                    WglSearch.Outcome.TIMED_OUT, 0, byKey.get(key).size(), 0, null)
-                : search.run(budget);
+            search(key, budget, Long.MAX_VALUE, byKey, searches, spent, deadline, model);
         if (r.outcome() == WglSearch.Outcome.OUT_OF_BUDGET) {
           undecided.add(key);
           lastRound.put(key, r);
@@ -111,29 +140,76 @@ public final class LinearizabilityChecker {
         searches.remove(key); // decided: let its memo go
         decided.put(key, r);
         if (r.outcome() == WglSearch.Outcome.NOT_LINEARIZABLE) {
-          budgetCap = Math.max(budget, AFTER_FAILURE_BUDGET_STEPS);
+          failed = true;
+          roundCap = Math.min(roundCap, Math.max(budget, AFTER_FAILURE_ROUND_STEPS));
         }
-        if (r.outcome() == WglSearch.Outcome.TIMED_OUT) {
-          // Past the deadline every other search would give up at once: record them as such.
-          for (Object other : order) {
-            WglSearch.Result last = lastRound.get(other);
-            decided.putIfAbsent(
-                other,
-                last == null
-                    ? new WglSearch.Result(
-                        WglSearch.Outcome.TIMED_OUT, 0, byKey.get(other).size(), 0, null)
-                    : new WglSearch.Result(
-                        WglSearch.Outcome.TIMED_OUT,
-                        last.explored(),
-                        last.completedOps(),
-                        last.linearizedMax(),
-                        last.counterexample()));
-          }
-          undecided.clear();
-          break;
-        }
+        timedOut |= r.outcome() == WglSearch.Outcome.TIMED_OUT;
       }
       order = undecided;
+    }
+    // Once a key has failed the verdict is settled; each key still undecided is searched on, one
+    // at a time, up to AFTER_FAILURE_BUDGET_STEPS in all, and reported undecided if that is not
+    // enough. One at a time keeps one memo in memory, not one per undecided key.
+    long afterFailureDeadline =
+        Math.min(deadline, saturatedAdd(System.nanoTime(), AFTER_FAILURE_MAX_NANOS));
+    // Each starts afresh (redoing at most a round's steps), so no other key's memo is held.
+    searches.clear();
+    spent.clear();
+    long memoMax = Math.min(AFTER_FAILURE_MEMO_MAX, Runtime.getRuntime().maxMemory() / 300);
+    for (Object key : order) {
+      long left = AFTER_FAILURE_BUDGET_STEPS - spent.getOrDefault(key, 0L);
+      if (!timedOut && failed && left > 0) {
+        WglSearch.Result r =
+            search(
+                key,
+                left,
+                AFTER_FAILURE_MEMO_MAX,
+                byKey,
+                searches,
+                spent,
+                afterFailureDeadline,
+                model);
+        searches.remove(key);
+        if (r.outcome() == WglSearch.Outcome.TIMED_OUT && System.nanoTime() <= deadline) {
+          // Only the allowance after the failure ran out: undecided, as if out of budget.
+          WglSearch.Result last = r.counterexample() != null ? r : lastRound.get(key);
+          lastRound.put(
+              key,
+              last == null
+                  ? new WglSearch.Result(
+                      WglSearch.Outcome.OUT_OF_BUDGET, r.explored(), byKey.get(key).size(), 0, null)
+                  : new WglSearch.Result(
+                      WglSearch.Outcome.OUT_OF_BUDGET,
+                      Math.max(r.explored(), last.explored()),
+                      last.completedOps(),
+                      last.linearizedMax(),
+                      last.counterexample()));
+          continue;
+        }
+        if (r.outcome() == WglSearch.Outcome.OUT_OF_BUDGET) {
+          lastRound.put(key, r);
+          continue;
+        }
+        decided.put(key, r);
+        timedOut |= r.outcome() == WglSearch.Outcome.TIMED_OUT;
+        continue;
+      }
+      searches.remove(key);
+      if (timedOut) {
+        // Past the deadline every other search would give up at once: record them as such.
+        WglSearch.Result last = lastRound.get(key);
+        decided.put(
+            key,
+            last == null
+                ? new WglSearch.Result(
+                    WglSearch.Outcome.TIMED_OUT, 0, byKey.get(key).size(), 0, null)
+                : new WglSearch.Result(
+                    WglSearch.Outcome.TIMED_OUT,
+                    last.explored(),
+                    last.completedOps(),
+                    last.linearizedMax(),
+                    last.counterexample()));
+      }
     }
 
     List<LinearResult.KeyResult> keys = new ArrayList<>();
@@ -166,5 +242,31 @@ public final class LinearizabilityChecker {
               e.getValue()));
     }
     return new LinearResult(spec, model, history, overall, keys, relevant);
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+  }
+
+  /** Searches {@code key} for {@code budget} more steps (after the deadline: gives up at once). */
+  private static WglSearch.Result search(
+      Object key,
+      long budget,
+      long memoMax,
+      Map<Object, List<LinOp>> byKey,
+      Map<Object, WglSearch> searches,
+      Map<Object, Long> spent,
+      long deadline,
+      Model model) {
+    if (System.nanoTime() > deadline) {
+      return new WglSearch.Result(WglSearch.Outcome.TIMED_OUT, 0, byKey.get(key).size(), 0, null);
+    }
+    WglSearch search =
+        searches.computeIfAbsent(key, k -> new WglSearch(model, byKey.get(k), deadline));
+    search.deadline(deadline);
+    search.memoMax(memoMax);
+    spent.merge(key, budget, Long::sum);
+    return search.run(budget);
   }
 }

@@ -103,7 +103,7 @@ final class WglSearch {
   private final Model model;
   private final List<LinOp> ops;
   private final boolean lazy;
-  private final long deadlineNanos;
+  private long deadlineNanos;
 
   // The entry list: entry 0 is the head; entries 1..m each a call or return of an op.
   private int[] entOp;
@@ -155,6 +155,22 @@ final class WglSearch {
   private int completedTotal;
   private long iterations;
 
+  /** Moves the wall-clock deadline of the next {@link #run} calls (a resumed search's caller's). */
+  void deadline(long nanos) {
+    deadlineNanos = nanos;
+  }
+
+  private long memoMax = Long.MAX_VALUE;
+
+  /**
+   * Bounds the memo: once it holds more than {@code configurations}, {@link #run} stops as out of
+   * budget. Memory, not steps, is what a hard key exhausts first (each new configuration keeps its
+   * bit set, and a new model state is kept once).
+   */
+  void memoMax(long configurations) {
+    memoMax = configurations;
+  }
+
   /**
    * Searches until decided, the deadline, or {@code stepBudget} more steps. After {@link
    * Outcome#OUT_OF_BUDGET} it may be called again to continue where it stopped.
@@ -179,7 +195,7 @@ final class WglSearch {
           return new Result(
               Outcome.TIMED_OUT, memo.size(), completedTotal, Math.max(0, bestDepth), best);
         }
-        if (iterations > budgetEnd) {
+        if (iterations > budgetEnd || memo.size() > memoMax) {
           return new Result(
               Outcome.OUT_OF_BUDGET, memo.size(), completedTotal, Math.max(0, bestDepth), best);
         }
