@@ -262,7 +262,8 @@ public final class LinearResult implements CheckResult {
           + r.linearizedMax()
           + " of "
           + r.completedOps()
-          + " completed operations.";
+          + " completed operations (a longer --timeout, or a larger heap through TXLAB_JAVA_OPTS,"
+          + " e.g. -Xmx8g, lets it search further).";
     }
     return "not linearizable" + keysText(f) + ": " + explain(f);
   }

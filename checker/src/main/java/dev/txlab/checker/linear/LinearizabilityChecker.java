@@ -47,15 +47,28 @@ public final class LinearizabilityChecker {
 
   /**
    * After a key fails, a key's search also stops once its memo holds this many configurations (or
-   * fewer, one per 300 bytes of the heap: a configuration costs some 230 with its share of states
-   * and transitions), so the search after the verdict cannot exhaust the heap: c50-bad's hardest
-   * failing key decides with 4.3 million.
+   * fewer if the heap is small, see {@code Searches}): c50-bad's hardest failing key decides with
+   * 4.3 million.
    */
   static final long AFTER_FAILURE_MEMO_MAX = 6_000_000;
+
+  /**
+   * The heap one configuration of a search's memo is allowed, its states and transitions included.
+   */
+  static final long BYTES_PER_CONFIGURATION = 400;
 
   private LinearizabilityChecker() {}
 
   public static LinearResult check(History history, LinearSpec spec) throws UnfitHistoryException {
+    return check(history, spec, Runtime.getRuntime().maxMemory() / BYTES_PER_CONFIGURATION);
+  }
+
+  /**
+   * As {@link #check(History, LinearSpec)}, with the memos of all keys' searches together held to
+   * {@code memoLimit} configurations (tests set it small).
+   */
+  static LinearResult check(History history, LinearSpec spec, long memoLimit)
+      throws UnfitHistoryException {
     Model model = Models.forSpec(spec);
     boolean keyed = spec.independent() || spec.workload().equals("kv");
     long deadline =
@@ -106,12 +119,11 @@ public final class LinearizabilityChecker {
     // Keys are searched in rounds with a growing step budget, so that one key that is slow to
     // decide does not hold up the others. Every key is searched to its end (or to the deadline),
     // so every failing key is reported, not only the first; a key the deadline cut short is
-    // listed as undecided. A search out of budget resumes where it stopped: no work is redone.
+    // listed as undecided. A search out of budget resumes where it stopped: no work is redone
+    // unless memory runs short (see Searches).
+    Searches searches = new Searches(model, byKey, memoLimit);
     List<Object> order = new ArrayList<>(byKey.keySet());
     Map<Object, WglSearch.Result> decided = new LinkedHashMap<>();
-    Map<Object, WglSearch> searches = new LinkedHashMap<>();
-    // Steps each key has been given so far (its rounds' budgets, summed).
-    Map<Object, Long> spent = new LinkedHashMap<>();
     // Where each key's search stood when its budget last ran out: for a key left undecided, the
     // deepest order it found and how far it looked, which the report shows.
     Map<Object, WglSearch.Result> lastRound = new LinkedHashMap<>();
@@ -130,14 +142,17 @@ public final class LinearizabilityChecker {
           undecided.add(key);
           continue;
         }
-        WglSearch.Result r =
-            search(key, budget, Long.MAX_VALUE, byKey, searches, spent, deadline, model);
+        WglSearch.Result r = searches.run(key, budget, searches.memoLimit, deadline);
         if (r.outcome() == WglSearch.Outcome.OUT_OF_BUDGET) {
-          undecided.add(key);
           lastRound.put(key, r);
+          if (r.explored() > searches.memoLimit) {
+            searches.drop(key); // as far as memory allows: undecided
+          } else {
+            undecided.add(key);
+          }
           continue;
         }
-        searches.remove(key); // decided: let its memo go
+        searches.drop(key); // decided: let its memo go
         decided.put(key, r);
         if (r.outcome() == WglSearch.Outcome.NOT_LINEARIZABLE) {
           failed = true;
@@ -148,28 +163,16 @@ public final class LinearizabilityChecker {
       order = undecided;
     }
     // Once a key has failed the verdict is settled; each key still undecided is searched on, one
-    // at a time, up to AFTER_FAILURE_BUDGET_STEPS in all, and reported undecided if that is not
-    // enough. One at a time keeps one memo in memory, not one per undecided key.
+    // at a time, up to AFTER_FAILURE_BUDGET_STEPS in all (and AFTER_FAILURE_MEMO_MAX
+    // configurations), and reported undecided if that is not enough.
     long afterFailureDeadline =
         Math.min(deadline, saturatedAdd(System.nanoTime(), AFTER_FAILURE_MAX_NANOS));
-    // Each starts afresh (redoing at most a round's steps), so no other key's memo is held.
-    searches.clear();
-    spent.clear();
-    long memoMax = Math.min(AFTER_FAILURE_MEMO_MAX, Runtime.getRuntime().maxMemory() / 300);
+    long memoMax = Math.min(AFTER_FAILURE_MEMO_MAX, searches.memoLimit);
     for (Object key : order) {
-      long left = AFTER_FAILURE_BUDGET_STEPS - spent.getOrDefault(key, 0L);
+      long left = AFTER_FAILURE_BUDGET_STEPS - searches.spent(key);
       if (!timedOut && failed && left > 0) {
-        WglSearch.Result r =
-            search(
-                key,
-                left,
-                AFTER_FAILURE_MEMO_MAX,
-                byKey,
-                searches,
-                spent,
-                afterFailureDeadline,
-                model);
-        searches.remove(key);
+        WglSearch.Result r = searches.run(key, left, memoMax, afterFailureDeadline);
+        searches.drop(key);
         if (r.outcome() == WglSearch.Outcome.TIMED_OUT && System.nanoTime() <= deadline) {
           // Only the allowance after the failure ran out: undecided, as if out of budget.
           WglSearch.Result last = r.counterexample() != null ? r : lastRound.get(key);
@@ -194,7 +197,7 @@ public final class LinearizabilityChecker {
         timedOut |= r.outcome() == WglSearch.Outcome.TIMED_OUT;
         continue;
       }
-      searches.remove(key);
+      searches.drop(key);
       if (timedOut) {
         // Past the deadline every other search would give up at once: record them as such.
         WglSearch.Result last = lastRound.get(key);
@@ -249,24 +252,62 @@ public final class LinearizabilityChecker {
     return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
   }
 
-  /** Searches {@code key} for {@code budget} more steps (after the deadline: gives up at once). */
-  private static WglSearch.Result search(
-      Object key,
-      long budget,
-      long memoMax,
-      Map<Object, List<LinOp>> byKey,
-      Map<Object, WglSearch> searches,
-      Map<Object, Long> spent,
-      long deadline,
-      Model model) {
-    if (System.nanoTime() > deadline) {
-      return new WglSearch.Result(WglSearch.Outcome.TIMED_OUT, 0, byKey.get(key).size(), 0, null);
+  /**
+   * The open keys' searches, each resumable, kept within the heap: a configuration costs some 230
+   * bytes with its share of model states and transitions, so all memos together are held to one per
+   * {@link #BYTES_PER_CONFIGURATION} bytes of the heap. When the others' memos and this key's would
+   * pass half of that, the others are dropped and start afresh at their next turn (redoing at most
+   * the steps they had, a geometric share of their next budget); a key whose own memo reaches the
+   * limit stops there, undecided. So a hard history gives an answer of "undecided", never an
+   * OutOfMemoryError.
+   */
+  private static final class Searches {
+    final long memoLimit;
+    private final Model model;
+    private final Map<Object, List<LinOp>> byKey;
+    private final Map<Object, WglSearch> open = new LinkedHashMap<>();
+    private final Map<Object, Long> spent = new LinkedHashMap<>();
+
+    Searches(Model model, Map<Object, List<LinOp>> byKey, long memoLimit) {
+      this.memoLimit = memoLimit;
+      this.model = model;
+      this.byKey = byKey;
     }
-    WglSearch search =
-        searches.computeIfAbsent(key, k -> new WglSearch(model, byKey.get(k), deadline));
-    search.deadline(deadline);
-    search.memoMax(memoMax);
-    spent.merge(key, budget, Long::sum);
-    return search.run(budget);
+
+    /** Steps the key's current search has had. */
+    long spent(Object key) {
+      return spent.getOrDefault(key, 0L);
+    }
+
+    void drop(Object key) {
+      open.remove(key);
+      spent.remove(key);
+    }
+
+    /**
+     * Searches {@code key} for {@code budget} more steps (after the deadline: gives up at once).
+     */
+    WglSearch.Result run(Object key, long budget, long memoMax, long deadline) {
+      if (System.nanoTime() > deadline) {
+        return new WglSearch.Result(WglSearch.Outcome.TIMED_OUT, 0, byKey.get(key).size(), 0, null);
+      }
+      WglSearch search = open.get(key);
+      long held = 0;
+      for (WglSearch other : open.values()) {
+        held += other.memoSize();
+      }
+      if (held > memoLimit / 2) {
+        open.keySet().removeIf(k -> !k.equals(key));
+        spent.keySet().removeIf(k -> !k.equals(key));
+      }
+      if (search == null) {
+        search = new WglSearch(model, byKey.get(key), deadline);
+        open.put(key, search);
+      }
+      search.deadline(deadline);
+      search.memoMax(memoMax);
+      spent.merge(key, budget, Long::sum);
+      return search.run(budget);
+    }
   }
 }

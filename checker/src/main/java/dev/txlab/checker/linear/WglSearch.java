@@ -162,6 +162,11 @@ final class WglSearch {
 
   private long memoMax = Long.MAX_VALUE;
 
+  /** How many configurations the memo holds. */
+  long memoSize() {
+    return memo.size();
+  }
+
   /**
    * Bounds the memo: once it holds more than {@code configurations}, {@link #run} stops as out of
    * budget. Memory, not steps, is what a hard key exhausts first (each new configuration keeps its

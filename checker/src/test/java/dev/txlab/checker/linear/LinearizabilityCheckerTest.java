@@ -437,4 +437,31 @@ class LinearizabilityCheckerTest {
         .doesNotContain("<script src", "<link ", "@import", "http://", "https://");
     assertThat(r.toText()).contains("process 1's read 2").contains("the register holds 1");
   }
+
+  /**
+   * The memo bound: concurrent appends make a search whose memo grows with every order of them.
+   * With room it decides (the final read is impossible); held to a small memo it answers undecided,
+   * with the memo no larger than the bound (plus the few steps between checks), instead of running
+   * the heap out.
+   */
+  @Test
+  void aSearchHeldToASmallMemoAnswersUndecidedNotOutOfMemory() throws Exception {
+    List<String> events = new ArrayList<>();
+    String[] parts = {"a", "b", "c", "d", "e", "f", "g"};
+    for (int p = 0; p < parts.length; p++) events.add(p + ":invoke:append:\"" + parts[p] + "\"");
+    for (int p = 0; p < parts.length; p++) events.add(p + ":ok:append:\"" + parts[p] + "\"");
+    events.add("9:invoke:get:nil");
+    events.add("9:ok:get:\"zz\"");
+    History h = h(events.toArray(new String[0]));
+    LinearSpec spec = new LinearSpec("kv", null, null, false, Duration.ofSeconds(30));
+
+    LinearResult roomy = LinearizabilityChecker.check(h, spec, 1_000_000);
+    assertThat(roomy.validity()).isEqualTo(Validity.INVALID);
+    long needed = roomy.keys().get(0).search().explored();
+    assertThat(needed).isGreaterThan(5_000);
+
+    LinearResult held = LinearizabilityChecker.check(h, spec, 1_000);
+    assertThat(held.validity()).isEqualTo(Validity.UNKNOWN);
+    assertThat(held.keys().get(0).search().explored()).isBetween(1_000L, 1_000L + 4_096L);
+  }
 }
