@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.txlab.coordinator.protocol.Protocol;
 import dev.txlab.coordinator.protocol.ProtocolRegistry;
+import dev.txlab.scenarios.live.LiveException;
 import dev.txlab.scenarios.run.Comparison;
 import dev.txlab.scenarios.run.RunArtifacts;
 import dev.txlab.scenarios.run.RunDirectory;
@@ -50,6 +51,7 @@ import picocli.CommandLine.Parameters;
       "  txlab compare quickstart --protocols spanner,classic,crdb",
       "  txlab compare compare-multi-region --protocols spanner,crdb --seeds 1..3",
       "  txlab compare crdb-causal-reverse --protocols crdb,spanner --json",
+      "  txlab compare postgres-vs-newsql --protocols postgres,spanner,crdb,percolator",
       "",
       "Exit status: 0 the comparison ran (whatever the verdicts), 2 bad usage or input."
     })
@@ -89,6 +91,15 @@ final class CompareCommand implements Callable<Integer> {
   List<String> faults = new ArrayList<>();
 
   @Option(
+      names = "--host",
+      paramLabel = "sim|live",
+      description =
+          "Where the runs happen: sim (the simulator: deterministic, seconds of wall time) or live"
+              + " (real node processes and real servers, in real time, one protocol after"
+              + " another). Default: sim, or live when a protocol is a real server (postgres).")
+  String host;
+
+  @Option(
       names = "--out",
       paramLabel = "DIR",
       description = "Write here (default: runs/compare-<scenario>/<timestamp>, with runs/latest).")
@@ -115,10 +126,6 @@ final class CompareCommand implements Callable<Integer> {
       Protocol p =
           ProtocolRegistry.find(name.strip())
               .orElseThrow(() -> new Txlab.UsageError(ProtocolRegistry.unknown(name.strip())));
-      if (!p.runsOnSimulator()) {
-        throw new Txlab.UsageError(
-            p.name() + " is a real server, not simulated: compare runs on the simulator only");
-      }
       if (ps.contains(p)) {
         throw new Txlab.UsageError("--protocols names " + p.name() + " twice");
       }
@@ -127,6 +134,7 @@ final class CompareCommand implements Callable<Integer> {
     if (ps.size() < 2) {
       throw new Txlab.UsageError("--protocols needs at least two protocols to compare");
     }
+    boolean live = live(ps, human);
     ScenarioLibrary.Source source;
     try {
       source = ScenarioLibrary.resolve(scenario);
@@ -172,15 +180,37 @@ final class CompareCommand implements Callable<Integer> {
         Path sub = top.path().resolve(p.name()).resolve("seed-" + seed);
         RunDirectory dir = RunDirectory.create(Path.of("runs"), s.name(), sub);
         RunOutcome o;
-        try {
-          o = SimRun.run(s, seed, f -> {}, null);
-        } catch (SimRun.Failed f) {
-          throw new IllegalStateException(
-              p.name() + " seed " + seed + " stopped on an internal error: " + f.getMessage(), f);
-        }
         String replay =
-            "./txlab run " + RunCommand.shellQuote(sub.resolve("scenario.yaml").toString());
-        RunArtifacts.write(dir, o, replay, TraceMode.OFF);
+            "./txlab run "
+                + RunCommand.shellQuote(sub.resolve("scenario.yaml").toString())
+                + (live ? " --host live" : "");
+        if (live) {
+          try {
+            o =
+                LiveRunCommand.runInto(
+                        dir,
+                        s,
+                        seed,
+                        List.of(),
+                        replay,
+                        TraceMode.OFF,
+                        line -> {
+                          human.println("    " + p.name() + ": " + line);
+                          human.flush();
+                        })
+                    .outcome();
+          } catch (LiveException e) {
+            throw new Txlab.UsageError(p.name() + " seed " + seed + ": " + e.getMessage());
+          }
+        } else {
+          try {
+            o = SimRun.run(s, seed, f -> {}, null);
+          } catch (SimRun.Failed f) {
+            throw new IllegalStateException(
+                p.name() + " seed " + seed + " stopped on an internal error: " + f.getMessage(), f);
+          }
+          RunArtifacts.write(dir, o, replay, TraceMode.OFF);
+        }
         dirs.add(top.path().relativize(sub).toString());
         Comparison.Figures fig = Comparison.of(o);
         figures.add(fig);
@@ -193,12 +223,13 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     Map<String, Object> result = toMap(scenarios.get(0), models, entries, top.path());
+    result.put("host", live ? "live" : "sim");
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     Files.writeString(
         top.resolve("compare.json"), mapper.writeValueAsString(result), StandardCharsets.UTF_8);
     Files.writeString(
         top.resolve("compare.html"),
-        CompareReport.html(scenarios.get(0), checks(entries), entries),
+        CompareReport.html(scenarios.get(0), checks(entries), entries, live),
         StandardCharsets.UTF_8);
     top.markLatest();
     human.println();
@@ -220,6 +251,43 @@ final class CompareCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
     }
     return 0;
+  }
+
+  /**
+   * Whether the runs are live: {@code --host}, or by default live exactly when a protocol is a real
+   * server (which the simulator cannot run). Refuses a protocol the chosen host cannot run.
+   */
+  private boolean live(List<Protocol> ps, PrintWriter human) {
+    boolean anyReal = ps.stream().anyMatch(p -> !p.runsOnSimulator());
+    if (host == null) {
+      host = anyReal ? "live" : "sim";
+      if (anyReal) {
+        human.println(
+            "txlab: "
+                + String.join(
+                    ", ",
+                    ps.stream().filter(p -> !p.runsOnSimulator()).map(Protocol::name).toList())
+                + " is a real server, not simulated: comparing on the live host");
+      }
+    }
+    if (!host.equals("sim") && !host.equals("live")) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--host must be sim or live, not '" + host + "'");
+    }
+    for (Protocol p : ps) {
+      if (host.equals("sim") && !p.runsOnSimulator()) {
+        throw new Txlab.UsageError(
+            p.name() + " is a real server, not simulated: compare it with --host live");
+      }
+      if (host.equals("live")
+          && !p.runsLive()
+          && dev.txlab.scenarios.live.LiveTarget.forProtocol(p.name()).isEmpty()) {
+        throw new Txlab.UsageError(
+            p.name()
+                + " runs on the simulator only, not on the live host: compare it with --host sim");
+      }
+    }
+    return host.equals("live");
   }
 
   static List<String> notApplied(Entry e) {

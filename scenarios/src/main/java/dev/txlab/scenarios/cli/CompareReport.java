@@ -126,7 +126,8 @@ final class CompareReport {
     sb.append('\n');
   }
 
-  static String html(Scenario s, List<String> models, List<CompareCommand.Entry> entries) {
+  static String html(
+      Scenario s, List<String> models, List<CompareCommand.Entry> entries, boolean live) {
     StringBuilder h = new StringBuilder();
     h.append("<!doctype html><html lang=en><head><meta charset=utf-8><title>txlab compare · ")
         .append(esc(s.name()))
@@ -145,7 +146,17 @@ final class CompareReport {
         .append("</p><p class=muted>The same workload, seeds and fault schedule on each protocol;")
         .append(" each verdict links to that run's report. Over several seeds a verdict counts the")
         .append(
-            " seeds, and a figure is the median. The scenario's expectations are not judged.</p>");
+            " seeds, and a figure is the median. The scenario's expectations are not judged.</p>")
+        .append("<p class=muted>")
+        .append(
+            live
+                ? "On the live host: real processes on this machine (loopback), in real time, one"
+                    + " protocol after another; throughput and latency are wall-clock figures of"
+                    + " this machine, and a fault lands wherever each system is at that moment."
+                : "On the simulator: simulated time and network; a run is a pure function of"
+                    + " scenario, seed and version, so each protocol met the same faults at the"
+                    + " same instants.")
+        .append("</p>");
     h.append("<table><tr><th>protocol</th>");
     for (String m : models) h.append("<th>").append(esc(m)).append("</th>");
     for (String f : FIGURES.keySet()) h.append("<th>").append(esc(f)).append("</th>");

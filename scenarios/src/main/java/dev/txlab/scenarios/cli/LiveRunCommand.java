@@ -81,20 +81,79 @@ final class LiveRunCommand {
         LiveScenarioRun.seconds(s.duration()),
         LiveScenarioRun.seconds(s.converge()));
     human.flush();
-    LiveScenarioRun.Outcome lo;
+    Ran ran;
     try {
-      lo =
-          LiveScenarioRun.run(
+      ran =
+          runInto(
+              dir,
               s,
               runSeed,
-              dir.resolve("cluster"),
+              unmeasured,
+              command(scenario, overrides, faults),
+              trace,
               line -> {
                 human.println(line);
                 human.flush();
               });
     } catch (LiveException e) {
       throw new Txlab.UsageError(e.getMessage());
+    } catch (IOException e) {
+      throw new Txlab.UsageError(
+          "cannot write the run directory " + dir.path() + ": " + e.getMessage());
     }
+    LiveScenarioRun.Outcome lo = ran.live();
+    RunOutcome o = ran.outcome();
+    Map<String, Object> results = ran.results();
+    boolean clean = lo.stop().leftAlive().isEmpty();
+    WorkloadCommand.print(human, o, lo.result(), dir);
+    boolean met = RunResults.expectationsMet(o);
+    for (Map.Entry<String, Boolean> e : RunResults.expectations(o).entrySet()) {
+      human.printf("  expect %-40s %s%n", e.getKey(), e.getValue() ? "held" : "DID NOT HOLD");
+    }
+    for (String u : unmeasured) {
+      human.printf("  expect %-40s not measured live (simulator-only)%n", u);
+    }
+    for (String n : lo.notes()) {
+      human.println("  note: " + n);
+    }
+    human.println(
+        "  "
+            + (clean
+                ? "cluster stopped: no node process left"
+                : "cluster stop left processes alive: " + lo.stop().leftAlive())
+            + "; its data and logs: "
+            + lo.clusterDir());
+    human.flush();
+    if (json) {
+      spec.commandLine().getOut().println(RunResults.json(results, false));
+      spec.commandLine().getOut().flush();
+    }
+    Validity v = o.validity();
+    int status = RunCommand.exitStatus(s, v, met);
+    return status == 0 && !clean ? 1 : status;
+  }
+
+  /** A live run's outcome, as the run directory holds it. */
+  record Ran(LiveScenarioRun.Outcome live, RunOutcome outcome, Map<String, Object> results) {}
+
+  /**
+   * Runs {@code s} on a fresh live cluster (or its live target) under {@code dir/cluster} and
+   * writes the run directory: the one live run both {@code txlab run --host live} and {@code txlab
+   * compare --host live} make.
+   *
+   * @param unmeasured the scenario's expectations the live host does not measure (named in the
+   *     notes and results)
+   */
+  static Ran runInto(
+      RunDirectory dir,
+      Scenario s,
+      long runSeed,
+      List<String> unmeasured,
+      String command,
+      TraceMode trace,
+      java.util.function.Consumer<String> progress)
+      throws LiveException, IOException {
+    LiveScenarioRun.Outcome lo = LiveScenarioRun.run(s, runSeed, dir.resolve("cluster"), progress);
     List<String> notes = new ArrayList<>(lo.notes());
     for (String u : unmeasured) {
       notes.add(
@@ -115,36 +174,11 @@ final class LiveRunCommand {
             lo.pids(),
             lo.clusterDir().toString(),
             notes);
-    Map<String, Object> results;
-    try {
-      results = LiveReport.write(dir, o, lo.result(), command(scenario, overrides, faults), trace);
-      results.put("expectations_not_measured", unmeasured);
-      RunArtifacts.writeResults(dir, results);
-      dir.finish(results);
-    } catch (IOException e) {
-      throw new Txlab.UsageError(
-          "cannot write the run directory " + dir.path() + ": " + e.getMessage());
-    }
-    WorkloadCommand.print(human, o, lo.result(), dir);
-    boolean met = RunResults.expectationsMet(o);
-    for (Map.Entry<String, Boolean> e : RunResults.expectations(o).entrySet()) {
-      human.printf("  expect %-40s %s%n", e.getKey(), e.getValue() ? "held" : "DID NOT HOLD");
-    }
-    for (String u : unmeasured) {
-      human.printf("  expect %-40s not measured live (simulator-only)%n", u);
-    }
-    for (String n : lo.notes()) {
-      human.println("  note: " + n);
-    }
-    human.println("  " + notes.get(notes.size() - 1) + "; its data and logs: " + lo.clusterDir());
-    human.flush();
-    if (json) {
-      spec.commandLine().getOut().println(RunResults.json(results, false));
-      spec.commandLine().getOut().flush();
-    }
-    Validity v = o.validity();
-    int status = RunCommand.exitStatus(s, v, met);
-    return status == 0 && !clean ? 1 : status;
+    Map<String, Object> results = LiveReport.write(dir, o, lo.result(), command, trace);
+    results.put("expectations_not_measured", unmeasured);
+    RunArtifacts.writeResults(dir, results);
+    dir.finish(results);
+    return new Ran(lo, o, results);
   }
 
   private static String command(String scenario, List<String> overrides, List<String> faults) {

@@ -112,7 +112,7 @@ public final class PostgresTarget implements LiveTarget {
       List<FaultEvent> plan;
       List<String> nodes = new ArrayList<>();
       for (int i = 1; i <= s.nodes(); i++) nodes.add("n" + i);
-      ClusterView view = ClusterView.ofShape(nodes, List.of("shard-0"));
+      ClusterView view = new PrimaryView(nodes, s.shards(), pg);
       try {
         plan =
             Schedule.parse(s.faults())
@@ -510,6 +510,47 @@ public final class PostgresTarget implements LiveTarget {
     @Override
     public void armKill(String node, Fault.TxnPhase phase) throws LiveFaultException {
       throw new LiveFaultException("PostgreSQL's commit has no phase txlab can arm a kill for");
+    }
+  }
+
+  /**
+   * The roles a fault line can name, for one PostgreSQL server: it is every shard's leader and the
+   * coordinator of every transaction (the primary), while it runs; the scenario's other nodes are
+   * names without a process.
+   */
+  private static final class PrimaryView implements ClusterView {
+    private final List<String> nodes;
+    private final List<String> shards;
+    private final PostgresServer pg;
+
+    PrimaryView(List<String> nodes, int shards, PostgresServer pg) {
+      this.nodes = List.copyOf(nodes);
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < shards; i++) names.add("shard-" + i);
+      this.shards = List.copyOf(names);
+      this.pg = pg;
+    }
+
+    @Override
+    public List<String> nodes() {
+      return nodes;
+    }
+
+    @Override
+    public List<String> shards() {
+      return shards;
+    }
+
+    @Override
+    public java.util.Optional<String> leaderOf(String shard) {
+      return shards.contains(shard) && pg.running()
+          ? java.util.Optional.of(SERVER)
+          : java.util.Optional.empty();
+    }
+
+    @Override
+    public java.util.Optional<String> coordinator() {
+      return pg.running() ? java.util.Optional.of(SERVER) : java.util.Optional.empty();
     }
   }
 }

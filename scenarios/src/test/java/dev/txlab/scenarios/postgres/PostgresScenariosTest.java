@@ -65,18 +65,79 @@ class PostgresScenariosTest {
   }
 
   @Test
-  void aRealServerIsNotSimulatedNorCompared() {
+  void aRealServerIsNotSimulatedNorComparedOnTheSimulator() {
     Run sim = txlab("run", "postgres-serializable", "--host", "sim");
     assertThat(sim.status()).isEqualTo(2);
     assertThat(sim.err()).contains("real server").contains("--host live");
-    Run compare = txlab("compare", "quickstart", "--protocols", "spanner,postgres");
+    Run compare =
+        txlab("compare", "quickstart", "--protocols", "spanner,postgres", "--host", "sim");
     assertThat(compare.status()).isEqualTo(2);
-    assertThat(compare.err()).contains("postgres is a real server");
+    assertThat(compare.err()).contains("postgres is a real server").contains("--host live");
     Run show = txlab("protocols", "show", "postgresql");
     assertThat(show.status()).isZero();
     assertThat(show.out())
         .contains("runs on: the live host only")
         .contains("isolation")
         .contains("serializable|repeatable-read|read-committed");
+  }
+
+  /**
+   * {@code txlab compare} with PostgreSQL goes to the live host by itself: PostgreSQL and a live
+   * txlab cluster run the same transactions one after the other, the leader kill lands on each (the
+   * server for PostgreSQL, shard-0's Raft leader for Spanner), both histories are checked, and
+   * neither a server nor a node process is left.
+   */
+  @Test
+  void postgresAgainstALiveClusterSideBySide() throws Exception {
+    List<ProcessHandle> before = servers();
+    Path out = dir.resolve("compare");
+    Run r =
+        txlab(
+            "compare",
+            "postgres-vs-newsql",
+            "--protocols",
+            "postgres,spanner",
+            "--set",
+            "duration=5s",
+            "--set",
+            "converge=3s",
+            "--set",
+            "faults=[at 2s for 1s kill leader:shard-0]",
+            "--out",
+            out.toString(),
+            "--json");
+    assertThat(r.status()).as(r.err() + r.out()).isZero();
+    assertThat(r.err()).contains("comparing on the live host");
+    JsonNode c = new ObjectMapper().readTree(r.out());
+    assertThat(c.get("host").asText()).isEqualTo("live");
+    assertThat(c.get("protocols")).hasSize(2);
+    for (JsonNode p : c.get("protocols")) {
+      String name = p.get("protocol").asText();
+      assertThat(p.get("faults_not_applied")).as(name).isEmpty();
+      JsonNode run = p.get("runs").get(0);
+      assertThat(run.get("verdicts").get("serializable").asText()).as(name).isEqualTo("valid");
+      assertThat(run.get("ok_per_s").asDouble()).as(name).isPositive();
+      Path report = out.resolve(run.get("dir").asText()).resolve("report.html");
+      assertThat(report).as(name).isRegularFile();
+      JsonNode results =
+          new ObjectMapper()
+              .readTree(out.resolve(run.get("dir").asText()).resolve("results.json").toFile());
+      assertThat(results.get("host").asText()).isEqualTo("live");
+      assertThat(results.toString()).as(name).contains("kill");
+    }
+    assertThat(out.resolve("compare.html")).content().contains("On the live host");
+    assertThat(servers()).as("no PostgreSQL left running").isSubsetOf(before);
+    assertThat(
+            ProcessHandle.allProcesses()
+                .filter(
+                    p ->
+                        p.info()
+                            .commandLine()
+                            // A node's command line names its --dir, under the run's directory.
+                            .map(cl -> cl.contains(out.toString()))
+                            .orElse(false))
+                .toList())
+        .as("no node process left")
+        .isEmpty();
   }
 }
