@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.txlab.scenarios.trace.MessageTrace;
 import dev.txlab.scenarios.trace.TraceLine;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -26,13 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MessageDiagramBrowserTest {
   @TempDir static Path dir;
-  static String chromium;
+  static HeadlessChromium chromium;
   static Path run;
   static MessageTrace trace;
 
   @BeforeAll
   static void setUp() throws Exception {
-    chromium = onPath("chromium", "chromium-browser", "google-chrome");
+    chromium = HeadlessChromium.find(dir);
     Assumptions.assumeTrue(
         chromium != null, "Chromium is not installed: the diagram is not checked in a browser");
     run = dir.resolve("run");
@@ -52,46 +48,11 @@ class MessageDiagramBrowserTest {
     trace = MessageTrace.read(run.resolve("trace.jsonl.gz"));
   }
 
-  private static String onPath(String... names) {
-    for (String dirName : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      for (String name : names) {
-        Path p = Path.of(dirName, name);
-        if (Files.isExecutable(p)) {
-          return p.toString();
-        }
-      }
-    }
-    return null;
-  }
-
   /** The report's DOM after its scripts ran, opened at {@code hash}. */
   private static String dom(String hash) throws Exception {
-    Path profile = Files.createTempDirectory(dir, "profile");
-    Process p =
-        new ProcessBuilder(
-                chromium,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--user-data-dir=" + profile,
-                "--window-size=1280,900",
-                "--virtual-time-budget=10000",
-                "--dump-dom",
-                run.resolve("report.html").toUri() + hash)
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    try {
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
-      assertThat(out).contains("data-ready=\"true\"");
-      return out;
-    } finally {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
+    String out = chromium.dom(run.resolve("report.html"), hash, 1280);
+    assertThat(out).contains("data-ready=\"true\"");
+    return out;
   }
 
   /** The drawn arrows' attributes: one map per {@code <g class="m" …>}. */
