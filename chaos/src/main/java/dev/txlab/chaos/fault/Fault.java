@@ -470,6 +470,45 @@ public sealed interface Fault {
     }
   }
 
+  /**
+   * {@code disconnect-clients n1}: every client connection the node holds is closed at once, and
+   * the transactions in flight on them end with it (PostgreSQL: {@code pg_terminate_backend} on
+   * every client backend). Nothing else changes: the server keeps running and clients connect again
+   * at their next operation. A one-off action, not a state, so it has no undo. Only targets that
+   * keep client sessions apply it: txlab's nodes and the simulator's clients keep none (one
+   * request, one reply), so there it is listed as not applied.
+   */
+  record DisconnectClients(Target target) implements Fault {
+    public DisconnectClients {
+      requireTarget(target);
+    }
+
+    @Override
+    public String text() {
+      return "disconnect-clients " + target.text();
+    }
+
+    @Override
+    public String keyword() {
+      return "disconnect-clients";
+    }
+
+    @Override
+    public Category category() {
+      return Category.PROCESS;
+    }
+
+    @Override
+    public Optional<Fault> undo() {
+      return Optional.empty();
+    }
+
+    @Override
+    public List<Target> targets() {
+      return List.of(target);
+    }
+  }
+
   /** {@code pause n2}: the node stops handling events but keeps its state (SIGSTOP). */
   record Pause(Target target) implements Fault {
     public Pause {

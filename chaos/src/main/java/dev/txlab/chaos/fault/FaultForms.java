@@ -31,6 +31,9 @@ public final class FaultForms {
           new Form("restart n3", "start a crashed node again from its storage"),
           new Form("pause n2", "freeze a node (SIGSTOP) without losing its state"),
           new Form("resume n2", "let a paused node go on"),
+          new Form(
+              "disconnect-clients n1",
+              "close every client connection to a server (PostgreSQL: pg_terminate_backend)"),
           new Form("clock-skew n3 +40ms", "set a node's clock ahead (+) or behind (-) true time"),
           new Form("clock-drift n2 200ppm", "make a node's clock run fast (or, negative, slow)"),
           new Form(

@@ -15,7 +15,7 @@ import java.util.Set;
  * <pre>
  * fault     = "partition" partition | "isolate" target | "heal" | "net-reset"
  *           | "kill" target ["after" phase]
- *           | ("restart" | "pause" | "resume" | "clock-reset") target
+ *           | ("restart" | "pause" | "resume" | "clock-reset" | "disconnect-clients") target
  *           | "clock-skew" target signed-duration | "clock-drift" target ppm
  *           | "clock-strobe" target duration "/" duration
  *           | "truetime-violation" target [sign] duration
@@ -42,6 +42,7 @@ final class FaultParser {
           "restart",
           "pause",
           "resume",
+          "disconnect-clients",
           "clock-skew",
           "clock-drift",
           "clock-strobe",
@@ -100,6 +101,8 @@ final class FaultParser {
         return new Fault.Pause(target(keyword));
       case "resume":
         return new Fault.Resume(target(keyword));
+      case "disconnect-clients":
+        return new Fault.DisconnectClients(target(keyword));
       case "clock-reset":
         return new Fault.ClockReset(target(keyword));
       case "clock-skew":

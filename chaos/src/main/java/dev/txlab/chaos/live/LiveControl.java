@@ -61,4 +61,13 @@ public interface LiveControl {
    * phase}; null disarms it.
    */
   void armKill(String node, Fault.TxnPhase phase) throws LiveFaultException;
+
+  /**
+   * Closes every client connection {@code node} holds ({@code disconnect-clients}); refused by
+   * default: txlab's nodes keep no client sessions.
+   */
+  default void disconnectClients(String node) throws LiveFaultException {
+    throw new LiveFaultException(
+        "txlab's nodes keep no client sessions (one request, one reply): nothing to disconnect");
+  }
 }

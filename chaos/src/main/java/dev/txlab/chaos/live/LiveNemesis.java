@@ -160,6 +160,22 @@ public final class LiveNemesis {
       }
       armedNodes.put(event.index(), List.copyOf(nodes.value()));
     }
+    if (fault instanceof Fault.DisconnectClients) {
+      Resolved<List<String>> nodes =
+          TargetResolver.resolve(((Fault.DisconnectClients) fault).target(), view, random);
+      if (!nodes.isResolved()) {
+        return new Applied(event, nodes, List.of());
+      }
+      for (String n : nodes.value()) {
+        try {
+          control.disconnectClients(n);
+          changes.add("disconnected the clients of " + n);
+        } catch (LiveFaultException e) {
+          return new Applied(event, Resolved.unresolved(e.getMessage()), List.copyOf(changes));
+        }
+      }
+      return new Applied(event, nodes, List.copyOf(changes));
+    }
     Resolved<List<String>> result = state.apply(concrete, view, random);
     reconcileNow();
     return new Applied(concrete, result, changes);

@@ -286,6 +286,9 @@ public final class NemesisState {
       return onTargets(target, view, random, down::removeAll);
     } else if (fault instanceof Fault.Pause) {
       return onTargets(((Fault.Pause) fault).target(), view, random, paused::addAll);
+    } else if (fault instanceof Fault.DisconnectClients) {
+      // An action, not a state: the nodes it names, and nothing to reconcile later.
+      return onTargets(((Fault.DisconnectClients) fault).target(), view, random, nodes -> {});
     } else if (fault instanceof Fault.Resume) {
       return onTargets(((Fault.Resume) fault).target(), view, random, paused::removeAll);
     } else if (fault instanceof Fault.ClockSkew

@@ -216,6 +216,16 @@ public final class SimNemesis {
   }
 
   void apply(FaultEvent event) {
+    if (event.fault() instanceof Fault.DisconnectClients) {
+      applied++;
+      recorder.applied(
+          control.nowNanos(),
+          event,
+          Resolved.unresolved(
+              "simulated clients keep no connection to a node (one request, one reply): nothing"
+                  + " to disconnect"));
+      return;
+    }
     Resolved<List<String>> result = state.apply(event, view(), random);
     reconcile();
     applied++;

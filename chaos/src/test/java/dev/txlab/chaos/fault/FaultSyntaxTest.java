@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class FaultSyntaxTest {
 
   private static final String KEYWORDS =
-      "partition, isolate, heal, kill, restart, pause, resume, clock-skew, clock-drift,"
+      "partition, isolate, heal, kill, restart, pause, resume, disconnect-clients, clock-skew, clock-drift,"
           + " clock-strobe, truetime-violation, clock-reset, delay, loss, duplicate, reorder,"
           + " net-reset";
 

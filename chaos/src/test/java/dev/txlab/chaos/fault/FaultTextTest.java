@@ -46,6 +46,8 @@ class FaultTextTest {
           "restart all",
           "pause n2",
           "resume n2",
+          "disconnect-clients n1",
+          "disconnect-clients coordinator",
           "clock-skew n3 +40ms",
           "clock-skew n3 -5ms",
           "clock-skew leader:shard-2 +1.5s",

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class LiveNemesisTest {
   /** A cluster that does what it is told and remembers it, as real nodes would. */
-  static final class FakeCluster implements LiveControl {
+  static class FakeCluster implements LiveControl {
     final List<String> nodes = List.of("n1", "n2", "n3", "n4", "n5");
     final TreeSet<String> down = new TreeSet<>();
     final TreeSet<String> paused = new TreeSet<>();
@@ -117,6 +117,38 @@ class LiveNemesisTest {
     SortedSet<String> cutsOf(String n) {
       return cuts.getOrDefault(n, new TreeSet<>());
     }
+  }
+
+  /** A server that keeps client sessions (PostgreSQL's shape): it can drop them. */
+  static final class SessionServer extends FakeCluster {
+    @Override
+    public void disconnectClients(String node) {
+      calls.add("disconnect " + node);
+    }
+  }
+
+  /**
+   * {@code disconnect-clients} is an action, not a state: a target that keeps sessions gets the
+   * call on the role's node and the reference state does not change; txlab's nodes refuse it,
+   * saying why.
+   */
+  @Test
+  void disconnectingClientsActsOnceAndLeavesTheStateAlone() throws Exception {
+    SessionServer server = new SessionServer();
+    LiveNemesis n = new LiveNemesis(server, new SplittableRandom(1));
+    LiveNemesis.Applied a =
+        n.apply(
+            new FaultEvent(
+                0, 0, Fault.parse("disconnect-clients coordinator"), FaultEvent.Cause.START, -1));
+    assertThat(a.result().isResolved()).isTrue();
+    assertThat(a.result().value()).containsExactly("n3");
+    assertThat(server.calls).containsExactly("disconnect n3");
+    assertThat(n.state().isHealed()).isTrue();
+
+    LiveNemesis.Applied refused = start("disconnect-clients n1");
+    assertThat(refused.result().isResolved()).isFalse();
+    assertThat(refused.result().reason()).contains("no client sessions");
+    assertThat(cluster.calls).isEmpty();
   }
 
   private final FakeCluster cluster = new FakeCluster();

@@ -116,6 +116,12 @@ public final class LiveNemesis {
   }
 
   private Applied applyNow(Fault fault, long wallNanos) throws LiveException {
+    if (fault instanceof Fault.DisconnectClients) {
+      return refused(
+          fault,
+          "txlab's nodes keep no client sessions (one request, one reply): nothing to disconnect",
+          wallNanos);
+    }
     if (fault instanceof Fault.Kill) {
       Fault.Kill k = (Fault.Kill) fault;
       Resolved<List<String>> nodes = resolve(k.target());

@@ -66,7 +66,8 @@ public final class PostgresProtocol implements Protocol {
 
   @Override
   public List<String> metrics() {
-    return List.of("serialization_failures", "deadlocks_detected", "connection_errors");
+    return List.of(
+        "serialization_failures", "deadlocks_detected", "connection_errors", "backends_terminated");
   }
 
   /** Counted by its clients during the run, so live runs measure them. */

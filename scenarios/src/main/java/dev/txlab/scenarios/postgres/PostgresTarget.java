@@ -120,9 +120,9 @@ public final class PostgresTarget implements LiveTarget {
       } catch (FaultSyntaxException | IllegalArgumentException e) {
         throw new LiveException("the scenario's fault schedule does not fit: " + e.getMessage(), e);
       }
+      Control control = new Control(pg, nodes, view);
       dev.txlab.chaos.live.LiveNemesis nemesis =
-          new dev.txlab.chaos.live.LiveNemesis(
-              new Control(pg, nodes, view), new SplittableRandom(seed));
+          new dev.txlab.chaos.live.LiveNemesis(control, new SplittableRandom(seed));
       progress.accept(
           "PostgreSQL up (isolation "
               + isolation
@@ -149,6 +149,7 @@ public final class PostgresTarget implements LiveTarget {
       result.metrics().put("serialization_failures", (double) run.serializationFailures.get());
       result.metrics().put("deadlocks_detected", (double) run.deadlocks.get());
       result.metrics().put("connection_errors", (double) run.connectionErrors.get());
+      result.metrics().put("backends_terminated", (double) control.terminated.get());
       LiveScenarioRun.rateShortfall("txns", result, s.workload().rate()).ifPresent(notes::add);
     } finally {
       pg.close();
@@ -510,6 +511,34 @@ public final class PostgresTarget implements LiveTarget {
     @Override
     public void armKill(String node, Fault.TxnPhase phase) throws LiveFaultException {
       throw new LiveFaultException("PostgreSQL's commit has no phase txlab can arm a kill for");
+    }
+
+    /** Client backends terminated by {@code disconnect-clients}, over the run. */
+    final java.util.concurrent.atomic.AtomicLong terminated =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * {@code pg_terminate_backend} on every client backend but this connection's own: each client's
+     * transaction in flight is rolled back by the server (or, caught inside COMMIT, may have
+     * committed), and its connection is gone.
+     */
+    @Override
+    public void disconnectClients(String node) throws LiveFaultException {
+      server(node);
+      if (!pg.running()) {
+        throw new LiveFaultException("PostgreSQL is down: no client is connected");
+      }
+      try (Connection c = pg.connect();
+          Statement st = c.createStatement();
+          java.sql.ResultSet rs =
+              st.executeQuery(
+                  "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+                      + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
+        rs.next();
+        terminated.addAndGet(rs.getLong(1));
+      } catch (SQLException e) {
+        throw new LiveFaultException("pg_terminate_backend failed: " + e.getMessage(), e);
+      }
     }
   }
 

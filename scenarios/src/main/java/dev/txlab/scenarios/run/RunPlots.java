@@ -100,6 +100,10 @@ final class RunPlots {
           break;
         }
       }
+      if (end < 0 && e.fault().undo().isEmpty()) {
+        // An action, not a state (restart, heal, disconnect-clients): a moment, drawn as a line.
+        end = e.atNanos();
+      }
       if (end < 0) {
         end = Math.min(endNanos, o.scenario().duration().toNanos());
       }

@@ -47,7 +47,8 @@ class PostgresScenariosTest {
         "postgres-serializable",
         "postgres-repeatable-read",
         "postgres-read-committed",
-        "postgres-crash"
+        "postgres-crash",
+        "postgres-disconnect-clients"
       })
   void meetsItsExpectationsAndLeavesNoServer(String scenario) throws Exception {
     List<ProcessHandle> before = servers();
