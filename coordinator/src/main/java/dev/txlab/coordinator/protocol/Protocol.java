@@ -99,6 +99,21 @@ public interface Protocol {
   /** The metrics it reports, by the names results and expectations use. */
   List<String> metrics();
 
+  /**
+   * The checks its simulated cluster makes of its own state when a run ends ({@link
+   * SimProtocolCluster#endChecks}), by name; none by default.
+   */
+  default List<String> endChecks() {
+    return List.of();
+  }
+
+  /**
+   * The workloads it can run, by name, or empty for every workload of the kind it {@link #serves}.
+   */
+  default List<String> workloads() {
+    return List.of();
+  }
+
   /** The invariant monitors it runs on the simulator. */
   List<Monitor> monitors();
 
