@@ -41,8 +41,8 @@ public final class SagaKeys {
 
   public static final int ACCOUNTS = 6;
   public static final int PRODUCTS = 3;
-  public static final long INITIAL_BALANCE = 30;
-  public static final long INITIAL_STOCK = 12;
+  public static final long INITIAL_BALANCE = 100;
+  public static final long INITIAL_STOCK = 40;
   public static final int MAX_AMOUNT = 9;
   public static final int MAX_QUANTITY = 3;
 

@@ -3,6 +3,7 @@ package dev.txlab.coordinator.saga;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -12,9 +13,10 @@ import java.util.TreeSet;
  * below zero — and, with idempotency, remembers its outcome under the step's key, so a retried or
  * duplicated step is answered from memory instead of applied twice. With the {@code semantic-lock}
  * countermeasure a forward step leaves a pending flag on its key until the saga ends ({@link
- * ServiceCommand.Release}), and a read of a flagged key is refused; with {@code reread} a
- * compensation re-reads the ledger and applies only if the step it undoes is there and not yet
- * undone.
+ * ServiceCommand.Release}), and a read of a flagged key is refused, as is another saga's forward
+ * step on it (refused at once, so the saga compensates: waiting could deadlock two sagas); with
+ * {@code reread} a compensation re-reads the ledger and applies only if the step it undoes is there
+ * and not yet undone.
  */
 public final class ServiceState {
   /** How the service treats steps and reads. */
@@ -25,6 +27,7 @@ public final class ServiceState {
 
   public static final String REFUSED = "refused";
   public static final String NOTHING_TO_UNDO = "nothing-to-undo";
+  public static final String PENDING = "pending";
 
   /** A read's answer: the ledgers' texts (elements separated by spaces), or the flagged key. */
   public record ReadResult(List<String> values, String lockedKey) {}
@@ -66,7 +69,14 @@ public final class ServiceState {
     List<Long> ledger = ledgers.computeIfAbsent(s.key(), k -> new ArrayList<>());
     String out;
     if (!s.compensation()) {
-      if (SagaKeys.isLedger(s.key()) && balance(s.key()) + SagaKeys.amountOf(s.element()) < 0) {
+      TreeSet<String> flags = pending.get(s.key());
+      if (config.semanticLock()
+          && flags != null
+          && !flags.equals(new TreeSet<>(Set.of(s.sagaId())))) {
+        // Another saga's pending flag: refused at once (waiting could deadlock two sagas).
+        out = PENDING;
+      } else if (SagaKeys.isLedger(s.key())
+          && balance(s.key()) + SagaKeys.amountOf(s.element()) < 0) {
         out = REFUSED;
       } else {
         ledger.add(s.element());
