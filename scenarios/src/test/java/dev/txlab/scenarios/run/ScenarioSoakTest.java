@@ -31,7 +31,8 @@ class ScenarioSoakTest {
         "crdb-bank",
         "percolator-quickstart",
         "percolator-client-crash",
-        "tso-failover"
+        "tso-failover",
+        "saga-orchestration-crash"
       })
   void correctScenariosHoldForEverySeed(String name) throws Exception {
     String only = System.getProperty("soakScenarios", "");
