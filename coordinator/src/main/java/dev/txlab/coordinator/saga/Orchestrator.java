@@ -82,6 +82,7 @@ public final class Orchestrator implements Process {
         SagaLog.Next done = nextOf(before, r);
         probe.logged(
             s.id(), r.step(), r.compensation(), done.service().label(), key(done), r.outcome());
+        probe.leaderLogged(env.self(), s.status().terminal());
         if (s.status().terminal()) {
           String outcome = s.status() == SagaLog.Status.COMPLETED ? "completed" : "compensated";
           probe.ended(s.id(), outcome);

@@ -1,11 +1,14 @@
 package dev.txlab.coordinator.saga;
 
+import dev.txlab.coordinator.protocol.CoordinatorPhase;
 import dev.txlab.coordinator.protocol.WaitStory;
+import dev.txlab.node.api.Address;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -89,6 +92,22 @@ final class SagaMetrics implements SagaProbe {
     Timeline t = of(sagaId);
     t.resumed = true;
     t.marks.add(new Mark(clock.getAsLong(), 0, "RESUMED", "by " + leader));
+  }
+
+  private BiConsumer<CoordinatorPhase, Address> phaseHook = (phase, at) -> {};
+
+  /** Where phase-triggered kills hear of a leader's logged outcome. */
+  void onPhase(BiConsumer<CoordinatorPhase, Address> hook) {
+    this.phaseHook = hook;
+  }
+
+  /**
+   * {@code kill coordinator after prepare}: right after the leader logged a step of a saga still
+   * running (mid-saga); {@code after decide}: right after it logged a saga's end.
+   */
+  @Override
+  public void leaderLogged(Address leader, boolean ended) {
+    phaseHook.accept(ended ? CoordinatorPhase.DECIDE : CoordinatorPhase.PREPARE, leader);
   }
 
   static int lane(String service) {

@@ -17,6 +17,12 @@ public interface SagaProbe {
   default void logged(
       String sagaId, int step, boolean compensation, String service, String key, String outcome) {}
 
+  /**
+   * The orchestrator's leader {@code leader} logged an outcome: a step of a saga still running
+   * ({@code ended} false: mid-saga) or a saga's end. What a phase-triggered kill aims at.
+   */
+  default void leaderLogged(dev.txlab.node.api.Address leader, boolean ended) {}
+
   /** The saga ended ({@code completed} or {@code compensated}). */
   default void ended(String sagaId, String outcome) {}
 

@@ -29,8 +29,9 @@ import java.util.function.Supplier;
  * {@code shard-1} inventory, {@code shard-2} orders, {@code shard-3} notifications; each a Raft
  * group of {@link ServiceReplica}s, {@code nX/shard-K}), the orchestrator's saga log as one more
  * Raft group ({@code nX/saga}, {@link Orchestrator}) on the first {@code replicas} nodes, and
- * clients {@code cK/client}. The fault target {@code coordinator} names the orchestrator's leader.
- * When the run ends it checks its own state ({@link #endChecks}): every saga over, money and stock
+ * clients {@code cK/client}. The fault target {@code coordinator} names the orchestrator's leader;
+ * {@code kill coordinator after prepare} kills it right after it logged a step mid-saga. When the
+ * run ends it checks its own state ({@link #endChecks}): every saga over, money and stock
  * conserved, no email for a cancelled order.
  */
 public final class SagaSimCluster implements SimProtocolCluster {
@@ -102,6 +103,17 @@ public final class SagaSimCluster implements SimProtocolCluster {
     sim.addNode(a.node());
     sim.addProcess(a, env -> new SagaClient(env, cc, workload.get(), observer));
     return a;
+  }
+
+  /**
+   * {@code kill coordinator after prepare} kills the orchestrator's leader right after it logged a
+   * step of a saga still running; {@code after decide}, right after it logged a saga's end.
+   */
+  @Override
+  public void onCoordinatorPhase(
+      java.util.function.BiConsumer<dev.txlab.coordinator.protocol.CoordinatorPhase, Address>
+          hook) {
+    metrics.onPhase(hook);
   }
 
   @Override

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SagaScenariosTest {
   static Stream<Arguments> scenarioSeeds() {
-    return Stream.of("saga-orchestration-crash", "saga-dirty-reads", "saga-email-too-early")
+    return Stream.of(
+            "saga-orchestration-crash", "saga-dirty-reads", "saga-email-too-early", "saga-vs-2pc")
         .flatMap(
             n ->
                 java.util.stream.LongStream.rangeClosed(1, Long.getLong("sagaSeeds", 3))
