@@ -194,6 +194,34 @@ public final class SagaLog {
                 comp ? Long.parseLong(step.value()) : 0)));
   }
 
+  /**
+   * How far {@code s} got, growing with every transition: the step running, then past the last step
+   * and back down while compensating, the most once over (what orders a saga's events).
+   */
+  public static int progress(Saga s) {
+    if (s.status().terminal()) return Integer.MAX_VALUE;
+    return s.status() == Status.RUNNING ? s.at() : 2 * s.steps().size() - s.at();
+  }
+
+  /** Saga {@code s} after {@code result} (null if the result is not for its current step). */
+  public static Saga advance(Saga s, SagaLogCommand.Result result) {
+    SagaLog one = new SagaLog(false);
+    one.sagas.put(s.id(), s);
+    return one.apply(result);
+  }
+
+  /** What saga {@code s} needs next, its flags aside (empty once it ended). */
+  public static List<Next> nextOf(Saga s) {
+    SagaLog one = new SagaLog(false);
+    one.sagas.put(s.id(), s);
+    return one.next(s.id());
+  }
+
+  /** A saga that begins with {@code steps}. */
+  public static Saga begin(String id, Address client, long seq, List<MicroOp> steps) {
+    return new Saga(id, client, seq, steps, Status.RUNNING, 0, List.of(), false);
+  }
+
   public Saga get(String id) {
     return sagas.get(id);
   }

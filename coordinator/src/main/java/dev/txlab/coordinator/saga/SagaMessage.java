@@ -30,4 +30,20 @@ public sealed interface SagaMessage extends Message {
 
   /** A read's answer. */
   record ReadDone(String requestId, ServiceState.ReadResult result) implements SagaMessage {}
+
+  /** Choreography: a service's relay publishes outbox entry {@code outboxId} to the event log. */
+  record Publish(long outboxId, Choreography.Event event) implements SagaMessage {}
+
+  /** Choreography: the event log appended outbox entry {@code outboxId}. */
+  record Published(long outboxId) implements SagaMessage {}
+
+  /** Choreography: a consumer asks for the events from offset {@code from} on. */
+  record Fetch(long from) implements SagaMessage {}
+
+  /** Choreography: the events from offset {@code from} on (at most a batch). */
+  record Events(long from, List<Choreography.Event> events) implements SagaMessage {
+    public Events {
+      events = List.copyOf(events);
+    }
+  }
 }

@@ -23,9 +23,10 @@ public final class SagaProtocol implements Protocol {
           Knob.choice(
               "style",
               "orchestration",
-              List.of("orchestration"),
-              "who sequences the steps: an orchestrator with a replicated saga log (choreography"
-                  + " over an event log is not built yet)"),
+              List.of("orchestration", "choreography"),
+              "who sequences the steps: an orchestrator with a replicated saga log, or no one —"
+                  + " services react to events on a replicated event log (at least once; consumer"
+                  + " offsets stored with each service's state)"),
           Knob.choice(
               "idempotency",
               "on",

@@ -29,10 +29,12 @@ import java.util.function.Supplier;
  * {@code shard-1} inventory, {@code shard-2} orders, {@code shard-3} notifications; each a Raft
  * group of {@link ServiceReplica}s, {@code nX/shard-K}), the orchestrator's saga log as one more
  * Raft group ({@code nX/saga}, {@link Orchestrator}) on the first {@code replicas} nodes, and
- * clients {@code cK/client}. The fault target {@code coordinator} names the orchestrator's leader;
- * {@code kill coordinator after prepare} kills it right after it logged a step mid-saga. When the
- * run ends it checks its own state ({@link #endChecks}): every saga over, money and stock
- * conserved, no email for a cancelled order.
+ * clients {@code cK/client}. With {@code style: choreography} there is no orchestrator: an event
+ * log ({@code nX/events}, {@link EventLogReplica}s) takes its place, and the services react to its
+ * events ({@link Choreography}). The fault target {@code coordinator} names the orchestrator's
+ * leader (the event log's, under choreography); {@code kill coordinator after prepare} kills it
+ * right after it logged a step mid-saga. When the run ends it checks its own state ({@link
+ * #endChecks}): every saga over, money and stock conserved, no email for a cancelled order.
  */
 public final class SagaSimCluster implements SimProtocolCluster {
   private final Simulator sim;
@@ -46,6 +48,7 @@ public final class SagaSimCluster implements SimProtocolCluster {
   private final RaftSafetyMonitor raftMonitor = new RaftSafetyMonitor(true);
   private final SagaMetrics metrics;
   private final boolean pivotLast;
+  private final boolean choreography;
 
   public SagaSimCluster(Topology t, Map<String, String> settings, SimConfig sim) {
     if (t.shards() != SagaKeys.Service.values().length) {
@@ -68,25 +71,41 @@ public final class SagaSimCluster implements SimProtocolCluster {
     for (ShardId s : shardMap.allShards()) {
       services.put(SagaKeys.Service.values()[s.index()], shardMap.replicasOf(s));
     }
-    for (int i = 0; i < t.replicas(); i++)
-      orchestrators.add(Address.of(serverNodes.get(i), "saga"));
+    this.choreography = settings.get("style").equals("choreography");
+    for (int i = 0; i < t.replicas(); i++) {
+      orchestrators.add(Address.of(serverNodes.get(i), choreography ? "events" : "saga"));
+    }
     this.sim.addObserver(
         (address, process) -> {
           if (process instanceof ServiceReplica r)
             raftMonitor.observe(r.config().service().label(), r.raft());
           else if (process instanceof Orchestrator o) raftMonitor.observe("saga", o.raft());
+          else if (process instanceof EventLogReplica e) raftMonitor.observe("events", e.raft());
         });
     for (NodeId n : serverNodes) this.sim.addNode(n);
     Orchestrator.Config oc =
         new Orchestrator.Config(
             RaftConfig.defaults(orchestrators), services, pivotLast, sc.semanticLock());
-    for (Address a : orchestrators)
-      this.sim.addProcess(a, env -> new Orchestrator(env, oc, metrics));
+    if (choreography) {
+      RaftConfig ec = RaftConfig.defaults(orchestrators);
+      for (Address a : orchestrators) this.sim.addProcess(a, env -> new EventLogReplica(env, ec));
+    } else {
+      for (Address a : orchestrators) {
+        this.sim.addProcess(a, env -> new Orchestrator(env, oc, metrics));
+      }
+    }
     services.forEach(
         (service, members) -> {
           ServiceReplica.Config rc =
-              new ServiceReplica.Config(service, RaftConfig.defaults(members), sc);
-          for (Address a : members) this.sim.addProcess(a, env -> new ServiceReplica(env, rc));
+              new ServiceReplica.Config(
+                  service,
+                  RaftConfig.defaults(members),
+                  sc,
+                  choreography ? orchestrators : List.of(),
+                  pivotLast);
+          for (Address a : members) {
+            this.sim.addProcess(a, env -> new ServiceReplica(env, rc, metrics));
+          }
         });
   }
 
@@ -98,7 +117,11 @@ public final class SagaSimCluster implements SimProtocolCluster {
       Supplier<TxnWorkload> workload, TxnObserver observer, long thinkNanosMean) {
     Address a = Address.of(NodeId.of("c" + (clients.size() + 1)), "client");
     SagaClient.Config cc =
-        new SagaClient.Config(orchestrators, services, thinkNanosMean, CLIENT_TIMEOUT_NANOS);
+        new SagaClient.Config(
+            choreography ? services.get(SagaKeys.Service.ORDERS) : orchestrators,
+            services,
+            thinkNanosMean,
+            CLIENT_TIMEOUT_NANOS);
     clients.add(a);
     sim.addNode(a.node());
     sim.addProcess(a, env -> new SagaClient(env, cc, workload.get(), observer));
@@ -155,22 +178,37 @@ public final class SagaSimCluster implements SimProtocolCluster {
   /** The orchestrator's leader (in the highest term). */
   @Override
   public Optional<NodeId> coordinatorNode() {
-    Orchestrator o = orchestratorLeader();
-    return o == null ? Optional.empty() : Optional.of(o.raft().id().node());
+    dev.txlab.node.raft.RaftReplica r = orchestratorLeader();
+    return r == null ? Optional.empty() : Optional.of(r.id().node());
   }
 
-  private Orchestrator orchestratorLeader() {
+  private dev.txlab.node.raft.RaftReplica orchestratorLeader() {
     long best = -1;
-    Orchestrator out = null;
+    dev.txlab.node.raft.RaftReplica out = null;
     for (Address a : orchestrators) {
-      if (sim.process(a) instanceof Orchestrator o
-          && o.raft().isLeader()
-          && o.raft().currentTerm() > best) {
-        best = o.raft().currentTerm();
-        out = o;
+      dev.txlab.node.api.Process p = sim.process(a);
+      dev.txlab.node.raft.RaftReplica r =
+          p instanceof Orchestrator o ? o.raft() : p instanceof EventLogReplica e ? e.raft() : null;
+      if (r != null && r.isLeader() && r.currentTerm() > best) {
+        best = r.currentTerm();
+        out = r;
       }
     }
     return out;
+  }
+
+  /**
+   * Every saga as the run ended: from the saga log (orchestration) or from the orders service's
+   * record of the sagas it started (choreography), on the most advanced live replica.
+   */
+  java.util.Collection<SagaLog.Saga> sagas() {
+    if (!choreography) return log().all();
+    ServiceReplica best = null;
+    for (Address a : services.get(SagaKeys.Service.ORDERS)) {
+      if (sim.process(a) instanceof ServiceReplica r
+          && (best == null || r.raft().lastApplied() > best.raft().lastApplied())) best = r;
+    }
+    return best == null ? List.of() : best.choreography().sagas().values();
   }
 
   /** The saga log as the most advanced live orchestrator replica has applied it. */
@@ -270,11 +308,10 @@ public final class SagaSimCluster implements SimProtocolCluster {
 
   private Audit audit() {
     Audit a = new Audit();
-    SagaLog log = log();
     Map<SagaKeys.Service, ServiceState> states = states();
     // What the completed sagas took, by ledger key.
     TreeMap<String, Long> expected = new TreeMap<>();
-    for (SagaLog.Saga s : log.all()) {
+    for (SagaLog.Saga s : sagas()) {
       a.sagas++;
       if (!s.status().terminal())
         a.stuck.add(s.id() + " (" + s.status() + " at step " + s.at() + ")");

@@ -7,6 +7,9 @@ public sealed interface SagaTimer extends Timer {
   /** The orchestrator's periodic retry of every step in flight. */
   record Retry(long n) implements SagaTimer {}
 
+  /** Choreography: a service's periodic fetch from the event log and its outbox relay. */
+  record Poll(long n) implements SagaTimer {}
+
   /** A client's next operation. */
   record ClientNext(long afterSeq) implements SagaTimer {}
 

@@ -29,4 +29,22 @@ public sealed interface ServiceCommand {
       keys = List.copyOf(keys);
     }
   }
+
+  /** Choreography, at the orders service: a client's flow starts as saga {@code sagaId}. */
+  record Start(
+      String sagaId,
+      dev.txlab.node.api.Address client,
+      long seq,
+      List<dev.txlab.coordinator.txn.MicroOp> plan)
+      implements ServiceCommand {
+    public Start {
+      plan = List.copyOf(plan);
+    }
+  }
+
+  /** Choreography: the event at offset {@code at} of the event log, consumed. */
+  record Consume(long at, Choreography.Event event) implements ServiceCommand {}
+
+  /** Choreography: the event log acknowledged outbox entry {@code outboxId}. */
+  record Acked(long outboxId) implements ServiceCommand {}
 }

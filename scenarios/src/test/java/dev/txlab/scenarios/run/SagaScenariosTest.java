@@ -22,7 +22,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SagaScenariosTest {
   static Stream<Arguments> scenarioSeeds() {
     return Stream.of(
-            "saga-orchestration-crash", "saga-dirty-reads", "saga-email-too-early", "saga-vs-2pc")
+            "saga-orchestration-crash",
+            "saga-dirty-reads",
+            "saga-email-too-early",
+            "saga-vs-2pc",
+            "saga-choreography-duplicates")
         .flatMap(
             n ->
                 java.util.stream.LongStream.rangeClosed(1, Long.getLong("sagaSeeds", 3))
@@ -56,6 +60,16 @@ class SagaScenariosTest {
         .as("seed %d with %s: %s %s", seed, set, o.checks(), o.metrics())
         .isEqualTo(Validity.INVALID);
     assertThat(o.checks().get("saga-terminal").validity()).isEqualTo(Validity.VALID);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
+  void choreographyWithoutIdempotencyChargesTwice(long seed) throws Exception {
+    RunOutcome o = run("saga-choreography-duplicates", seed, List.of("idempotency=off"));
+    assertThat(o.checks().get("conserved").validity())
+        .as("seed %d: %s %s", seed, o.checks(), o.metrics())
+        .isEqualTo(Validity.INVALID);
+    assertThat(o.metrics().get("double_charges") + o.metrics().get("double_refunds")).isPositive();
   }
 
   @ParameterizedTest(name = "seed {0}")
