@@ -32,7 +32,8 @@ class ScenarioSoakTest {
         "percolator-quickstart",
         "percolator-client-crash",
         "tso-failover",
-        "saga-orchestration-crash"
+        "saga-orchestration-crash",
+        "saga-choreography-duplicates"
       })
   void correctScenariosHoldForEverySeed(String name) throws Exception {
     String only = System.getProperty("soakScenarios", "");
