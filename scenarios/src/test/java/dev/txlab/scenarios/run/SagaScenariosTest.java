@@ -83,6 +83,45 @@ class SagaScenariosTest {
   }
 
   @Test
+  void theReportDrawsEachToldSagaStepByStepWithTheEndChecks() throws Exception {
+    RunOutcome o = run("saga-orchestration-crash", 1, List.of());
+    assertThat(o.waitStories()).isNotEmpty();
+    WaitStoryTimelineCheck.assertSagaStories(o.waitStories());
+    Map<String, Object> r = RunResults.toMap(o, "./txlab run saga-orchestration-crash", "out");
+    String html = RunReport.render(o, r, null, MessageDiagram.unavailable("none"));
+    assertThat(html)
+        .contains("resumed by a new orchestrator leader")
+        .contains("saga in flight")
+        .contains("saga-terminal")
+        .contains("irreversible-effects")
+        .doesNotContain("stayed in doubt past the blocked threshold");
+    assertThat(r.get("checks").toString()).contains("saga-terminal", "conserved");
+  }
+
+  /** What a saga's story must show: lanes for the orchestrator and every service, in order. */
+  static final class WaitStoryTimelineCheck {
+    static void assertSagaStories(List<dev.txlab.coordinator.protocol.WaitStory> stories) {
+      for (dev.txlab.coordinator.protocol.WaitStory s : stories) {
+        assertThat(s.lanes().stream().map(l -> l.name()).toList())
+            .containsExactly("orchestrator", "payments", "inventory", "orders", "notifications");
+        assertThat(s.marks().get(0).label()).isEqualTo("BEGIN");
+        List<String> labels = s.marks().stream().map(m -> m.label()).toList();
+        if (s.summary().startsWith("saga compensated")) {
+          // Compensations come after every forward step and undo them last first.
+          assertThat(labels).contains("COMPENSATED");
+          int refund = labels.indexOf("refund");
+          int cancel = labels.indexOf("cancel");
+          if (refund >= 0) assertThat(cancel).isGreaterThan(refund);
+        }
+        for (int i = 1; i < s.marks().size(); i++) {
+          assertThat(s.marks().get(i).atNanos())
+              .isGreaterThanOrEqualTo(s.marks().get(i - 1).atNanos());
+        }
+      }
+    }
+  }
+
+  @Test
   void aSeedGivesTheSameRunTwice() throws Exception {
     RunOutcome a = run("saga-orchestration-crash", 7, List.of());
     RunOutcome b = run("saga-orchestration-crash", 7, List.of());
