@@ -114,6 +114,14 @@ public interface Protocol {
     return List.of();
   }
 
+  /**
+   * What is wrong with a cluster of {@code shards} shards for this protocol, in words that say what
+   * it needs; empty if nothing (the default: any number).
+   */
+  default java.util.Optional<String> shardsProblem(int shards) {
+    return java.util.Optional.empty();
+  }
+
   /** The invariant monitors it runs on the simulator. */
   List<Monitor> monitors();
 

@@ -103,6 +103,19 @@ public final class SagaProtocol implements Protocol {
                 + " done or before its compensation"));
   }
 
+  /** Its four services are its shards: payments, inventory, orders, notifications. */
+  @Override
+  public java.util.Optional<String> shardsProblem(int shards) {
+    int want = SagaKeys.Service.values().length;
+    return shards == want
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(
+            "protocol saga needs shards: "
+                + want
+                + " (its services payments, inventory, orders, notifications), not "
+                + shards);
+  }
+
   @Override
   public List<String> endChecks() {
     return List.of("saga-terminal", "conserved", "irreversible-effects");

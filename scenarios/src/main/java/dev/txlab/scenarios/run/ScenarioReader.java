@@ -214,6 +214,10 @@ public final class ScenarioReader {
                   + " workload; protocols for it: "
                   + String.join(", ", protocolsServing(serves)));
     }
+    Optional<String> shardsProblem = p.shardsProblem(shards);
+    if (shardsProblem.isPresent()) {
+      throw (m.has("shards") ? m.raw("shards") : root).error(shardsProblem.get());
+    }
     if (!p.workloads().isEmpty() && !p.workloads().contains(workload.name())) {
       throw (m.has("protocol") ? m.raw("protocol") : root)
           .error(

@@ -31,6 +31,20 @@ class SagaProtocolShowTest {
   }
 
   @Test
+  void aClusterWithoutFourShardsIsRefusedNamingTheField() throws Exception {
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("saga-shards", ".yaml");
+    java.nio.file.Files.writeString(
+        f, "name: bad\nprotocol: saga\nshards: 3\nworkload:\n  name: saga\nexpect:\n  - valid\n");
+    CheckCommandTest.Run r = CheckCommandTest.txlab("run", f.toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err())
+        .contains(f.getFileName().toString())
+        .contains(".yaml:3:")
+        .contains("field shards")
+        .contains("protocol saga needs shards: 4");
+  }
+
+  @Test
   void anotherWorkloadIsRefusedNamingTheProtocolsOwn() throws Exception {
     java.nio.file.Path f = java.nio.file.Files.createTempFile("saga-bad", ".yaml");
     java.nio.file.Files.writeString(
