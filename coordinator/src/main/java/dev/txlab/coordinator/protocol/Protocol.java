@@ -99,6 +99,29 @@ public interface Protocol {
   /** The metrics it reports, by the names results and expectations use. */
   List<String> metrics();
 
+  /**
+   * The checks its simulated cluster makes of its own state when a run ends ({@link
+   * SimProtocolCluster#endChecks}), by name; none by default.
+   */
+  default List<String> endChecks() {
+    return List.of();
+  }
+
+  /**
+   * The workloads it can run, by name, or empty for every workload of the kind it {@link #serves}.
+   */
+  default List<String> workloads() {
+    return List.of();
+  }
+
+  /**
+   * What is wrong with a cluster of {@code shards} shards for this protocol, in words that say what
+   * it needs; empty if nothing (the default: any number).
+   */
+  default java.util.Optional<String> shardsProblem(int shards) {
+    return java.util.Optional.empty();
+  }
+
   /** The invariant monitors it runs on the simulator. */
   List<Monitor> monitors();
 

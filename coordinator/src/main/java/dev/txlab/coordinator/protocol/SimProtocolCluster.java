@@ -127,6 +127,14 @@ public interface SimProtocolCluster {
     return List.of();
   }
 
+  /**
+   * The protocol's end-of-run checks of its own state ({@link Protocol#endChecks}), read after the
+   * run; none by default.
+   */
+  default List<EndCheck> endChecks() {
+    return List.of();
+  }
+
   /** Raft safety violations its monitors found (always none unless a knob removes a guarantee). */
   List<String> raftViolations();
 }

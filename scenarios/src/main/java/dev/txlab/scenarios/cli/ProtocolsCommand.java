@@ -73,14 +73,23 @@ final class ProtocolsCommand implements Runnable {
       out.println(
           "serves: "
               + serves(p)
-              + (p.servesTimestamps() ? ", and its oracle's timestamps (the tso workload)" : ""));
+              + (p.servesTimestamps() ? ", and its oracle's timestamps (the tso workload)" : "")
+              + (p.workloads().isEmpty()
+                  ? ""
+                  : " (the " + String.join(", ", p.workloads()) + " workload only)"));
       out.println(
           "runs on: "
               + (!p.runsOnSimulator()
                   ? "the live host only (a real server, not the simulator)"
                   : p.runsLive() ? "the simulator and live nodes" : "the simulator"));
       out.println(
-          "promises: " + String.join(", ", p.promises()) + " (with every knob at its default)");
+          "promises: "
+              + (p.promises().isEmpty()
+                  ? "no consistency model"
+                  : String.join(", ", p.promises()) + " (with every knob at its default)"));
+      if (!p.endChecks().isEmpty()) {
+        out.println("checks its own state when a run ends: " + String.join(", ", p.endChecks()));
+      }
       p.disclaims()
           .forEach((model, why) -> out.println("does not promise: " + model + " — " + why));
       out.println("knobs:");

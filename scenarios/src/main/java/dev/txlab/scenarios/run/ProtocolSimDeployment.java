@@ -107,6 +107,11 @@ final class ProtocolSimDeployment implements SimDeployment {
   }
 
   @Override
+  public List<dev.txlab.coordinator.protocol.EndCheck> endChecks() {
+    return cluster.endChecks();
+  }
+
+  @Override
   public List<String> raftViolations() {
     return cluster.raftViolations();
   }

@@ -214,6 +214,20 @@ public final class ScenarioReader {
                   + " workload; protocols for it: "
                   + String.join(", ", protocolsServing(serves)));
     }
+    Optional<String> shardsProblem = p.shardsProblem(shards);
+    if (shardsProblem.isPresent()) {
+      throw (m.has("shards") ? m.raw("shards") : root).error(shardsProblem.get());
+    }
+    if (!p.workloads().isEmpty() && !p.workloads().contains(workload.name())) {
+      throw (m.has("protocol") ? m.raw("protocol") : root)
+          .error(
+              "protocol "
+                  + p.name()
+                  + " runs the "
+                  + String.join(", ", p.workloads())
+                  + " workload, not "
+                  + workload.name());
+    }
     for (Protocol other : ProtocolRegistry.all()) {
       for (Knob k : other.knobs()) {
         if (m.has(k.name()) && p.knob(k.name()).isEmpty()) {
@@ -305,12 +319,12 @@ public final class ScenarioReader {
                 + String.join(", ", SimRun.metrics(p, workload.transactional()))
                 + ")");
       }
-      if (e.check() != null && !SimRun.checks(workload, consistency).contains(e.check())) {
+      if (e.check() != null && !SimRun.checks(workload, consistency, p).contains(e.check())) {
         throw n.error(
             "unknown check '"
                 + e.check()
                 + "' (known: "
-                + String.join(", ", SimRun.checks(workload, consistency))
+                + String.join(", ", SimRun.checks(workload, consistency, p))
                 + ")");
       }
       expectations.add(e);

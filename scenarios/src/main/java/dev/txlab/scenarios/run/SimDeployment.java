@@ -56,6 +56,9 @@ interface SimDeployment {
    */
   List<dev.txlab.coordinator.protocol.WaitStory> waitStories();
 
+  /** The protocol's end-of-run checks of its own state, read once the run has ended. */
+  List<dev.txlab.coordinator.protocol.EndCheck> endChecks();
+
   /** Raft safety violations its monitors found. */
   List<String> raftViolations();
 }

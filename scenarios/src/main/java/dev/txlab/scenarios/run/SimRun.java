@@ -92,16 +92,25 @@ public final class SimRun {
     return false;
   }
 
-  /** The checks a run performs, in report order ({@link RunChecks#names}). */
-  public static List<String> checks(Scenario.WorkloadSpec workload, List<String> consistency) {
-    return RunChecks.names(
-        new RunChecks.Subject(
-            workload.transactional(),
-            "",
-            workload.transactional() ? consistency : List.of(),
-            workload.bank(),
-            0,
-            0));
+  /**
+   * The checks a run of {@code protocol} performs, in report order: the history's ({@link
+   * RunChecks#names}), then the protocol's end-of-run checks of its own state ({@link
+   * Protocol#endChecks}).
+   */
+  public static List<String> checks(
+      Scenario.WorkloadSpec workload, List<String> consistency, Protocol protocol) {
+    List<String> out =
+        new ArrayList<>(
+            RunChecks.names(
+                new RunChecks.Subject(
+                    workload.transactional(),
+                    "",
+                    workload.transactional() ? consistency : List.of(),
+                    workload.bank(),
+                    0,
+                    0)));
+    out.addAll(protocol.endChecks());
+    return out;
   }
 
   /** A simulated second, for readability. */
@@ -254,6 +263,10 @@ public final class SimRun {
             driver.okAfter(healAtNanos),
             "after the final heal");
     long wallChecked = System.nanoTime();
+    Map<String, Check> checks = new java.util.LinkedHashMap<>(checked.checks());
+    for (dev.txlab.coordinator.protocol.EndCheck c : cluster.endChecks()) {
+      checks.put(c.name(), Check.of(c));
+    }
 
     Simulator.Stats stats = sim.stats();
     List<String> violations = cluster.raftViolations();
@@ -278,7 +291,7 @@ public final class SimRun {
         provenance,
         history,
         checked.primary(),
-        checked.checks(),
+        checks,
         metrics,
         plan,
         Schedule.planText(plan),

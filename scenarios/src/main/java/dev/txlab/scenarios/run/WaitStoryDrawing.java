@@ -29,16 +29,29 @@ final class WaitStoryDrawing {
       return;
     }
     long endNanos = (long) (o.timings().runSeconds() * 1e9);
+    boolean inDoubt =
+        stories.stream()
+            .flatMap(st -> st.holds().stream())
+            .anyMatch(x -> x.kind().equals("in-doubt") || x.kind().equals("lock"));
     h.append("<h2 id=waits>Transactions that waited</h2><p class=muted>")
         .append(stories.size())
-        .append(stories.size() == 1 ? " transaction" : " transactions")
-        .append(
-            " stayed in doubt past the blocked threshold, longest first. Each is drawn around its")
-        .append(
-            " wait: one lane per role; a bar is what the lane held (pale: its locks; dark: prepared and in doubt,")
-        .append(
-            " unable to commit or abort on its own), marks are the protocol's moments, shaded bands the faults")
-        .append(" active then. Hover a bar or a mark for its values.</p>");
+        .append(stories.size() == 1 ? " transaction" : " transactions");
+    if (inDoubt) {
+      h.append(
+              " stayed in doubt past the blocked threshold, longest first. Each is drawn around its")
+          .append(
+              " wait: one lane per role; a bar is what the lane held (pale: its locks; dark: prepared and in doubt,")
+          .append(
+              " unable to commit or abort on its own), marks are the protocol's moments, shaded bands the faults")
+          .append(" active then. Hover a bar or a mark for its values.</p>");
+    } else {
+      // A protocol whose stories hold no locks (a saga's steps): told as the protocol chose them.
+      h.append(
+              " told by the protocol, as it chose them. Each is drawn on its own time axis: one lane")
+          .append(
+              " per role; a bar is what the lane held, marks are the protocol's moments, shaded bands")
+          .append(" the faults active then. Hover a bar or a mark for its values.</p>");
+    }
     for (int i = 0; i < stories.size(); i++) {
       WaitStory s = stories.get(i);
       h.append("<div class=story id=wait-")

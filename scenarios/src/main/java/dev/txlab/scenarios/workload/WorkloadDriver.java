@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
 public sealed interface WorkloadDriver permits RegisterDriver, TxnDriver {
   /** The workloads there are, by name. */
   List<String> NAMES =
-      List.of("register", "list-append", "rw-register", "bank", "causal-reverse", "tso");
+      List.of("register", "list-append", "rw-register", "bank", "causal-reverse", "tso", "saga");
 
   /**
    * What a driver needs of a workload's settings, whichever host's settings they come from (a
@@ -86,7 +86,7 @@ public sealed interface WorkloadDriver permits RegisterDriver, TxnDriver {
   static String checkerWorkload(String name) {
     return switch (name) {
       case "register" -> "cas-register";
-      case "bank", "causal-reverse" -> "list-append";
+      case "bank", "causal-reverse", "saga" -> "list-append";
       default -> name;
     };
   }
@@ -125,6 +125,9 @@ public sealed interface WorkloadDriver permits RegisterDriver, TxnDriver {
               new BankGenerator(spec.accounts(), 0.5),
               keyBase,
               new TxnHistoryRecorder(clock, clientIds));
+      case "saga" ->
+          new TxnDriver(
+              spec, new SagaFlowGenerator(0.3), keyBase, new TxnHistoryRecorder(clock, clientIds));
       case "causal-reverse" ->
           new TxnDriver(
               spec,

@@ -31,7 +31,9 @@ class ScenarioSoakTest {
         "crdb-bank",
         "percolator-quickstart",
         "percolator-client-crash",
-        "tso-failover"
+        "tso-failover",
+        "saga-orchestration-crash",
+        "saga-choreography-duplicates"
       })
   void correctScenariosHoldForEverySeed(String name) throws Exception {
     String only = System.getProperty("soakScenarios", "");

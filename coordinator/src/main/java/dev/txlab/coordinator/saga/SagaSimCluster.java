@@ -1,0 +1,378 @@
+package dev.txlab.coordinator.saga;
+
+import dev.txlab.coordinator.protocol.EndCheck;
+import dev.txlab.coordinator.protocol.SimProtocolCluster;
+import dev.txlab.coordinator.protocol.Topology;
+import dev.txlab.coordinator.protocol.WaitStory;
+import dev.txlab.coordinator.txn.MicroOp;
+import dev.txlab.coordinator.txn.TxnObserver;
+import dev.txlab.coordinator.txn.TxnWorkload;
+import dev.txlab.node.api.Address;
+import dev.txlab.node.api.NodeId;
+import dev.txlab.node.api.ShardId;
+import dev.txlab.node.kv.ShardMap;
+import dev.txlab.node.raft.RaftConfig;
+import dev.txlab.node.raft.RaftSafetyMonitor;
+import dev.txlab.node.sim.SimConfig;
+import dev.txlab.node.sim.SimControl;
+import dev.txlab.node.sim.Simulator;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The {@code saga} protocol on the simulator: four services as shards ({@code shard-0} payments,
+ * {@code shard-1} inventory, {@code shard-2} orders, {@code shard-3} notifications; each a Raft
+ * group of {@link ServiceReplica}s, {@code nX/shard-K}), the orchestrator's saga log as one more
+ * Raft group ({@code nX/saga}, {@link Orchestrator}) on the first {@code replicas} nodes, and
+ * clients {@code cK/client}. With {@code style: choreography} there is no orchestrator: an event
+ * log ({@code nX/events}, {@link EventLogReplica}s) takes its place, and the services react to its
+ * events ({@link Choreography}). The fault target {@code coordinator} names the orchestrator's
+ * leader (the event log's, under choreography); {@code kill coordinator after prepare} kills it
+ * right after it logged a step mid-saga. When the run ends it checks its own state ({@link
+ * #endChecks}): every saga over, money and stock conserved, no email for a cancelled order.
+ */
+public final class SagaSimCluster implements SimProtocolCluster {
+  private final Simulator sim;
+  private final SimConfig simConfig;
+  private final ShardMap shardMap;
+  private final List<NodeId> serverNodes = new ArrayList<>();
+  private final List<Address> orchestrators = new ArrayList<>();
+  private final EnumMap<SagaKeys.Service, List<Address>> services =
+      new EnumMap<>(SagaKeys.Service.class);
+  private final List<Address> clients = new ArrayList<>();
+  private final RaftSafetyMonitor raftMonitor = new RaftSafetyMonitor(true);
+  private final SagaMetrics metrics;
+  private final boolean pivotLast;
+  private final boolean choreography;
+
+  public SagaSimCluster(Topology t, Map<String, String> settings, SimConfig sim) {
+    if (t.shards() != SagaKeys.Service.values().length) {
+      throw new IllegalArgumentException(
+          "shards must be 4 for protocol saga (payments, inventory, orders, notifications), not "
+              + t.shards());
+    }
+    this.simConfig = sim;
+    this.sim = new Simulator(sim);
+    this.metrics = new SagaMetrics(this.sim::nowNanos);
+    for (int i = 1; i <= t.nodes(); i++) serverNodes.add(NodeId.of("n" + i));
+    this.shardMap = new ShardMap(serverNodes, t.shards(), t.replicas(), t.placement());
+    this.pivotLast = settings.get("pivot-last").equals("on");
+    String cm = settings.get("countermeasure");
+    ServiceState.Config sc =
+        new ServiceState.Config(
+            settings.get("idempotency").equals("on"),
+            cm.equals("semantic-lock"),
+            cm.equals("reread"));
+    for (ShardId s : shardMap.allShards()) {
+      services.put(SagaKeys.Service.values()[s.index()], shardMap.replicasOf(s));
+    }
+    this.choreography = settings.get("style").equals("choreography");
+    for (int i = 0; i < t.replicas(); i++) {
+      orchestrators.add(Address.of(serverNodes.get(i), choreography ? "events" : "saga"));
+    }
+    this.sim.addObserver(
+        (address, process) -> {
+          if (process instanceof ServiceReplica r)
+            raftMonitor.observe(r.config().service().label(), r.raft());
+          else if (process instanceof Orchestrator o) raftMonitor.observe("saga", o.raft());
+          else if (process instanceof EventLogReplica e) raftMonitor.observe("events", e.raft());
+        });
+    for (NodeId n : serverNodes) this.sim.addNode(n);
+    Orchestrator.Config oc =
+        new Orchestrator.Config(
+            RaftConfig.defaults(orchestrators), services, pivotLast, sc.semanticLock());
+    if (choreography) {
+      RaftConfig ec = RaftConfig.defaults(orchestrators);
+      for (Address a : orchestrators) this.sim.addProcess(a, env -> new EventLogReplica(env, ec));
+    } else {
+      for (Address a : orchestrators) {
+        this.sim.addProcess(a, env -> new Orchestrator(env, oc, metrics));
+      }
+    }
+    services.forEach(
+        (service, members) -> {
+          ServiceReplica.Config rc =
+              new ServiceReplica.Config(
+                  service,
+                  RaftConfig.defaults(members),
+                  sc,
+                  choreography ? orchestrators : List.of(),
+                  pivotLast);
+          for (Address a : members) {
+            this.sim.addProcess(a, env -> new ServiceReplica(env, rc, metrics));
+          }
+        });
+  }
+
+  /** A client's patience for a saga: long enough for a new orchestrator leader to finish it. */
+  static final long CLIENT_TIMEOUT_NANOS = 10_000_000_000L;
+
+  @Override
+  public Address addTxnClient(
+      Supplier<TxnWorkload> workload, TxnObserver observer, long thinkNanosMean) {
+    Address a = Address.of(NodeId.of("c" + (clients.size() + 1)), "client");
+    SagaClient.Config cc =
+        new SagaClient.Config(
+            choreography ? services.get(SagaKeys.Service.ORDERS) : orchestrators,
+            services,
+            thinkNanosMean,
+            CLIENT_TIMEOUT_NANOS);
+    clients.add(a);
+    sim.addNode(a.node());
+    sim.addProcess(a, env -> new SagaClient(env, cc, workload.get(), observer));
+    return a;
+  }
+
+  /**
+   * {@code kill coordinator after prepare} kills the orchestrator's leader right after it logged a
+   * step of a saga still running; {@code after decide}, right after it logged a saga's end.
+   */
+  @Override
+  public void onCoordinatorPhase(
+      java.util.function.BiConsumer<dev.txlab.coordinator.protocol.CoordinatorPhase, Address>
+          hook) {
+    metrics.onPhase(hook);
+  }
+
+  @Override
+  public Simulator sim() {
+    return sim;
+  }
+
+  @Override
+  public SimControl control() {
+    return sim;
+  }
+
+  @Override
+  public SimConfig simConfig() {
+    return simConfig;
+  }
+
+  @Override
+  public List<NodeId> serverNodes() {
+    return List.copyOf(serverNodes);
+  }
+
+  @Override
+  public List<NodeId> faultableNodes() {
+    return List.copyOf(serverNodes);
+  }
+
+  @Override
+  public ShardMap shardMap() {
+    return shardMap;
+  }
+
+  @Override
+  public Optional<NodeId> leaderOf(String shard) {
+    return SimProtocolCluster.raftLeader(
+        sim, shardMap, shard, p -> p instanceof ServiceReplica r ? r.raft() : null);
+  }
+
+  /** The orchestrator's leader (in the highest term). */
+  @Override
+  public Optional<NodeId> coordinatorNode() {
+    dev.txlab.node.raft.RaftReplica r = orchestratorLeader();
+    return r == null ? Optional.empty() : Optional.of(r.id().node());
+  }
+
+  private dev.txlab.node.raft.RaftReplica orchestratorLeader() {
+    long best = -1;
+    dev.txlab.node.raft.RaftReplica out = null;
+    for (Address a : orchestrators) {
+      dev.txlab.node.api.Process p = sim.process(a);
+      dev.txlab.node.raft.RaftReplica r =
+          p instanceof Orchestrator o ? o.raft() : p instanceof EventLogReplica e ? e.raft() : null;
+      if (r != null && r.isLeader() && r.currentTerm() > best) {
+        best = r.currentTerm();
+        out = r;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Every saga as the run ended: from the saga log (orchestration) or from the orders service's
+   * record of the sagas it started (choreography), on the most advanced live replica.
+   */
+  java.util.Collection<SagaLog.Saga> sagas() {
+    if (!choreography) return log().all();
+    ServiceReplica best = null;
+    for (Address a : services.get(SagaKeys.Service.ORDERS)) {
+      if (sim.process(a) instanceof ServiceReplica r
+          && (best == null || r.raft().lastApplied() > best.raft().lastApplied())) best = r;
+    }
+    return best == null ? List.of() : best.choreography().sagas().values();
+  }
+
+  /** The saga log as the most advanced live orchestrator replica has applied it. */
+  SagaLog log() {
+    Orchestrator best = null;
+    for (Address a : orchestrators) {
+      if (sim.process(a) instanceof Orchestrator o
+          && (best == null || o.raft().lastApplied() > best.raft().lastApplied())) best = o;
+    }
+    return best == null ? new SagaLog(false) : best.log();
+  }
+
+  /** Each service's state on its most advanced live replica. */
+  Map<SagaKeys.Service, ServiceState> states() {
+    EnumMap<SagaKeys.Service, ServiceState> out = new EnumMap<>(SagaKeys.Service.class);
+    services.forEach(
+        (service, members) -> {
+          ServiceReplica best = null;
+          for (Address a : members) {
+            if (sim.process(a) instanceof ServiceReplica r
+                && (best == null || r.raft().lastApplied() > best.raft().lastApplied())) best = r;
+          }
+          if (best != null) out.put(service, best.state());
+        });
+    return out;
+  }
+
+  @Override
+  public Map<String, Double> metrics() {
+    Audit a = audit();
+    metrics.set("sagas_in_flight", a.stuck.size());
+    metrics.set("double_charges", a.doubleCharges);
+    metrics.set("double_refunds", a.doubleRefunds);
+    metrics.set("emails_for_cancelled", a.cancelledEmails.size());
+    metrics.set("emails_duplicate", a.duplicateEmails);
+    return metrics.summary();
+  }
+
+  @Override
+  public List<EndCheck> endChecks() {
+    Audit a = audit();
+    List<EndCheck> out = new ArrayList<>();
+    out.add(
+        EndCheck.of(
+            "saga-terminal",
+            a.stuck.isEmpty() && a.sagas > 0,
+            List.of(a.stuck.isEmpty() ? "no-saga" : "saga-not-terminal"),
+            a.stuck.isEmpty()
+                ? a.sagas + " sagas, every one completed or compensated"
+                : a.stuck.size() + " of " + a.sagas + " sagas not over, e.g. " + a.stuck.get(0)));
+    List<String> conserved = new ArrayList<>();
+    if (a.doubleCharges > 0) conserved.add("double-charge");
+    if (a.doubleRefunds > 0) conserved.add("double-refund");
+    if (a.wrongTotals > 0) conserved.add("wrong-total");
+    out.add(
+        EndCheck.of(
+            "conserved",
+            conserved.isEmpty(),
+            conserved,
+            conserved.isEmpty()
+                ? "every account and stock holds its initial amount less what completed sagas"
+                    + " took; nothing charged, reserved, refunded or released twice"
+                : a.doubleCharges
+                    + " double charges or reservations, "
+                    + a.doubleRefunds
+                    + " double refunds or releases, "
+                    + a.wrongTotals
+                    + " ledgers off their expected total; first: "
+                    + a.firstProblem));
+    out.add(
+        EndCheck.of(
+            "irreversible-effects",
+            a.cancelledEmails.isEmpty(),
+            List.of("email-for-cancelled-order"),
+            a.cancelledEmails.isEmpty()
+                ? a.emails + " emails sent, none for a cancelled order"
+                : a.cancelledEmails.size()
+                    + " of "
+                    + a.emails
+                    + " emails went out for orders that ended cancelled, e.g. flow "
+                    + a.cancelledEmails.get(0)));
+    return out;
+  }
+
+  /** What the final state says, read from the saga log and the services' ledgers. */
+  private static final class Audit {
+    int sagas;
+    List<String> stuck = new ArrayList<>();
+    long doubleCharges;
+    long doubleRefunds;
+    long wrongTotals;
+    long emails;
+    long duplicateEmails;
+    List<Long> cancelledEmails = new ArrayList<>();
+    String firstProblem = "";
+  }
+
+  private Audit audit() {
+    Audit a = new Audit();
+    Map<SagaKeys.Service, ServiceState> states = states();
+    // What the completed sagas took, by ledger key.
+    TreeMap<String, Long> expected = new TreeMap<>();
+    for (SagaLog.Saga s : sagas()) {
+      a.sagas++;
+      if (!s.status().terminal())
+        a.stuck.add(s.id() + " (" + s.status() + " at step " + s.at() + ")");
+      if (s.status() == SagaLog.Status.COMPLETED) {
+        for (MicroOp m : s.steps()) {
+          if (SagaKeys.isLedger(m.key())) {
+            expected.merge(m.key(), SagaKeys.amountOf(Long.parseLong(m.value())), Long::sum);
+          }
+        }
+      }
+    }
+    for (Map.Entry<SagaKeys.Service, ServiceState> e : states.entrySet()) {
+      ServiceState st = e.getValue();
+      for (Map.Entry<String, List<Long>> l : st.ledgers().entrySet()) {
+        String key = l.getKey();
+        TreeMap<Long, Integer> seen = new TreeMap<>();
+        for (long el : l.getValue()) seen.merge(el, 1, Integer::sum);
+        if (e.getKey() == SagaKeys.Service.NOTIFICATIONS) {
+          long flow = Long.parseLong(key) - 4 * SagaKeys.SPAN;
+          List<Long> order =
+              states.containsKey(SagaKeys.Service.ORDERS)
+                  ? states
+                      .get(SagaKeys.Service.ORDERS)
+                      .ledgers()
+                      .getOrDefault(Long.toString(SagaKeys.order(flow)), List.of())
+                  : List.of();
+          a.emails += l.getValue().size();
+          a.duplicateEmails += Math.max(0, l.getValue().size() - 1);
+          boolean cancelled = order.stream().anyMatch(SagaKeys::isCancelled);
+          if (cancelled && !l.getValue().isEmpty()) a.cancelledEmails.add(flow);
+          continue;
+        }
+        if (!SagaKeys.isLedger(key)) continue;
+        for (Map.Entry<Long, Integer> c : seen.entrySet()) {
+          if (c.getValue() > 1) {
+            if (c.getKey() < 0) a.doubleCharges += c.getValue() - 1;
+            else a.doubleRefunds += c.getValue() - 1;
+            if (a.firstProblem.isEmpty())
+              a.firstProblem =
+                  "key " + key + " holds " + c.getKey() + " " + c.getValue() + " times";
+          }
+        }
+        long want = SagaKeys.initialOf(key) + expected.getOrDefault(key, 0L);
+        long got = st.balance(key);
+        if (want != got) {
+          a.wrongTotals++;
+          if (a.firstProblem.isEmpty())
+            a.firstProblem = "key " + key + " holds " + got + ", completed sagas leave " + want;
+        }
+      }
+    }
+    return a;
+  }
+
+  @Override
+  public List<WaitStory> waitStories() {
+    return metrics.stories(6, sim.nowNanos());
+  }
+
+  @Override
+  public List<String> raftViolations() {
+    return raftMonitor.violations();
+  }
+}
