@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 final class RandomFaults {
   private RandomFaults() {}
 
-  static final int KINDS = 21;
+  static final int KINDS = 22;
 
   static Fault next(SplittableRandom random) {
     switch (random.nextInt(KINDS)) {
@@ -86,6 +86,8 @@ final class RandomFaults {
         return new Fault.Reorder(percent(random));
       case 20:
         return new Fault.NetReset();
+      case 21:
+        return new Fault.Phase(1 + random.nextInt(12), random.nextBoolean());
       default:
         throw new IllegalStateException("unhandled kind");
     }

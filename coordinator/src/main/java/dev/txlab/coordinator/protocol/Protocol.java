@@ -99,6 +99,22 @@ public interface Protocol {
   /** The metrics it reports, by the names results and expectations use. */
   List<String> metrics();
 
+  /**
+   * The names of the checks it performs on its own cluster after a run ({@link ProtocolCheck}),
+   * which scenarios may expect beside the history's checks; none by default.
+   */
+  default List<String> checks() {
+    return List.of();
+  }
+
+  /**
+   * Nodes of its own, beside the servers {@code n1…nN}, that a schedule's faults may name (the
+   * migration's {@code old}, {@code cdc} and {@code app}); none by default.
+   */
+  default List<String> auxiliaryNodes() {
+    return List.of();
+  }
+
   /** The invariant monitors it runs on the simulator. */
   List<Monitor> monitors();
 

@@ -127,6 +127,27 @@ public interface SimProtocolCluster {
     return List.of();
   }
 
+  /**
+   * The protocol's own checks of its cluster after the run (declared by {@link Protocol#checks()});
+   * none by default.
+   */
+  default List<ProtocolCheck> protocolChecks() {
+    return List.of();
+  }
+
+  /** Quantities the protocol measured over time, for the report's plots; none by default. */
+  default List<TimeSeries> timeSeries() {
+    return List.of();
+  }
+
+  /**
+   * The operator's step of a schedule ({@code phase 2}, {@code rollback phase 2}): a protocol with
+   * phases (the migration lab) starts it and returns empty; any other returns why it cannot.
+   */
+  default Optional<String> operatorStep(int phase, boolean rollback) {
+    return Optional.of("this protocol has no migration phases");
+  }
+
   /** Raft safety violations its monitors found (always none unless a knob removes a guarantee). */
   List<String> raftViolations();
 }

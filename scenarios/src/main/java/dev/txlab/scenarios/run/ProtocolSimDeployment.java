@@ -111,6 +111,16 @@ final class ProtocolSimDeployment implements SimDeployment {
     return cluster.raftViolations();
   }
 
+  @Override
+  public List<dev.txlab.coordinator.protocol.ProtocolCheck> protocolChecks() {
+    return cluster.protocolChecks();
+  }
+
+  @Override
+  public List<dev.txlab.coordinator.protocol.TimeSeries> timeSeries() {
+    return cluster.timeSeries();
+  }
+
   /**
    * The cluster as the nemesis sees it: every node a fault may hit, the shards, who leads and
    * coordinates now.
@@ -156,6 +166,11 @@ final class ProtocolSimDeployment implements SimDeployment {
       @Override
       public EpsilonModel epsilon() {
         return cluster.simConfig().epsilon();
+      }
+
+      @Override
+      public Optional<String> operatorStep(int phase, boolean rollback) {
+        return cluster.operatorStep(phase, rollback);
       }
     };
   }

@@ -64,7 +64,9 @@ public final class ScenarioReader {
   /** {@code s} with {@code --fault} lines appended, each checked; a bad one is named. */
   private static Scenario withFaults(Scenario s, List<String> extraFaults) throws ScriptException {
     List<String> faults = new ArrayList<>(s.faults());
-    ClusterView view = ClusterView.ofShape(nodeNames(s.nodes()), shardNames(s.shards()));
+    ClusterView view =
+        ClusterView.ofShape(
+            faultableNames(s.nodes(), ProtocolRegistry.get(s.protocol())), shardNames(s.shards()));
     for (String text : extraFaults) {
       ScheduleLine line;
       try {
@@ -267,7 +269,7 @@ public final class ScenarioReader {
     Scenario.ClockSpec clocks = readClocks(m.map("clocks"), nodeNames(nodes));
 
     List<String> faults = new ArrayList<>();
-    ClusterView view = ClusterView.ofShape(nodeNames(nodes), shardNames(shards));
+    ClusterView view = ClusterView.ofShape(faultableNames(nodes, p), shardNames(shards));
     for (ScriptNode n : m.list("faults")) {
       String text = ScriptMap.texts(List.of(n)).get(0);
       ScheduleLine line;
@@ -305,12 +307,12 @@ public final class ScenarioReader {
                 + String.join(", ", SimRun.metrics(p, workload.transactional()))
                 + ")");
       }
-      if (e.check() != null && !SimRun.checks(workload, consistency).contains(e.check())) {
+      if (e.check() != null && !SimRun.checks(workload, consistency, p).contains(e.check())) {
         throw n.error(
             "unknown check '"
                 + e.check()
                 + "' (known: "
-                + String.join(", ", SimRun.checks(workload, consistency))
+                + String.join(", ", SimRun.checks(workload, consistency, p))
                 + ")");
       }
       expectations.add(e);
@@ -626,6 +628,13 @@ public final class ScenarioReader {
     }
     m.finish();
     return spec;
+  }
+
+  /** The server nodes and the protocol's own nodes that faults may name ({@code kill cdc}). */
+  private static List<String> faultableNames(int nodes, Protocol p) {
+    List<String> names = new ArrayList<>(nodeNames(nodes));
+    names.addAll(p.auxiliaryNodes());
+    return names;
   }
 
   static List<String> nodeNames(int nodes) {

@@ -56,6 +56,16 @@ interface SimDeployment {
    */
   List<dev.txlab.coordinator.protocol.WaitStory> waitStories();
 
+  /** The protocol's own checks of its cluster after the run ({@code stores-agree}). */
+  default List<dev.txlab.coordinator.protocol.ProtocolCheck> protocolChecks() {
+    return List.of();
+  }
+
+  /** Quantities the protocol measured over time, for the plots. */
+  default List<dev.txlab.coordinator.protocol.TimeSeries> timeSeries() {
+    return List.of();
+  }
+
   /** Raft safety violations its monitors found. */
   List<String> raftViolations();
 }

@@ -92,6 +92,14 @@ public final class SimRun {
     return false;
   }
 
+  /** The checks a run of {@code protocol} performs: the history's, then the protocol's own. */
+  public static List<String> checks(
+      Scenario.WorkloadSpec workload, List<String> consistency, Protocol protocol) {
+    List<String> all = new java.util.ArrayList<>(checks(workload, consistency));
+    all.addAll(protocol.checks());
+    return all;
+  }
+
   /** The checks a run performs, in report order ({@link RunChecks#names}). */
   public static List<String> checks(Scenario.WorkloadSpec workload, List<String> consistency) {
     return RunChecks.names(
@@ -253,6 +261,9 @@ public final class SimRun {
             history,
             driver.okAfter(healAtNanos),
             "after the final heal");
+    for (dev.txlab.coordinator.protocol.ProtocolCheck c : cluster.protocolChecks()) {
+      checked.checks().put(c.name(), RunChecks.fromProtocol(c));
+    }
     long wallChecked = System.nanoTime();
 
     Simulator.Stats stats = sim.stats();
