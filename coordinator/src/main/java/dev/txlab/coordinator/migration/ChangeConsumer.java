@@ -55,6 +55,8 @@ import java.util.TreeSet;
 public final class ChangeConsumer implements Process {
   /**
    * @param stream the stream to consume; empty for dual-write (backfill only)
+   * @param pollNanos how often a caught-up consumer asks for more of the stream
+   * @param tickNanos how often it confirms its progress (and checks on its requests)
    * @param backfillStartNanos when the backfill begins after the consumer first starts
    * @param chunkRows rows per backfill chunk
    * @param chunkPauseNanos pause between chunks
@@ -67,6 +69,7 @@ public final class ChangeConsumer implements Process {
       int lanes,
       int fetchMax,
       long pollNanos,
+      long tickNanos,
       long requestTimeoutNanos,
       boolean backfill,
       long backfillStartNanos,
@@ -80,6 +83,7 @@ public final class ChangeConsumer implements Process {
           || lanes < 1
           || fetchMax < 1
           || pollNanos <= 0
+          || tickNanos <= 0
           || requestTimeoutNanos <= 0
           || chunkRows < 1
           || chunkPauseNanos < 0
@@ -122,6 +126,7 @@ public final class ChangeConsumer implements Process {
   private boolean attached;
   private long fetchedThrough;
   private long fetchSentAtNanos = -1;
+  private long lastFetchNanos;
   private long confirmSent;
   private long ticks;
 
@@ -162,12 +167,14 @@ public final class ChangeConsumer implements Process {
     if (config.stream().isPresent()) {
       env.send(config.oldStore(), new MigrationMessage.Attach(config.stream().get()));
     }
-    if (config.backfill() && !Boolean.TRUE.equals(storage.get(BACKFILL_DONE, Boolean.class))) {
+    if (Boolean.TRUE.equals(storage.get(BACKFILL_DONE, Boolean.class))) {
+      chunk = ChunkState.DONE;
+    } else if (config.backfill()) {
       boolean started = Boolean.TRUE.equals(storage.get(BACKFILL_STARTED, Boolean.class));
       env.setTimer(
           started ? 0 : config.backfillStartNanos(), new MigrationTimer.NextChunk(chunkId));
     }
-    env.setTimer(config.pollNanos(), new MigrationTimer.Tick(0));
+    env.setTimer(config.tickNanos(), new MigrationTimer.Tick(0));
   }
 
   @Override
@@ -193,7 +200,11 @@ public final class ChangeConsumer implements Process {
 
   private void onTick() {
     ticks++;
-    env.setTimer(config.pollNanos(), new MigrationTimer.Tick(ticks));
+    env.setTimer(config.tickNanos(), new MigrationTimer.Tick(ticks));
+    if (chunk == ChunkState.DONE && ticks % 32 == 0) {
+      // Until the old store has it (the message may be lost); a cutover waits for it.
+      env.send(config.oldStore(), new MigrationMessage.BackfillDone());
+    }
     if (config.stream().isEmpty()) {
       return;
     }
@@ -205,18 +216,34 @@ public final class ChangeConsumer implements Process {
     long now = env.localClockNanos();
     boolean fetchLost =
         fetchSentAtNanos >= 0 && now - fetchSentAtNanos > config.requestTimeoutNanos();
-    if ((fetchSentAtNanos < 0 || fetchLost) && queued < QUEUED_MAX) {
+    boolean pollDue = now - lastFetchNanos >= config.pollNanos();
+    if ((fetchSentAtNanos < 0 && pollDue || fetchLost) && queued < QUEUED_MAX) {
       fetch();
     }
+    // A confirmation may be lost: repeat the last one now and then.
+    if (ticks % 32 == 0 && confirmSent > 0) {
+      env.send(config.oldStore(), new MigrationMessage.Confirm(stream, confirmSent));
+    }
+    confirmIfAdvanced();
+  }
+
+  /**
+   * Confirms the stream up to where everything is applied, at every tick that finds it advanced (as
+   * a replication client's status updates do): the old store may then truncate its log, and shadow
+   * reads and drains see the consumer's progress. A crash between an apply and its confirmation
+   * makes the restarted consumer apply that change again.
+   */
+  private void confirmIfAdvanced() {
     long candidate = confirmable();
-    if (candidate > confirmSent || (ticks % 16 == 0 && candidate > 0)) {
-      env.send(config.oldStore(), new MigrationMessage.Confirm(stream, candidate));
-      confirmSent = Math.max(confirmSent, candidate);
+    if (attached && candidate > confirmSent) {
+      env.send(config.oldStore(), new MigrationMessage.Confirm(config.stream().get(), candidate));
+      confirmSent = candidate;
     }
   }
 
   private void fetch() {
     fetchSentAtNanos = env.localClockNanos();
+    lastFetchNanos = fetchSentAtNanos;
     env.send(
         config.oldStore(),
         new MigrationMessage.Fetch(config.stream().get(), fetchedThrough, config.fetchMax()));
@@ -262,11 +289,11 @@ public final class ChangeConsumer implements Process {
     }
     fetchedThrough = c.position();
     if (c.kind() == Kind.ROW) {
-      if (c.origin() == Origin.WRITE_BACK) {
-        return; // the new store has it already: the router wrote it there first
-      }
       if (windowOpen) {
         changedInWindow.add(c.key());
+      }
+      if (c.origin() == Origin.WRITE_BACK) {
+        return; // the new store has it already: the router wrote it there first
       }
       pending.put(c.position(), 1);
       enqueue(new Work(new KvOp.Put(c.key(), c.value()), c.position(), false));
@@ -380,6 +407,9 @@ public final class ChangeConsumer implements Process {
           config.chunkPauseNanos() + config.pollNanos(), new MigrationTimer.NextChunk(chunkId));
       return;
     }
+    if (chunk == ChunkState.MARKING_HIGH && fetchSentAtNanos < 0 && queued < QUEUED_MAX) {
+      fetch(); // the high watermark is in the log: read up to it now rather than at the next poll
+    }
     if (chunk == ChunkState.MARKING_LOW) {
       chunk = ChunkState.SELECTING;
       long asOf = config.skipUpdatesBug() ? storage.get(BACKFILL_SNAPSHOT, Long.class) : -1;
@@ -443,6 +473,7 @@ public final class ChangeConsumer implements Process {
     if (chunkLast) {
       storage.put(BACKFILL_DONE, Boolean.TRUE);
       chunk = ChunkState.DONE;
+      env.send(config.oldStore(), new MigrationMessage.BackfillDone());
     } else {
       chunk = ChunkState.IDLE;
       env.setTimer(config.chunkPauseNanos(), new MigrationTimer.NextChunk(chunkId));

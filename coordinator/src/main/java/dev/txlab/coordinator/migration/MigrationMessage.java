@@ -93,10 +93,17 @@ public sealed interface MigrationMessage extends Message {
   /** {@code value}: what was written, or what a failed cas found. */
   record WriteReply(long reqId, Outcome outcome, String value) implements MigrationMessage {}
 
-  /** The stream's newest position and how far its consumer has confirmed (for a drain). */
-  record Head(long reqId, Stream stream) implements MigrationMessage {}
+  /**
+   * The migration's stream's newest position, how far its consumer has confirmed, and whether the
+   * backfill is done (for a cutover's drain); without a stream both positions are 0.
+   */
+  record Head(long reqId) implements MigrationMessage {}
 
-  record HeadReply(long reqId, long head, long confirmed) implements MigrationMessage {}
+  record HeadReply(long reqId, long head, long confirmed, boolean backfillDone)
+      implements MigrationMessage {}
+
+  /** The consumer has copied every pre-existing row: the old store keeps it known (durably). */
+  record BackfillDone() implements MigrationMessage {}
 
   // ---- consumer → old store
 

@@ -51,10 +51,13 @@ public final class MigrationSimCluster implements SimProtocolCluster {
   /** Rows that exist before the migration begins: only a backfill brings them over. */
   public static final int PRELOADED_ROWS = 240;
 
-  /** The first preloaded row's key; far above any register workload's keys. */
-  public static final long PRELOADED_FIRST_KEY = 10_000;
-
   private static final int DIVERGENT_LISTED_MAX = 50;
+
+  /**
+   * How often the consumer polls the old store once it has caught up: 200 ms, shorter than
+   * Debezium's default of 500 ms, long enough that the lag a cutover must drain is visible.
+   */
+  static final long CONSUMER_POLL_NANOS = 200_000_000L;
 
   private final KvSimProtocolCluster store;
   private final Simulator sim;
@@ -86,6 +89,7 @@ public final class MigrationSimCluster implements SimProtocolCluster {
             newStore,
             4,
             64,
+            CONSUMER_POLL_NANOS,
             20_000_000L,
             500_000_000L,
             true,
@@ -109,11 +113,16 @@ public final class MigrationSimCluster implements SimProtocolCluster {
     sim.addProcess(OPERATOR, env -> new MigrationOperator(env, router, 200_000_000L));
   }
 
-  /** The rows the old store holds before the migration: keys 10000…, values 0–4. */
+  /**
+   * The rows the old store holds before the migration: keys {@code 00000…00239}, values 0–4. A
+   * leading zero keeps them apart from the register workload's keys (decimal numbers without one)
+   * and sorts them between its key {@code 0} and the rest, so the backfill reaches most of the
+   * application's keys only after copying these.
+   */
   static SortedMap<String, String> preloadedRows() {
     TreeMap<String, String> rows = new TreeMap<>();
-    for (long k = PRELOADED_FIRST_KEY; k < PRELOADED_FIRST_KEY + PRELOADED_ROWS; k++) {
-      String key = Long.toString(k);
+    for (int k = 0; k < PRELOADED_ROWS; k++) {
+      String key = String.format("0%04d", k);
       rows.put(key, Integer.toString(Math.floorMod(ShardMap.fnv1a32(key), 5)));
     }
     return rows;

@@ -71,6 +71,7 @@ public final class OldStore implements Process {
   private static final String SLOT = "slot";
   private static final String OUTBOX_HEAD = "outbox-head";
   private static final String OUTBOX_ACKED = "outbox-acked";
+  private static final String BACKFILL_DONE = "backfill-done";
 
   private final Env env;
   private final Storage storage;
@@ -85,6 +86,7 @@ public final class OldStore implements Process {
   private long walBytes;
   private long outboxBytes;
   private long refusals;
+  private boolean backfillDone;
 
   public OldStore(Env env, Config config, MigrationProbe probe) {
     this.env = env;
@@ -129,6 +131,7 @@ public final class OldStore implements Process {
     slot = storage.get(SLOT, Long.class);
     outboxHead = storage.get(OUTBOX_HEAD, Long.class);
     outboxAcked = storage.get(OUTBOX_ACKED, Long.class);
+    backfillDone = Boolean.TRUE.equals(storage.get(BACKFILL_DONE, Boolean.class));
     for (long i = storage.logFirstIndex(); i <= storage.logLastIndex(); i++) {
       walBytes += storage.logGet(i, Change.class).bytes();
     }
@@ -158,8 +161,15 @@ public final class OldStore implements Process {
     } else if (message instanceof MigrationMessage.Write w) {
       onWrite(from, w);
     } else if (message instanceof MigrationMessage.Head h) {
-      if (config.stream().equals(Optional.of(h.stream()))) {
-        env.send(from, new MigrationMessage.HeadReply(h.reqId(), head(), confirmed()));
+      env.send(
+          from,
+          new MigrationMessage.HeadReply(
+              h.reqId(), config.stream().isEmpty() ? 0 : head(), confirmed(), backfillDone));
+    } else if (message instanceof MigrationMessage.BackfillDone) {
+      if (!backfillDone) {
+        backfillDone = true;
+        storage.put(BACKFILL_DONE, Boolean.TRUE);
+        storage.sync();
       }
     } else if (message instanceof MigrationMessage.Attach a) {
       if (config.stream().equals(Optional.of(a.stream()))) {

@@ -469,17 +469,19 @@ public final class Router implements Process {
     if (inflight[drain.step.range()] > 0) {
       return;
     }
-    if (drain.step.rollback() || config.strategy().stream().isEmpty()) {
-      finishStep(true);
+    if (drain.step.rollback()) {
+      finishStep(true); // every write-back is in: the old store is current for the range
       return;
     }
     if (drain.headAsked) {
       return;
     }
+    // Moving to the new store: the backfill must be done and the consumer caught up with the
+    // stream's head as it was once the range's writes had stopped.
     drain.headAsked = true;
     Drain d = drain;
     askOld(
-        new MigrationMessage.Head(++nextReq, config.strategy().stream().get()),
+        new MigrationMessage.Head(++nextReq),
         m -> {
           MigrationMessage.HeadReply h = (MigrationMessage.HeadReply) m;
           if (drain != d) {
@@ -489,7 +491,7 @@ public final class Router implements Process {
             d.headWanted = h.head();
           }
           d.headAsked = false;
-          if (h.confirmed() >= d.headWanted) {
+          if (h.backfillDone() && h.confirmed() >= d.headWanted) {
             finishStep(true);
           }
         },
