@@ -31,7 +31,11 @@ class ScenarioSoakTest {
         "crdb-bank",
         "percolator-quickstart",
         "percolator-client-crash",
-        "tso-failover"
+        "tso-failover",
+        "migrate-outbox",
+        "migrate-cdc-backfill",
+        "migrate-cdc-consumer-down",
+        "migrate-strangler"
       })
   void correctScenariosHoldForEverySeed(String name) throws Exception {
     String only = System.getProperty("soakScenarios", "");
