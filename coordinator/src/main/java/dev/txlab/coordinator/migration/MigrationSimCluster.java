@@ -318,6 +318,39 @@ public final class MigrationSimCluster implements SimProtocolCluster {
   }
 
   @Override
+  public Map<String, List<String>> findings() {
+    Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+    divergentKeys()
+        .ifPresent(
+            d -> out.put("divergent keys", d.subList(0, Math.min(d.size(), DIVERGENT_LISTED_MAX))));
+    List<String> mismatches = new ArrayList<>();
+    for (MigrationMeasurements.Mismatch m : measurements.mismatches()) {
+      mismatches.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "%.3f s: key %s: old %s, new %s",
+              m.atNanos() / 1e9,
+              m.key(),
+              m.oldValue() == null ? "absent" : m.oldValue(),
+              m.newValue() == null ? "absent" : m.newValue()));
+    }
+    out.put("shadow-read mismatches", mismatches);
+    List<String> switches = new ArrayList<>();
+    for (MigrationMeasurements.Switch s : measurements.switches()) {
+      switches.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "%.3f s: range %d to the %s store, after %.0f ms of drain",
+              s.atNanos() / 1e9,
+              s.range(),
+              s.toNew() ? "new" : "old",
+              s.drainNanos() / 1e6));
+    }
+    out.put("phase switches", switches);
+    return out;
+  }
+
+  @Override
   public List<TimeSeries> timeSeries() {
     List<TimeSeries> out = new ArrayList<>(measurements.series());
     List<TimeSeries.Point> phases = new ArrayList<>();
@@ -326,7 +359,9 @@ public final class MigrationSimCluster implements SimProtocolCluster {
       onNew += s.toNew() ? 1 : -1;
       phases.add(new TimeSeries.Point(s.atNanos(), onNew));
     }
-    out.add(new TimeSeries("ranges on the new store", "ranges", phases));
+    if (!phases.isEmpty()) {
+      out.add(new TimeSeries("phases done", "ranges", phases));
+    }
     return out;
   }
 

@@ -135,6 +135,14 @@ public interface SimProtocolCluster {
     return List.of();
   }
 
+  /**
+   * What the protocol found that a person should read, by heading, one line each (bounded by the
+   * protocol): the migration's divergent keys and shadow-read mismatches. None by default.
+   */
+  default Map<String, List<String>> findings() {
+    return Map.of();
+  }
+
   /** Quantities the protocol measured over time, for the report's plots; none by default. */
   default List<TimeSeries> timeSeries() {
     return List.of();

@@ -117,6 +117,11 @@ final class ProtocolSimDeployment implements SimDeployment {
   }
 
   @Override
+  public Map<String, List<String>> findings() {
+    return cluster.findings();
+  }
+
+  @Override
   public List<dev.txlab.coordinator.protocol.TimeSeries> timeSeries() {
     return cluster.timeSeries();
   }

@@ -53,6 +53,8 @@ final class RunPlots {
     PARTITION("partition", SKY),
     PAUSE("pause", YELLOW),
     CLOCK("clock", "#999999"),
+    /** An operator's migration step ({@code phase 2}): a moment, drawn as a thin band. */
+    OPERATOR("migration step", BLACK),
     NETWORK("network (loss, delay, duplicates)", BLUE);
 
     final String label;
@@ -76,6 +78,9 @@ final class RunPlots {
       }
       if (n.startsWith("Clock") || n.startsWith("TrueTime")) {
         return CLOCK;
+      }
+      if (f.category() == Fault.Category.OPERATOR) {
+        return OPERATOR;
       }
       return NETWORK;
     }
@@ -102,6 +107,10 @@ final class RunPlots {
       }
       if (end < 0) {
         end = Math.min(endNanos, o.scenario().duration().toNanos());
+      }
+      if (Kind.of(e.fault()) == Kind.OPERATOR) {
+        // A step happens at a moment; it does not last until the end of the faults.
+        end = Math.min(endNanos, e.atNanos() + Math.max(1, endNanos / 400));
       }
       String text = e.fault().text();
       for (Op op : nemesis) {
@@ -375,6 +384,8 @@ final class RunPlots {
         return "#1f6f99";
       case CRASH:
         return "#9c3f7a";
+      case OPERATOR:
+        return BLACK;
       default:
         return BLUE;
     }
@@ -677,6 +688,65 @@ final class RunPlots {
                 Math.min(endNanos, (b + 1) * bucketNanos) / 1e9,
                 title.toString().strip()));
       }
+    }
+    return svg.append("</svg>").toString();
+  }
+
+  /**
+   * A quantity the protocol measured over time ({@code CDC lag}, {@code retained log}) as a step
+   * line, with the fault bands behind it and the run's timeline below.
+   */
+  static String series(
+      RunOutcome o, dev.txlab.coordinator.protocol.TimeSeries ts, List<Band> bands, long endNanos) {
+    int top = 10;
+    int plotH = 110;
+    int bottom = top + plotH;
+    int height = bottom + 26;
+    double max = 1;
+    for (dev.txlab.coordinator.protocol.TimeSeries.Point p : ts.points()) {
+      max = Math.max(max, p.value());
+    }
+    max = RunReport.niceCeil(max);
+    StringBuilder svg = new StringBuilder(svgOpen(height, "plot series"));
+    drawBands(svg, bands, endNanos, o.scenario().duration().toNanos(), top, bottom, false);
+    for (int i = 0; i <= 4; i++) {
+      double yy = bottom - (double) plotH * i / 4;
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='#eee'/><text class=lbl x='%d'"
+                  + " y='%.1f' font-size='11' text-anchor='end' fill='#555'>%s</text>",
+              LEFT,
+              RIGHT,
+              yy,
+              yy,
+              LEFT - 6,
+              yy + 4,
+              fmt(max * i / 4)));
+    }
+    yLabel(svg, top, bottom, ts.name() + " (" + ts.unit() + ")");
+    timeAxis(svg, endNanos, bottom);
+    StringBuilder path = new StringBuilder();
+    double lastY = bottom;
+    for (dev.txlab.coordinator.protocol.TimeSeries.Point p : ts.points()) {
+      double xx = x(Math.min(p.atNanos(), endNanos), endNanos);
+      double yy = bottom - p.value() / max * plotH;
+      if (path.length() == 0) {
+        path.append(String.format(Locale.ROOT, "M%.1f,%.1f", xx, yy));
+      } else {
+        path.append(String.format(Locale.ROOT, " H%.1f V%.1f", xx, yy));
+      }
+      lastY = yy;
+    }
+    if (path.length() > 0) {
+      path.append(String.format(Locale.ROOT, " H%.1f V%.1f", x(endNanos, endNanos), lastY));
+      svg.append("<path d='")
+          .append(path)
+          .append("' fill='none' stroke='")
+          .append(BLUE)
+          .append("' stroke-width='1.4'><title>")
+          .append(RunReport.esc(ts.name()))
+          .append("</title></path>");
     }
     return svg.append("</svg>").toString();
   }

@@ -61,6 +61,11 @@ interface SimDeployment {
     return List.of();
   }
 
+  /** What the protocol found, by heading, one line each. */
+  default Map<String, List<String>> findings() {
+    return Map.of();
+  }
+
   /** Quantities the protocol measured over time, for the plots. */
   default List<dev.txlab.coordinator.protocol.TimeSeries> timeSeries() {
     return List.of();

@@ -297,7 +297,9 @@ public final class SimRun {
         cluster.distributions(),
         timings,
         driver.notes(),
-        cluster.waitStories());
+        cluster.waitStories(),
+        cluster.findings(),
+        cluster.timeSeries());
   }
 
   /**
