@@ -13,9 +13,9 @@ import java.util.function.LongSupplier;
  * true time and keeps what the metrics, the checks and the plots need. It lives outside every
  * process, so it survives their crashes; it counts a change applied twice (a duplicate) and a
  * change of a key applied for the first time after a later change of the same key (a reordering,
- * which must never happen). Memory is bounded: positions are forgotten once applied and older than
- * the newest applied by {@link #WINDOW}, and series and lists keep at most a fixed number of
- * points.
+ * which must never happen: it throws, and the simulator reports the seed). Memory is bounded:
+ * positions are forgotten once applied and older than the newest applied by {@link #WINDOW}, and
+ * series and lists keep at most a fixed number of points.
  */
 public final class MigrationMeasurements implements MigrationProbe {
   /** A reported mismatch of a shadow read. */
@@ -94,7 +94,10 @@ public final class MigrationMeasurements implements MigrationProbe {
     appliedMax = Math.max(appliedMax, position);
     Long last = lastAppliedOfKey.put(key, position);
     if (last != null && last > position) {
+      // The stream-order monitor: a change applied after a later change of its key is our bug.
       reordered++;
+      throw new IllegalStateException(
+          "stream order: change " + position + " of key " + key + " applied after change " + last);
     }
     Long at = committedAt.remove(position);
     if (at != null) {

@@ -111,14 +111,6 @@ public final class MigrationProtocol implements Protocol {
   }
 
   @Override
-  public Map<String, String> disclaims() {
-    return Map.of(
-        "stores-agree",
-        "with dual-write the stores are not promised to agree: that is the lesson of the"
-            + " strategy");
-  }
-
-  @Override
   public List<String> metrics() {
     return List.of(
         "cdc_lag_ms_p99",
@@ -144,7 +136,7 @@ public final class MigrationProtocol implements Protocol {
         new Monitor(
             "stream-order",
             "no change of a key is applied to the new store for the first time after a later"
-                + " change of the same key (changes_reordered)"));
+                + " change of the same key"));
   }
 
   @Override
