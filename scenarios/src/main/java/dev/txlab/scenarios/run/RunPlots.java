@@ -641,20 +641,7 @@ final class RunPlots {
     maxRate = RunReport.niceCeil(maxRate);
     StringBuilder svg = new StringBuilder(svgOpen(height, "plot throughput"));
     drawBands(svg, bands, endNanos, o.scenario().duration().toNanos(), top, bottom, false);
-    for (int i = 0; i <= 4; i++) {
-      double yy = bottom - (double) plotH * i / 4;
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='#eee'/><text class=lbl x='%d' y='%.1f' font-size='11' text-anchor='end' fill='#555'>%s</text>",
-              LEFT,
-              RIGHT,
-              yy,
-              yy,
-              LEFT - 6,
-              yy + 4,
-              fmt(maxRate * i / 4)));
-    }
+    yGrid(svg, bottom, plotH, maxRate);
     yLabel(svg, top, bottom, "ops/s");
     timeAxis(svg, endNanos, bottom);
     Map<String, String> colour = Map.of("ok", OK, "fail", FAIL, "info", INFO);
@@ -709,21 +696,7 @@ final class RunPlots {
     max = RunReport.niceCeil(max);
     StringBuilder svg = new StringBuilder(svgOpen(height, "plot series"));
     drawBands(svg, bands, endNanos, o.scenario().duration().toNanos(), top, bottom, false);
-    for (int i = 0; i <= 4; i++) {
-      double yy = bottom - (double) plotH * i / 4;
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='#eee'/><text class=lbl x='%d'"
-                  + " y='%.1f' font-size='11' text-anchor='end' fill='#555'>%s</text>",
-              LEFT,
-              RIGHT,
-              yy,
-              yy,
-              LEFT - 6,
-              yy + 4,
-              fmt(max * i / 4)));
-    }
+    yGrid(svg, bottom, plotH, max);
     yLabel(svg, top, bottom, ts.name() + " (" + ts.unit() + ")");
     timeAxis(svg, endNanos, bottom);
     StringBuilder path = new StringBuilder();
@@ -749,6 +722,25 @@ final class RunPlots {
           .append("</title></path>");
     }
     return svg.append("</svg>").toString();
+  }
+
+  /** Five horizontal grid lines from 0 to {@code max}, labelled on the left. */
+  private static void yGrid(StringBuilder svg, int bottom, int plotH, double max) {
+    for (int i = 0; i <= 4; i++) {
+      double yy = bottom - (double) plotH * i / 4;
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='#eee'/><text class=lbl x='%d'"
+                  + " y='%.1f' font-size='11' text-anchor='end' fill='#555'>%s</text>",
+              LEFT,
+              RIGHT,
+              yy,
+              yy,
+              LEFT - 6,
+              yy + 4,
+              fmt(max * i / 4)));
+    }
   }
 
   static String msText(double ms) {
