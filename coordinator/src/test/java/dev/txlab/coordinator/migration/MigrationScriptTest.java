@@ -36,9 +36,10 @@ import org.junit.jupiter.api.TestFactory;
  * N} puts one after another over the keys in turn, values counting from 1; {@code run D} advances
  * time ({@code 300ms}, {@code 2s}); {@code run-until-applied N} until the consumer has applied
  * {@code N} changes (and not a step further); {@code kill NODE}, {@code restart NODE}; {@code phase
- * N}, {@code rollback phase N}; {@code show K…} prints each key in both stores; {@code log} prints
- * the old store's retained log; {@code slot} its slot and retained bytes; {@code stats} what the
- * measurements counted; {@code agree} the stores' comparison.
+ * N}, {@code rollback phase N}; {@code show K…} prints each key in both stores; {@code ranges K…}
+ * each key's range; {@code log} prints the old store's retained log; {@code slot} its slot and
+ * retained bytes; {@code stats} what the measurements counted; {@code agree} the stores'
+ * comparison.
  */
 class MigrationScriptTest {
   @TestFactory
@@ -204,6 +205,17 @@ class MigrationScriptTest {
                   .append(old.getOrDefault(w[i], "absent"))
                   .append(", new ")
                   .append(fresh.getOrDefault(w[i], "absent"))
+                  .append('\n');
+            }
+            return sb.toString();
+          }
+        case "ranges":
+          {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 1; i < w.length; i++) {
+              sb.append(w[i])
+                  .append(" in range ")
+                  .append(Router.rangeOf(w[i], MigrationSimCluster.RANGES))
                   .append('\n');
             }
             return sb.toString();
