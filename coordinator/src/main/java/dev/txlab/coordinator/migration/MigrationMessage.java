@@ -80,12 +80,20 @@ public sealed interface MigrationMessage extends Message {
 
   /**
    * Writes ({@code Put} or {@code Cas}); with {@code outbox} an outbox record goes in the same
-   * local transaction.
+   * local transaction. The network may deliver a message twice, and a write done twice (a late copy
+   * after a newer write) is a lost update, so writes are applied at most once: {@code session}
+   * names the router's incarnation, and {@code floor} is its lowest request still waiting for an
+   * answer — a write below it is finished from the router's side, so a copy of one arriving now is
+   * stale and dropped.
    */
-  record Write(long reqId, KvOp op, Origin origin, boolean outbox) implements MigrationMessage {
+  record Write(long session, long floor, long reqId, KvOp op, Origin origin, boolean outbox)
+      implements MigrationMessage {
     public Write {
       if (!(op instanceof KvOp.Put) && !(op instanceof KvOp.Cas)) {
         throw new IllegalArgumentException("the old store writes puts and cas, not " + op);
+      }
+      if (reqId < floor) {
+        throw new IllegalArgumentException("request " + reqId + " below its floor " + floor);
       }
     }
   }
@@ -95,9 +103,12 @@ public sealed interface MigrationMessage extends Message {
 
   /**
    * The migration's stream's newest position, how far its consumer has confirmed, and whether the
-   * backfill is done (for a cutover's drain); without a stream both positions are 0.
+   * backfill is done (for a cutover's drain); without a stream both positions are 0. It also
+   * fences: writes of this router incarnation below {@code floor} (given up on, their fate unknown
+   * to the router) and every write of an earlier incarnation are dropped from now on, so none can
+   * land behind the head the drain waits for.
    */
-  record Head(long reqId) implements MigrationMessage {}
+  record Head(long session, long floor, long reqId) implements MigrationMessage {}
 
   record HeadReply(long reqId, long head, long confirmed, boolean backfillDone)
       implements MigrationMessage {}

@@ -66,6 +66,21 @@ public final class OldStore implements Process {
     }
   }
 
+  /**
+   * The writes of one router incarnation applied at or above its floor, with their answers, so a
+   * copy is answered again instead of applied again.
+   */
+  record Applied(long floor, List<Long> reqIds, List<MigrationMessage.WriteReply> replies) {
+    Applied {
+      reqIds = List.copyOf(reqIds);
+      replies = List.copyOf(replies);
+    }
+  }
+
+  /** Router incarnations whose applied writes are remembered; the oldest is forgotten first. */
+  static final int SESSIONS_MAX = 16;
+
+  private static final String SESSIONS = "sessions";
   private static final String INIT = "init";
   private static final String KEYS = "keys";
   private static final String SLOT = "slot";
@@ -87,6 +102,9 @@ public final class OldStore implements Process {
   private long outboxBytes;
   private long refusals;
   private boolean backfillDone;
+
+  /** Per router incarnation (in the order first seen): its floor and applied writes. */
+  private final java.util.LinkedHashMap<Long, Applied> sessions = new java.util.LinkedHashMap<>();
 
   public OldStore(Env env, Config config, MigrationProbe probe) {
     this.env = env;
@@ -132,6 +150,12 @@ public final class OldStore implements Process {
     outboxHead = storage.get(OUTBOX_HEAD, Long.class);
     outboxAcked = storage.get(OUTBOX_ACKED, Long.class);
     backfillDone = Boolean.TRUE.equals(storage.get(BACKFILL_DONE, Boolean.class));
+    List<Long> known = storage.get(SESSIONS, List.class);
+    if (known != null) {
+      for (Long session : known) {
+        sessions.put(session, storage.get("session:" + session, Applied.class));
+      }
+    }
     for (long i = storage.logFirstIndex(); i <= storage.logLastIndex(); i++) {
       walBytes += storage.logGet(i, Change.class).bytes();
     }
@@ -161,6 +185,7 @@ public final class OldStore implements Process {
     } else if (message instanceof MigrationMessage.Write w) {
       onWrite(from, w);
     } else if (message instanceof MigrationMessage.Head h) {
+      fence(h.session(), h.floor());
       env.send(
           from,
           new MigrationMessage.HeadReply(
@@ -187,14 +212,94 @@ public final class OldStore implements Process {
     // Anything else is not for the old store: dropped.
   }
 
+  /**
+   * Applies a write at most once per (session, request): a copy of one applied is answered as the
+   * first time; one below its session's floor is finished on the router's side and dropped.
+   */
   private void onWrite(Address from, MigrationMessage.Write w) {
+    Applied a = sessions.get(w.session());
+    long floor = Math.max(w.floor(), a == null ? 0 : a.floor());
+    if (a != null && w.reqId() < a.floor()) {
+      return; // stale: the router gave up on it or has its answer
+    }
+    if (a != null) {
+      int i = a.reqIds().indexOf(w.reqId());
+      if (i >= 0) {
+        env.send(from, a.replies().get(i));
+        return;
+      }
+    }
+    MigrationMessage.WriteReply reply = apply(w);
+    // Remember it (and forget what fell below the floor) in the same step, durably.
+    remember(w.session(), floor, reply);
+    storage.sync();
+    env.send(from, reply);
+  }
+
+  /**
+   * Raises {@code session}'s floor and closes every other session (an earlier incarnation of the
+   * router, which is gone): their writes still in the network are dropped when they arrive.
+   */
+  private void fence(long session, long floor) {
+    boolean changed = false;
+    for (java.util.Map.Entry<Long, Applied> e : sessions.entrySet()) {
+      if (e.getKey() != session && e.getValue().floor() != Long.MAX_VALUE) {
+        e.setValue(new Applied(Long.MAX_VALUE, List.of(), List.of()));
+        storage.put("session:" + e.getKey(), e.getValue());
+        changed = true;
+      }
+    }
+    Applied a = sessions.get(session);
+    if (a == null || a.floor() < floor) {
+      remember(session, floor, null);
+      changed = true;
+    }
+    if (changed) {
+      storage.sync();
+    }
+  }
+
+  /**
+   * Stores {@code session}'s floor and the answers of its writes at or above it, with {@code reply}
+   * added if given; a session seen for the first time may push out the oldest.
+   */
+  private void remember(long session, long floor, MigrationMessage.WriteReply reply) {
+    Applied a = sessions.get(session);
+    List<Long> ids = new ArrayList<>();
+    List<MigrationMessage.WriteReply> replies = new ArrayList<>();
+    if (a != null) {
+      for (int i = 0; i < a.reqIds().size(); i++) {
+        if (a.reqIds().get(i) >= floor) {
+          ids.add(a.reqIds().get(i));
+          replies.add(a.replies().get(i));
+        }
+      }
+    }
+    if (reply != null) {
+      ids.add(reply.reqId());
+      replies.add(reply);
+    }
+    if (a == null && sessions.size() >= SESSIONS_MAX) {
+      Long oldest = sessions.keySet().iterator().next();
+      sessions.remove(oldest);
+      storage.delete("session:" + oldest);
+    }
+    Applied updated = new Applied(floor, ids, replies);
+    sessions.put(session, updated);
+    storage.put("session:" + session, updated);
+    if (a == null) {
+      storage.put(SESSIONS, List.copyOf(sessions.keySet()));
+    }
+  }
+
+  /** Applies a write that is not a copy; returns its answer. */
+  private MigrationMessage.WriteReply apply(MigrationMessage.Write w) {
     String key = w.op().key();
     String value;
     if (w.op() instanceof KvOp.Cas c) {
       String actual = rows.latest(key);
       if (!Objects.equals(actual, c.expected())) {
-        env.send(from, new MigrationMessage.WriteReply(w.reqId(), Outcome.CAS_FAILED, actual));
-        return;
+        return new MigrationMessage.WriteReply(w.reqId(), Outcome.CAS_FAILED, actual);
       }
       value = c.value();
     } else {
@@ -207,8 +312,7 @@ public final class OldStore implements Process {
     if (walBytes + outboxBytes + more > config.diskCapBytes()) {
       refusals++;
       probe.refused();
-      env.send(from, new MigrationMessage.WriteReply(w.reqId(), Outcome.REFUSED, null));
-      return;
+      return new MigrationMessage.WriteReply(w.reqId(), Outcome.REFUSED, null);
     }
     storage.logAppend(walEntry);
     long position = 0;
@@ -228,11 +332,10 @@ public final class OldStore implements Process {
       position = outboxHead;
     }
     writeRow(key, lsn, value, position);
-    storage.sync();
     if (position > 0) {
       probe.committed(position, key, walBytes + outboxBytes);
     }
-    env.send(from, new MigrationMessage.WriteReply(w.reqId(), Outcome.OK, value));
+    return new MigrationMessage.WriteReply(w.reqId(), Outcome.OK, value);
   }
 
   private void writeRow(String key, long lsn, String value, long position) {
@@ -421,6 +524,15 @@ public final class OldStore implements Process {
   /** Bytes retained for the migration: the log from the slot on, and the outbox. */
   public long retainedBytes() {
     return walBytes + outboxBytes;
+  }
+
+  /** How far the migration's stream's consumer is behind its head (0 without a stream). */
+  public long streamBacklog() {
+    return config.stream().isEmpty() ? 0 : head() - confirmed();
+  }
+
+  public boolean backfillDone() {
+    return backfillDone;
   }
 
   public long slot() {

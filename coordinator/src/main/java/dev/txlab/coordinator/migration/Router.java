@@ -127,6 +127,7 @@ public final class Router implements Process {
   private long stepDone;
   private final TreeMap<String, Session> sessions = new TreeMap<>();
   private final TreeMap<Long, Pending> pending = new TreeMap<>();
+  private final long session;
   private long nextReq;
   private final ArrayDeque<Runnable> waitingForLane = new ArrayDeque<>();
   private final TreeMap<String, ArrayDeque<Runnable>> keyLocks = new TreeMap<>();
@@ -152,7 +153,8 @@ public final class Router implements Process {
     Long done = storage.get(STEP_DONE, Long.class);
     stepDone = done == null ? 0 : done;
     // Fresh request ids per incarnation: answers meant for an earlier one are stale.
-    nextReq = ((long) env.random().nextInt(1 << 30)) << 20;
+    session = env.random().nextInt(1 << 30);
+    nextReq = session << 20;
   }
 
   @Override
@@ -311,8 +313,7 @@ public final class Router implements Process {
     String key = r.op().key();
     began(key, range);
     askOld(
-        new MigrationMessage.Write(
-            ++nextReq, r.op(), Origin.APP, config.strategy() == Strategy.OUTBOX),
+        write(r.op(), Origin.APP, config.strategy() == Strategy.OUTBOX),
         m -> {
           MigrationMessage.WriteReply w = (MigrationMessage.WriteReply) m;
           if (w.outcome() == Outcome.OK && config.strategy() == Strategy.DUAL_WRITE) {
@@ -369,7 +370,7 @@ public final class Router implements Process {
   /** Copies a new-store write to the old store, until it is there. */
   private void writeBack(String key, String value, Runnable then) {
     askOld(
-        new MigrationMessage.Write(++nextReq, new KvOp.Put(key, value), Origin.WRITE_BACK, false),
+        write(new KvOp.Put(key, value), Origin.WRITE_BACK, false),
         m -> {
           if (((MigrationMessage.WriteReply) m).outcome() == Outcome.OK) {
             then.run();
@@ -414,6 +415,23 @@ public final class Router implements Process {
     } else {
       next.run();
     }
+  }
+
+  /** A write to the old store under the next request id, with this incarnation's floor. */
+  private MigrationMessage.Write write(KvOp op, Origin origin, boolean outbox) {
+    long reqId = ++nextReq;
+    return new MigrationMessage.Write(session, floor(reqId), reqId, op, origin, outbox);
+  }
+
+  /** A drain's question to the old store, fencing off the writes this router gave up on. */
+  private MigrationMessage.Head head() {
+    long reqId = ++nextReq;
+    return new MigrationMessage.Head(session, floor(reqId), reqId);
+  }
+
+  /** The lowest request still waiting for an answer: everything below is finished here. */
+  private long floor(long reqId) {
+    return pending.isEmpty() ? reqId : Math.min(reqId, pending.firstKey());
   }
 
   private void askOld(MigrationMessage m, Consumer<MigrationMessage> onReply, Runnable timeout) {
@@ -481,7 +499,7 @@ public final class Router implements Process {
     drain.headAsked = true;
     Drain d = drain;
     askOld(
-        new MigrationMessage.Head(++nextReq),
+        head(),
         m -> {
           MigrationMessage.HeadReply h = (MigrationMessage.HeadReply) m;
           if (drain != d) {
@@ -529,6 +547,35 @@ public final class Router implements Process {
         throw new IllegalStateException("range " + i + ": " + inflight[i] + " writes in flight");
       }
     }
+  }
+
+  /**
+   * What is unfinished here, in words (empty when nothing is): writes in flight per range, keys
+   * waiting for their write-back, a step still draining, requests waiting for a lane.
+   */
+  public List<String> unfinished() {
+    List<String> out = new ArrayList<>();
+    for (int i = 1; i < inflight.length; i++) {
+      if (inflight[i] > 0) {
+        out.add(inflight[i] + " writes in flight in range " + i);
+      }
+    }
+    if (!keyLocks.isEmpty()) {
+      out.add("keys held for their write-back: " + keyLocks.keySet());
+    }
+    if (drain != null) {
+      out.add(
+          (drain.step.rollback() ? "rollback of range " : "move of range ")
+              + drain.step.range()
+              + " still draining"
+              + (drain.headWanted >= 0
+                  ? " (waiting for the consumer to reach " + drain.headWanted + ")"
+                  : ""));
+    }
+    if (!waitingForLane.isEmpty()) {
+      out.add(waitingForLane.size() + " requests waiting for a lane to the new store");
+    }
+    return out;
   }
 
   /** The ranges served by the new store now (for tests). */
