@@ -47,4 +47,12 @@ class MigrationProtocolShowTest {
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("at 3s phase two").contains("expected a phase number");
   }
+
+  @Test
+  void itRunsOnTheSimulatorOnlyAndTheLiveHostSaysSoBeforeStartingAnything() {
+    CheckCommandTest.Run r = CheckCommandTest.txlab("run", "migrate-outbox", "--host", "live");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("runs on the simulator only");
+    assertThat(r.out()).doesNotContain("starting");
+  }
 }
