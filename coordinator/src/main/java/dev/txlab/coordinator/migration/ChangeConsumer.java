@@ -114,6 +114,14 @@ public final class ChangeConsumer implements Process {
   private static final String BACKFILL_SNAPSHOT = "backfill-snapshot";
   private static final String BACKFILL_STARTED = "backfill-started";
 
+  /** The migration messages it handles (a test checks that every message has a handler). */
+  static final List<Class<?>> HANDLED =
+      List.of(
+          MigrationMessage.Attached.class,
+          MigrationMessage.Fetched.class,
+          MigrationMessage.Marked.class,
+          MigrationMessage.Selected.class);
+
   private final Env env;
   private final Storage storage;
   private final Config config;

@@ -16,6 +16,10 @@ import java.util.ArrayDeque;
  * that can lose them.
  */
 public final class MigrationOperator implements Process {
+  /** The migration messages it handles (a test checks that every message has a handler). */
+  static final java.util.List<Class<?>> HANDLED =
+      java.util.List.of(MigrationMessage.Step.class, MigrationMessage.StepDone.class);
+
   private final Env env;
   private final Address router;
   private final long resendNanos;

@@ -88,6 +88,19 @@ public final class OldStore implements Process {
   private static final String OUTBOX_ACKED = "outbox-acked";
   private static final String BACKFILL_DONE = "backfill-done";
 
+  /** The messages it handles (a test checks that every message has a handler somewhere). */
+  static final List<Class<?>> HANDLED =
+      List.of(
+          MigrationMessage.Read.class,
+          MigrationMessage.Write.class,
+          MigrationMessage.Head.class,
+          MigrationMessage.BackfillDone.class,
+          MigrationMessage.Attach.class,
+          MigrationMessage.Fetch.class,
+          MigrationMessage.Confirm.class,
+          MigrationMessage.Mark.class,
+          MigrationMessage.Select.class);
+
   private final Env env;
   private final Storage storage;
   private final Config config;

@@ -118,6 +118,14 @@ public final class Router implements Process {
   private static final String STEP_DONE = "step-done";
   private static final int WAITING_MAX = 10_000;
 
+  /** The migration messages it handles (a test checks that every message has a handler). */
+  static final List<Class<?>> HANDLED =
+      List.of(
+          MigrationMessage.ReadReply.class,
+          MigrationMessage.WriteReply.class,
+          MigrationMessage.HeadReply.class,
+          MigrationMessage.Step.class);
+
   private final Env env;
   private final Storage storage;
   private final Config config;
