@@ -81,6 +81,11 @@ public final class MigrationProtocol implements Protocol {
   }
 
   @Override
+  public int phases() {
+    return MigrationSimCluster.RANGES;
+  }
+
+  @Override
   public List<String> auxiliaryNodes() {
     return List.of(
         MigrationSimCluster.OLD.toString(),

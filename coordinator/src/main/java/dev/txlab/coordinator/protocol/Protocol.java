@@ -115,6 +115,14 @@ public interface Protocol {
     return List.of();
   }
 
+  /**
+   * How many phases a schedule's operator steps may name ({@code phase 1} … {@code phase N}, {@code
+   * rollback phase N}); 0 (the default) for a protocol without phases, which refuses them.
+   */
+  default int phases() {
+    return 0;
+  }
+
   /** The invariant monitors it runs on the simulator. */
   List<Monitor> monitors();
 

@@ -76,6 +76,9 @@ public final class ScenarioReader {
       }
       Optional<String> problem = line.problemWith(view);
       if (problem.isEmpty()) {
+        problem = phaseProblem(line, ProtocolRegistry.get(s.protocol()));
+      }
+      if (problem.isEmpty()) {
         problem = afterTheEnd(line, s.duration(), s.converge());
       }
       if (problem.isPresent()) {
@@ -279,6 +282,9 @@ public final class ScenarioReader {
         throw n.error(e.getMessage());
       }
       Optional<String> problem = line.problemWith(view);
+      if (problem.isEmpty()) {
+        problem = phaseProblem(line, p);
+      }
       if (problem.isEmpty()) {
         problem = afterTheEnd(line, duration, converge);
       }
@@ -628,6 +634,22 @@ public final class ScenarioReader {
     }
     m.finish();
     return spec;
+  }
+
+  /** A step naming a phase the protocol does not have ({@code phase 7} of three). */
+  private static Optional<String> phaseProblem(ScheduleLine line, Protocol p) {
+    if (!(line instanceof dev.txlab.chaos.schedule.ScheduleEntry e)
+        || !(e.fault() instanceof dev.txlab.chaos.fault.Fault.Phase step)) {
+      return Optional.empty();
+    }
+    if (p.phases() == 0) {
+      return Optional.of("protocol " + p.name() + " has no migration phases");
+    }
+    if (step.phase() > p.phases()) {
+      return Optional.of(
+          "protocol " + p.name() + " has phases 1–" + p.phases() + ", not " + step.phase());
+    }
+    return Optional.empty();
   }
 
   /** The server nodes and the protocol's own nodes that faults may name ({@code kill cdc}). */

@@ -55,4 +55,15 @@ class MigrationProtocolShowTest {
     assertThat(r.err()).contains("runs on the simulator only");
     assertThat(r.out()).doesNotContain("starting");
   }
+
+  @Test
+  void aStepToAPhaseThatDoesNotExistIsRefused() {
+    CheckCommandTest.Run seven =
+        CheckCommandTest.txlab("run", "migrate-strangler", "--fault", "at 3s phase 7");
+    assertThat(seven.status()).isEqualTo(2);
+    assertThat(seven.err()).contains("at 3s phase 7").contains("has phases 1–3, not 7");
+    CheckCommandTest.Run none = CheckCommandTest.txlab("run", "lin-kv", "--fault", "at 3s phase 1");
+    assertThat(none.status()).isEqualTo(2);
+    assertThat(none.err()).contains("protocol raft-kv has no migration phases");
+  }
 }
