@@ -476,17 +476,7 @@ final class RunPlots {
         ms -> bottom - (Math.log10(Math.max(ms, lo)) - loDecade) / decades * plotH;
     for (int d = loDecade; d <= hiDecade; d++) {
       double yy = y.applyAsDouble(Math.pow(10, d));
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='#e4e4e4'/><text class=lbl x='%d' y='%.1f' font-size='11' text-anchor='end' fill='#555'>%s</text>",
-              LEFT,
-              RIGHT,
-              yy,
-              yy,
-              LEFT - 6,
-              yy + 4,
-              msText(Math.pow(10, d))));
+      gridLine(svg, yy, msText(Math.pow(10, d)), "#e4e4e4");
     }
     svg.append(
         String.format(
@@ -727,20 +717,25 @@ final class RunPlots {
   /** Five horizontal grid lines from 0 to {@code max}, labelled on the left. */
   private static void yGrid(StringBuilder svg, int bottom, int plotH, double max) {
     for (int i = 0; i <= 4; i++) {
-      double yy = bottom - (double) plotH * i / 4;
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='#eee'/><text class=lbl x='%d'"
-                  + " y='%.1f' font-size='11' text-anchor='end' fill='#555'>%s</text>",
-              LEFT,
-              RIGHT,
-              yy,
-              yy,
-              LEFT - 6,
-              yy + 4,
-              fmt(max * i / 4)));
+      gridLine(svg, bottom - (double) plotH * i / 4, fmt(max * i / 4), "#eee");
     }
+  }
+
+  /** One horizontal grid line across the plot at {@code y}, labelled on the left. */
+  private static void gridLine(StringBuilder svg, double y, String label, String stroke) {
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='%s'/><text class=lbl x='%d'"
+                + " y='%.1f' font-size='11' text-anchor='end' fill='#555'>%s</text>",
+            LEFT,
+            RIGHT,
+            y,
+            y,
+            stroke,
+            LEFT - 6,
+            y + 4,
+            label));
   }
 
   static String msText(double ms) {
