@@ -108,6 +108,8 @@ public final class MigrationMeasurements implements MigrationProbe {
     while (!applied.isEmpty() && applied.first() <= appliedMax - WINDOW) {
       applied.pollFirst();
     }
+    // Changes never applied (write-backs, filtered by origin) are forgotten as they fall behind.
+    committedAt.headMap(appliedMax - WINDOW).clear();
   }
 
   @Override
