@@ -108,7 +108,9 @@ public sealed interface Fault {
     NETWORK,
     PROCESS,
     CLOCK,
-    LINK
+    LINK,
+    /** An operator's step of a migration, not a fault of the system: {@code phase 2}. */
+    OPERATOR
   }
 
   /** A point in a transaction's commit protocol at which a triggered fault fires. */
@@ -915,6 +917,41 @@ public sealed interface Fault {
     @Override
     public Category category() {
       return Category.LINK;
+    }
+
+    @Override
+    public Optional<Fault> undo() {
+      return Optional.empty();
+    }
+  }
+
+  // ---- operator steps ---------------------------------------------------------------------
+
+  /**
+   * {@code phase 2}: the migration moves key range 2 to the new store (a strangler-fig phase);
+   * {@code rollback phase 2} moves it back. An operator's step that a schedule mixes with faults;
+   * only a protocol with phases (the migration lab) applies it, any other reports it not applied.
+   */
+  record Phase(int phase, boolean rollback) implements Fault {
+    public Phase {
+      if (phase < 1) {
+        throw new IllegalArgumentException("phases are numbered from 1, not " + phase);
+      }
+    }
+
+    @Override
+    public String text() {
+      return (rollback ? "rollback phase " : "phase ") + phase;
+    }
+
+    @Override
+    public String keyword() {
+      return rollback ? "rollback" : "phase";
+    }
+
+    @Override
+    public Category category() {
+      return Category.OPERATOR;
     }
 
     @Override

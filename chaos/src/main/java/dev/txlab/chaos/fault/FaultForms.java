@@ -44,7 +44,9 @@ public final class FaultForms {
           new Form("loss 20%", "drop each message with this probability"),
           new Form("duplicate 10%", "deliver each message twice with this probability"),
           new Form("reorder 5%", "let later messages overtake each message with this probability"),
-          new Form("net-reset", "turn delay, loss, duplication and reordering off"));
+          new Form("net-reset", "turn delay, loss, duplication and reordering off"),
+          new Form("phase 2", "a migration moves key range 2 to the new store (operator step)"),
+          new Form("rollback phase 2", "a migration moves key range 2 back to the old store"));
 
   /**
    * Targets: {@code n3}, {@code n1,n3}, {@code leader:shard-1}, {@code coordinator}, {@code

@@ -21,6 +21,7 @@ import java.util.Set;
  *           | "truetime-violation" target [sign] duration
  *           | "delay" duration [("±" | "+-") duration]
  *           | ("loss" | "duplicate" | "reorder") percent
+ *           | ["rollback"] "phase" number          (a migration's operator step)
  * partition = groups | "halves" | "majority-ring" [names] | "bridge" [groups]
  *           | "one-way" link ("," link)*
  * groups    = names ("|" names)*
@@ -52,7 +53,9 @@ final class FaultParser {
           "loss",
           "duplicate",
           "reorder",
-          "net-reset");
+          "net-reset",
+          "phase",
+          "rollback");
 
   private static final String TARGETS =
       "a node like n3, nodes like n1,n2, leader:shard-1, coordinator, minority, majority,"
@@ -93,6 +96,21 @@ final class FaultParser {
         return new Fault.Heal();
       case "net-reset":
         return new Fault.NetReset();
+      case "phase":
+        return phase(false);
+      case "rollback":
+        {
+          skipSpaces();
+          int wordStart = pos;
+          String word = token();
+          if (!word.equals("phase")) {
+            throw error(
+                wordStart,
+                "expected 'phase' after 'rollback' (as in 'rollback phase 2'), found "
+                    + (word.isEmpty() ? "the end of the text" : "'" + word + "'"));
+          }
+          return phase(true);
+        }
       case "kill":
         return kill();
       case "restart":
@@ -506,6 +524,20 @@ final class FaultParser {
     } catch (FaultSyntaxException e) {
       throw e.within(text, start);
     }
+  }
+
+  /** The phase number after {@code phase}: a whole number from 1. */
+  private Fault phase(boolean rollback) throws FaultSyntaxException {
+    skipSpaces();
+    int start = pos;
+    String number = token();
+    if (!number.matches("[1-9][0-9]{0,3}")) {
+      throw error(
+          start,
+          "expected a phase number from 1 (as in 'phase 2'), found "
+              + (number.isEmpty() ? "the end of the text" : "'" + number + "'"));
+    }
+    return new Fault.Phase(Integer.parseInt(number), rollback);
   }
 
   private void skipSpaces() {

@@ -108,6 +108,10 @@ public final class LiveNemesis {
       return Optional.of(
           "live nodes cannot reorder messages on one link (JGroups delivers each link in order)");
     }
+    if (fault instanceof Fault.Phase) {
+      return Optional.of(
+          "the live host has no migration phases (the migration lab runs simulated)");
+    }
     if (fault instanceof Fault.ClockStrobe) {
       return Optional.of("live nodes cannot strobe their clocks; use clock-skew or clock-drift");
     }

@@ -42,6 +42,7 @@ public final class NemesisState {
   private final SortedMap<Integer, Fault.TxnPhase> armedKills = new TreeMap<>();
   private final Map<Integer, List<String>> nodesByEvent = new TreeMap<>();
   private final Map<Integer, Fault> clockSettingByEvent = new TreeMap<>();
+  private final List<Fault.Phase> operatorSteps = new ArrayList<>();
   private Fault.Delay delay = new Fault.Delay(0, 0);
   private Percent loss = Percent.ZERO;
   private Percent duplicate = Percent.ZERO;
@@ -66,6 +67,14 @@ public final class NemesisState {
       }
     }
     return result;
+  }
+
+  /**
+   * The operator's migration steps ordered so far, in order ({@code phase 2}, {@code rollback phase
+   * 2}): steps are never undone by the state, only by a later step.
+   */
+  public List<Fault.Phase> operatorSteps() {
+    return List.copyOf(operatorSteps);
   }
 
   /**
@@ -324,6 +333,8 @@ public final class NemesisState {
       duplicate = ((Fault.Duplicate) fault).probability();
     } else if (fault instanceof Fault.Reorder) {
       reorder = ((Fault.Reorder) fault).probability();
+    } else if (fault instanceof Fault.Phase) {
+      operatorSteps.add((Fault.Phase) fault);
     } else if (fault instanceof Fault.NetReset) {
       delay = new Fault.Delay(0, 0);
       loss = Percent.ZERO;

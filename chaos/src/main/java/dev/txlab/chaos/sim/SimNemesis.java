@@ -66,6 +66,14 @@ public final class SimNemesis {
 
     /** TrueTime's ε model. */
     EpsilonModel epsilon();
+
+    /**
+     * Starts an operator's migration step ({@code phase 2}, {@code rollback phase 2}); returns why
+     * it cannot, if it cannot (a cluster without migration phases).
+     */
+    default Optional<String> operatorStep(int phase, boolean rollback) {
+      return Optional.of("this cluster has no migration phases");
+    }
   }
 
   /** The KV cluster as a nemesis target. */
@@ -136,6 +144,7 @@ public final class SimNemesis {
   private final TreeMap<NodeId, Integer> strobeGeneration = new TreeMap<>();
 
   private LinkConfig linkApplied;
+  private int stepsHanded;
   private int applied;
 
   public SimNemesis(
@@ -228,6 +237,10 @@ public final class SimNemesis {
     }
     Resolved<List<String>> result = state.apply(event, view(), random);
     reconcile();
+    Optional<String> refused = reconcileOperatorSteps();
+    if (refused.isPresent()) {
+      result = Resolved.unresolved(refused.get());
+    }
     applied++;
     recorder.applied(control.nowNanos(), event, result);
   }
@@ -255,6 +268,20 @@ public final class SimNemesis {
     if (!toCut.isEmpty()) {
       control.cut(toCut);
     }
+  }
+
+  /** Hands the cluster every operator step the state has ordered that it has not been handed. */
+  private Optional<String> reconcileOperatorSteps() {
+    List<Fault.Phase> steps = state.operatorSteps();
+    Optional<String> refused = Optional.empty();
+    for (; stepsHanded < steps.size(); stepsHanded++) {
+      Fault.Phase step = steps.get(stepsHanded);
+      Optional<String> why = cluster.operatorStep(step.phase(), step.rollback());
+      if (why.isPresent()) {
+        refused = why;
+      }
+    }
+    return refused;
   }
 
   private void reconcileProcesses() {

@@ -15,11 +15,25 @@ class FaultSyntaxTest {
   private static final String KEYWORDS =
       "partition, isolate, heal, kill, restart, pause, resume, disconnect-clients, clock-skew, clock-drift,"
           + " clock-strobe, truetime-violation, clock-reset, delay, loss, duplicate, reorder,"
-          + " net-reset";
+          + " net-reset, phase, rollback";
 
   private static final String TARGETS =
       "a node like n3, nodes like n1,n2, leader:shard-1, coordinator, minority, majority,"
           + " random or all";
+
+  @Test
+  void migrationStepsNameTheirNumber() {
+    assertRefused(
+        "phase two",
+        "phase two: column 7: expected a phase number from 1 (as in 'phase 2'), found 'two'");
+    assertRefused(
+        "phase 0",
+        "phase 0: column 7: expected a phase number from 1 (as in 'phase 2'), found '0'");
+    assertRefused(
+        "rollback 2",
+        "rollback 2: column 10: expected 'phase' after 'rollback' (as in 'rollback phase 2'),"
+            + " found '2'");
+  }
 
   @Test
   void emptyText() {

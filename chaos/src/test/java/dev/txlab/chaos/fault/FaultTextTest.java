@@ -66,7 +66,9 @@ class FaultTextTest {
           "loss 0.5%",
           "duplicate 10%",
           "reorder 5%",
-          "net-reset");
+          "net-reset",
+          "phase 2",
+          "rollback phase 2");
 
   @Test
   void canonicalTextsPrintBackExactly() throws FaultSyntaxException {
@@ -102,7 +104,8 @@ class FaultTextTest {
         "clock-skew n3 +40000us = clock-skew n3 +40ms",
         "loss 20.00% = loss 20%",
         "partition one-way n1 -> n2 , n3->n2 = partition one-way n1->n2,n3->n2",
-        "kill\tcoordinator\tafter\tprepare = kill coordinator after prepare"
+        "kill\tcoordinator\tafter\tprepare = kill coordinator after prepare",
+        "rollback   phase  3 = rollback phase 3"
       })
   void acceptedSpellingsReadAsTheCanonicalFault(String input, String canonical)
       throws FaultSyntaxException {

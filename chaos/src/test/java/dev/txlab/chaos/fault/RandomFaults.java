@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 final class RandomFaults {
   private RandomFaults() {}
 
-  static final int KINDS = 22;
+  static final int KINDS = 23;
 
   static Fault next(SplittableRandom random) {
     switch (random.nextInt(KINDS)) {
@@ -88,6 +88,8 @@ final class RandomFaults {
         return new Fault.NetReset();
       case 21:
         return new Fault.DisconnectClients(target(random));
+      case 22:
+        return new Fault.Phase(1 + random.nextInt(12), random.nextBoolean());
       default:
         throw new IllegalStateException("unhandled kind");
     }

@@ -63,6 +63,82 @@ class SimNemesisTest {
     }
   }
 
+  @Test
+  void operatorStepsReachTheClusterInOrderAndAClusterWithoutPhasesSaysSo()
+      throws FaultSyntaxException {
+    SimCluster cluster = new SimCluster(SimCluster.Config.defaults(1));
+    SimNemesis.Target plain = SimNemesis.of(cluster);
+    List<String> handed = new ArrayList<>();
+    SimNemesis.Target withPhases =
+        new SimNemesis.Target() {
+          @Override
+          public dev.txlab.node.sim.SimControl control() {
+            return plain.control();
+          }
+
+          @Override
+          public List<NodeId> serverNodes() {
+            return plain.serverNodes();
+          }
+
+          @Override
+          public List<String> shards() {
+            return plain.shards();
+          }
+
+          @Override
+          public java.util.Optional<String> leaderOf(String shard) {
+            return plain.leaderOf(shard);
+          }
+
+          @Override
+          public java.util.Optional<String> coordinator() {
+            return plain.coordinator();
+          }
+
+          @Override
+          public dev.txlab.node.sim.LinkConfig baseLink() {
+            return plain.baseLink();
+          }
+
+          @Override
+          public dev.txlab.node.time.EpsilonModel epsilon() {
+            return plain.epsilon();
+          }
+
+          @Override
+          public java.util.Optional<String> operatorStep(int phase, boolean rollback) {
+            handed.add((rollback ? "rollback " : "") + phase);
+            return java.util.Optional.empty();
+          }
+        };
+    List<String> lines = List.of("at 1s phase 1", "at 2s phase 2", "at 3s rollback phase 2");
+    List<String> results = new ArrayList<>();
+    SimNemesis nemesis =
+        new SimNemesis(
+            withPhases,
+            new SplittableRandom(1),
+            (at, event, result) -> results.add(String.valueOf(result.isResolved())));
+    nemesis.schedule(
+        Schedule.parse(lines).plan(nemesis.view(), 5 * SECOND, new SplittableRandom(2)));
+    cluster.sim().runUntilTime(4 * SECOND);
+    assertThat(handed).containsExactly("1", "2", "rollback 2");
+    assertThat(results).containsExactly("true", "true", "true");
+
+    SimCluster other = new SimCluster(SimCluster.Config.defaults(1));
+    List<String> reasons = new ArrayList<>();
+    SimNemesis without =
+        new SimNemesis(
+            SimNemesis.of(other),
+            new SplittableRandom(1),
+            (at, event, result) -> reasons.add(result.isResolved() ? "applied" : result.reason()));
+    without.schedule(
+        Schedule.parse(List.of("at 1s phase 1"))
+            .plan(without.view(), 5 * SECOND, new SplittableRandom(2)));
+    other.sim().runUntilTime(2 * SECOND);
+    assertThat(reasons).containsExactly("this cluster has no migration phases");
+  }
+
   private static void compare(
       SimCluster cluster, SimNemesis nemesis, FaultEvent event, List<String> mismatches) {
     TreeSet<String> simCut = new TreeSet<>();

@@ -100,10 +100,10 @@ public interface Protocol {
   List<String> metrics();
 
   /**
-   * The checks its simulated cluster makes of its own state when a run ends ({@link
-   * SimProtocolCluster#endChecks}), by name; none by default.
+   * The names of the checks it performs on its own cluster after a run ({@link ProtocolCheck}),
+   * which scenarios may expect beside the history's checks; none by default.
    */
-  default List<String> endChecks() {
+  default List<String> checks() {
     return List.of();
   }
 
@@ -115,11 +115,27 @@ public interface Protocol {
   }
 
   /**
+   * Nodes of its own, beside the servers {@code n1…nN}, that a schedule's faults may name (the
+   * migration's {@code old}, {@code cdc} and {@code app}); none by default.
+   */
+  default List<String> auxiliaryNodes() {
+    return List.of();
+  }
+
+  /**
    * What is wrong with a cluster of {@code shards} shards for this protocol, in words that say what
    * it needs; empty if nothing (the default: any number).
    */
   default java.util.Optional<String> shardsProblem(int shards) {
     return java.util.Optional.empty();
+  }
+
+  /**
+   * How many phases a schedule's operator steps may name ({@code phase 1} … {@code phase N}, {@code
+   * rollback phase N}); 0 (the default) for a protocol without phases, which refuses them.
+   */
+  default int phases() {
+    return 0;
   }
 
   /** The invariant monitors it runs on the simulator. */

@@ -128,11 +128,32 @@ public interface SimProtocolCluster {
   }
 
   /**
-   * The protocol's end-of-run checks of its own state ({@link Protocol#endChecks}), read after the
-   * run; none by default.
+   * The protocol's own checks of its cluster after the run (declared by {@link Protocol#checks()});
+   * none by default.
    */
-  default List<EndCheck> endChecks() {
+  default List<ProtocolCheck> protocolChecks() {
     return List.of();
+  }
+
+  /**
+   * What the protocol found that a person should read, by heading, one line each (bounded by the
+   * protocol): the migration's divergent keys and shadow-read mismatches. None by default.
+   */
+  default Map<String, List<String>> findings() {
+    return Map.of();
+  }
+
+  /** Quantities the protocol measured over time, for the report's plots; none by default. */
+  default List<TimeSeries> timeSeries() {
+    return List.of();
+  }
+
+  /**
+   * The operator's step of a schedule ({@code phase 2}, {@code rollback phase 2}): a protocol with
+   * phases (the migration lab) starts it and returns empty; any other returns why it cannot.
+   */
+  default Optional<String> operatorStep(int phase, boolean rollback) {
+    return Optional.of("this protocol has no migration phases");
   }
 
   /** Raft safety violations its monitors found (always none unless a knob removes a guarantee). */

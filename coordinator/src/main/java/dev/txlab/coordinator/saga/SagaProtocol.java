@@ -117,7 +117,7 @@ public final class SagaProtocol implements Protocol {
   }
 
   @Override
-  public List<String> endChecks() {
+  public List<String> checks() {
     return List.of("saga-terminal", "conserved", "irreversible-effects");
   }
 

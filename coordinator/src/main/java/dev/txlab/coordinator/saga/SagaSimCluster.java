@@ -1,6 +1,6 @@
 package dev.txlab.coordinator.saga;
 
-import dev.txlab.coordinator.protocol.EndCheck;
+import dev.txlab.coordinator.protocol.ProtocolCheck;
 import dev.txlab.coordinator.protocol.SimProtocolCluster;
 import dev.txlab.coordinator.protocol.Topology;
 import dev.txlab.coordinator.protocol.WaitStory;
@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  * events ({@link Choreography}). The fault target {@code coordinator} names the orchestrator's
  * leader (the event log's, under choreography); {@code kill coordinator after prepare} kills it
  * right after it logged a step mid-saga. When the run ends it checks its own state ({@link
- * #endChecks}): every saga over, money and stock conserved, no email for a cancelled order.
+ * #protocolChecks}): every saga over, money and stock conserved, no email for a cancelled order.
  */
 public final class SagaSimCluster implements SimProtocolCluster {
   private final Simulator sim;
@@ -248,11 +248,11 @@ public final class SagaSimCluster implements SimProtocolCluster {
   }
 
   @Override
-  public List<EndCheck> endChecks() {
+  public List<ProtocolCheck> protocolChecks() {
     Audit a = audit();
-    List<EndCheck> out = new ArrayList<>();
+    List<ProtocolCheck> out = new ArrayList<>();
     out.add(
-        EndCheck.of(
+        ProtocolCheck.of(
             "saga-terminal",
             a.stuck.isEmpty() && a.sagas > 0,
             List.of(a.stuck.isEmpty() ? "no-saga" : "saga-not-terminal"),
@@ -264,7 +264,7 @@ public final class SagaSimCluster implements SimProtocolCluster {
     if (a.doubleRefunds > 0) conserved.add("double-refund");
     if (a.wrongTotals > 0) conserved.add("wrong-total");
     out.add(
-        EndCheck.of(
+        ProtocolCheck.of(
             "conserved",
             conserved.isEmpty(),
             conserved,
@@ -279,7 +279,7 @@ public final class SagaSimCluster implements SimProtocolCluster {
                     + " ledgers off their expected total; first: "
                     + a.firstProblem));
     out.add(
-        EndCheck.of(
+        ProtocolCheck.of(
             "irreversible-effects",
             a.cancelledEmails.isEmpty(),
             List.of("email-for-cancelled-order"),

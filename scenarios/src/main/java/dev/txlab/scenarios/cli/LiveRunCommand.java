@@ -50,6 +50,13 @@ final class LiveRunCommand {
     } catch (ScriptException | IOException e) {
       throw new Txlab.UsageError(e.getMessage());
     }
+    dev.txlab.coordinator.protocol.Protocol protocol =
+        dev.txlab.coordinator.protocol.ProtocolRegistry.get(full.protocol());
+    if (!protocol.runsLive() && protocol.runsOnSimulator()) {
+      // Refused before any node process starts or any directory is made.
+      throw new Txlab.UsageError(
+          "protocol " + full.protocol() + " runs on the simulator only: drop --host live");
+    }
     // Only what the live host measures is evaluated; the rest is named as not measured.
     List<String> kept = new ArrayList<>();
     List<String> unmeasured = new ArrayList<>();

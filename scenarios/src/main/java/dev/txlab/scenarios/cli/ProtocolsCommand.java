@@ -3,6 +3,7 @@ package dev.txlab.scenarios.cli;
 import dev.txlab.coordinator.protocol.Knob;
 import dev.txlab.coordinator.protocol.Protocol;
 import dev.txlab.coordinator.protocol.ProtocolRegistry;
+import dev.txlab.coordinator.protocol.Weakening;
 import java.io.PrintWriter;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -87,11 +88,24 @@ final class ProtocolsCommand implements Runnable {
               + (p.promises().isEmpty()
                   ? "no consistency model"
                   : String.join(", ", p.promises()) + " (with every knob at its default)"));
-      if (!p.endChecks().isEmpty()) {
-        out.println("checks its own state when a run ends: " + String.join(", ", p.endChecks()));
-      }
       p.disclaims()
           .forEach((model, why) -> out.println("does not promise: " + model + " — " + why));
+      if (!p.checks().isEmpty()) {
+        out.println("checks of its own, after a run: " + String.join(", ", p.checks()));
+      }
+      for (Weakening w : p.weakenings()) {
+        if (!w.knob().isEmpty()) {
+          out.println(
+              "gives up "
+                  + w.weakens()
+                  + " with "
+                  + w.knob()
+                  + "="
+                  + String.join("|", w.values())
+                  + " — "
+                  + w.why());
+        }
+      }
       out.println("knobs:");
       for (Knob k : p.knobs()) {
         out.printf("  %-26s default %-12s %s%n", k.name(), k.defaultValue(), k.values());

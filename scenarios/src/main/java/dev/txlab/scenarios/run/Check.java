@@ -12,15 +12,4 @@ public record Check(Validity validity, List<String> anomalyTypes, String summary
   public Check {
     anomalyTypes = List.copyOf(anomalyTypes);
   }
-
-  /** A protocol's end-of-run check as a run's verdict. */
-  public static Check of(dev.txlab.coordinator.protocol.EndCheck c) {
-    Validity v =
-        switch (c.verdict()) {
-          case "valid" -> Validity.VALID;
-          case "invalid" -> Validity.INVALID;
-          default -> Validity.UNKNOWN;
-        };
-    return new Check(v, c.anomalies(), c.summary());
-  }
 }

@@ -107,13 +107,23 @@ final class ProtocolSimDeployment implements SimDeployment {
   }
 
   @Override
-  public List<dev.txlab.coordinator.protocol.EndCheck> endChecks() {
-    return cluster.endChecks();
+  public List<String> raftViolations() {
+    return cluster.raftViolations();
   }
 
   @Override
-  public List<String> raftViolations() {
-    return cluster.raftViolations();
+  public List<dev.txlab.coordinator.protocol.ProtocolCheck> protocolChecks() {
+    return cluster.protocolChecks();
+  }
+
+  @Override
+  public Map<String, List<String>> findings() {
+    return cluster.findings();
+  }
+
+  @Override
+  public List<dev.txlab.coordinator.protocol.TimeSeries> timeSeries() {
+    return cluster.timeSeries();
   }
 
   /**
@@ -161,6 +171,11 @@ final class ProtocolSimDeployment implements SimDeployment {
       @Override
       public EpsilonModel epsilon() {
         return cluster.simConfig().epsilon();
+      }
+
+      @Override
+      public Optional<String> operatorStep(int phase, boolean rollback) {
+        return cluster.operatorStep(phase, rollback);
       }
     };
   }

@@ -153,6 +153,15 @@ public final class RunChecks {
     return new Result(checks, primary, figures);
   }
 
+  /** A protocol's own check ({@code stores-agree}) as a check of the run. */
+  static Check fromProtocol(dev.txlab.coordinator.protocol.ProtocolCheck c) {
+    Validity v =
+        c.verdict().equals("valid")
+            ? Validity.VALID
+            : c.verdict().equals("invalid") ? Validity.INVALID : Validity.UNKNOWN;
+    return new Check(v, c.anomalies(), c.summary());
+  }
+
   static String firstLine(String text) {
     String t = text.strip();
     int nl = t.indexOf('\n');

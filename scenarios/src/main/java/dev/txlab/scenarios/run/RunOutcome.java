@@ -28,6 +28,9 @@ import java.util.Map;
  *     timestamp, the node that served them), by the index of their completion event
  * @param waitStories the transactions that waited longest, as the protocol tells them (a blocked
  *     2PC transaction: its coordinator, participants, locks and moments), longest first
+ * @param findings what the protocol found, by heading, one line each (the migration's divergent
+ *     keys, shadow-read mismatches, phase switches): listed in the report and results.json
+ * @param timeSeries quantities the protocol measured over time, plotted next to the fault bands
  */
 public record RunOutcome(
     Scenario scenario,
@@ -42,7 +45,42 @@ public record RunOutcome(
     Map<String, long[]> distributions,
     Timings timings,
     Map<Long, String> notes,
-    List<dev.txlab.coordinator.protocol.WaitStory> waitStories) {
+    List<dev.txlab.coordinator.protocol.WaitStory> waitStories,
+    Map<String, List<String>> findings,
+    List<dev.txlab.coordinator.protocol.TimeSeries> timeSeries) {
+
+  /** An outcome without the protocol's findings or time series. */
+  public RunOutcome(
+      Scenario scenario,
+      Provenance provenance,
+      History history,
+      CheckResult primary,
+      Map<String, Check> checks,
+      Map<String, Double> metrics,
+      List<FaultEvent> planEvents,
+      String plan,
+      ClockTimeline clocks,
+      Map<String, long[]> distributions,
+      Timings timings,
+      Map<Long, String> notes,
+      List<dev.txlab.coordinator.protocol.WaitStory> waitStories) {
+    this(
+        scenario,
+        provenance,
+        history,
+        primary,
+        checks,
+        metrics,
+        planEvents,
+        plan,
+        clocks,
+        distributions,
+        timings,
+        notes,
+        waitStories,
+        Map.of(),
+        List.of());
+  }
 
   /** An outcome without notes or wait stories (a live run has neither). */
   public RunOutcome(
@@ -145,6 +183,8 @@ public record RunOutcome(
     distributions = Map.copyOf(distributions);
     notes = Map.copyOf(notes);
     waitStories = List.copyOf(waitStories);
+    findings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(findings));
+    timeSeries = List.copyOf(timeSeries);
   }
 
   /** The overall verdict: the worst over the checks. */

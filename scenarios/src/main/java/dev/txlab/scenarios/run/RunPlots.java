@@ -53,6 +53,8 @@ final class RunPlots {
     PARTITION("partition", SKY),
     PAUSE("pause", YELLOW),
     CLOCK("clock", "#999999"),
+    /** An operator's migration step ({@code phase 2}): a moment, drawn as a thin band. */
+    OPERATOR("migration step", BLACK),
     NETWORK("network (loss, delay, duplicates)", BLUE);
 
     final String label;
@@ -76,6 +78,9 @@ final class RunPlots {
       }
       if (n.startsWith("Clock") || n.startsWith("TrueTime")) {
         return CLOCK;
+      }
+      if (f.category() == Fault.Category.OPERATOR) {
+        return OPERATOR;
       }
       return NETWORK;
     }
@@ -106,6 +111,10 @@ final class RunPlots {
       }
       if (end < 0) {
         end = Math.min(endNanos, o.scenario().duration().toNanos());
+      }
+      if (Kind.of(e.fault()) == Kind.OPERATOR) {
+        // A step happens at a moment; it does not last until the end of the faults.
+        end = Math.min(endNanos, e.atNanos() + Math.max(1, endNanos / 400));
       }
       String text = e.fault().text();
       for (Op op : nemesis) {
@@ -379,6 +388,8 @@ final class RunPlots {
         return "#1f6f99";
       case CRASH:
         return "#9c3f7a";
+      case OPERATOR:
+        return BLACK;
       default:
         return BLUE;
     }
@@ -469,17 +480,7 @@ final class RunPlots {
         ms -> bottom - (Math.log10(Math.max(ms, lo)) - loDecade) / decades * plotH;
     for (int d = loDecade; d <= hiDecade; d++) {
       double yy = y.applyAsDouble(Math.pow(10, d));
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='#e4e4e4'/><text class=lbl x='%d' y='%.1f' font-size='11' text-anchor='end' fill='#555'>%s</text>",
-              LEFT,
-              RIGHT,
-              yy,
-              yy,
-              LEFT - 6,
-              yy + 4,
-              msText(Math.pow(10, d))));
+      gridLine(svg, yy, msText(Math.pow(10, d)), "#e4e4e4");
     }
     svg.append(
         String.format(
@@ -634,20 +635,7 @@ final class RunPlots {
     maxRate = RunReport.niceCeil(maxRate);
     StringBuilder svg = new StringBuilder(svgOpen(height, "plot throughput"));
     drawBands(svg, bands, endNanos, o.scenario().duration().toNanos(), top, bottom, false);
-    for (int i = 0; i <= 4; i++) {
-      double yy = bottom - (double) plotH * i / 4;
-      svg.append(
-          String.format(
-              Locale.ROOT,
-              "<line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='#eee'/><text class=lbl x='%d' y='%.1f' font-size='11' text-anchor='end' fill='#555'>%s</text>",
-              LEFT,
-              RIGHT,
-              yy,
-              yy,
-              LEFT - 6,
-              yy + 4,
-              fmt(maxRate * i / 4)));
-    }
+    yGrid(svg, bottom, plotH, maxRate);
     yLabel(svg, top, bottom, "ops/s");
     timeAxis(svg, endNanos, bottom);
     Map<String, String> colour = Map.of("ok", OK, "fail", FAIL, "info", INFO);
@@ -683,6 +671,75 @@ final class RunPlots {
       }
     }
     return svg.append("</svg>").toString();
+  }
+
+  /**
+   * A quantity the protocol measured over time ({@code CDC lag}, {@code retained log}) as a step
+   * line, with the fault bands behind it and the run's timeline below.
+   */
+  static String series(
+      RunOutcome o, dev.txlab.coordinator.protocol.TimeSeries ts, List<Band> bands, long endNanos) {
+    int top = 10;
+    int plotH = 110;
+    int bottom = top + plotH;
+    int height = bottom + 26;
+    double max = 1;
+    for (dev.txlab.coordinator.protocol.TimeSeries.Point p : ts.points()) {
+      max = Math.max(max, p.value());
+    }
+    max = RunReport.niceCeil(max);
+    StringBuilder svg = new StringBuilder(svgOpen(height, "plot series"));
+    drawBands(svg, bands, endNanos, o.scenario().duration().toNanos(), top, bottom, false);
+    yGrid(svg, bottom, plotH, max);
+    yLabel(svg, top, bottom, ts.name() + " (" + ts.unit() + ")");
+    timeAxis(svg, endNanos, bottom);
+    StringBuilder path = new StringBuilder();
+    double lastY = bottom;
+    for (dev.txlab.coordinator.protocol.TimeSeries.Point p : ts.points()) {
+      double xx = x(Math.min(p.atNanos(), endNanos), endNanos);
+      double yy = bottom - p.value() / max * plotH;
+      if (path.length() == 0) {
+        path.append(String.format(Locale.ROOT, "M%.1f,%.1f", xx, yy));
+      } else {
+        path.append(String.format(Locale.ROOT, " H%.1f V%.1f", xx, yy));
+      }
+      lastY = yy;
+    }
+    if (path.length() > 0) {
+      path.append(String.format(Locale.ROOT, " H%.1f V%.1f", x(endNanos, endNanos), lastY));
+      svg.append("<path d='")
+          .append(path)
+          .append("' fill='none' stroke='")
+          .append(BLUE)
+          .append("' stroke-width='1.4'><title>")
+          .append(RunReport.esc(ts.name()))
+          .append("</title></path>");
+    }
+    return svg.append("</svg>").toString();
+  }
+
+  /** Five horizontal grid lines from 0 to {@code max}, labelled on the left. */
+  private static void yGrid(StringBuilder svg, int bottom, int plotH, double max) {
+    for (int i = 0; i <= 4; i++) {
+      gridLine(svg, bottom - (double) plotH * i / 4, fmt(max * i / 4), "#eee");
+    }
+  }
+
+  /** One horizontal grid line across the plot at {@code y}, labelled on the left. */
+  private static void gridLine(StringBuilder svg, double y, String label, String stroke) {
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='%s'/><text class=lbl x='%d'"
+                + " y='%.1f' font-size='11' text-anchor='end' fill='#555'>%s</text>",
+            LEFT,
+            RIGHT,
+            y,
+            y,
+            stroke,
+            LEFT - 6,
+            y + 4,
+            label));
   }
 
   static String msText(double ms) {

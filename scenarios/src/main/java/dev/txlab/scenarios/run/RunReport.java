@@ -201,7 +201,12 @@ public final class RunReport {
             + " numbered as listed under the plots; the dashed line is the final heal.</p>");
     h.append(RunPlots.latency(o, bands, endNanos));
     h.append(RunPlots.throughput(o, bands, endNanos));
+    for (dev.txlab.coordinator.protocol.TimeSeries ts : o.timeSeries()) {
+      h.append("<h3>").append(esc(ts.name())).append(" over time</h3>");
+      h.append(RunPlots.series(o, ts, bands, endNanos));
+    }
     h.append(RunPlots.legend(bands, true));
+    findings(o, h);
     h.append("<h3>Each client's operations</h3>");
     StringBuilder tips = new StringBuilder();
     h.append("<div class=tl>")
@@ -1093,6 +1098,26 @@ public final class RunReport {
       return String.valueOf((long) v);
     }
     return String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  /** What the protocol found (divergent keys, shadow-read mismatches, phase switches), listed. */
+  private static void findings(RunOutcome o, StringBuilder h) {
+    if (o.findings().isEmpty()) {
+      return;
+    }
+    h.append("<h2 id=findings>What the protocol found</h2>");
+    for (Map.Entry<String, List<String>> f : o.findings().entrySet()) {
+      h.append("<h3>").append(esc(f.getKey())).append("</h3>");
+      if (f.getValue().isEmpty()) {
+        h.append("<p class=muted>none</p>");
+        continue;
+      }
+      h.append("<ul>");
+      for (String line : f.getValue()) {
+        h.append("<li><code>").append(esc(line)).append("</code></li>");
+      }
+      h.append("</ul>");
+    }
   }
 
   static String esc(String s) {

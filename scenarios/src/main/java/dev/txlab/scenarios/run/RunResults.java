@@ -88,6 +88,9 @@ public final class RunResults {
     Map<String, Object> metrics = new LinkedHashMap<>();
     o.metrics().forEach((k, v) -> metrics.put(k, v == Math.rint(v) ? (Object) v.longValue() : v));
     m.put("metrics", metrics);
+    if (!o.findings().isEmpty()) {
+      m.put("findings", o.findings());
+    }
     m.put("knobs", o.scenario().knobs());
     m.put("faults", o.plan().isEmpty() ? List.of() : List.of(o.plan().split("\n")));
     Map<String, Object> stats = new LinkedHashMap<>();

@@ -64,7 +64,9 @@ public final class ScenarioReader {
   /** {@code s} with {@code --fault} lines appended, each checked; a bad one is named. */
   private static Scenario withFaults(Scenario s, List<String> extraFaults) throws ScriptException {
     List<String> faults = new ArrayList<>(s.faults());
-    ClusterView view = ClusterView.ofShape(nodeNames(s.nodes()), shardNames(s.shards()));
+    ClusterView view =
+        ClusterView.ofShape(
+            faultableNames(s.nodes(), ProtocolRegistry.get(s.protocol())), shardNames(s.shards()));
     for (String text : extraFaults) {
       ScheduleLine line;
       try {
@@ -73,6 +75,9 @@ public final class ScenarioReader {
         throw new ScriptException("--fault " + text, 0, 0, "", e.getMessage());
       }
       Optional<String> problem = line.problemWith(view);
+      if (problem.isEmpty()) {
+        problem = phaseProblem(line, ProtocolRegistry.get(s.protocol()));
+      }
       if (problem.isEmpty()) {
         problem = afterTheEnd(line, s.duration(), s.converge());
       }
@@ -281,7 +286,7 @@ public final class ScenarioReader {
     Scenario.ClockSpec clocks = readClocks(m.map("clocks"), nodeNames(nodes));
 
     List<String> faults = new ArrayList<>();
-    ClusterView view = ClusterView.ofShape(nodeNames(nodes), shardNames(shards));
+    ClusterView view = ClusterView.ofShape(faultableNames(nodes, p), shardNames(shards));
     for (ScriptNode n : m.list("faults")) {
       String text = ScriptMap.texts(List.of(n)).get(0);
       ScheduleLine line;
@@ -291,6 +296,9 @@ public final class ScenarioReader {
         throw n.error(e.getMessage());
       }
       Optional<String> problem = line.problemWith(view);
+      if (problem.isEmpty()) {
+        problem = phaseProblem(line, p);
+      }
       if (problem.isEmpty()) {
         problem = afterTheEnd(line, duration, converge);
       }
@@ -640,6 +648,29 @@ public final class ScenarioReader {
     }
     m.finish();
     return spec;
+  }
+
+  /** A step naming a phase the protocol does not have ({@code phase 7} of three). */
+  private static Optional<String> phaseProblem(ScheduleLine line, Protocol p) {
+    if (!(line instanceof dev.txlab.chaos.schedule.ScheduleEntry e)
+        || !(e.fault() instanceof dev.txlab.chaos.fault.Fault.Phase step)) {
+      return Optional.empty();
+    }
+    if (p.phases() == 0) {
+      return Optional.of("protocol " + p.name() + " has no migration phases");
+    }
+    if (step.phase() > p.phases()) {
+      return Optional.of(
+          "protocol " + p.name() + " has phases 1–" + p.phases() + ", not " + step.phase());
+    }
+    return Optional.empty();
+  }
+
+  /** The server nodes and the protocol's own nodes that faults may name ({@code kill cdc}). */
+  private static List<String> faultableNames(int nodes, Protocol p) {
+    List<String> names = new ArrayList<>(nodeNames(nodes));
+    names.addAll(p.auxiliaryNodes());
+    return names;
   }
 
   static List<String> nodeNames(int nodes) {

@@ -56,8 +56,20 @@ interface SimDeployment {
    */
   List<dev.txlab.coordinator.protocol.WaitStory> waitStories();
 
-  /** The protocol's end-of-run checks of its own state, read once the run has ended. */
-  List<dev.txlab.coordinator.protocol.EndCheck> endChecks();
+  /** The protocol's own checks of its cluster after the run ({@code stores-agree}). */
+  default List<dev.txlab.coordinator.protocol.ProtocolCheck> protocolChecks() {
+    return List.of();
+  }
+
+  /** What the protocol found, by heading, one line each. */
+  default Map<String, List<String>> findings() {
+    return Map.of();
+  }
+
+  /** Quantities the protocol measured over time, for the plots. */
+  default List<dev.txlab.coordinator.protocol.TimeSeries> timeSeries() {
+    return List.of();
+  }
 
   /** Raft safety violations its monitors found. */
   List<String> raftViolations();

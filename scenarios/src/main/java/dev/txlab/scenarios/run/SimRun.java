@@ -92,25 +92,24 @@ public final class SimRun {
     return false;
   }
 
-  /**
-   * The checks a run of {@code protocol} performs, in report order: the history's ({@link
-   * RunChecks#names}), then the protocol's end-of-run checks of its own state ({@link
-   * Protocol#endChecks}).
-   */
+  /** The checks a run of {@code protocol} performs: the history's, then the protocol's own. */
   public static List<String> checks(
       Scenario.WorkloadSpec workload, List<String> consistency, Protocol protocol) {
-    List<String> out =
-        new ArrayList<>(
-            RunChecks.names(
-                new RunChecks.Subject(
-                    workload.transactional(),
-                    "",
-                    workload.transactional() ? consistency : List.of(),
-                    workload.bank(),
-                    0,
-                    0)));
-    out.addAll(protocol.endChecks());
-    return out;
+    List<String> all = new java.util.ArrayList<>(checks(workload, consistency));
+    all.addAll(protocol.checks());
+    return all;
+  }
+
+  /** The checks a run performs, in report order ({@link RunChecks#names}). */
+  public static List<String> checks(Scenario.WorkloadSpec workload, List<String> consistency) {
+    return RunChecks.names(
+        new RunChecks.Subject(
+            workload.transactional(),
+            "",
+            workload.transactional() ? consistency : List.of(),
+            workload.bank(),
+            0,
+            0));
   }
 
   /** A simulated second, for readability. */
@@ -262,11 +261,11 @@ public final class SimRun {
             history,
             driver.okAfter(healAtNanos),
             "after the final heal");
+    for (dev.txlab.coordinator.protocol.ProtocolCheck c : cluster.protocolChecks()) {
+      checked.checks().put(c.name(), RunChecks.fromProtocol(c));
+    }
     long wallChecked = System.nanoTime();
     Map<String, Check> checks = new java.util.LinkedHashMap<>(checked.checks());
-    for (dev.txlab.coordinator.protocol.EndCheck c : cluster.endChecks()) {
-      checks.put(c.name(), Check.of(c));
-    }
 
     Simulator.Stats stats = sim.stats();
     List<String> violations = cluster.raftViolations();
@@ -299,7 +298,9 @@ public final class SimRun {
         cluster.distributions(),
         timings,
         driver.notes(),
-        cluster.waitStories());
+        cluster.waitStories(),
+        cluster.findings(),
+        cluster.timeSeries());
   }
 
   /**

@@ -17,9 +17,7 @@ class SagaProtocolShowTest {
         .contains("atomic in the end, not isolated")
         .contains("(the saga workload only)")
         .contains("promises: no consistency model")
-        .contains(
-            "checks its own state when a run ends: saga-terminal, conserved,"
-                + " irreversible-effects")
+        .contains("checks of its own, after a run: saga-terminal, conserved, irreversible-effects")
         .contains("does not promise: read-committed — no isolation")
         .containsPattern("style +default orchestration +orchestration")
         .containsPattern("idempotency +default on +on\\|off")

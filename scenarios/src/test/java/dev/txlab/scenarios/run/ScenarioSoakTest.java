@@ -33,7 +33,11 @@ class ScenarioSoakTest {
         "percolator-client-crash",
         "tso-failover",
         "saga-orchestration-crash",
-        "saga-choreography-duplicates"
+        "saga-choreography-duplicates",
+        "migrate-outbox",
+        "migrate-cdc-backfill",
+        "migrate-cdc-consumer-down",
+        "migrate-strangler"
       })
   void correctScenariosHoldForEverySeed(String name) throws Exception {
     String only = System.getProperty("soakScenarios", "");
