@@ -158,6 +158,11 @@ public final class MessageDiagram {
     if (trace == null) {
       return NO_DIAGRAM_LINK;
     }
+    if (trace.ofTransactions(List.of(txn)).isEmpty()) {
+      // A protocol whose messages name no transaction (a saga's steps): the whole diagram, said so.
+      return "<p class=md-link>→ <a href=\"#messages\">the message diagram</a> (this protocol's"
+          + " messages do not name the transaction they serve)</p>";
+    }
     return "<p class=md-link>→ <a href=\"#messages?txn="
         + RunReport.esc(txn)
         + "\">the messages of this transaction</a> ("
