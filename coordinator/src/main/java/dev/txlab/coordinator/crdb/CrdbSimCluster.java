@@ -1,5 +1,6 @@
 package dev.txlab.coordinator.crdb;
 
+import dev.txlab.coordinator.protocol.ShardedSimCluster;
 import dev.txlab.coordinator.protocol.SimProtocolCluster;
 import dev.txlab.coordinator.protocol.Topology;
 import dev.txlab.coordinator.txn.TxnObserver;
@@ -7,12 +8,9 @@ import dev.txlab.coordinator.txn.TxnWorkload;
 import dev.txlab.node.api.Address;
 import dev.txlab.node.api.NodeId;
 import dev.txlab.node.api.ShardId;
-import dev.txlab.node.kv.ShardMap;
 import dev.txlab.node.raft.RaftConfig;
 import dev.txlab.node.raft.RaftSafetyMonitor;
 import dev.txlab.node.sim.SimConfig;
-import dev.txlab.node.sim.SimControl;
-import dev.txlab.node.sim.Simulator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +24,7 @@ import java.util.function.Supplier;
  * nX/gateway}); clients {@code cK/client} on their own nodes, client K starting at gateway K.
  * Raft's safety properties are checked after every event.
  */
-public final class CrdbSimCluster implements SimProtocolCluster {
-  private final Simulator sim;
-  private final SimConfig simConfig;
-  private final ShardMap shardMap;
-  private final List<NodeId> serverNodes = new ArrayList<>();
+public final class CrdbSimCluster extends ShardedSimCluster {
   private final List<Address> gateways = new ArrayList<>();
   private final List<Address> clients = new ArrayList<>();
   private final RaftSafetyMonitor raftMonitor = new RaftSafetyMonitor(true);
@@ -41,10 +35,7 @@ public final class CrdbSimCluster implements SimProtocolCluster {
   static final long CLIENT_TIMEOUT_NANOS = 3_000_000_000L;
 
   public CrdbSimCluster(Topology t, Map<String, String> settings, SimConfig sim) {
-    this.simConfig = sim;
-    this.sim = new Simulator(sim);
-    for (int i = 1; i <= t.nodes(); i++) serverNodes.add(NodeId.of("n" + i));
-    this.shardMap = new ShardMap(serverNodes, t.shards(), t.replicas(), t.placement());
+    super(t, sim);
     long maxOffset = CrdbProtocol.maxOffsetNanos(settings);
     List<Address> gatewayAddresses = new ArrayList<>();
     for (NodeId n : serverNodes) gatewayAddresses.add(Address.of(n, "gateway"));
@@ -90,36 +81,6 @@ public final class CrdbSimCluster implements SimProtocolCluster {
     sim.addNode(a.node());
     sim.addProcess(a, env -> new CrdbClient(env, cc, workload.get(), observer));
     return a;
-  }
-
-  @Override
-  public Simulator sim() {
-    return sim;
-  }
-
-  @Override
-  public SimControl control() {
-    return sim;
-  }
-
-  @Override
-  public SimConfig simConfig() {
-    return simConfig;
-  }
-
-  @Override
-  public List<NodeId> serverNodes() {
-    return List.copyOf(serverNodes);
-  }
-
-  @Override
-  public List<NodeId> faultableNodes() {
-    return List.copyOf(serverNodes);
-  }
-
-  @Override
-  public ShardMap shardMap() {
-    return shardMap;
   }
 
   @Override

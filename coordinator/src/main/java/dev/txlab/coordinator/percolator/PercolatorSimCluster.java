@@ -1,6 +1,7 @@
 package dev.txlab.coordinator.percolator;
 
 import dev.txlab.coordinator.protocol.CoordinatorPhase;
+import dev.txlab.coordinator.protocol.ShardedSimCluster;
 import dev.txlab.coordinator.protocol.SimProtocolCluster;
 import dev.txlab.coordinator.protocol.Topology;
 import dev.txlab.coordinator.txn.TxnObserver;
@@ -11,13 +12,10 @@ import dev.txlab.node.api.Process;
 import dev.txlab.node.api.ShardId;
 import dev.txlab.node.kv.ClientObserver;
 import dev.txlab.node.kv.KvWorkload;
-import dev.txlab.node.kv.ShardMap;
 import dev.txlab.node.raft.RaftConfig;
 import dev.txlab.node.raft.RaftReplica;
 import dev.txlab.node.raft.RaftSafetyMonitor;
 import dev.txlab.node.sim.SimConfig;
-import dev.txlab.node.sim.SimControl;
-import dev.txlab.node.sim.Simulator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +34,7 @@ import java.util.function.Supplier;
  * gateway that reached that phase of a commit. Raft's safety properties are checked after every
  * event, for the shards' groups and the oracle's.
  */
-public final class PercolatorSimCluster implements SimProtocolCluster {
-  private final Simulator sim;
-  private final SimConfig simConfig;
-  private final ShardMap shardMap;
-  private final List<NodeId> serverNodes = new ArrayList<>();
+public final class PercolatorSimCluster extends ShardedSimCluster {
   private final List<Address> gateways = new ArrayList<>();
   private final List<Address> oracle = new ArrayList<>();
   private final List<Address> clients = new ArrayList<>();
@@ -51,10 +45,7 @@ public final class PercolatorSimCluster implements SimProtocolCluster {
   static final long CLIENT_TIMEOUT_NANOS = 3_000_000_000L;
 
   public PercolatorSimCluster(Topology t, Map<String, String> settings, SimConfig sim) {
-    this.simConfig = sim;
-    this.sim = new Simulator(sim);
-    for (int i = 1; i <= t.nodes(); i++) serverNodes.add(NodeId.of("n" + i));
-    this.shardMap = new ShardMap(serverNodes, t.shards(), t.replicas(), t.placement());
+    super(t, sim);
     long windowMs = PercolatorProtocol.millis(settings, "tso-window");
     long ttlMs = PercolatorProtocol.millis(settings, "lock-ttl");
     if (windowMs < 1) throw new IllegalArgumentException("tso-window must be at least 1ms");
@@ -119,36 +110,6 @@ public final class PercolatorSimCluster implements SimProtocolCluster {
   @Override
   public void onCoordinatorPhase(BiConsumer<CoordinatorPhase, Address> hook) {
     metrics.onPhase(hook);
-  }
-
-  @Override
-  public Simulator sim() {
-    return sim;
-  }
-
-  @Override
-  public SimControl control() {
-    return sim;
-  }
-
-  @Override
-  public SimConfig simConfig() {
-    return simConfig;
-  }
-
-  @Override
-  public List<NodeId> serverNodes() {
-    return List.copyOf(serverNodes);
-  }
-
-  @Override
-  public List<NodeId> faultableNodes() {
-    return List.copyOf(serverNodes);
-  }
-
-  @Override
-  public ShardMap shardMap() {
-    return shardMap;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.txlab.coordinator.saga;
 
 import dev.txlab.coordinator.protocol.ProtocolCheck;
+import dev.txlab.coordinator.protocol.ShardedSimCluster;
 import dev.txlab.coordinator.protocol.SimProtocolCluster;
 import dev.txlab.coordinator.protocol.Topology;
 import dev.txlab.coordinator.protocol.WaitStory;
@@ -10,12 +11,9 @@ import dev.txlab.coordinator.txn.TxnWorkload;
 import dev.txlab.node.api.Address;
 import dev.txlab.node.api.NodeId;
 import dev.txlab.node.api.ShardId;
-import dev.txlab.node.kv.ShardMap;
 import dev.txlab.node.raft.RaftConfig;
 import dev.txlab.node.raft.RaftSafetyMonitor;
 import dev.txlab.node.sim.SimConfig;
-import dev.txlab.node.sim.SimControl;
-import dev.txlab.node.sim.Simulator;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -36,11 +34,7 @@ import java.util.function.Supplier;
  * right after it logged a step mid-saga. When the run ends it checks its own state ({@link
  * #protocolChecks}): every saga over, money and stock conserved, no email for a cancelled order.
  */
-public final class SagaSimCluster implements SimProtocolCluster {
-  private final Simulator sim;
-  private final SimConfig simConfig;
-  private final ShardMap shardMap;
-  private final List<NodeId> serverNodes = new ArrayList<>();
+public final class SagaSimCluster extends ShardedSimCluster {
   private final List<Address> orchestrators = new ArrayList<>();
   private final EnumMap<SagaKeys.Service, List<Address>> services =
       new EnumMap<>(SagaKeys.Service.class);
@@ -51,16 +45,13 @@ public final class SagaSimCluster implements SimProtocolCluster {
   private final boolean choreography;
 
   public SagaSimCluster(Topology t, Map<String, String> settings, SimConfig sim) {
+    super(t, sim);
     if (t.shards() != SagaKeys.Service.values().length) {
       throw new IllegalArgumentException(
           "shards must be 4 for protocol saga (payments, inventory, orders, notifications), not "
               + t.shards());
     }
-    this.simConfig = sim;
-    this.sim = new Simulator(sim);
     this.metrics = new SagaMetrics(this.sim::nowNanos);
-    for (int i = 1; i <= t.nodes(); i++) serverNodes.add(NodeId.of("n" + i));
-    this.shardMap = new ShardMap(serverNodes, t.shards(), t.replicas(), t.placement());
     this.pivotLast = settings.get("pivot-last").equals("on");
     String cm = settings.get("countermeasure");
     ServiceState.Config sc =
@@ -137,36 +128,6 @@ public final class SagaSimCluster implements SimProtocolCluster {
       java.util.function.BiConsumer<dev.txlab.coordinator.protocol.CoordinatorPhase, Address>
           hook) {
     metrics.onPhase(hook);
-  }
-
-  @Override
-  public Simulator sim() {
-    return sim;
-  }
-
-  @Override
-  public SimControl control() {
-    return sim;
-  }
-
-  @Override
-  public SimConfig simConfig() {
-    return simConfig;
-  }
-
-  @Override
-  public List<NodeId> serverNodes() {
-    return List.copyOf(serverNodes);
-  }
-
-  @Override
-  public List<NodeId> faultableNodes() {
-    return List.copyOf(serverNodes);
-  }
-
-  @Override
-  public ShardMap shardMap() {
-    return shardMap;
   }
 
   @Override
