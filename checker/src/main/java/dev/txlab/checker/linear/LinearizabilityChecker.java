@@ -164,7 +164,8 @@ public final class LinearizabilityChecker {
     }
     // Once a key has failed the verdict is settled; each key still undecided is searched on, one
     // at a time, up to AFTER_FAILURE_BUDGET_STEPS in all (and AFTER_FAILURE_MEMO_MAX
-    // configurations), and reported undecided if that is not enough.
+    // configurations), and reported undecided if that is not enough. Each memo is let go when its
+    // key is done; all of them together stay within the heap (Searches).
     long afterFailureDeadline =
         Math.min(deadline, saturatedAdd(System.nanoTime(), AFTER_FAILURE_MAX_NANOS));
     long memoMax = Math.min(AFTER_FAILURE_MEMO_MAX, searches.memoLimit);
@@ -174,19 +175,10 @@ public final class LinearizabilityChecker {
         WglSearch.Result r = searches.run(key, left, memoMax, afterFailureDeadline);
         searches.drop(key);
         if (r.outcome() == WglSearch.Outcome.TIMED_OUT && System.nanoTime() <= deadline) {
-          // Only the allowance after the failure ran out: undecided, as if out of budget.
-          WglSearch.Result last = r.counterexample() != null ? r : lastRound.get(key);
-          lastRound.put(
-              key,
-              last == null
-                  ? new WglSearch.Result(
-                      WglSearch.Outcome.OUT_OF_BUDGET, r.explored(), byKey.get(key).size(), 0, null)
-                  : new WglSearch.Result(
-                      WglSearch.Outcome.OUT_OF_BUDGET,
-                      Math.max(r.explored(), last.explored()),
-                      last.completedOps(),
-                      last.linearizedMax(),
-                      last.counterexample()));
+          // Only the allowance after the failure ran out: undecided, as if out of budget, where
+          // its search (or, if it got nowhere this time, its last round) stood.
+          WglSearch.Result last = r.counterexample() != null ? r : lastRound.getOrDefault(key, r);
+          lastRound.put(key, last.as(WglSearch.Outcome.OUT_OF_BUDGET));
           continue;
         }
         if (r.outcome() == WglSearch.Outcome.OUT_OF_BUDGET) {
@@ -206,12 +198,7 @@ public final class LinearizabilityChecker {
             last == null
                 ? new WglSearch.Result(
                     WglSearch.Outcome.TIMED_OUT, 0, byKey.get(key).size(), 0, null)
-                : new WglSearch.Result(
-                    WglSearch.Outcome.TIMED_OUT,
-                    last.explored(),
-                    last.completedOps(),
-                    last.linearizedMax(),
-                    last.counterexample()));
+                : last.as(WglSearch.Outcome.TIMED_OUT));
       }
     }
 

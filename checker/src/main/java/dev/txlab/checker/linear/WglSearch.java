@@ -98,6 +98,11 @@ final class WglSearch {
         Counterexample counterexample) {
       this(outcome, explored, completedOps, linearizedMax, counterexample, null);
     }
+
+    /** Where this search stood, reported with another outcome (a search stopped from outside). */
+    Result as(Outcome other) {
+      return new Result(other, explored, completedOps, linearizedMax, counterexample);
+    }
   }
 
   private final Model model;

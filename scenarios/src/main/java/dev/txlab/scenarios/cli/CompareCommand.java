@@ -279,9 +279,7 @@ final class CompareCommand implements Callable<Integer> {
         throw new Txlab.UsageError(
             p.name() + " is a real server, not simulated: compare it with --host live");
       }
-      if (host.equals("live")
-          && !p.runsLive()
-          && dev.txlab.scenarios.live.LiveTarget.forProtocol(p.name()).isEmpty()) {
+      if (host.equals("live") && !dev.txlab.scenarios.live.LiveScenarioRun.hosts(p)) {
         throw new Txlab.UsageError(
             p.name()
                 + " runs on the simulator only, not on the live host: compare it with --host sim");

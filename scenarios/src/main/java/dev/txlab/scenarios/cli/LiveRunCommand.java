@@ -52,7 +52,7 @@ final class LiveRunCommand {
     }
     dev.txlab.coordinator.protocol.Protocol protocol =
         dev.txlab.coordinator.protocol.ProtocolRegistry.get(full.protocol());
-    if (!protocol.runsLive() && protocol.runsOnSimulator()) {
+    if (!LiveScenarioRun.hosts(protocol)) {
       // Refused before any node process starts or any directory is made.
       throw new Txlab.UsageError(
           "protocol " + full.protocol() + " runs on the simulator only: drop --host live");

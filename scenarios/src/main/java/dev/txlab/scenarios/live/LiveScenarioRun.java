@@ -138,6 +138,15 @@ public final class LiveScenarioRun {
   }
 
   /**
+   * Whether the live host can run {@code protocol}: live nodes host it, or it has a live target of
+   * its own (a real server such as PostgreSQL). The one test {@code run --host live} and {@code
+   * compare --host live} both make before starting anything.
+   */
+  public static boolean hosts(dev.txlab.coordinator.protocol.Protocol protocol) {
+    return protocol.runsLive() || LiveTarget.forProtocol(protocol.name()).isPresent();
+  }
+
+  /**
    * Runs {@code s} (already reduced to measurable expectations by the caller) on a fresh live
    * cluster in {@code clusterDir}.
    */

@@ -158,7 +158,8 @@ public final class MessageDiagram {
     if (trace == null) {
       return NO_DIAGRAM_LINK;
     }
-    if (trace.ofTransactions(List.of(txn)).isEmpty()) {
+    int messages = trace.ofTransactions(List.of(txn)).size();
+    if (messages == 0) {
       // A protocol whose messages name no transaction (a saga's steps): the whole diagram, said so.
       return "<p class=md-link>→ <a href=\"#messages\">the message diagram</a> (this protocol's"
           + " messages do not name the transaction they serve)</p>";
@@ -166,7 +167,7 @@ public final class MessageDiagram {
     return "<p class=md-link>→ <a href=\"#messages?txn="
         + RunReport.esc(txn)
         + "\">the messages of this transaction</a> ("
-        + String.format(Locale.ROOT, "%,d messages", trace.ofTransactions(List.of(txn)).size())
+        + String.format(Locale.ROOT, "%,d messages", messages)
         + ")</p>";
   }
 
