@@ -180,7 +180,9 @@ final class LiveRunCommand {
             java.util.OptionalLong.of(runSeed),
             lo.pids(),
             lo.clusterDir().toString(),
-            notes);
+            notes,
+            lo.findings(),
+            lo.timeSeries());
     Map<String, Object> results = LiveReport.write(dir, o, lo.result(), command, trace);
     results.put("expectations_not_measured", unmeasured);
     RunArtifacts.writeResults(dir, results);

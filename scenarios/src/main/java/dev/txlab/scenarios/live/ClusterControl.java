@@ -19,13 +19,13 @@ import java.util.SortedSet;
  * admin faults ({@code node.live.AdminFaults}) — a node's cut set as a two-group partition that
  * places it with every peer it may still reach.
  */
-final class ClusterControl implements LiveControl {
+public final class ClusterControl implements LiveControl {
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(3);
   private static final Duration RESTART_TIMEOUT = Duration.ofSeconds(60);
 
   private final LiveCluster cluster;
 
-  ClusterControl(LiveCluster cluster) {
+  public ClusterControl(LiveCluster cluster) {
     this.cluster = cluster;
   }
 

@@ -42,6 +42,22 @@ public final class LiveReport {
       Map<String, Long> pids,
       String clusterDir,
       List<String> notes) {
+    return outcome(scenario, r, seed, pids, clusterDir, notes, Map.of(), List.of());
+  }
+
+  /**
+   * The same, with what the run found beside the history and what it measured over time (a CDC
+   * run's divergent keys and retained WAL).
+   */
+  public static RunOutcome outcome(
+      Scenario scenario,
+      LiveWorkload.Result r,
+      java.util.OptionalLong seed,
+      Map<String, Long> pids,
+      String clusterDir,
+      List<String> notes,
+      Map<String, List<String>> findings,
+      List<dev.txlab.coordinator.protocol.TimeSeries> timeSeries) {
     List<FaultEvent> events = faultEvents(r.faults());
     StringBuilder plan = new StringBuilder();
     for (LiveWorkload.FaultRecord f : r.faults()) {
@@ -67,7 +83,11 @@ public final class LiveReport {
         plan.toString().strip(),
         ClockTimeline.of(List.of()),
         Map.of(),
-        timings);
+        timings,
+        Map.of(),
+        List.of(),
+        findings,
+        timeSeries);
   }
 
   /**

@@ -44,13 +44,37 @@ public final class LiveScenarioRun {
         .contains(name);
   }
 
-  /** What a live scenario run produced. */
+  /**
+   * What a live scenario run produced.
+   *
+   * @param findings what the run found beside the history, by heading, one line each (a CDC run's
+   *     divergent keys), for the report and results.json
+   * @param timeSeries quantities measured over the run's time (a CDC run's retained WAL), plotted
+   *     next to the fault bands
+   */
   public record Outcome(
       LiveWorkload.Result result,
       List<String> notes,
       LiveCluster.StopReport stop,
       Path clusterDir,
-      Map<String, Long> pids) {}
+      Map<String, Long> pids,
+      Map<String, List<String>> findings,
+      List<dev.txlab.coordinator.protocol.TimeSeries> timeSeries) {
+    public Outcome {
+      findings = Map.copyOf(findings);
+      timeSeries = List.copyOf(timeSeries);
+    }
+
+    /** An outcome with nothing measured beside the history. */
+    public Outcome(
+        LiveWorkload.Result result,
+        List<String> notes,
+        LiveCluster.StopReport stop,
+        Path clusterDir,
+        Map<String, Long> pids) {
+      this(result, notes, stop, clusterDir, pids, Map.of(), List.of());
+    }
+  }
 
   private LiveScenarioRun() {}
 
@@ -71,8 +95,8 @@ public final class LiveScenarioRun {
         || metric.equals("faults_applied")
         || metric.startsWith("latency_ms_")
         || metric.startsWith("bank_")
-        || (transactional
-            && (metric.equals("commits") || nodeMetrics.stream().anyMatch(metric::startsWith)));
+        || nodeMetrics.stream().anyMatch(metric::startsWith)
+        || (transactional && metric.equals("commits"));
   }
 
   /**
@@ -217,37 +241,8 @@ public final class LiveScenarioRun {
             .withFsync(fsync)
             .withNodeFlags(withParent(flags))
             .withTimeout(Duration.ofSeconds(120));
-    progress.accept("starting " + s.nodes() + " node processes in " + clusterDir + " …");
-    // Stopped on any exit: an interrupted run (Ctrl-C, SIGTERM) stops its nodes from a shutdown
-    // hook — registered before they start, so an interrupt while they start stops them too; a
-    // run killed outright leaves nodes that exit by themselves (--parent-pid).
-    Thread stopOnExit =
-        new Thread(
-            () -> {
-              progress.accept("interrupted: stopping the cluster's node processes …");
-              try {
-                LiveCluster.StopReport r = LiveCluster.load(clusterDir).stop(Duration.ofSeconds(5));
-                progress.accept(
-                    r.leftAlive().isEmpty()
-                        ? "cluster stopped: no node process left"
-                        : "cluster stop left processes alive: " + r.leftAlive());
-              } catch (LiveException e) {
-                progress.accept("no cluster to stop yet (" + e.getMessage() + ")");
-              }
-            },
-            "txlab-stop-cluster");
-    Runtime.getRuntime().addShutdownHook(stopOnExit);
-    LiveCluster cluster;
-    try {
-      cluster = LiveCluster.start(o, null);
-    } catch (LiveException | RuntimeException e) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(stopOnExit);
-      } catch (IllegalStateException ignored) {
-        // Shutting down already: the hook stops what started.
-      }
-      throw e;
-    }
+    Started started = startCluster(o, progress);
+    LiveCluster cluster = started.cluster();
     Map<String, Long> pids = new java.util.TreeMap<>();
     LiveWorkload.Result result;
     LiveCluster.StopReport stop;
@@ -307,12 +302,7 @@ public final class LiveScenarioRun {
                 + " they stopped: the maximum over the nodes; a node killed during the run restarted with empty figures");
       }
     } finally {
-      stop = cluster.stop(Duration.ofSeconds(5));
-      try {
-        Runtime.getRuntime().removeShutdownHook(stopOnExit);
-      } catch (IllegalStateException e) {
-        // The JVM is already shutting down: the hook is running or has run; nothing to undo.
-      }
+      stop = started.stop();
       // The nodes' data and logs stay with the run; the copy of the application jar need not.
       try {
         java.nio.file.Files.deleteIfExists(clusterDir.resolve("txlab.jar"));
@@ -324,12 +314,65 @@ public final class LiveScenarioRun {
     return new Outcome(result, notes, stop, clusterDir, pids);
   }
 
+  /**
+   * A live cluster started for one run, stopped on any exit: an interrupted run (Ctrl-C, SIGTERM)
+   * stops its nodes from a shutdown hook — registered before they start, so an interrupt while they
+   * start stops them too; a run killed outright leaves nodes that exit by themselves ({@code
+   * --parent-pid}).
+   */
+  public record Started(LiveCluster cluster, Thread stopOnExit) {
+    /** Stops the nodes (a grace of 5 s each) and lets go of the hook. */
+    public LiveCluster.StopReport stop() {
+      LiveCluster.StopReport r = cluster.stop(Duration.ofSeconds(5));
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopOnExit);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down: the hook is running or has run; nothing to undo.
+      }
+      return r;
+    }
+  }
+
+  /** Starts a cluster as {@code o} says, with its stop-on-exit hook in place first. */
+  public static Started startCluster(LiveCluster.StartOptions o, Consumer<String> progress)
+      throws LiveException {
+    Path clusterDir = o.dir();
+    progress.accept("starting " + o.nodes() + " node processes in " + clusterDir + " …");
+    Thread stopOnExit =
+        new Thread(
+            () -> {
+              progress.accept("interrupted: stopping the cluster's node processes …");
+              try {
+                LiveCluster.StopReport r = LiveCluster.load(clusterDir).stop(Duration.ofSeconds(5));
+                progress.accept(
+                    r.leftAlive().isEmpty()
+                        ? "cluster stopped: no node process left"
+                        : "cluster stop left processes alive: " + r.leftAlive());
+              } catch (LiveException e) {
+                progress.accept("no cluster to stop yet (" + e.getMessage() + ")");
+              }
+            },
+            "txlab-stop-cluster");
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
+    try {
+      return new Started(LiveCluster.start(o, null), stopOnExit);
+    } catch (LiveException | RuntimeException e) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopOnExit);
+      } catch (IllegalStateException ignored) {
+        // Shutting down already: the hook stops what started.
+      }
+      throw e;
+    }
+  }
+
   /** The scenario's workload as live clients run it, for its duration and convergence. */
   public static LiveWorkload.Spec workloadSpec(Scenario s) {
     Scenario.WorkloadSpec ws = s.workload();
     return LiveWorkload.Spec.defaults(ws.name())
         .withLoad(ws.rate(), s.duration().plus(s.converge()), ws.clients())
         .withTimeout(ws.timeout())
+        .withKeysPerShard(ws.keysPerShard())
         .withTxnShape(ws.activeKeysInUse(), ws.writesPerKey(), ws.txnLengthMax())
         .withConsistency(s.transactional() ? s.consistency() : List.of())
         .withBank(ws.accounts(), ws.initialBalance());
@@ -438,7 +481,7 @@ public final class LiveScenarioRun {
    * The node flags, plus the run's own process id: a node exits when the run that started it is
    * gone.
    */
-  static List<String> withParent(List<String> flags) {
+  public static List<String> withParent(List<String> flags) {
     List<String> out = new ArrayList<>(flags);
     out.add("--parent-pid");
     out.add(Long.toString(ProcessHandle.current().pid()));

@@ -171,6 +171,23 @@ public final class LiveWorkload {
           initialBalance);
     }
 
+    /** The register workload's keys: {@code keysPerShard} of each shard. */
+    public Spec withKeysPerShard(int keysPerShard) {
+      return new Spec(
+          name,
+          rate,
+          duration,
+          clients,
+          timeout,
+          keysPerShard,
+          activeKeys,
+          writesPerKey,
+          txnLengthMax,
+          consistency,
+          accounts,
+          initialBalance);
+    }
+
     public Spec withTimeout(Duration timeout) {
       return new Spec(
           name,

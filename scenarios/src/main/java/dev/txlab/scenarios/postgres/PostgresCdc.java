@@ -75,6 +75,7 @@ final class PostgresCdc implements AutoCloseable {
   private ExecutorService executor;
   private DebeziumEngine<ChangeEvent<String, String>> engine;
   private volatile boolean stopping;
+  private volatile boolean finished;
   private final AtomicReference<String> failure = new AtomicReference<>();
   private int starts;
 
@@ -110,6 +111,7 @@ final class PostgresCdc implements AutoCloseable {
   synchronized void start() {
     if (engine != null) return;
     stopping = false;
+    finished = false;
     starts++;
     Properties p = new Properties();
     p.setProperty("name", "txlab-cdc");
@@ -147,6 +149,7 @@ final class PostgresCdc implements AutoCloseable {
             .notifying(this::handle)
             .using(
                 (success, message, error) -> {
+                  finished = true;
                   if (!success && !stopping) {
                     failure.set(message + (error == null ? "" : ": " + error));
                   }
@@ -209,10 +212,27 @@ final class PostgresCdc implements AutoCloseable {
   synchronized void kill() {
     if (engine == null) return;
     stopping = true;
-    try {
-      engine.close();
-    } catch (IOException e) {
-      failure.compareAndSet(null, "stopping Debezium: " + e.getMessage());
+    // Debezium's engine refuses to stop while its tasks are starting (they would leak): wait.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        engine.close();
+        break;
+      } catch (IllegalStateException e) {
+        if (System.nanoTime() > deadline) {
+          failure.compareAndSet(null, "Debezium did not stop within 60 s: " + e.getMessage());
+          break;
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      } catch (IOException e) {
+        failure.compareAndSet(null, "stopping Debezium: " + e.getMessage());
+        break;
+      }
     }
     executor.shutdown();
     try {
@@ -227,8 +247,14 @@ final class PostgresCdc implements AutoCloseable {
     executor = null;
   }
 
+  /** Whether it runs: started, not killed, and its engine has not stopped by itself. */
   synchronized boolean running() {
-    return engine != null;
+    return engine != null && !finished;
+  }
+
+  /** Whether it is being stopped: a sink retrying a change gives up (it comes again later). */
+  boolean stopping() {
+    return stopping;
   }
 
   /** Why the engine stopped by itself, if it did. */

@@ -8,27 +8,17 @@ import dev.txlab.chaos.live.LiveControl;
 import dev.txlab.chaos.live.LiveFaultException;
 import dev.txlab.chaos.schedule.FaultEvent;
 import dev.txlab.chaos.schedule.Schedule;
-import dev.txlab.coordinator.txn.MicroOp;
-import dev.txlab.node.api.NodeId;
-import dev.txlab.node.api.RandomSource;
-import dev.txlab.node.kv.ClientObserver.Outcome;
-import dev.txlab.node.kv.ShardMap;
 import dev.txlab.scenarios.live.LiveCluster;
 import dev.txlab.scenarios.live.LiveException;
-import dev.txlab.scenarios.live.LiveNemesis;
 import dev.txlab.scenarios.live.LiveScenarioRun;
 import dev.txlab.scenarios.live.LiveTarget;
 import dev.txlab.scenarios.live.LiveWorkload;
 import dev.txlab.scenarios.run.Scenario;
-import dev.txlab.scenarios.workload.TxnDriver;
-import dev.txlab.scenarios.workload.WorkloadDriver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -37,10 +27,7 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.HdrHistogram.Histogram;
 
 /**
  * A live run against a real PostgreSQL: txlab starts the server ({@link PostgresServer}), its
@@ -108,7 +95,8 @@ public final class PostgresTarget implements LiveTarget {
     LiveWorkload.Result result;
     boolean upAtEnd;
     try {
-      Run run = new Run(s, pg, isolation);
+      PostgresClients run =
+          new PostgresClients(s, pg, isolation, "txlab", PostgresClients.oneServer(SERVER));
       List<FaultEvent> plan;
       List<String> nodes = new ArrayList<>();
       for (int i = 1; i <= s.nodes(); i++) nodes.add("n" + i);
@@ -171,259 +159,6 @@ public final class PostgresTarget implements LiveTarget {
             upAtEnd ? List.of() : List.of(SERVER),
             left ? List.of(SERVER) : List.of());
     return new LiveScenarioRun.Outcome(result, notes, stop, dir, pids);
-  }
-
-  /** The clients of one run, their driver and what they counted. */
-  private static final class Run {
-    private final Scenario scenario;
-    private final PostgresServer pg;
-    private final int level;
-    private final LiveWorkload.Spec spec;
-    private final WorkloadDriver driver;
-    private final Object lock = new Object();
-    private final Histogram latencyMicros = new Histogram(60_000_000L, 3);
-    private final List<Thread> threads = new ArrayList<>();
-    private final AtomicLong serializationFailures = new AtomicLong();
-    private final AtomicLong deadlocks = new AtomicLong();
-    private final AtomicLong connectionErrors = new AtomicLong();
-    private volatile boolean stopping;
-    private long startNanos;
-    private long startWallNanos;
-    private long stopNanos;
-
-    Run(Scenario s, PostgresServer pg, String isolation) {
-      this.scenario = s;
-      this.pg = pg;
-      this.level =
-          switch (isolation) {
-            case "read-committed" -> Connection.TRANSACTION_READ_COMMITTED;
-            case "repeatable-read" -> Connection.TRANSACTION_REPEATABLE_READ;
-            default -> Connection.TRANSACTION_SERIALIZABLE;
-          };
-      this.spec = LiveScenarioRun.workloadSpec(s);
-      List<String> clientIds = new ArrayList<>();
-      for (int i = 1; i <= spec.clients(); i++) clientIds.add("c" + i);
-      this.driver =
-          WorkloadDriver.create(
-              spec.driverSpec(),
-              new ShardMap(List.of(NodeId.of(SERVER)), 1, 1),
-              0,
-              this::elapsedNanos,
-              clientIds);
-    }
-
-    long elapsedNanos() {
-      return System.nanoTime() - startNanos;
-    }
-
-    void start() {
-      startNanos = System.nanoTime();
-      startWallNanos = LiveNemesis.wallNanos();
-      for (int i = 0; i < spec.clients(); i++) {
-        int index = i;
-        Thread t = new Thread(() -> clientLoop(index), "txlab-postgres-c" + (i + 1));
-        t.setDaemon(true);
-        threads.add(t);
-      }
-      threads.forEach(Thread::start);
-    }
-
-    void stop() {
-      stopping = true;
-      synchronized (lock) {
-        driver.stop();
-      }
-      long deadline = System.nanoTime() + spec.timeout().toNanos() + 2_000_000_000L;
-      for (Thread t : threads) {
-        try {
-          t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      stopNanos = System.nanoTime();
-    }
-
-    LiveWorkload.Result check(Path dir) {
-      long end = stopNanos == 0 ? System.nanoTime() : stopNanos;
-      List<LiveWorkload.FaultRecord> faults =
-          LiveWorkload.readFaults(dir, startWallNanos, startWallNanos + (end - startNanos));
-      return LiveWorkload.checked(
-          driver,
-          lock,
-          spec,
-          faults,
-          scenario.duration().toNanos(),
-          startWallNanos,
-          (end - startNanos) / 1e9,
-          latencyMicros);
-    }
-
-    private void clientLoop(int index) {
-      String client = "c" + (index + 1);
-      RandomSource random = new RandomSource(index * 7919L + 1);
-      long intervalNanos = spec.rate() == 0 ? 0 : (long) (1e9 * spec.clients() / spec.rate());
-      long next = startNanos + (intervalNanos == 0 ? 0 : intervalNanos * index / spec.clients());
-      long seq = 0;
-      Connection c = null;
-      Executor direct = Runnable::run;
-      TxnDriver d = (TxnDriver) driver.match(r -> null, t -> t);
-      while (!stopping) {
-        long wait = next - System.nanoTime();
-        if (wait > 0) {
-          LiveCluster.sleep(Math.max(1, wait / 1_000_000));
-          continue;
-        }
-        next = Math.max(next + intervalNanos, System.nanoTime() - intervalNanos);
-        List<MicroOp> ops;
-        long s = ++seq;
-        synchronized (lock) {
-          ops = d.operations(index).next(random);
-          if (ops == null) return;
-          d.observer().invoked(client, s, ops);
-        }
-        long t0 = System.nanoTime();
-        Done done;
-        if (c == null) {
-          try {
-            c = pg.connect();
-            c.setNetworkTimeout(direct, (int) spec.timeout().toMillis());
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(level);
-          } catch (SQLException e) {
-            connectionErrors.incrementAndGet();
-            closeQuietly(c);
-            c = null;
-          }
-        }
-        if (c == null) {
-          done = new Done(Outcome.FAIL, ops, "connection-refused", true);
-        } else {
-          done = execute(c, ops);
-        }
-        if (done.dropConnection()) {
-          closeQuietly(c);
-          c = null;
-        }
-        synchronized (lock) {
-          d.observer().completed(client, s, done.result(), done.outcome(), done.cause());
-          if (done.outcome() == Outcome.OK) {
-            latencyMicros.recordValue(
-                Math.min(
-                    latencyMicros.getHighestTrackableValue(), (System.nanoTime() - t0) / 1000));
-          }
-        }
-        if (done.cause() != null && done.cause().startsWith("connection")) {
-          LiveCluster.sleep(50); // the server is down or restarting: do not spin
-        }
-      }
-      closeQuietly(c);
-    }
-
-    /**
-     * One transaction: its outcome, the micro-ops with reads filled in, why, and whether to
-     * reconnect.
-     */
-    record Done(Outcome outcome, List<MicroOp> result, String cause, boolean dropConnection) {}
-
-    private Done execute(Connection c, List<MicroOp> ops) {
-      List<MicroOp> out = new ArrayList<>(ops.size());
-      try {
-        for (MicroOp m : ops) {
-          out.add(apply(c, m));
-        }
-      } catch (SQLException e) {
-        return failed(c, ops, e, false);
-      }
-      try {
-        c.commit();
-        return new Done(Outcome.OK, out, null, false);
-      } catch (SQLException e) {
-        return failed(c, ops, e, true);
-      }
-    }
-
-    private Done failed(Connection c, List<MicroOp> ops, SQLException e, boolean committing) {
-      String state = e.getSQLState() == null ? "" : e.getSQLState();
-      if (state.equals("40001")) {
-        serializationFailures.incrementAndGet();
-        rollbackQuietly(c);
-        return new Done(Outcome.FAIL, ops, "serialization-failure", false);
-      }
-      if (state.equals("40P01")) {
-        deadlocks.incrementAndGet();
-        rollbackQuietly(c);
-        return new Done(Outcome.FAIL, ops, "deadlock-detected", false);
-      }
-      boolean connection = state.startsWith("08") || state.startsWith("57P") || state.isEmpty();
-      if (connection) {
-        connectionErrors.incrementAndGet();
-        // Before COMMIT was sent the server rolls an orphaned transaction back; during it, the
-        // commit may or may not have happened.
-        return new Done(
-            committing ? Outcome.INFO : Outcome.FAIL,
-            ops,
-            committing ? "connection-lost-during-commit" : "connection-lost",
-            true);
-      }
-      rollbackQuietly(c);
-      return new Done(Outcome.FAIL, ops, "sql-error-" + state, false);
-    }
-
-    private static MicroOp apply(Connection c, MicroOp m) throws SQLException {
-      long key = Long.parseLong(m.key());
-      switch (m.kind()) {
-        case APPEND:
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "INSERT INTO txlab (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE"
-                      + " SET v = txlab.v || ' ' || EXCLUDED.v")) {
-            p.setLong(1, key);
-            p.setString(2, m.value());
-            p.executeUpdate();
-          }
-          return m;
-        case WRITE:
-          try (PreparedStatement p =
-              c.prepareStatement(
-                  "INSERT INTO txlab (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE"
-                      + " SET v = EXCLUDED.v")) {
-            p.setLong(1, key);
-            p.setString(2, m.value());
-            p.executeUpdate();
-          }
-          return m;
-        default:
-          try (PreparedStatement p = c.prepareStatement("SELECT v FROM txlab WHERE k = ?")) {
-            p.setLong(1, key);
-            try (ResultSet r = p.executeQuery()) {
-              String v = r.next() ? r.getString(1) : null;
-              if (m.kind() == MicroOp.Kind.READ_LIST) {
-                return m.withValue(v == null ? "" : v);
-              }
-              return m.withValue(v);
-            }
-          }
-      }
-    }
-
-    private static void rollbackQuietly(Connection c) {
-      try {
-        c.rollback();
-      } catch (SQLException ignored) {
-        // the connection is going away anyway
-      }
-    }
-
-    private static void closeQuietly(Connection c) {
-      if (c == null) return;
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // already gone
-      }
-    }
   }
 
   /**
