@@ -23,8 +23,8 @@ import java.util.logging.SimpleFormatter;
  * A change-data-capture consumer on a real PostgreSQL: Debezium's embedded engine with its
  * PostgreSQL connector reads one table's changes from the server's write-ahead log through logical
  * decoding ({@code pgoutput}, a replication slot, a publication), and hands each to a {@link Sink}
- * in log order. It is what the migration lab's {@code cdc} strategy models — an initial snapshot as
- * its backfill, then the stream — with the real parts.
+ * in log order, batch by batch. It is what the migration lab's {@code cdc} strategy models — an
+ * initial snapshot as its backfill, then the stream — with the real parts.
  *
  * <p>Delivery is at least once. A change is marked processed only after the sink applied it; the
  * engine stores the offsets of processed changes in a file ({@code offsets.dat}) and confirms their
@@ -53,13 +53,14 @@ final class PostgresCdc implements AutoCloseable {
   /** Where changes go. */
   interface Sink {
     /**
-     * Applies {@code c} (a {@code null} value deletes the key), retrying as it must; returns only
-     * once applied.
+     * Applies {@code changes} (in log order; a {@code null} value deletes the key), retrying as it
+     * must; returns only once every one is applied. A sink may apply changes of different keys in
+     * parallel, but each key's changes in their order.
      *
-     * @throws InterruptedException when the consumer is stopped first: the change stays unprocessed
+     * @throws InterruptedException when the consumer is stopped first: the batch stays unprocessed
      *     and comes again after a restart
      */
-    void apply(Change c) throws InterruptedException;
+    void apply(List<Change> changes) throws InterruptedException;
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -143,6 +144,8 @@ final class PostgresCdc implements AutoCloseable {
     p.setProperty("errors.retry.delay.max.ms", "1000");
     p.setProperty("status.update.interval.ms", "1000");
     p.setProperty("poll.interval.ms", "50");
+    // Small batches: a batch is confirmed only once all of it is applied.
+    p.setProperty("max.batch.size", "256");
     engine =
         DebeziumEngine.create(Json.class)
             .using(p)
@@ -165,16 +168,22 @@ final class PostgresCdc implements AutoCloseable {
     executor.execute(engine);
   }
 
+  /**
+   * One batch from the engine: applied as a whole, then marked processed, so the offsets stored
+   * (and the position confirmed to the slot) never pass a change that is not yet applied.
+   */
   private void handle(
       List<ChangeEvent<String, String>> batch,
       DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
       throws InterruptedException {
+    List<Change> changes = new java.util.ArrayList<>(batch.size());
     for (ChangeEvent<String, String> e : batch) {
-      if (stopping) throw new InterruptedException("the consumer is stopping");
       Change c = parse(e.value());
-      if (c != null) {
-        sink.apply(c);
-      }
+      if (c != null) changes.add(c);
+    }
+    if (stopping) throw new InterruptedException("the consumer is stopping");
+    sink.apply(changes);
+    for (ChangeEvent<String, String> e : batch) {
       committer.markProcessed(e);
     }
     committer.markBatchFinished();
@@ -206,8 +215,10 @@ final class PostgresCdc implements AutoCloseable {
   }
 
   /**
-   * Stops the consumer as a crash would, between two changes: what it applied but had not yet
-   * confirmed is applied again after {@link #start}.
+   * Stops the consumer between two changes: a change being applied is given up (it was not marked
+   * processed), and Debezium stores the offsets of what was processed as it stops. Its slot then
+   * holds the log from the last confirmed position until {@link #start} resumes from the stored
+   * offset; what was applied but not yet stored comes again.
    */
   synchronized void kill() {
     if (engine == null) return;

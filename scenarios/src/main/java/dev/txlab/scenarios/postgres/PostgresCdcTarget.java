@@ -103,6 +103,7 @@ public final class PostgresCdcTarget implements LiveTarget {
       throw new LiveException("could not start PostgreSQL: " + e.getMessage(), e);
     }
     LiveScenarioRun.Started started = null;
+    Applier applier = null;
     PostgresCdc cdc = null;
     Sampler sampler = null;
     try {
@@ -115,7 +116,7 @@ public final class PostgresCdcTarget implements LiveTarget {
               .withTimeout(Duration.ofSeconds(120));
       started = LiveScenarioRun.startCluster(o, progress);
       LiveCluster cluster = started.cluster();
-      Applier applier = new Applier(cluster);
+      applier = new Applier(cluster);
       try {
         cdc = new PostgresCdc(pg, TABLE, "k", "v", dir, applier);
       } catch (IOException e) {
@@ -160,7 +161,7 @@ public final class PostgresCdcTarget implements LiveTarget {
               + LiveScenarioRun.seconds(s.converge())
               + " for the consumer to catch up");
       clients.start();
-      sampler = new Sampler(pg, control, clients::elapsedNanos);
+      sampler = new Sampler(pg, control, applier, clients::elapsedNanos);
       sampler.start();
       LiveScenarioRun.applyPlan(
           plan, clients::elapsedNanos, clients.startWallNanos, nemesis, dir, progress);
@@ -229,6 +230,7 @@ public final class PostgresCdcTarget implements LiveTarget {
     } finally {
       if (sampler != null) sampler.stop();
       if (cdc != null) cdc.close();
+      if (applier != null) applier.close();
       if (started != null) started.stop();
       pg.close();
       try {
@@ -257,12 +259,17 @@ public final class PostgresCdcTarget implements LiveTarget {
     }
   }
 
-  /** The consumer's sink: each change written to the new store, and what it measured. */
-  private static final class Applier implements PostgresCdc.Sink {
+  /**
+   * The consumer's sink: each batch written to the new store in lanes — a key's changes always in
+   * the same lane, in log order; lanes in parallel, as the simulated lab's consumer does — and what
+   * it measured.
+   */
+  private static final class Applier implements PostgresCdc.Sink, AutoCloseable {
+    private static final int LANES = 8;
     private final LiveCluster cluster;
     private final List<String> nodes;
+    private final java.util.concurrent.ExecutorService lanes;
     PostgresCdc cdc;
-    private int next;
     private final Map<String, Long> lastLsn = new HashMap<>();
     private final Set<String> appliedAt = new HashSet<>();
     private final Histogram lagMillis = new Histogram(3_600_000L, 3);
@@ -275,10 +282,51 @@ public final class PostgresCdcTarget implements LiveTarget {
     Applier(LiveCluster cluster) {
       this.cluster = cluster;
       this.nodes = cluster.nodes();
+      this.lanes =
+          java.util.concurrent.Executors.newFixedThreadPool(
+              LANES,
+              r -> {
+                Thread t = new Thread(r, "txlab-cdc-lane");
+                t.setDaemon(true);
+                return t;
+              });
     }
 
     @Override
-    public void apply(PostgresCdc.Change c) throws InterruptedException {
+    public void apply(List<PostgresCdc.Change> changes) throws InterruptedException {
+      List<List<PostgresCdc.Change>> byLane = new ArrayList<>();
+      for (int i = 0; i < LANES; i++) byLane.add(new ArrayList<>());
+      for (PostgresCdc.Change c : changes) {
+        byLane.get(Math.floorMod(c.key().hashCode(), LANES)).add(c);
+      }
+      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+      for (int i = 0; i < LANES; i++) {
+        List<PostgresCdc.Change> lane = byLane.get(i);
+        if (lane.isEmpty()) continue;
+        int first = i;
+        running.add(
+            lanes.submit(
+                () -> {
+                  for (PostgresCdc.Change c : lane) applyOne(c, first);
+                  return null;
+                }));
+      }
+      try {
+        for (java.util.concurrent.Future<?> f : running) f.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        for (java.util.concurrent.Future<?> f : running) f.cancel(true);
+        if (e.getCause() instanceof InterruptedException) {
+          throw (InterruptedException) e.getCause();
+        }
+        throw new IllegalStateException("applying a change failed", e.getCause());
+      } catch (InterruptedException e) {
+        for (java.util.concurrent.Future<?> f : running) f.cancel(true);
+        throw e;
+      }
+    }
+
+    /** Writes one change, from node {@code start} on and round the nodes until one takes it. */
+    private void applyOne(PostgresCdc.Change c, int start) throws InterruptedException {
       if (c.value() == null) {
         synchronized (this) {
           deletes++;
@@ -286,16 +334,17 @@ public final class PostgresCdcTarget implements LiveTarget {
         return;
       }
       String path = NodeApi.kvPath(c.key());
+      int n = start;
       while (true) {
-        if (cdc.stopping()) {
+        if (cdc.stopping() || Thread.currentThread().isInterrupted()) {
           throw new InterruptedException("the consumer is stopping");
         }
-        NodeApi.Reply r;
-        synchronized (this) {
-          r = cluster.api(nodes.get(next)).put(path, Map.of("value", c.value()), WRITE_TIMEOUT);
-          if (!r.ok()) next = (next + 1) % nodes.size();
-        }
+        NodeApi.Reply r =
+            cluster
+                .api(nodes.get(n % nodes.size()))
+                .put(path, Map.of("value", c.value()), WRITE_TIMEOUT);
         if (r.ok()) break;
+        n++;
         Thread.sleep(20);
       }
       synchronized (this) {
@@ -314,6 +363,10 @@ public final class PostgresCdcTarget implements LiveTarget {
       }
     }
 
+    synchronized long applied() {
+      return applied;
+    }
+
     synchronized Map<String, Double> metrics() {
       Map<String, Double> m = new TreeMap<>();
       m.put("changes_applied", (double) applied);
@@ -324,6 +377,11 @@ public final class PostgresCdcTarget implements LiveTarget {
         m.put("cdc_lag_ms_p99", (double) lagMillis.getValueAtPercentile(99));
       }
       return m;
+    }
+
+    @Override
+    public void close() {
+      lanes.shutdownNow();
     }
   }
 
@@ -411,13 +469,20 @@ public final class PostgresCdcTarget implements LiveTarget {
     private final java.util.function.LongSupplier elapsedNanos;
     private final List<TimeSeries.Point> retained = new ArrayList<>();
     private final List<TimeSeries.Point> unconfirmed = new ArrayList<>();
+    private final List<TimeSeries.Point> appliedSeries = new ArrayList<>();
+    private final Applier applier;
     private volatile boolean stopping;
     private Thread thread;
     long retainedMax;
     int restarts;
 
-    Sampler(PostgresServer pg, Control control, java.util.function.LongSupplier elapsedNanos) {
+    Sampler(
+        PostgresServer pg,
+        Control control,
+        Applier applier,
+        java.util.function.LongSupplier elapsedNanos) {
       this.pg = pg;
+      this.applier = applier;
       this.control = control;
       this.elapsedNanos = elapsedNanos;
     }
@@ -455,6 +520,10 @@ public final class PostgresCdcTarget implements LiveTarget {
     }
 
     private void sample() {
+      long appliedNow = applier.applied();
+      synchronized (this) {
+        appliedSeries.add(new TimeSeries.Point(elapsedNanos.getAsLong(), appliedNow));
+      }
       if (!pg.running()) return;
       try (Connection c = pg.connect();
           PreparedStatement p =
@@ -481,7 +550,8 @@ public final class PostgresCdcTarget implements LiveTarget {
     synchronized List<TimeSeries> series() {
       return List.of(
           new TimeSeries("retained WAL (the slot's restart position)", "bytes", retained),
-          new TimeSeries("WAL not yet confirmed by the consumer", "bytes", unconfirmed));
+          new TimeSeries("WAL not yet confirmed by the consumer", "bytes", unconfirmed),
+          new TimeSeries("changes applied to the new store", "changes", appliedSeries));
     }
   }
 

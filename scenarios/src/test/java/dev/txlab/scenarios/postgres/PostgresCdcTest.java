@@ -37,10 +37,12 @@ class PostgresCdcTest {
           s.execute("INSERT INTO kv VALUES (" + i + ", 'before" + i + "')");
       }
       PostgresCdc.Sink sink =
-          ch -> {
-            seen.add(ch);
-            if (ch.value() == null) copy.remove(ch.key());
-            else copy.put(ch.key(), ch.value());
+          changes -> {
+            for (PostgresCdc.Change ch : changes) {
+              seen.add(ch);
+              if (ch.value() == null) copy.remove(ch.key());
+              else copy.put(ch.key(), ch.value());
+            }
           };
       try (PostgresCdc cdc = new PostgresCdc(pg, "kv", "k", "v", dir, sink)) {
         cdc.start();
@@ -85,6 +87,7 @@ class PostgresCdcTest {
       }
     } finally {
       PostgresServer.deleteTree(data.getParent());
+      PostgresServer.deleteTree(dir);
     }
   }
 

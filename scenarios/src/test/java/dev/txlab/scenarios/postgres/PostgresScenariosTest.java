@@ -48,7 +48,8 @@ class PostgresScenariosTest {
         "postgres-repeatable-read",
         "postgres-read-committed",
         "postgres-crash",
-        "postgres-disconnect-clients"
+        "postgres-disconnect-clients",
+        "postgres-cdc"
       })
   void meetsItsExpectationsAndLeavesNoServer(String scenario) throws Exception {
     List<ProcessHandle> before = servers();
@@ -63,6 +64,17 @@ class PostgresScenariosTest {
     assertThat(results.get("host").asText()).isEqualTo("live");
     assertThat(out.resolve("cluster").resolve("postgres.log")).isRegularFile();
     assertThat(servers()).as("no PostgreSQL left running").isSubsetOf(before);
+    if (scenario.equals("postgres-cdc")) {
+      // Debezium's own log beside the server's; the slot's WAL and the consumer's progress
+      // plotted; every raft-kv node of the new store stopped.
+      assertThat(out.resolve("cluster").resolve("cdc.log")).isRegularFile();
+      String report = java.nio.file.Files.readString(out.resolve("report.html"));
+      assertThat(report)
+          .contains("retained WAL (the slot&#39;s restart position) over time")
+          .contains("changes applied to the new store over time");
+      assertThat(results.get("notes").toString()).contains("no node process left");
+      assertThat(results.get("metrics").get("changes_applied").asDouble()).isPositive();
+    }
   }
 
   @Test
