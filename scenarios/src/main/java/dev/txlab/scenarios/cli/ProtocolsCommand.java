@@ -119,6 +119,15 @@ final class ProtocolsCommand implements Runnable {
               + (p.metrics().isEmpty()
                   ? "(only the workload's and the simulator's)"
                   : String.join(", ", p.metrics())));
+      if (p.monitors().isEmpty()) {
+        out.println(
+            "monitors: none"
+                + (p.runsOnSimulator()
+                    ? ""
+                    : " (monitors watch simulated events; it is not simulated)"));
+        out.flush();
+        return;
+      }
       out.println("monitors (checked after every simulated event):");
       int width = 14;
       for (Protocol.Monitor m : p.monitors()) width = Math.max(width, m.name().length());
