@@ -69,7 +69,7 @@ public final class PostgresServer implements AutoCloseable {
     this.port = port;
     this.asRoot = "root".equals(System.getProperty("user.name"));
     this.settings = List.copyOf(settings);
-    this.hook = new Thread(this::stopQuietly, "postgres-stop");
+    this.hook = new Thread(this::exit, "postgres-stop");
   }
 
   /**
@@ -425,6 +425,25 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
+  /** The directories {@link #freshDataDir} made and {@link #deleteTree} has not yet removed. */
+  private static final Set<Path> FRESH = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * What the shutdown hook does: stop the server, and remove its data if it lives in a fresh
+   * temporary directory (an interrupted run leaves nothing in the temporary directory either).
+   */
+  private void exit() {
+    stopQuietly();
+    Path parent = dataDir.toAbsolutePath().getParent();
+    if (parent != null && FRESH.contains(parent)) {
+      try {
+        deleteTree(parent);
+      } catch (IOException e) {
+        // the JVM is exiting; the temporary directory stays
+      }
+    }
+  }
+
   /**
    * A fresh directory for a server's data (and its log beside it) under the system's temporary
    * directory, passable by the unprivileged user the server runs as.
@@ -432,11 +451,13 @@ public final class PostgresServer implements AutoCloseable {
   public static Path freshDataDir() throws IOException {
     Path parent = Files.createTempDirectory("txlab-postgres-");
     Files.setPosixFilePermissions(parent, permissions(0711));
+    FRESH.add(parent.toAbsolutePath());
     return parent.resolve("data");
   }
 
   /** Removes a data directory (after {@link #close}). */
   public static void deleteTree(Path root) throws IOException {
+    FRESH.remove(root.toAbsolutePath());
     if (!Files.exists(root)) return;
     try (Stream<Path> s = Files.walk(root)) {
       for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
