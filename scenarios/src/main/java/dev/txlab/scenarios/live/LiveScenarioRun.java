@@ -152,7 +152,7 @@ public final class LiveScenarioRun {
    */
   public static Outcome run(Scenario s, long seed, Path clusterDir, Consumer<String> progress)
       throws LiveException {
-    dev.txlab.coordinator.protocol.Protocol protocol =
+    final dev.txlab.coordinator.protocol.Protocol protocol =
         dev.txlab.coordinator.protocol.ProtocolRegistry.get(s.protocol());
     java.util.Optional<LiveTarget> target = LiveTarget.forProtocol(protocol.name());
     if (target.isPresent()) {
@@ -296,7 +296,21 @@ public final class LiveScenarioRun {
         }
       }
       Map<String, Double> measured = s.transactional() ? nodeMetrics(cluster) : Map.of();
+      java.util.Optional<dev.txlab.coordinator.protocol.LiveAudit> audit =
+          audit(cluster, protocol, AUDIT_PATIENCE);
       result = notConvergedIfDown(w.check(s.duration().toNanos()), down);
+      if (audit.isPresent()) {
+        for (dev.txlab.coordinator.protocol.ProtocolCheck c : audit.get().checks()) {
+          result.checks().put(c.name(), dev.txlab.scenarios.run.RunChecks.fromProtocol(c));
+        }
+        measured = new java.util.TreeMap<>(measured);
+        measured.putAll(audit.get().metrics());
+        notes.add(
+            "the protocol's own checks ("
+                + String.join(", ", protocol.checks())
+                + ") were computed on the state the nodes' processes told after the workload"
+                + " stopped (GET /admin/probe), each group as its most advanced replica holds it");
+      }
       rateShortfall(s.transactional() ? "txns" : "ops", result, ws.rate()).ifPresent(notes::add);
       if (!measured.isEmpty()) {
         result.metrics().putAll(measured);
@@ -322,6 +336,30 @@ public final class LiveScenarioRun {
       }
     }
     return new Outcome(result, notes, stop, clusterDir, pids);
+  }
+
+  /** How long a run waits, after its workload stopped, for the protocol's own checks to hold. */
+  static final Duration AUDIT_PATIENCE = Duration.ofSeconds(20);
+
+  /**
+   * The protocol's checks of its own state and the figures it shows ({@link
+   * dev.txlab.coordinator.protocol.Protocol#liveAudit}), on what the running nodes' processes tell
+   * ({@link LiveCluster#probes}); empty for a protocol with none. Work still in flight when the
+   * workload stopped (a saga between its steps) finishes on its own, so the state is read again,
+   * every half second, until every check holds or {@code patience} passes: what is reported is the
+   * last reading, so a check that never comes to hold is reported as it stands then.
+   */
+  public static java.util.Optional<dev.txlab.coordinator.protocol.LiveAudit> audit(
+      LiveCluster cluster, dev.txlab.coordinator.protocol.Protocol protocol, Duration patience) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    while (true) {
+      java.util.Optional<dev.txlab.coordinator.protocol.LiveAudit> a =
+          protocol.liveAudit(cluster.probes());
+      if (a.isEmpty() || a.get().allValid() || System.nanoTime() >= deadline) {
+        return a;
+      }
+      LiveCluster.sleep(500);
+    }
   }
 
   /** The scenario's workload as live clients run it, for its duration and convergence. */

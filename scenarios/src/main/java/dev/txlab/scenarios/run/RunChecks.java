@@ -154,7 +154,7 @@ public final class RunChecks {
   }
 
   /** A protocol's own check ({@code stores-agree}) as a check of the run. */
-  static Check fromProtocol(dev.txlab.coordinator.protocol.ProtocolCheck c) {
+  public static Check fromProtocol(dev.txlab.coordinator.protocol.ProtocolCheck c) {
     Validity v =
         c.verdict().equals("valid")
             ? Validity.VALID
