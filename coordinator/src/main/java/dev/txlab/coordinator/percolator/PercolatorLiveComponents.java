@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The percolator protocol on a live node, placed as {@link PercolatorSimCluster} places it: the
@@ -25,14 +24,11 @@ import java.util.TreeMap;
  * gateway ({@code gateway}), and a pool of {@link PercolatorLane}s behind the transaction layer's
  * {@link TxnGateway} for {@code POST /txn}. One instance per node.
  */
-final class PercolatorLiveComponents implements LiveNode.Components {
-  private final Map<String, String> settings;
-  private final int lanes;
+final class PercolatorLiveComponents extends dev.txlab.coordinator.live.LanedComponents {
   private final PercolatorMetrics metrics = new PercolatorMetrics();
 
   PercolatorLiveComponents(Map<String, String> settings, int lanes) {
-    this.settings = new TreeMap<>(settings);
-    this.lanes = lanes;
+    super("percolator", settings, lanes);
   }
 
   /** Every value a percolator node sends, replicates or snapshots. */
@@ -137,20 +133,7 @@ final class PercolatorLiveComponents implements LiveNode.Components {
   }
 
   @Override
-  public boolean servesSingleKey() {
-    return false;
-  }
-
-  @Override
-  public Map<String, Object> metrics() {
-    return new TreeMap<>(metrics.summary());
-  }
-
-  @Override
-  public Map<String, String> describe() {
-    TreeMap<String, String> d = new TreeMap<>(settings);
-    d.put("protocol", "percolator");
-    d.put("lanes", Integer.toString(lanes));
-    return d;
+  protected Map<String, Double> measured() {
+    return metrics.summary();
   }
 }

@@ -33,7 +33,7 @@ import java.util.TreeMap;
  * ends each process tells its state ({@link #probe}: a {@link Told}) and {@link #audit} reads the
  * protocol's checks from all of it. One instance per node.
  */
-final class SagaLiveComponents implements LiveNode.Components {
+final class SagaLiveComponents extends dev.txlab.coordinator.live.LanedComponents {
   /** Every value a saga node sends, replicates, snapshots or tells. */
   static final List<Class<?>> CODEC =
       List.of(
@@ -87,14 +87,11 @@ final class SagaLiveComponents implements LiveNode.Components {
     }
   }
 
-  private final Map<String, String> settings;
-  private final int lanes;
   // Timelines are the simulator's (the report draws them from simulated runs); live nodes count.
   private final SagaMetrics metrics = new SagaMetrics(() -> 0L);
 
   SagaLiveComponents(Map<String, String> settings, int lanes) {
-    this.settings = new TreeMap<>(settings);
-    this.lanes = lanes;
+    super("saga", settings, lanes);
   }
 
   @Override
@@ -260,20 +257,7 @@ final class SagaLiveComponents implements LiveNode.Components {
   }
 
   @Override
-  public boolean servesSingleKey() {
-    return false;
-  }
-
-  @Override
-  public Map<String, Object> metrics() {
-    return new TreeMap<>(metrics.summary());
-  }
-
-  @Override
-  public Map<String, String> describe() {
-    TreeMap<String, String> d = new TreeMap<>(settings);
-    d.put("protocol", "saga");
-    d.put("lanes", Integer.toString(lanes));
-    return d;
+  protected Map<String, Double> measured() {
+    return metrics.summary();
   }
 }

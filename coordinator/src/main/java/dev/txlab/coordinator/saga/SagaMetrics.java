@@ -146,14 +146,21 @@ final class SagaMetrics implements SagaProbe {
   }
 
   /**
-   * The sagas worth drawing: those a new leader resumed, then compensated ones, then the longest;
-   * at most {@code most}.
+   * The sagas, those worth drawing first: any still running when the run ended, then those a new
+   * leader resumed, then compensated ones, then the longest; at most {@code most}.
    */
   synchronized List<WaitStory> stories(int most, long endNanos) {
     List<Map.Entry<String, Timeline>> all = new ArrayList<>(timelines.entrySet());
-    all.removeIf(e -> e.getValue().begun < 0);
+    // A saga whose Begin no leader applied as leader is known from its first mark (RESUMED).
+    all.removeIf(e -> e.getValue().marks.isEmpty());
+    for (Map.Entry<String, Timeline> e : all) {
+      Timeline t = e.getValue();
+      if (t.begun < 0) t.begun = t.marks.stream().mapToLong(Mark::at).min().orElse(endNanos);
+    }
     all.sort(
-        Comparator.<Map.Entry<String, Timeline>>comparingInt(e -> e.getValue().resumed ? 0 : 1)
+        Comparator.<Map.Entry<String, Timeline>>comparingInt(
+                e -> e.getValue().outcome.isEmpty() ? 0 : 1)
+            .thenComparingInt(e -> e.getValue().resumed ? 0 : 1)
             .thenComparingInt(e -> e.getValue().outcome.equals("compensated") ? 0 : 1)
             .thenComparingLong(e -> -(end(e.getValue(), endNanos) - e.getValue().begun))
             .thenComparing(Map.Entry::getKey));

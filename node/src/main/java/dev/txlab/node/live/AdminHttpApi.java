@@ -65,25 +65,10 @@ public final class AdminHttpApi {
     return t;
   }
 
-  /** Listens on {@code bindHost:port} (0: a free port). */
-  public static Future<AdminHttpApi> start(
-      Vertx vertx,
-      String bindHost,
-      int port,
-      String token,
-      AdminFaults faults,
-      Supplier<Future<JsonObject>> status) {
-    return start(
-        vertx,
-        bindHost,
-        port,
-        token,
-        faults,
-        status,
-        () -> Future.succeededFuture(new JsonObject().put("probes", new JsonObject())));
-  }
-
-  /** Listens on {@code bindHost:port} (0: a free port), answering {@code /admin/probe} too. */
+  /**
+   * Listens on {@code bindHost:port} (0: a free port), answering {@code /admin/status} from {@code
+   * status} and {@code /admin/probe} from {@code probe}.
+   */
   public static Future<AdminHttpApi> start(
       Vertx vertx,
       String bindHost,
