@@ -79,7 +79,9 @@ final class WaitStoryDrawing {
           .append(i + 1)
           .append("><h3>")
           .append(RunReport.esc(s.summary()))
-          .append("</h3>");
+          .append(" <code class=muted>")
+          .append(RunReport.esc(s.txn()))
+          .append("</code></h3>");
       causes(s, bands, endNanos, h);
       if (i < DRAWN_MAX) {
         h.append(draw(s, bands, endNanos));
