@@ -60,7 +60,7 @@ class SagaLiveTest {
         """
         name: saga-live-duplicates
         duration: 5s
-        converge: 2s
+        converge: 1s
         nodes: 3
         shards: 4
         replicas: 3
