@@ -1,7 +1,6 @@
 package dev.txlab.coordinator.crdb;
 
 import dev.txlab.coordinator.live.TxnGateway;
-import dev.txlab.coordinator.live.TxnRoute;
 import dev.txlab.coordinator.txn.MicroOp;
 import dev.txlab.coordinator.txn.TxnId;
 import dev.txlab.node.api.Address;
@@ -113,14 +112,11 @@ final class CrdbLiveComponents extends dev.txlab.coordinator.live.LanedComponent
     Address gateway = Address.of(config.node(), "gateway");
     Map<String, ProcessFactory> processes = new LinkedHashMap<>();
     processes.put("gateway", env -> new CrdbGateway(env, gc, metrics));
-    TxnGateway pool = new TxnGateway(injector, lanes);
-    for (int i = 0; i < lanes; i++) {
-      int lane = i;
-      processes.put(
-          TxnGateway.component(i),
-          env -> new CrdbLane(env, lane, gateway, pool, CrdbSimCluster.CLIENT_TIMEOUT_NANOS));
-    }
-    return new LiveNode.Extras(processes, List.of(new TxnRoute(pool)));
+    return withLanes(
+        processes,
+        injector,
+        (env, lane, pool) ->
+            new CrdbLane(env, lane, gateway, pool, CrdbSimCluster.CLIENT_TIMEOUT_NANOS));
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.txlab.coordinator.percolator;
 
 import dev.txlab.coordinator.live.TxnGateway;
-import dev.txlab.coordinator.live.TxnRoute;
 import dev.txlab.coordinator.txn.MicroOp;
 import dev.txlab.coordinator.txn.TxnId;
 import dev.txlab.node.api.Address;
@@ -115,16 +114,12 @@ final class PercolatorLiveComponents extends dev.txlab.coordinator.live.LanedCom
               PercolatorProtocol.millis(settings, "tso-window"));
       processes.put("tso", env -> new TsoReplica(env, tc));
     }
-    TxnGateway pool = new TxnGateway(injector, lanes);
-    for (int i = 0; i < lanes; i++) {
-      int lane = i;
-      processes.put(
-          TxnGateway.component(i),
-          env ->
-              new PercolatorLane(
-                  env, lane, gateway, pool, PercolatorSimCluster.CLIENT_TIMEOUT_NANOS));
-    }
-    return new LiveNode.Extras(processes, List.of(new TxnRoute(pool)));
+    return withLanes(
+        processes,
+        injector,
+        (env, lane, pool) ->
+            new PercolatorLane(
+                env, lane, gateway, pool, PercolatorSimCluster.CLIENT_TIMEOUT_NANOS));
   }
 
   @Override

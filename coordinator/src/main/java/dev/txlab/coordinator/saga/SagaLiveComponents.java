@@ -2,7 +2,6 @@ package dev.txlab.coordinator.saga;
 
 import dev.txlab.coordinator.live.TxnGateway;
 import dev.txlab.coordinator.live.TxnLane;
-import dev.txlab.coordinator.live.TxnRoute;
 import dev.txlab.coordinator.protocol.LiveAudit;
 import dev.txlab.coordinator.txn.MicroOp;
 import dev.txlab.node.api.Address;
@@ -167,21 +166,17 @@ final class SagaLiveComponents extends dev.txlab.coordinator.live.LanedComponent
             services,
             0,
             SagaSimCluster.CLIENT_TIMEOUT_NANOS);
-    TxnGateway pool = new TxnGateway(injector, lanes);
-    for (int i = 0; i < lanes; i++) {
-      int lane = i;
-      processes.put(
-          TxnGateway.component(i),
-          env ->
-              new TxnLane(
-                  env,
-                  lane,
-                  pool,
-                  SagaTimer.ClientNext.class,
-                  (e, workload, observer, firstSeq) ->
-                      new SagaClient(e, cc, workload, observer, firstSeq)));
-    }
-    return new LiveNode.Extras(processes, List.of(new TxnRoute(pool)));
+    return withLanes(
+        processes,
+        injector,
+        (env, lane, pool) ->
+            new TxnLane(
+                env,
+                lane,
+                pool,
+                SagaTimer.ClientNext.class,
+                (e, workload, observer, firstSeq) ->
+                    new SagaClient(e, cc, workload, observer, firstSeq)));
   }
 
   /** The saga log's (or event log's) replica, on the first {@code replicas} nodes. */
