@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
  * orchestrator's replicated saga log and the lanes around the simulator's saga client; the
  * orchestrator's leader halts itself mid-saga as the schedule says; and the protocol's own checks
  * are computed on the state the nodes' processes tell after the workload stopped — not on a
- * simulation. A broken mode is caught the same way: with idempotency off and messages duplicated
- * and delayed on the real links, a step arrives again after it applied and is charged twice.
+ * simulation. A broken mode is caught the same way: with idempotency off, a step that arrives again
+ * after it applied — a duplicated and delayed message on the real links, or a step resent by the
+ * orchestrator leader that took over from a paused one — is charged twice.
  */
 class SagaLiveTest {
   @TempDir Path dir;
@@ -53,24 +54,25 @@ class SagaLiveTest {
   }
 
   @Test
-  void idempotencyOffChargesTwiceWhenTheLinksDuplicate() throws Exception {
+  void idempotencyOffChargesTwiceWhenStepsArriveAgain() throws Exception {
     Path script = dir.resolve("saga-live-duplicates.yaml");
     Files.writeString(
         script,
         """
         name: saga-live-duplicates
-        duration: 5s
-        converge: 1s
+        duration: 6s
+        converge: 2s
         nodes: 3
         shards: 4
         replicas: 3
         protocol: saga
         idempotency: "off"
-        workload: {name: saga, clients: 6, rate: 40, timeout: 5s}
+        workload: {name: saga, clients: 8, rate: 40, timeout: 5s}
         consistency: [read-uncommitted]
         faults:
-          - at 0s for 5s duplicate 50%
-          - at 0s for 5s delay 60ms±50ms
+          - at 0s for 6s duplicate 50%
+          - at 0s for 6s delay 40ms±30ms
+          - at 2s for 2s pause coordinator
         """);
     Path out = dir.resolve("dup");
     CheckCommandTest.Run r =
