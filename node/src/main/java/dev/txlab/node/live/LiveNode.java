@@ -519,8 +519,8 @@ public final class LiveNode implements AutoCloseable {
 
   /**
    * What this node's processes tell about their state ({@link Components#probe}), each encoded by
-   * the node's codec and base64'd, by component: {@code {"node":"n1","probes":{"saga":"…"}}}. Read
-   * on each process's own thread.
+   * the node's codec and base64'd, by component: {@code {"node":"n1","probes":{"shard-0":"…"}}}.
+   * Read on each process's own thread.
    */
   public Future<JsonObject> probe() {
     List<String> all = new ArrayList<>();
