@@ -1,7 +1,6 @@
 package dev.txlab.coordinator.crdb;
 
 import dev.txlab.coordinator.live.TxnGateway;
-import dev.txlab.coordinator.live.TxnRoute;
 import dev.txlab.coordinator.txn.MicroOp;
 import dev.txlab.coordinator.txn.TxnId;
 import dev.txlab.node.api.Address;
@@ -18,21 +17,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The crdb protocol on a live node, placed as {@link CrdbSimCluster} places it: the node's range
  * replicas, its gateway ({@code gateway}), and a pool of {@link CrdbLane}s behind the transaction
  * layer's {@link TxnGateway} for {@code POST /txn}. One instance per node.
  */
-final class CrdbLiveComponents implements LiveNode.Components {
-  private final Map<String, String> settings;
-  private final int lanes;
+final class CrdbLiveComponents extends dev.txlab.coordinator.live.LanedComponents {
   private final CrdbMetrics metrics = new CrdbMetrics();
 
   CrdbLiveComponents(Map<String, String> settings, int lanes) {
-    this.settings = new TreeMap<>(settings);
-    this.lanes = lanes;
+    super("crdb", settings, lanes);
   }
 
   /** Every value a crdb node sends, replicates or snapshots. */
@@ -117,14 +112,11 @@ final class CrdbLiveComponents implements LiveNode.Components {
     Address gateway = Address.of(config.node(), "gateway");
     Map<String, ProcessFactory> processes = new LinkedHashMap<>();
     processes.put("gateway", env -> new CrdbGateway(env, gc, metrics));
-    TxnGateway pool = new TxnGateway(injector, lanes);
-    for (int i = 0; i < lanes; i++) {
-      int lane = i;
-      processes.put(
-          TxnGateway.component(i),
-          env -> new CrdbLane(env, lane, gateway, pool, CrdbSimCluster.CLIENT_TIMEOUT_NANOS));
-    }
-    return new LiveNode.Extras(processes, List.of(new TxnRoute(pool)));
+    return withLanes(
+        processes,
+        injector,
+        (env, lane, pool) ->
+            new CrdbLane(env, lane, gateway, pool, CrdbSimCluster.CLIENT_TIMEOUT_NANOS));
   }
 
   @Override
@@ -133,20 +125,7 @@ final class CrdbLiveComponents implements LiveNode.Components {
   }
 
   @Override
-  public boolean servesSingleKey() {
-    return false;
-  }
-
-  @Override
-  public Map<String, Object> metrics() {
-    return new TreeMap<>(metrics.summary());
-  }
-
-  @Override
-  public Map<String, String> describe() {
-    TreeMap<String, String> d = new TreeMap<>(settings);
-    d.put("protocol", "crdb");
-    d.put("lanes", Integer.toString(lanes));
-    return d;
+  protected Map<String, Double> measured() {
+    return metrics.summary();
   }
 }

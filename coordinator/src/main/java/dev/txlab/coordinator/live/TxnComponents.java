@@ -50,11 +50,7 @@ public final class TxnComponents implements LiveNode.Components {
    */
   private void phaseReached(String phase) {
     dev.txlab.node.live.AdminFaults f = faults;
-    if (f != null && f.killArmedFor(phase)) {
-      System.err.println("txlab: kill-after " + phase + " armed: halting now");
-      System.err.flush();
-      Runtime.getRuntime().halt(137);
-    }
+    if (f != null) f.haltIfArmedFor(phase);
   }
 
   /** The single coordinator's component name (on the first node). */

@@ -51,11 +51,24 @@ public interface TxnEndpoint {
   /**
    * @param values aligned with the request's ops when OK: a write's value, a list read's {@code
    *     List<Long>} (null for a key never written), a register read's {@code Long} or null
+   * @param effects when OK and what took effect is not what was asked (a saga's compensations, or
+   *     its steps in another order): the writes that took effect, in order; empty otherwise
    */
-  record Result(Status status, List<Object> values, String cause) {
+  record Result(
+      Status status,
+      List<Object> values,
+      String cause,
+      List<dev.txlab.coordinator.txn.MicroOp> effects) {
     public Result {
       values = values == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(values));
+      effects = effects == null ? List.of() : List.copyOf(effects);
       if (status == null) throw new IllegalArgumentException("result needs a status");
+      if (!effects.isEmpty() && status != Status.OK)
+        throw new IllegalArgumentException("only a result that is ok has effects");
+    }
+
+    public Result(Status status, List<Object> values, String cause) {
+      this(status, values, cause, List.of());
     }
   }
 

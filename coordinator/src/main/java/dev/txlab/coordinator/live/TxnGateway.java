@@ -85,10 +85,44 @@ public final class TxnGateway implements TxnEndpoint, TxnLane.Responder {
     p.done()
         .accept(
             switch (outcome) {
-              case OK -> new Result(Status.OK, values(p.request(), result), null);
+              case OK ->
+                  aligned(p.request(), result)
+                      ? new Result(Status.OK, values(p.request(), result), null)
+                      : tookEffect(p.request(), result, cause);
               case FAIL -> new Result(Status.ABORTED, null, cause);
               case INFO -> new Result(Status.UNKNOWN, null, cause);
             });
+  }
+
+  /** Whether a lane's result answers the request op by op (the same keys, in the same order). */
+  static boolean aligned(Request request, List<MicroOp> result) {
+    if (result.size() != request.ops().size()) return false;
+    for (int i = 0; i < result.size(); i++) {
+      MicroOp m = result.get(i);
+      Op asked = request.ops().get(i);
+      if (m == null || !m.key().equals(asked.key()) || m.isWrite() == asked.f().equals("r"))
+        return false;
+    }
+    return true;
+  }
+
+  /**
+   * A request of writes only whose result says what took effect instead (a saga: its steps, and for
+   * one turned around, the compensations): the writes' values echoed, and the effects.
+   */
+  static Result tookEffect(Request request, List<MicroOp> effects, String cause) {
+    List<Object> echo = new ArrayList<>();
+    for (Op op : request.ops()) {
+      if (op.f().equals("r"))
+        throw new IllegalStateException(
+            "a lane answered a transaction with reads by other ops: " + effects);
+      echo.add(op.value());
+    }
+    for (MicroOp m : effects) {
+      if (!m.isWrite())
+        throw new IllegalStateException("effects are writes, not " + m + " (" + effects + ")");
+    }
+    return new Result(Status.OK, echo, cause, effects.isEmpty() ? null : effects);
   }
 
   static List<MicroOp> microOps(Request request) {

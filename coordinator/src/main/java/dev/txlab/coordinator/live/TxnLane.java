@@ -5,6 +5,7 @@ import dev.txlab.coordinator.txn.MicroOp;
 import dev.txlab.coordinator.txn.TxnObserver;
 import dev.txlab.coordinator.txn.TxnProbe;
 import dev.txlab.coordinator.txn.TxnTimer;
+import dev.txlab.coordinator.txn.TxnWorkload;
 import dev.txlab.node.api.Address;
 import dev.txlab.node.api.Env;
 import dev.txlab.node.api.ForwardingEnv;
@@ -16,9 +17,10 @@ import java.util.List;
 
 /**
  * One lane of a live node's transaction gateway: a {@link TxnClient} — the very client the
- * simulator runs — driven by HTTP requests instead of a workload generator. A lane runs one
- * transaction at a time; the gateway keeps a pool of them ({@code n1/txn-0}, {@code n1/txn-1}…),
- * each its own process, because participants answer the client named in the transaction id.
+ * simulator runs — driven by HTTP requests instead of a workload generator (or another protocol's
+ * closed-loop client, through a {@link ClientFactory}: the saga's). A lane runs one transaction at
+ * a time; the gateway keeps a pool of them ({@code n1/txn-0}, {@code n1/txn-1}…), each its own
+ * process, because participants answer the client named in the transaction id.
  *
  * <p>How the client is driven: between transactions a {@link TxnClient} sets a {@link
  * TxnTimer.ClientNext} timer (its think time). The lane holds that timer back instead of scheduling
@@ -46,30 +48,59 @@ public final class TxnLane implements Process {
     }
   }
 
+  /**
+   * Builds the client a lane drives: a closed-loop client process of the protocol that takes its
+   * next transaction from {@code workload}, reports to {@code observer}, and numbers its operations
+   * from {@code firstSeq} on.
+   */
+  @FunctionalInterface
+  public interface ClientFactory {
+    Process create(Env env, TxnWorkload workload, TxnObserver observer, long firstSeq);
+  }
+
   private final Env env;
   private final int lane;
   private final Responder responder;
-  private final TxnClient client;
-  private TxnTimer.ClientNext parked;
+  private final Class<? extends Timer> nextTimer;
+  private final Process client;
+  private Timer parked;
   private List<MicroOp> next;
   private long requestId = -1;
 
   public TxnLane(Env env, int lane, TxnClient.Config config, Responder responder) {
+    this(
+        env,
+        lane,
+        responder,
+        TxnTimer.ClientNext.class,
+        (e, workload, observer, firstSeq) ->
+            new TxnClient(e, config, workload, observer, TxnProbe.NONE, firstSeq));
+  }
+
+  /**
+   * A lane around another protocol's client (a saga client), which between operations sets a timer
+   * of class {@code nextTimer} for its next one: that timer is parked, as {@link TxnClient}'s is.
+   */
+  public TxnLane(
+      Env env,
+      int lane,
+      Responder responder,
+      Class<? extends Timer> nextTimer,
+      ClientFactory factory) {
     this.env = env;
     this.lane = lane;
     this.responder = responder;
+    this.nextTimer = nextTimer;
     long firstSeq = Math.max(0, env.localClockNanos() / 1_000);
     this.client =
-        new TxnClient(
+        factory.create(
             new LaneEnv(),
-            config,
             random -> {
               List<MicroOp> ops = next;
               next = null;
               return ops;
             },
             new Observer(),
-            TxnProbe.NONE,
             firstSeq);
   }
 
@@ -96,7 +127,7 @@ public final class TxnLane implements Process {
     }
     requestId = r.requestId();
     next = r.ops();
-    TxnTimer.ClientNext t = parked;
+    Timer t = parked;
     parked = null;
     client.onTimer(t);
     if (next != null)
@@ -143,7 +174,7 @@ public final class TxnLane implements Process {
 
     @Override
     public void setTimer(long delayNanos, Timer timer) {
-      if (timer instanceof TxnTimer.ClientNext n) parked = n;
+      if (nextTimer.isInstance(timer)) parked = timer;
       else super.setTimer(delayNanos, timer);
     }
   }

@@ -176,7 +176,16 @@ public final class TxnRoute implements JsonRoute {
           op.add(v instanceof List<?> l ? new ArrayList<>(l) : v);
           ops.add(op);
         }
-        return reply(200, "status", "ok", "ops", ops);
+        if (result.effects().isEmpty()) return reply(200, "status", "ok", "ops", ops);
+        List<Object> effects = new ArrayList<>();
+        for (dev.txlab.coordinator.txn.MicroOp m : result.effects()) {
+          effects.add(
+              List.of(
+                  m.kind() == dev.txlab.coordinator.txn.MicroOp.Kind.APPEND ? "append" : "w",
+                  m.key(),
+                  Long.parseLong(m.value())));
+        }
+        return reply(200, "status", "ok", "ops", ops, "effects", effects);
       }
       case ABORTED -> {
         return reply(409, "status", "aborted", "cause", result.cause(), "definite", true);

@@ -1,7 +1,6 @@
 package dev.txlab.coordinator.percolator;
 
 import dev.txlab.coordinator.live.TxnGateway;
-import dev.txlab.coordinator.live.TxnRoute;
 import dev.txlab.coordinator.txn.MicroOp;
 import dev.txlab.coordinator.txn.TxnId;
 import dev.txlab.node.api.Address;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The percolator protocol on a live node, placed as {@link PercolatorSimCluster} places it: the
@@ -25,14 +23,11 @@ import java.util.TreeMap;
  * gateway ({@code gateway}), and a pool of {@link PercolatorLane}s behind the transaction layer's
  * {@link TxnGateway} for {@code POST /txn}. One instance per node.
  */
-final class PercolatorLiveComponents implements LiveNode.Components {
-  private final Map<String, String> settings;
-  private final int lanes;
+final class PercolatorLiveComponents extends dev.txlab.coordinator.live.LanedComponents {
   private final PercolatorMetrics metrics = new PercolatorMetrics();
 
   PercolatorLiveComponents(Map<String, String> settings, int lanes) {
-    this.settings = new TreeMap<>(settings);
-    this.lanes = lanes;
+    super("percolator", settings, lanes);
   }
 
   /** Every value a percolator node sends, replicates or snapshots. */
@@ -119,16 +114,12 @@ final class PercolatorLiveComponents implements LiveNode.Components {
               PercolatorProtocol.millis(settings, "tso-window"));
       processes.put("tso", env -> new TsoReplica(env, tc));
     }
-    TxnGateway pool = new TxnGateway(injector, lanes);
-    for (int i = 0; i < lanes; i++) {
-      int lane = i;
-      processes.put(
-          TxnGateway.component(i),
-          env ->
-              new PercolatorLane(
-                  env, lane, gateway, pool, PercolatorSimCluster.CLIENT_TIMEOUT_NANOS));
-    }
-    return new LiveNode.Extras(processes, List.of(new TxnRoute(pool)));
+    return withLanes(
+        processes,
+        injector,
+        (env, lane, pool) ->
+            new PercolatorLane(
+                env, lane, gateway, pool, PercolatorSimCluster.CLIENT_TIMEOUT_NANOS));
   }
 
   @Override
@@ -137,20 +128,7 @@ final class PercolatorLiveComponents implements LiveNode.Components {
   }
 
   @Override
-  public boolean servesSingleKey() {
-    return false;
-  }
-
-  @Override
-  public Map<String, Object> metrics() {
-    return new TreeMap<>(metrics.summary());
-  }
-
-  @Override
-  public Map<String, String> describe() {
-    TreeMap<String, String> d = new TreeMap<>(settings);
-    d.put("protocol", "percolator");
-    d.put("lanes", Integer.toString(lanes));
-    return d;
+  protected Map<String, Double> measured() {
+    return metrics.summary();
   }
 }

@@ -33,7 +33,12 @@ public interface Protocol {
     /** A single coordinator on the cluster's first node. */
     FIRST_NODE,
     /** The leader of the first shard (coordinators are shard leaders). */
-    FIRST_SHARD_LEADER
+    FIRST_SHARD_LEADER,
+    /**
+     * The leader of the protocol's own Raft group beside the shards (a saga orchestrator's log), as
+     * the nodes report it ({@code LiveNode.Components.groups}).
+     */
+    GROUP_LEADER
   }
 
   /** An invariant checked after every simulated step, by name, with what it means. */
@@ -170,6 +175,19 @@ public interface Protocol {
    */
   default List<String> liveNodeMetrics() {
     return List.of();
+  }
+
+  /**
+   * Its own checks ({@link #checks()}) and the metrics its state shows, computed from what each
+   * live node's processes told of their state when the run ended ({@code
+   * LiveNode.Components.probe}, read from every node's {@code GET /admin/probe}): by node, by
+   * component, the codec's frame of the value. Empty (the default) for a protocol with no checks of
+   * its own; a live run then reports none.
+   *
+   * @param probes node name → component → encoded value; nodes that were down are absent
+   */
+  default java.util.Optional<LiveAudit> liveAudit(Map<String, Map<String, byte[]>> probes) {
+    return java.util.Optional.empty();
   }
 
   /** Where its coordinator runs on a live cluster. */

@@ -126,7 +126,8 @@ public final class Choreography {
         offset, nextOutboxId, Map.copyOf(outbox), List.copyOf(consumed), Map.copyOf(sagas));
   }
 
-  private record Snap(
+  /** The consumer state's snapshot (package-visible for the live codec). */
+  record Snap(
       long offset,
       long nextOutboxId,
       Map<Long, Event> outbox,

@@ -55,11 +55,22 @@ public final class SagaClient implements Process {
   private final TreeMap<String, String> values = new TreeMap<>();
 
   public SagaClient(Env env, Config config, TxnWorkload workload, TxnObserver observer) {
+    this(env, config, workload, observer, 0);
+  }
+
+  /**
+   * A client whose operations are numbered from {@code firstSeq} on: a live lane rebuilt after a
+   * restart starts from its start time, so its sagas' ids ({@code client#seq}) never repeat one the
+   * saga log already holds.
+   */
+  public SagaClient(
+      Env env, Config config, TxnWorkload workload, TxnObserver observer, long firstSeq) {
     this.env = env;
     this.config = config;
     this.workload = workload;
     this.observer = observer;
     this.name = env.self().toString();
+    this.seq = firstSeq;
   }
 
   @Override

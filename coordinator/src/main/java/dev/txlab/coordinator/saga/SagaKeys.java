@@ -23,6 +23,11 @@ import java.util.List;
  *
  * Balances and stock may not go below zero: a charge or reservation that would is refused (the
  * business failure that makes a saga compensate).
+ *
+ * <p>Those are offsets from a run's key base, any multiple of {@link #BLOCK} ({@link #base}): 0 on
+ * the simulator; a live run's workload starts its keys at a fresh base ({@code keyBase}, rounded up
+ * to a block), so a key's service and entity are read from its offset within its block, and one
+ * run's flows never meet another's in a cluster that outlives runs.
  */
 public final class SagaKeys {
   private SagaKeys() {}
@@ -47,6 +52,16 @@ public final class SagaKeys {
   public static final int MAX_QUANTITY = 3;
 
   static final long SPAN = 1_000_000L;
+
+  /** The keys of one run lie in one block of this size: a base, then the four ranges. */
+  public static final long BLOCK = 10 * SPAN;
+
+  /** The base a run whose keys may start at {@code keyBase} uses: the next multiple of a block. */
+  public static long base(long keyBase) {
+    if (keyBase < 0) throw new IllegalArgumentException("a key base is not negative: " + keyBase);
+    return Math.floorDiv(keyBase + BLOCK - 1, BLOCK) * BLOCK;
+  }
+
   static final int PENDING = 1;
   static final int CONFIRMED = 2;
   static final int CANCELLED = 3;
@@ -75,11 +90,23 @@ public final class SagaKeys {
     } catch (NumberFormatException e) {
       return null;
     }
-    long range = k / SPAN;
-    if (range < 1 || range > 4 || k < 0) return null;
-    if (range == 1 && k - SPAN >= ACCOUNTS) return null;
-    if (range == 2 && k - 2 * SPAN >= PRODUCTS) return null;
+    if (k < 0) return null;
+    long off = k % BLOCK;
+    long range = off / SPAN;
+    if (range < 1 || range > 4) return null;
+    if (range == 1 && off - SPAN >= ACCOUNTS) return null;
+    if (range == 2 && off - 2 * SPAN >= PRODUCTS) return null;
     return Service.values()[(int) range - 1];
+  }
+
+  /** The flow an email key ({@link #email}, from any base) is for. */
+  static long flowOfEmail(String key) {
+    return Long.parseLong(key) % BLOCK - 4 * SPAN;
+  }
+
+  /** The order key of the flow an email key is for, in the same block. */
+  static String orderOfEmail(String key) {
+    return Long.toString(Long.parseLong(key) - SPAN);
   }
 
   /** Whether {@code key} holds a quantity that may not go below zero (an account or a stock). */

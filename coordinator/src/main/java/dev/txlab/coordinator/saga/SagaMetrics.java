@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
 /**
  * The saga protocol's counters and each saga's timeline on the simulator, as its processes report
  * them ({@link SagaProbe}), stamped with the run's true time: what the report draws as one lane per
- * service and the orchestrator.
+ * service and the orchestrator. On a live node the processes report from their own threads, so
+ * every method holds the instance's lock (uncontended on the simulator's one thread).
  */
 final class SagaMetrics implements SagaProbe {
   static final List<String> NAMES =
@@ -57,7 +58,7 @@ final class SagaMetrics implements SagaProbe {
   }
 
   @Override
-  public void begun(String sagaId) {
+  public synchronized void begun(String sagaId) {
     count("sagas_begun");
     Timeline t = of(sagaId);
     t.begun = clock.getAsLong();
@@ -65,12 +66,13 @@ final class SagaMetrics implements SagaProbe {
   }
 
   @Override
-  public void sent(String sagaId, int step, boolean compensation, String service, boolean retry) {
+  public synchronized void sent(
+      String sagaId, int step, boolean compensation, String service, boolean retry) {
     if (retry) count("step_retries");
   }
 
   @Override
-  public void logged(
+  public synchronized void logged(
       String sagaId, int step, boolean compensation, String service, String key, String outcome) {
     Timeline t = of(sagaId);
     t.marks.add(
@@ -78,7 +80,7 @@ final class SagaMetrics implements SagaProbe {
   }
 
   @Override
-  public void ended(String sagaId, String outcome) {
+  public synchronized void ended(String sagaId, String outcome) {
     count(outcome.equals("completed") ? "sagas_completed" : "sagas_compensated");
     Timeline t = of(sagaId);
     t.ended = clock.getAsLong();
@@ -87,7 +89,7 @@ final class SagaMetrics implements SagaProbe {
   }
 
   @Override
-  public void resumed(String sagaId, String leader) {
+  public synchronized void resumed(String sagaId, String leader) {
     count("sagas_resumed");
     Timeline t = of(sagaId);
     t.resumed = true;
@@ -133,25 +135,32 @@ final class SagaMetrics implements SagaProbe {
     }
   }
 
-  Map<String, Double> summary() {
+  synchronized Map<String, Double> summary() {
     TreeMap<String, Double> out = new TreeMap<>();
     for (String n : NAMES) out.put(n, (double) counts.getOrDefault(n, 0L));
     return out;
   }
 
-  void set(String name, long value) {
+  synchronized void set(String name, long value) {
     counts.put(name, value);
   }
 
   /**
-   * The sagas worth drawing: those a new leader resumed, then compensated ones, then the longest;
-   * at most {@code most}.
+   * The sagas, those worth drawing first: any still running when the run ended, then those a new
+   * leader resumed, then compensated ones, then the longest; at most {@code most}.
    */
-  List<WaitStory> stories(int most, long endNanos) {
+  synchronized List<WaitStory> stories(int most, long endNanos) {
     List<Map.Entry<String, Timeline>> all = new ArrayList<>(timelines.entrySet());
-    all.removeIf(e -> e.getValue().begun < 0);
+    // A saga whose Begin no leader applied as leader is known from its first mark (RESUMED).
+    all.removeIf(e -> e.getValue().marks.isEmpty());
+    for (Map.Entry<String, Timeline> e : all) {
+      Timeline t = e.getValue();
+      if (t.begun < 0) t.begun = t.marks.stream().mapToLong(Mark::at).min().orElse(endNanos);
+    }
     all.sort(
-        Comparator.<Map.Entry<String, Timeline>>comparingInt(e -> e.getValue().resumed ? 0 : 1)
+        Comparator.<Map.Entry<String, Timeline>>comparingInt(
+                e -> e.getValue().outcome.isEmpty() ? 0 : 1)
+            .thenComparingInt(e -> e.getValue().resumed ? 0 : 1)
             .thenComparingInt(e -> e.getValue().outcome.equals("compensated") ? 0 : 1)
             .thenComparingLong(e -> -(end(e.getValue(), endNanos) - e.getValue().begun))
             .thenComparing(Map.Entry::getKey));

@@ -1,6 +1,7 @@
 package dev.txlab.coordinator.saga;
 
 import dev.txlab.coordinator.protocol.Knob;
+import dev.txlab.coordinator.protocol.LiveAudit;
 import dev.txlab.coordinator.protocol.Protocol;
 import dev.txlab.coordinator.protocol.SimProtocolCluster;
 import dev.txlab.coordinator.protocol.Topology;
@@ -133,6 +134,39 @@ public final class SagaProtocol implements Protocol {
             "raft-safety",
             "one leader per term, log matching, leader completeness, state-machine safety"
                 + " (the services' groups and the saga log's)"));
+  }
+
+  @Override
+  public boolean runsLive() {
+    return true;
+  }
+
+  /**
+   * Each node's own counters (a leader counts what it drove; the run reports the largest). The
+   * figures of the whole cluster — sagas begun, completed, compensated, in flight, double charges,
+   * emails — come from the final state instead ({@link #liveAudit}) and win over these.
+   */
+  @Override
+  public List<String> liveNodeMetrics() {
+    return SagaMetrics.NAMES;
+  }
+
+  /** The orchestrator's leader (the event log's, under choreography). */
+  @Override
+  public LiveCoordinator liveCoordinator() {
+    return LiveCoordinator.GROUP_LEADER;
+  }
+
+  @Override
+  public dev.txlab.node.live.LiveNode.Components onLiveHost(
+      Map<String, String> settings, dev.txlab.coordinator.protocol.LiveOptions options) {
+    return new SagaLiveComponents(settings(settings), options.lanes());
+  }
+
+  /** Its three checks, on the saga log and the ledgers the live nodes told. */
+  @Override
+  public java.util.Optional<LiveAudit> liveAudit(Map<String, Map<String, byte[]>> probes) {
+    return java.util.Optional.of(SagaLiveComponents.audit(probes));
   }
 
   @Override

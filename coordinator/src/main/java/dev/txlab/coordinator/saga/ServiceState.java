@@ -141,7 +141,8 @@ public final class ServiceState {
     return new Snap(ledgers(), Map.copyOf(done), pendingFlags(), applied);
   }
 
-  private record Snap(
+  /** The state's snapshot (package-visible for the live codec). */
+  record Snap(
       Map<String, List<Long>> ledgers,
       Map<String, String> done,
       Map<String, List<String>> pending,

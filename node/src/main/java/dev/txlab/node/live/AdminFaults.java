@@ -206,6 +206,20 @@ public final class AdminFaults {
     return phase.equals(killAfter);
   }
 
+  /**
+   * {@code kill coordinator after PHASE}, live: a coordinator on this node just reached {@code
+   * phase}; if the admin API armed the node for it, the process halts at once — no shutdown hooks,
+   * nothing more written or sent — as a SIGKILL at that instant would. What every plug-in with a
+   * coordinator calls at its phases.
+   */
+  public void haltIfArmedFor(String phase) {
+    if (killArmedFor(phase)) {
+      System.err.println("txlab: kill-after " + phase + " armed: halting now");
+      System.err.flush();
+      Runtime.getRuntime().halt(137);
+    }
+  }
+
   /** The faults in force on this node, in text form. */
   public synchronized List<String> active() {
     List<String> out = new ArrayList<>();

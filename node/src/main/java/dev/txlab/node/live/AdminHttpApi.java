@@ -28,6 +28,8 @@ import java.util.function.Supplier;
  *                                                  "clock_offset_ms","epsilon_ms", …}
  * POST /admin/faults {"fault":"loss 20%"}  → 200 {"changed":true|false,"active":[text…]}   (forms: {@link AdminFaults})
  * POST /admin/heal   [{"clocks":true}]     → 200 {"changed","active"}  (partitions and link faults; clocks only if asked)
+ * GET  /admin/probe                        → 200 {"node","probes":{component: base64 of the codec's frame}}
+ *                                            (what the plug-in's processes tell of their state: {@link LiveNode#probe})
  * </pre>
  *
  * A missing or wrong token is a 401, an unparseable fault or body a 400, both JSON {@code
@@ -40,12 +42,18 @@ public final class AdminHttpApi {
   private final byte[] token;
   private final AdminFaults faults;
   private final Supplier<Future<JsonObject>> status;
+  private final Supplier<Future<JsonObject>> probe;
   private HttpServer server;
 
-  private AdminHttpApi(byte[] token, AdminFaults faults, Supplier<Future<JsonObject>> status) {
+  private AdminHttpApi(
+      byte[] token,
+      AdminFaults faults,
+      Supplier<Future<JsonObject>> status,
+      Supplier<Future<JsonObject>> probe) {
     this.token = token;
     this.faults = faults;
     this.status = status;
+    this.probe = probe;
   }
 
   /** Reads the token file: its first line, trimmed, which must not be empty. */
@@ -57,17 +65,22 @@ public final class AdminHttpApi {
     return t;
   }
 
-  /** Listens on {@code bindHost:port} (0: a free port). */
+  /**
+   * Listens on {@code bindHost:port} (0: a free port), answering {@code /admin/status} from {@code
+   * status} and {@code /admin/probe} from {@code probe}.
+   */
   public static Future<AdminHttpApi> start(
       Vertx vertx,
       String bindHost,
       int port,
       String token,
       AdminFaults faults,
-      Supplier<Future<JsonObject>> status) {
+      Supplier<Future<JsonObject>> status,
+      Supplier<Future<JsonObject>> probe) {
     if (token == null || token.isBlank())
       throw new IllegalArgumentException("the admin API needs a token");
-    AdminHttpApi api = new AdminHttpApi(token.getBytes(StandardCharsets.UTF_8), faults, status);
+    AdminHttpApi api =
+        new AdminHttpApi(token.getBytes(StandardCharsets.UTF_8), faults, status, probe);
     return vertx
         .createHttpServer()
         .requestHandler(api.router(vertx))
@@ -91,7 +104,8 @@ public final class AdminHttpApi {
     Router router = Router.router(vertx);
     router.route().handler(this::authorize);
     router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-    router.get("/admin/status").handler(this::status);
+    router.get("/admin/status").handler(ctx -> answer(ctx, status, "status"));
+    router.get("/admin/probe").handler(ctx -> answer(ctx, probe, "probe"));
     router.post("/admin/faults").handler(this::fault);
     router.post("/admin/heal").handler(this::heal);
     router
@@ -126,16 +140,16 @@ public final class AdminHttpApi {
     ctx.next();
   }
 
-  private void status(RoutingContext ctx) {
+  private static void answer(RoutingContext ctx, Supplier<Future<JsonObject>> source, String what) {
     Context context = Vertx.currentContext();
-    status
+    source
         .get()
         .onComplete(
             ar ->
                 context.runOnContext(
                     v -> {
                       if (ar.succeeded()) json(ctx, 200, ar.result());
-                      else error(ctx, 500, "status unavailable: " + ar.cause());
+                      else error(ctx, 500, what + " unavailable: " + ar.cause());
                     }));
   }
 

@@ -206,6 +206,25 @@ public final class LiveNode implements AutoCloseable {
      */
     default void attach(AdminFaults faults) {}
 
+    /**
+     * What a process of this plug-in tells about its state when the run ends, for the protocol's
+     * own checks ({@code GET /admin/probe}): an immutable value the node's codec encodes (so any of
+     * {@link #codecClasses}), read on the process's own thread; null for a process with nothing to
+     * tell (the default).
+     */
+    default Object probe(Process process) {
+      return null;
+    }
+
+    /**
+     * Node-level components that are replicas of a Raft group of the plug-in's own beside the
+     * shards (an orchestrator's log), by component name; the status page reports their roles under
+     * {@code groups} as it reports the shards'. None by default.
+     */
+    default List<String> groups(Config config) {
+      return List.of();
+    }
+
     /** What this node runs, for status pages (protocol, knobs). */
     default Map<String, String> describe() {
       return Map.of("protocol", "kv");
@@ -253,6 +272,7 @@ public final class LiveNode implements AutoCloseable {
   private final JGroupsTransport transport;
   private final VertxHost host;
   private final AdminFaults adminFaults;
+  private final RecordCodec codec;
 
   private LiveNode(
       Config config,
@@ -261,7 +281,9 @@ public final class LiveNode implements AutoCloseable {
       Vertx vertx,
       GroupCommitter disk,
       JGroupsTransport transport,
-      VertxHost host) {
+      VertxHost host,
+      RecordCodec codec) {
+    this.codec = codec;
     this.config = config;
     this.components = components;
     this.extras = extras;
@@ -273,7 +295,15 @@ public final class LiveNode implements AutoCloseable {
         new AdminFaults(config.node(), config.nodes(), transport.faults(), host.clock());
     components.attach(adminFaults);
     this.roleWatch =
-        vertx.setPeriodic(ROLE_WATCH_MILLIS, id -> shardRoles().onSuccess(this::logRoles));
+        vertx.setPeriodic(
+            ROLE_WATCH_MILLIS,
+            id ->
+                roles()
+                    .onSuccess(
+                        r -> {
+                          logRoles(r.getJsonObject("shards"));
+                          logRoles(r.getJsonObject("groups"));
+                        }));
   }
 
   /** How often the node looks at its replicas' roles, to log each change. */
@@ -366,7 +396,7 @@ public final class LiveNode implements AutoCloseable {
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
       }
-      return new LiveNode(config, components, extras, vertx, disk, transport, host);
+      return new LiveNode(config, components, extras, vertx, disk, transport, host, codec);
     } catch (Exception e) {
       if (host != null) host.close();
       else if (transport != null) transport.close();
@@ -406,7 +436,7 @@ public final class LiveNode implements AutoCloseable {
    * Blocks until listening.
    */
   public AdminHttpApi startAdmin(String bindHost, int port, String token) throws Exception {
-    return AdminHttpApi.start(vertx, bindHost, port, token, adminFaults, this::status)
+    return AdminHttpApi.start(vertx, bindHost, port, token, adminFaults, this::status, this::probe)
         .toCompletionStage()
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
@@ -422,13 +452,14 @@ public final class LiveNode implements AutoCloseable {
    * (read on the replica's own thread), the faults in force, the clock, and what runs here.
    */
   public Future<JsonObject> status() {
-    return shardRoles()
+    return roles()
         .map(
             byShard ->
                 new JsonObject()
                     .put("node", config.node().name())
                     .put("pid", ProcessHandle.current().pid())
-                    .put("shards", byShard)
+                    .put("shards", byShard.getJsonObject("shards"))
+                    .put("groups", byShard.getJsonObject("groups"))
                     .put("faults", adminFaults.active())
                     .put("clock_offset_ms", host.clock().offsetNanos() / 1e6)
                     .put("epsilon_ms", host.clock().epsilonNanos() / 1e6)
@@ -443,16 +474,21 @@ public final class LiveNode implements AutoCloseable {
   }
 
   /**
-   * Each hosted shard's role, term, leader, commit index and applied index, read on the replica's
-   * own thread: all the role watch needs, without the status page's metrics.
+   * The role, term, leader, commit index and applied index of each hosted shard ({@code shards})
+   * and of the plug-in's own Raft groups on this node ({@code groups}, {@link Components#groups}),
+   * read on each replica's own thread: all the role watch needs, without the status page's metrics.
    */
-  private Future<JsonObject> shardRoles() {
-    List<ShardId> shards = config.hostedShards();
+  private Future<JsonObject> roles() {
+    List<String> shards = new ArrayList<>();
+    for (ShardId shard : config.hostedShards()) shards.add(shard.component());
+    List<String> groups = components.groups(config);
+    List<String> all = new ArrayList<>(shards);
+    all.addAll(groups);
     List<Future<JsonObject>> each = new ArrayList<>();
-    for (ShardId shard : shards) {
+    for (String component : all) {
       each.add(
           host.inspect(
-              shard.component(),
+              component,
               p -> {
                 RaftReplica r = p == null ? null : components.raftOf(p);
                 if (r == null && p != null && components.servesShard(p)) {
@@ -472,11 +508,44 @@ public final class LiveNode implements AutoCloseable {
     }
     return Future.all(each)
         .map(
-            all -> {
+            done -> {
               JsonObject byShard = new JsonObject();
-              for (int i = 0; i < shards.size(); i++)
-                byShard.put(shards.get(i).component(), each.get(i).result());
-              return byShard;
+              JsonObject byGroup = new JsonObject();
+              for (int i = 0; i < all.size(); i++)
+                (i < shards.size() ? byShard : byGroup).put(all.get(i), each.get(i).result());
+              return new JsonObject().put("shards", byShard).put("groups", byGroup);
+            });
+  }
+
+  /**
+   * What this node's processes tell about their state ({@link Components#probe}), each encoded by
+   * the node's codec and base64'd, by component: {@code {"node":"n1","probes":{"shard-0":"…"}}}.
+   * Read on each process's own thread.
+   */
+  public Future<JsonObject> probe() {
+    List<String> all = new ArrayList<>();
+    for (ShardId shard : config.hostedShards()) all.add(shard.component());
+    all.addAll(extras.processes().keySet());
+    List<Future<String>> each = new ArrayList<>();
+    for (String component : all) {
+      each.add(
+          host.inspect(
+              component,
+              p -> {
+                Object v = p == null ? null : components.probe(p);
+                return v == null
+                    ? null
+                    : java.util.Base64.getEncoder().encodeToString(codec.encode(v));
+              }));
+    }
+    return Future.all(each)
+        .map(
+            done -> {
+              JsonObject probes = new JsonObject();
+              for (int i = 0; i < all.size(); i++) {
+                if (each.get(i).result() != null) probes.put(all.get(i), each.get(i).result());
+              }
+              return new JsonObject().put("node", config.node().name()).put("probes", probes);
             });
   }
 

@@ -91,7 +91,17 @@ final class ProtocolsCommand implements Runnable {
       p.disclaims()
           .forEach((model, why) -> out.println("does not promise: " + model + " — " + why));
       if (!p.checks().isEmpty()) {
-        out.println("checks of its own, after a run: " + String.join(", ", p.checks()));
+        out.println(
+            "checks of its own, after a run: "
+                + String.join(", ", p.checks())
+                + (p.runsLive() && p.liveAudit(java.util.Map.of()).isPresent()
+                    ? " (on live nodes too: on the state their processes tell when the run ends)"
+                    : ""));
+      }
+      if (p.runsLive() && p.liveCoordinator() == Protocol.LiveCoordinator.GROUP_LEADER) {
+        out.println(
+            "fault target 'coordinator' on live nodes: the leader of its own Raft group, as the"
+                + " nodes report it");
       }
       for (Weakening w : p.weakenings()) {
         if (!w.knob().isEmpty()) {

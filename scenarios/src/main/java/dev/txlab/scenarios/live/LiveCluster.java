@@ -727,48 +727,91 @@ public final class LiveCluster {
    */
   public ClusterSnapshot view() {
     ClusterSnapshot snap = ClusterSnapshot.of(file.nodes(), shards());
-    Map<String, long[]> bestTerm = new TreeMap<>();
-    Map<String, String> leader = new TreeMap<>();
-    for (NodeStatus s : status()) {
-      if (s.status() == null || !s.status().has("shards")) {
+    List<NodeStatus> all = status();
+    for (String shard : shards()) {
+      Optional<String> leader = leaderIn(all, "shards", shard);
+      if (leader.isPresent()) {
+        snap = snap.withLeader(shard, leader.get());
+      }
+    }
+    String coordinator = coordinatorNode(snap, all);
+    return coordinator == null ? snap : snap.withCoordinator(coordinator);
+  }
+
+  /**
+   * The node that reports itself leader of {@code group} in the highest term, among the nodes'
+   * status sections {@code section} ({@code shards}, or {@code groups}: a protocol's own Raft
+   * groups); {@code group} null: of any group in the section.
+   */
+  private static Optional<String> leaderIn(List<NodeStatus> all, String section, String group) {
+    long bestTerm = -1;
+    String leader = null;
+    for (NodeStatus s : all) {
+      if (s.status() == null || !s.status().has(section)) {
         continue;
       }
-      JsonNode shards = s.status().get("shards");
-      for (String shard : shards()) {
-        JsonNode sh = shards.get(shard);
-        if (sh == null) {
+      java.util.Iterator<Map.Entry<String, JsonNode>> groups = s.status().get(section).fields();
+      while (groups.hasNext()) {
+        Map.Entry<String, JsonNode> g = groups.next();
+        if (group != null && !group.equals(g.getKey())) {
           continue;
         }
-        String role = sh.path("role").asText("");
-        long term = sh.path("term").asLong(-1);
-        if (role.toLowerCase(Locale.ROOT).equals("leader")) {
-          long[] best = bestTerm.computeIfAbsent(shard, k -> new long[] {-1});
-          if (term > best[0]) {
-            best[0] = term;
-            leader.put(shard, s.node());
-          }
+        String role = g.getValue().path("role").asText("");
+        long term = g.getValue().path("term").asLong(-1);
+        if (role.toLowerCase(Locale.ROOT).equals("leader") && term > bestTerm) {
+          bestTerm = term;
+          leader = s.node();
         }
       }
     }
-    for (Map.Entry<String, String> e : leader.entrySet()) {
-      snap = snap.withLeader(e.getKey(), e.getValue());
-    }
-    String coordinator = coordinatorNode(snap);
-    return coordinator == null ? snap : snap.withCoordinator(coordinator);
+    return Optional.ofNullable(leader);
   }
 
   /**
    * Classic 2PC: the single coordinator runs on the first node. Spanner-style: the coordinator
    * group of a transaction is one of its shards; the leader of the first shard is a fair answer for
-   * "the coordinator the next transaction would use".
+   * "the coordinator the next transaction would use". A protocol with a Raft group of its own for
+   * coordinating (a saga orchestrator): that group's leader, as the nodes report it.
    */
-  private String coordinatorNode(ClusterSnapshot snap) {
+  private String coordinatorNode(ClusterSnapshot snap, List<NodeStatus> all) {
     return switch (protocolOf(file.protocol()).liveCoordinator()) {
       case FIRST_NODE -> file.nodes().get(0);
       case FIRST_SHARD_LEADER -> snap.leaderOf(shards().get(0)).orElse(null);
+      case GROUP_LEADER -> leaderIn(all, "groups", null).orElse(null);
       case NONE -> null;
     };
   }
+
+  /**
+   * What each running node's processes tell of their state ({@code GET /admin/probe}): by node, by
+   * component, the frame of the node's codec. A node that is down, or does not answer, is left out
+   * (the protocol reads each group from its most advanced replica that told).
+   */
+  public Map<String, Map<String, byte[]>> probes() {
+    Map<String, Map<String, byte[]>> out = new TreeMap<>();
+    for (String n : running()) {
+      NodeApi api = api(n);
+      if (!api.hasAdmin()) {
+        continue;
+      }
+      NodeApi.Reply r = api.adminGet("/admin/probe", PROBE_TIMEOUT);
+      if (!r.ok() || r.body() == null || !r.body().has("probes")) {
+        continue;
+      }
+      Map<String, byte[]> byComponent = new TreeMap<>();
+      r.body()
+          .get("probes")
+          .fields()
+          .forEachRemaining(
+              e ->
+                  byComponent.put(
+                      e.getKey(), java.util.Base64.getDecoder().decode(e.getValue().asText())));
+      out.put(n, byComponent);
+    }
+    return out;
+  }
+
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
   // ------------------------------------------------------------------ signals
 

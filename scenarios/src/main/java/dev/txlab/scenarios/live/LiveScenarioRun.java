@@ -161,6 +161,45 @@ public final class LiveScenarioRun {
     return out;
   }
 
+  /** How long a run waits, after its workload stopped, for the protocol's own checks to hold. */
+  static final Duration AUDIT_PATIENCE = Duration.ofSeconds(20);
+
+  /** A state that told the same this long has settled: waiting longer would not change it. */
+  static final Duration AUDIT_SETTLED = Duration.ofSeconds(3);
+
+  /**
+   * The protocol's checks of its own state and the figures it shows ({@link
+   * dev.txlab.coordinator.protocol.Protocol#liveAudit}), on what the running nodes' processes tell
+   * ({@link LiveCluster#probes}); empty for a protocol with none. Work still in flight when the
+   * workload stopped (a saga between its steps) finishes on its own, so the state is read again,
+   * every half second, until every check holds, or the readings stay the same for {@link
+   * #AUDIT_SETTLED} (a state that no longer changes: a double charge stays one), or {@code
+   * patience} passes; what is reported is the last reading, so a check that never comes to hold is
+   * reported as it stands then.
+   */
+  public static java.util.Optional<dev.txlab.coordinator.protocol.LiveAudit> audit(
+      LiveCluster cluster, dev.txlab.coordinator.protocol.Protocol protocol, Duration patience) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    java.util.Optional<dev.txlab.coordinator.protocol.LiveAudit> last = java.util.Optional.empty();
+    long sameSince = System.nanoTime();
+    while (true) {
+      java.util.Optional<dev.txlab.coordinator.protocol.LiveAudit> a =
+          protocol.liveAudit(cluster.probes());
+      long now = System.nanoTime();
+      if (!a.equals(last)) {
+        sameSince = now;
+      }
+      last = a;
+      if (a.isEmpty()
+          || a.get().allValid()
+          || now - sameSince >= AUDIT_SETTLED.toNanos()
+          || now >= deadline) {
+        return a;
+      }
+      LiveCluster.sleep(500);
+    }
+  }
+
   /**
    * Whether the live host can run {@code protocol}: live nodes host it, or it has a live target of
    * its own (a real server such as PostgreSQL). The one test {@code run --host live} and {@code
@@ -291,7 +330,21 @@ public final class LiveScenarioRun {
         }
       }
       Map<String, Double> measured = s.transactional() ? nodeMetrics(cluster) : Map.of();
+      java.util.Optional<dev.txlab.coordinator.protocol.LiveAudit> audit =
+          audit(cluster, protocol, AUDIT_PATIENCE);
       result = notConvergedIfDown(w.check(s.duration().toNanos()), down);
+      if (audit.isPresent()) {
+        for (dev.txlab.coordinator.protocol.ProtocolCheck c : audit.get().checks()) {
+          result.checks().put(c.name(), dev.txlab.scenarios.run.RunChecks.fromProtocol(c));
+        }
+        measured = new java.util.TreeMap<>(measured);
+        measured.putAll(audit.get().metrics());
+        notes.add(
+            "the protocol's own checks ("
+                + String.join(", ", protocol.checks())
+                + ") were computed on the state the nodes' processes told after the workload"
+                + " stopped (GET /admin/probe), each group as its most advanced replica holds it");
+      }
       rateShortfall(s.transactional() ? "txns" : "ops", result, ws.rate()).ifPresent(notes::add);
       if (!measured.isEmpty()) {
         result.metrics().putAll(measured);

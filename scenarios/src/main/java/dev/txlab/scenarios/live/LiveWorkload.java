@@ -501,7 +501,9 @@ public final class LiveWorkload {
     String cause = null;
     if (r.ok() && r.body() != null && "ok".equals(r.body().path("status").asText())) {
       outcome = ClientObserver.Outcome.OK;
-      result = withReads(ops, r.body().get("ops"));
+      JsonNode effects = r.body().get("effects");
+      // A protocol that says what took effect (a saga's steps and compensations) is recorded so.
+      result = effects != null ? effects(effects) : withReads(ops, r.body().get("ops"));
     } else if (r.status() == 409 || r.notSent() || (r.status() != 504 && definite(r))) {
       outcome = ClientObserver.Outcome.FAIL;
       cause = r.body() == null ? r.describe() : r.body().path("cause").asText(r.describe());
@@ -517,6 +519,18 @@ public final class LiveWorkload {
       }
     }
     return r.notSent();
+  }
+
+  /** The writes a node said took effect ({@code "effects": [["append", key, value], …]}). */
+  private static List<MicroOp> effects(JsonNode effects) {
+    List<MicroOp> out = new ArrayList<>();
+    for (JsonNode e : effects) {
+      String f = e.get(0).asText();
+      String key = e.get(1).asText();
+      long v = e.get(2).asLong();
+      out.add(f.equals("append") ? MicroOp.append(key, v) : MicroOp.write(key, v));
+    }
+    return out;
   }
 
   /**

@@ -80,6 +80,8 @@ public final class RunReport {
             ".story{border:1px solid #ddd;border-radius:6px;padding:4px 12px 8px;margin:10px 0}.story h3{font-size:14px;margin:6px 0}")
         .append(".cause{margin:4px 0}.causes{margin:4px 0 0 0;padding-left:18px}")
         .append(
+            "table.waits-all{font-size:12px;border-collapse:collapse}table.waits-all td{border-top:1px solid #eee;padding:1px 6px;vertical-align:top}")
+        .append(
             ".tl{position:relative}.tl-tip{position:absolute;background:#fff;border:1px solid #999;border-radius:4px;padding:3px 6px;font:12px ui-monospace,monospace;pointer-events:none;max-width:620px;box-shadow:0 1px 4px rgba(0,0,0,.2)}")
         .append(".tl-ops .o{fill:#009E73}.tl-ops .f{fill:#E69F00}.tl-ops .i{fill:#D55E00}")
         .append("</style></head><body>");

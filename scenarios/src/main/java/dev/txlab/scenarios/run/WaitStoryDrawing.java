@@ -16,6 +16,18 @@ final class WaitStoryDrawing {
   /** Stories drawn; the rest are listed in a sentence each. */
   static final int DRAWN_MAX = 4;
 
+  /**
+   * Stories told as a card each (drawn, or a sentence with the faults that can explain it); a
+   * protocol that tells more (a saga's, every saga of the run) has the rest listed one line each,
+   * behind an expander.
+   */
+  static final int CARDS_MAX = 12;
+
+  /**
+   * Lines in that list at most, so a page stays readable; the report says how many are left out.
+   */
+  static final int LISTED_MAX = 5000;
+
   private static final int LANE_PX = 54;
   private static final int LABEL_LEFT = 150;
   private static final int RIGHT = RunPlots.WIDTH - 20;
@@ -52,13 +64,24 @@ final class WaitStoryDrawing {
               " per role; a bar is what the lane held, marks are the protocol's moments, shaded bands")
           .append(" the faults active then. Hover a bar or a mark for its values.</p>");
     }
-    for (int i = 0; i < stories.size(); i++) {
+    if (stories.size() > CARDS_MAX) {
+      h.append("<p class=muted>The first ")
+          .append(CARDS_MAX)
+          .append(" as the protocol ordered them are told below (")
+          .append(DRAWN_MAX)
+          .append(" drawn); <a href=\"#waits-all\">the other ")
+          .append(stories.size() - CARDS_MAX)
+          .append("</a> are listed after them, one line each with their moments.</p>");
+    }
+    for (int i = 0; i < Math.min(CARDS_MAX, stories.size()); i++) {
       WaitStory s = stories.get(i);
       h.append("<div class=story id=wait-")
           .append(i + 1)
           .append("><h3>")
           .append(RunReport.esc(s.summary()))
-          .append("</h3>");
+          .append(" <code class=muted>")
+          .append(RunReport.esc(s.txn()))
+          .append("</code></h3>");
       causes(s, bands, endNanos, h);
       if (i < DRAWN_MAX) {
         h.append(draw(s, bands, endNanos));
@@ -66,6 +89,56 @@ final class WaitStoryDrawing {
       }
       h.append("</div>");
     }
+    listRest(stories, h);
+  }
+
+  /**
+   * The stories after the first {@link #CARDS_MAX}, one line each — its summary and its moments in
+   * time order, each with its lane — behind an expander, at most {@link #LISTED_MAX}, saying how
+   * many are left out if any.
+   */
+  private static void listRest(List<WaitStory> stories, StringBuilder h) {
+    if (stories.size() <= CARDS_MAX) {
+      return;
+    }
+    int rest = stories.size() - CARDS_MAX;
+    int listed = Math.min(rest, LISTED_MAX);
+    h.append("<details id=waits-all><summary>")
+        .append(rest)
+        .append(" more, one line each")
+        .append(listed < rest ? " (the first " + listed + " listed)" : "")
+        .append("</summary><table class=waits-all><tr><th>#</th><th>")
+        .append("id</th><th>what happened</th><th>moments (s, lane: label)</th></tr>");
+    for (int i = CARDS_MAX; i < CARDS_MAX + listed; i++) {
+      WaitStory s = stories.get(i);
+      List<String> moments = new ArrayList<>();
+      for (WaitStory.Mark m : s.marks()) {
+        moments.add(
+            String.format(Locale.ROOT, "%.3f ", m.atNanos() / 1e9)
+                + s.lanes().get(m.lane()).name()
+                + ": "
+                + m.label()
+                + (m.detail().isEmpty() ? "" : " (" + m.detail() + ")"));
+      }
+      h.append("<tr id=wait-")
+          .append(i + 1)
+          .append("><td>")
+          .append(i + 1)
+          .append("</td><td><code>")
+          .append(RunReport.esc(s.txn()))
+          .append("</code></td><td>")
+          .append(RunReport.esc(s.summary()))
+          .append("</td><td>")
+          .append(RunReport.esc(String.join(" → ", moments)))
+          .append("</td></tr>");
+    }
+    h.append("</table>");
+    if (listed < rest) {
+      h.append("<p class=muted>")
+          .append(rest - listed)
+          .append(" more not listed, so the page stays readable.</p>");
+    }
+    h.append("</details>");
   }
 
   /** The faults whose windows overlap the wait, those on the lanes' nodes first. */

@@ -126,8 +126,12 @@ public sealed interface WorkloadDriver permits RegisterDriver, TxnDriver {
               keyBase,
               new TxnHistoryRecorder(clock, clientIds));
       case "saga" ->
+          // The flow's keys are offsets within a block, from a base that is a block's multiple.
           new TxnDriver(
-              spec, new SagaFlowGenerator(0.3), keyBase, new TxnHistoryRecorder(clock, clientIds));
+              spec,
+              new SagaFlowGenerator(0.3),
+              dev.txlab.coordinator.saga.SagaKeys.base(keyBase),
+              new TxnHistoryRecorder(clock, clientIds));
       case "causal-reverse" ->
           new TxnDriver(
               spec,

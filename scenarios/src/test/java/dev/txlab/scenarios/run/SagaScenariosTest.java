@@ -96,6 +96,23 @@ class SagaScenariosTest {
         .contains("irreversible-effects")
         .doesNotContain("stayed in doubt past the blocked threshold");
     assertThat(r.get("checks").toString()).contains("saga-terminal", "conserved");
+    // Every saga is reachable from the report: a few drawn, every other one listed with its
+    // moments (the stories are every saga the log began, not a handful).
+    java.util.regex.Matcher told =
+        java.util.regex.Pattern.compile("^(\\d+) sagas")
+            .matcher(o.checks().get("saga-terminal").summary());
+    assertThat(told.find()).isTrue();
+    assertThat(o.waitStories()).hasSize(Integer.parseInt(told.group(1)));
+    assertThat(o.waitStories().stream().map(s -> s.txn()).distinct().count())
+        .isEqualTo(o.waitStories().size());
+    assertThat(o.waitStories().size()).isGreaterThan(WaitStoryDrawing.CARDS_MAX);
+    for (dev.txlab.coordinator.protocol.WaitStory s : o.waitStories()) {
+      assertThat(html).as("saga %s in the report", s.txn()).contains(RunReport.esc(s.txn()));
+    }
+    assertThat(html)
+        .contains("<details id=waits-all>")
+        .contains((o.waitStories().size() - WaitStoryDrawing.CARDS_MAX) + " more, one line each")
+        .contains("orchestrator: BEGIN");
   }
 
   /** What a saga's story must show: lanes for the orchestrator and every service, in order. */
