@@ -428,6 +428,17 @@ public final class PostgresServer implements AutoCloseable {
   /** The directories {@link #freshDataDir} made and {@link #deleteTree} has not yet removed. */
   private static final Set<Path> FRESH = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  /** Every directory {@link #freshDataDir} made in this process, removed or not. */
+  private static final Set<Path> MADE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Every directory this process made for a server's data, so a check for servers left behind can
+   * tell this process's servers from any other's on the machine.
+   */
+  static Set<Path> madeInThisProcess() {
+    return Set.copyOf(MADE);
+  }
+
   /**
    * What the shutdown hook does: stop the server, and remove its data if it lives in a fresh
    * temporary directory (an interrupted run leaves nothing in the temporary directory either).
@@ -452,6 +463,7 @@ public final class PostgresServer implements AutoCloseable {
     Path parent = Files.createTempDirectory("txlab-postgres-");
     Files.setPosixFilePermissions(parent, permissions(0711));
     FRESH.add(parent.toAbsolutePath());
+    MADE.add(parent.toAbsolutePath());
     return parent.resolve("data");
   }
 

@@ -32,11 +32,19 @@ class PostgresScenariosTest {
     return new Run(status, out.toString(), err.toString());
   }
 
+  /**
+   * The PostgreSQL servers running on data this test process made (other processes on the machine,
+   * such as another test fork, run their own).
+   */
   static List<ProcessHandle> servers() {
+    java.util.Set<Path> made = PostgresServer.madeInThisProcess();
     return ProcessHandle.allProcesses()
         .filter(
             p ->
-                p.info().commandLine().map(c -> c.contains("txlab-postgres-")).orElse(false)
+                p.info()
+                        .commandLine()
+                        .map(c -> made.stream().anyMatch(d -> c.contains(d.toString())))
+                        .orElse(false)
                     && p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
         .toList();
   }
