@@ -505,6 +505,8 @@ public final class VertxHost implements AutoCloseable {
         return;
       }
       List<Object> effects = e.takeEffects();
+      List<Send> early = e.takeEarly();
+      if (early != null) for (Send s : early) route(address, s.to(), s.message());
       boolean waitForDisk = sync && config.storage().fsync() == FileStorage.Fsync.ALWAYS;
       if (waitForDisk) {
         long ticket = nextTicket++;
@@ -657,9 +659,18 @@ public final class VertxHost implements AutoCloseable {
       }
     }
 
+    private List<Send> early;
+
     List<Object> takeEffects() {
       List<Object> e = effects;
       effects = new ArrayList<>();
+      return e;
+    }
+
+    /** The step's messages that need not wait for its sync, or null if none. */
+    List<Send> takeEarly() {
+      List<Send> e = early;
+      early = null;
       return e;
     }
 
@@ -674,6 +685,20 @@ public final class VertxHost implements AutoCloseable {
       if (to == null || message == null)
         throw new IllegalArgumentException("send needs a destination and a message");
       effects.add(new Send(to, message));
+    }
+
+    @Override
+    public boolean sendsBeforeSync() {
+      return true;
+    }
+
+    @Override
+    public void sendBeforeSync(Address to, Message message) {
+      requireStep("send");
+      if (to == null || message == null)
+        throw new IllegalArgumentException("send needs a destination and a message");
+      if (early == null) early = new ArrayList<>();
+      early.add(new Send(to, message));
     }
 
     @Override
