@@ -102,6 +102,14 @@ public final class RaftReplica {
   private final ArrayDeque<PendingRead> pendingReads = new ArrayDeque<>();
   private final ArrayDeque<AwaitingRead> readsAwaitingTermCommit = new ArrayDeque<>();
 
+  /**
+   * ReadIndex reads admitted while a heartbeat round was still unconfirmed, with the commit index
+   * they arrived at: they wait for the next round (a round sent before a read arrived proves
+   * nothing about leadership after it), which goes out once the outstanding one is confirmed, or
+   * with the next tick — so one round confirms every read that waits.
+   */
+  private final ArrayDeque<long[]> readsAwaitingRound = new ArrayDeque<>();
+
   private record AwaitingRead(long readId, boolean lease) {}
 
   /** Lowest log index written since the safety monitor last looked (for incremental checks). */
@@ -207,14 +215,10 @@ public final class RaftReplica {
       serveReads();
       return;
     }
-    // Reads admitted at one instant share one heartbeat round; otherwise each starts its own.
-    SentRound last = sentRounds.peekLast();
-    if (last == null
-        || last.readSeq() != readSeq
-        || last.sentLocalNanos() != env.localClockNanos()) {
-      broadcastHeartbeat();
-    }
-    pendingReads.add(new PendingRead(readId, commitIndex, readSeq));
+    // Batching: with no round outstanding, start one now; otherwise wait for the next round, which
+    // every read that arrives meanwhile shares (broadcastHeartbeat hands it to them).
+    readsAwaitingRound.add(new long[] {readId, commitIndex});
+    if (confirmedReadSeq >= readSeq || peers.isEmpty()) broadcastHeartbeat();
     serveReads();
   }
 
@@ -462,6 +466,11 @@ public final class RaftReplica {
 
   private void broadcastHeartbeat() {
     readSeq++;
+    // Every read waiting for a round was admitted before this one is sent: this round serves it.
+    while (!readsAwaitingRound.isEmpty()) {
+      long[] r = readsAwaitingRound.poll();
+      pendingReads.add(new PendingRead(r[0], r[1], readSeq));
+    }
     sentRounds.add(new SentRound(readSeq, env.localClockNanos()));
     while (sentRounds.size() > 64) sentRounds.poll();
     for (Address p : peers) {
@@ -687,6 +696,8 @@ public final class RaftReplica {
       leaseExpiryLocal = Math.max(leaseExpiryLocal, earned.sentLocalNanos() + config.leaseNanos());
     }
     confirmedReadSeq = Math.max(confirmedReadSeq, quorumSeq);
+    // The outstanding round is confirmed: the reads that arrived during it get the next one now.
+    if (!readsAwaitingRound.isEmpty() && confirmedReadSeq >= readSeq) broadcastHeartbeat();
     serveReads();
   }
 
@@ -703,7 +714,9 @@ public final class RaftReplica {
   private void failReads() {
     List<Long> failed = new ArrayList<>();
     for (PendingRead r : pendingReads) failed.add(r.readId());
+    for (long[] r : readsAwaitingRound) failed.add(r[0]);
     for (AwaitingRead r : readsAwaitingTermCommit) failed.add(r.readId());
+    readsAwaitingRound.clear();
     pendingReads.clear();
     readsAwaitingTermCommit.clear();
     for (long id : failed) listener.onReadFailed(id);
