@@ -43,8 +43,11 @@ import java.util.function.Consumer;
  * covers them has completed; otherwise releases them at once — unless an earlier step's effects are
  * still held, in which case they queue behind them, so effects always leave in step order. The
  * process may run its next events while a sync is in flight (that is what lets syncs group); none
- * of their effects escape before the data they depend on is durable. A crash drops the buffered
- * writes, the held effects and the pending timers together.
+ * of their effects escape before the data they depend on is durable. The one exception is asked for
+ * by name: a message sent with {@link Env#sendBeforeSync} leaves when the handler returns (after
+ * the invariants are checked), without waiting for the sync — Raft's leader replicating while it
+ * writes its own log, and replies that depend only on what is already committed. A crash drops the
+ * buffered writes, the held effects and the pending timers together.
  *
  * <p>A handler that throws, a failed invariant or a disk error is a bug or a dead disk: the process
  * is stopped at once (as if crashed), the failure is logged at ERROR and reported to the {@link
