@@ -88,12 +88,18 @@ public final class LiveCluster {
           // - Serial GC: Parallel GC was no better (put16 1060 vs 1272 ops/s in the same round) and
           //   the live set is ~14 MB (young pauses 5-14 ms, longer only when the CPU is starved).
           // - MetaspaceSize=64m: with the default (~21 MB) every node took a "Pause Full (Metadata
-          //   GC Threshold)" of 72-118 ms (-Xlog:gc) while serving the first benchmark point.
+          //   GC Threshold)" of 72-118 ms (-Xlog:gc) while serving the first benchmark point; with
+          //   it, none (0 full GCs on 12 node runs).
+          // - AlwaysPreTouch: the first young GCs of a fresh heap page-fault their survivor and old
+          //   spaces: 40-363 ms (mostly 90-230) without it, 15-72 ms (mostly ~20) with it, over 6
+          //   node runs each (-Xlog:gc), landing in the first point's p99. Costs 256 MB touched at
+          //   start.
           List.of(
               "-Xmx256m",
               "-XX:+UseSerialGC",
               "-XX:TieredStopAtLevel=1",
               "-XX:MetaspaceSize=64m",
+              "-XX:+AlwaysPreTouch",
               // JGroups logs through JUL even when an SLF4J API (with no provider) is on the class
               // path,
               // where its log-level calls would fail.
