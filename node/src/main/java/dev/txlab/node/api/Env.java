@@ -15,6 +15,27 @@ public interface Env {
   void send(Address to, Message message);
 
   /**
+   * Whether this host can release a message before the step's sync completes ({@link
+   * #sendBeforeSync}). The simulator cannot (it runs no step while a sync is in flight) and says
+   * no; the live host says yes.
+   */
+  default boolean sendsBeforeSync() {
+    return false;
+  }
+
+  /**
+   * Sends a message that does not depend on this step's storage writes being durable: a host that
+   * {@link #sendsBeforeSync() can} releases it when the handler returns (after {@code
+   * checkInvariants()}), without waiting for the step's sync; others treat it as {@link #send}.
+   * Such messages may overtake this process's held messages (as a network may reorder them). Raft's
+   * leader uses it for AppendEntries, which it sends while it writes its own log (thesis §10.2.1):
+   * it counts itself toward a commit only once its copy is durable.
+   */
+  default void sendBeforeSync(Address to, Message message) {
+    send(to, message);
+  }
+
+  /**
    * Asks for {@code timer} to be delivered to {@link Process#onTimer} after {@code delayNanos} of
    * host time (the simulator uses true virtual time: clock faults do not stretch timers, they
    * change what {@link #localClockNanos()} reads when the timer fires). There is no cancel: a timer

@@ -67,7 +67,8 @@ public final class ShardReplica implements Process {
       if (entry.command() instanceof KvCommand c && !pendingWrites.isEmpty()) {
         Address client = pendingWrites.remove(new SessionKey(c.clientId(), c.seq()));
         if (client != null)
-          env.send(client, new KvMessage.ClientReply(c.clientId(), c.seq(), (KvResult) result));
+          env.sendBeforeSync(
+              client, new KvMessage.ClientReply(c.clientId(), c.seq(), (KvResult) result));
       }
       return result;
     }
@@ -198,8 +199,13 @@ public final class ShardReplica implements Process {
     }
   }
 
+  /**
+   * A reply depends on what is committed (durable on a majority) or on nothing durable at all (a
+   * redirect), never on this step's own writes: it need not queue behind the leader's in-flight
+   * syncs, which on a loaded leader would add an fsync round to every answer.
+   */
   private void reply(Address to, KvMessage.ClientRequest r, KvResult result) {
-    env.send(to, new KvMessage.ClientReply(r.clientId(), r.seq(), result));
+    env.sendBeforeSync(to, new KvMessage.ClientReply(r.clientId(), r.seq(), result));
   }
 
   private void drop(String reason) {

@@ -43,8 +43,11 @@ import java.util.function.Consumer;
  * covers them has completed; otherwise releases them at once — unless an earlier step's effects are
  * still held, in which case they queue behind them, so effects always leave in step order. The
  * process may run its next events while a sync is in flight (that is what lets syncs group); none
- * of their effects escape before the data they depend on is durable. A crash drops the buffered
- * writes, the held effects and the pending timers together.
+ * of their effects escape before the data they depend on is durable. The one exception is asked for
+ * by name: a message sent with {@link Env#sendBeforeSync} leaves when the handler returns (after
+ * the invariants are checked), without waiting for the sync — Raft's leader replicating while it
+ * writes its own log, and replies that depend only on what is already committed. A crash drops the
+ * buffered writes, the held effects and the pending timers together.
  *
  * <p>A handler that throws, a failed invariant or a disk error is a bug or a dead disk: the process
  * is stopped at once (as if crashed), the failure is logged at ERROR and reported to the {@link
@@ -505,6 +508,8 @@ public final class VertxHost implements AutoCloseable {
         return;
       }
       List<Object> effects = e.takeEffects();
+      List<Send> early = e.takeEarly();
+      if (early != null) for (Send s : early) route(address, s.to(), s.message());
       boolean waitForDisk = sync && config.storage().fsync() == FileStorage.Fsync.ALWAYS;
       if (waitForDisk) {
         long ticket = nextTicket++;
@@ -657,9 +662,18 @@ public final class VertxHost implements AutoCloseable {
       }
     }
 
+    private List<Send> early;
+
     List<Object> takeEffects() {
       List<Object> e = effects;
       effects = new ArrayList<>();
+      return e;
+    }
+
+    /** The step's messages that need not wait for its sync, or null if none. */
+    List<Send> takeEarly() {
+      List<Send> e = early;
+      early = null;
       return e;
     }
 
@@ -674,6 +688,20 @@ public final class VertxHost implements AutoCloseable {
       if (to == null || message == null)
         throw new IllegalArgumentException("send needs a destination and a message");
       effects.add(new Send(to, message));
+    }
+
+    @Override
+    public boolean sendsBeforeSync() {
+      return true;
+    }
+
+    @Override
+    public void sendBeforeSync(Address to, Message message) {
+      requireStep("send");
+      if (to == null || message == null)
+        throw new IllegalArgumentException("send needs a destination and a message");
+      if (early == null) early = new ArrayList<>();
+      early.add(new Send(to, message));
     }
 
     @Override

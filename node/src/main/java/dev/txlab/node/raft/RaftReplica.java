@@ -81,6 +81,19 @@ public final class RaftReplica {
 
   private long readSeq;
 
+  /**
+   * Whether this leader sends AppendEntries while its own log write is still being synced (thesis
+   * §10.2.1): with fsync on and a host that {@link Env#sendsBeforeSync can}. It then counts itself
+   * toward a commit only up to {@link #selfDurableIndex}, which its Persisted timers raise.
+   */
+  private final boolean parallelAppend;
+
+  /**
+   * As leader, the highest index of this term's log known durable here (a Persisted timer fired for
+   * it). Counted for itself when {@link #parallelAppend} or in a group of one.
+   */
+  private long selfDurableIndex;
+
   /** The highest heartbeat round a majority has acknowledged (ReadIndex confirmation). */
   private long confirmedReadSeq;
 
@@ -88,6 +101,14 @@ public final class RaftReplica {
   private long leaseExpiryLocal = Long.MIN_VALUE;
   private final ArrayDeque<PendingRead> pendingReads = new ArrayDeque<>();
   private final ArrayDeque<AwaitingRead> readsAwaitingTermCommit = new ArrayDeque<>();
+
+  /**
+   * ReadIndex reads admitted while a heartbeat round was still unconfirmed, with the commit index
+   * they arrived at: they wait for the next round (a round sent before a read arrived proves
+   * nothing about leadership after it), which goes out once the outstanding one is confirmed, or
+   * with the next tick — so one round confirms every read that waits.
+   */
+  private final ArrayDeque<long[]> readsAwaitingRound = new ArrayDeque<>();
 
   private record AwaitingRead(long readId, boolean lease) {}
 
@@ -111,6 +132,7 @@ public final class RaftReplica {
     others.remove(self);
     this.peers = List.copyOf(others);
     this.majority = Quorum.majority(config.members().size());
+    this.parallelAppend = config.fsync() && env.sendsBeforeSync();
   }
 
   // ================================================================ start and persistence
@@ -164,7 +186,7 @@ public final class RaftReplica {
     appendToLog(e);
     syncIfDurable();
     for (Address p : peers) maybeSendAppend(p, false);
-    if (peers.isEmpty()) awaitPersisted();
+    if (countsOnlyDurableSelf()) awaitPersisted();
     return e.index();
   }
 
@@ -193,14 +215,10 @@ public final class RaftReplica {
       serveReads();
       return;
     }
-    // Reads admitted at one instant share one heartbeat round; otherwise each starts its own.
-    SentRound last = sentRounds.peekLast();
-    if (last == null
-        || last.readSeq() != readSeq
-        || last.sentLocalNanos() != env.localClockNanos()) {
-      broadcastHeartbeat();
-    }
-    pendingReads.add(new PendingRead(readId, commitIndex, readSeq));
+    // Batching: with no round outstanding, start one now; otherwise wait for the next round, which
+    // every read that arrives meanwhile shares (broadcastHeartbeat hands it to them).
+    readsAwaitingRound.add(new long[] {readId, commitIndex});
+    if (confirmedReadSeq >= readSeq || peers.isEmpty()) broadcastHeartbeat();
     serveReads();
   }
 
@@ -259,7 +277,9 @@ public final class RaftReplica {
     } else if (t instanceof RaftTimer.HeartbeatTick hb) {
       onHeartbeatTick(hb);
     } else if (t instanceof RaftTimer.Persisted p) {
-      if (role == Role.LEADER && p.term() == currentTerm) {
+      if (role == Role.LEADER && p.term() == currentTerm && p.index() > selfDurableIndex) {
+        // This term's log only grows while we lead, so what was durable through p.index still is.
+        selfDurableIndex = Math.min(p.index(), log.lastIndex());
         advanceCommitIndex();
       }
     } else {
@@ -433,9 +453,11 @@ public final class RaftReplica {
     sentRounds.clear();
     quorumCheckDeadlineLocal = env.localClockNanos() + config.electionTimeoutNanosMin();
     // A no-op of the new term lets entries of earlier terms commit (§5.4.2) and ReadIndex start.
+    // Counted for itself only through what a Persisted timer of this term reports durable.
+    selfDurableIndex = 0;
     appendToLog(new LogEntry(currentTerm, log.lastIndex() + 1, new Command.Noop()));
     syncIfDurable();
-    if (peers.isEmpty()) awaitPersisted();
+    if (countsOnlyDurableSelf()) awaitPersisted();
     broadcastHeartbeat();
     env.setTimer(config.heartbeatIntervalNanos(), new RaftTimer.HeartbeatTick(currentTerm));
   }
@@ -444,6 +466,11 @@ public final class RaftReplica {
 
   private void broadcastHeartbeat() {
     readSeq++;
+    // Every read waiting for a round was admitted before this one is sent: this round serves it.
+    while (!readsAwaitingRound.isEmpty()) {
+      long[] r = readsAwaitingRound.poll();
+      pendingReads.add(new PendingRead(r[0], r[1], readSeq));
+    }
     sentRounds.add(new SentRound(readSeq, env.localClockNanos()));
     while (sentRounds.size() > 64) sentRounds.poll();
     for (Address p : peers) {
@@ -461,7 +488,7 @@ public final class RaftReplica {
       prev = 0;
       prevTerm = 0;
     }
-    env.send(
+    sendToFollower(
         p,
         new RaftMessage.AppendEntries(
             currentTerm, self, prev, prevTerm, List.of(), commitIndex, readSeq));
@@ -486,7 +513,7 @@ public final class RaftReplica {
     long prev = pr.nextIndex - 1;
     List<LogEntry> entries =
         log.slice(pr.nextIndex, log.lastIndex(), config.maxEntriesPerMessage());
-    env.send(
+    sendToFollower(
         p,
         new RaftMessage.AppendEntries(
             currentTerm, self, prev, log.term(prev), entries, commitIndex, readSeq));
@@ -500,7 +527,7 @@ public final class RaftReplica {
       throw new IllegalStateException(
           "log compacted to " + log.snapshotIndex() + " without a snapshot");
     pr.snapshotInFlight = snap.lastIncludedIndex();
-    env.send(
+    sendToFollower(
         p,
         new RaftMessage.InstallSnapshot(
             currentTerm,
@@ -616,11 +643,26 @@ public final class RaftReplica {
     env.setTimer(0, new RaftTimer.Persisted(currentTerm, log.lastIndex()));
   }
 
+  /**
+   * Whether the leader counts itself only through {@link #selfDurableIndex}: in a group of one, and
+   * when it sends AppendEntries before its own sync (then a follower's acknowledgement no longer
+   * implies the leader's copy is durable).
+   */
+  private boolean countsOnlyDurableSelf() {
+    return peers.isEmpty() || parallelAppend;
+  }
+
+  /** Leader to follower replication: sent before this step's sync when the host can. */
+  private void sendToFollower(Address p, RaftMessage m) {
+    if (parallelAppend) env.sendBeforeSync(p, m);
+    else env.send(p, m);
+  }
+
   private void advanceCommitIndex() {
     long[] matches = new long[peers.size() + 1];
     int i = 0;
     for (Progress pr : followerProgress) matches[i++] = pr.matchIndex;
-    matches[i] = log.lastIndex();
+    matches[i] = countsOnlyDurableSelf() ? selfDurableIndex : log.lastIndex();
     long n = Quorum.majorityValue(matches);
     // Only entries of the current term are committed by counting replicas (§5.4.2, Figure 8).
     if (n > commitIndex && log.term(n) == currentTerm) {
@@ -654,6 +696,8 @@ public final class RaftReplica {
       leaseExpiryLocal = Math.max(leaseExpiryLocal, earned.sentLocalNanos() + config.leaseNanos());
     }
     confirmedReadSeq = Math.max(confirmedReadSeq, quorumSeq);
+    // The outstanding round is confirmed: the reads that arrived during it get the next one now.
+    if (!readsAwaitingRound.isEmpty() && confirmedReadSeq >= readSeq) broadcastHeartbeat();
     serveReads();
   }
 
@@ -670,7 +714,9 @@ public final class RaftReplica {
   private void failReads() {
     List<Long> failed = new ArrayList<>();
     for (PendingRead r : pendingReads) failed.add(r.readId());
+    for (long[] r : readsAwaitingRound) failed.add(r[0]);
     for (AwaitingRead r : readsAwaitingTermCommit) failed.add(r.readId());
+    readsAwaitingRound.clear();
     pendingReads.clear();
     readsAwaitingTermCommit.clear();
     for (long id : failed) listener.onReadFailed(id);

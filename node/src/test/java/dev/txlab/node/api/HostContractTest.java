@@ -228,6 +228,36 @@ public abstract class HostContractTest {
     assertThat(journal).containsExactly("start sees k=null", "restarted sees k=null");
   }
 
+  @Test
+  void aSendBeforeSyncLeavesWithoutWaitingForTheSyncOnAHostThatCan() {
+    TestHost host = newHost();
+    List<String> journal = new ArrayList<>();
+    host.add(B, env -> new Scripted(env, journal));
+    host.add(
+        A,
+        env ->
+            new Scripted(env, journal) {
+              @Override
+              public void onStart() {
+                journal.add("sends before sync: " + env.sendsBeforeSync());
+                env.storage().put("k", "v");
+                env.storage().sync();
+                env.send(B, new Ping("held"));
+                env.sendBeforeSync(B, new Ping("early"));
+              }
+            });
+    assertThat(host.crashDuringSync(A)).as("the host exposes a sync window").isTrue();
+    host.runFor(100 * MS);
+    // The step's sync never completed: its ordinary send died with it; the early one left at once
+    // if the host can release sends before the sync, and otherwise waited and died too.
+    if (journal.contains("sends before sync: true")) {
+      assertThat(journal)
+          .containsExactly("sends before sync: true", B + " got Ping[text=early] from " + A);
+    } else {
+      assertThat(journal).containsExactly("sends before sync: false");
+    }
+  }
+
   /** Counts timer ticks in memory and persists each count. */
   static class Counter extends Scripted {
     long count;

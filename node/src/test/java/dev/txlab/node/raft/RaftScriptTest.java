@@ -44,7 +44,10 @@ import org.junit.jupiter.api.TestFactory;
  * election timer fires now, without time passing), {@code persist nX} (a group of one: the host
  * reports nX's appended entries durable, firing its Persisted timer), {@code truncate-log nX I}
  * (nX, down, loses its stored log from index I on: what a storage that "repairs" a corrupt record
- * by truncating there would do).
+ * by truncating there would do), and, before {@code add-nodes}: {@code sends-before-sync} (the
+ * replicas' host releases their AppendEntries before their own sync, as the live host does; {@code
+ * persist nX} then reports nX's appended entries durable), {@code max-entries-per-message N},
+ * {@code max-inflight-messages N}.
  */
 class RaftScriptTest {
   static final Path DIR = Path.of("src/test/resources/raft");
@@ -67,6 +70,10 @@ class RaftScriptTest {
     final TreeSet<String> cuts = new TreeSet<>();
     List<Address> members = List.of();
     StringBuilder out;
+    // Set before add-nodes: a host that releases sends before the step's sync (the live host).
+    boolean sendsBeforeSync;
+    int maxEntriesPerMessage = template.maxEntriesPerMessage();
+    int maxInflightMessages = template.maxInflightMessages();
 
     final class Node implements Env {
       final Address self;
@@ -93,8 +100,8 @@ class RaftScriptTest {
                 template.electionTimeoutNanosMin(),
                 template.electionTimeoutNanosMax(),
                 template.heartbeatIntervalNanos(),
-                template.maxEntriesPerMessage(),
-                template.maxInflightMessages(),
+                maxEntriesPerMessage,
+                maxInflightMessages,
                 template.snapshotThresholdEntries(),
                 true,
                 true,
@@ -146,6 +153,11 @@ class RaftScriptTest {
       @Override
       public void send(Address to, Message message) {
         network.add(new Envelope(self, to, (RaftMessage) message));
+      }
+
+      @Override
+      public boolean sendsBeforeSync() {
+        return sendsBeforeSync;
       }
 
       @Override
@@ -204,6 +216,12 @@ class RaftScriptTest {
           out.append("started ").append(n).append(" nodes\n");
         }
         case "elapse" -> clock[0] += Long.parseLong(w[1]) * 1_000_000L;
+        case "sends-before-sync" -> {
+          sendsBeforeSync = true;
+          out.append("hosts release sends before the step's sync\n");
+        }
+        case "max-entries-per-message" -> maxEntriesPerMessage = Integer.parseInt(w[1]);
+        case "max-inflight-messages" -> maxInflightMessages = Integer.parseInt(w[1]);
         case "campaign" -> {
           clock[0] += template.electionTimeoutNanosMax() + 1;
           fireLatest(node(w[1]), RaftTimer.ElectionTimeout.class);

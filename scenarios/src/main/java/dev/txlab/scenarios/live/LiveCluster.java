@@ -80,10 +80,26 @@ public final class LiveCluster {
           ProtocolRegistry.defaultFor(Protocol.Serves.TRANSACTIONS).name(),
           "always",
           List.of(),
+          // Chosen by measurement (issue 19; 2-core shared machine, 3 nodes + wrk, alternated runs,
+          // 6 s per point starting ~3 s after the nodes start, as wrk_vs_etcd.sh does):
+          // - C1 only (TieredStopAtLevel=1): the full tiered JIT was 2-4x slower in those windows
+          //   (put16 316/449 vs 1535/1567 ops/s, put64 722/1168 vs 4242/4392, get16 2196/2926 vs
+          //   6031/5689, two rounds) — C2's compiler threads compete for the 2 cores.
+          // - Serial GC: Parallel GC was no better (put16 1060 vs 1272 ops/s in the same round) and
+          //   the live set is ~14 MB (young pauses 5-14 ms, longer only when the CPU is starved).
+          // - MetaspaceSize=64m: with the default (~21 MB) every node took a "Pause Full (Metadata
+          //   GC Threshold)" of 72-118 ms (-Xlog:gc) while serving the first benchmark point; with
+          //   it, none (0 full GCs on 12 node runs).
+          // - AlwaysPreTouch: the first young GCs of a fresh heap page-fault their survivor and old
+          //   spaces: 40-363 ms (mostly 90-230) without it, 15-72 ms (mostly ~20) with it, over 6
+          //   node runs each (-Xlog:gc), landing in the first point's p99. Costs 256 MB touched at
+          //   start.
           List.of(
               "-Xmx256m",
               "-XX:+UseSerialGC",
               "-XX:TieredStopAtLevel=1",
+              "-XX:MetaspaceSize=64m",
+              "-XX:+AlwaysPreTouch",
               // JGroups logs through JUL even when an SLF4J API (with no provider) is on the class
               // path,
               // where its log-level calls would fail.
