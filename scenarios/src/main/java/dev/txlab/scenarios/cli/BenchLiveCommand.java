@@ -1,34 +1,42 @@
 package dev.txlab.scenarios.cli;
 
+import dev.txlab.scenarios.live.EtcdCluster;
 import dev.txlab.scenarios.live.LiveBench;
 import dev.txlab.scenarios.live.LiveCluster;
 import dev.txlab.scenarios.live.LiveException;
+import dev.txlab.scenarios.live.NodeApi;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code txlab bench live}: a 3-node single-shard cluster on loopback with fsync on — single-key
- * PUTs at 1, 16 and 64 clients, linearizable GETs at 16 — then a 3-node 3-shard transactional
- * cluster for cross-shard transactions. The clients run in this process, the nodes in their own.
- * Figures, not a verdict; the machine's load is printed with them.
+ * {@code txlab bench live}: a 3-node single-shard raft-kv cluster on loopback with fsync on — PUTs
+ * at 1, 16 and 64 clients, linearizable GETs at 16, {@value LiveBench#KEYS} keys, {@value
+ * LiveBench#VALUE_BYTES}-byte values, every request to the leader — and, when {@code etcd} is on
+ * the PATH, a 3-member etcd measured the same way by the same client, one system at a time, with
+ * the ratios; then a 3-node 3-shard Spanner-style cluster for cross-shard transactions. Closed-loop
+ * clients in this process, one HdrHistogram per point; {@code --rounds} takes medians, {@code
+ * --json} prints every figure. Figures, not a verdict; the machine's load is printed with them.
  */
 @Command(
     name = "live",
     mixinStandardHelpOptions = true,
     description =
-        "Throughput and p50/p99 latency of live clusters on loopback (fsync on), measured with fixed-concurrency HTTP clients.",
-    footer = {"", "Example: txlab bench live --measure 10s"})
+        "Throughput and latency of a live cluster on loopback (fsync on), beside etcd when it is on the PATH, measured with the same closed-loop HTTP clients.",
+    footer = {"", "Example: txlab bench live --rounds 3 --measure 10s"})
 final class BenchLiveCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -56,93 +64,322 @@ final class BenchLiveCommand implements Callable<Integer> {
   @Option(names = "--skip-txn", description = "Only the single-key figures.")
   boolean skipTxn;
 
+  @Option(
+      names = "--etcd",
+      defaultValue = "auto",
+      paramLabel = "auto|on|off",
+      description =
+          "Measure a 3-member etcd beside txlab with the same client: auto (when etcd is on the PATH; the default), on (refuse without it), off.")
+  String etcd;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "1",
+      description =
+          "Rounds, each system once per round, one at a time; each figure is the median over the rounds (default 1).")
+  int rounds;
+
+  @Option(names = "--json", description = "Print the figures as JSON instead of a table.")
+  boolean json;
+
+  /** The single-key loads measured side by side, as {@code wrk_vs_etcd.sh} measures them. */
+  private record Point(String load, int clients, boolean put) {}
+
+  private static final List<Point> POINTS =
+      List.of(
+          new Point("puts", 1, true),
+          new Point("puts", 16, true),
+          new Point("puts", 64, true),
+          new Point("linearizable gets", 16, false));
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    if (rounds < 1 || rounds > 20) {
+      throw new Txlab.UsageError("--rounds: between 1 and 20, not " + rounds);
+    }
+    if (!List.of("auto", "on", "off").contains(etcd)) {
+      throw new Txlab.UsageError("--etcd: auto, on or off, not '" + etcd + "'");
+    }
+    java.util.Optional<Path> etcdProgram =
+        etcd.equals("off") ? java.util.Optional.empty() : EtcdCluster.onPath();
+    if (etcd.equals("on") && etcdProgram.isEmpty()) {
+      throw new Txlab.UsageError(
+          "--etcd on: no etcd on the PATH (apt-get install -y etcd-server installs it)");
+    }
+    PrintWriter progress = json ? new PrintWriter(Writer.nullWriter()) : out;
     Path root = dir != null ? dir : Files.createTempDirectory("txlab-bench-live-");
-    List<LiveBench.Figures> rows = new ArrayList<>();
+    String loadBefore = uptime();
+    progress.println("load before: " + loadBefore);
+    progress.flush();
+    // Per point, per system: the figures of every round.
+    Map<String, List<List<LiveBench.Figures>>> figures = new LinkedHashMap<>();
+    figures.put("txlab", new ArrayList<>());
+    if (etcdProgram.isPresent()) figures.put("etcd", new ArrayList<>());
+    for (List<List<LiveBench.Figures>> perPoint : figures.values()) {
+      for (int i = 0; i < POINTS.size(); i++) perPoint.add(new ArrayList<>());
+    }
     String stamp = Long.toString(System.currentTimeMillis(), 36);
-    out.println("load before: " + uptime());
-    out.flush();
-    LiveCluster kv;
+    LiveBench.Figures txnFigures = null;
     try {
-      kv = LiveBench.cluster(root.resolve("kv"), 1, "raft-kv", line -> progress(out, line));
+      for (int round = 1; round <= rounds; round++) {
+        String prefix = "b" + stamp + "r" + round + "-";
+        if (etcdProgram.isPresent()) {
+          progress(progress, "round " + round + ": etcd, 3 members on loopback …");
+          try (EtcdCluster e =
+              EtcdCluster.start(etcdProgram.get(), root.resolve("etcd-" + round))) {
+            NodeApi leader =
+                e.leader().orElseThrow(() -> new LiveException("etcd lost its leader"));
+            for (int i = 0; i < POINTS.size(); i++) {
+              Point pt = POINTS.get(i);
+              progress(progress, "  etcd " + pt.load() + ", " + pt.clients() + " client(s) …");
+              figures
+                  .get("etcd")
+                  .get(i)
+                  .add(
+                      LiveBench.measure(
+                          List.of(leader),
+                          pt.load(),
+                          pt.clients(),
+                          warmup,
+                          measure,
+                          pt.put() ? LiveBench.etcdPut(prefix) : LiveBench.etcdGet(prefix)));
+            }
+          }
+        }
+        progress(progress, "round " + round + ": txlab raft-kv …");
+        LiveCluster kv =
+            LiveBench.cluster(
+                root.resolve("kv-" + round), 1, "raft-kv", line -> progress(progress, line));
+        try {
+          NodeApi leader = leaderOf(kv);
+          for (int i = 0; i < POINTS.size(); i++) {
+            Point pt = POINTS.get(i);
+            progress(progress, "  txlab " + pt.load() + ", " + pt.clients() + " client(s) …");
+            figures
+                .get("txlab")
+                .get(i)
+                .add(
+                    LiveBench.measure(
+                        List.of(leader),
+                        pt.load(),
+                        pt.clients(),
+                        warmup,
+                        measure,
+                        pt.put() ? LiveBench.txlabPut(prefix) : LiveBench.txlabGet(prefix)));
+          }
+        } finally {
+          report(progress, kv.stop(Duration.ofSeconds(5)));
+        }
+      }
+      if (!skipTxn) {
+        LiveCluster txn =
+            LiveBench.cluster(root.resolve("txn"), 3, "spanner", line -> progress(progress, line));
+        try {
+          progress(progress, "cross-shard transactions (3 appends on 3 shards), 16 clients …");
+          txnFigures =
+              LiveBench.measure(
+                  txn,
+                  "cross-shard txns (3 shards)",
+                  16,
+                  warmup,
+                  measure,
+                  LiveBench.crossShardTxn(
+                      LiveBench.keysPerClient(txn, 16, "x" + stamp), "b" + stamp + "-"));
+        } finally {
+          report(progress, txn.stop(Duration.ofSeconds(5)));
+        }
+      }
     } catch (LiveException e) {
       throw new Txlab.UsageError(e.getMessage());
-    }
-    try {
-      for (int clients : List.of(1, 16, 64)) {
-        progress(out, "puts, " + clients + " client(s) …");
-        rows.add(
-            LiveBench.measure(
-                kv, "puts", clients, warmup, measure, LiveBench.put("p" + stamp + "-" + clients)));
-      }
-      progress(out, "linearizable gets, 16 clients …");
-      rows.add(
-          LiveBench.measure(
-              kv, "linearizable gets", 16, warmup, measure, LiveBench.get("p" + stamp + "-16")));
     } finally {
-      report(out, kv.stop(Duration.ofSeconds(5)));
+      if (dir == null) deleteTree(root);
     }
-    if (!skipTxn) {
-      LiveCluster txn;
-      try {
-        txn = LiveBench.cluster(root.resolve("txn"), 3, "spanner", line -> progress(out, line));
-      } catch (LiveException e) {
-        throw new Txlab.UsageError(e.getMessage());
-      }
-      try {
-        progress(out, "cross-shard transactions (3 appends on 3 shards), 16 clients …");
-        rows.add(
-            LiveBench.measure(
-                txn,
-                "cross-shard txns (3 shards)",
-                16,
-                warmup,
-                measure,
-                LiveBench.crossShardTxn(
-                    LiveBench.keysPerClient(txn, 16, "x" + stamp), "b" + stamp + "-")));
-      } finally {
-        report(out, txn.stop(Duration.ofSeconds(5)));
-      }
-    }
-    out.println();
-    out.printf(
-        "%-30s %8s %10s %9s %9s %9s %7s%n",
-        "load", "clients", "ops/s", "p50 ms", "p99 ms", "max ms", "errors");
-    for (LiveBench.Figures f : rows) {
-      out.printf(
-          Locale.ROOT,
-          "%-30s %8d %10.0f %9.1f %9.1f %9.1f %7d%n",
-          f.load(),
-          f.clients(),
-          f.opsPerSecond(),
-          f.p50Millis(),
-          f.p99Millis(),
-          f.maxMillis(),
-          f.errors());
-    }
-    out.println();
-    out.println(
-        "etcd 3.4, 3 members on loopback, fsync on (issue 6): puts 1 client ~560-600/s (1.5 / 8-9 ms),"
-            + " 16 clients ~2,400-2,500/s (5.8 / 15-17 ms), 64 clients ~4,400/s (13.5 / 31-33 ms); linearizable reads,"
-            + " 16 clients ~6,400/s (2.3 / 7 ms)");
-    out.println(
-        "machine: "
-            + Runtime.getRuntime().availableProcessors()
-            + " cores; load after: "
-            + uptime());
-    if (dir == null) {
-      deleteTree(root);
+    String loadAfter = uptime();
+    if (json) {
+      printJson(out, figures, txnFigures, loadBefore, loadAfter);
     } else {
-      out.println("clusters' data and logs: " + root);
+      printTable(out, figures, txnFigures, loadAfter, etcdProgram.isPresent());
+      if (dir != null) out.println("clusters' data and logs: " + root);
     }
     out.flush();
     return 0;
   }
 
+  /** The raft-kv cluster's shard-0 leader, waited for (the loads go to it, as wrk's do). */
+  private static NodeApi leaderOf(LiveCluster c) throws LiveException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      java.util.Optional<String> l = c.view().leaderOf(c.shards().get(0));
+      if (l.isPresent()) return c.api(l.get());
+      LiveCluster.sleep(100);
+    }
+    throw new LiveException("the raft-kv cluster elected no leader within 30 s");
+  }
+
+  /** The median figures of a point's rounds (each figure its own median). */
+  static LiveBench.Figures median(List<LiveBench.Figures> rounds) {
+    LiveBench.Figures first = rounds.get(0);
+    return new LiveBench.Figures(
+        first.load(),
+        first.clients(),
+        (long) medianOf(rounds, f -> (double) f.ok()),
+        (long) medianOf(rounds, f -> (double) f.errors()),
+        medianOf(rounds, LiveBench.Figures::seconds),
+        medianOf(rounds, LiveBench.Figures::p50Millis),
+        medianOf(rounds, LiveBench.Figures::p90Millis),
+        medianOf(rounds, LiveBench.Figures::p99Millis),
+        medianOf(rounds, LiveBench.Figures::p999Millis),
+        medianOf(rounds, LiveBench.Figures::maxMillis));
+  }
+
+  private static double medianOf(
+      List<LiveBench.Figures> rounds, java.util.function.ToDoubleFunction<LiveBench.Figures> f) {
+    double[] v = rounds.stream().mapToDouble(f).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private void printTable(
+      PrintWriter out,
+      Map<String, List<List<LiveBench.Figures>>> figures,
+      LiveBench.Figures txn,
+      String loadAfter,
+      boolean sideBySide) {
+    out.println();
+    if (sideBySide) {
+      out.printf(
+          "%-20s %7s %11s %11s %6s %17s %17s%n",
+          "load",
+          "clients",
+          "etcd ops/s",
+          "txlab ops/s",
+          "ratio",
+          "etcd p50/p99 ms",
+          "txlab p50/p99 ms");
+      for (int i = 0; i < POINTS.size(); i++) {
+        LiveBench.Figures e = median(figures.get("etcd").get(i));
+        LiveBench.Figures t = median(figures.get("txlab").get(i));
+        out.printf(
+            Locale.ROOT,
+            "%-20s %7d %11.0f %11.0f %6.2f %17s %17s%n",
+            POINTS.get(i).load(),
+            POINTS.get(i).clients(),
+            e.opsPerSecond(),
+            t.opsPerSecond(),
+            t.opsPerSecond() / e.opsPerSecond(),
+            String.format(Locale.ROOT, "%.2f / %.2f", e.p50Millis(), e.p99Millis()),
+            String.format(Locale.ROOT, "%.2f / %.2f", t.p50Millis(), t.p99Millis()));
+      }
+    } else {
+      out.printf(
+          "%-20s %7s %10s %9s %9s %9s %7s%n",
+          "load", "clients", "ops/s", "p50 ms", "p99 ms", "max ms", "errors");
+      for (int i = 0; i < POINTS.size(); i++) {
+        row(out, median(figures.get("txlab").get(i)));
+      }
+    }
+    if (txn != null) {
+      out.println();
+      out.printf(
+          "%-30s %7s %10s %9s %9s %9s %7s%n",
+          "load", "clients", "ops/s", "p50 ms", "p99 ms", "max ms", "errors");
+      row(out, txn);
+    }
+    out.println();
+    out.println(
+        "each system alone on loopback, 3 members, fsync on; "
+            + rounds
+            + " round(s), the median of each figure; "
+            + LiveBench.KEYS
+            + " keys, "
+            + LiveBench.VALUE_BYTES
+            + "-byte values; every client's requests go to the leader");
+    if (!sideBySide) {
+      out.println(
+          "no etcd measured beside it"
+              + (etcd.equals("off")
+                  ? " (--etcd off)"
+                  : ": etcd is not on the PATH (apt-get install -y etcd-server)"));
+    }
+    out.println(
+        "machine: "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores; load after: "
+            + loadAfter);
+  }
+
+  private static void row(PrintWriter out, LiveBench.Figures f) {
+    out.printf(
+        Locale.ROOT,
+        "%-20s %7d %10.0f %9.2f %9.2f %9.2f %7d%n",
+        f.load(),
+        f.clients(),
+        f.opsPerSecond(),
+        f.p50Millis(),
+        f.p99Millis(),
+        f.maxMillis(),
+        f.errors());
+  }
+
+  private void printJson(
+      PrintWriter out,
+      Map<String, List<List<LiveBench.Figures>>> figures,
+      LiveBench.Figures txn,
+      String loadBefore,
+      String loadAfter)
+      throws IOException {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("rounds", rounds);
+    doc.put("keys", LiveBench.KEYS);
+    doc.put("value_bytes", LiveBench.VALUE_BYTES);
+    doc.put("cores", Runtime.getRuntime().availableProcessors());
+    doc.put("load_before", loadBefore);
+    doc.put("load_after", loadAfter);
+    List<Map<String, Object>> points = new ArrayList<>();
+    for (int i = 0; i < POINTS.size(); i++) {
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("load", POINTS.get(i).load());
+      p.put("clients", POINTS.get(i).clients());
+      for (Map.Entry<String, List<List<LiveBench.Figures>>> sys : figures.entrySet()) {
+        Map<String, Object> m = figuresJson(median(sys.getValue().get(i)));
+        List<Map<String, Object>> each = new ArrayList<>();
+        for (LiveBench.Figures f : sys.getValue().get(i)) each.add(figuresJson(f));
+        m.put("each_round", each);
+        p.put(sys.getKey(), m);
+      }
+      if (figures.containsKey("etcd")) {
+        p.put(
+            "ratio",
+            median(figures.get("txlab").get(i)).opsPerSecond()
+                / median(figures.get("etcd").get(i)).opsPerSecond());
+      }
+      points.add(p);
+    }
+    doc.put("points", points);
+    if (txn != null) doc.put("transactions", figuresJson(txn));
+    out.println(
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .writerWithDefaultPrettyPrinter()
+            .writeValueAsString(doc));
+  }
+
+  private static Map<String, Object> figuresJson(LiveBench.Figures f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("ops_per_s", Math.round(f.opsPerSecond() * 10) / 10.0);
+    m.put("ok", f.ok());
+    m.put("errors", f.errors());
+    m.put("seconds", Math.round(f.seconds() * 100) / 100.0);
+    m.put("p50_ms", f.p50Millis());
+    m.put("p90_ms", f.p90Millis());
+    m.put("p99_ms", f.p99Millis());
+    m.put("p999_ms", f.p999Millis());
+    m.put("max_ms", f.maxMillis());
+    return m;
+  }
+
   /** Removes a benchmark's temporary directory (its nodes are stopped). */
   private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) return;
     try (var paths = Files.walk(root)) {
       for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

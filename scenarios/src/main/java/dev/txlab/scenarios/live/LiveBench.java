@@ -19,7 +19,7 @@ import org.HdrHistogram.Recorder;
  * measured interval; latency is per request, recorded in an HdrHistogram.
  */
 public final class LiveBench {
-  /** One measured load. */
+  /** One measured load: its counts and its latency percentiles (from one HdrHistogram). */
   public record Figures(
       String load,
       int clients,
@@ -27,7 +27,9 @@ public final class LiveBench {
       long errors,
       double seconds,
       double p50Millis,
+      double p90Millis,
       double p99Millis,
+      double p999Millis,
       double maxMillis) {
     public double opsPerSecond() {
       return ok / seconds;
@@ -52,7 +54,23 @@ public final class LiveBench {
       Duration warmup,
       Duration measure,
       Request request) {
-    List<String> nodes = cluster.nodes();
+    List<NodeApi> apis = new ArrayList<>();
+    for (String n : cluster.nodes()) apis.add(cluster.api(n));
+    return measure(apis, load, clients, warmup, measure, request);
+  }
+
+  /**
+   * Runs {@code clients} closed-loop clients for {@code warmup + measure}, client {@code i} talking
+   * to {@code targets[i mod N]} (any HTTP/JSON server: a txlab node, an etcd member), and returns
+   * the figures of the measured part.
+   */
+  public static Figures measure(
+      List<NodeApi> targets,
+      String load,
+      int clients,
+      Duration warmup,
+      Duration measure,
+      Request request) {
     Recorder latency = new Recorder(3);
     AtomicBoolean measuring = new AtomicBoolean(false);
     AtomicBoolean stop = new AtomicBoolean(false);
@@ -61,7 +79,7 @@ public final class LiveBench {
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
       int client = i;
-      NodeApi api = cluster.api(nodes.get(i % nodes.size()));
+      NodeApi api = targets.get(i % targets.size());
       Thread t =
           new Thread(
               () -> {
@@ -109,7 +127,9 @@ public final class LiveBench {
         errors.get(),
         seconds,
         h.getValueAtPercentile(50) / 1000.0,
+        h.getValueAtPercentile(90) / 1000.0,
         h.getValueAtPercentile(99) / 1000.0,
+        h.getValueAtPercentile(99.9) / 1000.0,
         h.getMaxValue() / 1000.0);
   }
 
@@ -121,6 +141,66 @@ public final class LiveBench {
                 Map.of("value", Long.toString(seq)),
                 Duration.ofSeconds(10))
             .ok();
+  }
+
+  /** The side-by-side loads' key space and value size (as {@code wrk_vs_etcd.sh} uses). */
+  public static final int KEYS = 1000;
+
+  public static final int VALUE_BYTES = 100;
+
+  private static final String VALUE = "v".repeat(VALUE_BYTES);
+
+  /** A txlab PUT of a random one of {@link #KEYS} keys, {@link #VALUE_BYTES} bytes. */
+  public static Request txlabPut(String prefix) {
+    return (api, client, seq) ->
+        api.put(
+                NodeApi.kvPath(
+                    prefix + java.util.concurrent.ThreadLocalRandom.current().nextInt(KEYS)),
+                Map.of("value", VALUE),
+                Duration.ofSeconds(10))
+            .ok();
+  }
+
+  /** A txlab linearizable GET (ReadIndex) of a random one of {@link #KEYS} keys. */
+  public static Request txlabGet(String prefix) {
+    return (api, client, seq) ->
+        api.get(
+                NodeApi.kvPath(
+                    prefix + java.util.concurrent.ThreadLocalRandom.current().nextInt(KEYS)),
+                Duration.ofSeconds(10))
+            .ok();
+  }
+
+  /** An etcd put (its v3 JSON gateway) of a random one of {@link #KEYS} keys. */
+  public static Request etcdPut(String prefix) {
+    return (api, client, seq) ->
+        api.post(
+                "/v3/kv/put",
+                Map.of(
+                    "key",
+                    base64(prefix + java.util.concurrent.ThreadLocalRandom.current().nextInt(KEYS)),
+                    "value",
+                    base64(VALUE)),
+                Duration.ofSeconds(10))
+            .ok();
+  }
+
+  /** An etcd linearizable range read (its default) of a random one of {@link #KEYS} keys. */
+  public static Request etcdGet(String prefix) {
+    return (api, client, seq) ->
+        api.post(
+                "/v3/kv/range",
+                Map.of(
+                    "key",
+                    base64(
+                        prefix + java.util.concurrent.ThreadLocalRandom.current().nextInt(KEYS))),
+                Duration.ofSeconds(10))
+            .ok();
+  }
+
+  private static String base64(String s) {
+    return java.util.Base64.getEncoder()
+        .encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** A linearizable GET (ReadIndex) of one of a few keys. */
@@ -167,10 +247,6 @@ public final class LiveBench {
     return out;
   }
 
-  /** The benchmark nodes' JVM options. */
-  static final List<String> BENCH_JAVA_OPTIONS =
-      List.of("-Xmx512m", "-XX:+UseSerialGC", "-Djgroups.use.jdk_logger=true");
-
   /** Starts a cluster for a benchmark in {@code dir}. */
   public static LiveCluster cluster(
       Path dir, int shards, String protocol, Consumer<String> progress) throws LiveException {
@@ -182,15 +258,14 @@ public final class LiveBench {
             + ", fsync always, in "
             + dir
             + " …");
-    // Steady-state code for a benchmark: the full JIT (clusters for experiments stop at C1 to start
-    // quickly on small machines) and a heap with room, serial GC for short pauses.
+    // The nodes' JVM flags are every live cluster's (LiveCluster.StartOptions.defaults), chosen by
+    // measurement on windows like these: a benchmark measures what users run.
     return LiveCluster.start(
         LiveCluster.StartOptions.defaults(dir)
             .withShape(3, shards, 3)
             .withProtocol(protocol)
             .withFsync("always")
-            .withTimeout(Duration.ofSeconds(120))
-            .withJavaOptions(BENCH_JAVA_OPTIONS),
+            .withTimeout(Duration.ofSeconds(120)),
         null);
   }
 }

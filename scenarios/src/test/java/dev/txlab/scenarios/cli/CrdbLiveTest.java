@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is killed and comes back, and the history is serializable — with the gateways' retry counters
  * read from the nodes.
  */
+@org.junit.jupiter.api.Tag("real-time")
 class CrdbLiveTest {
   @TempDir Path dir;
 

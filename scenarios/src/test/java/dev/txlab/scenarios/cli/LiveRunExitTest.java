@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * killed outright (SIGKILL), its nodes notice their parent is gone and exit by themselves. Each
  * case runs the real command in a child JVM and kills it mid-run.
  */
+@org.junit.jupiter.api.Tag("real-time")
 class LiveRunExitTest {
   @TempDir Path dir;
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * directory that states what happened: the host, the nodes' process ids, the faults as applied, and
  * no field only a simulation has.
  */
+@org.junit.jupiter.api.Tag("real-time")
 class LiveRunTest {
   @TempDir Path dir;
 

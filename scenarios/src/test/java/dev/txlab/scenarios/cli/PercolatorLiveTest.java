@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * their gateways, a node is killed and comes back (an oracle replica with it), and the history is
  * snapshot-isolated — with the gateways' oracle and lock counters read from the nodes.
  */
+@org.junit.jupiter.api.Tag("real-time")
 class PercolatorLiveTest {
   @TempDir Path dir;
 

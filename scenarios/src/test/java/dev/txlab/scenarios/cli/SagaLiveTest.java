@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after it applied — a duplicated and delayed message on the real links, or a step resent by the
  * orchestrator leader that took over from a paused one — is charged twice.
  */
+@org.junit.jupiter.api.Tag("real-time")
 class SagaLiveTest {
   @TempDir Path dir;
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * shown by {@code txlab protocols}, named in results and report — and the checker finds what it
  * gives up: its histories are not serializable.
  */
+@org.junit.jupiter.api.Tag("real-time")
 class ToyProtocolTest {
   @TempDir Path dir;
 

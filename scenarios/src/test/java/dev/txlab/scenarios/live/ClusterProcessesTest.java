@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * path) on loopback: a short register workload with a partition and its heal applied through the
  * chaos code, checked for linearizability; then {@code stop} must leave no process behind.
  */
+@org.junit.jupiter.api.Tag("real-time")
 class ClusterProcessesTest {
   @TempDir Path dir;
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * acknowledged append is lost and no value appears that no client wrote. {@code txlab soak
  * durability} runs the long version.
  */
+@org.junit.jupiter.api.Tag("real-time")
 class DurabilityTest {
   @TempDir Path dir;
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * isolation at READ COMMITTED, no committed transaction lost to a SIGKILL) and leaves no server
  * process behind. A real server is not simulated: asked to, txlab says so.
  */
+@org.junit.jupiter.api.Tag("real-time")
 class PostgresScenariosTest {
   @TempDir Path dir;
 
