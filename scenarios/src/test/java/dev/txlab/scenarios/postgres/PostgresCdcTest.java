@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
  * consumer killed and started again resumes from its offsets and slot and misses nothing, and while
  * it is down its slot retains the log written since its last confirmation.
  */
-@org.junit.jupiter.api.Tag("real-time")
 class PostgresCdcTest {
   @Test
   void backfillsStreamsAndResumesAfterAKillWithTheLogRetainedMeanwhile() throws Exception {

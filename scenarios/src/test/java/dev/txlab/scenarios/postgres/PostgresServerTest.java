@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
  * through an unprivileged user): it serves SQL on loopback, keeps every committed row through a
  * SIGKILL and a restart (crash recovery), and leaves no process behind when closed.
  */
-@org.junit.jupiter.api.Tag("real-time")
 class PostgresServerTest {
   @Test
   void servesSurvivesAKillAndLeavesNothingBehind() throws Exception {
