@@ -288,18 +288,7 @@ public final class LiveScenarioRun {
     try {
       Scenario.WorkloadSpec ws = s.workload();
       LiveWorkload.Spec spec = workloadSpec(s);
-      List<FaultEvent> plan;
-      try {
-        plan =
-            Schedule.parse(s.faults())
-                .plan(
-                    ClusterView.ofShape(cluster.nodes(), cluster.shards()),
-                    s.duration().toNanos(),
-                    new SplittableRandom(seed ^ 0x6e656d65736973L));
-      } catch (FaultSyntaxException | IllegalArgumentException e) {
-        throw new LiveException(
-            "the scenario's fault schedule does not fit the live cluster: " + e.getMessage(), e);
-      }
+      List<FaultEvent> plan = plan(s, ClusterView.ofShape(cluster.nodes(), cluster.shards()), seed);
       for (LiveCluster.NodeStatus st : cluster.status()) {
         if (st.pid() != null) {
           pids.put(st.node(), st.pid());
@@ -416,6 +405,27 @@ public final class LiveScenarioRun {
         // Shutting down already: the hook stops what started.
       }
       throw e;
+    }
+  }
+
+  /**
+   * The scenario's fault schedule planned against {@code view}, from the run's seed salted as the
+   * simulator salts it ({@link dev.txlab.scenarios.run.SimRun#NEMESIS_SEED_SALT}), so one seed
+   * plans the same faults on both hosts.
+   *
+   * @throws LiveException naming what does not fit
+   */
+  public static List<FaultEvent> plan(Scenario s, ClusterView view, long seed)
+      throws LiveException {
+    try {
+      return Schedule.parse(s.faults())
+          .plan(
+              view,
+              s.duration().toNanos(),
+              new SplittableRandom(seed ^ dev.txlab.scenarios.run.SimRun.NEMESIS_SEED_SALT));
+    } catch (FaultSyntaxException | IllegalArgumentException e) {
+      throw new LiveException(
+          "the scenario's fault schedule does not fit the live cluster: " + e.getMessage(), e);
     }
   }
 

@@ -3,12 +3,10 @@ package dev.txlab.scenarios.postgres;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.txlab.chaos.fault.ClusterView;
 import dev.txlab.chaos.fault.Fault;
-import dev.txlab.chaos.fault.FaultSyntaxException;
 import dev.txlab.chaos.fault.Percent;
 import dev.txlab.chaos.live.LiveControl;
 import dev.txlab.chaos.live.LiveFaultException;
 import dev.txlab.chaos.schedule.FaultEvent;
-import dev.txlab.chaos.schedule.Schedule;
 import dev.txlab.coordinator.protocol.ProtocolCheck;
 import dev.txlab.coordinator.protocol.TimeSeries;
 import dev.txlab.scenarios.live.ClusterControl;
@@ -59,7 +57,6 @@ import org.HdrHistogram.Histogram;
  * key, and the lag from a change's commit in PostgreSQL to its apply in the cluster.
  */
 public final class PostgresCdcTarget implements LiveTarget {
-  private static final long NEMESIS_SALT = 0x6e656d65736973L;
   static final String TABLE = "txlab_kv";
   private static final long SAMPLE_EVERY_MILLIS = 200;
   private static final int DIVERGENT_LISTED_MAX = 20;
@@ -127,17 +124,8 @@ public final class PostgresCdcTarget implements LiveTarget {
       PostgresClients clients =
           new PostgresClients(s, pg, "serializable", TABLE, cluster.shardMap());
       Control control = new Control(new ClusterControl(cluster), pg, cdc);
-      List<FaultEvent> plan;
-      try {
-        plan =
-            Schedule.parse(s.faults())
-                .plan(
-                    ClusterView.ofShape(control.nodes(), cluster.shards()),
-                    s.duration().toNanos(),
-                    new SplittableRandom(seed ^ NEMESIS_SALT));
-      } catch (FaultSyntaxException | IllegalArgumentException e) {
-        throw new LiveException("the scenario's fault schedule does not fit: " + e.getMessage(), e);
-      }
+      List<FaultEvent> plan =
+          LiveScenarioRun.plan(s, ClusterView.ofShape(control.nodes(), cluster.shards()), seed);
       Map<String, Long> pids = new TreeMap<>();
       pids.put(PostgresCdcProtocol.OLD, pg.pid());
       for (LiveCluster.NodeStatus st : cluster.status()) {

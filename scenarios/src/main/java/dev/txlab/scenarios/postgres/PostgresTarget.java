@@ -2,12 +2,10 @@ package dev.txlab.scenarios.postgres;
 
 import dev.txlab.chaos.fault.ClusterView;
 import dev.txlab.chaos.fault.Fault;
-import dev.txlab.chaos.fault.FaultSyntaxException;
 import dev.txlab.chaos.fault.Percent;
 import dev.txlab.chaos.live.LiveControl;
 import dev.txlab.chaos.live.LiveFaultException;
 import dev.txlab.chaos.schedule.FaultEvent;
-import dev.txlab.chaos.schedule.Schedule;
 import dev.txlab.scenarios.live.LiveCluster;
 import dev.txlab.scenarios.live.LiveException;
 import dev.txlab.scenarios.live.LiveScenarioRun;
@@ -44,8 +42,6 @@ import java.util.function.Consumer;
  * is {@code :info}: it may have committed.
  */
 public final class PostgresTarget implements LiveTarget {
-  private static final long NEMESIS_SALT = 0x6e656d65736973L;
-
   /** The one server's name in fault lines. */
   static final String SERVER = "n1";
 
@@ -97,17 +93,10 @@ public final class PostgresTarget implements LiveTarget {
     try {
       PostgresClients run =
           new PostgresClients(s, pg, isolation, "txlab", PostgresClients.oneServer(SERVER));
-      List<FaultEvent> plan;
       List<String> nodes = new ArrayList<>();
       for (int i = 1; i <= s.nodes(); i++) nodes.add("n" + i);
       ClusterView view = new PrimaryView(nodes, s.shards(), pg);
-      try {
-        plan =
-            Schedule.parse(s.faults())
-                .plan(view, s.duration().toNanos(), new SplittableRandom(seed ^ NEMESIS_SALT));
-      } catch (FaultSyntaxException | IllegalArgumentException e) {
-        throw new LiveException("the scenario's fault schedule does not fit: " + e.getMessage(), e);
-      }
+      List<FaultEvent> plan = LiveScenarioRun.plan(s, view, seed);
       Control control = new Control(pg, nodes, view);
       dev.txlab.chaos.live.LiveNemesis nemesis =
           new dev.txlab.chaos.live.LiveNemesis(control, new SplittableRandom(seed));
