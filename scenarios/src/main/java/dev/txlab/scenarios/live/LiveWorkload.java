@@ -209,6 +209,41 @@ public final class LiveWorkload {
   public record FaultRecord(
       long atNanos, String f, String fault, boolean applied, String summary) {}
 
+  /**
+   * When one client's next operation is due, at the spec's rate shared by its clients. Clients
+   * start spread over one interval, so they do not all fire together; a client that falls behind (a
+   * slow operation) catches up by at most one interval, not by a burst.
+   */
+  public static final class Pacer {
+    private final long intervalNanos;
+    private long next;
+
+    /**
+     * Client {@code index} of {@code spec}'s clients, whose workload started at {@code startNanos}.
+     */
+    public Pacer(Spec spec, int index, long startNanos) {
+      this.intervalNanos = spec.rate() == 0 ? 0 : (long) (1e9 * spec.clients() / spec.rate());
+      this.next = startNanos + (intervalNanos == 0 ? 0 : intervalNanos * index / spec.clients());
+    }
+
+    /**
+     * Waits until the next operation is due; returns false, without waiting further, once {@code
+     * stopping} says so.
+     */
+    public boolean awaitTurn(java.util.function.BooleanSupplier stopping) {
+      while (!stopping.getAsBoolean()) {
+        long wait = next - System.nanoTime();
+        if (wait > 0) {
+          LiveCluster.sleep(Math.max(1, Math.min(100, wait / 1_000_000)));
+          continue;
+        }
+        next = Math.max(next + intervalNanos, System.nanoTime() - intervalNanos);
+        return true;
+      }
+      return false;
+    }
+  }
+
   /** What a workload produced, checked. */
   public record Result(
       History history,
@@ -379,18 +414,10 @@ public final class LiveWorkload {
     String client = "c" + (index + 1);
     String wireClient = client + "-" + runId;
     RandomSource random = new RandomSource(keyBase + index * 7919L);
-    long intervalNanos = spec.rate() == 0 ? 0 : (long) (1e9 * spec.clients() / spec.rate());
-    // Clients start spread over one interval, so they do not all fire together.
-    long next = startNanos + (intervalNanos == 0 ? 0 : intervalNanos * index / spec.clients());
+    Pacer pacer = new Pacer(spec, index, startNanos);
     int nodeIndex = index % nodes.size();
     long seq = 0;
-    while (!stopping) {
-      long wait = next - System.nanoTime();
-      if (wait > 0) {
-        LiveCluster.sleep(Math.max(1, wait / 1_000_000));
-        continue;
-      }
-      next = Math.max(next + intervalNanos, System.nanoTime() - intervalNanos);
+    while (pacer.awaitTurn(() -> stopping)) {
       NodeApi api = cluster.api(nodes.get(nodeIndex));
       long s = ++seq;
       boolean refused =

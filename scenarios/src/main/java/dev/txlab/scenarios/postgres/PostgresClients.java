@@ -238,18 +238,11 @@ final class PostgresClients {
   private <O, R> void loop(int index, Kind<O, R> kind) {
     String client = "c" + (index + 1);
     RandomSource random = new RandomSource(index * 7919L + 1);
-    long intervalNanos = spec.rate() == 0 ? 0 : (long) (1e9 * spec.clients() / spec.rate());
-    long next = startNanos + (intervalNanos == 0 ? 0 : intervalNanos * index / spec.clients());
+    LiveWorkload.Pacer pacer = new LiveWorkload.Pacer(spec, index, startNanos);
     long seq = 0;
     Connection c = null;
     Executor direct = Runnable::run;
-    while (!stopping) {
-      long wait = next - System.nanoTime();
-      if (wait > 0) {
-        LiveCluster.sleep(Math.max(1, wait / 1_000_000));
-        continue;
-      }
-      next = Math.max(next + intervalNanos, System.nanoTime() - intervalNanos);
+    while (pacer.awaitTurn(() -> stopping)) {
       O op;
       long s = ++seq;
       synchronized (lock) {
