@@ -1,12 +1,7 @@
 package dev.txlab.scenarios.postgres;
 
 import dev.txlab.coordinator.protocol.Knob;
-import dev.txlab.coordinator.protocol.Protocol;
-import dev.txlab.coordinator.protocol.SimProtocolCluster;
-import dev.txlab.coordinator.protocol.Topology;
-import dev.txlab.node.sim.SimConfig;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The migration lab's {@code cdc} strategy with the real parts: an application reads and writes
@@ -17,7 +12,7 @@ import java.util.Map;
  * ({@code stores-agree}); meanwhile the replication slot's retained WAL is sampled, so a consumer
  * that is down shows what it costs the old store. Live only: every part is real.
  */
-public final class PostgresCdcProtocol implements Protocol {
+public final class PostgresCdcProtocol extends RealServerProtocol {
   /** The old store's server in fault lines. */
   static final String OLD = "old";
 
@@ -82,28 +77,8 @@ public final class PostgresCdcProtocol implements Protocol {
         "cdc_restarts");
   }
 
-  /** Measured by the run itself, so live runs report them. */
   @Override
-  public List<String> liveNodeMetrics() {
-    return metrics();
-  }
-
-  @Override
-  public List<Monitor> monitors() {
-    return List.of();
-  }
-
-  @Override
-  public boolean runsOnSimulator() {
-    return false;
-  }
-
-  @Override
-  public SimProtocolCluster onSimulator(
-      Topology topology, Map<String, String> settings, SimConfig sim) {
-    throw new UnsupportedOperationException(
-        "postgres-cdc streams a real PostgreSQL into a live cluster, not on the simulator (the"
-            + " simulated lab is protocol migration with strategy cdc): run it on the live host"
-            + " (txlab run SCENARIO --host live)");
+  String notSimulated() {
+    return "postgres-cdc streams a real PostgreSQL into a live cluster, not on the simulator (the simulated lab is protocol migration with strategy cdc)";
   }
 }

@@ -1,10 +1,6 @@
 package dev.txlab.scenarios.postgres;
 
 import dev.txlab.coordinator.protocol.Knob;
-import dev.txlab.coordinator.protocol.Protocol;
-import dev.txlab.coordinator.protocol.SimProtocolCluster;
-import dev.txlab.coordinator.protocol.Topology;
-import dev.txlab.node.sim.SimConfig;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +10,7 @@ import java.util.Map;
  * the isolation level the knob names. Not simulated: it runs on the live host only, and every run
  * is real time.
  */
-public final class PostgresProtocol implements Protocol {
+public final class PostgresProtocol extends RealServerProtocol {
   static final List<Knob> KNOBS =
       List.of(
           Knob.choice(
@@ -70,27 +66,8 @@ public final class PostgresProtocol implements Protocol {
         "serialization_failures", "deadlocks_detected", "connection_errors", "backends_terminated");
   }
 
-  /** Counted by its clients during the run, so live runs measure them. */
   @Override
-  public List<String> liveNodeMetrics() {
-    return metrics();
-  }
-
-  @Override
-  public List<Monitor> monitors() {
-    return List.of();
-  }
-
-  @Override
-  public boolean runsOnSimulator() {
-    return false;
-  }
-
-  @Override
-  public SimProtocolCluster onSimulator(
-      Topology topology, Map<String, String> settings, SimConfig sim) {
-    throw new UnsupportedOperationException(
-        "postgres runs against a real PostgreSQL server, not on the simulator: run it on the live"
-            + " host (txlab run SCENARIO --host live)");
+  String notSimulated() {
+    return "postgres runs against a real PostgreSQL server, not on the simulator";
   }
 }
