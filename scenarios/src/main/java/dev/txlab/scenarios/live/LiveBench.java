@@ -153,22 +153,14 @@ public final class LiveBench {
   /** A txlab PUT of a random one of {@link #KEYS} keys, {@link #VALUE_BYTES} bytes. */
   public static Request txlabPut(String prefix) {
     return (api, client, seq) ->
-        api.put(
-                NodeApi.kvPath(
-                    prefix + java.util.concurrent.ThreadLocalRandom.current().nextInt(KEYS)),
-                Map.of("value", VALUE),
-                Duration.ofSeconds(10))
+        api.put(NodeApi.kvPath(randomKey(prefix)), Map.of("value", VALUE), Duration.ofSeconds(10))
             .ok();
   }
 
   /** A txlab linearizable GET (ReadIndex) of a random one of {@link #KEYS} keys. */
   public static Request txlabGet(String prefix) {
     return (api, client, seq) ->
-        api.get(
-                NodeApi.kvPath(
-                    prefix + java.util.concurrent.ThreadLocalRandom.current().nextInt(KEYS)),
-                Duration.ofSeconds(10))
-            .ok();
+        api.get(NodeApi.kvPath(randomKey(prefix)), Duration.ofSeconds(10)).ok();
   }
 
   /** An etcd put (its v3 JSON gateway) of a random one of {@link #KEYS} keys. */
@@ -176,11 +168,7 @@ public final class LiveBench {
     return (api, client, seq) ->
         api.post(
                 "/v3/kv/put",
-                Map.of(
-                    "key",
-                    base64(prefix + java.util.concurrent.ThreadLocalRandom.current().nextInt(KEYS)),
-                    "value",
-                    base64(VALUE)),
+                Map.of("key", base64(randomKey(prefix)), "value", base64(VALUE)),
                 Duration.ofSeconds(10))
             .ok();
   }
@@ -188,14 +176,13 @@ public final class LiveBench {
   /** An etcd linearizable range read (its default) of a random one of {@link #KEYS} keys. */
   public static Request etcdGet(String prefix) {
     return (api, client, seq) ->
-        api.post(
-                "/v3/kv/range",
-                Map.of(
-                    "key",
-                    base64(
-                        prefix + java.util.concurrent.ThreadLocalRandom.current().nextInt(KEYS))),
-                Duration.ofSeconds(10))
+        api.post("/v3/kv/range", Map.of("key", base64(randomKey(prefix))), Duration.ofSeconds(10))
             .ok();
+  }
+
+  /** One of the {@link #KEYS} keys, uniformly, as wrk's scripts pick them. */
+  private static String randomKey(String prefix) {
+    return prefix + java.util.concurrent.ThreadLocalRandom.current().nextInt(KEYS);
   }
 
   private static String base64(String s) {

@@ -416,13 +416,13 @@ public final class PostgresCdcTarget implements LiveTarget {
     List<String> divergent = new ArrayList<>();
     int n = 0;
     for (Map.Entry<String, String> e : old.entrySet()) {
-      NodeApi.Reply r = null;
-      for (int attempt = 0; attempt < 2 * nodes.size(); attempt++) {
-        r = cluster.api(nodes.get(n % nodes.size())).get(NodeApi.kvPath(e.getKey()), WRITE_TIMEOUT);
-        if (r.ok()) break;
-        n++;
+      String path = NodeApi.kvPath(e.getKey());
+      NodeApi.Reply r = cluster.api(nodes.get(n % nodes.size())).get(path, WRITE_TIMEOUT);
+      for (int attempt = 1; !r.ok() && attempt < 2 * nodes.size(); attempt++) {
+        n++; // the next node: this one is down, cut off or without a leader
+        r = cluster.api(nodes.get(n % nodes.size())).get(path, WRITE_TIMEOUT);
       }
-      if (r == null || !r.ok()) {
+      if (!r.ok()) {
         return new Comparison(
             Optional.empty(),
             "the raft-kv cluster did not answer a read of "
