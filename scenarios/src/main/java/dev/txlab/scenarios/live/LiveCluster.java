@@ -397,7 +397,7 @@ public final class LiveCluster {
     return token;
   }
 
-  private static ClusterFile layout(StartOptions o, Path dir) throws IOException, LiveException {
+  static ClusterFile layout(StartOptions o, Path dir) throws IOException, LiveException {
     String protocol = resolveProtocol(o.protocol());
     boolean txn = protocolOf(protocol).serves() == Protocol.Serves.TRANSACTIONS;
     String main = txn ? TXN_NODE_MAIN : KV_NODE_MAIN;
@@ -405,9 +405,12 @@ public final class LiveCluster {
     for (int i = 1; i <= o.nodes(); i++) {
       names.add("n" + i);
     }
-    List<Integer> jgroups = freePorts(o.nodes());
-    List<Integer> http = freePorts(o.nodes());
-    List<Integer> admin = freePorts(o.nodes());
+    // One draw for every port, so no two are the same (three draws could repeat a port across
+    // them: a node then failed to bind a port another of its cluster held).
+    List<Integer> ports = freePorts(3 * o.nodes());
+    List<Integer> jgroups = ports.subList(0, o.nodes());
+    List<Integer> http = ports.subList(o.nodes(), 2 * o.nodes());
+    List<Integer> admin = ports.subList(2 * o.nodes(), 3 * o.nodes());
     List<String> java = javaCommand(o.javaOptions(), dir);
     Path abs = dir.toAbsolutePath().normalize();
     List<ClusterFile.Node> procs = new ArrayList<>();
