@@ -113,6 +113,13 @@ final class ClusterCommand implements Runnable {
     List<String> nodeFlags = new ArrayList<>();
 
     @Option(
+        names = "--node-java-option",
+        paramLabel = "OPTION",
+        description =
+            "Extra JVM option for every node process, after the measured defaults (e.g. --node-java-option=-Xlog:gc:file=gc.log).")
+    List<String> nodeJavaOptions = new ArrayList<>();
+
+    @Option(
         names = "--timeout",
         defaultValue = "90s",
         converter = DurationConverter.class,
@@ -145,6 +152,16 @@ final class ClusterCommand implements Runnable {
               .withFsync(fsync)
               .withNodeFlags(nodeFlags)
               .withTimeout(timeout);
+      if (!nodeJavaOptions.isEmpty()) {
+        for (String opt : nodeJavaOptions) {
+          if (!opt.startsWith("-"))
+            throw new Txlab.UsageError(
+                "--node-java-option: '" + opt + "' is not a JVM option (they start with '-')");
+        }
+        List<String> java = new ArrayList<>(o.javaOptions());
+        java.addAll(nodeJavaOptions);
+        o = o.withJavaOptions(java);
+      }
       LiveCluster c;
       try {
         c = LiveCluster.start(o, out);
