@@ -9,9 +9,7 @@ import dev.txlab.node.api.Process;
 import dev.txlab.node.api.ProcessFactory;
 import dev.txlab.node.api.ShardId;
 import dev.txlab.node.kv.ClientObserver;
-import dev.txlab.node.live.FileStorage;
 import dev.txlab.node.live.LiveNode;
-import dev.txlab.node.raft.RaftConfig;
 import dev.txlab.node.raft.RaftReplica;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,12 +86,7 @@ final class CrdbLiveComponents extends dev.txlab.coordinator.live.LanedComponent
   @Override
   public ProcessFactory replica(LiveNode.Config config, ShardId shard, List<Address> members) {
     CrdbReplica.Config rc =
-        new CrdbReplica.Config(
-            shard,
-            RaftConfig.defaults(members).withFsync(config.fsync() == FileStorage.Fsync.ALWAYS),
-            256,
-            maxOffset(),
-            1_000_000_000L);
+        new CrdbReplica.Config(shard, config.raft(members), 256, maxOffset(), 1_000_000_000L);
     return env -> new CrdbReplica(env, rc);
   }
 

@@ -10,9 +10,7 @@ import dev.txlab.node.api.Address;
 import dev.txlab.node.api.Process;
 import dev.txlab.node.api.ProcessFactory;
 import dev.txlab.node.api.ShardId;
-import dev.txlab.node.live.FileStorage;
 import dev.txlab.node.live.LiveNode;
-import dev.txlab.node.raft.RaftConfig;
 import dev.txlab.node.raft.RaftReplica;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,7 +104,7 @@ public final class TxnComponents implements LiveNode.Components {
     TxnShardReplica.Config rc =
         new TxnShardReplica.Config(
             shard,
-            RaftConfig.defaults(members).withFsync(config.fsync() == FileStorage.Fsync.ALWAYS),
+            config.raft(members),
             config.shardMap(),
             knobs,
             singleCoordinator(config),

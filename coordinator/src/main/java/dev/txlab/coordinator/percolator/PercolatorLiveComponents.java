@@ -8,9 +8,7 @@ import dev.txlab.node.api.Process;
 import dev.txlab.node.api.ProcessFactory;
 import dev.txlab.node.api.ShardId;
 import dev.txlab.node.kv.ClientObserver;
-import dev.txlab.node.live.FileStorage;
 import dev.txlab.node.live.LiveNode;
-import dev.txlab.node.raft.RaftConfig;
 import dev.txlab.node.raft.RaftReplica;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,10 +76,7 @@ final class PercolatorLiveComponents extends dev.txlab.coordinator.live.LanedCom
 
   @Override
   public ProcessFactory replica(LiveNode.Config config, ShardId shard, List<Address> members) {
-    PercolatorReplica.Config rc =
-        new PercolatorReplica.Config(
-            shard,
-            RaftConfig.defaults(members).withFsync(config.fsync() == FileStorage.Fsync.ALWAYS));
+    PercolatorReplica.Config rc = new PercolatorReplica.Config(shard, config.raft(members));
     return env -> new PercolatorReplica(env, rc);
   }
 
@@ -109,7 +104,7 @@ final class PercolatorLiveComponents extends dev.txlab.coordinator.live.LanedCom
     if (oracle.contains(tso)) {
       TsoReplica.Config tc =
           new TsoReplica.Config(
-              RaftConfig.defaults(oracle).withFsync(config.fsync() == FileStorage.Fsync.ALWAYS),
+              config.raft(oracle),
               settings.get("tso-persist").equals("on"),
               PercolatorProtocol.millis(settings, "tso-window"));
       processes.put("tso", env -> new TsoReplica(env, tc));

@@ -8,7 +8,6 @@ import dev.txlab.node.api.Address;
 import dev.txlab.node.api.Process;
 import dev.txlab.node.api.ProcessFactory;
 import dev.txlab.node.api.ShardId;
-import dev.txlab.node.live.FileStorage;
 import dev.txlab.node.live.LiveNode;
 import dev.txlab.node.live.NodeCodecTable;
 import dev.txlab.node.live.RecordCodec;
@@ -122,7 +121,7 @@ final class SagaLiveComponents extends dev.txlab.coordinator.live.LanedComponent
   }
 
   private RaftConfig raft(LiveNode.Config config, List<Address> members) {
-    return RaftConfig.defaults(members).withFsync(config.fsync() == FileStorage.Fsync.ALWAYS);
+    return config.raft(members);
   }
 
   @Override

@@ -289,9 +289,7 @@ public final class FileStorage implements Storage {
       b = new Batch(image(), true);
       generationBytes = b.record().length;
     } else {
-      RecordCodec.Bytes rec = new RecordCodec.Bytes(pending.size() + 16);
-      frame(rec, pendingOps, pending.array(), pending.size());
-      b = new Batch(rec.toByteArray(), false);
+      b = new Batch(framed(pendingOps, pending.array(), pending.size()), false);
       generationBytes += b.record().length;
     }
     pending.reset();
@@ -318,9 +316,16 @@ public final class FileStorage implements Storage {
       codec.write(ops, entry, 0);
       n++;
     }
-    RecordCodec.Bytes rec = new RecordCodec.Bytes(ops.size() + 16);
-    frame(rec, n, ops.array(), ops.size());
-    return rec.toByteArray();
+    return framed(n, ops.array(), ops.size());
+  }
+
+  /** A framed record in an array of exactly its size (written once, never grown or copied). */
+  private static byte[] framed(int opCount, byte[] ops, int opsLength) {
+    RecordCodec.Bytes rec =
+        new RecordCodec.Bytes(RECORD_PREFIX + RecordCodec.Bytes.varLongSize(opCount) + opsLength);
+    frame(rec, opCount, ops, opsLength);
+    if (rec.size() != rec.array().length) throw new IllegalStateException("record size miscounted");
+    return rec.array();
   }
 
   /**

@@ -82,6 +82,10 @@ public final class GroupCommitter implements AutoCloseable {
     }
   }
 
+  private final IdentityHashMap<FileStorage, Throwable> failed = new IdentityHashMap<>();
+  private final IdentityHashMap<FileStorage, Boolean> toForce = new IdentityHashMap<>();
+  private final List<FileStorage> forceOrder = new ArrayList<>();
+
   private void run() {
     List<Job> round = new ArrayList<>();
     while (true) {
@@ -99,9 +103,11 @@ public final class GroupCommitter implements AutoCloseable {
         queue.clear();
       }
       long forced = 0;
-      IdentityHashMap<FileStorage, Throwable> failed = new IdentityHashMap<>();
-      IdentityHashMap<FileStorage, Boolean> toForce = new IdentityHashMap<>();
-      List<FileStorage> forceOrder = new ArrayList<>();
+      // Reused round after round (the disk thread's own): a round is usually one or two jobs, and
+      // fresh maps per round were a visible share of a loaded node's allocation.
+      failed.clear();
+      toForce.clear();
+      forceOrder.clear();
       for (Job job : round) {
         if (failed.containsKey(job.storage())) continue;
         try {

@@ -243,7 +243,8 @@ public final class JGroupsTransport implements Transport {
       drop("no-route");
       return;
     }
-    RecordCodec.Bytes out = new RecordCodec.Bytes(128);
+    // Room for a request or an AppendEntries of one 100-byte write without growing.
+    RecordCodec.Bytes out = new RecordCodec.Bytes(512);
     out.writeVarLong(WIRE_VERSION);
     out.writeString(from.node().name());
     out.writeString(from.component());

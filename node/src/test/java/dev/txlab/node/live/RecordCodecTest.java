@@ -100,6 +100,33 @@ class RecordCodecTest {
   }
 
   @Test
+  void stringsAreWrittenAsTheirUtf8BytesWhateverTheirCharacters() {
+    // The ASCII fast path and the UTF-8 path must write exactly what String.getBytes does.
+    java.util.Random random = new java.util.Random(19);
+    char[] alphabet = {'a', 'Z', '0', 0, 0x7F, 0x80, 0xE9, 0x20AC, 0xD834, 0xDD1E, 0xFFFF};
+    for (int trial = 0; trial < 2_000; trial++) {
+      StringBuilder sb = new StringBuilder();
+      int len = random.nextInt(40);
+      boolean ascii = random.nextBoolean();
+      for (int i = 0; i < len; i++)
+        sb.append(ascii ? (char) random.nextInt(0x80) : alphabet[random.nextInt(alphabet.length)]);
+      String s = sb.toString();
+      RecordCodec.Bytes out = new RecordCodec.Bytes(1);
+      out.writeString(s);
+      byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      RecordCodec.Bytes expected = new RecordCodec.Bytes(1);
+      expected.writeVarLong(utf8.length);
+      expected.writeBytes(utf8, 0, utf8.length);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(
+          expected.toByteArray(), out.toByteArray(), "string #" + trial + ": " + s);
+      org.junit.jupiter.api.Assertions.assertEquals(
+          RecordCodec.Bytes.varLongSize(utf8.length),
+          expected.size() - utf8.length,
+          "varLongSize of " + utf8.length);
+    }
+  }
+
+  @Test
   void everyPermittedMessageAndValueTypeIsInTheTable() {
     for (Class<?> sealed :
         List.of(RaftMessage.class, KvMessage.class, KvOp.class, KvResult.class)) {
