@@ -245,16 +245,16 @@ public final class LiveBench {
   }
 
   /**
-   * The list-append workload of {@code txlab live run} (its {@link LiveWorkload}, the same driver,
-   * recorder and checks) at full speed: {@code clients} closed-loop clients, client {@code i}
-   * talking to node {@code i mod N}, each transaction 1 to {@value #TXN_LENGTH_MAX} micro-ops —
-   * appends and list reads, half each — over a shared pool of {@code keys} keys hashed over the
-   * shards (a key retired for a fresh one after {@value #TXN_WRITES_PER_KEY} appends, so every
-   * appended value is unique to its key). A warm-up workload runs first on keys of its own and is
-   * neither counted nor checked; then the measured workload runs for {@code measure} with a fresh
-   * history, which — the window's invocations and completions, unknown outcomes as {@code :info},
-   * those in flight at the window's end completed first — is checked with txlab's transactional
-   * checker for strict serializability.
+   * The list-append workload of {@code txlab workload list-append} (its {@link LiveWorkload}, the
+   * same driver, recorder and checks) at full speed: {@code clients} closed-loop clients, client
+   * {@code i} talking to node {@code i mod N}, each transaction 1 to {@value #TXN_LENGTH_MAX}
+   * micro-ops — appends and list reads, half each — over a shared pool of {@code keys} keys hashed
+   * over the shards (a key retired for a fresh one after {@value #TXN_WRITES_PER_KEY} appends, so
+   * every appended value is unique to its key). A warm-up workload runs first on keys of its own
+   * and is neither counted nor checked; then the measured workload runs for {@code measure} with a
+   * fresh history, which — the window's invocations and completions, unknown outcomes as {@code
+   * :info}, those in flight at the window's end completed first — is checked with txlab's
+   * transactional checker for strict serializability.
    */
   public static TxnFigures measureTxns(
       LiveCluster cluster, int clients, int keys, Duration warmup, Duration measure) {

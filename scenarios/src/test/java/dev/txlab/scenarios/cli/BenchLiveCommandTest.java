@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code txlab bench live --json}: every single-key point measured on a live raft-kv cluster — and,
  * where etcd is on the PATH, on a 3-member etcd beside it with the same client, with the ratio —
- * and nothing left running afterwards; the transactional points (16 and 64 list-append clients on
- * a live Spanner-style cluster) with every figure present and each point's history checked valid;
- * bad options named, exit status 2. Figures are not asserted (timings belong in benchmarks); what
- * was measured, and that it completed, is.
+ * and nothing left running afterwards; the transactional points (16 and 64 list-append clients on a
+ * live Spanner-style cluster) with every figure present and each point's history checked valid; bad
+ * options named, exit status 2. Figures are not asserted (timings belong in benchmarks); what was
+ * measured, and that it completed, is.
  */
 @Tag("real-time")
 class BenchLiveCommandTest {
