@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
     name = "live",
     mixinStandardHelpOptions = true,
     description =
-        "Throughput and latency of a live cluster on loopback (fsync on), beside etcd when it is on the PATH, measured with the same closed-loop HTTP clients.",
+        "Throughput and latency of a live cluster on loopback (fsync on), beside etcd when it is on the PATH, measured with the same closed-loop HTTP clients; then list-append transactions on a 3-shard Spanner-style cluster, each point's history checked for strict serializability (exit 1 if one is invalid).",
     footer = {"", "Example: txlab bench live --rounds 3 --measure 10s"})
 final class BenchLiveCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
