@@ -27,15 +27,18 @@ import picocli.CommandLine.Option;
  * at 1, 16 and 64 clients, linearizable GETs at 16, {@value LiveBench#KEYS} keys, {@value
  * LiveBench#VALUE_BYTES}-byte values, every request to the leader — and, when {@code etcd} is on
  * the PATH, a 3-member etcd measured the same way by the same client, one system at a time, with
- * the ratios; then a 3-node 3-shard Spanner-style cluster for cross-shard transactions. Closed-loop
- * clients in this process, one HdrHistogram per point; {@code --rounds} takes medians, {@code
- * --json} prints every figure. Figures, not a verdict; the machine's load is printed with them.
+ * the ratios; then a 3-node 3-shard Spanner-style cluster for list-append transactions at 16 and 64
+ * clients ({@code --txn-clients}) over a shared pool of keys ({@code --txn-keys}), each point's
+ * history checked for strict serializability. Closed-loop clients in this process, one HdrHistogram
+ * per point; {@code --rounds} takes medians, {@code --json} prints every figure. The single-key
+ * points are figures only; the transactional points carry the checker's verdict too (exit status 1
+ * when a history is invalid). The machine's load is printed with them.
  */
 @Command(
     name = "live",
     mixinStandardHelpOptions = true,
     description =
-        "Throughput and latency of a live cluster on loopback (fsync on), beside etcd when it is on the PATH, measured with the same closed-loop HTTP clients.",
+        "Throughput and latency of a live cluster on loopback (fsync on), beside etcd when it is on the PATH, measured with the same closed-loop HTTP clients; then list-append transactions on a 3-shard Spanner-style cluster, each point's history checked for strict serializability (exit 1 if one is invalid).",
     footer = {"", "Example: txlab bench live --rounds 3 --measure 10s"})
 final class BenchLiveCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -63,6 +66,31 @@ final class BenchLiveCommand implements Callable<Integer> {
 
   @Option(names = "--skip-txn", description = "Only the single-key figures.")
   boolean skipTxn;
+
+  @Option(
+      names = "--skip-single-key",
+      description = "Only the transactional points (no raft-kv cluster, no etcd).")
+  boolean skipSingleKey;
+
+  @Option(
+      names = "--txn-clients",
+      defaultValue = "16,64",
+      paramLabel = "N[,N…]",
+      description =
+          "The transactional points: closed-loop clients of each, in order, on one Spanner-style cluster per round (default 16,64).")
+  String txnClients;
+
+  @Option(
+      names = "--txn-keys",
+      defaultValue = "" + DEFAULT_TXN_KEYS,
+      paramLabel = "N",
+      description =
+          "The transactions' shared key pool: keys in use at a time, hashed over the 3 shards, each retired for a fresh one after 32 appends; fewer keys, more conflicts (default "
+              + DEFAULT_TXN_KEYS
+              + ").")
+  int txnKeys;
+
+  static final int DEFAULT_TXN_KEYS = 64;
 
   @Option(
       names = "--etcd",
@@ -107,6 +135,14 @@ final class BenchLiveCommand implements Callable<Integer> {
       throw new Txlab.UsageError(
           "--etcd on: no etcd on the PATH (apt-get install -y etcd-server installs it)");
     }
+    if (skipTxn && skipSingleKey) {
+      throw new Txlab.UsageError("--skip-txn and --skip-single-key: together they leave nothing");
+    }
+    List<Integer> txnPoints = txnPoints(txnClients);
+    if (txnKeys < 1 || txnKeys > 1_000_000) {
+      throw new Txlab.UsageError("--txn-keys: between 1 and 1000000, not " + txnKeys);
+    }
+    if (skipSingleKey) etcdProgram = java.util.Optional.empty();
     PrintWriter progress = json ? new PrintWriter(Writer.nullWriter()) : out;
     Path root = dir != null ? dir : Files.createTempDirectory("txlab-bench-live-");
     String loadBefore = uptime();
@@ -120,7 +156,11 @@ final class BenchLiveCommand implements Callable<Integer> {
       for (int i = 0; i < POINTS.size(); i++) perPoint.add(new ArrayList<>());
     }
     String stamp = Long.toString(System.currentTimeMillis(), 36);
-    LiveBench.Figures txnFigures = null;
+    // Per transactional point: its figures of every round.
+    List<List<LiveBench.TxnFigures>> txnFigures = new ArrayList<>();
+    if (!skipTxn) {
+      for (int i = 0; i < txnPoints.size(); i++) txnFigures.add(new ArrayList<>());
+    }
     try {
       for (int round = 1; round <= rounds; round++) {
         String prefix = "b" + stamp + "r" + round + "-";
@@ -147,47 +187,62 @@ final class BenchLiveCommand implements Callable<Integer> {
             }
           }
         }
-        progress(progress, "round " + round + ": txlab raft-kv …");
-        LiveCluster kv =
-            LiveBench.cluster(
-                root.resolve("kv-" + round), 1, "raft-kv", line -> progress(progress, line));
-        try {
-          NodeApi leader = leaderOf(kv);
-          for (int i = 0; i < POINTS.size(); i++) {
-            Point pt = POINTS.get(i);
-            progress(progress, "  txlab " + pt.load() + ", " + pt.clients() + " client(s) …");
-            figures
-                .get("txlab")
-                .get(i)
-                .add(
-                    LiveBench.measure(
-                        List.of(leader),
-                        pt.load(),
-                        pt.clients(),
-                        warmup,
-                        measure,
-                        pt.put() ? LiveBench.txlabPut(prefix) : LiveBench.txlabGet(prefix)));
+        if (!skipSingleKey) {
+          progress(progress, "round " + round + ": txlab raft-kv …");
+          LiveCluster kv =
+              LiveBench.cluster(
+                  root.resolve("kv-" + round), 1, "raft-kv", line -> progress(progress, line));
+          try {
+            NodeApi leader = leaderOf(kv);
+            for (int i = 0; i < POINTS.size(); i++) {
+              Point pt = POINTS.get(i);
+              progress(progress, "  txlab " + pt.load() + ", " + pt.clients() + " client(s) …");
+              figures
+                  .get("txlab")
+                  .get(i)
+                  .add(
+                      LiveBench.measure(
+                          List.of(leader),
+                          pt.load(),
+                          pt.clients(),
+                          warmup,
+                          measure,
+                          pt.put() ? LiveBench.txlabPut(prefix) : LiveBench.txlabGet(prefix)));
+            }
+          } finally {
+            report(progress, kv.stop(Duration.ofSeconds(5)));
           }
-        } finally {
-          report(progress, kv.stop(Duration.ofSeconds(5)));
         }
-      }
-      if (!skipTxn) {
-        LiveCluster txn =
-            LiveBench.cluster(root.resolve("txn"), 3, "spanner", line -> progress(progress, line));
-        try {
-          progress(progress, "cross-shard transactions (3 appends on 3 shards), 16 clients …");
-          txnFigures =
-              LiveBench.measure(
-                  txn,
-                  "cross-shard txns (3 shards)",
-                  16,
-                  warmup,
-                  measure,
-                  LiveBench.crossShardTxn(
-                      LiveBench.keysPerClient(txn, 16, "x" + stamp), "b" + stamp + "-"));
-        } finally {
-          report(progress, txn.stop(Duration.ofSeconds(5)));
+        if (!skipTxn) {
+          progress(progress, "round " + round + ": txlab spanner, 3 shards …");
+          LiveCluster txn =
+              LiveBench.cluster(
+                  root.resolve("txn-" + round), 3, "spanner", line -> progress(progress, line));
+          try {
+            for (int i = 0; i < txnPoints.size(); i++) {
+              int clients = txnPoints.get(i);
+              progress(
+                  progress,
+                  "  list-append transactions, "
+                      + clients
+                      + " client(s), "
+                      + txnKeys
+                      + " keys in use …");
+              LiveBench.TxnFigures f =
+                  LiveBench.measureTxns(txn, clients, txnKeys, warmup, measure);
+              progress(
+                  progress,
+                  String.format(
+                      Locale.ROOT,
+                      "    history of %,d txns: %s (checked in %.2f s)",
+                      f.historyTxns(),
+                      f.verdict(),
+                      f.checkSeconds()));
+              txnFigures.get(i).add(f);
+            }
+          } finally {
+            report(progress, txn.stop(Duration.ofSeconds(5)));
+          }
         }
       }
     } catch (LiveException e) {
@@ -203,7 +258,58 @@ final class BenchLiveCommand implements Callable<Integer> {
       if (dir != null) out.println("clusters' data and logs: " + root);
     }
     out.flush();
+    for (List<LiveBench.TxnFigures> point : txnFigures) {
+      for (LiveBench.TxnFigures f : point) {
+        if (f.validity() == dev.txlab.checker.Validity.INVALID) return 1;
+      }
+    }
     return 0;
+  }
+
+  /** {@code --txn-clients}: a comma-separated list of client counts, 1 to 1024 each. */
+  static List<Integer> txnPoints(String text) {
+    List<Integer> out = new ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      int n;
+      try {
+        n = Integer.parseInt(part.strip());
+      } catch (NumberFormatException e) {
+        n = -1;
+      }
+      if (n < 1 || n > 1024) {
+        throw new Txlab.UsageError(
+            "--txn-clients: client counts from 1 to 1024, separated by commas (e.g. 16,64), not '"
+                + text
+                + "'");
+      }
+      out.add(n);
+    }
+    return out;
+  }
+
+  /** The median figures of a transactional point's rounds, and the worst verdict among them. */
+  static LiveBench.TxnFigures medianTxn(List<LiveBench.TxnFigures> rounds) {
+    LiveBench.TxnFigures worst = rounds.get(0);
+    for (LiveBench.TxnFigures f : rounds) {
+      if (f.validity().worse(worst.validity()) != worst.validity()) worst = f;
+    }
+    return new LiveBench.TxnFigures(
+        worst.clients(),
+        worst.keys(),
+        medianOf(rounds, LiveBench.TxnFigures::seconds),
+        (long) medianOf(rounds, f -> (double) f.committed()),
+        (long) medianOf(rounds, f -> (double) f.aborted()),
+        (long) medianOf(rounds, f -> (double) f.indefinite()),
+        medianOf(rounds, LiveBench.TxnFigures::multiShard),
+        medianOf(rounds, LiveBench.TxnFigures::p50Millis),
+        medianOf(rounds, LiveBench.TxnFigures::p90Millis),
+        medianOf(rounds, LiveBench.TxnFigures::p99Millis),
+        medianOf(rounds, LiveBench.TxnFigures::p999Millis),
+        medianOf(rounds, LiveBench.TxnFigures::maxMillis),
+        (long) medianOf(rounds, f -> (double) f.historyTxns()),
+        worst.validity(),
+        worst.verdict(),
+        medianOf(rounds, LiveBench.TxnFigures::checkSeconds));
   }
 
   /** The raft-kv cluster's shard-0 leader, waited for (the loads go to it, as wrk's do). */
@@ -233,8 +339,7 @@ final class BenchLiveCommand implements Callable<Integer> {
         medianOf(rounds, LiveBench.Figures::maxMillis));
   }
 
-  private static double medianOf(
-      List<LiveBench.Figures> rounds, java.util.function.ToDoubleFunction<LiveBench.Figures> f) {
+  private static <T> double medianOf(List<T> rounds, java.util.function.ToDoubleFunction<T> f) {
     double[] v = rounds.stream().mapToDouble(f).sorted().toArray();
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
@@ -242,11 +347,13 @@ final class BenchLiveCommand implements Callable<Integer> {
   private void printTable(
       PrintWriter out,
       Map<String, List<List<LiveBench.Figures>>> figures,
-      LiveBench.Figures txn,
+      List<List<LiveBench.TxnFigures>> txn,
       String loadAfter,
       boolean sideBySide) {
     out.println();
-    if (sideBySide) {
+    if (skipSingleKey) {
+      // The transactional points alone.
+    } else if (sideBySide) {
       out.printf(
           "%-20s %7s %11s %11s %6s %17s %17s%n",
           "load",
@@ -278,14 +385,72 @@ final class BenchLiveCommand implements Callable<Integer> {
         row(out, median(figures.get("txlab").get(i)));
       }
     }
-    if (txn != null) {
-      out.println();
+    if (!txn.isEmpty()) {
+      if (!skipSingleKey) out.println();
       out.printf(
-          "%-30s %7s %10s %9s %9s %9s %7s%n",
-          "load", "clients", "ops/s", "p50 ms", "p99 ms", "max ms", "errors");
-      row(out, txn);
+          "%-20s %7s %10s %10s %6s %8s %8s %8s %9s %9s%n",
+          "load",
+          "clients",
+          "commits/s",
+          "aborts/s",
+          "info",
+          "p50 ms",
+          "p90 ms",
+          "p99 ms",
+          "p99.9 ms",
+          "max ms");
+      for (List<LiveBench.TxnFigures> point : txn) {
+        LiveBench.TxnFigures f = medianTxn(point);
+        out.printf(
+            Locale.ROOT,
+            "%-20s %7d %10.0f %10.1f %6d %8.2f %8.2f %8.2f %9.2f %9.2f%n",
+            "list-append txns",
+            f.clients(),
+            f.committedPerSecond(),
+            f.abortedPerSecond(),
+            f.indefinite(),
+            f.p50Millis(),
+            f.p90Millis(),
+            f.p99Millis(),
+            f.p999Millis(),
+            f.maxMillis());
+      }
+      for (List<LiveBench.TxnFigures> point : txn) {
+        for (int r = 0; r < point.size(); r++) {
+          LiveBench.TxnFigures f = point.get(r);
+          out.printf(
+              Locale.ROOT,
+              "%d clients%s: %.0f%% of commits on 2+ shards; history of %,d txns: %s; checked in"
+                  + " %.2f s%n",
+              f.clients(),
+              point.size() > 1 ? ", round " + (r + 1) : "",
+              100 * f.multiShard(),
+              f.historyTxns(),
+              f.verdict(),
+              f.checkSeconds());
+        }
+      }
+      out.printf(
+          Locale.ROOT,
+          "transactions: a 3-node 3-shard spanner cluster, fsync on; each 1-%d micro-ops (list"
+              + " appends and reads, half each) over a shared pool of %d keys hashed over the"
+              + " shards (a key retired after %d appends), clients spread over the nodes; latency"
+              + " of committed transactions; aborts/s: definite failures; info: unknown outcomes;"
+              + " each point's history checked for strict serializability%n",
+          LiveBench.TXN_LENGTH_MAX,
+          txnKeys,
+          LiveBench.TXN_WRITES_PER_KEY);
     }
     out.println();
+    if (!skipSingleKey) printSingleKeyFooter(out, sideBySide);
+    out.println(
+        "machine: "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores; load after: "
+            + loadAfter);
+  }
+
+  private void printSingleKeyFooter(PrintWriter out, boolean sideBySide) {
     out.println(
         "each system alone on loopback, 3 members, fsync on; "
             + rounds
@@ -301,11 +466,6 @@ final class BenchLiveCommand implements Callable<Integer> {
                   ? " (--etcd off)"
                   : ": etcd is not on the PATH (apt-get install -y etcd-server)"));
     }
-    out.println(
-        "machine: "
-            + Runtime.getRuntime().availableProcessors()
-            + " cores; load after: "
-            + loadAfter);
   }
 
   private static void row(PrintWriter out, LiveBench.Figures f) {
@@ -324,7 +484,7 @@ final class BenchLiveCommand implements Callable<Integer> {
   private void printJson(
       PrintWriter out,
       Map<String, List<List<LiveBench.Figures>>> figures,
-      LiveBench.Figures txn,
+      List<List<LiveBench.TxnFigures>> txn,
       String loadBefore,
       String loadAfter)
       throws IOException {
@@ -336,7 +496,7 @@ final class BenchLiveCommand implements Callable<Integer> {
     doc.put("load_before", loadBefore);
     doc.put("load_after", loadAfter);
     List<Map<String, Object>> points = new ArrayList<>();
-    for (int i = 0; i < POINTS.size(); i++) {
+    for (int i = 0; i < (skipSingleKey ? 0 : POINTS.size()); i++) {
       Map<String, Object> p = new LinkedHashMap<>();
       p.put("load", POINTS.get(i).load());
       p.put("clients", POINTS.get(i).clients());
@@ -356,7 +516,25 @@ final class BenchLiveCommand implements Callable<Integer> {
       points.add(p);
     }
     doc.put("points", points);
-    if (txn != null) doc.put("transactions", figuresJson(txn));
+    if (!txn.isEmpty()) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("protocol", "spanner");
+      t.put("shards", 3);
+      t.put("workload", "list-append");
+      t.put("keys", txnKeys);
+      t.put("txn_length_max", LiveBench.TXN_LENGTH_MAX);
+      t.put("writes_per_key", LiveBench.TXN_WRITES_PER_KEY);
+      List<Map<String, Object>> txnPoints = new ArrayList<>();
+      for (List<LiveBench.TxnFigures> point : txn) {
+        Map<String, Object> m = txnJson(medianTxn(point));
+        List<Map<String, Object>> each = new ArrayList<>();
+        for (LiveBench.TxnFigures f : point) each.add(txnJson(f));
+        m.put("each_round", each);
+        txnPoints.add(m);
+      }
+      t.put("points", txnPoints);
+      doc.put("transactions", t);
+    }
     out.println(
         new com.fasterxml.jackson.databind.ObjectMapper()
             .writerWithDefaultPrettyPrinter()
@@ -374,6 +552,28 @@ final class BenchLiveCommand implements Callable<Integer> {
     m.put("p99_ms", f.p99Millis());
     m.put("p999_ms", f.p999Millis());
     m.put("max_ms", f.maxMillis());
+    return m;
+  }
+
+  private static Map<String, Object> txnJson(LiveBench.TxnFigures f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("clients", f.clients());
+    m.put("committed_per_s", Math.round(f.committedPerSecond() * 10) / 10.0);
+    m.put("aborted_per_s", Math.round(f.abortedPerSecond() * 10) / 10.0);
+    m.put("committed", f.committed());
+    m.put("aborted", f.aborted());
+    m.put("indefinite", f.indefinite());
+    m.put("seconds", Math.round(f.seconds() * 100) / 100.0);
+    m.put("multi_shard_share", Math.round(f.multiShard() * 1000) / 1000.0);
+    m.put("p50_ms", f.p50Millis());
+    m.put("p90_ms", f.p90Millis());
+    m.put("p99_ms", f.p99Millis());
+    m.put("p999_ms", f.p999Millis());
+    m.put("max_ms", f.maxMillis());
+    m.put("history_txns", f.historyTxns());
+    m.put("valid", f.validity().json());
+    m.put("verdict", f.verdict());
+    m.put("check_seconds", Math.round(f.checkSeconds() * 1000) / 1000.0);
     return m;
   }
 

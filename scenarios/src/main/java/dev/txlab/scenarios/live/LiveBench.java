@@ -3,7 +3,6 @@ package dev.txlab.scenarios.live;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -196,42 +195,155 @@ public final class LiveBench {
         api.get(NodeApi.kvPath(prefix + "-" + (client % 8)), Duration.ofSeconds(10)).ok();
   }
 
+  /** The transactional points' shape: at most this many micro-ops per transaction (1 to 4). */
+  public static final int TXN_LENGTH_MAX = 4;
+
+  /** A key of the shared pool is retired for a fresh one after this many appends (Elle's 32). */
+  public static final int TXN_WRITES_PER_KEY = 32;
+
   /**
-   * A transaction appending to one key on each shard; {@code keys.get(client)} lists that client's
-   * keys, one per shard.
+   * One measured transactional point: its outcomes in the measured window, the latencies of its
+   * committed transactions (invocation to {@code ok}, one HdrHistogram), and the verdict on the
+   * window's whole history.
+   *
+   * @param keys the shared pool's size (keys in use at a time)
+   * @param committed transactions acknowledged as committed within the window
+   * @param aborted definite failures within the window (an abort, a refusal)
+   * @param indefinite outcomes unknown within the window ({@code :info}: a timeout, a cut
+   *     connection)
+   * @param multiShard the share of committed transactions whose keys span more than one shard
+   * @param historyTxns the transactions in the checked history (the window's, and those in flight
+   *     when it closed, completed before the check)
+   * @param validity the worst of the history's checks
+   * @param verdict the checks in words: {@code valid (strict-serializable)} or the anomalies
+   * @param checkSeconds how long checking the history took
    */
-  public static Request crossShardTxn(List<List<String>> keys, String clientPrefix) {
-    return (api, client, seq) -> {
-      List<List<Object>> ops = new ArrayList<>();
-      for (String k : keys.get(client)) {
-        ops.add(List.of("append", k, seq));
-      }
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("client", clientPrefix + client);
-      body.put("seq", seq);
-      body.put("ops", ops);
-      NodeApi.Reply r = api.post("/txn", body, Duration.ofSeconds(10));
-      return r.ok() && r.body() != null && "ok".equals(r.body().path("status").asText());
-    };
+  public record TxnFigures(
+      int clients,
+      int keys,
+      double seconds,
+      long committed,
+      long aborted,
+      long indefinite,
+      double multiShard,
+      double p50Millis,
+      double p90Millis,
+      double p99Millis,
+      double p999Millis,
+      double maxMillis,
+      long historyTxns,
+      dev.txlab.checker.Validity validity,
+      String verdict,
+      double checkSeconds) {
+    public double committedPerSecond() {
+      return committed / seconds;
+    }
+
+    public double abortedPerSecond() {
+      return aborted / seconds;
+    }
   }
 
-  /** For each client, one fresh key on each shard of the cluster, in shard order. */
-  public static List<List<String>> keysPerClient(LiveCluster c, int clients, String stem) {
-    List<List<String>> out = new ArrayList<>();
-    for (int client = 0; client < clients; client++) {
-      List<String> keys = new ArrayList<>();
-      for (int s = 0; s < c.shards().size(); s++) {
-        for (int i = 0; ; i++) {
-          String k = stem + "-c" + client + "-" + i;
-          if (c.shardMap().shardOf(k).index() == s) {
-            keys.add(k);
-            break;
-          }
-        }
-      }
-      out.add(keys);
+  /**
+   * The list-append workload of {@code txlab workload list-append} (its {@link LiveWorkload}, the
+   * same driver, recorder and checks) at full speed: {@code clients} closed-loop clients, client
+   * {@code i} talking to node {@code i mod N}, each transaction 1 to {@value #TXN_LENGTH_MAX}
+   * micro-ops — appends and list reads, half each — over a shared pool of {@code keys} keys hashed
+   * over the shards (a key retired for a fresh one after {@value #TXN_WRITES_PER_KEY} appends, so
+   * every appended value is unique to its key). A warm-up workload runs first on keys of its own
+   * and is neither counted nor checked; then the measured workload runs for {@code measure} with a
+   * fresh history, which — the window's invocations and completions, unknown outcomes as {@code
+   * :info}, those in flight at the window's end completed first — is checked with txlab's
+   * transactional checker for strict serializability.
+   */
+  public static TxnFigures measureTxns(
+      LiveCluster cluster, int clients, int keys, Duration warmup, Duration measure) {
+    LiveWorkload.Spec spec =
+        LiveWorkload.Spec.defaults("list-append")
+            .withLoad(0, measure, clients)
+            .withTxnShape(keys, TXN_WRITES_PER_KEY, TXN_LENGTH_MAX)
+            .withConsistency(List.of("strict-serializable"));
+    if (warmup.toMillis() > 0) {
+      LiveWorkload w = new LiveWorkload(cluster, spec);
+      w.start();
+      w.runFor(warmup);
+      w.stop();
     }
-    return out;
+    // A workload's keys and client ids come from the wall clock's millisecond: the measured one's
+    // never repeat the warm-up's.
+    LiveCluster.sleep(2);
+    LiveWorkload m = new LiveWorkload(cluster, spec);
+    m.start();
+    m.runFor(measure);
+    long window = m.elapsedNanos();
+    m.stop();
+    LiveWorkload.Result r = m.check(-1);
+
+    Histogram latency = new Histogram(3);
+    long committed = 0;
+    long aborted = 0;
+    long indefinite = 0;
+    long multiShard = 0;
+    for (dev.txlab.checker.history.Operation op : r.history().operations()) {
+      dev.txlab.checker.history.Op c = op.completion();
+      if (c == null) {
+        indefinite++; // never completed: unknown, whenever it ended
+        continue;
+      }
+      if (c.timeNanos() > window) continue; // completed after the window closed
+      if (op.isOk()) {
+        committed++;
+        latency.recordValue(Math.max(1, (c.timeNanos() - op.invokeTimeNanos()) / 1000));
+        if (shardsOf(cluster, c.value()) > 1) multiShard++;
+      } else if (op.isFail()) {
+        aborted++;
+      } else {
+        indefinite++;
+      }
+    }
+    List<String> words = new ArrayList<>();
+    for (Map.Entry<String, dev.txlab.scenarios.run.Check> e : r.checks().entrySet()) {
+      dev.txlab.scenarios.run.Check ch = e.getValue();
+      if (ch.validity() == dev.txlab.checker.Validity.VALID) {
+        if (!e.getKey().equals("converged")) words.add("valid (" + e.getKey() + ")");
+      } else {
+        words.add(
+            (ch.validity() == dev.txlab.checker.Validity.INVALID ? "INVALID (" : "unknown (")
+                + e.getKey()
+                + (ch.anomalyTypes().isEmpty() ? "" : ": " + String.join(", ", ch.anomalyTypes()))
+                + ") — "
+                + ch.summary());
+      }
+    }
+    return new TxnFigures(
+        clients,
+        keys,
+        window / 1e9,
+        committed,
+        aborted,
+        indefinite,
+        committed == 0 ? 0 : (double) multiShard / committed,
+        latency.getValueAtPercentile(50) / 1000.0,
+        latency.getValueAtPercentile(90) / 1000.0,
+        latency.getValueAtPercentile(99) / 1000.0,
+        latency.getValueAtPercentile(99.9) / 1000.0,
+        latency.getMaxValue() / 1000.0,
+        r.history().operations().size(),
+        r.validity(),
+        String.join("; ", words),
+        r.checkSeconds());
+  }
+
+  /** How many shards a transaction's micro-ops ({@code [f key value]} each) touch. */
+  private static int shardsOf(LiveCluster cluster, Object txn) {
+    if (!(txn instanceof List<?>)) return 0;
+    java.util.Set<Integer> shards = new java.util.HashSet<>();
+    for (Object mop : (List<?>) txn) {
+      if (mop instanceof List<?> && ((List<?>) mop).size() > 1) {
+        shards.add(cluster.shardMap().shardOf(String.valueOf(((List<?>) mop).get(1))).index());
+      }
+    }
+    return shards.size();
   }
 
   /** Starts a cluster for a benchmark in {@code dir}. */
