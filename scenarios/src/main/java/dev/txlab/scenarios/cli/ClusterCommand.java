@@ -120,6 +120,14 @@ final class ClusterCommand implements Runnable {
     List<String> nodeJavaOptions = new ArrayList<>();
 
     @Option(
+        names = "--warmup-reads",
+        defaultValue = "1000",
+        paramLabel = "N",
+        description =
+            "Reads of absent keys through every node once the leaders are up, so the JIT has compiled the request path before the first client (they change nothing; single-key clusters only; 0: none; default 1000).")
+    int warmupReads;
+
+    @Option(
         names = "--timeout",
         defaultValue = "90s",
         converter = DurationConverter.class,
@@ -145,6 +153,8 @@ final class ClusterCommand implements Runnable {
         protocol = recorded.protocol();
         fsync = recorded.fsync();
       }
+      if (warmupReads < 0 || warmupReads > 1_000_000)
+        throw new Txlab.UsageError("--warmup-reads must be 0..1000000, not " + warmupReads);
       LiveCluster.StartOptions o =
           LiveCluster.StartOptions.defaults(dir.dir())
               .withShape(nodes, shards, replicas)
@@ -167,6 +177,15 @@ final class ClusterCommand implements Runnable {
         c = LiveCluster.start(o, out);
       } catch (LiveException e) {
         throw new Txlab.UsageError(e.getMessage());
+      }
+      if (!c.transactional() && warmupReads > 0) {
+        LiveCluster.WarmUp w = c.warmUp(warmupReads, java.time.Duration.ofSeconds(10));
+        out.printf(
+            "warmed up: %d reads through %d nodes in %.1f s%s%n",
+            w.reads(),
+            c.nodes().size(),
+            w.took().toMillis() / 1000.0,
+            w.failed() == 0 ? "" : " (" + w.failed() + " not answered)");
       }
       ClusterFile f = c.file();
       out.printf(
