@@ -41,8 +41,8 @@ public final class RaftKvProtocol implements Protocol {
         Knob.choice(
             "reads",
             "readindex",
-            List.of("readindex", "lease", "local", "follower"),
-            "reads by ReadIndex (safe), leader leases (safe within lease-drift-bound), any self-styled leader or any replica (unsafe)"),
+            List.of("readindex", "lease", "local", "follower", "readindex-any"),
+            "reads by ReadIndex (safe), leader leases (safe within lease-drift-bound), any self-styled leader or any replica (unsafe), or any replica through the leader's ReadIndex (safe)"),
         Knob.choice(
             "fsync",
             "always",
