@@ -11,8 +11,9 @@ import java.util.Map;
 /**
  * The sharded key-value store itself, without transactions: each shard a Raft group (Ongaro &amp;
  * Ousterhout, 2014) applying single-key reads, writes and compare-and-sets in log order, reads
- * served by ReadIndex (§6.4 of the thesis), leader leases, or — unsafely — by any self-styled
- * leader or any replica. Linearizable per key with the safe read modes.
+ * served by ReadIndex (§6.4 of the thesis) on the leader or, through it, on any replica ({@code
+ * reads: readindex-any}), leader leases, or — unsafely — by any self-styled leader or any replica
+ * from its own state. Linearizable per key with the safe read modes.
  */
 public final class RaftKvProtocol implements Protocol {
   @Override

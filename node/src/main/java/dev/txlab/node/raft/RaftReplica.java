@@ -13,7 +13,7 @@ import java.util.TreeSet;
 /**
  * One member of a Raft group (Ongaro and Ousterhout, "In Search of an Understandable Consensus
  * Algorithm", Figure 2, §5–§7; and Ongaro's thesis for pre-vote §9.6, check-quorum and leader
- * transfer §3.10, ReadIndex and leases §6.4).
+ * transfer §3.10, ReadIndex and leases §6.4, ReadIndex reads on followers through the leader).
  *
  * <p>It is not a process itself: the hosting process (a KV shard replica, a test harness) hands it
  * the {@link RaftMessage}s and {@link RaftTimer}s it receives, proposes commands and asks for
