@@ -152,6 +152,8 @@ public final class RaftReplica {
 
   private long forwardCount;
 
+  private long forwardedReadsServed;
+
   /** A mutant for the tests: serve a forwarded read at the read index without applying up to it. */
   private boolean serveForwardedReadsUnapplied;
 
@@ -913,6 +915,7 @@ public final class RaftReplica {
       IndexedRead r = readsAwaitingApply.peek();
       if (lastApplied < r.readIndex() && !serveForwardedReadsUnapplied) return;
       readsAwaitingApply.poll();
+      forwardedReadsServed++;
       listener.onReadReady(r.readId());
     }
   }
@@ -1130,6 +1133,11 @@ public final class RaftReplica {
 
   public RaftConfig config() {
     return config;
+  }
+
+  /** Reads this replica served as a follower at its leader's read index, since it started. */
+  public long forwardedReadsServed() {
+    return forwardedReadsServed;
   }
 
   /** Counted reasons for dropped peer input. */
