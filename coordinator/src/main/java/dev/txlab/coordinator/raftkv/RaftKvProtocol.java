@@ -11,8 +11,9 @@ import java.util.Map;
 /**
  * The sharded key-value store itself, without transactions: each shard a Raft group (Ongaro &amp;
  * Ousterhout, 2014) applying single-key reads, writes and compare-and-sets in log order, reads
- * served by ReadIndex (§6.4 of the thesis), leader leases, or — unsafely — by any self-styled
- * leader or any replica. Linearizable per key with the safe read modes.
+ * served by ReadIndex (§6.4 of the thesis) on the leader or, through it, on any replica ({@code
+ * reads: readindex-any}), leader leases, or — unsafely — by any self-styled leader or any replica
+ * from its own state. Linearizable per key with the safe read modes.
  */
 public final class RaftKvProtocol implements Protocol {
   @Override
@@ -41,8 +42,8 @@ public final class RaftKvProtocol implements Protocol {
         Knob.choice(
             "reads",
             "readindex",
-            List.of("readindex", "lease", "local", "follower"),
-            "reads by ReadIndex (safe), leader leases (safe within lease-drift-bound), any self-styled leader or any replica (unsafe)"),
+            List.of("readindex", "lease", "local", "follower", "readindex-any"),
+            "reads by ReadIndex (safe), leader leases (safe within lease-drift-bound), any self-styled leader or any replica (unsafe), or any replica through the leader's ReadIndex (safe)"),
         Knob.choice(
             "fsync",
             "always",

@@ -43,7 +43,7 @@ public final class SimCluster {
   /**
    * A cluster's shape and knobs.
    *
-   * @param reads {@code reads: readindex|lease|local|follower}
+   * @param reads {@code reads: readindex|lease|local|follower|readindex-any}
    * @param fsync {@code fsync: always|never}
    * @param leaseDriftBound the clock drift a lease tolerates ({@code lease-drift-bound}); negative
    *     is unsafe by design
@@ -159,7 +159,7 @@ public final class SimCluster {
 
     /**
      * Sets a guarantee knob by its scenario name: {@code reads} ({@code
-     * readindex|lease|local|follower}), {@code fsync} ({@code always|never}), {@code
+     * readindex|lease|local|follower|readindex-any}), {@code fsync} ({@code always|never}), {@code
      * lease-drift-bound} (a number).
      */
     public Config withKnob(String name, String value) {
@@ -302,7 +302,7 @@ public final class SimCluster {
         thinkTimeNanosMean,
         100_000_000L,
         1_000_000_000L,
-        config.reads() == ReadMode.FOLLOWER);
+        config.reads().servedByAnyReplica());
   }
 
   /** Adds a client process on its own node {@code cK} at address {@code cK/client}. */

@@ -23,9 +23,10 @@ import java.util.TreeMap;
 /**
  * One replica of one shard: a {@link RaftReplica} replicating a {@link KvStateMachine}, serving
  * client requests. Writes go through the log and are answered when applied; reads are served as the
- * {@link ReadMode} knob says. A replica that does not lead answers {@link KvResult.Redirect} with
- * the leader it knows; a leader that loses office answers {@link KvResult.Unknown} to the writes it
- * had proposed (they may still commit; the client's retry settles it via its session).
+ * {@link ReadMode} knob says ({@code readindex-any}: followers too, through the leader's read
+ * index). A replica that does not lead answers {@link KvResult.Redirect} with the leader it knows;
+ * a leader that loses office answers {@link KvResult.Unknown} to the writes it had proposed (they
+ * may still commit; the client's retry settles it via its session).
  */
 public final class ShardReplica implements Process {
   /** Settings of a shard replica. */
@@ -57,6 +58,8 @@ public final class ShardReplica implements Process {
     this.config = config;
     this.machine = new KvStateMachine(config.versionsRetainedPerKey());
     this.raft = new RaftReplica(env, config.raft(), new ReplyingMachine(), new Listener());
+    if (config.reads() == ReadMode.MUTANT_READINDEX_ANY_UNAPPLIED)
+      raft.serveForwardedReadsUnapplied();
   }
 
   /** Applies through the KV machine and answers the client if this replica is waiting on it. */
@@ -191,6 +194,15 @@ public final class ShardReplica implements Process {
         long readId = nextReadId++;
         pendingReads.put(readId, new Waiting(from, r));
         if (!raft.requestRead(readId, config.reads() == ReadMode.LEASE)) {
+          pendingReads.remove(readId);
+          reply(from, r, new KvResult.Redirect(raft.leaderId()));
+        }
+      }
+      case READINDEX_ANY, MUTANT_READINDEX_ANY_UNAPPLIED -> {
+        // A follower asks the leader for a read index and answers once it has applied up to it.
+        long readId = nextReadId++;
+        pendingReads.put(readId, new Waiting(from, r));
+        if (!raft.requestReadViaLeader(readId)) {
           pendingReads.remove(readId);
           reply(from, r, new KvResult.Redirect(raft.leaderId()));
         }

@@ -865,19 +865,19 @@ public final class LiveNode implements AutoCloseable {
 
   private static final String USAGE =
       "usage: LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802 [--hosts h1,h2,h3] [--shards 1] [--replicas 3]"
-          + " [--dir DIR] [--seed N] [--fsync always|never] [--reads readindex|lease|local|follower] [--bind ADDR]"
+          + " [--dir DIR] [--seed N] [--fsync always|never] [--reads readindex|lease|local|follower|readindex-any] [--bind ADDR]"
           + " [--epsilon-ms 1] [--http-port P] [--admin-port P --admin-token-file FILE] [--admin-bind 127.0.0.1]";
 
   /**
    * {@code java … dev.txlab.node.live.LiveNode --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802
    * [--hosts h1,h2,h3] [--shards 1] [--replicas 3] [--dir DIR] [--seed N] [--fsync always|never]
-   * [--reads readindex] [--bind 127.0.0.1] [--epsilon-ms 1] [--http-port P] [--admin-port P
-   * --admin-token-file FILE] [--admin-bind 127.0.0.1]}: (the admin API stays on loopback even when
-   * {@code --bind} is another address, unless {@code --admin-bind} says otherwise) runs one KV node
-   * until killed. Prints {@code ready NODE [http PORT] [admin PORT]} on stdout once its replicas
-   * run and its APIs listen (port 0 picks a free one). Bad arguments exit with status 2 and a
-   * message naming the flag. {@code dev.txlab.coordinator.live.LiveTxnNode} is the same for
-   * transactional shards.
+   * [--reads readindex|lease|local|follower|readindex-any] [--bind 127.0.0.1] [--epsilon-ms 1]
+   * [--http-port P] [--admin-port P --admin-token-file FILE] [--admin-bind 127.0.0.1]}: (the admin
+   * API stays on loopback even when {@code --bind} is another address, unless {@code --admin-bind}
+   * says otherwise) runs one KV node until killed. Prints {@code ready NODE [http PORT] [admin
+   * PORT]} on stdout once its replicas run and its APIs listen (port 0 picks a free one). Bad
+   * arguments exit with status 2 and a message naming the flag. {@code
+   * dev.txlab.coordinator.live.LiveTxnNode} is the same for transactional shards.
    */
   public static void main(String[] args) throws Exception {
     oneLineLogs();

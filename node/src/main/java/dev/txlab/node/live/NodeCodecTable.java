@@ -63,7 +63,9 @@ public final class NodeCodecTable {
           MvccStore.Image.class,
           ReadMode.class,
           // Added after the first release of the table: appended, so earlier ids stay.
-          KvOp.Timestamp.class);
+          KvOp.Timestamp.class,
+          RaftMessage.ReadIndexRequest.class,
+          RaftMessage.ReadIndexReply.class);
 
   /** The node module's classes. */
   public static List<Class<?>> classes() {

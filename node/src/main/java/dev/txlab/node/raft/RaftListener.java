@@ -12,6 +12,9 @@ public interface RaftListener {
    */
   default void onReadReady(long readId) {}
 
-  /** A requested read can no longer be confirmed (leadership lost); the caller should redirect. */
+  /**
+   * A requested read can no longer be confirmed (leadership lost; on a follower, its leader lost or
+   * changed, a refusal, or a request left unanswered); the caller should redirect.
+   */
   default void onReadFailed(long readId) {}
 }

@@ -13,7 +13,7 @@ import java.util.TreeSet;
 /**
  * One member of a Raft group (Ongaro and Ousterhout, "In Search of an Understandable Consensus
  * Algorithm", Figure 2, §5–§7; and Ongaro's thesis for pre-vote §9.6, check-quorum and leader
- * transfer §3.10, ReadIndex and leases §6.4).
+ * transfer §3.10, ReadIndex and leases §6.4, ReadIndex reads on followers through the leader).
  *
  * <p>It is not a process itself: the hosting process (a KV shard replica, a test harness) hands it
  * the {@link RaftMessage}s and {@link RaftTimer}s it receives, proposes commands and asks for
@@ -45,7 +45,21 @@ public final class RaftReplica {
     long snapshotInFlight;
   }
 
-  private record PendingRead(long readId, long readIndex, long readSeq) {}
+  /**
+   * A read the leader confirms. {@code requester} is null for its own reads ({@code readId} is the
+   * listener's id) and the follower for a forwarded request ({@code readId} is the request's ctx).
+   */
+  private record PendingRead(long readId, long readIndex, long readSeq, Address requester) {}
+
+  /** A read admitted while a round was unconfirmed, with the commit index it arrived at. */
+  private record RoundRead(long readId, long readIndex, Address requester) {}
+
+  /** A follower's outstanding {@link RaftMessage.ReadIndexRequest} and the reads it carries. */
+  private record ForwardedReads(
+      long ctx, long term, Address leader, List<Long> readIds, long sentLocalNanos) {}
+
+  /** A follower's read holding the leader's read index, waiting to apply up to it. */
+  private record IndexedRead(long readId, long readIndex) {}
 
   private record SentRound(long readSeq, long sentLocalNanos) {}
 
@@ -108,9 +122,40 @@ public final class RaftReplica {
    * nothing about leadership after it), which goes out once the outstanding one is confirmed, or
    * with the next tick — so one round confirms every read that waits.
    */
-  private final ArrayDeque<long[]> readsAwaitingRound = new ArrayDeque<>();
+  private final ArrayDeque<RoundRead> readsAwaitingRound = new ArrayDeque<>();
 
-  private record AwaitingRead(long readId, boolean lease) {}
+  private record AwaitingRead(long readId, boolean lease, Address requester) {}
+
+  // Reads served on a follower through the leader's ReadIndex (thesis §6.4; etcd/raft's ReadIndex
+  // on followers). A read waits for the next request while one is outstanding (batching: one
+  // request carries every read that waited), then holds the leader's read index until this
+  // replica has applied up to it. They all fail when the replica loses its leader or its term
+  // changes, when the leader answers it does not lead, or when the outstanding request has had
+  // no answer for a minimum election timeout while the leader is still heard from (a lost request
+  // or reply; a silent leader ends in an election timeout and a role change, which fails them).
+
+  /** Reads waiting for the next ReadIndexRequest (one is outstanding). */
+  private final ArrayDeque<Long> readsAwaitingForward = new ArrayDeque<>();
+
+  /** The outstanding ReadIndexRequest, or null. */
+  private ForwardedReads forwarded;
+
+  /** Reads holding a read index from the leader, waiting for lastApplied to reach it. */
+  private final ArrayDeque<IndexedRead> readsAwaitingApply = new ArrayDeque<>();
+
+  /**
+   * The ctx numbers of this incarnation's requests start above a random base (drawn at the first
+   * request, so replicas that never forward draw nothing), so a reply to a request sent before a
+   * restart never matches one sent after it.
+   */
+  private long forwardCtxBase = -1;
+
+  private long forwardCount;
+
+  private long forwardedReadsServed;
+
+  /** A mutant for the tests: serve a forwarded read at the read index without applying up to it. */
+  private boolean serveForwardedReadsUnapplied;
 
   /** Lowest log index written since the safety monitor last looked (for incremental checks). */
   private long changedFromIndex = Long.MAX_VALUE;
@@ -198,26 +243,55 @@ public final class RaftReplica {
    */
   public boolean requestRead(long readId, boolean lease) {
     if (role != Role.LEADER) return false;
-    if (log.term(commitIndex) != currentTerm) {
-      // The leader does not yet know the full commit index until an entry of its term commits.
-      readsAwaitingTermCommit.add(new AwaitingRead(readId, lease));
-      return true;
-    }
-    admitRead(readId, lease);
+    leaderRead(readId, lease, null);
     return true;
   }
 
-  private void admitRead(long readId, boolean lease) {
+  /**
+   * Asks to serve a linearizable read on any replica (ReadIndex, thesis §6.4): the leader as {@link
+   * #requestRead} without a lease; a follower that knows its term's leader asks it for a read index
+   * (batched: reads that arrive while a request is outstanding share the next one) and serves once
+   * it has applied up to that index. Returns false if this replica knows no leader (a candidate, a
+   * follower between leaders); otherwise the listener hears {@code onReadReady} or {@code
+   * onReadFailed} later (possibly within this call).
+   */
+  public boolean requestReadViaLeader(long readId) {
+    if (role == Role.LEADER) return requestRead(readId, false);
+    if (role != Role.FOLLOWER || leaderId == null) return false;
+    expireForwardedReads();
+    readsAwaitingForward.add(readId);
+    forwardReads();
+    return true;
+  }
+
+  /**
+   * Makes this replica a mutant for the tests: a follower serves a forwarded read as soon as the
+   * leader's read index arrives, without waiting to apply up to it — stale whenever it lags.
+   */
+  public void serveForwardedReadsUnapplied() {
+    serveForwardedReadsUnapplied = true;
+  }
+
+  private void leaderRead(long readId, boolean lease, Address requester) {
+    if (log.term(commitIndex) != currentTerm) {
+      // The leader does not yet know the full commit index until an entry of its term commits.
+      readsAwaitingTermCommit.add(new AwaitingRead(readId, lease, requester));
+      return;
+    }
+    admitRead(readId, lease, requester);
+  }
+
+  private void admitRead(long readId, boolean lease, Address requester) {
     // A lease rests on followers refusing votes while they hear from us, which only check-quorum
     // makes them do; without it every read takes the ReadIndex path.
     if (lease && config.checkQuorum() && env.localClockNanos() < leaseExpiryLocal) {
-      pendingReads.add(new PendingRead(readId, commitIndex, 0));
+      pendingReads.add(new PendingRead(readId, commitIndex, 0, requester));
       serveReads();
       return;
     }
     // Batching: with no round outstanding, start one now; otherwise wait for the next round, which
     // every read that arrives meanwhile shares (broadcastHeartbeat hands it to them).
-    readsAwaitingRound.add(new long[] {readId, commitIndex});
+    readsAwaitingRound.add(new RoundRead(readId, commitIndex, requester));
     if (confirmedReadSeq >= readSeq || peers.isEmpty()) broadcastHeartbeat();
     serveReads();
   }
@@ -266,6 +340,10 @@ public final class RaftReplica {
       onInstallSnapshotReply(from, r);
     } else if (m instanceof RaftMessage.TimeoutNow t) {
       onTimeoutNow(from, t);
+    } else if (m instanceof RaftMessage.ReadIndexRequest r) {
+      onReadIndexRequest(from, r);
+    } else if (m instanceof RaftMessage.ReadIndexReply r) {
+      onReadIndexReply(from, r);
     } else {
       throw new IllegalStateException("no handler for " + m.getClass().getName());
     }
@@ -413,17 +491,24 @@ public final class RaftReplica {
     boolean changed = r != role || (leader == null ? leaderId != null : !leader.equals(leaderId));
     role = r;
     leaderId = leader;
-    if (changed) listener.onRoleChanged(role, currentTerm, leaderId);
+    if (changed) {
+      listener.onRoleChanged(role, currentTerm, leaderId);
+      // The leader that was to confirm this replica's forwarded reads is no longer its leader.
+      failForwardedReads();
+    }
   }
 
   private void becomeFollower(long term, Address leader) {
     boolean wasLeader = role == Role.LEADER;
-    if (term > currentTerm) {
+    boolean newTerm = term > currentTerm;
+    if (newTerm) {
       currentTerm = term;
       votedFor = null;
       persistHardState();
     }
     setRole(Role.FOLLOWER, leader);
+    // Even the same leader re-elected: a read index of the old term is not asked for any more.
+    if (newTerm) failForwardedReads();
     if (wasLeader) {
       progress.clear();
       followerProgress.clear();
@@ -468,8 +553,8 @@ public final class RaftReplica {
     readSeq++;
     // Every read waiting for a round was admitted before this one is sent: this round serves it.
     while (!readsAwaitingRound.isEmpty()) {
-      long[] r = readsAwaitingRound.poll();
-      pendingReads.add(new PendingRead(r[0], r[1], readSeq));
+      RoundRead r = readsAwaitingRound.poll();
+      pendingReads.add(new PendingRead(r.readId(), r.readIndex(), readSeq, r.requester()));
     }
     sentRounds.add(new SentRound(readSeq, env.localClockNanos()));
     while (sentRounds.size() > 64) sentRounds.poll();
@@ -671,7 +756,7 @@ public final class RaftReplica {
       if (!readsAwaitingTermCommit.isEmpty()) {
         List<AwaitingRead> waiting = new ArrayList<>(readsAwaitingTermCommit);
         readsAwaitingTermCommit.clear();
-        for (AwaitingRead r : waiting) admitRead(r.readId(), r.lease());
+        for (AwaitingRead r : waiting) admitRead(r.readId(), r.lease(), r.requester());
       }
       serveReads();
     }
@@ -707,18 +792,144 @@ public final class RaftReplica {
       PendingRead r = pendingReads.peek();
       if (r.readSeq() > confirmedReadSeq || lastApplied < r.readIndex()) return;
       pendingReads.poll();
-      listener.onReadReady(r.readId());
+      if (r.requester() == null) {
+        listener.onReadReady(r.readId());
+      } else {
+        // Depends on nothing this step writes (the read index is committed): no need to wait.
+        env.sendBeforeSync(
+            r.requester(),
+            new RaftMessage.ReadIndexReply(currentTerm, r.readId(), r.readIndex(), true));
+      }
     }
   }
 
   private void failReads() {
     List<Long> failed = new ArrayList<>();
-    for (PendingRead r : pendingReads) failed.add(r.readId());
-    for (long[] r : readsAwaitingRound) failed.add(r[0]);
-    for (AwaitingRead r : readsAwaitingTermCommit) failed.add(r.readId());
+    List<RoundRead> refused = new ArrayList<>();
+    for (PendingRead r : pendingReads) {
+      if (r.requester() == null) failed.add(r.readId());
+      else refused.add(new RoundRead(r.readId(), 0, r.requester()));
+    }
+    for (RoundRead r : readsAwaitingRound) {
+      if (r.requester() == null) failed.add(r.readId());
+      else refused.add(r);
+    }
+    for (AwaitingRead r : readsAwaitingTermCommit) {
+      if (r.requester() == null) failed.add(r.readId());
+      else refused.add(new RoundRead(r.readId(), 0, r.requester()));
+    }
     readsAwaitingRound.clear();
     pendingReads.clear();
     readsAwaitingTermCommit.clear();
+    for (long id : failed) listener.onReadFailed(id);
+    // Followers waiting on us hear at once that we no longer lead, rather than after a timeout.
+    for (RoundRead r : refused) {
+      env.send(r.requester(), new RaftMessage.ReadIndexReply(currentTerm, r.readId(), 0, false));
+    }
+  }
+
+  // ---------------------------------------------------------------- reads on followers
+
+  /** Leader side: a follower's request is one more ReadIndex read, answered by message. */
+  private void onReadIndexRequest(Address from, RaftMessage.ReadIndexRequest m) {
+    if (!from.equals(m.from())) {
+      drop("read-index-from-mismatch");
+      return;
+    }
+    if (m.term() < currentTerm) {
+      // Its sender has since heard of a newer term, or will from the new leader: ignored.
+      drop("stale-read-index-request");
+      return;
+    }
+    if (m.term() > currentTerm) becomeFollower(m.term(), null);
+    if (role != Role.LEADER) {
+      env.send(from, new RaftMessage.ReadIndexReply(currentTerm, m.ctx(), 0, false));
+      return;
+    }
+    leaderRead(m.ctx(), false, from);
+  }
+
+  /** Follower side: the leader's read index for the outstanding request, or its refusal. */
+  private void onReadIndexReply(Address from, RaftMessage.ReadIndexReply m) {
+    if (m.term() > currentTerm) {
+      becomeFollower(m.term(), null); // fails the forwarded reads
+      return;
+    }
+    ForwardedReads f = forwarded;
+    if (f == null
+        || m.ctx() != f.ctx()
+        || m.term() != f.term()
+        || !from.equals(f.leader())
+        || role != Role.FOLLOWER) {
+      // An older term's, a duplicate, or an answer to a request failed since.
+      drop("stale-read-index-reply");
+      return;
+    }
+    forwarded = null;
+    if (!m.ok()) {
+      // The replica we took for leader says it is not: nothing waiting here can be confirmed.
+      List<Long> failed = new ArrayList<>(f.readIds());
+      failed.addAll(readsAwaitingForward);
+      readsAwaitingForward.clear();
+      for (long id : failed) listener.onReadFailed(id);
+      return;
+    }
+    for (long id : f.readIds()) readsAwaitingApply.add(new IndexedRead(id, m.readIndex()));
+    serveForwardedReads();
+    forwardReads();
+  }
+
+  /** Sends the waiting reads to the leader in one request, unless one is outstanding. */
+  private void forwardReads() {
+    if (forwarded != null || readsAwaitingForward.isEmpty()) return;
+    if (role != Role.FOLLOWER || leaderId == null) return;
+    if (forwardCtxBase < 0) forwardCtxBase = (1 + env.random().nextLong(1L << 30)) * 1_000_000_000L;
+    long ctx = forwardCtxBase + ++forwardCount;
+    forwarded =
+        new ForwardedReads(
+            ctx, currentTerm, leaderId, List.copyOf(readsAwaitingForward), env.localClockNanos());
+    readsAwaitingForward.clear();
+    env.send(leaderId, new RaftMessage.ReadIndexRequest(currentTerm, self, ctx));
+  }
+
+  /**
+   * Fails the outstanding request's reads if it has gone unanswered for a minimum election timeout
+   * (a lost request or reply; the leader is still heard from, or this would have been an election),
+   * then sends the waiting reads in a new one.
+   */
+  private void expireForwardedReads() {
+    if (forwarded == null) return;
+    if (env.localClockNanos() - forwarded.sentLocalNanos() < config.electionTimeoutNanosMin()) {
+      return;
+    }
+    List<Long> failed = forwarded.readIds();
+    forwarded = null;
+    drop("read-index-request-unanswered");
+    for (long id : failed) listener.onReadFailed(id);
+    forwardReads();
+  }
+
+  /** Serves the forwarded reads whose read index this replica has applied. */
+  private void serveForwardedReads() {
+    while (!readsAwaitingApply.isEmpty()) {
+      IndexedRead r = readsAwaitingApply.peek();
+      if (lastApplied < r.readIndex() && !serveForwardedReadsUnapplied) return;
+      readsAwaitingApply.poll();
+      forwardedReadsServed++;
+      listener.onReadReady(r.readId());
+    }
+  }
+
+  /** Fails every read this replica forwards (it lost its leader, or its term changed). */
+  private void failForwardedReads() {
+    if (forwarded == null && readsAwaitingForward.isEmpty() && readsAwaitingApply.isEmpty()) return;
+    List<Long> failed = new ArrayList<>();
+    if (forwarded != null) failed.addAll(forwarded.readIds());
+    failed.addAll(readsAwaitingForward);
+    for (IndexedRead r : readsAwaitingApply) failed.add(r.readId());
+    forwarded = null;
+    readsAwaitingForward.clear();
+    readsAwaitingApply.clear();
     for (long id : failed) listener.onReadFailed(id);
   }
 
@@ -733,6 +944,7 @@ public final class RaftReplica {
     lastLeaderContactLocal = env.localClockNanos();
     resetElectionDeadline();
     if (role != Role.FOLLOWER || !leader.equals(leaderId)) setRole(Role.FOLLOWER, leader);
+    expireForwardedReads();
   }
 
   private void onAppendEntries(Address from, RaftMessage.AppendEntries m) {
@@ -841,6 +1053,7 @@ public final class RaftReplica {
       stateMachine.restore(m.data());
       commitIndex = lastApplied = m.lastIncludedIndex();
       syncIfDurable();
+      serveForwardedReads();
     }
     env.send(
         from,
@@ -861,6 +1074,7 @@ public final class RaftReplica {
       stateMachine.apply(log.entry(lastApplied));
     }
     if (lastApplied - log.snapshotIndex() >= config.snapshotThresholdEntries()) takeSnapshot();
+    serveForwardedReads();
   }
 
   private void takeSnapshot() {
@@ -919,6 +1133,11 @@ public final class RaftReplica {
 
   public RaftConfig config() {
     return config;
+  }
+
+  /** Reads this replica served as a follower at its leader's read index, since it started. */
+  public long forwardedReadsServed() {
+    return forwardedReadsServed;
   }
 
   /** Counted reasons for dropped peer input. */

@@ -42,6 +42,16 @@ class DeterminismTest {
     assertThat(a.events()).isEqualTo(b.events());
   }
 
+  /** Followers' reads through the leader (random request ids included) are seeded too. */
+  @Test
+  void followerReadIndexIsDeterministic() {
+    SimCluster.Config c = SeededClusterTest.config(7).withKnob("reads", "readindex-any");
+    ChaosRun.Result a = ChaosRun.run(7, c, ChaosRun.Faults.ALL, 5 * ChaosRun.S, 4, 4);
+    ChaosRun.Result b = ChaosRun.run(7, c, ChaosRun.Faults.ALL, 5 * ChaosRun.S, 4, 4);
+    assertThat(a.digest()).isEqualTo(b.digest());
+    assertThat(a.digest()).isNotEqualTo(run(7, new ArrayList<>()).digest());
+  }
+
   @Test
   void differentSeedsDiffer() {
     assertThat(run(7, new ArrayList<>()).digest()).isNotEqualTo(run(8, new ArrayList<>()).digest());

@@ -2,6 +2,7 @@ package dev.txlab.node.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.txlab.node.kv.ReadMode;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,46 @@ class MutantTest {
     List<ChaosRun.Result> results = runAll(null, null, ChaosRun.Faults.ISOLATE_LEADERS);
     results.forEach(r -> System.out.println("reads=readindex " + r.describe()));
     assertThat(results).allSatisfy(r -> assertThat(r.problems()).as(r.describe()).isEmpty());
+  }
+
+  @Test
+  void readIndexOnFollowersStaysLinearizableUnderTheSameFaults() {
+    List<ChaosRun.Result> results =
+        runAll("reads", "readindex-any", ChaosRun.Faults.ISOLATE_LEADERS);
+    results.forEach(r -> System.out.println("reads=readindex-any " + r.describe()));
+    assertThat(results).allSatisfy(r -> assertThat(r.problems()).as(r.describe()).isEmpty());
+  }
+
+  /**
+   * The mutant {@code readindex-any} whose followers answer as soon as the leader's read index
+   * arrives, without applying up to it: a follower that lags (a deposed leader rejoining, one that
+   * missed entries) answers from a state the read index has passed. Stale on seeds 1, 3, 5 and 6.
+   */
+  @Test
+  void followersNotWaitingToApplyTheReadIndexGoStale() {
+    List<ChaosRun.Result> results = new ArrayList<>();
+    for (long seed : SEEDS) {
+      SimCluster.Config c =
+          withReads(SeededClusterTest.config(seed), ReadMode.MUTANT_READINDEX_ANY_UNAPPLIED);
+      results.add(ChaosRun.run(seed, c, ChaosRun.Faults.ISOLATE_LEADERS, 8 * ChaosRun.S, 6, 3));
+    }
+    results.forEach(r -> System.out.println("reads=readindex-any, no apply wait " + r.describe()));
+    assertThat(withProblem(results, "stale read")).as("seeds with a stale read").isPositive();
+  }
+
+  /** {@code c} with read mode {@code reads}, which may be a mutant no knob value names. */
+  static SimCluster.Config withReads(SimCluster.Config c, ReadMode reads) {
+    return new SimCluster.Config(
+        c.nodes(),
+        c.shards(),
+        c.replicas(),
+        reads,
+        c.fsync(),
+        c.leaseDriftBound(),
+        c.snapshotThresholdEntries(),
+        c.versionsRetainedPerKey(),
+        c.sim(),
+        c.placement());
   }
 
   @Test
@@ -112,7 +153,11 @@ class MutantTest {
   void everyKnobSurvivesEveryFaultWithoutBreakingTheSimulator() {
     // Weakened guarantees must show up as anomalies in the history, never as a crashed run.
     String[][] knobs = {
-      {"fsync", "never"}, {"reads", "local"}, {"reads", "follower"}, {"reads", "lease"}
+      {"fsync", "never"},
+      {"reads", "local"},
+      {"reads", "follower"},
+      {"reads", "lease"},
+      {"reads", "readindex-any"}
     };
     for (String[] k : knobs) {
       for (long seed = 1; seed <= 4; seed++) {
@@ -125,8 +170,9 @@ class MutantTest {
   }
 
   /**
-   * The guarantees that should hold, over many seeds: ReadIndex and (honest-clock) leases under
-   * leader isolation, and fsync under whole-cluster crashes. {@code -Psoak -Dseeds=N}.
+   * The guarantees that should hold, over many seeds: ReadIndex (on the leader and through it on
+   * followers) and (honest-clock) leases under leader isolation, and fsync under whole-cluster
+   * crashes. {@code -Psoak -Dseeds=N}.
    */
   @Test
   @org.junit.jupiter.api.Tag("soak")
@@ -145,6 +191,13 @@ class MutantTest {
             6,
             3),
         ChaosRun.run(seed, base, ChaosRun.Faults.CRASH_ALL, 8 * ChaosRun.S, 6, 3),
+        ChaosRun.run(
+            seed,
+            base.withKnob("reads", "readindex-any"),
+            ChaosRun.Faults.ISOLATE_LEADERS,
+            8 * ChaosRun.S,
+            6,
+            3),
       };
       for (ChaosRun.Result r : runs) {
         if (!r.problems().isEmpty() || !r.raftViolations().isEmpty()) failures.add(r.describe());

@@ -91,7 +91,12 @@ class KvStateMachineTest {
   @Test
   void knobsParseByName() {
     assertThat(ReadMode.parse("follower")).isEqualTo(ReadMode.FOLLOWER);
+    assertThat(ReadMode.parse("readindex-any")).isEqualTo(ReadMode.READINDEX_ANY);
+    assertThat(ReadMode.READINDEX_ANY.knobName()).isEqualTo("readindex-any");
     assertThatThrownBy(() -> ReadMode.parse("fast"))
-        .hasMessageContaining("readindex|lease|local|follower");
+        .hasMessageContaining("readindex|lease|local|follower|readindex-any");
+    // The tests' mutant is no knob value.
+    assertThatThrownBy(() -> ReadMode.parse("mutant-readindex-any-unapplied"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

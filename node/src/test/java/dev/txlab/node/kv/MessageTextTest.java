@@ -30,6 +30,10 @@ class MessageTextTest {
     assertThat(new RaftMessage.AppendEntriesReply(2, true, 5, 0, 9))
         .hasToString(
             "AppendEntriesReply[term=2, success=true, matchIndex=5, conflictIndex=0, readSeq=9]");
+    assertThat(new RaftMessage.ReadIndexRequest(2, a, 7))
+        .hasToString("ReadIndexRequest[term=2, from=n1/shard-0, ctx=7]");
+    assertThat(new RaftMessage.ReadIndexReply(2, 7, 5, true))
+        .hasToString("ReadIndexReply[term=2, ctx=7, readIndex=5, ok=true]");
     assertThat(new KvMessage.ClientRequest("c", 1, new KvOp.Cas("k", null, "v")))
         .hasToString("ClientRequest[clientId=c, seq=1, op=Cas[key=k, expected=null, value=v]]");
     assertThat(new KvMessage.ClientReply("c", 1, new KvResult.Redirect(null)))

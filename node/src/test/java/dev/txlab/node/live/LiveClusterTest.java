@@ -45,6 +45,7 @@ class LiveClusterTest {
   private List<Integer> ports;
   private final Map<NodeId, VertxHost> hosts = new TreeMap<>();
   private final Map<NodeId, GroupCommitter> disks = new TreeMap<>();
+  private ReadMode reads = ReadMode.READINDEX;
 
   @AfterEach
   void tearDown() throws Exception {
@@ -117,7 +118,7 @@ class LiveClusterTest {
       ShardId shard = ShardId.of(0);
       List<Address> members = shardMap().replicasOf(shard);
       ShardReplica.Config config =
-          new ShardReplica.Config(shard, RaftConfig.defaults(members), ReadMode.READINDEX, 8);
+          new ShardReplica.Config(shard, RaftConfig.defaults(members), reads, 8);
       VertxHostContractTest.await(
           host.add(shard.component(), env -> new ShardReplica(env, config)));
     }
@@ -210,6 +211,64 @@ class LiveClusterTest {
         oracle.count(ClientObserver.Outcome.INFO),
         finalValues.values().stream().map(String::length).toList());
     assertThat(appendsOk).isGreaterThan(100);
+  }
+
+  /**
+   * {@code reads: readindex-any} over JGroups: one client appends a token, then reads the key from
+   * random replicas. Every read comes after the append completed, so each must see it; followers
+   * serve some of them through ReadIndexRequest / ReadIndexReply, which cross the real transport.
+   */
+  @Test
+  void followersServeReadIndexReadsOverTheRealTransport() throws Exception {
+    reads = ReadMode.READINDEX_ANY;
+    vertx = Vertx.vertx();
+    resources.add(() -> VertxHostContractTest.await(vertx.close()));
+    dir = Files.createTempDirectory("txlab-live");
+    resources.add(() -> VertxHostContractTest.deleteTree(dir));
+    ports = JGroupsTransportTest.freePorts(4);
+    for (NodeId n : SERVERS) startNode(n);
+    startNode(CLIENTS);
+
+    Oracle oracle = new Oracle();
+    KvClient.Config config =
+        new KvClient.Config(shardMap(), 1_000_000L, 300_000_000L, 15_000_000_000L, true);
+    int[] n = {0};
+    VertxHostContractTest.await(
+        hosts
+            .get(CLIENTS)
+            .add(
+                "reader",
+                env ->
+                    new KvClient(
+                        env,
+                        config,
+                        random ->
+                            n[0]++ == 0
+                                ? new KvOp.Append("a", "first;")
+                                : n[0] <= 61 ? new KvOp.Get("a") : null,
+                        oracle)));
+    waitFor(() -> oracle.snapshot().size() == 61, 60, "the append and sixty reads");
+
+    List<Oracle.Done> done = oracle.snapshot();
+    assertThat(done.get(0).outcome()).as("the append").isEqualTo(ClientObserver.Outcome.OK);
+    for (Oracle.Done d : done.subList(1, done.size())) {
+      assertThat(d.outcome()).as("read %s", d).isEqualTo(ClientObserver.Outcome.OK);
+      assertThat(d.value()).as("read %s", d).contains("first;");
+    }
+    long servedByFollowers = 0;
+    for (NodeId s : SERVERS) {
+      Long served =
+          VertxHostContractTest.await(
+              hosts
+                  .get(s)
+                  .inspect(
+                      "shard-0",
+                      p -> p == null ? 0L : ((ShardReplica) p).raft().forwardedReadsServed()));
+      servedByFollowers += served;
+    }
+    System.out.println("live readindex-any: " + servedByFollowers + " of 60 reads on followers");
+    assertThat(servedByFollowers).as("reads followers served").isPositive();
+    for (VertxHost h : hosts.values()) assertThat(h.failures()).isEmpty();
   }
 
   static List<String> check(

@@ -86,7 +86,9 @@ class HandlerCoverageTest {
           new RaftMessage.AppendEntriesReply(1, false, 0, 1, 1),
           new RaftMessage.InstallSnapshot(1, PEER, 1, 1, List.of(), 1),
           new RaftMessage.InstallSnapshotReply(1, 0, 1),
-          new RaftMessage.TimeoutNow(1, PEER));
+          new RaftMessage.TimeoutNow(1, PEER),
+          new RaftMessage.ReadIndexRequest(1, PEER, 7),
+          new RaftMessage.ReadIndexReply(1, 7, 3, true));
 
   static final List<RaftTimer> TIMER_SAMPLES =
       List.of(

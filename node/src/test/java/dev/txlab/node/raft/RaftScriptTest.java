@@ -39,15 +39,18 @@ import org.junit.jupiter.api.TestFactory;
  * <p>Commands: {@code add-nodes N}, {@code campaign nX} (time passes an election timeout, nX's
  * election timer fires), {@code tick nX} (nX's heartbeat tick), {@code propose nX item}, {@code
  * stabilize} (deliver until quiet), {@code deliver N}, {@code isolate nX}, {@code heal}, {@code
- * crash nX}, {@code restart nX}, {@code transfer nX nY}, {@code read nX id}, {@code status}, {@code
- * log nX}, {@code elapse MS}, {@code cut nX nY} (both directions), {@code timeout nX} (nX's
- * election timer fires now, without time passing), {@code persist nX} (a group of one: the host
- * reports nX's appended entries durable, firing its Persisted timer), {@code truncate-log nX I}
- * (nX, down, loses its stored log from index I on: what a storage that "repairs" a corrupt record
- * by truncating there would do), and, before {@code add-nodes}: {@code sends-before-sync} (the
- * replicas' host releases their AppendEntries before their own sync, as the live host does; {@code
- * persist nX} then reports nX's appended entries durable), {@code max-entries-per-message N},
- * {@code max-inflight-messages N}.
+ * crash nX}, {@code restart nX}, {@code transfer nX nY}, {@code read nX id}, {@code read-any nX id}
+ * (a read any replica serves through the leader's ReadIndex), {@code status}, {@code log nX},
+ * {@code elapse MS}, {@code cut nX nY} (both directions), {@code timeout nX} (nX's election timer
+ * fires now, without time passing), {@code hold nX nY} (takes the first message queued from nX to
+ * nY off the network), {@code release} (queues the held messages again, at the end: a delayed
+ * message), {@code dropped nX} (nX's counted reasons for ignoring input), {@code persist nX} (a
+ * group of one: the host reports nX's appended entries durable, firing its Persisted timer), {@code
+ * truncate-log nX I} (nX, down, loses its stored log from index I on: what a storage that "repairs"
+ * a corrupt record by truncating there would do), and, before {@code add-nodes}: {@code
+ * sends-before-sync} (the replicas' host releases their AppendEntries before their own sync, as the
+ * live host does; {@code persist nX} then reports nX's appended entries durable), {@code
+ * max-entries-per-message N}, {@code max-inflight-messages N}.
  */
 class RaftScriptTest {
   static final Path DIR = Path.of("src/test/resources/raft");
@@ -66,6 +69,7 @@ class RaftScriptTest {
     final long[] clock = {0};
     final TreeMap<String, Node> nodes = new TreeMap<>();
     final ArrayDeque<Envelope> network = new ArrayDeque<>();
+    final List<Envelope> held = new ArrayList<>();
     final TreeSet<String> isolated = new TreeSet<>();
     final TreeSet<String> cuts = new TreeSet<>();
     List<Address> members = List.of();
@@ -248,10 +252,43 @@ class RaftScriptTest {
           boolean ok = node(w[1]).raft.requestRead(Long.parseLong(w[2]), false);
           if (!ok) out.append(w[1]).append(" refused read: not leader\n");
         }
+        case "read-any" -> {
+          boolean ok = node(w[1]).raft.requestReadViaLeader(Long.parseLong(w[2]));
+          if (!ok) out.append(w[1]).append(" refused read: knows no leader\n");
+        }
         case "transfer" ->
             out.append(
                 node(w[1]).raft.transferLeadership(node(w[2]).self) ? "" : "transfer refused\n");
         case "deliver" -> deliver(Integer.parseInt(w[1]));
+        case "hold" -> {
+          Envelope e = null;
+          for (Envelope q : network) {
+            if (name(q.from()).equals(w[1]) && name(q.to()).equals(w[2])) {
+              e = q;
+              break;
+            }
+          }
+          if (e == null) {
+            out.append("nothing from ").append(w[1]).append(" to ").append(w[2]).append('\n');
+          } else {
+            network.remove(e);
+            held.add(e);
+            out.append("held ")
+                .append(w[1])
+                .append("->")
+                .append(w[2])
+                .append(' ')
+                .append(format(e.message()))
+                .append('\n');
+          }
+        }
+        case "release" -> {
+          network.addAll(held);
+          out.append("released ").append(held.size()).append(" held\n");
+          held.clear();
+        }
+        case "dropped" ->
+            out.append(w[1]).append(" dropped ").append(node(w[1]).raft.dropped()).append('\n');
         case "stabilize" -> deliver(10_000);
         case "isolate" -> {
           isolated.add(w[1]);
@@ -388,6 +425,14 @@ class RaftScriptTest {
             + r.lastIncludedIndex();
       } else if (m instanceof RaftMessage.TimeoutNow t) {
         return "TimeoutNow term=" + t.term();
+      } else if (m instanceof RaftMessage.ReadIndexRequest r) {
+        return "ReadIndexRequest term=" + r.term() + " ctx=" + r.ctx();
+      } else if (m instanceof RaftMessage.ReadIndexReply r) {
+        return "ReadIndexReply term="
+            + r.term()
+            + " ctx="
+            + r.ctx()
+            + (r.ok() ? " readIndex=" + r.readIndex() : " refused");
       }
       throw new IllegalStateException("unformatted " + m);
     }

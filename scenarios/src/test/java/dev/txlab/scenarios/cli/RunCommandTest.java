@@ -126,7 +126,7 @@ class RunCommandTest {
     assertBad(
         "name: x\nreads: sometimes\n",
         "s.yaml:2:",
-        "field reads: reads must be readindex|lease|local|follower, not 'sometimes'");
+        "field reads: reads must be readindex|lease|local|follower|readindex-any, not 'sometimes'");
     assertBad("name: x\nexpect: [ops_done > 3]\n", "s.yaml:2:", "unknown metric 'ops_done'");
     // Metrics are the protocol's: Spanner's commit wait is not something crdb reports.
     assertBad(
