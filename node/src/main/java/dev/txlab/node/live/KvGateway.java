@@ -54,6 +54,7 @@ public final class KvGateway implements Process {
     Address target;
     int attempt;
     long deadlineLocal;
+    boolean localRefused;
 
     Lane(String clientId) {
       this.clientId = clientId;
@@ -68,6 +69,7 @@ public final class KvGateway implements Process {
   private final Lane[] lanes;
   private final ArrayDeque<Integer> free = new ArrayDeque<>();
   private final TreeMap<ShardId, Integer> leaderGuess = new TreeMap<>();
+  private final boolean readsAtLocalReplica;
 
   public KvGateway(
       Env env,
@@ -76,6 +78,24 @@ public final class KvGateway implements Process {
       int maxInFlight,
       long retryNanos,
       long timeoutNanos) {
+    this(env, shardMap, responder, maxInFlight, retryNanos, timeoutNanos, false);
+  }
+
+  /**
+   * @param readsAtLocalReplica send a read first to this node's own replica of its shard, when
+   *     there is one (for read modes any replica serves, {@link
+   *     dev.txlab.node.kv.ReadMode#servedByAnyReplica}); if it refuses or stays silent, the read
+   *     goes to the leader as any request does
+   */
+  public KvGateway(
+      Env env,
+      ShardMap shardMap,
+      Responder responder,
+      int maxInFlight,
+      long retryNanos,
+      long timeoutNanos,
+      boolean readsAtLocalReplica) {
+    this.readsAtLocalReplica = readsAtLocalReplica;
     if (maxInFlight < 1 || retryNanos <= 0 || timeoutNanos < retryNanos)
       throw new IllegalArgumentException("bad gateway limits");
     this.env = env;
@@ -116,13 +136,26 @@ public final class KvGateway implements Process {
     lane.op = r.op();
     lane.attempt = 0;
     lane.deadlineLocal = env.localClockNanos() + timeoutNanos;
-    send(i, chooseTarget(lane.op));
+    lane.localRefused = false;
+    send(i, chooseTarget(lane));
   }
 
-  private Address chooseTarget(KvOp op) {
-    ShardId shard = shardMap.shardOf(op.key());
+  private Address chooseTarget(Lane lane) {
+    ShardId shard = shardMap.shardOf(lane.op.key());
     List<Address> replicas = shardMap.replicasOf(shard);
+    if (readsAtLocalReplica && !lane.op.isWrite() && !lane.localRefused) {
+      Address local = Address.of(env.self().node(), shard.component());
+      if (replicas.contains(local)) return local;
+    }
     return replicas.get(leaderGuess.getOrDefault(shard, 0) % replicas.size());
+  }
+
+  /** Whether the lane's last attempt went to this node's own replica (a local read). */
+  private boolean atLocalReplica(Lane lane) {
+    return readsAtLocalReplica
+        && !lane.op.isWrite()
+        && !lane.localRefused
+        && lane.target.node().equals(env.self().node());
   }
 
   private void rotate(KvOp op) {
@@ -160,6 +193,17 @@ public final class KvGateway implements Process {
       finish(i, Outcome.FAILED, cf.actual());
     } else if (r instanceof KvResult.Redirect rd) {
       if (!from.equals(lane.target)) return;
+      if (atLocalReplica(lane)) {
+        // The local replica cannot serve it now (it knows no leader): ask the leader instead.
+        lane.localRefused = true;
+        if (rd.leaderHint() != null) {
+          int hinted =
+              shardMap.replicasOf(shardMap.shardOf(lane.op.key())).indexOf(rd.leaderHint());
+          if (hinted >= 0) leaderGuess.put(shardMap.shardOf(lane.op.key()), hinted);
+        }
+        retryOrGiveUp(i);
+        return;
+      }
       ShardId shard = shardMap.shardOf(lane.op.key());
       List<Address> replicas = shardMap.replicasOf(shard);
       int hinted = rd.leaderHint() == null ? -1 : replicas.indexOf(rd.leaderHint());
@@ -170,7 +214,8 @@ public final class KvGateway implements Process {
         rotate(lane.op);
       }
     } else if (r instanceof KvResult.Unknown) {
-      if (from.equals(lane.target)) rotate(lane.op);
+      if (from.equals(lane.target) && atLocalReplica(lane)) lane.localRefused = true;
+      else if (from.equals(lane.target)) rotate(lane.op);
     } else {
       throw new IllegalStateException("unknown result " + r);
     }
@@ -181,7 +226,8 @@ public final class KvGateway implements Process {
     if (!(timer instanceof Retry t)) throw new IllegalStateException("unexpected timer " + timer);
     Lane lane = lanes[t.lane()];
     if (lane.op == null || lane.seq != t.seq() || lane.attempt != t.attempt()) return; // stale
-    rotate(lane.op);
+    if (atLocalReplica(lane)) lane.localRefused = true;
+    else rotate(lane.op);
     retryOrGiveUp(t.lane());
   }
 
@@ -191,7 +237,7 @@ public final class KvGateway implements Process {
       finish(i, Outcome.UNKNOWN, null);
       return;
     }
-    send(i, chooseTarget(lane.op));
+    send(i, chooseTarget(lane));
   }
 
   private void finish(int i, Outcome outcome, String value) {

@@ -63,11 +63,20 @@ public final class KvHttpApi {
    * @param singleKey whether {@code /kv} is served (the node's shards are plain KV replicas)
    * @param txn the endpoint behind {@code POST /txn}, or null
    * @param status extra fields for {@code GET /status} (shard roles…), or null
+   * @param readsAtLocalReplica reads go first to this node's own replica of their shard (read modes
+   *     any replica serves), writes to the leader
    */
   public record Options(
-      boolean singleKey, List<JsonRoute> routes, Supplier<Future<JsonObject>> status) {
+      boolean singleKey,
+      List<JsonRoute> routes,
+      Supplier<Future<JsonObject>> status,
+      boolean readsAtLocalReplica) {
+    public Options(boolean singleKey, List<JsonRoute> routes, Supplier<Future<JsonObject>> status) {
+      this(singleKey, routes, status, false);
+    }
+
     public static Options kvOnly() {
-      return new Options(true, null, null);
+      return new Options(true, null, null, false);
     }
   }
 
@@ -121,7 +130,14 @@ public final class KvHttpApi {
             ? host.add(
                 GATEWAY,
                 env ->
-                    new KvGateway(env, shardMap, api::respond, 256, 300_000_000L, 5_000_000_000L))
+                    new KvGateway(
+                        env,
+                        shardMap,
+                        api::respond,
+                        256,
+                        300_000_000L,
+                        5_000_000_000L,
+                        options.readsAtLocalReplica()))
             : Future.succeededFuture();
     return gateway
         .compose(

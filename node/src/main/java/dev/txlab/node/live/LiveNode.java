@@ -443,7 +443,11 @@ public final class LiveNode implements AutoCloseable {
    */
   public KvHttpApi startHttp(String bindHost, int port) throws Exception {
     KvHttpApi.Options options =
-        new KvHttpApi.Options(components.servesSingleKey(), extras.routes(), this::status);
+        new KvHttpApi.Options(
+            components.servesSingleKey(),
+            extras.routes(),
+            this::status,
+            config.reads().servedByAnyReplica());
     return KvHttpApi.start(vertx, host, transport, config.shardMap(), bindHost, port, options)
         .toCompletionStage()
         .toCompletableFuture()
