@@ -94,6 +94,14 @@ public final class LiveCluster {
           //   spaces: 40-363 ms (mostly 90-230) without it, 15-72 ms (mostly ~20) with it, over 6
           //   node runs each (-Xlog:gc), landing in the first point's p99. Costs 256 MB touched at
           //   start.
+          // - Tried and not taken (issue 19, same harness, two or more alternated pairs each, the
+          //   machine quiet): Shenandoah (sub-ms pauses; 16-client put p99 20.9/16.0/18.2/22.3 ms
+          //   vs Serial's 23.2/18.8/13.9/17.1 — no steadier: the tail left is CPU contention, not
+          //   the ~10 ms young pauses), ZGC (1-client p99 10.5/13.1 vs 7.2/8.1 ms),
+          //   MaxTenuringThreshold 0 or 1 (leader young pauses 9.8-12.3 vs 10.6-11.8 ms), and
+          //   CompileThresholdScaling=0.05 (fewer slow requests in the first second but a worse
+          //   1-client p99, 18.7/14.0 vs 7.8/6.9 ms); warming the request path before clients
+          //   arrive does that job instead (`txlab cluster start --warmup-reads`).
           List.of(
               "-Xmx256m",
               "-XX:+UseSerialGC",

@@ -121,5 +121,11 @@ class LiveCommandsTest {
         .contains("spanner")
         .contains("raft-kv")
         .contains("not 'paxos'");
+    r =
+        CheckCommandTest.txlab(
+            "cluster", "start", "--warmup-reads", "-5", "--dir", dir.resolve("w").toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("--warmup-reads must be 0..1000000, not -5");
+    assertThat(dir.resolve("w")).doesNotExist();
   }
 }

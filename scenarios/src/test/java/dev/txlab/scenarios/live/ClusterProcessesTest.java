@@ -44,6 +44,19 @@ class ClusterProcessesTest {
               java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
       assertThat(cluster.shardsWithoutLeader()).isEmpty();
 
+      // The warm-up reads go through every node and change nothing: no log entry, no key.
+      List<Long> commitBefore = commitIndexes(cluster);
+      LiveCluster.WarmUp warm = cluster.warmUp(150, Duration.ofSeconds(30));
+      assertThat(warm.reads()).as("%s", warm).isEqualTo(3 * 150);
+      assertThat(warm.failed()).as("%s", warm).isZero();
+      assertThat(commitIndexes(cluster))
+          .as("commit indexes after the warm-up")
+          .isEqualTo(commitBefore);
+      NodeApi.Reply absent =
+          cluster.api("n2").get(NodeApi.kvPath("txlab-warmup-0"), Duration.ofSeconds(5));
+      assertThat(absent.ok()).as(absent.describe()).isTrue();
+      assertThat(absent.body().get("value").isNull()).as("%s", absent.body()).isTrue();
+
       LiveWorkload w =
           new LiveWorkload(
               cluster,
@@ -141,5 +154,15 @@ class ClusterProcessesTest {
     } finally {
       assertThat(cluster.stop(Duration.ofSeconds(5)).leftAlive()).isEmpty();
     }
+  }
+
+  private static List<Long> commitIndexes(LiveCluster cluster) {
+    List<Long> out = new ArrayList<>();
+    for (String n : cluster.nodes()) {
+      NodeApi.Reply r = cluster.api(n).get("/status", Duration.ofSeconds(5));
+      assertThat(r.ok()).as(r.describe()).isTrue();
+      out.add(r.body().path("shards").path("shard-0").path("commit_index").asLong(-1));
+    }
+    return out;
   }
 }
