@@ -116,6 +116,11 @@ public final class JGroupsTransport implements Transport {
     // until the peer's delayed ACK (40 ms on Linux) arrives — the periodic ~40 ms stall a single
     // client saw on puts (p99 45 ms at 1 client, measured with wrk; 0.7 ms with nodelay on).
     tcp.tcpNodelay(true);
+    // JGroups' default bundler (a sending thread batching queued messages), chosen by measurement
+    // (issue 19; 3-node raft-kv, wrk puts, 8 s per point, two alternated rounds): "sender-sends"
+    // and "no-bundler" were a little faster at one client (760/480 and 745/574 ops/s vs 705/607)
+    // but far slower under load (64 clients: 4,036/2,832 and 4,091/4,027 vs 6,746/4,927).
+    tcp.setBundlerType("transfer-queue");
     // The diagnostics handler (probe.sh) would open a multicast socket on every interface.
     if (tcp.getDiagnosticsHandler() != null) tcp.getDiagnosticsHandler().setEnabled(false);
     TCPPING ping = new TCPPING();
