@@ -44,6 +44,15 @@ import org.jgroups.util.NameCache;
  * with a counted reason and never reaches a process.
  */
 public final class JGroupsTransport implements Transport {
+  /**
+   * JGroups' failure detection (FD_SOCK2) listens on the node's JGroups port plus this offset, or
+   * one of the next {@link #FAILURE_DETECTION_PORT_RANGE} ports: a cluster's layout keeps its other
+   * ports out of that window, or a node's HTTP or admin server could find its port taken.
+   */
+  public static final int FAILURE_DETECTION_PORT_OFFSET = 100;
+
+  public static final int FAILURE_DETECTION_PORT_RANGE = 3;
+
   public static final int WIRE_VERSION = 1;
 
   /**
@@ -135,7 +144,10 @@ public final class JGroupsTransport implements Transport {
       // Splits of the view (after a kill, a long partition) heal within a few seconds.
       new MERGE3().setMinInterval(1_000).setMaxInterval(3_000),
       // Its failure-detection server socket would otherwise listen on every interface.
-      new FD_SOCK2().setBindAddress(config.bindAddress()),
+      new FD_SOCK2()
+          .setBindAddress(config.bindAddress())
+          .setOffset(FAILURE_DETECTION_PORT_OFFSET)
+          .setPortRange(FAILURE_DETECTION_PORT_RANGE),
       new FD_ALL3(),
       new VERIFY_SUSPECT2(),
       new NAKACK2(),

@@ -469,6 +469,10 @@ public final class LiveCluster {
     // One draw for every port, so no two are the same (three draws could repeat a port across
     // them: a node then failed to bind a port another of its cluster held).
     List<Integer> ports = freePorts(3 * o.nodes());
+    // Nor may one fall where a node's failure detection listens (its JGroups port plus an offset):
+    // whichever bound second would fail. Draw again until none does.
+    for (int draw = 0; draw < 1000 && inFailureDetectionWindow(ports, o.nodes()); draw++)
+      ports = freePorts(3 * o.nodes());
     List<Integer> jgroups = ports.subList(0, o.nodes());
     List<Integer> http = ports.subList(o.nodes(), 2 * o.nodes());
     List<Integer> admin = ports.subList(2 * o.nodes(), 3 * o.nodes());
@@ -526,6 +530,19 @@ public final class LiveCluster {
         o.replicas(),
         o.fsync(),
         procs);
+  }
+
+  /**
+   * Whether a port of the layout (JGroups ports first, {@code nodes} of them) falls where some
+   * node's failure detection listens.
+   */
+  static boolean inFailureDetectionWindow(List<Integer> ports, int nodes) {
+    for (int i = 0; i < nodes; i++) {
+      int low = ports.get(i) + dev.txlab.node.live.JGroupsTransport.FAILURE_DETECTION_PORT_OFFSET;
+      int high = low + dev.txlab.node.live.JGroupsTransport.FAILURE_DETECTION_PORT_RANGE;
+      for (int p : ports) if (p >= low && p <= high) return true;
+    }
+    return false;
   }
 
   private static String join(List<Integer> ports) {
