@@ -193,29 +193,24 @@ public final class KvGateway implements Process {
       finish(i, Outcome.FAILED, cf.actual());
     } else if (r instanceof KvResult.Redirect rd) {
       if (!from.equals(lane.target)) return;
-      if (atLocalReplica(lane)) {
-        // The local replica cannot serve it now (it knows no leader): ask the leader instead.
-        lane.localRefused = true;
-        if (rd.leaderHint() != null) {
-          int hinted =
-              shardMap.replicasOf(shardMap.shardOf(lane.op.key())).indexOf(rd.leaderHint());
-          if (hinted >= 0) leaderGuess.put(shardMap.shardOf(lane.op.key()), hinted);
-        }
-        retryOrGiveUp(i);
-        return;
-      }
+      // A local replica that refuses a read knows no leader now: the read goes to the leader.
+      boolean local = atLocalReplica(lane);
+      if (local) lane.localRefused = true;
       ShardId shard = shardMap.shardOf(lane.op.key());
       List<Address> replicas = shardMap.replicasOf(shard);
       int hinted = rd.leaderHint() == null ? -1 : replicas.indexOf(rd.leaderHint());
       if (hinted >= 0 && !rd.leaderHint().equals(from)) {
         leaderGuess.put(shard, hinted);
         retryOrGiveUp(i);
+      } else if (local) {
+        retryOrGiveUp(i);
       } else {
         rotate(lane.op);
       }
     } else if (r instanceof KvResult.Unknown) {
-      if (from.equals(lane.target) && atLocalReplica(lane)) lane.localRefused = true;
-      else if (from.equals(lane.target)) rotate(lane.op);
+      if (!from.equals(lane.target)) return;
+      if (atLocalReplica(lane)) lane.localRefused = true;
+      else rotate(lane.op);
     } else {
       throw new IllegalStateException("unknown result " + r);
     }

@@ -129,12 +129,8 @@ class LiveClusterTest {
     h.close();
   }
 
-  private static int index(NodeId node) {
-    return node.equals(CLIENTS) ? 3 : SERVERS.indexOf(node);
-  }
-
-  @Test
-  void acknowledgedWritesSurviveAKillAndAWholeClusterRestart() throws Exception {
+  /** Three server nodes and a client node on loopback, closed after the test. */
+  private void startCluster() throws Exception {
     vertx = Vertx.vertx();
     resources.add(() -> VertxHostContractTest.await(vertx.close()));
     dir = Files.createTempDirectory("txlab-live");
@@ -142,6 +138,15 @@ class LiveClusterTest {
     ports = JGroupsTransportTest.freePorts(4);
     for (NodeId n : SERVERS) startNode(n);
     startNode(CLIENTS);
+  }
+
+  private static int index(NodeId node) {
+    return node.equals(CLIENTS) ? 3 : SERVERS.indexOf(node);
+  }
+
+  @Test
+  void acknowledgedWritesSurviveAKillAndAWholeClusterRestart() throws Exception {
+    startCluster();
 
     Oracle oracle = new Oracle();
     AtomicBoolean stop = new AtomicBoolean();
@@ -221,13 +226,7 @@ class LiveClusterTest {
   @Test
   void followersServeReadIndexReadsOverTheRealTransport() throws Exception {
     reads = ReadMode.READINDEX_ANY;
-    vertx = Vertx.vertx();
-    resources.add(() -> VertxHostContractTest.await(vertx.close()));
-    dir = Files.createTempDirectory("txlab-live");
-    resources.add(() -> VertxHostContractTest.deleteTree(dir));
-    ports = JGroupsTransportTest.freePorts(4);
-    for (NodeId n : SERVERS) startNode(n);
-    startNode(CLIENTS);
+    startCluster();
 
     Oracle oracle = new Oracle();
     KvClient.Config config =

@@ -111,6 +111,24 @@ final class BenchLiveCommand implements Callable<Integer> {
   boolean json;
 
   /** The single-key loads measured side by side, as {@code wrk_vs_etcd.sh} measures them. */
+  /** Every single-key point against one system's leader, each added to its list of rounds. */
+  private void measurePoints(
+      List<List<LiveBench.Figures>> perPoint,
+      String system,
+      NodeApi leader,
+      java.util.function.Function<Point, LiveBench.Request> request,
+      PrintWriter progress) {
+    for (int i = 0; i < POINTS.size(); i++) {
+      Point pt = POINTS.get(i);
+      progress(progress, "  " + system + " " + pt.load() + ", " + pt.clients() + " client(s) …");
+      perPoint
+          .get(i)
+          .add(
+              LiveBench.measure(
+                  List.of(leader), pt.load(), pt.clients(), warmup, measure, request.apply(pt)));
+    }
+  }
+
   private record Point(String load, int clients, boolean put) {}
 
   private static final List<Point> POINTS =
@@ -170,21 +188,12 @@ final class BenchLiveCommand implements Callable<Integer> {
               EtcdCluster.start(etcdProgram.get(), root.resolve("etcd-" + round))) {
             NodeApi leader =
                 e.leader().orElseThrow(() -> new LiveException("etcd lost its leader"));
-            for (int i = 0; i < POINTS.size(); i++) {
-              Point pt = POINTS.get(i);
-              progress(progress, "  etcd " + pt.load() + ", " + pt.clients() + " client(s) …");
-              figures
-                  .get("etcd")
-                  .get(i)
-                  .add(
-                      LiveBench.measure(
-                          List.of(leader),
-                          pt.load(),
-                          pt.clients(),
-                          warmup,
-                          measure,
-                          pt.put() ? LiveBench.etcdPut(prefix) : LiveBench.etcdGet(prefix)));
-            }
+            measurePoints(
+                figures.get("etcd"),
+                "etcd",
+                leader,
+                pt -> pt.put() ? LiveBench.etcdPut(prefix) : LiveBench.etcdGet(prefix),
+                progress);
           }
         }
         if (!skipSingleKey) {
@@ -194,21 +203,12 @@ final class BenchLiveCommand implements Callable<Integer> {
                   root.resolve("kv-" + round), 1, "raft-kv", line -> progress(progress, line));
           try {
             NodeApi leader = leaderOf(kv);
-            for (int i = 0; i < POINTS.size(); i++) {
-              Point pt = POINTS.get(i);
-              progress(progress, "  txlab " + pt.load() + ", " + pt.clients() + " client(s) …");
-              figures
-                  .get("txlab")
-                  .get(i)
-                  .add(
-                      LiveBench.measure(
-                          List.of(leader),
-                          pt.load(),
-                          pt.clients(),
-                          warmup,
-                          measure,
-                          pt.put() ? LiveBench.txlabPut(prefix) : LiveBench.txlabGet(prefix)));
-            }
+            measurePoints(
+                figures.get("txlab"),
+                "txlab",
+                leader,
+                pt -> pt.put() ? LiveBench.txlabPut(prefix) : LiveBench.txlabGet(prefix),
+                progress);
           } finally {
             report(progress, kv.stop(Duration.ofSeconds(5)));
           }
