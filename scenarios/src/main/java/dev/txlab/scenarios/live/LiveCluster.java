@@ -104,8 +104,9 @@ public final class LiveCluster {
           //   1-client p99, 18.7/14.0 vs 7.8/6.9 ms); warming the request path before clients
           //   arrive does that job instead (`txlab cluster start --warmup-reads`).
           // - Xmx512m with a 192 MB young generation (was 256 MB, young ~77 MB): the leader's young
-          //   pauses (~10 ms, copying the log entries not yet snapshotted) come about 2.5x less
-          //   often. Three alternated pairs, fresh clusters, 8 s per point: 64-client puts
+          //   pauses (~10 ms, copying the log entries not yet snapshotted) should come about 2.5x
+          //   less often by size alone (not confirmed with -Xlog:gc). Three alternated pairs, fresh
+          // clusters, 8 s per point: 64-client puts
           //   6,393/6,773/6,953 vs 5,406/5,865/6,320 ops/s; 16-client p99 24.4/19.2/25.3 vs
           //   35.4/23.5/18.0 ms.
           List.of(
