@@ -251,7 +251,8 @@ public final class KvHttpApi {
       }
     }
     KvOp theOp = op;
-    once(ctx, "kv", client, seq, op.toString(), () -> runKv(theOp), null);
+    // The fingerprint is only compared for a client's numbered requests; most have none.
+    once(ctx, "kv", client, seq, client == null ? "" : op.toString(), () -> runKv(theOp), null);
   }
 
   /** Runs a single-key op through the gateway; the future completes with the HTTP answer. */
