@@ -103,15 +103,20 @@ public final class LiveCluster {
           //   CompileThresholdScaling=0.05 (fewer slow requests in the first second but a worse
           //   1-client p99, 18.7/14.0 vs 7.8/6.9 ms); warming the request path before clients
           //   arrive does that job instead (`txlab cluster start --warmup-reads`).
-          // - Xmx512m with a 192 MB young generation (was 256 MB, young ~77 MB): the leader's young
-          //   pauses (~10 ms, copying the log entries not yet snapshotted) should come about 2.5x
-          //   less often by size alone (not confirmed with -Xlog:gc). Three alternated pairs, fresh
-          // clusters, 8 s per point: 64-client puts
-          //   6,393/6,773/6,953 vs 5,406/5,865/6,320 ops/s; 16-client p99 24.4/19.2/25.3 vs
-          //   35.4/23.5/18.0 ms.
+          // - Xmx256m with a 128 MB young generation. Before single-key replicas kept one version
+          //   per key (LiveNode.KV_VERSIONS_PER_KEY) a 512 MB heap with a 192 MB young generation
+          //   was faster than 256 MB with ~77 MB (64-client puts 6,393/6,773/6,953 vs
+          //   5,406/5,865/6,320 ops/s). With one version the live set is smaller, and a smaller
+          //   heap won every pair (three alternated pairs, 10 s per point, against 512/192 MB):
+          //   put p99 at 1 client 7.04/6.32/6.61 vs 8.13/7.69/7.08 ms, at 16 clients
+          //   12.43/12.40/14.00 vs 16.68/14.53/14.68, at 64 clients 17.11/20.14/23.63 vs
+          //   20.10/22.38/32.13. Part of why: the kernel's memory monitor here (DAMON's kdamond)
+          //   wakes every 500 ms and its work, which stalls the processes it samples, grows with
+          // the
+          //   memory they map (AlwaysPreTouch maps the whole heap).
           List.of(
-              "-Xmx512m",
-              "-Xmn192m",
+              "-Xmx256m",
+              "-Xmn128m",
               "-XX:+UseSerialGC",
               "-XX:TieredStopAtLevel=1",
               "-XX:MetaspaceSize=64m",
