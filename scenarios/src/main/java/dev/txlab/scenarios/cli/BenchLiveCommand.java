@@ -111,6 +111,15 @@ final class BenchLiveCommand implements Callable<Integer> {
   boolean json;
 
   /** The single-key loads measured side by side, as {@code wrk_vs_etcd.sh} measures them. */
+  private record Point(String load, int clients, boolean put) {}
+
+  private static final List<Point> POINTS =
+      List.of(
+          new Point("puts", 1, true),
+          new Point("puts", 16, true),
+          new Point("puts", 64, true),
+          new Point("linearizable gets", 16, false));
+
   /** Every single-key point against one system's leader, each added to its list of rounds. */
   private void measurePoints(
       List<List<LiveBench.Figures>> perPoint,
@@ -128,15 +137,6 @@ final class BenchLiveCommand implements Callable<Integer> {
                   List.of(leader), pt.load(), pt.clients(), warmup, measure, request.apply(pt)));
     }
   }
-
-  private record Point(String load, int clients, boolean put) {}
-
-  private static final List<Point> POINTS =
-      List.of(
-          new Point("puts", 1, true),
-          new Point("puts", 16, true),
-          new Point("puts", 64, true),
-          new Point("linearizable gets", 16, false));
 
   @Override
   public Integer call() throws IOException {

@@ -110,10 +110,9 @@ public final class LiveCluster {
           //   heap won every pair (three alternated pairs, 10 s per point, against 512/192 MB):
           //   put p99 at 1 client 7.04/6.32/6.61 vs 8.13/7.69/7.08 ms, at 16 clients
           //   12.43/12.40/14.00 vs 16.68/14.53/14.68, at 64 clients 17.11/20.14/23.63 vs
-          //   20.10/22.38/32.13. Part of why: the kernel's memory monitor here (DAMON's kdamond)
-          //   wakes every 500 ms and its work, which stalls the processes it samples, grows with
-          // the
-          //   memory they map (AlwaysPreTouch maps the whole heap).
+          //   20.10/22.38/32.13. Perhaps part of why: most slow 1-client requests start during a
+          //   burst of the kernel's memory monitor here (DAMON's kdamond, every 500 ms), whose work
+          //   grows with the memory processes map, and AlwaysPreTouch maps the whole heap.
           List.of(
               "-Xmx256m",
               "-Xmn128m",
