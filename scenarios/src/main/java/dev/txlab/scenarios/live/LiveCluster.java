@@ -775,6 +775,42 @@ public final class LiveCluster {
     }
   }
 
+  /**
+   * Waits up to {@code timeout} until every shard has a leader (as {@link #shardsWithoutLeader}
+   * sees it). A leader can change at any moment after {@link #start} returned — a replica that
+   * misses heartbeats on a busy machine starts an election — so callers that need leaders now wait
+   * for them rather than assume them.
+   */
+  public void awaitLeaders(Duration timeout) throws LiveException {
+    awaitLeaders(System.nanoTime() + timeout.toNanos());
+  }
+
+  /**
+   * Every node's Raft role changes and check-quorum step-downs, from its log (the last {@code
+   * perNode} such lines of each): what a test prints when leadership was not what it expected.
+   */
+  public String roleChanges(int perNode) {
+    StringBuilder out = new StringBuilder();
+    for (String n : file.nodes()) {
+      Path log = Path.of(file.node(n).log());
+      out.append("==> ").append(n).append(" (").append(log).append(")\n");
+      try {
+        List<String> lines =
+            Files.exists(log)
+                ? Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> l.contains(" → ") || l.contains("check-quorum"))
+                    .toList()
+                : List.of();
+        for (String l : lines.subList(Math.max(0, lines.size() - perNode), lines.size())) {
+          out.append(l).append('\n');
+        }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        out.append("(cannot read: ").append(e.getMessage()).append(")\n");
+      }
+    }
+    return out.toString();
+  }
+
   /** Shards no running node reports a leader for (by status), or whose probe read fails. */
   public List<String> shardsWithoutLeader() {
     List<String> out = new ArrayList<>();
