@@ -121,11 +121,19 @@ final class ClusterCommand implements Runnable {
 
     @Option(
         names = "--warmup-reads",
-        defaultValue = "1000",
+        defaultValue = "" + LiveCluster.WARMUP_READS_DEFAULT,
         paramLabel = "N",
         description =
-            "Reads of absent keys through every node once the leaders are up, so the JIT has compiled the request path before the first client (they change nothing; single-key clusters only; 0: none; default 1000).")
+            "Reads of absent keys through every node once the leaders are up, so the JIT has compiled the request path before the first client (they change nothing; single-key clusters only; 0: none; default ${DEFAULT-VALUE}).")
     int warmupReads;
+
+    @Option(
+        names = "--warmup-writes",
+        defaultValue = "" + LiveCluster.WARMUP_WRITES_DEFAULT,
+        paramLabel = "N",
+        description =
+            "Compare-and-sets through every node that cannot succeed (they expect a value no key holds), so the JIT has compiled the write path too: they write no key, but each adds an entry to its shard's log (single-key clusters only; 0: none; default ${DEFAULT-VALUE}).")
+    int warmupWrites;
 
     @Option(
         names = "--timeout",
@@ -155,6 +163,8 @@ final class ClusterCommand implements Runnable {
       }
       if (warmupReads < 0 || warmupReads > 1_000_000)
         throw new Txlab.UsageError("--warmup-reads must be 0..1000000, not " + warmupReads);
+      if (warmupWrites < 0 || warmupWrites > 1_000_000)
+        throw new Txlab.UsageError("--warmup-writes must be 0..1000000, not " + warmupWrites);
       LiveCluster.StartOptions o =
           LiveCluster.StartOptions.defaults(dir.dir())
               .withShape(nodes, shards, replicas)
@@ -178,11 +188,12 @@ final class ClusterCommand implements Runnable {
       } catch (LiveException e) {
         throw new Txlab.UsageError(e.getMessage());
       }
-      if (!c.transactional() && warmupReads > 0) {
-        LiveCluster.WarmUp w = c.warmUp(warmupReads, java.time.Duration.ofSeconds(10));
+      if (!c.transactional() && warmupReads + warmupWrites > 0) {
+        LiveCluster.WarmUp w = c.warmUp(warmupReads, warmupWrites, LiveCluster.WARMUP_BUDGET);
         out.printf(
-            "warmed up: %d reads through %d nodes in %.1f s%s%n",
+            "warmed up: %d reads and %d failing compare-and-sets through %d nodes in %.1f s%s%n",
             w.reads(),
+            w.writes(),
             c.nodes().size(),
             w.took().toMillis() / 1000.0,
             w.failed() == 0 ? "" : " (" + w.failed() + " not answered)");

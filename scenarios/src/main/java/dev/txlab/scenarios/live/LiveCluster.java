@@ -266,26 +266,45 @@ public final class LiveCluster {
     return new NodeApi(node, n.httpPort(), file.admin() ? n.adminPort() : 0, token);
   }
 
-  /** What {@link #warmUp} did. */
-  public record WarmUp(long reads, long failed, Duration took) {}
+  /** What {@link #warmUp} did: requests answered, by kind, and those that were not. */
+  public record WarmUp(long reads, long writes, long failed, Duration took) {}
+
+  /** {@code txlab cluster start}'s warm-up reads per node. */
+  public static final int WARMUP_READS_DEFAULT = 1000;
+
+  /** {@code txlab cluster start}'s warm-up compare-and-sets per node. */
+  public static final int WARMUP_WRITES_DEFAULT = 0;
+
+  /** The longest {@code txlab cluster start} spends warming up. */
+  public static final Duration WARMUP_BUDGET = Duration.ofSeconds(60);
+
+  /** The value the warm-up's compare-and-sets expect, which no key ever holds. */
+  static final String WARMUP_NEVER = "txlab-warmup-never-written";
 
   /**
-   * Warms a fresh cluster's request path before anyone measures it: {@code readsPerNode}
-   * linearizable reads of absent keys through every node (eight at a time per node), which changes
-   * no state — a read of a single key is not logged, and a key never written stays absent — but
-   * runs each node's HTTP server, gateway, transport and codec and its shard leaders' read rounds
-   * until the JIT has compiled them. Without it the first second after a start ran interpreted: a
-   * 3-node raft-kv cluster answered its first ~1,000 puts in 5-10 ms instead of ~1.5 ms (issue 19:
-   * requests over 5 ms in the first second, Python client, 2,000 reads first: 28 and 10, without:
-   * 49 and 104). Clusters whose nodes serve no single keys are left as they are.
+   * Warms a fresh cluster's request path before anyone measures it, through every node (eight
+   * requests at a time per node): {@code readsPerNode} linearizable reads of absent keys and {@code
+   * writesPerNode} compare-and-sets on absent keys that expect a value ({@value #WARMUP_NEVER})
+   * those keys never hold, so every one fails. No key is written: a read of a single key is not
+   * logged, and a failed compare-and-set changes nothing (it is logged, so the shard's log and
+   * commit index grow by one entry each). Reads run each node's HTTP server, gateway, transport and
+   * codec and its leaders' read rounds; the compare-and-sets run the write path — replication, the
+   * disk thread, fsync, commit and apply. Without it the first seconds after a start ran on
+   * unoptimised code: a 3-node raft-kv cluster answered its first ~1,000 puts in 5-10 ms instead of
+   * ~1.5 ms (issue 19). With the full tiered JIT (C2) the nodes need far more traffic than that to
+   * reach their compiled speed; see {@link #WARMUP_WRITES_DEFAULT}. Clusters whose nodes serve no
+   * single keys are left as they are.
    */
-  public WarmUp warmUp(int readsPerNode, Duration budget) {
+  public WarmUp warmUp(int readsPerNode, int writesPerNode, Duration budget) {
     long started = System.nanoTime();
-    if (transactional() || readsPerNode <= 0)
-      return new WarmUp(0, 0, Duration.ofNanos(System.nanoTime() - started));
+    int total = Math.max(0, readsPerNode) + Math.max(0, writesPerNode);
+    if (transactional() || total <= 0)
+      return new WarmUp(0, 0, 0, Duration.ofNanos(System.nanoTime() - started));
     long deadline = started + budget.toNanos();
     java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
     java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+    long w = Math.max(0, writesPerNode);
     int lanes = 8;
     List<Thread> threads = new ArrayList<>();
     for (String n : nodes()) {
@@ -295,11 +314,21 @@ public final class LiveCluster {
         Thread t =
             new Thread(
                 () -> {
-                  for (int i = first; i < readsPerNode; i += lanes) {
+                  for (int i = first; i < total; i += lanes) {
                     if (System.nanoTime() > deadline) return;
-                    NodeApi.Reply r =
-                        api.get(NodeApi.kvPath("txlab-warmup-" + (i % 64)), Duration.ofSeconds(5));
-                    (r.ok() ? reads : failed).incrementAndGet();
+                    String path = NodeApi.kvPath("txlab-warmup-" + (i % 64));
+                    // The writes spread evenly among the reads.
+                    boolean write = (long) i * w / total != (long) (i + 1) * w / total;
+                    if (write) {
+                      java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+                      body.put("expected", WARMUP_NEVER);
+                      body.put("value", WARMUP_NEVER);
+                      NodeApi.Reply r = api.post(path + "/cas", body, Duration.ofSeconds(5));
+                      (r.status() == 409 ? writes : failed).incrementAndGet();
+                    } else {
+                      NodeApi.Reply r = api.get(path, Duration.ofSeconds(5));
+                      (r.ok() ? reads : failed).incrementAndGet();
+                    }
                   }
                 },
                 "warmup-" + n + "-" + lane);
@@ -316,7 +345,8 @@ public final class LiveCluster {
         break;
       }
     }
-    return new WarmUp(reads.get(), failed.get(), Duration.ofNanos(System.nanoTime() - started));
+    return new WarmUp(
+        reads.get(), writes.get(), failed.get(), Duration.ofNanos(System.nanoTime() - started));
   }
 
   // ------------------------------------------------------------------ processes

@@ -127,5 +127,11 @@ class LiveCommandsTest {
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("--warmup-reads must be 0..1000000, not -5");
     assertThat(dir.resolve("w")).doesNotExist();
+    r =
+        CheckCommandTest.txlab(
+            "cluster", "start", "--warmup-writes", "2000000", "--dir", dir.resolve("w").toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("--warmup-writes must be 0..1000000, not 2000000");
+    assertThat(dir.resolve("w")).doesNotExist();
   }
 }

@@ -56,16 +56,27 @@ class ClusterProcessesTest {
 
       // The warm-up reads go through every node and change nothing: no log entry, no key.
       List<Long> commitBefore = commitIndexes(cluster);
-      LiveCluster.WarmUp warm = cluster.warmUp(150, Duration.ofSeconds(30));
+      LiveCluster.WarmUp warm = cluster.warmUp(150, 0, Duration.ofSeconds(30));
       assertThat(warm.reads()).as("%s", warm).isEqualTo(3 * 150);
       assertThat(warm.failed()).as("%s", warm).isZero();
       assertThat(commitIndexes(cluster))
           .as("commit indexes after the warm-up")
           .isEqualTo(commitBefore);
-      NodeApi.Reply absent =
-          cluster.api("n2").get(NodeApi.kvPath("txlab-warmup-0"), Duration.ofSeconds(5));
-      assertThat(absent.ok()).as(absent.describe()).isTrue();
-      assertThat(absent.body().get("value").isNull()).as("%s", absent.body()).isTrue();
+      // The warm-up's compare-and-sets all fail and write no key, but each is a log entry.
+      long maxBefore = java.util.Collections.max(commitBefore);
+      LiveCluster.WarmUp writes = cluster.warmUp(0, 30, Duration.ofSeconds(30));
+      assertThat(writes.writes()).as("%s", writes).isEqualTo(3 * 30);
+      assertThat(writes.reads()).as("%s", writes).isZero();
+      assertThat(writes.failed()).as("%s", writes).isZero();
+      assertThat(java.util.Collections.max(commitIndexes(cluster)))
+          .as("the leader's commit index after the compare-and-sets")
+          .isGreaterThanOrEqualTo(maxBefore + 3 * 30);
+      for (int k = 0; k < 64; k++) {
+        NodeApi.Reply absent =
+            cluster.api("n2").get(NodeApi.kvPath("txlab-warmup-" + k), Duration.ofSeconds(5));
+        assertThat(absent.ok()).as(absent.describe()).isTrue();
+        assertThat(absent.body().get("value").isNull()).as("%s", absent.body()).isTrue();
+      }
 
       LiveWorkload w =
           new LiveWorkload(
