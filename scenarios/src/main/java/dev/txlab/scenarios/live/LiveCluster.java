@@ -84,7 +84,15 @@ public final class LiveCluster {
           // 6 s per point starting ~3 s after the nodes start, as wrk_vs_etcd.sh does):
           // - C1 only (TieredStopAtLevel=1): the full tiered JIT was 2-4x slower in those windows
           //   (put16 316/449 vs 1535/1567 ops/s, put64 722/1168 vs 4242/4392, get16 2196/2926 vs
-          //   6031/5689, two rounds) — C2's compiler threads compete for the 2 cores.
+          //   6031/5689, two rounds) — C2's compiler threads compete for the 2 cores. Measured
+          //   again once the event loop stopped spinning (KvGateway's retry sweep, native epoll):
+          //   after 24 s of wrk load (puts at 16 and 64 clients, gets at 16) C2 is far faster —
+          //   puts at 1 client 1,452/1,416 ops/s (p50 0.64 ms; C1 ~950, 0.97 ms), at 64 clients
+          //   17,723/17,511 (C1 ~11,200), gets 31,668/29,631 (C1 ~16,000) — with 1-client p99
+          //   2.15/2.57 ms and 64-client p99 14.6/19.2 ms. Without that much warm traffic the
+          //   leader still compiles through the first point: after `--warmup-reads 20000
+          //   --warmup-writes 10000` (31-35 s through this CLI's client) its 1-client p99 was
+          //   7.00 and 9.17 ms. C1 stays until a start can warm C2 up that far.
           // - Serial GC: Parallel GC was no better (put16 1060 vs 1272 ops/s in the same round) and
           //   the live set is ~14 MB (young pauses 5-14 ms, longer only when the CPU is starved).
           // - MetaspaceSize=64m: with the default (~21 MB) every node took a "Pause Full (Metadata
