@@ -60,7 +60,6 @@ public final class KvGateway implements Process {
     long requestId;
     KvOp op;
     Address target;
-    int attempt;
     long sentLocal;
     long deadlineLocal;
     boolean localRefused;
@@ -148,7 +147,6 @@ public final class KvGateway implements Process {
     lane.seq++;
     lane.requestId = r.requestId();
     lane.op = r.op();
-    lane.attempt = 0;
     lane.deadlineLocal = env.localClockNanos() + timeoutNanos;
     lane.localRefused = false;
     send(i, chooseTarget(lane));
@@ -184,7 +182,6 @@ public final class KvGateway implements Process {
   private void send(int i, Address target) {
     Lane lane = lanes[i];
     lane.target = target;
-    lane.attempt++;
     lane.sentLocal = env.localClockNanos();
     env.send(target, new KvMessage.ClientRequest(lane.clientId, lane.seq, lane.op));
     if (!sweepArmed) {

@@ -100,6 +100,17 @@ class KvGatewayTest {
     cluster.sim().runFor(2_000 * MS); // an election
   }
 
+  /**
+   * Cuts n1 (the gateway's node) off from the other replicas, and waits out any leadership it held:
+   * n1's own replica cannot win an election alone, so no replica the gateway reaches answers.
+   */
+  private void isolateTheGatewaysNode() {
+    for (NodeId n : cluster.serverNodes()) {
+      if (!n.equals(N1)) cluster.control().cut(Set.of(new SimLink(N1, n), new SimLink(n, N1)));
+    }
+    cluster.sim().runFor(1_000 * MS);
+  }
+
   private void request(long id, KvOp op) {
     cluster.sim().inject(GATEWAY, GATEWAY, new KvGateway.Request(id, op));
   }
@@ -167,13 +178,7 @@ class KvGatewayTest {
   @Test
   void withNoReplicaReachableEveryRequestBecomesUnknownAtItsDeadline() {
     start(3);
-    for (NodeId n : cluster.serverNodes()) {
-      if (!n.equals(N1)) {
-        cluster.control().cut(Set.of(new SimLink(N1, n), new SimLink(n, N1)));
-      }
-    }
-    // n1's own replica cannot win an election alone; cut off, it never answers as leader.
-    cluster.sim().runFor(1_000 * MS);
+    isolateTheGatewaysNode();
     long sentAt = cluster.sim().nowNanos();
     for (long id = 1; id <= 30; id++) request(id, new KvOp.Put("k" + id, "v" + id));
     cluster.sim().runFor(TIMEOUT + 2 * RETRY);
@@ -192,10 +197,7 @@ class KvGatewayTest {
   @Test
   void aFullPoolRefusesAtOnceAsBusy() {
     start(4);
-    for (NodeId n : cluster.serverNodes()) {
-      if (!n.equals(N1)) cluster.control().cut(Set.of(new SimLink(N1, n), new SimLink(n, N1)));
-    }
-    cluster.sim().runFor(1_000 * MS);
+    isolateTheGatewaysNode();
     for (long id = 1; id <= 257; id++) request(id, new KvOp.Get("k" + id));
     cluster.sim().runFor(10 * MS);
     assertThat(answers)

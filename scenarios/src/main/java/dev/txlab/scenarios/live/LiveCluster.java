@@ -300,8 +300,8 @@ public final class LiveCluster {
    * disk thread, fsync, commit and apply. Without it the first seconds after a start ran on
    * unoptimised code: a 3-node raft-kv cluster answered its first ~1,000 puts in 5-10 ms instead of
    * ~1.5 ms (issue 19). With the full tiered JIT (C2) the nodes need far more traffic than that to
-   * reach their compiled speed; see {@link #WARMUP_WRITES_DEFAULT}. Clusters whose nodes serve no
-   * single keys are left as they are.
+   * reach their compiled speed (the figures are in {@link StartOptions#defaults}). Clusters whose
+   * nodes serve no single keys are left as they are.
    */
   public WarmUp warmUp(int readsPerNode, int writesPerNode, Duration budget) {
     long started = System.nanoTime();
