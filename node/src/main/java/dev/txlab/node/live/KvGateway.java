@@ -176,7 +176,12 @@ public final class KvGateway implements Process {
   }
 
   private void rotate(KvOp op) {
-    leaderGuess.merge(shardMap.shardOf(op.key()), 1, Integer::sum);
+    rotate(shardMap.shardOf(op.key()));
+  }
+
+  /** The shard's leader guess moves on to its next replica. */
+  private void rotate(ShardId shard) {
+    leaderGuess.merge(shard, 1, Integer::sum);
   }
 
   private void send(int i, Address target) {
@@ -250,7 +255,7 @@ public final class KvGateway implements Process {
       ShardId shard = shardMap.shardOf(lane.op.key());
       if (lane.target.equals(guessFor(shard))) silent.add(shard);
     }
-    for (ShardId shard : silent) leaderGuess.merge(shard, 1, Integer::sum);
+    for (ShardId shard : silent) rotate(shard);
     for (int i = 0; i < lanes.length; i++) {
       Lane lane = lanes[i];
       if (lane.op == null || now - lane.sentLocal < retryNanos) continue;
