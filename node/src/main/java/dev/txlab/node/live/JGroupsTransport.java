@@ -40,9 +40,15 @@ import org.jgroups.util.NameCache;
  *
  * <p>Each physical node is one channel member whose logical name is its node id; a message goes to
  * the last address a view showed for that name, or is dropped (counted as "no-route") if the node
- * was never seen. A frame is {@code [wire version][from node][from component][to
- * component][value]}, the value in {@link RecordCodec}; a frame that does not decode is dropped
- * with a counted reason and never reaches a process.
+ * was never seen. A frame is {@code [wire version]} followed by one or more messages, each {@code
+ * [from node][from component][to component][value]}, the value in {@link RecordCodec}; a frame that
+ * does not decode is dropped whole, with a counted reason, and none of it reaches a process.
+ *
+ * <p>Frames of several messages come from {@link #sendHeld}: what a host's event-loop turn sends to
+ * one node leaves as one JGroups message at the turn's {@link #flush}. With JGroups' "sender-sends"
+ * bundler that is one write on the sending thread, and no thread hand-off: at one client a request
+ * then crosses two fewer threads, and under load a turn's AppendEntries to a follower (one per
+ * proposal) share one write — the batching JGroups' bundler thread did, without the thread.
  */
 public final class JGroupsTransport implements Transport {
   /**
@@ -54,7 +60,7 @@ public final class JGroupsTransport implements Transport {
 
   public static final int FAILURE_DETECTION_PORT_RANGE = 3;
 
-  public static final int WIRE_VERSION = 1;
+  public static final int WIRE_VERSION = 2;
 
   /**
    * @param bindAddress the address TCP listens on and sends from
@@ -126,18 +132,15 @@ public final class JGroupsTransport implements Transport {
     // until the peer's delayed ACK (40 ms on Linux) arrives — the periodic ~40 ms stall a single
     // client saw on puts (p99 45 ms at 1 client, measured with wrk; 0.7 ms with nodelay on).
     tcp.tcpNodelay(true);
-    // JGroups' default bundler (a sending thread batching queued messages), chosen by measurement
-    // (issue 19; 3-node raft-kv, wrk puts, 8 s per point, two alternated rounds): "sender-sends"
-    // and "no-bundler" were a little faster at one client (760/480 and 745/574 ops/s vs 705/607)
-    // but far slower under load (64 clients: 4,036/2,832 and 4,091/4,027 vs 6,746/4,927).
-    tcp.setBundlerType("transfer-queue");
-    // Messages go up the stack on the connection's receiver thread instead of being handed to a
-    // pool thread first: our receiver only decodes a frame and posts it to the process's event
-    // loop, so a pool adds one thread hand-off per message and nothing else. Measured (issue 19;
-    // 3-node raft-kv, wrk, 10 s per point, three alternated pairs against the pool): puts at 1
-    // client 992/971/992 vs 948/925/968 ops/s, linearizable gets at 16 clients
-    // 16,539/15,767/16,837 vs 15,677/15,804/15,444.
-    tcp.setThreadPool(new DirectExecutor());
+    // The sending thread writes (no bundler thread to wake), and the batching a bundler thread
+    // would do is done by sendHeld/flush: one frame per node per event-loop turn. Measured (issue
+    // 19; 3-node raft-kv, wrk, 10 s per point, two alternated pairs, both with held frames) against
+    // JGroups' default "transfer-queue" bundler (a sending thread batching what queued): puts at 1
+    // client 1,140/1,141 vs 1,051/1,096 ops/s (p99 2.21/2.44 vs 2.72/2.21 ms), at 64 clients
+    // 15,117/15,184 vs 14,273/14,443 (p99 9.2/8.6 vs 10.9/12.3 ms), gets at 16 clients
+    // 20,719/21,164 vs 18,463/17,971. Without held frames "sender-sends" lost under load (64
+    // clients 8,980/10,004 vs 12,600/12,089): one write per message.
+    tcp.setBundlerType("sender-sends");
     // The diagnostics handler (probe.sh) would open a multicast socket on every interface.
     if (tcp.getDiagnosticsHandler() != null) tcp.getDiagnosticsHandler().setEnabled(false);
     TCPPING ping = new TCPPING();
@@ -167,6 +170,13 @@ public final class JGroupsTransport implements Transport {
     };
     for (Protocol p : stack) p.setLevel("warn");
     channel = new JChannel(stack);
+    // Messages go up the stack on the connection's receiver thread instead of being handed to a
+    // pool thread first: our receiver only decodes a frame and posts it to the process's event
+    // loop, so a pool adds one thread hand-off per message and nothing else. This must follow the
+    // channel's construction: the stack's init builds the transport's pool and would replace an
+    // executor set before it (as it silently did until stop 28 — thread dumps showed the pool's
+    // threads delivering every batch). Only the message pool: JGroups' timer keeps its own.
+    tcp.getThreadPool().setThreadPool(new DirectExecutor());
     channel.setName(config.node().name());
     channel.setDiscardOwnMessages(true);
     if (tcp.getDiagnosticsHandler() != null) tcp.getDiagnosticsHandler().setEnabled(false);
@@ -261,53 +271,146 @@ public final class JGroupsTransport implements Transport {
     members.putAll(next);
   }
 
-  @Override
-  public void send(Address from, Address to, Message message) {
-    org.jgroups.Address dest = members.get(to.node());
-    if (dest == null) {
-      drop("no-route");
-      return;
-    }
+  /**
+   * A frame for one node, being filled: {@code [wire version]} then one or more {@code [from
+   * node][from component][to component][value]}.
+   */
+  private static final class Frame {
     // Room for a request or an AppendEntries of one 100-byte write without growing.
-    RecordCodec.Bytes out = new RecordCodec.Bytes(512);
-    out.writeVarLong(WIRE_VERSION);
-    out.writeString(from.node().name());
-    out.writeString(from.component());
-    out.writeString(to.component());
-    codec.write(out, message, 0);
-    try {
-      channel.send(new BytesMessage(dest, out.array(), 0, out.size()));
-      sent.incrementAndGet();
-    } catch (Exception e) {
-      drop("send-failed");
+    final RecordCodec.Bytes bytes = new RecordCodec.Bytes(512);
+    int messages;
+
+    Frame() {
+      bytes.writeVarLong(WIRE_VERSION);
     }
   }
+
+  /**
+   * A held frame is sent once it reaches this size, flush or not: well below FRAG2's fragment size
+   * (60 KB), so a frame of many small messages is never cut in pieces.
+   */
+  static final int HELD_FRAME_LIMIT = 32 * 1024;
+
+  private final Object heldLock = new Object();
+  private final java.util.LinkedHashMap<org.jgroups.Address, Frame> held =
+      new java.util.LinkedHashMap<>();
+  private final AtomicLong frames = new AtomicLong();
+
+  @Override
+  public void send(Address from, Address to, Message message) {
+    org.jgroups.Address dest = route(to);
+    if (dest == null) return;
+    Frame f;
+    synchronized (heldLock) {
+      f = held.remove(dest); // what is held for this node leaves first, in order
+    }
+    if (f == null) f = new Frame();
+    append(f, from, to, message);
+    transmit(dest, f);
+  }
+
+  /**
+   * Holds the message for {@link #flush} while no link fault is set; under a fault every message
+   * travels alone, so that loss, delay and duplication act on messages, not on frames of them.
+   */
+  @Override
+  public void sendHeld(Address from, Address to, Message message) {
+    if (!faults.settings().isHealthy()) {
+      send(from, to, message);
+      return;
+    }
+    org.jgroups.Address dest = route(to);
+    if (dest == null) return;
+    Frame full = null;
+    synchronized (heldLock) {
+      Frame f = held.get(dest);
+      if (f == null) held.put(dest, f = new Frame());
+      append(f, from, to, message);
+      if (f.bytes.size() >= HELD_FRAME_LIMIT) full = held.remove(dest);
+    }
+    if (full != null) transmit(dest, full);
+  }
+
+  @Override
+  public void flush() {
+    List<Map.Entry<org.jgroups.Address, Frame>> out;
+    synchronized (heldLock) {
+      if (held.isEmpty()) return;
+      out = new java.util.ArrayList<>(held.entrySet());
+      held.clear();
+    }
+    for (Map.Entry<org.jgroups.Address, Frame> e : out) transmit(e.getKey(), e.getValue());
+  }
+
+  /** Frames sent (a frame carries one or more messages). */
+  public long framesSent() {
+    return frames.get();
+  }
+
+  private org.jgroups.Address route(Address to) {
+    org.jgroups.Address dest = members.get(to.node());
+    if (dest == null) drop("no-route");
+    return dest;
+  }
+
+  private void append(Frame f, Address from, Address to, Message message) {
+    f.bytes.writeString(from.node().name());
+    f.bytes.writeString(from.component());
+    f.bytes.writeString(to.component());
+    codec.write(f.bytes, message, 0);
+    f.messages++;
+  }
+
+  private void transmit(org.jgroups.Address dest, Frame f) {
+    try {
+      channel.send(new BytesMessage(dest, f.bytes.array(), 0, f.bytes.size()));
+      sent.addAndGet(f.messages);
+      frames.incrementAndGet();
+    } catch (Exception e) {
+      for (int i = 0; i < f.messages; i++) drop("send-failed");
+    }
+  }
+
+  private record Inbound1(Address from, Address to, Message message) {}
 
   private void onFrame(org.jgroups.Message msg) {
     if (!(msg instanceof BytesMessage bm) || bm.getArray() == null) {
       drop("not-bytes");
       return;
     }
-    Address from;
-    Address to;
-    Object value;
+    onBytes(bm.getArray(), bm.getOffset(), bm.getLength());
+  }
+
+  /** A frame as it came off the wire (package-private for tests). */
+  void onBytes(byte[] buf, int offset, int length) {
+    // The whole frame is decoded before any of it is delivered: a frame that does not decode
+    // delivers nothing.
+    Inbound1 first = null;
+    List<Inbound1> more = null;
     try {
-      RecordCodec.Reader in = new RecordCodec.Reader(bm.getArray(), bm.getOffset(), bm.getLength());
+      RecordCodec.Reader in = new RecordCodec.Reader(buf, offset, length);
       long version = in.readVarLong();
       if (version != WIRE_VERSION) {
         drop("version");
         return;
       }
-      from = Address.of(NodeId.of(in.readString()), in.readString());
-      to = Address.of(config.node(), in.readString());
-      value = codec.read(in, 0);
-      if (in.remaining() != 0) throw new RecordCodec.CodecException("trailing bytes");
+      do {
+        Address from = Address.of(NodeId.of(in.readString()), in.readString());
+        Address to = Address.of(config.node(), in.readString());
+        Object value = codec.read(in, 0);
+        if (!(value instanceof Message m)) {
+          drop("not-a-message");
+          return;
+        }
+        Inbound1 one = new Inbound1(from, to, m);
+        if (first == null) first = one;
+        else {
+          if (more == null) more = new java.util.ArrayList<>();
+          more.add(one);
+        }
+      } while (in.remaining() > 0);
     } catch (RecordCodec.CodecException | IllegalArgumentException e) {
       drop("malformed");
-      return;
-    }
-    if (!(value instanceof Message m)) {
-      drop("not-a-message");
       return;
     }
     Inbound target = inbound;
@@ -316,7 +419,13 @@ public final class JGroupsTransport implements Transport {
       return;
     }
     received.incrementAndGet();
-    target.deliver(from, to, m);
+    target.deliver(first.from(), first.to(), first.message());
+    if (more != null) {
+      for (Inbound1 one : more) {
+        received.incrementAndGet();
+        target.deliver(one.from(), one.to(), one.message());
+      }
+    }
   }
 
   @Override

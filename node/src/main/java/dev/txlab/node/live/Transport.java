@@ -25,6 +25,19 @@ public interface Transport extends AutoCloseable {
   /** Sends to a component on another node; never blocks the caller on the network. */
   void send(Address from, Address to, Message message);
 
+  /**
+   * As {@link #send}, but the transport may hold the message until the next {@link #flush}, so that
+   * what one event-loop turn sends to a node leaves as one frame. A caller that uses it must call
+   * {@link #flush} soon after (a host does at the end of the turn). Messages to one node keep their
+   * order, held or not. By default, sends at once.
+   */
+  default void sendHeld(Address from, Address to, Message message) {
+    send(from, to, message);
+  }
+
+  /** Sends every message held by {@link #sendHeld}. Thread-safe; may run on any thread. */
+  default void flush() {}
+
   @Override
   void close();
 }

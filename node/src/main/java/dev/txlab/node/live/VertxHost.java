@@ -372,9 +372,32 @@ public final class VertxHost implements AutoCloseable {
   }
 
   private void route(Address from, Address to, Message message) {
-    if (to.node().equals(config.node())) deliverLocal(from, to, message);
-    else transport.send(from, to, message);
+    if (to.node().equals(config.node())) {
+      deliverLocal(from, to, message);
+      return;
+    }
+    transport.sendHeld(from, to, message);
+    // One flush per event-loop turn: it runs after the tasks already queued on this loop (the
+    // other requests read in the same turn), so their messages to a node leave as one frame. The
+    // flag is cleared before the flush drains, so a message held after the drain began gets a
+    // flush of its own.
+    if (flushPending.compareAndSet(false, true)) {
+      Context ctx = Vertx.currentContext();
+      if (ctx == null) {
+        flushPending.set(false);
+        transport.flush();
+      } else {
+        ctx.runOnContext(
+            v -> {
+              flushPending.set(false);
+              transport.flush();
+            });
+      }
+    }
   }
+
+  private final java.util.concurrent.atomic.AtomicBoolean flushPending =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   // ---------------------------------------------------------------- one process
 

@@ -130,4 +130,109 @@ class JGroupsTransportTest {
     t1.send(a, Address.of(NodeId.of("n9"), "shard-0"), req);
     assertThat(t1.dropCounts()).containsEntry("no-route", 1L);
   }
+
+  /** Two transports joined in one view, each with a queue of what it received. */
+  private record Pair(
+      JGroupsTransport t1,
+      JGroupsTransport t2,
+      LinkedBlockingQueue<Received> at1,
+      LinkedBlockingQueue<Received> at2) {}
+
+  private Pair joined() throws Exception {
+    List<Integer> ports = freePorts(2);
+    String cluster = "txlab-test-" + ports.get(0);
+    JGroupsTransport t1 =
+        new JGroupsTransport(
+            JGroupsTransport.Config.loopback(NodeId.of("n1"), cluster, ports.get(0), ports, 1),
+            NodeCodecTable.codec());
+    open.add(t1);
+    JGroupsTransport t2 =
+        new JGroupsTransport(
+            JGroupsTransport.Config.loopback(NodeId.of("n2"), cluster, ports.get(1), ports, 2),
+            NodeCodecTable.codec());
+    open.add(t2);
+    LinkedBlockingQueue<Received> at1 = new LinkedBlockingQueue<>();
+    LinkedBlockingQueue<Received> at2 = new LinkedBlockingQueue<>();
+    t1.bind((f, t, m) -> at1.add(new Received(f, t, m)));
+    t2.bind((f, t, m) -> at2.add(new Received(f, t, m)));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (t1.members().size() < 2 || t2.members().size() < 2) {
+      assertThat(System.nanoTime()).as("both nodes in one view").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+    return new Pair(t1, t2, at1, at2);
+  }
+
+  private static KvMessage.ClientRequest put(int seq) {
+    return new KvMessage.ClientRequest("c", seq, new KvOp.Put("k" + seq, "v" + seq));
+  }
+
+  @Test
+  void heldMessagesLeaveAtTheFlushAsOneFrameInOrder() throws Exception {
+    Pair p = joined();
+    Address a = Address.of(NodeId.of("n1"), "shard-0");
+    Address b = Address.of(NodeId.of("n2"), "shard-1");
+    long frames = p.t1().framesSent();
+    for (int i = 1; i <= 5; i++) p.t1().sendHeld(a, b, put(i));
+    assertThat(p.at2().poll(300, TimeUnit.MILLISECONDS)).as("held until the flush").isNull();
+    // A plain send to the same node takes what is held with it, ahead of itself.
+    p.t1().send(a, b, put(6));
+    p.t1().sendHeld(a, b, put(7));
+    p.t1().sendHeld(a, b, put(8));
+    p.t1().flush();
+    for (int i = 1; i <= 8; i++)
+      assertThat(p.at2().poll(5, TimeUnit.SECONDS)).isEqualTo(new Received(a, b, put(i)));
+    assertThat(p.t1().framesSent() - frames).as("one frame per send or flush").isEqualTo(2);
+    assertThat(p.t1().sentCount()).isEqualTo(8);
+    assertThat(p.t2().receivedCount()).isEqualTo(8);
+    p.t1().flush(); // nothing held: sends nothing
+    assertThat(p.t1().framesSent() - frames).isEqualTo(2);
+  }
+
+  @Test
+  void underALinkFaultHeldMessagesTravelAlone() throws Exception {
+    Pair p = joined();
+    Address a = Address.of(NodeId.of("n1"), "shard-0");
+    Address b = Address.of(NodeId.of("n2"), "shard-0");
+    // A 1 ms delay is a fault: loss, delay and duplication must act on messages, not on frames.
+    p.t1().faults().setDelay(TimeUnit.MILLISECONDS.toNanos(1), 0);
+    long frames = p.t1().framesSent();
+    p.t1().sendHeld(a, b, put(1));
+    p.t1().sendHeld(a, b, put(2));
+    assertThat(p.at2().poll(5, TimeUnit.SECONDS)).isEqualTo(new Received(a, b, put(1)));
+    assertThat(p.at2().poll(5, TimeUnit.SECONDS)).isEqualTo(new Received(a, b, put(2)));
+    assertThat(p.t1().framesSent() - frames).isEqualTo(2);
+  }
+
+  @Test
+  void aFrameThatDoesNotDecodeDeliversNoneOfItsMessages() throws Exception {
+    Pair p = joined();
+    RecordCodec codec = NodeCodecTable.codec();
+    RecordCodec.Bytes out = new RecordCodec.Bytes(256);
+    out.writeVarLong(JGroupsTransport.WIRE_VERSION);
+    for (int i = 1; i <= 2; i++) {
+      out.writeString("n1");
+      out.writeString("shard-0");
+      out.writeString("shard-0");
+      codec.write(out, put(i), 0);
+    }
+    byte[] good = out.toByteArray();
+    // Two whole messages, then a third cut short.
+    out.writeString("n1");
+    out.writeString("shard-0");
+    byte[] cut = out.toByteArray();
+    p.t2().onBytes(cut, 0, cut.length);
+    assertThat(p.at2().poll(200, TimeUnit.MILLISECONDS)).isNull();
+    assertThat(p.t2().dropCounts()).containsEntry("malformed", 1L);
+    // The same two messages, whole: both delivered, in order.
+    p.t2().onBytes(good, 0, good.length);
+    assertThat(p.at2().poll(1, TimeUnit.SECONDS).message()).isEqualTo(put(1));
+    assertThat(p.at2().poll(1, TimeUnit.SECONDS).message()).isEqualTo(put(2));
+    // Another wire version: dropped whole.
+    byte[] old = good.clone();
+    old[0] = 1;
+    p.t2().onBytes(old, 0, old.length);
+    assertThat(p.at2().poll(200, TimeUnit.MILLISECONDS)).isNull();
+    assertThat(p.t2().dropCounts()).containsEntry("version", 1L);
+  }
 }
