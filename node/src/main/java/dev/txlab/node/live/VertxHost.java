@@ -397,6 +397,13 @@ public final class VertxHost implements AutoCloseable {
   }
 
   /**
+   * A step's batch larger than this (or a new generation's image: a snapshot's compaction, with its
+   * extra fsyncs, rename and delete) always goes to the disk thread: an event loop blocked on it
+   * would hold every process of the node.
+   */
+  static final int INLINE_SYNC_MAX_BYTES = 64 * 1024;
+
+  /**
    * Whether the current thread is an event loop with no task queued (a step posted to a process, a
    * transport flush, a timer due now). Not visible: bytes not yet read from sockets.
    */
@@ -546,7 +553,10 @@ public final class VertxHost implements AutoCloseable {
       List<Send> early = e.takeEarly();
       if (early != null) for (Send s : early) route(address, s.to(), s.message());
       boolean waitForDisk = sync && config.storage().fsync() == FileStorage.Fsync.ALWAYS;
-      if (waitForDisk && held.isEmpty() && loopIdle()) {
+      if (waitForDisk
+          && held.isEmpty()
+          && (batch == null || (!batch.image() && batch.record().length <= INLINE_SYNC_MAX_BYTES))
+          && loopIdle()) {
         // Nothing of this process waits for the disk and nothing else waits for this thread: if
         // the disk is idle too, sync here and now (GroupCommitter.tryInline says why). Under load
         // there is always a task waiting, or a sync running, and the job goes to the disk thread,

@@ -101,8 +101,7 @@ public final class LiveCluster {
           // - AlwaysPreTouch: the first young GCs of a fresh heap page-fault their survivor and old
           //   spaces: 40-363 ms (mostly 90-230) without it, 15-72 ms (mostly ~20) with it, over 6
           //   node runs each (-Xlog:gc), landing in the first point's p99. Costs the whole heap
-          // touched at
-          //   start.
+          //   touched at start.
           // - Tried and not taken (issue 19, same harness, two or more alternated pairs each, the
           //   machine quiet): Shenandoah (sub-ms pauses; 16-client put p99 20.9/16.0/18.2/22.3 ms
           //   vs Serial's 23.2/18.8/13.9/17.1 — no steadier: the tail left is CPU contention, not
@@ -128,9 +127,8 @@ public final class LiveCluster {
               "-XX:TieredStopAtLevel=1",
               "-XX:MetaspaceSize=64m",
               "-XX:+AlwaysPreTouch",
-              // JGroups logs through JUL even when an SLF4J API (with no provider) is on the class
-              // path,
-              // where its log-level calls would fail.
+              // JGroups logs through JUL even when an SLF4J API (with no provider) is on the
+              // class path, where its log-level calls would fail.
               "-Djgroups.use.jdk_logger=true"),
           Duration.ofSeconds(90));
     }
