@@ -374,7 +374,7 @@ public final class JGroupsTransport implements Transport {
     }
   }
 
-  private record Inbound1(Address from, Address to, Message message) {}
+  private record Delivery(Address from, Address to, Message message) {}
 
   private void onFrame(org.jgroups.Message msg) {
     if (!(msg instanceof BytesMessage bm) || bm.getArray() == null) {
@@ -388,8 +388,7 @@ public final class JGroupsTransport implements Transport {
   void onBytes(byte[] buf, int offset, int length) {
     // The whole frame is decoded before any of it is delivered: a frame that does not decode
     // delivers nothing.
-    Inbound1 first = null;
-    List<Inbound1> more = null;
+    List<Delivery> decoded = new java.util.ArrayList<>(4);
     try {
       RecordCodec.Reader in = new RecordCodec.Reader(buf, offset, length);
       long version = in.readVarLong();
@@ -405,12 +404,7 @@ public final class JGroupsTransport implements Transport {
           drop("not-a-message");
           return;
         }
-        Inbound1 one = new Inbound1(from, to, m);
-        if (first == null) first = one;
-        else {
-          if (more == null) more = new java.util.ArrayList<>();
-          more.add(one);
-        }
+        decoded.add(new Delivery(from, to, m));
       } while (in.remaining() > 0);
     } catch (RecordCodec.CodecException | IllegalArgumentException e) {
       drop("malformed");
@@ -421,13 +415,9 @@ public final class JGroupsTransport implements Transport {
       drop("no-host");
       return;
     }
-    received.incrementAndGet();
-    target.deliver(first.from(), first.to(), first.message());
-    if (more != null) {
-      for (Inbound1 one : more) {
-        received.incrementAndGet();
-        target.deliver(one.from(), one.to(), one.message());
-      }
+    for (Delivery d : decoded) {
+      received.incrementAndGet();
+      target.deliver(d.from(), d.to(), d.message());
     }
   }
 

@@ -22,7 +22,11 @@ public interface Transport extends AutoCloseable {
   /** Sets the receiver of incoming messages (the host, once it is ready). */
   void bind(Inbound inbound);
 
-  /** Sends to a component on another node; never blocks the caller on the network. */
+  /**
+   * Sends to a component on another node; never waits for the peer to answer. It may block while
+   * the connection's kernel buffers are full (a peer frozen long enough to fill them): {@link
+   * JGroupsTransport} writes on the caller's thread.
+   */
   void send(Address from, Address to, Message message);
 
   /**

@@ -75,7 +75,7 @@ class GroupCommitterTest {
   }
 
   @Test
-  void whileARoundRunsTheCallerWaitsItsTurnThroughTheQueue() throws Exception {
+  void whileARoundRunsInlineIsRefused() throws Exception {
     try (GroupCommitter disk = new GroupCommitter("test-disk")) {
       FileStorage s = open();
       CountDownLatch inRound = new CountDownLatch(1);

@@ -73,29 +73,13 @@ class JGroupsTransportTest {
 
   @Test
   void messagesFlowBothWaysAndLinkFaultsCutThemOneWay() throws Exception {
-    List<Integer> ports = freePorts(2);
+    Pair p = joined();
+    JGroupsTransport t1 = p.t1();
+    JGroupsTransport t2 = p.t2();
+    LinkedBlockingQueue<Received> at1 = p.at1();
+    LinkedBlockingQueue<Received> at2 = p.at2();
     NodeId n1 = NodeId.of("n1");
     NodeId n2 = NodeId.of("n2");
-    String cluster = "txlab-test-" + ports.get(0);
-    JGroupsTransport t1 =
-        new JGroupsTransport(
-            JGroupsTransport.Config.loopback(n1, cluster, ports.get(0), ports, 1),
-            NodeCodecTable.codec());
-    open.add(t1);
-    JGroupsTransport t2 =
-        new JGroupsTransport(
-            JGroupsTransport.Config.loopback(n2, cluster, ports.get(1), ports, 2),
-            NodeCodecTable.codec());
-    open.add(t2);
-    LinkedBlockingQueue<Received> at1 = new LinkedBlockingQueue<>();
-    LinkedBlockingQueue<Received> at2 = new LinkedBlockingQueue<>();
-    t1.bind((f, t, m) -> at1.add(new Received(f, t, m)));
-    t2.bind((f, t, m) -> at2.add(new Received(f, t, m)));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (t1.members().size() < 2 || t2.members().size() < 2) {
-      assertThat(System.nanoTime()).as("both nodes in one view").isLessThan(deadline);
-      Thread.sleep(10);
-    }
     assertThat(t1.diagnosticsEnabled()).isFalse();
     assertThat(t2.diagnosticsEnabled()).isFalse();
     assertThat(wildcardListeners())

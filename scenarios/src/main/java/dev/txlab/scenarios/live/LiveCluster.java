@@ -279,12 +279,12 @@ public final class LiveCluster {
   public static final int WARMUP_READS_DEFAULT = 1000;
 
   /**
-   * {@code txlab cluster start}'s warm-up compare-and-sets per node (the last {@value
-   * #SEQUENTIAL_WARMUP_WRITES} one at a time). Measured (issue 19; 3-node raft-kv, a Python
-   * closed-loop client's 12,000 puts starting 3 s after the start returns): requests over 2 ms in
-   * the first second fell from 31 and 34 with none to 11, 12 and 16 with 2,000 (about 5 a second
-   * afterwards either way); the start takes ~5 s longer (3,000 reads and 6,000 writes in 6.5-7.2
-   * s).
+   * {@code txlab cluster start}'s warm-up compare-and-sets per node. Measured (issue 19; 3-node
+   * raft-kv, a Python closed-loop client's 12,000 puts starting 3 s after the start returns):
+   * requests over 2 ms in the first second fell from 31 and 34 with none to 11 with 2,000 (about 5
+   * a second afterwards either way; sending the last 300 of them one at a time, to warm a lone
+   * client's path, gave 12 and 16: no better, so they all go eight at a time); the start takes ~5 s
+   * longer (3,000 reads and 6,000 writes in 6.5 s).
    */
   public static final int WARMUP_WRITES_DEFAULT = 2000;
 
@@ -317,12 +317,7 @@ public final class LiveCluster {
     java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
     java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
     java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
-    // The last writes of each node go one at a time: a lone client's path (an idle event loop
-    // syncing inline, GroupCommitter.tryInline) differs from a loaded one's, and it is the path
-    // the first one-client measurement meets.
-    int sequential = Math.min(Math.max(0, writesPerNode), SEQUENTIAL_WARMUP_WRITES);
-    long w = Math.max(0, writesPerNode) - sequential;
-    int concurrentTotal = Math.max(0, readsPerNode) + (int) w;
+    long w = Math.max(0, writesPerNode);
     int lanes = 8;
     List<Thread> threads = new ArrayList<>();
     for (String n : nodes()) {
@@ -332,14 +327,17 @@ public final class LiveCluster {
         Thread t =
             new Thread(
                 () -> {
-                  for (int i = first; i < concurrentTotal; i += lanes) {
+                  for (int i = first; i < total; i += lanes) {
                     if (System.nanoTime() > deadline) return;
                     String path = NodeApi.kvPath("txlab-warmup-" + (i % 64));
                     // The writes spread evenly among the reads.
-                    boolean write =
-                        (long) i * w / concurrentTotal != (long) (i + 1) * w / concurrentTotal;
+                    boolean write = (long) i * w / total != (long) (i + 1) * w / total;
                     if (write) {
-                      warmUpWrite(api, path, writes, failed);
+                      java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+                      body.put("expected", WARMUP_NEVER);
+                      body.put("value", WARMUP_NEVER);
+                      NodeApi.Reply r = api.post(path + "/cas", body, Duration.ofSeconds(5));
+                      (r.status() == 409 ? writes : failed).incrementAndGet();
                     } else {
                       NodeApi.Reply r = api.get(path, Duration.ofSeconds(5));
                       (r.ok() ? reads : failed).incrementAndGet();
@@ -360,28 +358,8 @@ public final class LiveCluster {
         break;
       }
     }
-    for (String n : nodes()) {
-      NodeApi api = api(n);
-      for (int i = 0; i < sequential && System.nanoTime() <= deadline; i++)
-        warmUpWrite(api, NodeApi.kvPath("txlab-warmup-" + (i % 64)), writes, failed);
-    }
     return new WarmUp(
         reads.get(), writes.get(), failed.get(), Duration.ofNanos(System.nanoTime() - started));
-  }
-
-  /** How many of each node's warm-up writes go one at a time, after the concurrent ones. */
-  static final int SEQUENTIAL_WARMUP_WRITES = 300;
-
-  private static void warmUpWrite(
-      NodeApi api,
-      String path,
-      java.util.concurrent.atomic.AtomicLong writes,
-      java.util.concurrent.atomic.AtomicLong failed) {
-    java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
-    body.put("expected", WARMUP_NEVER);
-    body.put("value", WARMUP_NEVER);
-    NodeApi.Reply r = api.post(path + "/cas", body, Duration.ofSeconds(5));
-    (r.status() == 409 ? writes : failed).incrementAndGet();
   }
 
   // ------------------------------------------------------------------ processes
