@@ -15,13 +15,12 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>module arrows: scenarios → coordinator → node, scenarios → chaos → node, scenarios →
  *       checker; the checker depends on no other module;
- *   <li>only the live host ({@code node.live}) touches Vert.x or JGroups;
+ *   <li>only the live host ({@code node.live}) touches Vert.x and Netty;
  *   <li>protocol code (everything in node and coordinator outside the live host and its
  *       coordinator-side plug-in {@code coordinator.live}, which parses command lines and hands
- *       HTTP threads' requests to processes, but still sees no Vert.x or JGroups) is sans-IO: no
- *       wall clock, threads, {@code java.util.Random}, files or sockets. Time, randomness, IO and
- *       messaging come from the {@code Env}, which is what makes a simulation a pure function of
- *       its seed.
+ *       HTTP threads' requests to processes, but still sees no Vert.x) is sans-IO: no wall clock,
+ *       threads, {@code java.util.Random}, files or sockets. Time, randomness, IO and messaging
+ *       come from the {@code Env}, which is what makes a simulation a pure function of its seed.
  * </ul>
  */
 class ArchitectureTest {
@@ -174,7 +173,7 @@ class ArchitectureTest {
   }
 
   @Test
-  void onlyTheLiveHostAndTheRunsServerUseVertxOrJgroups() {
+  void onlyTheLiveHostAndTheRunsServerUseVertxOrNetty() {
     check(vertxRule());
   }
 
@@ -188,7 +187,7 @@ class ArchitectureTest {
         .resideOutsideOfPackages("dev.txlab.node.live..", "dev.txlab.scenarios.serve..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("io.vertx..", "org.jgroups..");
+        .resideInAnyPackage("io.vertx..", "io.netty..");
   }
 
   private static final String[] PROTOCOL = {"dev.txlab.node..", "dev.txlab.coordinator.."};

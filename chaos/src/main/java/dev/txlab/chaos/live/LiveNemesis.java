@@ -34,8 +34,8 @@ import java.util.TreeSet;
  * none. A node that is down is reconciled when it comes back.
  *
  * <p><b>What the live host cannot do</b> is refused before the state changes, with the reason:
- * one-way cuts (a node drops both directions across a cut), reordering (JGroups delivers each link
- * in order), clock strobes; and network, link, clock or phase faults on nodes without an admin API.
+ * one-way cuts (a node drops both directions across a cut), reordering (TCP delivers each link in
+ * order), clock strobes; and network, link, clock or phase faults on nodes without an admin API.
  *
  * <p><b>Phase-triggered kills</b> ({@code kill coordinator after prepare}): the nodes the kill's
  * target resolves to when it is applied (the coordinator's node) are armed, and halt themselves
@@ -106,7 +106,7 @@ public final class LiveNemesis {
     }
     if (fault instanceof Fault.Reorder && ((Fault.Reorder) fault).probability().basisPoints() > 0) {
       return Optional.of(
-          "live nodes cannot reorder messages on one link (JGroups delivers each link in order)");
+          "live nodes cannot reorder messages on one link (TCP delivers each link in order)");
     }
     if (fault instanceof Fault.Phase) {
       return Optional.of(

@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <pre>
  * java -cp TXLAB_JAR dev.txlab.coordinator.live.LiveTxnNode
- *     --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802   this node, every node, their JGroups TCP ports
+ *     --node n1 --nodes n1,n2,n3 --ports 7800,7801,7802   this node, every node, their peer ports
  *     [--shards 1] [--replicas 3]                          the shard map (as in the simulator)
  *     [--dir DIR]                                          cluster directory; this node's data in DIR/n1
  *     [--seed N] [--fsync always|never] [--bind 127.0.0.1] [--epsilon-ms 1]

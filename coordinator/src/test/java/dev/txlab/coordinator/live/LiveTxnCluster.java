@@ -149,7 +149,7 @@ final class LiveTxnCluster implements AutoCloseable {
   /** Starts node {@code i} again from its files, with new HTTP and admin ports. */
   void restart(int i) throws Exception {
     LiveNode node = null;
-    // While the node was down, its JGroups port (from the ephemeral range) may have been taken
+    // While the node was down, its peer port (from the ephemeral range) may have been taken
     // as the local port of some outgoing connection; it is released again soon.
     for (int attempt = 0; node == null; attempt++) {
       try {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * A live three-node, one-shard transactional cluster in this JVM (Vert.x, JGroups on loopback,
+ * A live three-node, one-shard transactional cluster in this JVM (Vert.x, TCP links on loopback,
  * fsync on), driven only through its HTTP APIs: {@code POST /txn} commits list-append and
  * rw-register transactions and reads them back; a retried (client, seq) applies once; each class of
  * bad input is a 4xx that changes nothing; the admin API needs its token, and a partition it

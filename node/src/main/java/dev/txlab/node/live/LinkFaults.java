@@ -4,21 +4,14 @@ import dev.txlab.node.api.NodeId;
 import dev.txlab.node.api.RandomSource;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jgroups.Address;
-import org.jgroups.Message;
-import org.jgroups.stack.Protocol;
-import org.jgroups.util.MessageBatch;
-import org.jgroups.util.NameCache;
 
 /**
- * The fault-injection layer of a node's JGroups stack, at the top so that it sees only txlab's own
- * messages: membership and failure detection keep working under a partition, as the simulator's
- * partitions do, and a dropped message is gone for good (no retransmission below can bring it
- * back). What {@code txlab chaos} drives on a live node:
+ * The link faults of a live node, applied by its transport to txlab's own messages (a dropped
+ * message is gone for good: nothing below retransmits it). The transport asks {@link #outgoing} of
+ * each message it sends and {@link #dropsFrom} of each frame it receives; under any fault it sends
+ * messages one by one, so the faults act on messages, not on frames of them. What {@code txlab
+ * chaos} drives on a live node:
  *
  * <ul>
  *   <li>{@link #dropTo} / {@link #dropFrom}: one-way cuts; a partition is both on both sides;
@@ -30,7 +23,7 @@ import org.jgroups.util.NameCache;
  *
  * Settings are one immutable value swapped atomically; {@link #heal()} clears them all.
  */
-public final class LinkFaults extends Protocol {
+public final class LinkFaults {
   /** The faults in force. Node sets are sorted so they print the same way every time. */
   public record Settings(
       Set<NodeId> dropTo,
@@ -62,7 +55,6 @@ public final class LinkFaults extends Protocol {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong delayed = new AtomicLong();
   private final AtomicLong duplicated = new AtomicLong();
-  private ScheduledExecutorService delayer;
 
   public LinkFaults(long seed) {
     this.random = new RandomSource(seed).fork("link-faults");
@@ -125,26 +117,23 @@ public final class LinkFaults extends Protocol {
     return duplicated.get();
   }
 
-  private static NodeId nodeOf(Address a) {
-    if (a == null) return null;
-    String name = NameCache.get(a);
-    if (name == null) name = a.toString();
-    try {
-      return NodeId.of(name);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+  /** What becomes of one outgoing message: sent {@code copies} times after {@code delayNanos}. */
+  public record Outgoing(int copies, long delayNanos) {
+    static final Outgoing AS_IS = new Outgoing(1, 0);
   }
 
-  @Override
-  public Object down(Message msg) {
+  /**
+   * Decides the fate of one message to {@code to} under the current settings (counting it): null
+   * when it is dropped. Draws from the seeded random only when a random fault is set.
+   */
+  public Outgoing outgoing(NodeId to) {
     Settings s = settings;
-    if (s.isHealthy()) return down_prot.down(msg);
-    NodeId to = nodeOf(msg.getDest());
+    if (s.isHealthy()) return Outgoing.AS_IS;
     if (to != null && s.dropTo().contains(to)) {
       dropped.incrementAndGet();
       return null;
     }
+    if (s.loss() == 0 && s.duplication() == 0 && s.delayNanos() == 0) return Outgoing.AS_IS;
     long delayNanos;
     boolean duplicate;
     synchronized (random) {
@@ -158,61 +147,16 @@ public final class LinkFaults extends Protocol {
               ? 0
               : random.between(s.delayNanos() - s.jitterNanos(), s.delayNanos() + s.jitterNanos());
     }
-    if (duplicate) {
-      duplicated.incrementAndGet();
-      down_prot.down(msg.copy(true, true));
-    }
-    if (delayNanos > 0) {
-      delayed.incrementAndGet();
-      scheduler().schedule(() -> down_prot.down(msg), delayNanos, TimeUnit.NANOSECONDS);
-      return null;
-    }
-    return down_prot.down(msg);
+    if (duplicate) duplicated.incrementAndGet();
+    if (delayNanos > 0) delayed.incrementAndGet();
+    return new Outgoing(duplicate ? 2 : 1, delayNanos);
   }
 
-  private synchronized ScheduledExecutorService scheduler() {
-    if (delayer == null) {
-      delayer =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "txlab-link-delay");
-                t.setDaemon(true);
-                return t;
-              });
-    }
-    return delayer;
-  }
-
-  @Override
-  public Object up(Message msg) {
-    Settings s = settings;
-    if (!s.dropFrom().isEmpty()) {
-      NodeId from = nodeOf(msg.getSrc());
-      if (from != null && s.dropFrom().contains(from)) {
-        dropped.incrementAndGet();
-        return null;
-      }
-    }
-    return up_prot.up(msg);
-  }
-
-  @Override
-  public void up(MessageBatch batch) {
-    Settings s = settings;
-    if (!s.dropFrom().isEmpty()) {
-      NodeId from = nodeOf(batch.getSender());
-      if (from != null && s.dropFrom().contains(from)) {
-        dropped.addAndGet(batch.size());
-        return;
-      }
-    }
-    if (!batch.isEmpty()) up_prot.up(batch);
-  }
-
-  @Override
-  public synchronized void stop() {
-    if (delayer != null) delayer.shutdownNow();
-    delayer = null;
-    super.stop();
+  /** Whether {@code n} messages from {@code from} are cut on arrival (counting them if so). */
+  public boolean dropsFrom(NodeId from, int n) {
+    Set<NodeId> cut = settings.dropFrom();
+    if (cut.isEmpty() || from == null || !cut.contains(from)) return false;
+    dropped.addAndGet(n);
+    return true;
   }
 }

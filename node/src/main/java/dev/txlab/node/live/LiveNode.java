@@ -25,16 +25,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One physical node of a live cluster, assembled: a Vert.x instance, a disk thread, a JGroups
- * transport and a {@link VertxHost} running this node's shard replicas as the {@link ShardMap}
- * places them. This is what {@code txlab cluster start} launches once per node (in its own OS
- * process, through {@link #main}), and what in-process tests build directly.
+ * One physical node of a live cluster, assembled: a Vert.x instance, a disk thread, a TCP transport
+ * ({@link NetTransport}) and a {@link VertxHost} running this node's shard replicas as the {@link
+ * ShardMap} places them. This is what {@code txlab cluster start} launches once per node (in its
+ * own OS process, through {@link #main}), and what in-process tests build directly.
  *
  * <p>What runs on the node is a plug-in, {@link Components}: the process of each hosted shard
  * replica, any node-level processes, the extra classes the codec needs, and the endpoint behind
  * {@code POST /txn}. The default, {@link Components#kv()}, hosts the plain KV {@link
- * ShardReplica}s; the coordinator module plugs in transactional shards without seeing Vert.x or
- * JGroups.
+ * ShardReplica}s; the coordinator module plugs in transactional shards without seeing Vert.x.
  *
  * <pre>{@code
  * LiveNode.Config c = LiveNode.Config.loopback(NodeId.of("n1"), List.of(n1, n2, n3), List.of(7800, 7801, 7802),
@@ -58,11 +57,12 @@ public final class LiveNode implements AutoCloseable {
 
   /**
    * The node's Vert.x event loops: one. Its HTTP server, its gateway and every process it hosts
-   * then share one thread, so a request crosses no thread between them; the disk thread and
-   * JGroups' threads are the only hand-offs left. Measured (issue 19; 3-node raft-kv on this 2-core
-   * machine, wrk, 8 s per point, two alternated pairs against one loop per core): puts at 16
-   * clients 3,706/3,416 vs 2,717/3,206 ops/s (p99 17.6/22.1 vs 30.8/25.4 ms), at 64 clients
-   * 6,809/6,032 vs 5,021/5,495, linearizable gets at 16 clients 10,563/9,678 vs 7,086/7,829.
+   * then share one thread, and so do its links to other nodes ({@link NetTransport}): a request
+   * crosses no thread between them, and the disk thread is the only hand-off left. Measured (issue
+   * 19; 3-node raft-kv on this 2-core machine, wrk, 8 s per point, two alternated pairs against one
+   * loop per core): puts at 16 clients 3,706/3,416 vs 2,717/3,206 ops/s (p99 17.6/22.1 vs 30.8/25.4
+   * ms), at 64 clients 6,809/6,032 vs 5,021/5,495, linearizable gets at 16 clients 10,563/9,678 vs
+   * 7,086/7,829.
    */
   public static final int EVENT_LOOPS = 1;
 
@@ -88,7 +88,7 @@ public final class LiveNode implements AutoCloseable {
 
   /**
    * @param nodes every node of the cluster, in shard-map order
-   * @param ports each node's JGroups TCP port, aligned with {@code nodes}
+   * @param ports each node's peer port (node-to-node TCP), aligned with {@code nodes}
    * @param dir the cluster directory; this node's data is under {@code dir/<node>}
    * @param hosts each node's address, aligned with {@code nodes} (a static host list, for clusters
    *     across machines); by default every node at {@code bindAddress}
@@ -192,7 +192,10 @@ public final class LiveNode implements AutoCloseable {
     }
   }
 
-  /** The JGroups cluster name of a set of nodes; clients joining from elsewhere use it too. */
+  /**
+   * The cluster name of a set of nodes, which a link's hello must name; clients joining from
+   * elsewhere use it too.
+   */
   public static String clusterName(List<NodeId> nodes) {
     return "txlab-" + String.join("-", nodes.stream().map(NodeId::name).toList());
   }
@@ -205,7 +208,7 @@ public final class LiveNode implements AutoCloseable {
 
   /**
    * What a live node runs. One instance serves one node (it may keep the state its processes and
-   * its endpoint share). Implementations outside {@code node.live} see no Vert.x or JGroups type.
+   * its endpoint share). Implementations outside {@code node.live} see no Vert.x type.
    */
   public interface Components {
     /**
@@ -322,7 +325,7 @@ public final class LiveNode implements AutoCloseable {
   private final Extras extras;
   private final Vertx vertx;
   private final GroupCommitter disk;
-  private final JGroupsTransport transport;
+  private final ClusterTransport transport;
   private final VertxHost host;
   private final AdminFaults adminFaults;
   private final RecordCodec codec;
@@ -333,7 +336,7 @@ public final class LiveNode implements AutoCloseable {
       Extras extras,
       Vertx vertx,
       GroupCommitter disk,
-      JGroupsTransport transport,
+      ClusterTransport transport,
       VertxHost host,
       RecordCodec codec) {
     this.codec = codec;
@@ -417,21 +420,25 @@ public final class LiveNode implements AutoCloseable {
                 + vertx.unavailableNativeTransportCause()
                 + ")");
     GroupCommitter disk = new GroupCommitter("txlab-disk-" + config.node());
-    JGroupsTransport transport = null;
+    ClusterTransport transport = null;
     VertxHost host = null;
     try {
       RecordCodec codec = new RecordCodec(NodeCodecTable.with(components.codecClasses()));
-      List<InetSocketAddress> hosts = new ArrayList<>();
-      for (int i = 0; i < config.ports().size(); i++)
-        hosts.add(new InetSocketAddress(config.hosts().get(i), config.ports().get(i)));
+      Map<NodeId, InetSocketAddress> peers = new java.util.TreeMap<>();
+      for (int i = 0; i < config.ports().size(); i++) {
+        NodeId n = config.nodes().get(i);
+        if (!n.equals(config.node()))
+          peers.put(n, new InetSocketAddress(config.hosts().get(i), config.ports().get(i)));
+      }
       transport =
-          new JGroupsTransport(
-              new JGroupsTransport.Config(
+          new NetTransport(
+              vertx,
+              new NetTransport.Config(
                   config.node(),
                   clusterName(config.nodes()),
                   config.bindAddress(),
                   config.ports().get(config.nodes().indexOf(config.node())),
-                  hosts,
+                  peers,
                   config.seed()),
               codec);
       host =
@@ -477,7 +484,7 @@ public final class LiveNode implements AutoCloseable {
     return host;
   }
 
-  public JGroupsTransport transport() {
+  public ClusterTransport transport() {
     return transport;
   }
 

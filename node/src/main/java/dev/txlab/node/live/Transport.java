@@ -23,9 +23,9 @@ public interface Transport extends AutoCloseable {
   void bind(Inbound inbound);
 
   /**
-   * Sends to a component on another node; never waits for the peer to answer. It may block while
-   * the connection's kernel buffers are full (a peer frozen long enough to fill them): {@link
-   * JGroupsTransport} writes on the caller's thread.
+   * Sends to a component on another node; never waits for the peer to answer, nor for the peer to
+   * read ({@link NetTransport} queues the write on its event loop and drops what a full queue
+   * cannot take).
    */
   void send(Address from, Address to, Message message);
 

@@ -536,7 +536,7 @@ public final class VertxHost implements AutoCloseable {
         else process.onStart();
       } catch (Throwable t) {
         e.inStep = false;
-        fail("handler threw", t);
+        fail(inc, "handler threw", t);
         return;
       }
       e.inStep = false;
@@ -546,7 +546,7 @@ public final class VertxHost implements AutoCloseable {
       try {
         process.checkInvariants();
       } catch (Throwable t) {
-        fail("invariant violated", t);
+        fail(inc, "invariant violated", t);
         return;
       }
       List<Object> effects = e.takeEffects();
@@ -567,7 +567,7 @@ public final class VertxHost implements AutoCloseable {
         try {
           synced = disk.tryInline(storage, batch);
         } catch (IOException | RuntimeException t) {
-          fail("disk error", t);
+          fail(inc, "disk error", t);
           return;
         }
         if (synced) {
@@ -585,12 +585,16 @@ public final class VertxHost implements AutoCloseable {
                 batch,
                 true,
                 () -> ctxPost(inc, () -> durable(inc, ticket)),
-                t -> ctxPost(inc, () -> fail("disk error", t))));
+                t -> ctxPost(inc, () -> fail(inc, "disk error", t))));
       } else {
         if (batch != null) {
           disk.submit(
               new GroupCommitter.Job(
-                  storage, batch, false, null, t -> ctxPost(inc, () -> fail("disk error", t))));
+                  storage,
+                  batch,
+                  false,
+                  null,
+                  t -> ctxPost(inc, () -> fail(inc, "disk error", t))));
         }
         if (held.isEmpty()) release(inc, effects);
         else held.add(new Held(0, effects));
@@ -628,7 +632,14 @@ public final class VertxHost implements AutoCloseable {
       }
     }
 
-    private void fail(String what, Throwable t) {
+    /**
+     * Stops incarnation {@code inc} for a bug or a disk error. Nothing if it is already gone: a
+     * crash from another thread (a test, an admin request) can stop it in the middle of a step, and
+     * what the step then trips over (its env refusing sends, its storage closed) is the crash
+     * itself, not a failure — and must not stop the next incarnation, if one has started.
+     */
+    private void fail(long inc, String what, Throwable t) {
+      if (inc != incarnation) return;
       ProcessFailure f = new ProcessFailure(address + ": " + what + "; the process is stopped", t);
       LOG.log(System.Logger.Level.ERROR, f.getMessage(), t);
       failures.add(f);

@@ -36,7 +36,7 @@ class KvHttpApiTest {
   @BeforeAll
   void start() throws Exception {
     dir = Files.createTempDirectory("txlab-http");
-    List<Integer> ports = JGroupsTransportTest.freePorts(3);
+    List<Integer> ports = LocalPorts.free(3);
     for (NodeId n : NODES)
       nodes.add(LiveNode.start(LiveNode.Config.loopback(n, NODES, ports, 1, 3, dir)));
     KvHttpApi api = nodes.get(1).startHttp("127.0.0.1", 0);

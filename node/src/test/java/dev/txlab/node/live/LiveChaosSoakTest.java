@@ -8,7 +8,6 @@ import dev.txlab.node.kv.KvClient;
 import dev.txlab.node.kv.KvOp;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,24 +42,22 @@ class LiveChaosSoakTest {
     System.out.println("live soak: seed " + seed + ", " + seconds + " s");
     Random random = new Random(seed);
     Path dir = Files.createTempDirectory("txlab-soak");
-    List<Integer> ports = JGroupsTransportTest.freePorts(4);
+    List<Integer> ports = LocalPorts.free(4);
     Map<NodeId, LiveNode> nodes = new TreeMap<>();
     Vertx clientVertx = Vertx.vertx();
     GroupCommitter clientDisk = new GroupCommitter("client-disk");
-    JGroupsTransport clientTransport = null;
+    NetTransport clientTransport = null;
     VertxHost clients = null;
     try {
       for (NodeId n : SERVERS) nodes.put(n, LiveNode.start(config(n, ports, dir)));
       InetAddress lo = InetAddress.getLoopbackAddress();
+      Map<NodeId, Integer> servers = new TreeMap<>();
+      for (int i = 0; i < SERVERS.size(); i++) servers.put(SERVERS.get(i), ports.get(i));
       clientTransport =
-          new JGroupsTransport(
-              new JGroupsTransport.Config(
-                  NodeId.of("c1"),
-                  LiveNode.clusterName(SERVERS),
-                  lo,
-                  ports.get(3),
-                  ports.stream().map(p -> new InetSocketAddress(lo, p)).toList(),
-                  seed),
+          new NetTransport(
+              clientVertx,
+              NetTransport.Config.loopback(
+                  NodeId.of("c1"), LiveNode.clusterName(SERVERS), ports.get(3), servers, seed),
               NodeCodecTable.codec());
       clients =
           new VertxHost(

@@ -27,10 +27,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real three-node, one-shard Raft KV group in this JVM: Vert.x verticles, JGroups over TCP on
- * 127.0.0.1, files with fsync. Clients (on a fourth node) append unique tokens and read while one
- * node is killed and restarted from its files; then the whole cluster is stopped and restarted from
- * its files. Every acknowledged append must be in the final values exactly once, nothing may appear
+ * A real three-node, one-shard Raft KV group in this JVM: Vert.x verticles, TCP links on 127.0.0.1,
+ * files with fsync. Clients (on a fourth node) append unique tokens and read while one node is
+ * killed and restarted from its files; then the whole cluster is stopped and restarted from its
+ * files. Every acknowledged append must be in the final values exactly once, nothing may appear
  * that nobody appended, and every read must be a prefix of the final value.
  */
 class LiveClusterTest {
@@ -101,10 +101,15 @@ class LiveClusterTest {
   }
 
   private void startNode(NodeId node) throws Exception {
-    JGroupsTransport t =
-        new JGroupsTransport(
-            JGroupsTransport.Config.loopback(
-                node, "txlab-live-test-" + ports.get(0), ports.get(index(node)), ports, 7),
+    // Servers know each other; the client knows the servers, which answer it over its own
+    // connections (it joins from elsewhere, as a client does).
+    Map<NodeId, Integer> peers = new java.util.TreeMap<>();
+    for (NodeId s : SERVERS) if (!s.equals(node)) peers.put(s, ports.get(index(s)));
+    NetTransport t =
+        new NetTransport(
+            vertx,
+            NetTransport.Config.loopback(
+                node, "txlab-live-test-" + ports.get(0), ports.get(index(node)), peers, 7),
             NodeCodecTable.codec());
     GroupCommitter disk = disks.computeIfAbsent(node, n -> new GroupCommitter("disk-" + n));
     VertxHost host =
@@ -135,7 +140,7 @@ class LiveClusterTest {
     resources.add(() -> VertxHostContractTest.await(vertx.close()));
     dir = Files.createTempDirectory("txlab-live");
     resources.add(() -> VertxHostContractTest.deleteTree(dir));
-    ports = JGroupsTransportTest.freePorts(4);
+    ports = LocalPorts.free(4);
     for (NodeId n : SERVERS) startNode(n);
     startNode(CLIENTS);
   }
@@ -219,9 +224,10 @@ class LiveClusterTest {
   }
 
   /**
-   * {@code reads: readindex-any} over JGroups: one client appends a token, then reads the key from
-   * random replicas. Every read comes after the append completed, so each must see it; followers
-   * serve some of them through ReadIndexRequest / ReadIndexReply, which cross the real transport.
+   * {@code reads: readindex-any} over TCP links: one client appends a token, then reads the key
+   * from random replicas. Every read comes after the append completed, so each must see it;
+   * followers serve some of them through ReadIndexRequest / ReadIndexReply, which cross the real
+   * transport.
    */
   @Test
   void followersServeReadIndexReadsOverTheRealTransport() throws Exception {

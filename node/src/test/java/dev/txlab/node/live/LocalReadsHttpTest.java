@@ -36,7 +36,7 @@ class LocalReadsHttpTest {
 
   private void start(ReadMode reads) throws Exception {
     dir = Files.createTempDirectory("txlab-local-reads");
-    List<Integer> ports = JGroupsTransportTest.freePorts(3);
+    List<Integer> ports = LocalPorts.free(3);
     for (NodeId n : NODES) {
       LiveNode.Config loop = LiveNode.Config.loopback(n, NODES, ports, 1, 3, dir);
       nodes.add(

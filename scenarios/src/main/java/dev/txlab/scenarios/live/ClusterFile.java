@@ -50,12 +50,13 @@ public record ClusterFile(
    *
    * @param command the full command line that launches it (java, JVM options, class path, main,
    *     flags)
+   * @param peerPort the port other nodes reach it on (node-to-node messages)
    * @param pid the running process, or null when stopped
    * @param startedMillis when that process started (epoch ms, from the OS), or null
    */
   public record Node(
       String name,
-      int jgroupsPort,
+      @com.fasterxml.jackson.annotation.JsonAlias("jgroups_port") int peerPort,
       int httpPort,
       int adminPort,
       String log,
@@ -67,11 +68,11 @@ public record ClusterFile(
     }
 
     public Node withProcess(Long pid, Long startedMillis) {
-      return new Node(name, jgroupsPort, httpPort, adminPort, log, command, pid, startedMillis);
+      return new Node(name, peerPort, httpPort, adminPort, log, command, pid, startedMillis);
     }
 
     public Node withPorts(int httpPort, int adminPort) {
-      return new Node(name, jgroupsPort, httpPort, adminPort, log, command, pid, startedMillis);
+      return new Node(name, peerPort, httpPort, adminPort, log, command, pid, startedMillis);
     }
   }
 

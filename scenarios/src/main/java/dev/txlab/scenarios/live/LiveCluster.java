@@ -126,10 +126,7 @@ public final class LiveCluster {
               "-XX:+UseSerialGC",
               "-XX:TieredStopAtLevel=1",
               "-XX:MetaspaceSize=64m",
-              "-XX:+AlwaysPreTouch",
-              // JGroups logs through JUL even when an SLF4J API (with no provider) is on the
-              // class path, where its log-level calls would fail.
-              "-Djgroups.use.jdk_logger=true"),
+              "-XX:+AlwaysPreTouch"),
           Duration.ofSeconds(90));
     }
 
@@ -524,11 +521,7 @@ public final class LiveCluster {
     // One draw for every port, so no two are the same (three draws could repeat a port across
     // them: a node then failed to bind a port another of its cluster held).
     List<Integer> ports = freePorts(3 * o.nodes());
-    // Nor may one fall where a node's failure detection listens (its JGroups port plus an offset):
-    // whichever bound second would fail. Draw again until none does.
-    for (int draw = 0; draw < 1000 && inFailureDetectionWindow(ports, o.nodes()); draw++)
-      ports = freePorts(3 * o.nodes());
-    List<Integer> jgroups = ports.subList(0, o.nodes());
+    List<Integer> peer = ports.subList(0, o.nodes());
     List<Integer> http = ports.subList(o.nodes(), 2 * o.nodes());
     List<Integer> admin = ports.subList(2 * o.nodes(), 3 * o.nodes());
     List<String> java = javaCommand(o.javaOptions(), dir);
@@ -545,7 +538,7 @@ public final class LiveCluster {
               "--nodes",
               String.join(",", names),
               "--ports",
-              join(jgroups),
+              join(peer),
               "--shards",
               String.valueOf(o.shards()),
               "--replicas",
@@ -567,7 +560,7 @@ public final class LiveCluster {
       procs.add(
           new ClusterFile.Node(
               n,
-              jgroups.get(i),
+              peer.get(i),
               http.get(i),
               admin.get(i),
               abs.resolve(n).resolve("node.log").toString(),
@@ -585,19 +578,6 @@ public final class LiveCluster {
         o.replicas(),
         o.fsync(),
         procs);
-  }
-
-  /**
-   * Whether a port of the layout (JGroups ports first, {@code nodes} of them) falls where some
-   * node's failure detection listens.
-   */
-  static boolean inFailureDetectionWindow(List<Integer> ports, int nodes) {
-    for (int i = 0; i < nodes; i++) {
-      int low = ports.get(i) + dev.txlab.node.live.JGroupsTransport.FAILURE_DETECTION_PORT_OFFSET;
-      int high = low + dev.txlab.node.live.JGroupsTransport.FAILURE_DETECTION_PORT_RANGE;
-      for (int p : ports) if (p >= low && p <= high) return true;
-    }
-    return false;
   }
 
   private static String join(List<Integer> ports) {

@@ -218,7 +218,7 @@ public final class LiveNemesis {
     } else if (fault instanceof Fault.Reorder) {
       return refused(
           fault,
-          "live nodes cannot reorder messages on one link (JGroups delivers each link in order)",
+          "live nodes cannot reorder messages on one link (TCP delivers each link in order)",
           wallNanos);
     } else if (fault.category() == Fault.Category.LINK) {
       return everyNode(fault, "/admin/faults", Map.of("fault", fault.text()), wallNanos);

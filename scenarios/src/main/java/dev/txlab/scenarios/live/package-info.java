@@ -4,7 +4,6 @@
  * faults applied to it through the nodes' admin APIs and real signals ({@link
  * dev.txlab.scenarios.live.LiveNemesis}), HTTP/JSON clients that carry a workload driver's
  * operations to the nodes ({@link dev.txlab.scenarios.live.LiveWorkload}), and scenario runs in
- * real time. Nothing here imports Vert.x or JGroups: the nodes are other processes, reached over
- * HTTP.
+ * real time. Nothing here imports Vert.x: the nodes are other processes, reached over HTTP.
  */
 package dev.txlab.scenarios.live;
