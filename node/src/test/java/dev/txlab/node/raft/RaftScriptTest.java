@@ -39,18 +39,20 @@ import org.junit.jupiter.api.TestFactory;
  * <p>Commands: {@code add-nodes N}, {@code campaign nX} (time passes an election timeout, nX's
  * election timer fires), {@code tick nX} (nX's heartbeat tick), {@code propose nX item}, {@code
  * stabilize} (deliver until quiet), {@code deliver N}, {@code isolate nX}, {@code heal}, {@code
- * crash nX}, {@code restart nX}, {@code transfer nX nY}, {@code read nX id}, {@code read-any nX id}
- * (a read any replica serves through the leader's ReadIndex), {@code status}, {@code log nX},
- * {@code elapse MS}, {@code cut nX nY} (both directions), {@code timeout nX} (nX's election timer
- * fires now, without time passing), {@code hold nX nY} (takes the first message queued from nX to
- * nY off the network), {@code release} (queues the held messages again, at the end: a delayed
- * message), {@code dropped nX} (nX's counted reasons for ignoring input), {@code persist nX} (a
- * group of one: the host reports nX's appended entries durable, firing its Persisted timer), {@code
- * truncate-log nX I} (nX, down, loses its stored log from index I on: what a storage that "repairs"
- * a corrupt record by truncating there would do), and, before {@code add-nodes}: {@code
- * sends-before-sync} (the replicas' host releases their AppendEntries before their own sync, as the
- * live host does; {@code persist nX} then reports nX's appended entries durable), {@code
- * max-entries-per-message N}, {@code max-inflight-messages N}.
+ * crash nX}, {@code restart nX}, {@code transfer nX nY}, {@code read nX id}, {@code read-lease nX
+ * id} (served from the leader's lease while it holds, else by ReadIndex), {@code read-any nX id} (a
+ * read any replica serves through the leader's ReadIndex), {@code status}, {@code log nX}, {@code
+ * elapse MS}, {@code cut nX nY} (both directions), {@code timeout nX} (nX's election timer fires
+ * now, without time passing), {@code hold nX nY} (takes the first message queued from nX to nY off
+ * the network), {@code release} (queues the held messages again, at the end: a delayed message),
+ * {@code dropped nX} (nX's counted reasons for ignoring input), {@code persist nX} (a group of one:
+ * the host reports nX's appended entries durable, firing its Persisted timer), {@code truncate-log
+ * nX I} (nX, down, loses its stored log from index I on: what a storage that "repairs" a corrupt
+ * record by truncating there would do), and, before {@code add-nodes}: {@code sends-before-sync}
+ * (the replicas' host releases their AppendEntries before their own sync, as the live host does;
+ * {@code persist nX} then reports nX's appended entries durable), {@code max-entries-per-message
+ * N}, {@code max-inflight-messages N}, {@code no-pre-vote}, {@code no-check-quorum} (both on by
+ * default, as in every host).
  */
 class RaftScriptTest {
   static final Path DIR = Path.of("src/test/resources/raft");
@@ -78,6 +80,8 @@ class RaftScriptTest {
     boolean sendsBeforeSync;
     int maxEntriesPerMessage = template.maxEntriesPerMessage();
     int maxInflightMessages = template.maxInflightMessages();
+    boolean preVote = true;
+    boolean checkQuorum = true;
 
     final class Node implements Env {
       final Address self;
@@ -107,8 +111,8 @@ class RaftScriptTest {
                 maxEntriesPerMessage,
                 maxInflightMessages,
                 template.snapshotThresholdEntries(),
-                true,
-                true,
+                preVote,
+                checkQuorum,
                 true,
                 template.leaseDriftBound());
         raft =
@@ -226,6 +230,14 @@ class RaftScriptTest {
         }
         case "max-entries-per-message" -> maxEntriesPerMessage = Integer.parseInt(w[1]);
         case "max-inflight-messages" -> maxInflightMessages = Integer.parseInt(w[1]);
+        case "no-pre-vote" -> {
+          preVote = false;
+          out.append("elections without pre-vote\n");
+        }
+        case "no-check-quorum" -> {
+          checkQuorum = false;
+          out.append("leaders without check-quorum (and followers without its lease)\n");
+        }
         case "campaign" -> {
           clock[0] += template.electionTimeoutNanosMax() + 1;
           fireLatest(node(w[1]), RaftTimer.ElectionTimeout.class);
@@ -243,13 +255,22 @@ class RaftScriptTest {
         }
         case "propose" -> {
           long index = node(w[1]).raft.propose(new RaftTestNode.AddItem(w[2]));
+          Node n = node(w[1]);
+          String refusal =
+              n.raft.role() == Role.LEADER
+                  ? " refused: handing leadership over\n"
+                  : " refused: not leader\n";
           out.append(
               index < 0
-                  ? w[1] + " refused: not leader\n"
+                  ? w[1] + refusal
                   : w[1] + " appended " + w[2] + " at index " + index + "\n");
         }
         case "read" -> {
           boolean ok = node(w[1]).raft.requestRead(Long.parseLong(w[2]), false);
+          if (!ok) out.append(w[1]).append(" refused read: not leader\n");
+        }
+        case "read-lease" -> {
+          boolean ok = node(w[1]).raft.requestRead(Long.parseLong(w[2]), true);
           if (!ok) out.append(w[1]).append(" refused read: not leader\n");
         }
         case "read-any" -> {
