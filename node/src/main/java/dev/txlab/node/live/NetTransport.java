@@ -48,10 +48,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Messages are best effort, as {@link dev.txlab.node.api.Env#send} promises: a message to a peer
  * with no open connection is dropped ("not-connected"), and a lost connection is redialled with a
- * backoff of {@value #RECONNECT_MIN_MS} ms doubling to {@value #RECONNECT_MAX_MS} ms. Frames of
- * several messages come from {@link #sendHeld}: what one event-loop turn sends to a node leaves as
- * one write at the turn's {@link #flush}. Under any {@link LinkFaults} fault every message travels
- * alone, so loss, delay and duplication act on messages.
+ * backoff of {@value #RECONNECT_MIN_MS} ms doubling to {@value #RECONNECT_MAX_MS} ms (back to the
+ * shortest once a link has stayed up for a second). Frames of several messages come from {@link
+ * #sendHeld}: what one event-loop turn sends to a node leaves as one write at the turn's {@link
+ * #flush}. Under any {@link LinkFaults} fault every message travels alone, so loss, delay and
+ * duplication act on messages.
  */
 public final class NetTransport implements ClusterTransport {
   public static final int WIRE_VERSION = 1;
@@ -68,6 +69,9 @@ public final class NetTransport implements ClusterTransport {
   static final long RECONNECT_MIN_MS = 10;
   static final long RECONNECT_MAX_MS = 500;
   static final int CONNECT_TIMEOUT_MS = 1_000;
+
+  /** How long a link must have stayed up for its loss to be redialled at the shortest backoff. */
+  static final long STABLE_LINK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /**
    * @param bindAddress the address this node listens on and connects from
@@ -383,10 +387,16 @@ public final class NetTransport implements ClusterTransport {
               s.setWriteQueueMaxSize(WRITE_QUEUE_MAX_BYTES);
               read(s, p.id); // the peer may answer on it if it does not know this node
               s.exceptionHandler(e -> s.close());
+              long connectedAt = System.nanoTime();
               s.closeHandler(
                   v -> {
                     if (p.socket == s) {
                       p.socket = null;
+                      // Only a link that lived a while earns a quick redial: a peer that hangs up
+                      // at once (another wire version, a port taken by something else) is dialled
+                      // with the growing backoff, not a hundred times a second.
+                      if (System.nanoTime() - connectedAt >= STABLE_LINK_NANOS)
+                        p.backoffMs = RECONNECT_MIN_MS;
                       redial(p);
                     }
                   });
@@ -397,7 +407,6 @@ public final class NetTransport implements ClusterTransport {
               hello.writeString(config.node().name());
               hello.putInt(0, hello.size() - 4);
               s.write(BufferInternal.buffer(Unpooled.wrappedBuffer(hello.toByteArray())));
-              p.backoffMs = RECONNECT_MIN_MS;
               p.socket = s;
             });
   }

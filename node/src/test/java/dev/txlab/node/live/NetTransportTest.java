@@ -344,6 +344,34 @@ class NetTransportTest {
   }
 
   @Test
+  void aPeerThatHangsUpAtOnceIsRedialledWithAGrowingBackoff() throws Exception {
+    List<Integer> ports = LocalPorts.free(2);
+    InetAddress lo = InetAddress.getLoopbackAddress();
+    java.util.concurrent.atomic.AtomicInteger accepted =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (ServerSocket rude = new ServerSocket(ports.get(1), 50, lo)) {
+      Thread t =
+          new Thread(
+              () -> {
+                while (!rude.isClosed()) {
+                  try (Socket s = rude.accept()) {
+                    accepted.incrementAndGet(); // and hang up
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
+      t.setDaemon(true);
+      t.start();
+      start(N1, N2, ports.get(0), ports.get(1), "txlab-test-" + ports.get(0));
+      Thread.sleep(1_500);
+      // 10, 20, 40, … 500 ms between dials: some eight in 1.5 s. Resetting the backoff on every
+      // successful connect would dial every 10 ms: over a hundred.
+      assertThat(accepted.get()).as("dials in 1.5 s").isBetween(2, 20);
+    }
+  }
+
+  @Test
   void aPeerThatStopsReadingNeverBlocksTheSender() throws Exception {
     List<Integer> ports = LocalPorts.free(2);
     String cluster = "txlab-test-" + ports.get(0);
