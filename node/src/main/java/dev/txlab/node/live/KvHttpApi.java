@@ -82,7 +82,7 @@ public final class KvHttpApi {
 
   private final Vertx vertx;
   private final VertxHost host;
-  private final ClusterTransport transport;
+  private final NetTransport transport;
   private final Options options;
   private final RequestDedup dedup = RequestDedup.defaults();
   private final ConcurrentHashMap<Long, CompletableFuture<RequestDedup.Reply>> pending =
@@ -91,7 +91,7 @@ public final class KvHttpApi {
   private final AtomicLong nextId = new AtomicLong(1);
   private HttpServer server;
 
-  private KvHttpApi(Vertx vertx, VertxHost host, ClusterTransport transport, Options options) {
+  private KvHttpApi(Vertx vertx, VertxHost host, NetTransport transport, Options options) {
     this.vertx = vertx;
     this.host = host;
     this.transport = transport;
@@ -105,7 +105,7 @@ public final class KvHttpApi {
   public static Future<KvHttpApi> start(
       Vertx vertx,
       VertxHost host,
-      ClusterTransport transport,
+      NetTransport transport,
       ShardMap shardMap,
       String bindHost,
       int port) {
@@ -113,13 +113,13 @@ public final class KvHttpApi {
   }
 
   /**
-   * As {@link #start(Vertx, VertxHost, ClusterTransport, ShardMap, String, int)}, serving what
-   * {@code options} says.
+   * As {@link #start(Vertx, VertxHost, NetTransport, ShardMap, String, int)}, serving what {@code
+   * options} says.
    */
   public static Future<KvHttpApi> start(
       Vertx vertx,
       VertxHost host,
-      ClusterTransport transport,
+      NetTransport transport,
       ShardMap shardMap,
       String bindHost,
       int port,

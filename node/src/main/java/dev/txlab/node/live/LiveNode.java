@@ -325,7 +325,7 @@ public final class LiveNode implements AutoCloseable {
   private final Extras extras;
   private final Vertx vertx;
   private final GroupCommitter disk;
-  private final ClusterTransport transport;
+  private final NetTransport transport;
   private final VertxHost host;
   private final AdminFaults adminFaults;
   private final RecordCodec codec;
@@ -336,7 +336,7 @@ public final class LiveNode implements AutoCloseable {
       Extras extras,
       Vertx vertx,
       GroupCommitter disk,
-      ClusterTransport transport,
+      NetTransport transport,
       VertxHost host,
       RecordCodec codec) {
     this.codec = codec;
@@ -420,7 +420,7 @@ public final class LiveNode implements AutoCloseable {
                 + vertx.unavailableNativeTransportCause()
                 + ")");
     GroupCommitter disk = new GroupCommitter("txlab-disk-" + config.node());
-    ClusterTransport transport = null;
+    NetTransport transport = null;
     VertxHost host = null;
     try {
       RecordCodec codec = new RecordCodec(NodeCodecTable.with(components.codecClasses()));
@@ -484,7 +484,7 @@ public final class LiveNode implements AutoCloseable {
     return host;
   }
 
-  public ClusterTransport transport() {
+  public NetTransport transport() {
     return transport;
   }
 

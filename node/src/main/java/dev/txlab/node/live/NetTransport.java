@@ -54,7 +54,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * #flush}. Under any {@link LinkFaults} fault every message travels alone, so loss, delay and
  * duplication act on messages.
  */
-public final class NetTransport implements ClusterTransport {
+public final class NetTransport implements Transport {
   public static final int WIRE_VERSION = 1;
 
   /** The largest frame accepted (a Raft snapshot travels in one message). */
@@ -183,13 +183,12 @@ public final class NetTransport implements ClusterTransport {
     this.target = inbound;
   }
 
-  @Override
+  /** The faults this node's links are under; {@code txlab chaos} sets them. */
   public LinkFaults faults() {
     return faults;
   }
 
   /** This node and every peer it has an open connection to, in order. */
-  @Override
   public List<NodeId> view() {
     List<NodeId> out = new ArrayList<>();
     out.add(config.node());
@@ -199,22 +198,22 @@ public final class NetTransport implements ClusterTransport {
     return out;
   }
 
-  @Override
+  /** Messages sent (a frame carries one or more). */
   public long sentCount() {
     return sent.get();
   }
 
-  @Override
+  /** Messages received and handed to the host. */
   public long receivedCount() {
     return received.get();
   }
 
-  @Override
+  /** Frames sent. */
   public long framesSent() {
     return frames.get();
   }
 
-  @Override
+  /** Messages dropped by the transport, by reason ("no-route", "not-connected", …). */
   public Map<String, Long> dropCounts() {
     TreeMap<String, Long> m = new TreeMap<>();
     drops.forEach((k, v) -> m.put(k, v.get()));
@@ -264,11 +263,7 @@ public final class NetTransport implements ClusterTransport {
       sendFaulty(p, from, to, message);
       return;
     }
-    Frame f;
-    synchronized (p) {
-      f = p.held; // what is held for this node leaves first, in order
-      p.held = null;
-    }
+    Frame f = takeHeld(p); // what is held for this node leaves first, in order
     if (f == null) f = new Frame();
     append(f, from, to, message);
     transmit(p, f);
@@ -279,7 +274,7 @@ public final class NetTransport implements ClusterTransport {
     Peer p = route(from, to);
     if (p == null) return;
     if (!faults.settings().isHealthy()) {
-      send(from, to, message);
+      sendFaulty(p, from, to, message);
       return;
     }
     Frame full = null;
@@ -330,12 +325,16 @@ public final class NetTransport implements ClusterTransport {
   }
 
   private void flush(Peer p) {
-    Frame f;
-    synchronized (p) {
-      f = p.held;
-      p.held = null;
-    }
+    Frame f = takeHeld(p);
     if (f != null) transmit(p, f);
+  }
+
+  private static Frame takeHeld(Peer p) {
+    synchronized (p) {
+      Frame f = p.held;
+      p.held = null;
+      return f;
+    }
   }
 
   private void append(Frame f, Address from, Address to, Message message) {
